@@ -1,0 +1,226 @@
+//! Encoding detection and decoding: BOMs, UTF-8, UTF-16 without BOM, then chardetng.
+
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+
+/// How many leading bytes are inspected to tell binary data from text.
+const SNIFF_BYTES: usize = 64 * 1024;
+/// How many bytes chardetng is fed: plenty for a confident guess, cheap on 10 MB files.
+const DETECT_BYTES: usize = 1024 * 1024;
+
+/// Text decoded from bytes, with the name of the encoding that was used.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The decoded text (line ends not yet normalised).
+    pub text: String,
+    /// Display name of the encoding: `UTF-8`, `UTF-8 (BOM)`, `UTF-16LE`, `GB18030`, `GBK`, `Big5`, …
+    pub encoding: &'static str,
+}
+
+/// Why bytes could not be decoded as text.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The bytes look like binary data (an image, an archive, a program …).
+    #[error(
+        "this file holds binary data, not text; open a .txt, .md or .docx document instead"
+    )]
+    Binary,
+    /// Decoding produced mostly replacement characters.
+    #[error(
+        "this file is not text in any encoding Pizhu knows (UTF-8, UTF-16, GB18030/GBK, Big5); convert it to UTF-8 and try again"
+    )]
+    Undecodable,
+}
+
+/// Detect the encoding of `bytes` and decode them.
+pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
+        let name = match enc.name() {
+            "UTF-8" => "UTF-8 (BOM)",
+            "UTF-16LE" => "UTF-16LE",
+            _ => "UTF-16BE",
+        };
+        let body = &bytes[bom_len..];
+        let text = if enc == encoding_rs::UTF_8 {
+            String::from_utf8_lossy(body).into_owned()
+        } else {
+            enc.decode_without_bom_handling(body).0.into_owned()
+        };
+        return Ok(Decoded { text, encoding: name });
+    }
+    if let Some(enc) = sniff_utf16_without_bom(&bytes) {
+        let text = enc.decode_without_bom_handling(&bytes).0.into_owned();
+        return Ok(Decoded {
+            text,
+            encoding: enc.name(),
+        });
+    }
+    if looks_binary(&bytes) {
+        return Err(DecodeError::Binary);
+    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => {
+            return Ok(Decoded {
+                text,
+                encoding: "UTF-8",
+            });
+        }
+        Err(e) => e.into_bytes(),
+    };
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
+    detector.feed(sample, sample.len() == bytes.len());
+    let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    // encoding_rs decodes GBK with the GB18030 decoder; name what the file really uses.
+    let (enc, name) = if guess.name() == "GBK" || guess == GB18030 {
+        let name = if has_gb18030_four_byte(&bytes) {
+            "GB18030"
+        } else {
+            "GBK"
+        };
+        (GB18030, name)
+    } else {
+        (guess, guess.name())
+    };
+    let (text, _) = enc.decode_without_bom_handling(&bytes);
+    if replacement_ratio(&text) > 0.05 {
+        return Err(DecodeError::Undecodable);
+    }
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: name,
+    })
+}
+
+/// Control bytes other than tab, line ends and form feed mark binary data.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    if head.is_empty() {
+        return false;
+    }
+    if head.contains(&0) {
+        return true;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A)) || b == 0x7F)
+        .count();
+    controls * 100 > head.len()
+}
+
+/// UTF-16 text without a BOM has NUL bytes in every other position for ASCII and CJK-light
+/// text; recognise it when one parity is mostly NUL and the other never is.
+fn sniff_utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let even_nul = head.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if odd_nul * 10 > pairs * 3 && even_nul == 0 {
+        Some(UTF_16LE)
+    } else if even_nul * 10 > pairs * 3 && odd_nul == 0 {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// True when the bytes hold a GB18030 four-byte sequence (absent from GBK).
+fn has_gb18030_four_byte(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+        } else if (0x81..=0xFE).contains(&b) {
+            if (0x30..=0x39).contains(&bytes[i + 1]) {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+fn replacement_ratio(text: &str) -> f64 {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in text.chars().take(200_000) {
+        total += 1;
+        if c == '\u{FFFD}' {
+            bad += 1;
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        bad as f64 / total as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "在全县工作会议上的讲话\n同志们：\n一、坚持把政治建设摆在首位\n（一）加强理论武装。要持续深化学习，推动工作落实。";
+
+    #[test]
+    fn utf8_plain_and_bom() {
+        let d = decode_text(SAMPLE.as_bytes().to_vec()).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-8"));
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(SAMPLE.as_bytes());
+        let d = decode_text(bom).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-8 (BOM)"));
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let le: Vec<u8> = SAMPLE.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = SAMPLE.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let with_bom = |bom: [u8; 2], body: &[u8]| [&bom[..], body].concat();
+        let d = decode_text(with_bom([0xFF, 0xFE], &le)).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-16LE"));
+        let d = decode_text(with_bom([0xFE, 0xFF], &be)).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-16BE"));
+        let ascii = "Speech notes\nline two\n";
+        let le: Vec<u8> = ascii.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let d = decode_text(le).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (ascii, "UTF-16LE"));
+    }
+
+    #[test]
+    fn gbk_gb18030_and_big5_without_bom() {
+        let (gbk, _, _) = GB18030.encode(SAMPLE);
+        let d = decode_text(gbk.into_owned()).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "GBK"));
+
+        // U+9FB6 and U+20000 need GB18030's four-byte sequences.
+        let rare = format!("{SAMPLE}龶𠀀");
+        let (gb, _, _) = GB18030.encode(&rare);
+        let d = decode_text(gb.into_owned()).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (rare.as_str(), "GB18030"));
+
+        let trad = "在全縣工作會議上的講話\n同志們：\n一、堅持把政治建設擺在首位，加強理論武裝，推動學習貫徹走深走實。";
+        let (big5, _, _) = encoding_rs::BIG5.encode(trad);
+        let d = decode_text(big5.into_owned()).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (trad, "Big5"));
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        assert!(matches!(decode_text(png), Err(DecodeError::Binary)));
+        let controls: Vec<u8> = (0..4096u32).map(|i| (i % 31 + 1) as u8).collect();
+        assert!(matches!(decode_text(controls), Err(DecodeError::Binary)));
+    }
+
+    #[test]
+    fn empty_is_empty_text() {
+        let d = decode_text(Vec::new()).unwrap();
+        assert_eq!(d.text, "");
+    }
+}

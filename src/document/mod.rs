@@ -1,0 +1,325 @@
+//! Bytes → [`Document`]: format sniffing, encoding detection, line-end normalisation,
+//! and the per-line style hints that `.md` and `.docx` sources carry.
+
+mod docx;
+mod encoding;
+mod markdown;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use docx::{DocxError, DocxParagraph, MAX_DOCX_XML_BYTES, read_docx};
+pub use encoding::{DecodeError, Decoded, decode_text};
+
+/// Largest file Pizhu opens; anything bigger is refused with a clear message.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A half-open range of char offsets into a document's normalised text.
+///
+/// This is the one coordinate system of Pizhu: outline nodes, placeholders, boilerplate,
+/// highlights and search hits all speak it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TextRange {
+    /// First char of the range.
+    pub start: usize,
+    /// One past the last char of the range.
+    pub end: usize,
+}
+
+impl TextRange {
+    /// A range from `start` to `end` (char offsets).
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end, "inverted range {start}..{end}");
+        Self { start, end }
+    }
+
+    /// Number of chars covered.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True when the range covers no char.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// True when `other` lies entirely inside `self`.
+    pub fn contains_range(&self, other: TextRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// The kind of file a document was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFormat {
+    /// Plain text in any supported encoding.
+    Text,
+    /// Markdown: `#` headings feed the outline, the text is shown as text.
+    Markdown,
+    /// A Word `.docx` file.
+    Docx,
+}
+
+/// What the source format says about a line, before any numbering is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineHint {
+    /// No style information (plain text, Normal style).
+    #[default]
+    None,
+    /// Word's Title style.
+    Title,
+    /// A heading of the given level, 1–9 (Word heading style or outline level, Markdown `#`).
+    Heading(u8),
+}
+
+/// One line of the normalised text (a paragraph in `.docx`), without its `\n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// Char range of the line's text.
+    pub range: TextRange,
+    /// Byte offset of the line's first byte in [`Document::text`].
+    pub byte_start: usize,
+    /// Byte offset one past the line's last byte.
+    pub byte_end: usize,
+    /// Style hint from the source format.
+    pub hint: LineHint,
+}
+
+/// A decoded, normalised document: the text every other module works on.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The text, decoded to UTF-8 with `\r\n` and `\r` turned into `\n`.
+    pub text: String,
+    /// Name of the encoding the text was decoded from (`UTF-8`, `GB18030`, …).
+    pub encoding: String,
+    /// The kind of source.
+    pub format: SourceFormat,
+    /// Every line of `text`, in order.
+    pub lines: Vec<Line>,
+    /// Total number of chars in `text`.
+    pub char_count: usize,
+}
+
+/// Why a file could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The file could not be read from disk.
+    #[error("cannot read the file ({source}); check that it exists and is readable")]
+    Io {
+        /// The underlying error.
+        #[from]
+        source: std::io::Error,
+    },
+    /// The path names a directory.
+    #[error("this is a folder, not a document; choose a .txt, .md or .docx file inside it")]
+    IsDirectory,
+    /// The file is larger than [`MAX_FILE_BYTES`].
+    #[error("the file is {size_mb} MB, more than the {limit_mb} MB Pizhu opens; split it into smaller files")]
+    TooLarge {
+        /// Size of the file in MB.
+        size_mb: u64,
+        /// The limit in MB.
+        limit_mb: u64,
+    },
+    /// The bytes are not text in any supported encoding.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The file claims to be, or is, a Word document that cannot be read.
+    #[error(transparent)]
+    Docx(#[from] DocxError),
+    /// An old binary `.doc` (or other OLE compound) file.
+    #[error("this is an old binary Word (.doc) or other Office file, which Pizhu cannot read; save it as .docx or .txt and open that")]
+    LegacyOffice,
+}
+
+impl Document {
+    /// Build a document from already-decoded text of the given format.
+    pub fn from_text(text: String, encoding: &str, format: SourceFormat) -> Self {
+        let text = normalize_line_ends(text);
+        let mut doc = Self::with_lines(text, encoding, format);
+        if format == SourceFormat::Markdown {
+            markdown::apply_heading_hints(&mut doc);
+        }
+        doc
+    }
+
+    /// Build a document from `.docx` paragraphs (joined with `\n`, hints on their first line).
+    pub fn from_paragraphs(paragraphs: Vec<DocxParagraph>) -> Self {
+        let mut text = String::new();
+        let mut hints = Vec::with_capacity(paragraphs.len());
+        for (i, p) in paragraphs.iter().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            let para = normalize_line_ends(p.text.clone());
+            hints.push(p.hint);
+            // Lines inside a paragraph (from <w:br/>) carry no hint of their own.
+            for _ in para.matches('\n') {
+                hints.push(LineHint::None);
+            }
+            text.push_str(&para);
+        }
+        let mut doc = Self::with_lines(text, "UTF-8 (Word)", SourceFormat::Docx);
+        for (line, hint) in doc.lines.iter_mut().zip(hints) {
+            line.hint = hint;
+        }
+        doc
+    }
+
+    /// Decode `bytes` read from a file called `name` (its extension helps pick the format).
+    pub fn from_bytes(bytes: Vec<u8>, name: &str) -> Result<Self, OpenError> {
+        let ext = Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+            return Ok(Self::from_paragraphs(read_docx(&bytes)?));
+        }
+        if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            return Err(OpenError::LegacyOffice);
+        }
+        if ext == "docx" {
+            return Err(DocxError::NotZip.into());
+        }
+        let decoded = decode_text(bytes)?;
+        let format = if matches!(ext.as_str(), "md" | "markdown" | "mdown" | "mkd") {
+            SourceFormat::Markdown
+        } else {
+            SourceFormat::Text
+        };
+        Ok(Self::from_text(decoded.text, decoded.encoding, format))
+    }
+
+    /// Read and decode the file at `path`.
+    pub fn open(path: &Path) -> Result<Self, OpenError> {
+        let meta = std::fs::metadata(path)?;
+        if meta.is_dir() {
+            return Err(OpenError::IsDirectory);
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(OpenError::TooLarge {
+                size_mb: meta.len() / (1024 * 1024),
+                limit_mb: MAX_FILE_BYTES / (1024 * 1024),
+            });
+        }
+        let bytes = std::fs::read(path)?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        Self::from_bytes(bytes, name)
+    }
+
+    /// The text of a line.
+    pub fn line_text(&self, line: &Line) -> &str {
+        &self.text[line.byte_start..line.byte_end]
+    }
+
+    /// The text covered by a char range (slow for ranges far into big documents: it walks).
+    pub fn slice(&self, range: TextRange) -> &str {
+        let idx = self.lines.partition_point(|l| l.range.end < range.start);
+        let Some(line) = self.lines.get(idx) else {
+            return "";
+        };
+        let start_byte = byte_of_char(&self.text, line.byte_start, range.start - line.range.start);
+        let end_byte = byte_of_char(&self.text, start_byte, range.len());
+        &self.text[start_byte..end_byte]
+    }
+
+    fn with_lines(text: String, encoding: &str, format: SourceFormat) -> Self {
+        let mut lines = Vec::with_capacity(text.len() / 64 + 1);
+        let mut char_pos = 0usize;
+        let mut byte_pos = 0usize;
+        for piece in text.split('\n') {
+            let chars = count_chars(piece);
+            lines.push(Line {
+                range: TextRange::new(char_pos, char_pos + chars),
+                byte_start: byte_pos,
+                byte_end: byte_pos + piece.len(),
+                hint: LineHint::None,
+            });
+            char_pos += chars + 1;
+            byte_pos += piece.len() + 1;
+        }
+        let char_count = char_pos.saturating_sub(1);
+        if text.is_empty() {
+            lines.clear();
+        }
+        Self {
+            text,
+            encoding: encoding.to_owned(),
+            format,
+            lines,
+            char_count,
+        }
+    }
+}
+
+/// Count chars fast: every byte that is not a UTF-8 continuation byte starts a char.
+pub fn count_chars(s: &str) -> usize {
+    s.as_bytes().iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+/// Byte offset of the char `n` chars after byte offset `from` in `text`.
+fn byte_of_char(text: &str, from: usize, n: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+/// Turn `\r\n` and lone `\r` into `\n`, reusing the buffer when there is nothing to do.
+pub fn normalize_line_ends(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ends_are_normalised() {
+        assert_eq!(normalize_line_ends("a\r\nb\rc\n".into()), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn lines_carry_char_and_byte_offsets() {
+        let doc = Document::from_text("一、总\n\n二x".into(), "UTF-8", SourceFormat::Text);
+        assert_eq!(doc.lines.len(), 3);
+        assert_eq!(doc.lines[0].range, TextRange::new(0, 3));
+        assert_eq!(doc.lines[1].range, TextRange::new(4, 4));
+        assert_eq!(doc.lines[2].range, TextRange::new(5, 7));
+        assert_eq!(doc.line_text(&doc.lines[2]), "二x");
+        assert_eq!(doc.char_count, 7);
+        assert_eq!(doc.slice(TextRange::new(1, 3)), "、总");
+        assert_eq!(doc.slice(TextRange::new(5, 7)), "二x");
+    }
+
+    #[test]
+    fn empty_text_has_no_lines() {
+        let doc = Document::from_text(String::new(), "UTF-8", SourceFormat::Text);
+        assert!(doc.lines.is_empty());
+        assert_eq!(doc.char_count, 0);
+    }
+
+    #[test]
+    fn fake_docx_is_refused() {
+        let err = Document::from_bytes(b"hello".to_vec(), "x.docx").unwrap_err();
+        assert!(matches!(err, OpenError::Docx(DocxError::NotZip)), "{err}");
+    }
+}

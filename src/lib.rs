@@ -1,0 +1,12 @@
+//! Pizhu (批注): a reader and annotation tool for speeches, reports and official documents.
+//!
+//! The core is pure: [`document`] turns bytes into a normalised [`document::Document`],
+//! [`outline`] finds its structure, [`stats`] counts it. [`cli`] is the command line on top.
+
+pub mod cli;
+pub mod document;
+pub mod outline;
+pub mod stats;
+
+pub use document::{Document, TextRange};
+pub use outline::{Outline, outline};

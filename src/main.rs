@@ -1,0 +1,28 @@
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use pizhu::cli::{Cli, run};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let Some(command) = cli.command else {
+        eprintln!(
+            "pizhu: the reading window is not part of this build yet; use `pizhu outline FILE` or `pizhu stats FILE` (see `pizhu --help`)"
+        );
+        return ExitCode::from(2);
+    };
+    match run(&command) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`pizhu outline big.txt | head`) is not an error worth reporting.
+            let _ = stdout.write_all(out.as_bytes());
+            let _ = stdout.flush();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("pizhu: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Placeholders: the blanks (`×`, `××`, `XX`, `某某`, `○○`, `＿＿`) left where names and
+//! figures were removed.
+
+use super::marker::is_cn_numeral;
+
+/// A placeholder found in a line: (char offset in the line, char length, text).
+pub(super) fn find_in_line(text: &str) -> Vec<(usize, usize, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let run = chars[i..].iter().take_while(|&&x| x == c).count();
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + run).copied();
+        if is_placeholder_run(c, run, prev, next) {
+            found.push((i, run, chars[i..i + run].iter().collect()));
+        }
+        i += run;
+    }
+    found
+}
+
+fn is_admin_unit(c: char) -> bool {
+    "市县区省镇乡村局委办厅处科部司厂校院所队组街社".contains(c)
+}
+
+fn is_placeholder_run(c: char, run: usize, prev: Option<char>, next: Option<char>) -> bool {
+    let ascii_letter = |x: Option<char>| x.is_some_and(|x| x.is_ascii_alphanumeric());
+    match c {
+        // `3×4` is a multiplication.
+        '×' | '╳' => !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())),
+        'X' | 'Ｘ' => {
+            !ascii_letter(prev)
+                && !ascii_letter(next)
+                && (run >= 2 || next.is_some_and(is_admin_unit))
+        }
+        '某' => run >= 2,
+        // `二○○六年` spells a year with ○ as zero.
+        '○' | '◯' | '□' => {
+            run >= 2 && !prev.is_some_and(is_cn_numeral) && !next.is_some_and(is_cn_numeral)
+        }
+        '＿' => run >= 2,
+        '_' => run >= 3,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        find_in_line(s).into_iter().map(|p| p.2).collect()
+    }
+
+    #[test]
+    fn finds_blanks() {
+        assert_eq!(texts("×县围绕政府廉政建设作了发言"), ["×"]);
+        assert_eq!(texts("减免税费×亿元，占比×%"), ["×", "×"]);
+        assert_eq!(texts("××乡和XX公司、某某同志、○○村、＿＿＿"), ["××", "XX", "某某", "○○", "＿＿＿"]);
+        assert_eq!(texts("X市X县"), ["X", "X"]);
+    }
+
+    #[test]
+    fn leaves_lookalikes() {
+        assert!(texts("3×4的矩阵").is_empty());
+        assert!(texts("二○○六年").is_empty());
+        assert!(texts("XXL号、X光、某些地方").is_empty());
+        assert!(texts("snake_case").is_empty());
+    }
+}

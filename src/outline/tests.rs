@@ -1,0 +1,150 @@
+use super::*;
+use crate::document::SourceFormat;
+
+fn outline_of(text: &str) -> Outline {
+    outline(&Document::from_text(text.to_owned(), "UTF-8", SourceFormat::Text))
+}
+
+/// `depth kind marker title` per node.
+fn summary(o: &Outline) -> Vec<String> {
+    o.nodes
+        .iter()
+        .map(|n| {
+            let kind = if n.kind == NodeKind::Point { " point" } else { "" };
+            format!("{}{} {} {}", n.depth, kind, n.marker, n.title)
+        })
+        .collect()
+}
+
+const BODY: &str = "这是一段足够长的正文内容，用来说明前后都是正文段落，而不是标题或者其他的东西，请注意。";
+
+#[test]
+fn levels_follow_nesting_order_not_a_fixed_table() {
+    // 一、 then 1. directly: 1. is level 2.
+    let o = outline_of(&format!("标题\n同志们：\n一、总体要求\n1.第一项。{BODY}\n2.第二项。{BODY}\n二、重点任务\n1.第三项。{BODY}"));
+    assert_eq!(summary(&o), ["1 一、 总体要求", "2 1. 第一项", "2 2. 第二项", "1 二、 重点任务", "2 1. 第三项"]);
+}
+
+#[test]
+fn heading_as_first_sentence_takes_only_that_sentence() {
+    let o = outline_of("标题\n一、总体\n（一）把理论武装作为政治建设的首要任务。只有加强理论武装，才能做好。");
+    assert_eq!(o.nodes[1].title, "把理论武装作为政治建设的首要任务");
+    assert_eq!(o.nodes[1].marker, "（一）");
+}
+
+#[test]
+fn decimals_years_and_out_of_sequence_markers_are_not_headings() {
+    let o = outline_of(&format!(
+        "标题\n同志们：\n一、总体\n3.5万元资金已经拨付到位。{BODY}\n2025年，我们完成了任务。\n三、不该出现\n二、重点"
+    ));
+    assert_eq!(summary(&o), ["1 一、 总体", "1 二、 重点"]);
+}
+
+#[test]
+fn appendix_restarts_numbering_at_top_level() {
+    let o = outline_of(&format!(
+        "标题\n各位代表：\n一、回顾\n{BODY}\n二、安排\n（一）第一方面\n{BODY}\n附件1\n十件民生实事\n一、提高低保标准\n{BODY}\n二、建立护理保险\n{BODY}\n附件2\n名词解释\n1.“两重”：是指重大战略。"
+    ));
+    assert_eq!(
+        summary(&o),
+        [
+            "1 一、 回顾",
+            "1 二、 安排",
+            "2 （一） 第一方面",
+            "1 附件1 十件民生实事",
+            "2 一、 提高低保标准",
+            "2 二、 建立护理保险",
+            "1 附件2 名词解释",
+            "2 1. “两重”",
+        ]
+    );
+}
+
+#[test]
+fn inline_points_need_a_sentence_start_and_a_sequence_from_one() {
+    let o = outline_of(&format!(
+        "标题\n一、总体\n要落实“一岗双责”，推进一网通办。一要加快审批；二要提升服务。三要强化监督。\n二是不该单独出现。{BODY}\n五、不是标题"
+    ));
+    assert_eq!(summary(&o), ["1 一、 总体", "2 point 一要 加快审批", "2 point 二要 提升服务", "2 point 三要 强化监督"]);
+}
+
+#[test]
+fn mixed_shi_and_yao_are_one_sequence_and_other_families_work() {
+    let o = outline_of(&format!(
+        "标题\n一、总体\n一是加强领导。二要压实责任。\n二、保障\n第一，加大投入。第二，培养人才。\n三、作风\n首先，要加强组织。其次，要强化考核。最后，要锤炼作风。\n{BODY}"
+    ));
+    assert_eq!(
+        summary(&o),
+        [
+            "1 一、 总体",
+            "2 point 一是 加强领导",
+            "2 point 二要 压实责任",
+            "1 二、 保障",
+            "2 point 第一 加大投入",
+            "2 point 第二 培养人才",
+            "1 三、 作风",
+            "2 point 首先 要加强组织",
+            "2 point 其次 要强化考核",
+            "2 point 最后 要锤炼作风",
+        ]
+    );
+}
+
+#[test]
+fn idioms_are_not_points() {
+    let o = outline_of("标题\n一、作风\n要坚持一是一、二是二。一级带着一级干，落实一岗双责。首先要看到成绩。");
+    assert_eq!(summary(&o), ["1 一、 作风"]);
+}
+
+#[test]
+fn unnumbered_parts_between_paragraphs() {
+    let o = outline_of(&format!(
+        "2026年政府工作报告\n各位代表：\n{BODY}\n“十四五”时期工作回顾\n{BODY}\n2026年重点工作\n{BODY}\n（一）放大政策效应\n{BODY}\n（二）建设产业体系\n{BODY}"
+    ));
+    assert_eq!(
+        summary(&o),
+        ["1  “十四五”时期工作回顾", "1  2026年重点工作", "2 （一） 放大政策效应", "2 （二） 建设产业体系"]
+    );
+}
+
+#[test]
+fn broken_bracket_line_joins_the_next() {
+    let o = outline_of(&format!("标题\n一、回顾\n（一）经济运行稳中有进。\n{BODY}\n（\n二）改革开放持续深化。\n{BODY}"));
+    assert_eq!(summary(&o), ["1 一、 回顾", "2 （一） 经济运行稳中有进", "2 （二） 改革开放持续深化"]);
+}
+
+#[test]
+fn title_salutation_and_boilerplate() {
+    let text = "下载\n打印\n全屏\n收藏\n【字号：\n加大\n还原\n减小\n】\n2026年某省政府工作报告\n——2026年1月25日在某省人民代表大会上\n来源：某某日报\n时间：2026-02-02\n某省省长 某某\n某某同志作政府工作报告。本报记者 某某摄\n各位代表：\n现在，我代表省人民政府，向大会报告工作。\n一、回顾\n相关报道：";
+    let o = outline_of(text);
+    assert_eq!(o.title.as_deref(), Some("2026年某省政府工作报告"));
+    assert_eq!(summary(&o), ["1 一、 回顾"]);
+    let bp: Vec<usize> = o.boilerplate.iter().map(|b| b.line).collect();
+    assert_eq!(bp, [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15, 19]);
+    assert_eq!(o.roles[10], LineRole::FrontMatter);
+    assert_eq!(o.roles[16], LineRole::Salutation);
+}
+
+#[test]
+fn ranges_are_nested_and_end_at_the_last_content() {
+    let o = outline_of(&format!("标题\n一、总体\n（一）第一。一是甲。二是乙。\n{BODY}\n二、其他\n{BODY}\n\n仅供学习 禁止外传 QQ123456"));
+    for (i, n) in o.nodes.iter().enumerate() {
+        assert!(n.range.start <= n.range.end, "{n:?}");
+        for p in o.path_to(i) {
+            assert!(o.nodes[p].range.contains_range(n.range), "{:?} in {:?}", n, o.nodes[p]);
+        }
+    }
+    let last = o.nodes.last().map(|n| n.range.end);
+    let doc = Document::from_text(format!("标题\n一、总体\n（一）第一。一是甲。二是乙。\n{BODY}\n二、其他\n{BODY}"), "UTF-8", SourceFormat::Text);
+    assert_eq!(last, Some(doc.char_count));
+    // 一是 ends where 二是 starts.
+    assert_eq!(o.nodes[2].range.end, o.nodes[3].range.start);
+}
+
+#[test]
+fn markdown_headings_feed_the_outline() {
+    let doc = Document::from_text("# 讲话稿\n\n## 总体要求\n\n正文。\n\n### 细节\n\n一是甲。二是乙。\n\n## 重点任务\n".into(), "UTF-8", SourceFormat::Markdown);
+    let o = outline(&doc);
+    assert_eq!(o.title.as_deref(), Some("讲话稿"));
+    assert_eq!(summary(&o), ["1  总体要求", "2  细节", "3 point 一是 甲", "3 point 二是 乙", "1  重点任务"]);
+}
