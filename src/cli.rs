@@ -122,7 +122,11 @@ pub fn outline_text(outline: &Outline) -> String {
         let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
         match node.kind {
             NodeKind::Heading => {
-                let sep = if node.marker.is_empty() || is_glued_marker(&node.marker) { "" } else { " " };
+                let sep = if node.marker.is_empty() || is_glued_marker(&node.marker) {
+                    ""
+                } else {
+                    " "
+                };
                 let _ = writeln!(out, "{indent}{}{sep}{}", node.marker, node.title);
             }
             NodeKind::Point => {
@@ -148,7 +152,16 @@ pub fn outline_markdown(outline: &Outline) -> String {
         let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
         let text = match node.kind {
             NodeKind::Heading if node.marker.is_empty() => node.title.clone(),
-            NodeKind::Heading => format!("{}{}{}", node.marker, if is_glued_marker(&node.marker) { "" } else { " " }, node.title),
+            NodeKind::Heading => format!(
+                "{}{}{}",
+                node.marker,
+                if is_glued_marker(&node.marker) {
+                    ""
+                } else {
+                    " "
+                },
+                node.title
+            ),
             NodeKind::Point => format!("*{}*：{}", node.marker, node.title),
         };
         let _ = writeln!(out, "{indent}- {}", escape_markdown(&text));
@@ -256,7 +269,11 @@ pub fn stats_text(outline: &Outline, stats: &Stats) -> String {
     );
     for s in &stats.sections {
         let c = &s.counts;
-        let sep = if s.marker.is_empty() || is_glued_marker(&s.marker) { "" } else { " " };
+        let sep = if s.marker.is_empty() || is_glued_marker(&s.marker) {
+            ""
+        } else {
+            " "
+        };
         let _ = writeln!(
             out,
             "{}{sep}{}\t字数 {}\t段落 {}\t讲话时长 {}",

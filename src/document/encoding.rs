@@ -20,9 +20,7 @@ pub struct Decoded {
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     /// The bytes look like binary data (an image, an archive, a program …).
-    #[error(
-        "this file holds binary data, not text; open a .txt, .md or .docx document instead"
-    )]
+    #[error("this file holds binary data, not text; open a .txt, .md or .docx document instead")]
     Binary,
     /// Decoding produced mostly replacement characters.
     #[error(
@@ -45,7 +43,10 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
         } else {
             enc.decode_without_bom_handling(body).0.into_owned()
         };
-        return Ok(Decoded { text, encoding: name });
+        return Ok(Decoded {
+            text,
+            encoding: name,
+        });
     }
     if let Some(enc) = sniff_utf16_without_bom(&bytes) {
         let text = enc.decode_without_bom_handling(&bytes).0.into_owned();
@@ -179,8 +180,14 @@ mod tests {
 
     #[test]
     fn utf16_with_and_without_bom() {
-        let le: Vec<u8> = SAMPLE.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-        let be: Vec<u8> = SAMPLE.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let le: Vec<u8> = SAMPLE
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let be: Vec<u8> = SAMPLE
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
         let with_bom = |bom: [u8; 2], body: &[u8]| [&bom[..], body].concat();
         let d = decode_text(with_bom([0xFF, 0xFE], &le)).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "UTF-16LE"));

@@ -48,7 +48,11 @@ mod tests {
             .collect();
         assert_eq!(
             hints,
-            vec![(0, LineHint::Heading(1)), (4, LineHint::Heading(2)), (10, LineHint::Heading(2))]
+            vec![
+                (0, LineHint::Heading(1)),
+                (4, LineHint::Heading(2)),
+                (10, LineHint::Heading(2))
+            ]
         );
     }
 }

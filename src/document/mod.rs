@@ -19,7 +19,9 @@ pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 ///
 /// This is the one coordinate system of Pizhu: outline nodes, placeholders, boilerplate,
 /// highlights and search hits all speak it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct TextRange {
     /// First char of the range.
     pub start: usize,
@@ -116,7 +118,9 @@ pub enum OpenError {
     #[error("this is a folder, not a document; choose a .txt, .md or .docx file inside it")]
     IsDirectory,
     /// The file is larger than [`MAX_FILE_BYTES`].
-    #[error("the file is {size_mb} MB, more than the {limit_mb} MB Pizhu opens; split it into smaller files")]
+    #[error(
+        "the file is {size_mb} MB, more than the {limit_mb} MB Pizhu opens; split it into smaller files"
+    )]
     TooLarge {
         /// Size of the file in MB.
         size_mb: u64,
@@ -130,7 +134,9 @@ pub enum OpenError {
     #[error(transparent)]
     Docx(#[from] DocxError),
     /// An old binary `.doc` (or other OLE compound) file.
-    #[error("this is an old binary Word (.doc) or other Office file, which Pizhu cannot read; save it as .docx or .txt and open that")]
+    #[error(
+        "this is an old binary Word (.doc) or other Office file, which Pizhu cannot read; save it as .docx or .txt and open that"
+    )]
     LegacyOffice,
 }
 
@@ -206,7 +212,10 @@ impl Document {
             });
         }
         let bytes = std::fs::read(path)?;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         Self::from_bytes(bytes, name)
     }
 

@@ -69,7 +69,8 @@ pub(super) fn trim_ws(s: &str) -> &str {
 pub(super) fn content_of<'a>(doc: &'a Document, idx: usize) -> &'a str {
     let line = &doc.lines[idx];
     let text = trim_ws(doc.line_text(line));
-    if matches!(line.hint, LineHint::Heading(_)) && doc.format == crate::document::SourceFormat::Markdown
+    if matches!(line.hint, LineHint::Heading(_))
+        && doc.format == crate::document::SourceFormat::Markdown
     {
         let stripped = text.trim_start_matches('#');
         if stripped.len() != text.len() {
@@ -105,26 +106,106 @@ static CONTACT_NUMBER: LazyLock<Regex> =
 
 /// Words of web-page chrome: menus, font-size and share buttons, navigation.
 const RESIDUE_TOKENS: &[&str] = &[
-    "下载", "打印", "全屏", "收藏", "字号", "字体", "加大", "还原", "减小", "默认", "大", "中",
-    "小", "分享", "分享到", "分享到微信", "分享到微博", "微信", "微博", "QQ空间", "打印本页",
-    "打印此页", "关闭窗口", "关闭本页", "关闭", "首页", "返回", "返回首页", "返回顶部",
-    "当前位置", "您的位置", "我的位置", "您现在的位置", "上一篇", "下一篇", "相关报道",
-    "相关文档", "相关附件", "相关链接", "相关阅读", "相关新闻", "扫一扫在手机打开当前页",
-    "扫一扫", "评论", "点赞", "在看", "转发", "纠错", "打开", "保存", "TOP",
+    "下载",
+    "打印",
+    "全屏",
+    "收藏",
+    "字号",
+    "字体",
+    "加大",
+    "还原",
+    "减小",
+    "默认",
+    "大",
+    "中",
+    "小",
+    "分享",
+    "分享到",
+    "分享到微信",
+    "分享到微博",
+    "微信",
+    "微博",
+    "QQ空间",
+    "打印本页",
+    "打印此页",
+    "关闭窗口",
+    "关闭本页",
+    "关闭",
+    "首页",
+    "返回",
+    "返回首页",
+    "返回顶部",
+    "当前位置",
+    "您的位置",
+    "我的位置",
+    "您现在的位置",
+    "上一篇",
+    "下一篇",
+    "相关报道",
+    "相关文档",
+    "相关附件",
+    "相关链接",
+    "相关阅读",
+    "相关新闻",
+    "扫一扫在手机打开当前页",
+    "扫一扫",
+    "评论",
+    "点赞",
+    "在看",
+    "转发",
+    "纠错",
+    "打开",
+    "保存",
+    "TOP",
 ];
 
 /// Strong signs of a redistributor's advertising.
 const AD_WORDS: &[&str] = &[
-    "QQ", "ＱＱ", "微信号", "公众号", "会员", "订阅", "禁止外传", "仅供学习", "仅供参考",
-    "倒卖", "客服", "淘宝", "扫码", "VIP", "http", "www.", "咨询", "加群", "群号", "版权所有",
-    "侵权必究", "付费",
+    "QQ",
+    "ＱＱ",
+    "微信号",
+    "公众号",
+    "会员",
+    "订阅",
+    "禁止外传",
+    "仅供学习",
+    "仅供参考",
+    "倒卖",
+    "客服",
+    "淘宝",
+    "扫码",
+    "VIP",
+    "http",
+    "www.",
+    "咨询",
+    "加群",
+    "群号",
+    "版权所有",
+    "侵权必究",
+    "付费",
 ];
 
 fn is_chrome_symbol(c: char) -> bool {
     matches!(
         c,
-        '【' | '】' | '[' | ']' | '｜' | '|' | '>' | '<' | '》' | '《' | '：' | ':' | '·' | '•'
-            | '×' | '/' | '-' | '—' | '_' | '(' | ')' | '（' | '）'
+        '【' | '】'
+            | '['
+            | ']'
+            | '｜'
+            | '|'
+            | '>'
+            | '<'
+            | '》'
+            | '《'
+            | '：'
+            | ':'
+            | '·'
+            | '•'
+            | '×'
+            | '/'
+            | '-'
+            | '—'
+            | '_'
     ) || c.is_whitespace()
         || c == '\u{3000}'
 }
@@ -138,7 +219,10 @@ fn is_web_residue(t: &str) -> bool {
         return true;
     }
     let chars = char_len(t);
-    if chars <= 30 && t.contains("点击") && (t.contains("进入") || t.contains("查看") || t.contains("这里")) {
+    if chars <= 30
+        && t.contains("点击")
+        && (t.contains("进入") || t.contains("查看") || t.contains("这里"))
+    {
         return true;
     }
     if chars > SHORT_LINE_CHARS {
@@ -184,12 +268,30 @@ fn has_ad_word(t: &str) -> bool {
 /// `同志们：`, `各位代表：`, `尊敬的各位来宾：` — returns the salutation's byte length.
 pub(super) fn salutation_len(t: &str) -> Option<usize> {
     const ADDRESS: &[&str] = &[
-        "同志", "代表", "委员", "来宾", "朋友", "女士", "先生", "老师", "同学", "领导", "各位",
-        "大家", "尊敬的", "亲爱的", "嘉宾",
+        "同志",
+        "代表",
+        "委员",
+        "来宾",
+        "朋友",
+        "女士",
+        "先生",
+        "老师",
+        "同学",
+        "领导",
+        "各位",
+        "大家",
+        "尊敬的",
+        "亲爱的",
+        "嘉宾",
     ];
     let end = t.find(['：', ':'])?;
     let head = &t[..end];
-    if head.is_empty() || char_len(head) > 20 || head.chars().any(|c| is_sentence_punct(c) && c != '，' && c != ',') {
+    if head.is_empty()
+        || char_len(head) > 20
+        || head
+            .chars()
+            .any(|c| is_sentence_punct(c) && c != '，' && c != ',')
+    {
         return None;
     }
     if !ADDRESS.iter().any(|w| head.contains(w)) {
@@ -217,7 +319,13 @@ pub(super) fn classify(doc: &Document) -> Classified {
     let texts: Vec<&str> = (0..n).map(|i| content_of(doc, i)).collect();
     let mut roles: Vec<LineRole> = texts
         .iter()
-        .map(|t| if t.is_empty() { LineRole::Blank } else { LineRole::Body })
+        .map(|t| {
+            if t.is_empty() {
+                LineRole::Blank
+            } else {
+                LineRole::Body
+            }
+        })
         .collect();
     let long = |i: usize| char_len(texts[i]) > LONG_LINE_CHARS;
 
@@ -248,10 +356,14 @@ pub(super) fn classify(doc: &Document) -> Classified {
             roles[i] = LineRole::Boilerplate(BoilerplateKind::Advertising);
         }
     }
-    expand_ad_blocks(&mut roles, 0, head_end.min(n));
-    expand_ad_blocks(&mut roles, tail_start.max(head_end).min(n), n);
+    // A 公文 title names its genre (…的讲话, …工作报告); find it before advertising blocks
+    // are widened, so that a title with no blank line around it is never swallowed.
+    let genre_title = find_title(doc, &texts, &roles, head_end, true);
+    let keep = genre_title.unwrap_or(usize::MAX);
+    expand_ad_blocks(&mut roles, 0, head_end.min(n), keep);
+    expand_ad_blocks(&mut roles, tail_start.max(head_end).min(n), n, keep);
 
-    let title_line = find_title(doc, &texts, &roles, head_end);
+    let title_line = genre_title.or_else(|| find_title(doc, &texts, &roles, head_end, false));
     mark_repeats(&texts, &mut roles, title_line, head_end, tail_start);
 
     // Salutation: the first one before the body proper.
@@ -300,12 +412,21 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole]) {
         if roles[i] == LineRole::Body && (is_web_residue(t) || is_caption(t)) {
             roles[i] = residue;
             // `来源：` alone: its value sits on the next line.
-            if META_LABEL.captures(t).is_some_and(|c| c.get(2).is_none_or(|v| v.is_empty()))
+            if META_LABEL
+                .captures(t)
+                .is_some_and(|c| c.get(2).is_none_or(|v| v.is_empty()))
                 && let Some(next) = texts.get(i + 1)
                 && !next.is_empty()
                 && char_len(next) <= 20
                 && !next.chars().any(is_sentence_punct)
             {
+                roles[i + 1] = residue;
+                i += 1;
+            } else if HEX_ID.is_match(t)
+                && let Some(next) = texts.get(i + 1)
+                && char_len(next) <= SHORT_LINE_CHARS
+            {
+                // A related-link id, then the linked page's title.
                 roles[i + 1] = residue;
                 i += 1;
             }
@@ -314,7 +435,10 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole]) {
     }
     // Menus: three or more very short lines in a row.
     let is_tiny = |t: &str| {
-        !t.is_empty() && char_len(t) <= 4 && !t.chars().any(is_sentence_punct) && !is_heading_like(t)
+        !t.is_empty()
+            && char_len(t) <= 4
+            && !t.chars().any(is_sentence_punct)
+            && !is_heading_like(t)
     };
     let mut start = 0;
     while start < texts.len() {
@@ -339,7 +463,7 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole]) {
 
 /// In the head or tail, a block of lines (between blank lines) that is at least a third
 /// advertising is advertising as a whole.
-fn expand_ad_blocks(roles: &mut [LineRole], from: usize, to: usize) {
+fn expand_ad_blocks(roles: &mut [LineRole], from: usize, to: usize, keep: usize) {
     let ad = LineRole::Boilerplate(BoilerplateKind::Advertising);
     let mut i = from;
     while i < to {
@@ -353,8 +477,8 @@ fn expand_ad_blocks(roles: &mut [LineRole], from: usize, to: usize) {
         }
         let ads = roles[i..end].iter().filter(|r| **r == ad).count();
         if ads > 0 && ads * 3 >= end - i {
-            for role in &mut roles[i..end] {
-                if *role == LineRole::Body {
+            for (j, role) in roles.iter_mut().enumerate().take(end).skip(i) {
+                if *role == LineRole::Body && j != keep {
                     *role = ad;
                 }
             }
@@ -363,7 +487,57 @@ fn expand_ad_blocks(roles: &mut [LineRole], from: usize, to: usize) {
     }
 }
 
-fn find_title(doc: &Document, texts: &[&str], roles: &[LineRole], head_end: usize) -> Option<usize> {
+/// Document genres (文种) that end the title of a speech or official document.
+const GENRES: &[&str] = &[
+    "讲话",
+    "报告",
+    "发言",
+    "致辞",
+    "讲稿",
+    "意见",
+    "通知",
+    "决定",
+    "方案",
+    "规划",
+    "纲要",
+    "总结",
+    "提纲",
+    "汇报",
+    "党课",
+    "演讲",
+    "贺信",
+    "主持词",
+    "述职",
+    "心得体会",
+    "体会",
+    "办法",
+    "规定",
+    "条例",
+    "细则",
+    "通报",
+    "请示",
+    "批复",
+    "函",
+    "纪要",
+    "公告",
+    "通告",
+    "决议",
+    "议案",
+    "倡议书",
+    "讲话稿",
+    "发言稿",
+    "工作要点",
+    "实施意见",
+    "讲话提纲",
+];
+
+fn find_title(
+    doc: &Document,
+    texts: &[&str],
+    roles: &[LineRole],
+    head_end: usize,
+    genre_only: bool,
+) -> Option<usize> {
     if let Some(i) = doc.lines.iter().position(|l| l.hint == LineHint::Title) {
         return Some(i);
     }
@@ -376,6 +550,10 @@ fn find_title(doc: &Document, texts: &[&str], roles: &[LineRole], head_end: usiz
             && !is_front_matter_line(t)
             && salutation_len(t).is_none()
             && !is_heading_like(t)
+            && (!genre_only
+                || GENRES
+                    .iter()
+                    .any(|g| t.trim_end_matches(['）', ')']).ends_with(g)))
     })
 }
 
@@ -424,10 +602,28 @@ mod tests {
 
     #[test]
     fn residue_lines() {
-        for t in ["下载", "【字号：", "】", "分享到:", "来源：北京日报", "时间：2026-02-02", "2026-02-09 09:45:30", "abcd39f1fb7f426d9dfb6bd0fa1f2146:", "》》点击图片进入专题《《", "打印本页", "×", "|"] {
+        for t in [
+            "下载",
+            "【字号：",
+            "】",
+            "分享到:",
+            "来源：北京日报",
+            "时间：2026-02-02",
+            "2026-02-09 09:45:30",
+            "abcd39f1fb7f426d9dfb6bd0fa1f2146:",
+            "》》点击图片进入专题《《",
+            "打印本页",
+            "×",
+            "|",
+        ] {
             assert!(is_web_residue(t), "{t}");
         }
-        for t in ["一、2025年工作回顾", "政府工作报告", "各位代表：", "（2026年3月12日）"] {
+        for t in [
+            "一、2025年工作回顾",
+            "政府工作报告",
+            "各位代表：",
+            "（2026年3月12日）",
+        ] {
             assert!(!is_web_residue(t), "{t}");
         }
     }
@@ -435,14 +631,19 @@ mod tests {
     #[test]
     fn captions() {
         assert!(is_caption("殷勇同志作政府工作报告。本报记者 戴冰摄"));
-        assert!(is_caption("任振鹤作政府工作报告。新甘肃·甘肃日报记者 盛学卿"));
+        assert!(is_caption(
+            "任振鹤作政府工作报告。新甘肃·甘肃日报记者 盛学卿"
+        ));
         assert!(!is_caption("我们要加强与新闻记者的沟通，讲好发展故事。"));
     }
 
     #[test]
     fn salutations() {
         assert_eq!(salutation_len("同志们："), Some("同志们：".len()));
-        assert_eq!(salutation_len("各位代表：现在，我代表"), Some("各位代表：".len()));
+        assert_eq!(
+            salutation_len("各位代表：现在，我代表"),
+            Some("各位代表：".len())
+        );
         assert_eq!(salutation_len("重点抓好八个方面工作："), None);
         assert_eq!(salutation_len("会员群：   免费QQ群："), None);
     }

@@ -110,12 +110,12 @@ pub fn parse_cn_number(s: &str) -> Option<(u32, usize)> {
             }
             _ => {
                 let d = cn_digit(c)?;
-                // `一二` is not a number; `〇` only inside one (`一百〇一`).
+                // `一二` is not a number; `〇` only fills a place (`一百〇一`).
                 if last_was_digit {
                     return None;
                 }
                 current = d;
-                last_was_digit = true;
+                last_was_digit = d != 0;
             }
         }
     }
@@ -165,7 +165,10 @@ fn starts_numeral_enumeration(rest: &str) -> bool {
     let mut chars = rest.chars();
     match (chars.next(), chars.next()) {
         (Some(a), Some(b)) if is_cn_numeral(a) => {
-            matches!(b, '、' | '季' | '级' | '类' | '等' | '档' | '产' | '线' | '至' | '到' | '和' | '或')
+            matches!(
+                b,
+                '、' | '季' | '级' | '类' | '等' | '档' | '产' | '线' | '至' | '到' | '和' | '或'
+            )
         }
         _ => false,
     }
@@ -205,7 +208,12 @@ pub fn parse_heading_marker(s: &str) -> Option<Marker> {
         let (n, len) = parse_arabic(inner)?;
         let close = first_char(&inner[len..])?;
         if matches!(close, '］' | ']' | '】') {
-            return marker(Style::ArabicBracket, n, s, c0.len_utf8() + len + close.len_utf8());
+            return marker(
+                Style::ArabicBracket,
+                n,
+                s,
+                c0.len_utf8() + len + close.len_utf8(),
+            );
         }
         return None;
     }
@@ -213,10 +221,20 @@ pub fn parse_heading_marker(s: &str) -> Option<Marker> {
         return marker(Style::Circled, c0 as u32 - '①' as u32 + 1, s, c0.len_utf8());
     }
     if ('⑴'..='⒇').contains(&c0) {
-        return marker(Style::ArabicParen, c0 as u32 - '⑴' as u32 + 1, s, c0.len_utf8());
+        return marker(
+            Style::ArabicParen,
+            c0 as u32 - '⑴' as u32 + 1,
+            s,
+            c0.len_utf8(),
+        );
     }
     if ('⒈'..='⒛').contains(&c0) {
-        return marker(Style::ArabicDot, c0 as u32 - '⒈' as u32 + 1, s, c0.len_utf8());
+        return marker(
+            Style::ArabicDot,
+            c0 as u32 - '⒈' as u32 + 1,
+            s,
+            c0.len_utf8(),
+        );
     }
     if c0 == '第' {
         let inner = &s[c0.len_utf8()..];
@@ -225,7 +243,12 @@ pub fn parse_heading_marker(s: &str) -> Option<Marker> {
         for unit in ["部分", "章", "节", "篇", "编"] {
             if after.starts_with(unit) {
                 let unit_char = first_char(unit)?;
-                return marker(Style::Chapter(unit_char), n, s, c0.len_utf8() + len + unit.len());
+                return marker(
+                    Style::Chapter(unit_char),
+                    n,
+                    s,
+                    c0.len_utf8() + len + unit.len(),
+                );
             }
         }
         return None;
@@ -275,7 +298,8 @@ pub fn parse_point_marker(s: &str) -> Option<PointMarker> {
     if let Some(rest) = s.strip_prefix('第') {
         let (n, len) = parse_cn_number(rest)?;
         let comma = comma_len(&rest[len..]);
-        if comma == 0 {
+        // `第一、二轮` enumerates rounds; it does not open a point.
+        if comma == 0 || first_char(&rest[len + comma..]).is_some_and(is_cn_numeral) {
             return None;
         }
         let shown = '第'.len_utf8() + len;
@@ -318,7 +342,16 @@ mod tests {
 
     #[test]
     fn chinese_numbers() {
-        for (s, v) in [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23), ("九十九", 99), ("一百", 100), ("一百〇一", 101)] {
+        for (s, v) in [
+            ("一", 1),
+            ("十", 10),
+            ("十一", 11),
+            ("二十", 20),
+            ("二十三", 23),
+            ("九十九", 99),
+            ("一百", 100),
+            ("一百〇一", 101),
+        ] {
             assert_eq!(parse_cn_number(s).map(|x| x.0), Some(v), "{s}");
         }
         assert_eq!(parse_cn_number("一二"), None);
@@ -335,31 +368,63 @@ mod tests {
         assert_eq!(style_of("1.优化"), Some((Style::ArabicDot, 1, "1.")));
         assert_eq!(style_of("12、优化"), Some((Style::ArabicDot, 12, "12、")));
         assert_eq!(style_of("１．优化"), Some((Style::ArabicDot, 1, "１．")));
-        assert_eq!(style_of("（2）做实"), Some((Style::ArabicParen, 2, "（2）")));
+        assert_eq!(
+            style_of("（2）做实"),
+            Some((Style::ArabicParen, 2, "（2）"))
+        );
         assert_eq!(style_of("⑵做实"), Some((Style::ArabicParen, 2, "⑵")));
         assert_eq!(style_of("③用好"), Some((Style::Circled, 3, "③")));
-        assert_eq!(style_of("［27］五个必须："), Some((Style::ArabicBracket, 27, "［27］")));
-        assert_eq!(style_of("第一章 总则"), Some((Style::Chapter('章'), 1, "第一章")));
-        assert_eq!(style_of("第三部分 重点任务"), Some((Style::Chapter('部'), 3, "第三部分")));
+        assert_eq!(
+            style_of("［27］五个必须："),
+            Some((Style::ArabicBracket, 27, "［27］"))
+        );
+        assert_eq!(
+            style_of("第一章 总则"),
+            Some((Style::Chapter('章'), 1, "第一章"))
+        );
+        assert_eq!(
+            style_of("第三部分 重点任务"),
+            Some((Style::Chapter('部'), 3, "第三部分"))
+        );
     }
 
     #[test]
     fn heading_marker_traps() {
-        for s in ["3.5万元", "2.5", "2025年", "2025.1", "12.5%", "一岗双责", "一、二季度", "（2026年）", "第一时间", "一是加强"] {
+        for s in [
+            "3.5万元",
+            "2.5",
+            "2025年",
+            "2025.1",
+            "12.5%",
+            "一岗双责",
+            "一、二季度",
+            "（2026年）",
+            "第一时间",
+            "一是加强",
+        ] {
             assert_eq!(style_of(s), None, "{s}");
         }
     }
 
     #[test]
     fn point_markers() {
-        let p = |s: &str| parse_point_marker(s).map(|m| (m.family, m.ordinal, &s[..m.shown_bytes]));
+        fn p(s: &str) -> Option<(PointFamily, u32, &str)> {
+            parse_point_marker(s).map(|m| (m.family, m.ordinal, &s[..m.shown_bytes]))
+        }
         assert_eq!(p("一是加强"), Some((PointFamily::Ordinal, 1, "一是")));
         assert_eq!(p("二要切实"), Some((PointFamily::Ordinal, 2, "二要")));
         assert_eq!(p("三是要坚持"), Some((PointFamily::Ordinal, 3, "三是要")));
         assert_eq!(p("第二，加强"), Some((PointFamily::Diyi, 2, "第二")));
         assert_eq!(p("首先，要"), Some((PointFamily::Shouxian, 1, "首先")));
         assert_eq!(p("最后，要"), Some((PointFamily::Shouxian, LAST, "最后")));
-        for s in ["一岗双责", "一网通办", "一级带着一级干", "一是一、二是二", "第一时间"] {
+        for s in [
+            "一岗双责",
+            "一网通办",
+            "一级带着一级干",
+            "一是一、二是二",
+            "第一时间",
+            "第一、二轮督察",
+        ] {
             assert_eq!(p(s), None, "{s}");
         }
     }

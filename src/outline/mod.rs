@@ -87,7 +87,10 @@ impl Outline {
         let upto = self.nodes.partition_point(|n| n.range.start <= pos);
         (0..upto)
             .rev()
-            .find(|&i| self.nodes[i].range.start <= pos && pos < self.nodes[i].range.end.max(self.nodes[i].range.start + 1))
+            .find(|&i| {
+                self.nodes[i].range.start <= pos
+                    && pos < self.nodes[i].range.end.max(self.nodes[i].range.start + 1)
+            })
             .or_else(|| upto.checked_sub(1).filter(|&i| self.nodes[i].depth == 1))
     }
 
@@ -168,6 +171,8 @@ struct Builder<'a> {
     /// The current line's char range.
     cur_line: TextRange,
     cur_line_content_start: usize,
+    /// Byte where the title of the last point opened begins.
+    last_point_title_byte: Option<usize>,
 }
 
 fn family_index(f: PointFamily) -> usize {
@@ -195,7 +200,10 @@ fn is_closer(c: char) -> bool {
 
 fn trim_title(s: &str) -> &str {
     trim_ws(s).trim_end_matches(|c: char| {
-        matches!(c, '，' | ',' | '、' | '。' | '；' | ';' | '：' | ':' | '！' | '？' | '…') || c.is_whitespace()
+        matches!(
+            c,
+            '，' | ',' | '、' | '。' | '；' | ';' | '：' | ':' | '！' | '？' | '…'
+        ) || c.is_whitespace()
     })
 }
 
@@ -213,6 +221,7 @@ impl<'a> Builder<'a> {
             prev_content_end: 0,
             cur_line: TextRange::default(),
             cur_line_content_start: 0,
+            last_point_title_byte: None,
         }
     }
 
@@ -227,11 +236,15 @@ impl<'a> Builder<'a> {
     }
 
     fn is_content(&self, idx: usize) -> bool {
-        !matches!(self.cls.roles[idx], LineRole::Blank | LineRole::Boilerplate(_))
+        !matches!(
+            self.cls.roles[idx],
+            LineRole::Blank | LineRole::Boilerplate(_)
+        )
     }
 
     fn next_content_line(&self, idx: usize) -> Option<usize> {
-        (idx + 1..self.doc.lines.len()).find(|&i| self.cls.roles[i] != LineRole::Blank && self.is_content(i))
+        (idx + 1..self.doc.lines.len())
+            .find(|&i| self.cls.roles[i] != LineRole::Blank && self.is_content(i))
     }
 
     fn run(&mut self) {
@@ -245,7 +258,10 @@ impl<'a> Builder<'a> {
             let line = self.doc.lines[i];
             self.cur_line = line.range;
             let text = self.line_text(i);
-            let lead = text.len() - text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}').len();
+            let lead = text.len()
+                - text
+                    .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+                    .len();
             self.cur_line_content_start = line.range.start + count_chars(&text[..lead]);
             let mut consumed = 1;
             match self.cls.roles[i] {
@@ -282,7 +298,9 @@ impl<'a> Builder<'a> {
         // Skip separators between marker and title.
         let skipped = rest.len()
             - rest
-                .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '\u{3000}' | '：' | ':' | '、' | '.' | '．'))
+                .trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '\u{3000}' | '：' | ':' | '、' | '.' | '．')
+                })
                 .len();
         let title_from = cand.rest_byte + skipped;
         let rest = &self.doc.text[title_from..rest_end];
@@ -305,7 +323,15 @@ impl<'a> Builder<'a> {
         });
         let title_start = self.char_at(rest_line, title_from);
         let title_range = TextRange::new(title_start, title_start + title.chars().count());
-        self.open_node(depth, NodeKind::Heading, cand.marker, title.to_owned(), cand.start, title_range, idx);
+        self.open_node(
+            depth,
+            NodeKind::Heading,
+            cand.marker,
+            title.to_owned(),
+            cand.start,
+            title_range,
+            idx,
+        );
         self.heading_depth = depth;
         self.any_heading = true;
         self.points = [None; 3];
@@ -323,7 +349,9 @@ impl<'a> Builder<'a> {
         let t = &self.doc.text[from_byte..line.byte_end];
         let content = content_of(self.doc, idx);
         let start = self.char_at(idx, from_byte);
-        let md_offset = if content.len() < t.len() && self.doc.format == crate::document::SourceFormat::Markdown {
+        let md_offset = if content.len() < t.len()
+            && self.doc.format == crate::document::SourceFormat::Markdown
+        {
             t.len() - t.trim_start_matches(['#', ' ', '\t', '\u{3000}']).len()
         } else {
             0
@@ -407,7 +435,13 @@ impl<'a> Builder<'a> {
     }
 
     /// `附件1`, `附件：`, `附录`, `名词解释`, `注释`: a part after the body, numbering restarts.
-    fn appendix(&self, idx: usize, body: &str, at_byte: usize, start: usize) -> Option<HeadingCandidate> {
+    fn appendix(
+        &self,
+        idx: usize,
+        body: &str,
+        at_byte: usize,
+        start: usize,
+    ) -> Option<HeadingCandidate> {
         if !self.any_heading && self.cls.salutation.is_none() {
             return None;
         }
@@ -425,11 +459,15 @@ impl<'a> Builder<'a> {
                 whole_line: true,
             });
         }
-        let word = ["附件", "附表", "附录"].into_iter().find(|w| body.starts_with(w))?;
+        let word = ["附件", "附表", "附录"]
+            .into_iter()
+            .find(|w| body.starts_with(w))?;
         let after = &body[word.len()..];
         let digits = after
             .char_indices()
-            .take_while(|&(_, c)| c.is_ascii_digit() || ('０'..='９').contains(&c) || marker::is_cn_numeral(c))
+            .take_while(|&(_, c)| {
+                c.is_ascii_digit() || ('０'..='９').contains(&c) || marker::is_cn_numeral(c)
+            })
             .last()
             .map_or(0, |(i, c)| i + c.len_utf8());
         let marker_len = word.len() + digits;
@@ -454,7 +492,9 @@ impl<'a> Builder<'a> {
         let next_text = content_of(self.doc, next);
         let short_title = next == idx + 1
             && next_text.chars().count() <= 40
-            && !next_text.chars().any(|c| matches!(c, '。' | '；' | '！' | '？'))
+            && !next_text
+                .chars()
+                .any(|c| matches!(c, '。' | '；' | '！' | '？'))
             && parse_heading_marker(next_text).is_none();
         let (rest_byte, rest_line, extra) = if short_title {
             let l = self.doc.lines[next];
@@ -489,21 +529,44 @@ impl<'a> Builder<'a> {
             return false;
         }
         let punct = |c: char| {
-            matches!(c, '。' | '！' | '？' | '；' | '：' | '，' | '、' | '…' | '!' | '?' | ';' | ':' | ',' | '.')
+            matches!(
+                c,
+                '。' | '！'
+                    | '？'
+                    | '；'
+                    | '：'
+                    | '，'
+                    | '、'
+                    | '…'
+                    | '!'
+                    | '?'
+                    | ';'
+                    | ':'
+                    | ','
+                    | '.'
+            )
         };
         if body.chars().last().is_some_and(punct) || body.contains(['。', '！', '？']) {
             return false;
         }
         // The line before must close a paragraph (or be the salutation).
-        let prev = (0..idx).rev().find(|&i| self.cls.roles[i] != LineRole::Blank && self.is_content(i));
+        let prev = (0..idx)
+            .rev()
+            .find(|&i| self.cls.roles[i] != LineRole::Blank && self.is_content(i));
         let prev_ok = prev.is_some_and(|p| {
             self.cls.roles[p] == LineRole::Salutation
-                || content_of(self.doc, p).chars().last().is_some_and(|c| ends_sentence(c) || is_closer(c))
+                || content_of(self.doc, p)
+                    .chars()
+                    .last()
+                    .is_some_and(|c| ends_sentence(c) || is_closer(c))
         });
         let next_ok = self.next_content_line(idx).is_some_and(|n| {
             let t = content_of(self.doc, n);
             let n_len = t.chars().count();
-            n_len >= 40.max(2 * len) && t.chars().last().is_some_and(|c| ends_sentence(c) || is_closer(c))
+            n_len >= 40.max(2 * len)
+                && t.chars()
+                    .last()
+                    .is_some_and(|c| ends_sentence(c) || is_closer(c))
         });
         prev_ok && next_ok
     }
@@ -536,16 +599,25 @@ impl<'a> Builder<'a> {
         let line = self.doc.lines[idx];
         let text = &self.doc.text[from..line.byte_end];
         let mut sentence_start = at_start;
+        // After a comma only the next item of an open sequence may follow (`一是…，二是…`).
+        let mut clause_start = false;
         let mut chars_before = self.char_at(idx, from);
         for (b, c) in text.char_indices() {
-            if sentence_start && !(c.is_whitespace() || c == '\u{3000}' || is_closer(c)) {
-                sentence_start = false;
-                if let Some(pm) = parse_point_marker(&text[b..]) {
+            if (sentence_start || clause_start)
+                && !(c.is_whitespace() || c == '\u{3000}' || is_closer(c))
+            {
+                if let Some(pm) = parse_point_marker(&text[b..])
+                    && (sentence_start || pm.ordinal != 1)
+                {
                     self.try_point(idx, from + b, chars_before, pm);
                 }
+                sentence_start = false;
+                clause_start = false;
             }
             if ends_sentence(c) {
                 sentence_start = true;
+            } else if matches!(c, '，' | ',') {
+                clause_start = true;
             }
             chars_before += 1;
         }
@@ -562,16 +634,51 @@ impl<'a> Builder<'a> {
         if !accepted {
             return;
         }
-        self.points[slot] = if pm.ordinal == LAST { None } else { Some(pm.ordinal) };
+        self.points[slot] = if pm.ordinal == LAST {
+            None
+        } else {
+            Some(pm.ordinal)
+        };
+        self.shorten_previous_point(idx, at_byte, at_char);
         let line = self.doc.lines[idx];
         let text = &self.doc.text[at_byte..line.byte_end];
         let marker = &text[..pm.shown_bytes];
         let rest = &text[pm.skip_bytes..];
-        let end = rest.char_indices().find(|&(_, c)| ends_sentence(c) && c != '：' && c != ':').map_or(rest.len(), |(p, _)| p);
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| ends_sentence(c) && c != '：' && c != ':')
+            .map_or(rest.len(), |(p, _)| p);
         let title = trim_title(&rest[..end]);
         let title_start = at_char + count_chars(&text[..pm.skip_bytes]);
         let title_range = TextRange::new(title_start, title_start + title.chars().count());
-        self.open_node(self.heading_depth + 1, NodeKind::Point, marker.to_owned(), title.to_owned(), at_char, title_range, idx);
+        self.open_node(
+            self.heading_depth + 1,
+            NodeKind::Point,
+            marker.to_owned(),
+            title.to_owned(),
+            at_char,
+            title_range,
+            idx,
+        );
+        self.last_point_title_byte = Some(at_byte + pm.skip_bytes);
+    }
+
+    /// `一是甲，二是乙。`: the first point's title stops where the second point starts.
+    fn shorten_previous_point(&mut self, idx: usize, at_byte: usize, at_char: usize) {
+        let (Some(prev), Some(title_byte)) = (self.nodes.last_mut(), self.last_point_title_byte)
+        else {
+            return;
+        };
+        if prev.kind != NodeKind::Point
+            || prev.line != idx
+            || prev.title_range.end <= at_char
+            || title_byte > at_byte
+        {
+            return;
+        }
+        let title = trim_title(&self.doc.text[title_byte..at_byte]);
+        prev.title_range.end = prev.title_range.start + title.chars().count();
+        prev.title = title.to_owned();
     }
 
     /// `首先` opens a point only when `其次` or `最后` follows soon after.

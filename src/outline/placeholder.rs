@@ -29,7 +29,11 @@ fn is_placeholder_run(c: char, run: usize, prev: Option<char>, next: Option<char
     let ascii_letter = |x: Option<char>| x.is_some_and(|x| x.is_ascii_alphanumeric());
     match c {
         // `3×4` is a multiplication.
-        '×' | '╳' => !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())),
+        // `3×4` is a multiplication; `“数据要素×”行动` names a policy.
+        '×' | '╳' => {
+            !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()))
+                && !next.is_some_and(|n| matches!(n, '”' | '"' | '」' | '』' | '’'))
+        }
         'X' | 'Ｘ' => {
             !ascii_letter(prev)
                 && !ascii_letter(next)
@@ -58,13 +62,17 @@ mod tests {
     fn finds_blanks() {
         assert_eq!(texts("×县围绕政府廉政建设作了发言"), ["×"]);
         assert_eq!(texts("减免税费×亿元，占比×%"), ["×", "×"]);
-        assert_eq!(texts("××乡和XX公司、某某同志、○○村、＿＿＿"), ["××", "XX", "某某", "○○", "＿＿＿"]);
+        assert_eq!(
+            texts("××乡和XX公司、某某同志、○○村、＿＿＿"),
+            ["××", "XX", "某某", "○○", "＿＿＿"]
+        );
         assert_eq!(texts("X市X县"), ["X", "X"]);
     }
 
     #[test]
     fn leaves_lookalikes() {
         assert!(texts("3×4的矩阵").is_empty());
+        assert!(texts("深化“数据要素×”行动").is_empty());
         assert!(texts("二○○六年").is_empty());
         assert!(texts("XXL号、X光、某些地方").is_empty());
         assert!(texts("snake_case").is_empty());

@@ -2,7 +2,11 @@ use super::*;
 use crate::document::SourceFormat;
 
 fn outline_of(text: &str) -> Outline {
-    outline(&Document::from_text(text.to_owned(), "UTF-8", SourceFormat::Text))
+    outline(&Document::from_text(
+        text.to_owned(),
+        "UTF-8",
+        SourceFormat::Text,
+    ))
 }
 
 /// `depth kind marker title` per node.
@@ -10,24 +14,42 @@ fn summary(o: &Outline) -> Vec<String> {
     o.nodes
         .iter()
         .map(|n| {
-            let kind = if n.kind == NodeKind::Point { " point" } else { "" };
+            let kind = if n.kind == NodeKind::Point {
+                " point"
+            } else {
+                ""
+            };
             format!("{}{} {} {}", n.depth, kind, n.marker, n.title)
         })
         .collect()
 }
 
-const BODY: &str = "这是一段足够长的正文内容，用来说明前后都是正文段落，而不是标题或者其他的东西，请注意。";
+const BODY: &str =
+    "这是一段足够长的正文内容，用来说明前后都是正文段落，而不是标题或者其他的东西，请注意。";
 
 #[test]
 fn levels_follow_nesting_order_not_a_fixed_table() {
     // 一、 then 1. directly: 1. is level 2.
-    let o = outline_of(&format!("标题\n同志们：\n一、总体要求\n1.第一项。{BODY}\n2.第二项。{BODY}\n二、重点任务\n1.第三项。{BODY}"));
-    assert_eq!(summary(&o), ["1 一、 总体要求", "2 1. 第一项", "2 2. 第二项", "1 二、 重点任务", "2 1. 第三项"]);
+    let o = outline_of(&format!(
+        "标题\n同志们：\n一、总体要求\n1.第一项。{BODY}\n2.第二项。{BODY}\n二、重点任务\n1.第三项。{BODY}"
+    ));
+    assert_eq!(
+        summary(&o),
+        [
+            "1 一、 总体要求",
+            "2 1. 第一项",
+            "2 2. 第二项",
+            "1 二、 重点任务",
+            "2 1. 第三项"
+        ]
+    );
 }
 
 #[test]
 fn heading_as_first_sentence_takes_only_that_sentence() {
-    let o = outline_of("标题\n一、总体\n（一）把理论武装作为政治建设的首要任务。只有加强理论武装，才能做好。");
+    let o = outline_of(
+        "标题\n一、总体\n（一）把理论武装作为政治建设的首要任务。只有加强理论武装，才能做好。",
+    );
     assert_eq!(o.nodes[1].title, "把理论武装作为政治建设的首要任务");
     assert_eq!(o.nodes[1].marker, "（一）");
 }
@@ -65,7 +87,15 @@ fn inline_points_need_a_sentence_start_and_a_sequence_from_one() {
     let o = outline_of(&format!(
         "标题\n一、总体\n要落实“一岗双责”，推进一网通办。一要加快审批；二要提升服务。三要强化监督。\n二是不该单独出现。{BODY}\n五、不是标题"
     ));
-    assert_eq!(summary(&o), ["1 一、 总体", "2 point 一要 加快审批", "2 point 二要 提升服务", "2 point 三要 强化监督"]);
+    assert_eq!(
+        summary(&o),
+        [
+            "1 一、 总体",
+            "2 point 一要 加快审批",
+            "2 point 二要 提升服务",
+            "2 point 三要 强化监督"
+        ]
+    );
 }
 
 #[test]
@@ -92,7 +122,9 @@ fn mixed_shi_and_yao_are_one_sequence_and_other_families_work() {
 
 #[test]
 fn idioms_are_not_points() {
-    let o = outline_of("标题\n一、作风\n要坚持一是一、二是二。一级带着一级干，落实一岗双责。首先要看到成绩。");
+    let o = outline_of(
+        "标题\n一、作风\n要坚持一是一、二是二。一级带着一级干，落实一岗双责。首先要看到成绩。",
+    );
     assert_eq!(summary(&o), ["1 一、 作风"]);
 }
 
@@ -103,14 +135,28 @@ fn unnumbered_parts_between_paragraphs() {
     ));
     assert_eq!(
         summary(&o),
-        ["1  “十四五”时期工作回顾", "1  2026年重点工作", "2 （一） 放大政策效应", "2 （二） 建设产业体系"]
+        [
+            "1  “十四五”时期工作回顾",
+            "1  2026年重点工作",
+            "2 （一） 放大政策效应",
+            "2 （二） 建设产业体系"
+        ]
     );
 }
 
 #[test]
 fn broken_bracket_line_joins_the_next() {
-    let o = outline_of(&format!("标题\n一、回顾\n（一）经济运行稳中有进。\n{BODY}\n（\n二）改革开放持续深化。\n{BODY}"));
-    assert_eq!(summary(&o), ["1 一、 回顾", "2 （一） 经济运行稳中有进", "2 （二） 改革开放持续深化"]);
+    let o = outline_of(&format!(
+        "标题\n一、回顾\n（一）经济运行稳中有进。\n{BODY}\n（\n二）改革开放持续深化。\n{BODY}"
+    ));
+    assert_eq!(
+        summary(&o),
+        [
+            "1 一、 回顾",
+            "2 （一） 经济运行稳中有进",
+            "2 （二） 改革开放持续深化"
+        ]
+    );
 }
 
 #[test]
@@ -120,22 +166,34 @@ fn title_salutation_and_boilerplate() {
     assert_eq!(o.title.as_deref(), Some("2026年某省政府工作报告"));
     assert_eq!(summary(&o), ["1 一、 回顾"]);
     let bp: Vec<usize> = o.boilerplate.iter().map(|b| b.line).collect();
-    assert_eq!(bp, [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15, 19]);
+    assert_eq!(bp, [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 18]);
     assert_eq!(o.roles[10], LineRole::FrontMatter);
-    assert_eq!(o.roles[16], LineRole::Salutation);
+    assert_eq!(o.roles[13], LineRole::FrontMatter);
+    assert_eq!(o.roles[15], LineRole::Salutation);
 }
 
 #[test]
 fn ranges_are_nested_and_end_at_the_last_content() {
-    let o = outline_of(&format!("标题\n一、总体\n（一）第一。一是甲。二是乙。\n{BODY}\n二、其他\n{BODY}\n\n仅供学习 禁止外传 QQ123456"));
+    let o = outline_of(&format!(
+        "标题\n一、总体\n（一）第一。一是甲。二是乙。\n{BODY}\n二、其他\n{BODY}\n\n仅供学习 禁止外传 QQ123456"
+    ));
     for (i, n) in o.nodes.iter().enumerate() {
         assert!(n.range.start <= n.range.end, "{n:?}");
         for p in o.path_to(i) {
-            assert!(o.nodes[p].range.contains_range(n.range), "{:?} in {:?}", n, o.nodes[p]);
+            assert!(
+                o.nodes[p].range.contains_range(n.range),
+                "{:?} in {:?}",
+                n,
+                o.nodes[p]
+            );
         }
     }
     let last = o.nodes.last().map(|n| n.range.end);
-    let doc = Document::from_text(format!("标题\n一、总体\n（一）第一。一是甲。二是乙。\n{BODY}\n二、其他\n{BODY}"), "UTF-8", SourceFormat::Text);
+    let doc = Document::from_text(
+        format!("标题\n一、总体\n（一）第一。一是甲。二是乙。\n{BODY}\n二、其他\n{BODY}"),
+        "UTF-8",
+        SourceFormat::Text,
+    );
     assert_eq!(last, Some(doc.char_count));
     // 一是 ends where 二是 starts.
     assert_eq!(o.nodes[2].range.end, o.nodes[3].range.start);
@@ -143,8 +201,40 @@ fn ranges_are_nested_and_end_at_the_last_content() {
 
 #[test]
 fn markdown_headings_feed_the_outline() {
-    let doc = Document::from_text("# 讲话稿\n\n## 总体要求\n\n正文。\n\n### 细节\n\n一是甲。二是乙。\n\n## 重点任务\n".into(), "UTF-8", SourceFormat::Markdown);
+    let doc = Document::from_text(
+        "# 讲话稿\n\n## 总体要求\n\n正文。\n\n### 细节\n\n一是甲。二是乙。\n\n## 重点任务\n".into(),
+        "UTF-8",
+        SourceFormat::Markdown,
+    );
     let o = outline(&doc);
     assert_eq!(o.title.as_deref(), Some("讲话稿"));
-    assert_eq!(summary(&o), ["1  总体要求", "2  细节", "3 point 一是 甲", "3 point 二是 乙", "1  重点任务"]);
+    assert_eq!(
+        summary(&o),
+        [
+            "1  总体要求",
+            "2  细节",
+            "3 point 一是 甲",
+            "3 point 二是 乙",
+            "1  重点任务"
+        ]
+    );
+}
+
+#[test]
+fn points_joined_by_commas_split_their_titles() {
+    let o = outline_of(
+        "标题\n一、成就\n五年来成绩显著：一是首都功能持续提升，二是高质量发展迈上新台阶，三是民生福祉不断增进。",
+    );
+    assert_eq!(
+        summary(&o),
+        [
+            "1 一、 成就",
+            "2 point 一是 首都功能持续提升",
+            "2 point 二是 高质量发展迈上新台阶",
+            "2 point 三是 民生福祉不断增进"
+        ]
+    );
+    // A comma never opens a new sequence.
+    let o = outline_of("标题\n一、成就\n我们看到，一是新的开始。");
+    assert_eq!(summary(&o), ["1 一、 成就"]);
 }

@@ -1,0 +1,92 @@
+//! Shared helpers for integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use pizhu::outline::{NodeKind, Outline};
+
+/// The shared corpus beside the project, or `None` (after saying so) when it is absent.
+/// Under CI (`CI` set) a missing corpus fails the test instead of skipping it.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "corpus not found at {}; CI must have ../shared/corpus",
+            dir.display()
+        );
+    }
+    eprintln!("skipped: corpus not found at {}", dir.display());
+    None
+}
+
+/// The bundled sample speech.
+pub fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample-speech.txt")
+}
+
+/// `(depth, kind, marker, title)` of every node: what "the same outline" means.
+pub fn shape(outline: &Outline) -> Vec<(u8, NodeKind, String, String)> {
+    outline
+        .nodes
+        .iter()
+        .map(|n| (n.depth, n.kind, n.marker.clone(), n.title.clone()))
+        .collect()
+}
+
+/// Every range is in bounds, ordered, and nested inside its parent's.
+pub fn assert_well_formed(outline: &Outline, char_count: usize) {
+    let mut parents: Vec<usize> = Vec::new();
+    let mut prev_start = 0;
+    for (i, n) in outline.nodes.iter().enumerate() {
+        assert!(
+            n.range.start <= n.range.end && n.range.end <= char_count,
+            "out of bounds: {n:?}"
+        );
+        assert!(n.range.start >= prev_start, "out of order: {n:?}");
+        assert!(
+            n.title_range.start >= n.range.start,
+            "title before node: {n:?}"
+        );
+        prev_start = n.range.start;
+        assert!(n.depth >= 1, "depth 0: {n:?}");
+        while parents
+            .last()
+            .is_some_and(|&p| outline.nodes[p].depth >= n.depth)
+        {
+            parents.pop();
+        }
+        let expected_depth = parents.last().map_or(1, |&p| outline.nodes[p].depth + 1);
+        assert_eq!(n.depth, expected_depth, "depth jumps: {n:?}");
+        if let Some(&p) = parents.last() {
+            let parent = &outline.nodes[p];
+            assert!(
+                parent.range.contains_range(n.range),
+                "{n:?} escapes {parent:?}"
+            );
+        }
+        parents.push(i);
+    }
+    for p in &outline.placeholders {
+        assert!(p.range.start < p.range.end && p.range.end <= char_count);
+    }
+    for b in &outline.boilerplate {
+        assert!(b.range.end <= char_count);
+    }
+}
+
+/// Render nodes compactly for assertions: `depth kind marker title`.
+pub fn render(outline: &Outline) -> String {
+    let mut out = String::new();
+    for n in &outline.nodes {
+        let kind = if n.kind == NodeKind::Point {
+            "point "
+        } else {
+            ""
+        };
+        out.push_str(&format!("{} {kind}{} {}\n", n.depth, n.marker, n.title));
+    }
+    out
+}
