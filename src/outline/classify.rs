@@ -374,7 +374,8 @@ pub(super) fn classify(doc: &Document) -> Classified {
         if roles[i] != LineRole::Body {
             continue;
         }
-        if let Some(len) = salutation_len(texts[i]) {
+        if let Some(len) = salutation_len(texts[i]).filter(|_| doc.lines[i].hint == LineHint::None)
+        {
             salutation = Some((i, len));
             if len == texts[i].len() {
                 roles[i] = LineRole::Salutation;

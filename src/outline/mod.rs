@@ -634,12 +634,6 @@ impl<'a> Builder<'a> {
         if !accepted {
             return;
         }
-        self.points[slot] = if pm.ordinal == LAST {
-            None
-        } else {
-            Some(pm.ordinal)
-        };
-        self.shorten_previous_point(idx, at_byte, at_char);
         let line = self.doc.lines[idx];
         let text = &self.doc.text[at_byte..line.byte_end];
         let marker = &text[..pm.shown_bytes];
@@ -649,7 +643,20 @@ impl<'a> Builder<'a> {
             .find(|&(_, c)| ends_sentence(c) && c != '：' && c != ':')
             .map_or(rest.len(), |(p, _)| p);
         let title = trim_title(&rest[..end]);
-        let title_start = at_char + count_chars(&text[..pm.skip_bytes]);
+        if title.is_empty() {
+            return;
+        }
+        self.points[slot] = if pm.ordinal == LAST {
+            None
+        } else {
+            Some(pm.ordinal)
+        };
+        self.shorten_previous_point(idx, at_byte, at_char);
+        let lead = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+                .len();
+        let title_start = at_char + count_chars(&text[..pm.skip_bytes + lead]);
         let title_range = TextRange::new(title_start, title_start + title.chars().count());
         self.open_node(
             self.heading_depth + 1,
@@ -677,6 +684,9 @@ impl<'a> Builder<'a> {
             return;
         }
         let title = trim_title(&self.doc.text[title_byte..at_byte]);
+        if title.is_empty() {
+            return;
+        }
         prev.title_range.end = prev.title_range.start + title.chars().count();
         prev.title = title.to_owned();
     }
