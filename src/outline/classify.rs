@@ -56,8 +56,6 @@ pub(super) struct Classified {
     pub title_line: Option<usize>,
     /// Line index and byte length (after leading white space) of the salutation.
     pub salutation: Option<(usize, usize)>,
-    /// Index of the first body line.
-    pub body_start: usize,
 }
 
 /// Trim ASCII and CJK white space.
@@ -66,7 +64,7 @@ pub(super) fn trim_ws(s: &str) -> &str {
 }
 
 /// The line's text with leading white space (and Markdown `#`s on heading lines) removed.
-pub(super) fn content_of<'a>(doc: &'a Document, idx: usize) -> &'a str {
+pub(super) fn content_of(doc: &Document, idx: usize) -> &str {
     let line = &doc.lines[idx];
     let text = trim_ws(doc.line_text(line));
     if matches!(line.hint, LineHint::Heading(_))
@@ -392,16 +390,15 @@ pub(super) fn classify(doc: &Document) -> Classified {
     if let Some(t) = title_line {
         roles[t] = LineRole::Title;
     }
-    for i in 0..body_start.min(n) {
-        if roles[i] == LineRole::Body {
-            roles[i] = LineRole::FrontMatter;
+    for role in roles.iter_mut().take(body_start) {
+        if *role == LineRole::Body {
+            *role = LineRole::FrontMatter;
         }
     }
     Classified {
         roles,
         title_line,
         salutation,
-        body_start,
     }
 }
 
@@ -573,9 +570,9 @@ fn mark_repeats(
     };
     let head_limit = (head_end + 3).min(n).min(tail_start);
     let mut head: HashMap<String, Vec<usize>> = HashMap::new();
-    for i in 0..head_limit {
-        if !texts[i].is_empty() && char_len(texts[i]) >= 4 {
-            head.entry(key(texts[i])).or_default().push(i);
+    for (i, t) in texts.iter().enumerate().take(head_limit) {
+        if char_len(t) >= 4 {
+            head.entry(key(t)).or_default().push(i);
         }
     }
     let repeated = LineRole::Boilerplate(BoilerplateKind::Repeated);

@@ -264,22 +264,17 @@ impl<'a> Builder<'a> {
                     .len();
             self.cur_line_content_start = line.range.start + count_chars(&text[..lead]);
             let mut consumed = 1;
-            match self.cls.roles[i] {
-                LineRole::Body if i >= self.cls.body_start => {
-                    let body_from = match self.cls.salutation {
-                        Some((l, len)) if l == i => line.byte_start + lead + len,
-                        _ => line.byte_start + lead,
-                    };
-                    if let Some(extra) = self.try_heading(i, body_from) {
-                        consumed += extra;
-                    } else {
-                        self.scan_points(i, body_from, true);
-                    }
+            // Every `Body` line lies at or after `body_start`: earlier ones are front matter.
+            if self.cls.roles[i] == LineRole::Body {
+                let body_from = match self.cls.salutation {
+                    Some((l, len)) if l == i => line.byte_start + lead + len,
+                    _ => line.byte_start + lead,
+                };
+                if let Some(extra) = self.try_heading(i, body_from) {
+                    consumed += extra;
+                } else {
+                    self.scan_points(i, body_from, true);
                 }
-                LineRole::Body if self.any_heading => {
-                    self.scan_points(i, line.byte_start + lead, true);
-                }
-                _ => {}
             }
             let last = i + consumed - 1;
             self.prev_content_end = self.doc.lines[last].range.end;
@@ -323,15 +318,15 @@ impl<'a> Builder<'a> {
         });
         let title_start = self.char_at(rest_line, title_from);
         let title_range = TextRange::new(title_start, title_start + title.chars().count());
-        self.open_node(
+        self.open_node(OutlineNode {
             depth,
-            NodeKind::Heading,
-            cand.marker,
-            title.to_owned(),
-            cand.start,
+            kind: NodeKind::Heading,
+            marker: cand.marker,
+            title: title.to_owned(),
+            range: TextRange::new(cand.start, cand.start),
             title_range,
-            idx,
-        );
+            line: idx,
+        });
         self.heading_depth = depth;
         self.any_heading = true;
         self.points = [None; 3];
@@ -601,8 +596,7 @@ impl<'a> Builder<'a> {
         let mut sentence_start = at_start;
         // After a comma only the next item of an open sequence may follow (`一是…，二是…`).
         let mut clause_start = false;
-        let mut chars_before = self.char_at(idx, from);
-        for (b, c) in text.char_indices() {
+        for (chars_before, (b, c)) in (self.char_at(idx, from)..).zip(text.char_indices()) {
             if (sentence_start || clause_start)
                 && !(c.is_whitespace() || c == '\u{3000}' || is_closer(c))
             {
@@ -619,7 +613,6 @@ impl<'a> Builder<'a> {
             } else if matches!(c, '，' | ',') {
                 clause_start = true;
             }
-            chars_before += 1;
         }
     }
 
@@ -658,15 +651,15 @@ impl<'a> Builder<'a> {
                 .len();
         let title_start = at_char + count_chars(&text[..pm.skip_bytes + lead]);
         let title_range = TextRange::new(title_start, title_start + title.chars().count());
-        self.open_node(
-            self.heading_depth + 1,
-            NodeKind::Point,
-            marker.to_owned(),
-            title.to_owned(),
-            at_char,
+        self.open_node(OutlineNode {
+            depth: self.heading_depth + 1,
+            kind: NodeKind::Point,
+            marker: marker.to_owned(),
+            title: title.to_owned(),
+            range: TextRange::new(at_char, at_char),
             title_range,
-            idx,
-        );
+            line: idx,
+        });
         self.last_point_title_byte = Some(at_byte + pm.skip_bytes);
     }
 
@@ -701,26 +694,9 @@ impl<'a> Builder<'a> {
         window.contains("其次") || window.contains("最后") || window.contains("再次")
     }
 
-    fn open_node(
-        &mut self,
-        depth: u8,
-        kind: NodeKind,
-        marker: String,
-        title: String,
-        start: usize,
-        title_range: TextRange,
-        line: usize,
-    ) {
-        self.close_from(depth, start);
-        self.nodes.push(OutlineNode {
-            depth,
-            kind,
-            marker,
-            title,
-            range: TextRange::new(start, start),
-            title_range,
-            line,
-        });
+    fn open_node(&mut self, node: OutlineNode) {
+        self.close_from(node.depth, node.range.start);
+        self.nodes.push(node);
         self.open.push(self.nodes.len() - 1);
     }
 

@@ -31,8 +31,10 @@ fn is_placeholder_run(c: char, run: usize, prev: Option<char>, next: Option<char
         // `3×4` is a multiplication.
         // `3×4` is a multiplication; `“数据要素×”行动` names a policy.
         '×' | '╳' => {
-            !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()))
-                && !next.is_some_and(|n| matches!(n, '”' | '"' | '」' | '』' | '’'))
+            let multiplication = prev.is_some_and(|p| p.is_ascii_digit())
+                && next.is_some_and(|n| n.is_ascii_digit());
+            let in_name = next.is_some_and(|n| matches!(n, '”' | '"' | '」' | '』' | '’'));
+            !multiplication && !in_name
         }
         'X' | 'Ｘ' => {
             !ascii_letter(prev)
