@@ -218,6 +218,6 @@ fn corpus_gbk_file_reports_its_encoding() {
     let path = c.join("reports/2026-gansu.gbk.txt");
     let o = pizhu(&["outline", &path.to_string_lossy(), "--format", "json"]);
     let value: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(value["encoding"], "GBK");
+    assert_eq!(value["encoding"], "GB18030");
     assert_eq!(value["title"], "2026年甘肃省政府工作报告");
 }

@@ -109,7 +109,7 @@ fn seed_encodings_and_line_ends_give_the_same_outline() {
     let Some(c) = corpus() else { return };
     let (_, reference) = open(&c.join("seed/speech-lianzheng.txt"));
     for (name, encoding) in [
-        ("seed/speech-lianzheng.gb18030.txt", "GBK"),
+        ("seed/speech-lianzheng.gb18030.txt", "GB18030"),
         ("seed/speech-lianzheng.utf16le-bom.txt", "UTF-16LE"),
         ("seed/speech-lianzheng.crlf.txt", "UTF-8"),
     ] {
@@ -127,7 +127,7 @@ fn gbk_report_gives_the_same_outline_as_utf8() {
     let Some(c) = corpus() else { return };
     let (gbk_doc, gbk) = open(&c.join("reports/2026-gansu.gbk.txt"));
     let (_, utf8) = open(&c.join("reports/2026-gansu.txt"));
-    assert_eq!(gbk_doc.encoding, "GBK");
+    assert_eq!(gbk_doc.encoding, "GB18030");
     assert_eq!(shape(&gbk), shape(&utf8));
     assert_eq!(gbk.title, utf8.title);
 }

@@ -1,18 +1,22 @@
 //! Encoding detection and decoding: BOMs, UTF-8, UTF-16 without BOM, then chardetng.
 
+use std::io::Read;
+
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
 
 /// How many leading bytes are inspected to tell binary data from text.
-const SNIFF_BYTES: usize = 64 * 1024;
+pub const SNIFF_BYTES: usize = 64 * 1024;
+/// Bytes decoded per step when streaming a big file.
+const STREAM_CHUNK_BYTES: usize = 256 * 1024;
 /// How many bytes chardetng is fed: plenty for a confident guess, cheap on 10 MB files.
-const DETECT_BYTES: usize = 1024 * 1024;
+const DETECT_BYTES: usize = 64 * 1024;
 
 /// Text decoded from bytes, with the name of the encoding that was used.
 #[derive(Debug)]
 pub struct Decoded {
     /// The decoded text (line ends not yet normalised).
     pub text: String,
-    /// Display name of the encoding: `UTF-8`, `UTF-8 (BOM)`, `UTF-16LE`, `GB18030`, `GBK`, `Big5`, …
+    /// Display name of the encoding: `UTF-8`, `UTF-8 (BOM)`, `UTF-16LE`, `GB18030`, `Big5`, …
     pub encoding: &'static str,
 }
 
@@ -22,6 +26,9 @@ pub enum DecodeError {
     /// The bytes look like binary data (an image, an archive, a program …).
     #[error("this file holds binary data, not text; open a .txt, .md or .docx document instead")]
     Binary,
+    /// The file could not be read.
+    #[error("cannot read the file ({0}); check that it is readable")]
+    Io(#[from] std::io::Error),
     /// Decoding produced mostly replacement characters.
     #[error(
         "this file is not text in any encoding Pizhu knows (UTF-8, UTF-16, GB18030/GBK, Big5); convert it to UTF-8 and try again"
@@ -67,29 +74,107 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
         }
         Err(e) => e.into_bytes(),
     };
+    let legacy = detect_legacy(&bytes, true);
+    let mut stream = LegacyStream::new(legacy, bytes.len());
+    stream.feed(&bytes, true);
+    stream.finish()
+}
+
+/// Like [`decode_text`], for a file read in pieces: `head` holds its first bytes (at least
+/// [`SNIFF_BYTES`] unless the file is shorter), `rest` yields the remainder, `total_len`
+/// is the file size. Text in a legacy encoding (GB18030, Big5, …) is decoded as it is
+/// read, so the raw bytes and the text are never both held in memory.
+pub fn decode_stream(
+    mut head: Vec<u8>,
+    mut rest: impl Read,
+    total_len: u64,
+) -> Result<Decoded, DecodeError> {
+    let whole_in_head = (head.len() as u64) >= total_len;
+    let legacy_candidate = !whole_in_head
+        && Encoding::for_bom(&head).is_none()
+        && sniff_utf16_without_bom(&head).is_none()
+        && !looks_binary(&head)
+        && std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some());
+    if !legacy_candidate {
+        rest.read_to_end(&mut head)?;
+        return decode_text(head);
+    }
+    let legacy = detect_legacy(&head, false);
+    let mut stream = LegacyStream::new(legacy, usize::try_from(total_len).unwrap_or(usize::MAX));
+    stream.feed(&head, false);
+    drop(head);
+    let mut buf = vec![0u8; STREAM_CHUNK_BYTES];
+    loop {
+        let n = match rest.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        stream.feed(&buf[..n], false);
+    }
+    stream.feed(&[], true);
+    stream.finish()
+}
+
+/// The legacy encoding chardetng picks for `sample`, with the name to report.
+/// `whole` says whether `bytes` is the entire file: a multi-byte character cut at the end
+/// of a sample is not an error.
+fn detect_legacy(bytes: &[u8], whole: bool) -> (&'static Encoding, &'static str) {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
-    detector.feed(sample, sample.len() == bytes.len());
+    detector.feed(sample, whole && sample.len() == bytes.len());
     let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
-    // encoding_rs decodes GBK with the GB18030 decoder; name what the file really uses.
-    let (enc, name) = if guess.name() == "GBK" || guess == GB18030 {
-        let name = if has_gb18030_four_byte(&bytes) {
-            "GB18030"
-        } else {
-            "GBK"
-        };
-        (GB18030, name)
+    // GBK files are GB18030 files: decode (and name) the whole family as its superset.
+    if guess.name() == "GBK" || guess == GB18030 {
+        (GB18030, "GB18030")
     } else {
         (guess, guess.name())
-    };
-    let (text, _) = enc.decode_without_bom_handling(&bytes);
-    if replacement_ratio(&text) > 0.05 {
-        return Err(DecodeError::Undecodable);
     }
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding: name,
-    })
+}
+
+/// Incremental decoding into one pre-sized `String`.
+struct LegacyStream {
+    decoder: encoding_rs::Decoder,
+    text: String,
+    name: &'static str,
+}
+
+impl LegacyStream {
+    fn new((enc, name): (&'static Encoding, &'static str), len_bytes: usize) -> Self {
+        // CJK legacy encodings take 2 bytes where UTF-8 takes 3: size the text once.
+        let capacity = len_bytes.saturating_add(len_bytes / 2).saturating_add(16);
+        Self {
+            decoder: enc.new_decoder_without_bom_handling(),
+            text: String::with_capacity(capacity),
+            name,
+        }
+    }
+
+    fn feed(&mut self, mut input: &[u8], last: bool) {
+        loop {
+            // The text was sized for the whole file up front; grow it only if that was short,
+            // and then just enough, so a big file's text is never held twice.
+            if self.text.capacity() - self.text.len() < 64 {
+                self.text.reserve_exact(input.len() + input.len() / 2 + 64);
+            }
+            let (result, read, _) = self.decoder.decode_to_string(input, &mut self.text, last);
+            input = &input[read..];
+            if result == encoding_rs::CoderResult::InputEmpty {
+                break;
+            }
+        }
+    }
+
+    fn finish(self) -> Result<Decoded, DecodeError> {
+        if replacement_ratio(&self.text) > 0.05 {
+            return Err(DecodeError::Undecodable);
+        }
+        Ok(Decoded {
+            text: self.text,
+            encoding: self.name,
+        })
+    }
 }
 
 /// Control bytes other than tab, line ends and form feed mark binary data.
@@ -125,25 +210,6 @@ fn sniff_utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     } else {
         None
     }
-}
-
-/// True when the bytes hold a GB18030 four-byte sequence (absent from GBK).
-fn has_gb18030_four_byte(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            i += 1;
-        } else if (0x81..=0xFE).contains(&b) {
-            if (0x30..=0x39).contains(&bytes[i + 1]) {
-                return true;
-            }
-            i += 2;
-        } else {
-            i += 1;
-        }
-    }
-    false
 }
 
 fn replacement_ratio(text: &str) -> f64 {
@@ -203,7 +269,7 @@ mod tests {
     fn gbk_gb18030_and_big5_without_bom() {
         let (gbk, _, _) = GB18030.encode(SAMPLE);
         let d = decode_text(gbk.into_owned()).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "GBK"));
+        assert_eq!((d.text.as_str(), d.encoding), (SAMPLE, "GB18030"));
 
         // U+9FB6 and U+20000 need GB18030's four-byte sequences.
         let rare = format!("{SAMPLE}龶𠀀");
@@ -215,6 +281,29 @@ mod tests {
         let (big5, _, _) = encoding_rs::BIG5.encode(trad);
         let d = decode_text(big5.into_owned()).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), (trad, "Big5"));
+    }
+
+    #[test]
+    fn streaming_matches_whole_buffer_decoding() {
+        let long = SAMPLE.repeat(2000) + "龶𠀀";
+        for enc in [GB18030, encoding_rs::BIG5] {
+            let (bytes, _, _) = enc.encode(&long);
+            let bytes = bytes.into_owned();
+            let whole = decode_text(bytes.clone()).unwrap();
+            let head = bytes[..SNIFF_BYTES].to_vec();
+            let rest = std::io::Cursor::new(bytes[SNIFF_BYTES..].to_vec());
+            let streamed = decode_stream(head, rest, bytes.len() as u64).unwrap();
+            assert_eq!(streamed.text, whole.text);
+            assert_eq!(streamed.encoding, whole.encoding);
+        }
+        let utf8 = long.into_bytes();
+        let head = utf8[..SNIFF_BYTES].to_vec();
+        let rest = std::io::Cursor::new(utf8[SNIFF_BYTES..].to_vec());
+        let streamed = decode_stream(head, rest, utf8.len() as u64).unwrap();
+        assert_eq!(
+            (streamed.text.len(), streamed.encoding),
+            (utf8.len(), "UTF-8")
+        );
     }
 
     #[test]

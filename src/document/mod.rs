@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use docx::{DocxError, DocxParagraph, MAX_DOCX_XML_BYTES, read_docx};
-pub use encoding::{DecodeError, Decoded, decode_text};
+pub use encoding::{DecodeError, Decoded, SNIFF_BYTES, decode_stream, decode_text};
 
 /// Largest file Pizhu opens; anything bigger is refused with a clear message.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -176,21 +176,33 @@ impl Document {
 
     /// Decode `bytes` read from a file called `name` (its extension helps pick the format).
     pub fn from_bytes(bytes: Vec<u8>, name: &str) -> Result<Self, OpenError> {
+        let len = bytes.len() as u64;
+        Self::from_stream(bytes, std::io::empty(), len, name)
+    }
+
+    /// Decode a file given its first bytes, a reader for the rest, and its size.
+    fn from_stream(
+        mut head: Vec<u8>,
+        mut rest: impl std::io::Read,
+        total_len: u64,
+        name: &str,
+    ) -> Result<Self, OpenError> {
         let ext = Path::new(name)
             .extension()
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase())
             .unwrap_or_default();
-        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-            return Ok(Self::from_paragraphs(read_docx(&bytes)?));
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+            rest.read_to_end(&mut head)?;
+            return Ok(Self::from_paragraphs(read_docx(&head)?));
         }
-        if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             return Err(OpenError::LegacyOffice);
         }
         if ext == "docx" {
             return Err(DocxError::NotZip.into());
         }
-        let decoded = decode_text(bytes)?;
+        let decoded = decode_stream(head, rest, total_len)?;
         let format = if matches!(ext.as_str(), "md" | "markdown" | "mdown" | "mkd") {
             SourceFormat::Markdown
         } else {
@@ -211,12 +223,17 @@ impl Document {
                 limit_mb: MAX_FILE_BYTES / (1024 * 1024),
             });
         }
-        let bytes = std::fs::read(path)?;
+        let mut file = std::fs::File::open(path)?;
+        let mut head = Vec::with_capacity(SNIFF_BYTES);
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(&mut file, SNIFF_BYTES as u64),
+            &mut head,
+        )?;
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        Self::from_bytes(bytes, name)
+        Self::from_stream(head, file, meta.len(), name)
     }
 
     /// The text of a line.

@@ -78,8 +78,15 @@ pub(super) fn content_of(doc: &Document, idx: usize) -> &str {
     text
 }
 
+/// Chars in `s`, counted up to 256: it is only ever compared with small limits, and
+/// paragraphs can be thousands of chars long.
 fn char_len(s: &str) -> usize {
-    s.chars().count()
+    // A char takes at most 4 bytes in UTF-8.
+    if s.len() > 4 * 256 {
+        256
+    } else {
+        s.chars().count().min(256)
+    }
 }
 
 fn is_sentence_punct(c: char) -> bool {

@@ -5,6 +5,9 @@ mod classify;
 pub mod marker;
 mod placeholder;
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use classify::{BoilerplateKind, LineRole};
@@ -182,6 +185,12 @@ fn family_index(f: PointFamily) -> usize {
         PointFamily::Shouxian => 2,
     }
 }
+
+/// Where an inline point may begin: a numeral before 是/要, 第 and a numeral, 首先 ….
+static POINT_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+|首先|其次|再次|最后")
+        .expect("valid regex")
+});
 
 /// Chars that end a sentence (and so may precede a point).
 fn ends_sentence(c: char) -> bool {
@@ -593,25 +602,28 @@ impl<'a> Builder<'a> {
     fn scan_points(&mut self, idx: usize, from: usize, at_start: bool) {
         let line = self.doc.lines[idx];
         let text = &self.doc.text[from..line.byte_end];
-        let mut sentence_start = at_start;
-        // After a comma only the next item of an open sequence may follow (`一是…，二是…`).
-        let mut clause_start = false;
-        for (chars_before, (b, c)) in (self.char_at(idx, from)..).zip(text.char_indices()) {
-            if (sentence_start || clause_start)
-                && !(c.is_whitespace() || c == '\u{3000}' || is_closer(c))
-            {
-                if let Some(pm) = parse_point_marker(&text[b..])
-                    && (sentence_start || pm.ordinal != 1)
-                {
-                    self.try_point(idx, from + b, chars_before, pm);
-                }
-                sentence_start = false;
-                clause_start = false;
+        // Jump from one possible marker to the next instead of walking every char.
+        let mut last_byte = 0;
+        let mut last_char = self.char_at(idx, from);
+        for m in POINT_CANDIDATE.find_iter(text) {
+            let b = m.start();
+            let before = text[..b]
+                .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || is_closer(c));
+            let (sentence_start, clause_start) = match before.chars().next_back() {
+                None => (at_start, false),
+                Some(c) => (ends_sentence(c), matches!(c, '，' | ',')),
+            };
+            if !(sentence_start || clause_start) {
+                continue;
             }
-            if ends_sentence(c) {
-                sentence_start = true;
-            } else if matches!(c, '，' | ',') {
-                clause_start = true;
+            let Some(pm) = parse_point_marker(&text[b..]) else {
+                continue;
+            };
+            // After a comma only the next item of an open sequence may follow (`一是…，二是…`).
+            if sentence_start || pm.ordinal != 1 {
+                last_char += count_chars(&text[last_byte..b]);
+                last_byte = b;
+                self.try_point(idx, from + b, last_char, pm);
             }
         }
     }

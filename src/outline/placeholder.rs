@@ -1,22 +1,52 @@
 //! Placeholders: the blanks (`×`, `××`, `XX`, `某某`, `○○`, `＿＿`) left where names and
 //! figures were removed.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::marker::is_cn_numeral;
+
+/// The multi-byte placeholder chars, as literals: their two- and three-byte prefixes make
+/// a selective SIMD prefilter (a one-byte set would stop at every CJK lead byte).
+static MULTI_BYTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("×|╳|Ｘ|某|○|◯|□|＿").expect("valid regex"));
+
+/// A fast test for lines that may hold a placeholder at all.
+fn may_hold_placeholder(text: &str) -> bool {
+    memchr::memchr2(b'X', b'_', text.as_bytes()).is_some() || MULTI_BYTE.is_match(text)
+}
+
+fn is_candidate(c: char) -> bool {
+    matches!(
+        c,
+        '×' | '╳' | 'X' | 'Ｘ' | '某' | '○' | '◯' | '□' | '＿' | '_'
+    )
+}
 
 /// A placeholder found in a line: (char offset in the line, char length, text).
 pub(super) fn find_in_line(text: &str) -> Vec<(usize, usize, String)> {
-    let chars: Vec<char> = text.chars().collect();
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let run = chars[i..].iter().take_while(|&&x| x == c).count();
-        let prev = i.checked_sub(1).map(|p| chars[p]);
-        let next = chars.get(i + run).copied();
-        if is_placeholder_run(c, run, prev, next) {
-            found.push((i, run, chars[i..i + run].iter().collect()));
+    if !may_hold_placeholder(text) {
+        return found;
+    }
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().enumerate().peekable();
+    while let Some((pos, (byte, c))) = chars.next() {
+        if !is_candidate(c) {
+            prev = Some(c);
+            continue;
         }
-        i += run;
+        let mut run = 1;
+        while chars.next_if(|&(_, (_, x))| x == c).is_some() {
+            run += 1;
+        }
+        let next = chars.peek().map(|&(_, (_, x))| x);
+        if is_placeholder_run(c, run, prev, next) {
+            let end = byte + c.len_utf8() * run;
+            found.push((pos, run, text[byte..end].to_owned()));
+        }
+        prev = Some(c);
     }
     found
 }
