@@ -27,7 +27,13 @@ fn big_file() -> Option<PathBuf> {
     }
     std::fs::create_dir_all(out.parent()?).ok()?;
     // 14 MB of UTF-8 text is ~10 MB once re-encoded in GB18030.
-    let status = Command::new("bash").arg(&script).arg(&out).arg("14").arg("gb18030").status().ok()?;
+    let status = Command::new("bash")
+        .arg(&script)
+        .arg(&out)
+        .arg("14")
+        .arg("gb18030")
+        .status()
+        .ok()?;
     status.success().then_some(out)
 }
 
@@ -35,21 +41,35 @@ fn bench(c: &mut Criterion) {
     let seed = shared().join("corpus/seed/speech-lianzheng.gb18030.txt");
     let mut group = c.benchmark_group("open_outline");
     if seed.exists() {
-        group.throughput(Throughput::Bytes(std::fs::metadata(&seed).map_or(0, |m| m.len())));
+        group.throughput(Throughput::Bytes(
+            std::fs::metadata(&seed).map_or(0, |m| m.len()),
+        ));
         group.bench_function("seed-gb18030", |b| {
-            b.iter(|| outline(&Document::open(&seed).expect("seed opens")).nodes.len())
+            b.iter(|| {
+                outline(&Document::open(&seed).expect("seed opens"))
+                    .nodes
+                    .len()
+            })
         });
     }
     if let Some(big) = big_file() {
         group.sample_size(20);
-        group.throughput(Throughput::Bytes(std::fs::metadata(&big).map_or(0, |m| m.len())));
+        group.throughput(Throughput::Bytes(
+            std::fs::metadata(&big).map_or(0, |m| m.len()),
+        ));
         group.bench_function("big-10mb-gb18030/open", |b| {
             b.iter(|| Document::open(&big).expect("big opens").char_count)
         });
         let doc = Document::open(&big).expect("big opens");
-        group.bench_function("big-10mb-gb18030/outline", |b| b.iter(|| outline(&doc).nodes.len()));
+        group.bench_function("big-10mb-gb18030/outline", |b| {
+            b.iter(|| outline(&doc).nodes.len())
+        });
         group.bench_function("big-10mb-gb18030/open+outline", |b| {
-            b.iter(|| outline(&Document::open(&big).expect("big opens")).nodes.len())
+            b.iter(|| {
+                outline(&Document::open(&big).expect("big opens"))
+                    .nodes
+                    .len()
+            })
         });
     }
     group.finish();
