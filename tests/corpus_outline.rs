@@ -351,3 +351,36 @@ fn sample_speech_exercises_every_level() {
     assert!(o.nodes.iter().any(|n| n.marker.starts_with("附件")));
     assert!(o.placeholders.len() >= 5);
 }
+
+#[test]
+fn fixture_documents_match_golden_files() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5);
+    for path in files {
+        let (doc, o) = open(&path);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut golden = format!(
+            "title: {:?}\nsalutation: {:?}\n\n",
+            o.title,
+            o.salutation.map(|r| doc.slice(r))
+        );
+        golden.push_str(&render(&o));
+        golden.push_str("\nplaceholders:");
+        for p in &o.placeholders {
+            golden.push_str(&format!(" {}", p.text));
+        }
+        golden.push_str("\nboilerplate:\n");
+        for b in &o.boilerplate {
+            golden.push_str(&format!("  {:?} {}\n", b.kind, doc.slice(b.range)));
+        }
+        insta::assert_snapshot!(format!("fixture-{name}"), golden);
+    }
+}

@@ -192,6 +192,11 @@ static POINT_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// A sentence that continues a `首先` sequence.
+static NEXT_IN_SEQUENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[。！？；：，\n][\s”’」』）]*(?:其次|再次|最后)").expect("valid regex")
+});
+
 /// Chars that end a sentence (and so may precede a point).
 fn ends_sentence(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '：' | '!' | '?' | ';' | ':')
@@ -696,14 +701,14 @@ impl<'a> Builder<'a> {
         prev.title = title.to_owned();
     }
 
-    /// `首先` opens a point only when `其次` or `最后` follows soon after.
+    /// `首先` opens a point only when a sentence starting with `其次`, `再次` or `最后`
+    /// follows soon after.
     fn sequence_continues(&self, at_byte: usize) -> bool {
         let mut end = (at_byte + 6000).min(self.doc.text.len());
         while !self.doc.text.is_char_boundary(end) {
             end -= 1;
         }
-        let window = &self.doc.text[at_byte..end];
-        window.contains("其次") || window.contains("最后") || window.contains("再次")
+        NEXT_IN_SEQUENCE.is_match(&self.doc.text[at_byte..end])
     }
 
     fn open_node(&mut self, node: OutlineNode) {
