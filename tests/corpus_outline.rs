@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::{assert_well_formed, corpus, render, shape};
 use pizhu::document::Document;
@@ -150,13 +150,28 @@ fn docx_files_give_the_same_outline_as_their_text() {
     }
 }
 
-fn report_paths(c: &Path) -> Vec<std::path::PathBuf> {
-    let mut paths: Vec<_> = std::fs::read_dir(c.join("reports"))
-        .expect("reports folder")
+/// The files of a folder, sorted.
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     paths.sort();
+    paths
+}
+
+/// A file's name, for messages and golden-file names.
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn report_paths(c: &Path) -> Vec<PathBuf> {
+    let paths: Vec<_> = files_in(&c.join("reports"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
     assert!(
         paths.len() >= 10,
         "expected the ten reports, found {}",
@@ -188,10 +203,7 @@ fn starts_cn_paren(t: &str) -> bool {
 fn every_numbered_heading_in_the_reports_is_a_correctly_nested_node() {
     let Some(c) = corpus() else { return };
     for path in report_paths(&c) {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = name_of(&path);
         let (doc, o) = open(&path);
         for (i, line) in doc.lines.iter().enumerate() {
             let t = doc.line_text(line).trim();
@@ -253,10 +265,7 @@ fn every_sentence_initial_yishi_starts_a_point() {
     let Some(c) = corpus() else { return };
     for path in report_paths(&c) {
         let (doc, o) = open(&path);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = name_of(&path);
         let point_starts: std::collections::HashSet<usize> = o
             .nodes
             .iter()
@@ -292,19 +301,11 @@ fn corpus_outlines_match_golden_files() {
     let Some(c) = corpus() else { return };
     let mut files = report_paths(&c);
     for sub in ["seed", "docx"] {
-        let mut more: Vec<_> = std::fs::read_dir(c.join(sub))
-            .expect("corpus folder")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        more.sort();
-        files.extend(more);
+        files.extend(files_in(&c.join(sub)));
     }
     for path in files {
         let (doc, o) = open(&path);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = name_of(&path);
         let mut golden = format!(
             "title: {:?}\nencoding: {}\nplaceholders: {}\nboilerplate lines: {}\n\n",
             o.title,
@@ -354,19 +355,11 @@ fn sample_speech_exercises_every_level() {
 
 #[test]
 fn fixture_documents_match_golden_files() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixtures")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    files.sort();
+    let files = files_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
     assert!(files.len() >= 5);
     for path in files {
         let (doc, o) = open(&path);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = name_of(&path);
         let mut golden = format!(
             "title: {:?}\nsalutation: {:?}\n\n",
             o.title,
