@@ -122,12 +122,7 @@ pub fn outline_text(outline: &Outline) -> String {
         let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
         match node.kind {
             NodeKind::Heading => {
-                let sep = if node.marker.is_empty() || is_glued_marker(&node.marker) {
-                    ""
-                } else {
-                    " "
-                };
-                let _ = writeln!(out, "{indent}{}{sep}{}", node.marker, node.title);
+                let _ = writeln!(out, "{indent}{}", heading_label(&node.marker, &node.title));
             }
             NodeKind::Point => {
                 let _ = writeln!(out, "{indent}· {}：{}", node.marker, node.title);
@@ -142,6 +137,16 @@ fn is_glued_marker(marker: &str) -> bool {
     marker.ends_with(['、', '）', ')', '.', '．', '］', ']', '】']) || marker.chars().count() == 1
 }
 
+/// A heading as a reader writes it: `一、总体要求`, `附件1 十件实事`, `总体要求`.
+pub fn heading_label(marker: &str, title: &str) -> String {
+    let sep = if marker.is_empty() || is_glued_marker(marker) {
+        ""
+    } else {
+        " "
+    };
+    format!("{marker}{sep}{title}")
+}
+
 /// The outline as a nested Markdown list, the document title as a heading.
 pub fn outline_markdown(outline: &Outline) -> String {
     let mut out = String::new();
@@ -151,17 +156,7 @@ pub fn outline_markdown(outline: &Outline) -> String {
     for node in &outline.nodes {
         let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
         let text = match node.kind {
-            NodeKind::Heading if node.marker.is_empty() => node.title.clone(),
-            NodeKind::Heading => format!(
-                "{}{}{}",
-                node.marker,
-                if is_glued_marker(&node.marker) {
-                    ""
-                } else {
-                    " "
-                },
-                node.title
-            ),
+            NodeKind::Heading => heading_label(&node.marker, &node.title),
             NodeKind::Point => format!("*{}*：{}", node.marker, node.title),
         };
         let _ = writeln!(out, "{indent}- {}", escape_markdown(&text));
@@ -269,16 +264,10 @@ pub fn stats_text(outline: &Outline, stats: &Stats) -> String {
     );
     for s in &stats.sections {
         let c = &s.counts;
-        let sep = if s.marker.is_empty() || is_glued_marker(&s.marker) {
-            ""
-        } else {
-            " "
-        };
         let _ = writeln!(
             out,
-            "{}{sep}{}\t字数 {}\t段落 {}\t讲话时长 {}",
-            s.marker,
-            s.title,
+            "{}\t字数 {}\t段落 {}\t讲话时长 {}",
+            heading_label(&s.marker, &s.title),
             c.words,
             c.paragraphs,
             format_duration(c.speaking_seconds)

@@ -15,10 +15,20 @@ fn main() -> ExitCode {
     match run(&command) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`pizhu outline big.txt | head`) is not an error worth reporting.
-            let _ = stdout.write_all(out.as_bytes());
-            let _ = stdout.flush();
-            ExitCode::SUCCESS
+            match stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                // A closed pipe (`pizhu outline big.txt | head`) is not worth reporting.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!(
+                        "pizhu: cannot write the output ({e}); check the disk or the pipe it goes to"
+                    );
+                    ExitCode::FAILURE
+                }
+            }
         }
         Err(e) => {
             eprintln!("pizhu: {e}");

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::document::{Document, TextRange};
-use crate::outline::{LineRole, NodeKind, Outline};
+use crate::outline::{LineRole, Outline};
 
 /// Default speaking rate: characters per minute.
 pub const DEFAULT_RATE_CHARS_PER_MIN: u32 = 200;
@@ -40,7 +40,7 @@ pub struct Stats {
     pub rate_chars_per_min: u32,
     /// The whole document, boilerplate excluded.
     pub total: Counts,
-    /// Each top-level heading.
+    /// Each top-level section (a heading, or a point in a speech made only of points).
     pub sections: Vec<SectionStats>,
 }
 
@@ -118,7 +118,7 @@ pub fn stats(doc: &Document, outline: &Outline, rate: u32) -> Stats {
     let sections = outline
         .nodes
         .iter()
-        .filter(|n| n.depth == 1 && n.kind == NodeKind::Heading)
+        .filter(|n| n.depth == 1)
         .map(|n| SectionStats {
             marker: n.marker.clone(),
             title: n.title.clone(),

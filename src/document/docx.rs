@@ -15,7 +15,16 @@
 //! - Elements are matched by local name, whatever their namespace prefix.
 //! - `word/styles.xml` is optional: if it is missing, too large or broken, the built-in
 //!   style ids (`Title`, `Heading1`…`Heading9`) still give hints.
+//! - Automatic list numbering (`w:numPr`, on the paragraph or inherited from its style) is
+//!   rendered as Word displays it and prepended to the text (`一、总体要求`, `（一）稳增长`),
+//!   so a `.docx` outlines like its `.txt` export. `word/numbering.xml` is optional: if it
+//!   is missing, too large or broken, paragraphs simply get no number. Bullets (and the
+//!   `none` format) add nothing. Empty numbered paragraphs are counted and labelled, as in
+//!   Word. Counters are shared by the `w:num`s of one `w:abstractNum`, except that a
+//!   `w:num` with level overrides (Word's "restart numbering") counts on its own; a level
+//!   used before the levels above it gives those their start value (Word's behaviour).
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::io::{self, BufReader, Cursor, Read};
 
@@ -44,8 +53,28 @@ const MAX_PARAGRAPH_NESTING: usize = 64;
 /// Longest `w:basedOn` chain followed; also stops cycles.
 const MAX_STYLE_CHAIN: usize = 32;
 
+/// Most bytes of `word/numbering.xml` Pizhu inflates before ignoring the numbering.
+const MAX_NUMBERING_XML_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Most `w:abstractNum` definitions kept from `numbering.xml`.
+const MAX_ABSTRACT_NUMS: usize = 4096;
+
+/// Most `w:num` instances kept from `numbering.xml`.
+const MAX_NUMS: usize = 32_768;
+
+/// List levels `w:ilvl` 0–8.
+const LIST_LEVELS: usize = 9;
+
+/// Longest `w:lvlText` kept, in chars (Word allows 31 once the numbers are filled in).
+const MAX_LEVEL_TEXT_CHARS: usize = 64;
+
+/// Start value of a list level without `w:start` (the standard says 0, but a document
+/// that leaves it out means a list that starts at 1; Word itself always writes it).
+const DEFAULT_START: u32 = 1;
+
 const DOCUMENT_PART: &str = "word/document.xml";
 const STYLES_PART: &str = "word/styles.xml";
+const NUMBERING_PART: &str = "word/numbering.xml";
 const BYTES_PER_MB: u64 = 1024 * 1024;
 
 /// Elements of `document.xml` whose whole content is ignored.
@@ -62,6 +91,9 @@ const DOCUMENT_SKIPPED: &[&str] = &[
 
 /// Elements of `styles.xml` whose whole content is ignored.
 const STYLES_SKIPPED: &[&str] = &["pPrChange", "rPrChange"];
+
+/// Elements of `numbering.xml` whose whole content is ignored (layout and fonts).
+const NUMBERING_SKIPPED: &[&str] = &["pPr", "rPr", "numPicBullet", "pPrChange", "rPrChange"];
 
 /// One Word paragraph: its text and what its style says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,8 +178,9 @@ fn read_docx_with(bytes: &[u8], limits: Limits) -> Result<Vec<DocxParagraph>, Do
         return Err(DocxError::NotWord);
     }
     let styles = read_styles(&mut archive);
+    let numbering = read_numbering(&mut archive);
     let entry = archive.by_name(DOCUMENT_PART).map_err(zip_error)?;
-    let mut body = BodyParser::new(&styles, limits);
+    let mut body = BodyParser::new(&styles, &numbering, limits);
     parse_part(entry, limits.xml_bytes, DOCUMENT_SKIPPED, |event| {
         body.event(event)
     })?;
@@ -338,6 +371,27 @@ fn outline_level(e: &BytesStart<'_>) -> Option<u8> {
     attr(e, "val")?.trim().parse().ok()
 }
 
+/// A decimal-number attribute (`w:numId`, `w:start`…); negatives become 0, huge values saturate.
+fn number_attr(e: &BytesStart<'_>, local: &str) -> Option<u32> {
+    let value: i64 = attr(e, local)?.trim().parse().ok()?;
+    Some(u32::try_from(value.max(0)).unwrap_or(u32::MAX))
+}
+
+/// A list level `w:ilvl` 0–8 (anything else is not a level Word loads).
+fn list_level_attr(e: &BytesStart<'_>, local: &str) -> Option<u8> {
+    number_attr(e, local)
+        .and_then(|level| u8::try_from(level).ok())
+        .filter(|&level| usize::from(level) < LIST_LEVELS)
+}
+
+/// An on/off property such as `<w:isLgl/>`: on unless `w:val` says `0`, `false` or `off`.
+fn on_off(e: &BytesStart<'_>) -> bool {
+    !matches!(
+        attr(e, "val").as_deref().map(str::trim),
+        Some("0" | "false" | "off")
+    )
+}
+
 /// Outline level 0–8 is heading 1–9; 9 (body text) and anything else is no heading.
 fn outline_hint(level: u8) -> LineHint {
     if level <= 8 {
@@ -384,6 +438,10 @@ struct StyleDef {
     name: Option<String>,
     based_on: Option<String>,
     outline: Option<u8>,
+    /// `w:pPr/w:numPr/w:numId`.
+    num_id: Option<u32>,
+    /// `w:pPr/w:numPr/w:ilvl` (raw; clamped when used).
+    num_level: Option<u32>,
 }
 
 impl StyleDef {
@@ -404,6 +462,15 @@ impl StyleDef {
 #[derive(Debug, Default)]
 struct Styles {
     by_id: HashMap<String, StyleDef>,
+    /// Numbering (list) styles: style id → the `w:numId` they stand for.
+    list_styles: HashMap<String, u32>,
+}
+
+/// Where a paragraph's list number comes from: `w:numId` and maybe `w:ilvl`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct NumPr {
+    num_id: u32,
+    level: Option<u32>,
 }
 
 impl Styles {
@@ -424,6 +491,23 @@ impl Styles {
         }
         LineHint::None
     }
+
+    /// The numbering style `id` gives its paragraphs, following `basedOn` links (the
+    /// nearest style with a `w:numId` decides; `numId` 0 there means "not numbered").
+    fn num_pr(&self, id: &str) -> Option<NumPr> {
+        let mut id = id;
+        for _ in 0..MAX_STYLE_CHAIN {
+            let style = self.by_id.get(id)?;
+            if let Some(num_id) = style.num_id {
+                return Some(NumPr {
+                    num_id,
+                    level: style.num_level,
+                });
+            }
+            id = style.based_on.as_deref()?;
+        }
+        None
+    }
 }
 
 /// Read `word/styles.xml`; a missing or unreadable part just gives no styles.
@@ -441,11 +525,12 @@ fn read_styles(archive: &mut Archive<'_>) -> Styles {
     }
 }
 
-/// Collects paragraph styles from `styles.xml` events.
+/// Collects paragraph and numbering styles from `styles.xml` events.
 #[derive(Default)]
 struct StylesParser {
     styles: Styles,
-    current: Option<(String, StyleDef)>,
+    /// The style being read, and whether it is a numbering (list) style.
+    current: Option<(String, StyleDef, bool)>,
 }
 
 impl StylesParser {
@@ -466,30 +551,666 @@ impl StylesParser {
     fn element(&mut self, e: &BytesStart<'_>) {
         let name = e.local_name();
         if name.as_ref() == "style" {
-            self.current = Self::paragraph_style_id(e).map(|id| (id, StyleDef::default()));
+            self.current = Self::style_id(e).map(|(id, list)| (id, StyleDef::default(), list));
             return;
         }
-        let Some((_, style)) = &mut self.current else {
+        let Some((_, style, _)) = &mut self.current else {
             return;
         };
         match name.as_ref() {
             "name" => style.name = attr(e, "val"),
             "basedOn" => style.based_on = attr(e, "val"),
             "outlineLvl" => style.outline = outline_level(e),
+            "numId" => style.num_id = number_attr(e, "val"),
+            "ilvl" => style.num_level = number_attr(e, "val"),
             _ => {}
         }
     }
 
-    /// The style id of a `w:style w:type="paragraph"`.
-    fn paragraph_style_id(e: &BytesStart<'_>) -> Option<String> {
-        (attr(e, "type")?.trim() == "paragraph")
-            .then(|| attr(e, "styleId"))
-            .flatten()
+    /// The style id of a `w:style` of type `paragraph` or `numbering` (then `true`).
+    fn style_id(e: &BytesStart<'_>) -> Option<(String, bool)> {
+        let list = match attr(e, "type")?.trim() {
+            "paragraph" => false,
+            "numbering" => true,
+            _ => return None,
+        };
+        Some((attr(e, "styleId")?, list))
     }
 
     fn finish_style(&mut self) {
-        if let Some((id, style)) = self.current.take() {
-            self.styles.by_id.insert(id, style);
+        match self.current.take() {
+            Some((id, style, false)) => {
+                self.styles.by_id.insert(id, style);
+            }
+            Some((id, style, true)) => {
+                if let Some(num_id) = style.num_id {
+                    self.styles.list_styles.insert(id, num_id);
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// How a list level writes its numbers (`w:numFmt`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum NumFmt {
+    /// `1 2 3`; also every format Pizhu does not know (`ordinal`, `cardinalText`…).
+    #[default]
+    Decimal,
+    /// `01 02 … 10`
+    DecimalZero,
+    /// `１ ２ ３`
+    DecimalFullWidth,
+    /// `一 二 … 十 十一 … 二十 … 一百零一`
+    ChineseCounting,
+    /// `壹 贰 … 壹拾 壹拾壹 …`
+    ChineseLegalSimplified,
+    /// `壹 貳 參 …`
+    ChineseLegalTraditional,
+    /// `一 二 … 一〇`: one ideograph per digit.
+    IdeographDigital,
+    /// `甲 乙 丙 … 癸`, then decimal.
+    IdeographTraditional,
+    /// `子 丑 寅 … 亥`, then decimal.
+    IdeographZodiac,
+    /// `① … ⑳`, then `(21)`.
+    EnclosedCircle,
+    /// `⑴ … ⒇`, then `(21)`.
+    EnclosedParen,
+    /// `⒈ … ⒛`, then `21.`.
+    EnclosedFullstop,
+    /// `A … Z AA BB …`
+    UpperLetter,
+    /// `a … z aa bb …`
+    LowerLetter,
+    /// `I II III …`
+    UpperRoman,
+    /// `i ii iii …`
+    LowerRoman,
+    /// `bullet` or `none`: not a number; the paragraph gets no prefix.
+    Hidden,
+}
+
+impl NumFmt {
+    /// The format named by `w:numFmt w:val`; `None` for `custom` (Word 2010's own formats,
+    /// whose `mc:Fallback` copy gives a usable one).
+    fn parse(val: &str) -> Option<Self> {
+        Some(match val.trim() {
+            "custom" => return None,
+            "decimalZero" => Self::DecimalZero,
+            "decimalFullWidth" | "decimalFullWidth2" => Self::DecimalFullWidth,
+            "chineseCounting"
+            | "chineseCountingThousand"
+            | "taiwaneseCounting"
+            | "taiwaneseCountingThousand" => Self::ChineseCounting,
+            "chineseLegalSimplified" => Self::ChineseLegalSimplified,
+            "ideographLegalTraditional" => Self::ChineseLegalTraditional,
+            "ideographDigital" | "taiwaneseDigital" => Self::IdeographDigital,
+            "ideographTraditional" => Self::IdeographTraditional,
+            "ideographZodiac" => Self::IdeographZodiac,
+            "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => Self::EnclosedCircle,
+            "decimalEnclosedParen" => Self::EnclosedParen,
+            "decimalEnclosedFullstop" => Self::EnclosedFullstop,
+            "upperLetter" => Self::UpperLetter,
+            "lowerLetter" => Self::LowerLetter,
+            "upperRoman" => Self::UpperRoman,
+            "lowerRoman" => Self::LowerRoman,
+            "bullet" | "none" => Self::Hidden,
+            _ => Self::Decimal,
+        })
+    }
+
+    /// `n` written in this format (empty for [`NumFmt::Hidden`]).
+    fn format(self, n: u32) -> String {
+        match self {
+            Self::Decimal => n.to_string(),
+            Self::DecimalZero => format!("{n:02}"),
+            Self::DecimalFullWidth => map_digits(n, &FULL_WIDTH_DIGITS),
+            Self::ChineseCounting => CN_COUNTING.format(n),
+            Self::ChineseLegalSimplified => CN_LEGAL_SIMPLIFIED.format(n),
+            Self::ChineseLegalTraditional => CN_LEGAL_TRADITIONAL.format(n),
+            Self::IdeographDigital => map_digits(n, &IDEOGRAPH_DIGITS),
+            Self::IdeographTraditional => nth_or_decimal(n, "甲乙丙丁戊己庚辛壬癸"),
+            Self::IdeographZodiac => nth_or_decimal(n, "子丑寅卯辰巳午未申酉戌亥"),
+            Self::EnclosedCircle => enclosed(n, '①').unwrap_or_else(|| format!("({n})")),
+            Self::EnclosedParen => enclosed(n, '⑴').unwrap_or_else(|| format!("({n})")),
+            Self::EnclosedFullstop => enclosed(n, '⒈').unwrap_or_else(|| format!("{n}.")),
+            Self::UpperLetter => letters(n, b'A'),
+            Self::LowerLetter => letters(n, b'a'),
+            Self::UpperRoman => roman(n),
+            Self::LowerRoman => roman(n).to_lowercase(),
+            Self::Hidden => String::new(),
+        }
+    }
+}
+
+const FULL_WIDTH_DIGITS: [char; 10] = ['０', '１', '２', '３', '４', '５', '６', '７', '８', '９'];
+const IDEOGRAPH_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// Each decimal digit of `n` replaced by its char in `digits`.
+fn map_digits(n: u32, digits: &[char; 10]) -> String {
+    n.to_string()
+        .bytes()
+        .map(|b| digits[usize::from(b - b'0')])
+        .collect()
+}
+
+/// The `n`th char (1-based) of a short cyclic series, or decimal past its end.
+fn nth_or_decimal(n: u32, series: &str) -> String {
+    n.checked_sub(1)
+        .and_then(|i| series.chars().nth(usize::try_from(i).ok()?))
+        .map_or_else(|| n.to_string(), String::from)
+}
+
+/// `n` 1–20 as one of the enclosed-number chars that start at `one`.
+fn enclosed(n: u32, one: char) -> Option<String> {
+    if !(1..=20).contains(&n) {
+        return None;
+    }
+    char::from_u32(u32::from(one) + n - 1).map(String::from)
+}
+
+/// Word's letter numbering: `A`…`Z`, then `AA`…`ZZ`, `AAA`… (decimal past ten letters).
+fn letters(n: u32, first: u8) -> String {
+    let Some(i) = n.checked_sub(1) else {
+        return n.to_string();
+    };
+    let repeat = i / 26 + 1;
+    if repeat > 10 {
+        return n.to_string();
+    }
+    let letter = char::from(first + u8::try_from(i % 26).unwrap_or(0));
+    (0..repeat).map(|_| letter).collect()
+}
+
+/// Upper-case Roman numerals for 1–3999 (decimal outside).
+fn roman(n: u32) -> String {
+    const PARTS: [(u32, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    if !(1..=3999).contains(&n) {
+        return n.to_string();
+    }
+    let mut rest = n;
+    let mut out = String::new();
+    for (value, text) in PARTS {
+        while rest >= value {
+            out.push_str(text);
+            rest -= value;
+        }
+    }
+    out
+}
+
+/// A set of Chinese numerals written with place units (十百千).
+struct ChineseNumerals {
+    /// The number zero on its own.
+    zero: char,
+    /// A zero between non-zero places (`一百零一`).
+    gap: char,
+    /// 1–9.
+    digits: [char; 9],
+    /// 十, 百, 千.
+    units: [char; 3],
+    /// `十一` rather than `一十一` for 10–19.
+    short_ten: bool,
+}
+
+const CN_COUNTING: ChineseNumerals = ChineseNumerals {
+    zero: '〇',
+    gap: '零',
+    digits: ['一', '二', '三', '四', '五', '六', '七', '八', '九'],
+    units: ['十', '百', '千'],
+    short_ten: true,
+};
+
+const CN_LEGAL_SIMPLIFIED: ChineseNumerals = ChineseNumerals {
+    zero: '零',
+    gap: '零',
+    digits: ['壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'],
+    units: ['拾', '佰', '仟'],
+    short_ten: false,
+};
+
+const CN_LEGAL_TRADITIONAL: ChineseNumerals = ChineseNumerals {
+    zero: '零',
+    gap: '零',
+    digits: ['壹', '貳', '參', '肆', '伍', '陸', '柒', '捌', '玖'],
+    units: ['拾', '佰', '仟'],
+    short_ten: false,
+};
+
+impl ChineseNumerals {
+    /// `n` 0–9999 in these numerals (decimal above).
+    fn format(&self, n: u32) -> String {
+        if n == 0 {
+            return self.zero.to_string();
+        }
+        if n > 9999 {
+            return n.to_string();
+        }
+        let places = [
+            (n / 1000, Some(self.units[2])),
+            (n / 100 % 10, Some(self.units[1])),
+            (n / 10 % 10, Some(self.units[0])),
+            (n % 10, None),
+        ];
+        let mut out = String::new();
+        let mut gap = false;
+        for (digit, unit) in places {
+            let Some(&digit_char) = usize::try_from(digit)
+                .ok()
+                .and_then(|d| d.checked_sub(1))
+                .and_then(|d| self.digits.get(d))
+            else {
+                gap = !out.is_empty();
+                continue;
+            };
+            if gap {
+                out.push(self.gap);
+                gap = false;
+            }
+            let bare_ten =
+                self.short_ten && digit == 1 && out.is_empty() && unit == Some(self.units[0]);
+            if !bare_ten {
+                out.push(digit_char);
+            }
+            out.extend(unit);
+        }
+        out
+    }
+}
+
+/// What follows the number (`w:suff`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Suffix {
+    #[default]
+    Tab,
+    Space,
+    Nothing,
+}
+
+impl Suffix {
+    fn parse(val: &str) -> Self {
+        match val.trim() {
+            "space" => Self::Space,
+            "nothing" => Self::Nothing,
+            _ => Self::Tab,
+        }
+    }
+}
+
+/// One level of a list definition (`w:lvl`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Level {
+    start: u32,
+    fmt: NumFmt,
+    /// `w:lvlText`: literal text with `%1`…`%9` standing for the levels' numbers.
+    text: String,
+    /// `w:lvlRestart`: restart after a use of this 1-based level or a higher one; 0 = never.
+    restart: Option<u32>,
+    /// `w:isLgl`: show every level's number in decimal.
+    legal: bool,
+    suffix: Suffix,
+    /// `w:pStyle`: the paragraph style linked to this level.
+    style: Option<String>,
+}
+
+impl Default for Level {
+    fn default() -> Self {
+        Self {
+            start: DEFAULT_START,
+            fmt: NumFmt::Decimal,
+            text: String::new(),
+            restart: None,
+            legal: false,
+            suffix: Suffix::Tab,
+            style: None,
+        }
+    }
+}
+
+/// A list definition (`w:abstractNum`).
+#[derive(Clone, Debug, Default)]
+struct AbstractNum {
+    levels: [Option<Level>; LIST_LEVELS],
+    /// `w:numStyleLink`: the definition lives with the list style of that id.
+    style_link: Option<String>,
+}
+
+/// `w:lvlOverride`: a new start value and/or a whole new level.
+#[derive(Clone, Debug, Default)]
+struct LevelOverride {
+    start: Option<u32>,
+    level: Option<Level>,
+}
+
+/// A numbering instance (`w:num`), the thing paragraphs point at with `w:numId`.
+#[derive(Clone, Debug, Default)]
+struct Num {
+    abstract_id: Option<u32>,
+    /// At most one per level.
+    overrides: Vec<(usize, LevelOverride)>,
+}
+
+impl Num {
+    fn override_for(&self, level: usize) -> Option<&LevelOverride> {
+        self.overrides
+            .iter()
+            .find_map(|(at, o)| (*at == level).then_some(o))
+    }
+}
+
+/// The definitions of `numbering.xml`.
+#[derive(Debug, Default)]
+struct Numbering {
+    abstracts: HashMap<u32, AbstractNum>,
+    nums: HashMap<u32, Num>,
+}
+
+/// Whose counters a paragraph advances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum ListKey {
+    /// The `w:num`s of one `w:abstractNum` continue each other…
+    Abstract(u32),
+    /// …except one with level overrides (Word's "restart numbering"), which counts alone.
+    Num(u32),
+}
+
+/// A `w:num` resolved to its definitions.
+struct List<'n> {
+    key: ListKey,
+    num: &'n Num,
+    definition: &'n AbstractNum,
+}
+
+impl Numbering {
+    /// The list `w:numId` `num_id` stands for (following one `w:numStyleLink`).
+    fn list<'n>(&'n self, num_id: u32, styles: &Styles) -> Option<List<'n>> {
+        let num = self.nums.get(&num_id)?;
+        let mut abstract_id = num.abstract_id?;
+        let mut definition = self.abstracts.get(&abstract_id)?;
+        if let Some((linked_id, linked)) = definition
+            .style_link
+            .as_ref()
+            .and_then(|style| styles.list_styles.get(style))
+            .and_then(|linked_num| self.nums.get(linked_num)?.abstract_id)
+            .and_then(|id| Some((id, self.abstracts.get(&id)?)))
+        {
+            abstract_id = linked_id;
+            definition = linked;
+        }
+        let key = if num.overrides.is_empty() {
+            ListKey::Abstract(abstract_id)
+        } else {
+            ListKey::Num(num_id)
+        };
+        Some(List {
+            key,
+            num,
+            definition,
+        })
+    }
+}
+
+/// Counters per list: the current number of each level, `None` before its first use
+/// and after a restart.
+type Counters = [Option<u32>; LIST_LEVELS];
+
+impl List<'_> {
+    /// Level `level` as this instance defines it.
+    fn level(&self, level: usize) -> Option<&Level> {
+        self.num
+            .override_for(level)
+            .and_then(|o| o.level.as_ref())
+            .or_else(|| self.definition.levels.get(level)?.as_ref())
+    }
+
+    /// The number level `level` starts at.
+    fn start(&self, level: usize) -> u32 {
+        self.num
+            .override_for(level)
+            .and_then(|o| o.start)
+            .or_else(|| self.level(level).map(|l| l.start))
+            .unwrap_or(DEFAULT_START)
+    }
+
+    /// Whether level `deeper` restarts when level `used` (< `deeper`) is numbered. Word
+    /// reads `w:lvlRestart` from the list definition only, never from an override.
+    fn restarts(&self, deeper: usize, used: usize) -> bool {
+        let restart = self
+            .definition
+            .levels
+            .get(deeper)
+            .and_then(Option::as_ref)
+            .and_then(|l| l.restart);
+        match restart {
+            None => true,
+            Some(after) => u32::try_from(used).is_ok_and(|used| used < after),
+        }
+    }
+
+    /// The level whose `w:pStyle` is `style`.
+    fn level_of_style(&self, style: &str) -> Option<usize> {
+        (0..LIST_LEVELS).find(|&at| self.level(at).and_then(|l| l.style.as_deref()) == Some(style))
+    }
+
+    /// Count one paragraph at `level`; returns the counters it shows.
+    fn advance(&self, counters: &mut Counters, level: usize) -> Counters {
+        for (at, counter) in counters.iter_mut().enumerate() {
+            *counter = match at.cmp(&level) {
+                Ordering::Less => Some(counter.unwrap_or_else(|| self.start(at))),
+                Ordering::Equal => {
+                    Some(counter.map_or_else(|| self.start(at), |n| n.saturating_add(1)))
+                }
+                Ordering::Greater if self.restarts(at, level) => None,
+                Ordering::Greater => *counter,
+            };
+        }
+        *counters
+    }
+
+    /// The number Word shows for a paragraph at `level`, with what separates it from the
+    /// text; `None` for bullets, `none` and levels without text.
+    fn label(&self, level: usize, counters: &Counters) -> Option<(String, Suffix)> {
+        let def = self.level(level)?;
+        if def.fmt == NumFmt::Hidden {
+            return None;
+        }
+        let mut label = String::new();
+        let mut chars = def.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let placeholder = chars
+                .peek()
+                .and_then(|d| d.to_digit(10))
+                .filter(|d| c == '%' && (1..=9).contains(d));
+            let Some(digit) = placeholder else {
+                label.push(c);
+                continue;
+            };
+            chars.next();
+            let at = usize::try_from(digit - 1).unwrap_or(usize::MAX);
+            // Word ignores a level text that shows a deeper level's number.
+            if at > level {
+                return None;
+            }
+            let fmt = if def.legal {
+                NumFmt::Decimal
+            } else {
+                self.level(at).map_or(NumFmt::Decimal, |l| l.fmt)
+            };
+            let value = counters
+                .get(at)
+                .copied()
+                .flatten()
+                .unwrap_or_else(|| self.start(at));
+            label.push_str(&fmt.format(value));
+        }
+        (!label.trim().is_empty()).then_some((label, def.suffix))
+    }
+}
+
+/// `label` and the separator Word's `w:suff` turns into: none after closing punctuation
+/// or an enclosed number (`一、`, `（一）`, `1.`, `①`), else one space (`第一章 总则`).
+fn prefix(mut label: String, suffix: Suffix, text: &str) -> String {
+    const CLOSING: &[char] = &['、', '）', ')', '.', '．', ':', '：', ']', '］', '】', '〕'];
+    let enclosed = |c: char| ('\u{2460}'..='\u{24FF}').contains(&c);
+    let closed = label.ends_with(CLOSING) || label.ends_with(enclosed);
+    if suffix != Suffix::Nothing && !closed && !text.is_empty() {
+        label.push(' ');
+    }
+    label
+}
+
+/// Read `word/numbering.xml`; a missing or unreadable part just gives no numbering.
+fn read_numbering(archive: &mut Archive<'_>) -> Numbering {
+    let Ok(entry) = archive.by_name(NUMBERING_PART) else {
+        return Numbering::default();
+    };
+    let mut parser = NumberingParser::default();
+    match parse_part(entry, MAX_NUMBERING_XML_BYTES, NUMBERING_SKIPPED, |event| {
+        parser.event(&event);
+        Ok(())
+    }) {
+        Ok(()) => parser.numbering,
+        Err(_) => Numbering::default(),
+    }
+}
+
+/// Collects list definitions from `numbering.xml` events.
+#[derive(Default)]
+struct NumberingParser {
+    numbering: Numbering,
+    abstract_num: Option<(u32, AbstractNum)>,
+    num: Option<(u32, Num)>,
+    level_override: Option<(usize, LevelOverride)>,
+    /// The `w:lvl` being read and its `w:ilvl` (`None` for a level Word would not load).
+    level: Option<(Option<usize>, Level)>,
+}
+
+impl NumberingParser {
+    fn event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(e) => self.element(e),
+            Event::Empty(e) => {
+                self.element(e);
+                self.close(e.local_name().as_ref());
+            }
+            Event::End(e) => self.close(e.local_name().as_ref()),
+            _ => {}
+        }
+    }
+
+    fn element(&mut self, e: &BytesStart<'_>) {
+        let name = e.local_name();
+        match name.as_ref() {
+            "abstractNum" => {
+                self.abstract_num =
+                    number_attr(e, "abstractNumId").map(|id| (id, AbstractNum::default()));
+            }
+            "num" => self.num = number_attr(e, "numId").map(|id| (id, Num::default())),
+            "lvlOverride" if self.num.is_some() => {
+                self.level_override = list_level_attr(e, "ilvl")
+                    .map(|level| (usize::from(level), LevelOverride::default()));
+            }
+            "lvl" => {
+                let at = list_level_attr(e, "ilvl").map(usize::from);
+                self.level = Some((at, Level::default()));
+            }
+            other => self.property(e, other),
+        }
+    }
+
+    /// A child of the current `w:lvl`, `w:lvlOverride`, `w:num` or `w:abstractNum`.
+    fn property(&mut self, e: &BytesStart<'_>, name: &str) {
+        if let Some((_, level)) = &mut self.level {
+            match name {
+                "start" => level.start = number_attr(e, "val").unwrap_or(0),
+                "numFmt" => {
+                    if let Some(fmt) = attr(e, "val").as_deref().and_then(NumFmt::parse) {
+                        level.fmt = fmt;
+                    }
+                }
+                "lvlText" => {
+                    level.text = attr(e, "val")
+                        .unwrap_or_default()
+                        .chars()
+                        .take(MAX_LEVEL_TEXT_CHARS)
+                        .collect();
+                }
+                "lvlRestart" => level.restart = number_attr(e, "val"),
+                "isLgl" => level.legal = on_off(e),
+                "suff" => level.suffix = Suffix::parse(&attr(e, "val").unwrap_or_default()),
+                "pStyle" => level.style = attr(e, "val"),
+                _ => {}
+            }
+        } else if let Some((_, level_override)) = &mut self.level_override {
+            if name == "startOverride" {
+                level_override.start = number_attr(e, "val");
+            }
+        } else if let Some((_, num)) = &mut self.num {
+            if name == "abstractNumId" {
+                num.abstract_id = number_attr(e, "val");
+            }
+        } else if let Some((_, abstract_num)) = &mut self.abstract_num
+            && name == "numStyleLink"
+        {
+            abstract_num.style_link = attr(e, "val");
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        match name {
+            "lvl" => {
+                let Some((at, level)) = self.level.take() else {
+                    return;
+                };
+                if let Some((_, level_override)) = &mut self.level_override {
+                    level_override.level = Some(level);
+                } else if let Some((_, abstract_num)) = &mut self.abstract_num
+                    && let Some(slot) = at.and_then(|at| abstract_num.levels.get_mut(at))
+                {
+                    *slot = Some(level);
+                }
+            }
+            "lvlOverride" => {
+                if let Some((at, level_override)) = self.level_override.take()
+                    && let Some((_, num)) = &mut self.num
+                {
+                    num.overrides.retain(|(other, _)| *other != at);
+                    num.overrides.push((at, level_override));
+                }
+            }
+            "num" => {
+                let nums = &mut self.numbering.nums;
+                if let Some((id, num)) = self.num.take()
+                    && (nums.len() < MAX_NUMS || nums.contains_key(&id))
+                {
+                    nums.insert(id, num);
+                }
+            }
+            "abstractNum" => {
+                let abstracts = &mut self.numbering.abstracts;
+                if let Some((id, abstract_num)) = self.abstract_num.take()
+                    && (abstracts.len() < MAX_ABSTRACT_NUMS || abstracts.contains_key(&id))
+                {
+                    abstracts.insert(id, abstract_num);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -500,6 +1221,9 @@ struct ParaBuf {
     text: String,
     style: Option<String>,
     outline: Option<u8>,
+    /// `w:numPr/w:numId` and `w:numPr/w:ilvl` of the paragraph itself.
+    num_id: Option<u32>,
+    num_level: Option<u32>,
     page_break: bool,
 }
 
@@ -525,6 +1249,8 @@ impl ParaBuf {
 /// Turns `document.xml` events into paragraphs.
 struct BodyParser<'s> {
     styles: &'s Styles,
+    numbering: &'s Numbering,
+    counters: HashMap<ListKey, Counters>,
     limits: Limits,
     open: Vec<ParaBuf>,
     done: Vec<DocxParagraph>,
@@ -534,9 +1260,11 @@ struct BodyParser<'s> {
 }
 
 impl<'s> BodyParser<'s> {
-    fn new(styles: &'s Styles, limits: Limits) -> Self {
+    fn new(styles: &'s Styles, numbering: &'s Numbering, limits: Limits) -> Self {
         Self {
             styles,
+            numbering,
+            counters: HashMap::new(),
             limits,
             open: Vec::new(),
             done: Vec::new(),
@@ -615,6 +1343,8 @@ impl<'s> BodyParser<'s> {
         match local_name {
             "pStyle" => para.style = attr(e, "val"),
             "outlineLvl" => para.outline = outline_level(e),
+            "numId" => para.num_id = number_attr(e, "val"),
+            "ilvl" => para.num_level = number_attr(e, "val"),
             _ => {}
         }
     }
@@ -636,6 +1366,10 @@ impl<'s> BodyParser<'s> {
         if self.done.len() >= self.limits.paragraphs {
             return Err(DocxError::TooMuchText);
         }
+        if let Some(label) = self.list_label(&para) {
+            self.count_chars(&label)?;
+            para.text.insert_str(0, &label);
+        }
         para.text.shrink_to_fit();
         let hint = para.hint(self.styles);
         self.done.push(DocxParagraph {
@@ -645,19 +1379,49 @@ impl<'s> BodyParser<'s> {
         Ok(())
     }
 
-    /// Append text to the innermost open paragraph, within the char limit.
-    fn push_text(&mut self, s: &str) -> Result<(), DocxError> {
-        if s.is_empty() {
-            return Ok(());
+    /// The list number (and separator) to prepend to `para`, counting it in its list.
+    fn list_label(&mut self, para: &ParaBuf) -> Option<String> {
+        let numbering = self.numbering;
+        let style = para.style.as_deref();
+        let inherited = style.and_then(|id| self.styles.num_pr(id));
+        let num_id = para.num_id.or(inherited.map(|n| n.num_id))?;
+        if num_id == 0 {
+            return None;
         }
-        let Some(para) = self.open.last_mut() else {
-            return Ok(());
-        };
+        let list = numbering.list(num_id, self.styles)?;
+        let level = para
+            .num_level
+            .or(inherited.and_then(|n| n.level))
+            .map(|level| usize::try_from(level).unwrap_or(usize::MAX))
+            .or_else(|| style.and_then(|id| list.level_of_style(id)))
+            .unwrap_or(0)
+            .min(LIST_LEVELS - 1);
+        // A level the list does not define shows nothing and counts nothing.
+        list.level(level)?;
+        let counters = self.counters.entry(list.key).or_default();
+        let shown = list.advance(counters, level);
+        let (label, suffix) = list.label(level, &shown)?;
+        Some(prefix(label, suffix, &para.text))
+    }
+
+    /// Count `s` against the char limit.
+    fn count_chars(&mut self, s: &str) -> Result<(), DocxError> {
         self.chars = self.chars.saturating_add(s.chars().count());
         if self.chars > self.limits.text_chars {
             return Err(DocxError::TooMuchText);
         }
-        para.push(s);
+        Ok(())
+    }
+
+    /// Append text to the innermost open paragraph, within the char limit.
+    fn push_text(&mut self, s: &str) -> Result<(), DocxError> {
+        if s.is_empty() || self.open.is_empty() {
+            return Ok(());
+        }
+        self.count_chars(s)?;
+        if let Some(para) = self.open.last_mut() {
+            para.push(s);
+        }
         Ok(())
     }
 
@@ -701,6 +1465,9 @@ mod tests {
     const STYLES_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#;
 
+    const NUMBERING_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml">"#;
+
     /// A zip with the given (name, content) entries, deflated.
     fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
         let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
@@ -713,14 +1480,23 @@ mod tests {
 
     /// A `.docx` whose body is `body` and whose styles (if any) are `styles`.
     fn docx(body: &str, styles: Option<&str>) -> Vec<u8> {
+        numbered_docx(body, styles, None)
+    }
+
+    /// [`docx`] with `numbering` (if any) as the content of `word/numbering.xml`.
+    fn numbered_docx(body: &str, styles: Option<&str>, numbering: Option<&str>) -> Vec<u8> {
         let document = format!("{DOC_HEAD}{body}{DOC_TAIL}");
         let styles = styles.map(|s| format!("{STYLES_HEAD}{s}</w:styles>"));
+        let numbering = numbering.map(|n| format!("{NUMBERING_HEAD}{n}</w:numbering>"));
         let mut entries = vec![
             ("[Content_Types].xml", CONTENT_TYPES),
             ("word/document.xml", document.as_str()),
         ];
         if let Some(styles) = &styles {
             entries.push(("word/styles.xml", styles.as_str()));
+        }
+        if let Some(numbering) = &numbering {
+            entries.push(("word/numbering.xml", numbering.as_str()));
         }
         zip_of(&entries)
     }
@@ -1126,5 +1902,540 @@ mod tests {
             assert!(!msg.contains('\n') && msg.contains("; "), "{msg}");
         }
         assert!(DocxError::TooMuchText.to_string().contains("64 million"));
+    }
+
+    /// A `w:lvl` as Word writes it (with indents and fonts that must not confuse the parser).
+    fn lvl(ilvl: u8, fmt: &str, text: &str, extra: &str) -> String {
+        format!(
+            r#"<w:lvl w:ilvl="{ilvl}" w:tplc="04090019"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{extra}<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{ilvl}420" w:hanging="420"/><w:pBdr><w:start w:val="single"/></w:pBdr></w:pPr><w:rPr><w:rFonts w:hint="eastAsia"/></w:rPr></w:lvl>"#
+        )
+    }
+
+    fn abstract_num(id: u32, levels: &[String]) -> String {
+        format!(
+            r#"<w:abstractNum w:abstractNumId="{id}"><w:nsid w:val="1A2B3C4D"/><w:multiLevelType w:val="hybridMultilevel"/>{}</w:abstractNum>"#,
+            levels.concat()
+        )
+    }
+
+    fn num(id: u32, abstract_id: u32, overrides: &str) -> String {
+        format!(
+            r#"<w:num w:numId="{id}"><w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>"#
+        )
+    }
+
+    /// A paragraph with its own `w:numPr`.
+    fn numbered(num_id: u32, ilvl: u8, text: &str) -> String {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="a"/><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr><w:ind w:firstLineChars="0"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+        )
+    }
+
+    /// The official-document scheme: `一、`, `（一）`, `1.`.
+    fn official_levels() -> String {
+        abstract_num(
+            0,
+            &[
+                lvl(0, "chineseCounting", "%1、", ""),
+                lvl(1, "chineseCounting", "（%2）", ""),
+                lvl(2, "decimal", "%3.", ""),
+            ],
+        )
+    }
+
+    #[test]
+    fn automatic_numbering_is_prepended_like_word_shows_it() {
+        let numbering = [official_levels(), num(1, 0, "")].concat();
+        let body = [
+            numbered(1, 0, "总体要求"),
+            numbered(1, 1, "稳增长"),
+            numbered(1, 1, "促改革"),
+            numbered(1, 2, "抓落实"),
+            para("正文段落。"),
+            numbered(1, 0, "重点任务"),
+            numbered(1, 1, "扩内需"),
+            numbered(1, 2, "第一项"),
+            numbered(1, 2, "第二项"),
+            numbered(1, 1, "优结构"),
+        ]
+        .concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(
+            texts(&paras),
+            [
+                "一、总体要求",
+                "（一）稳增长",
+                "（二）促改革",
+                "1.抓落实",
+                "正文段落。",
+                "二、重点任务",
+                "（一）扩内需",
+                "1.第一项",
+                "2.第二项",
+                "（二）优结构",
+            ]
+        );
+        assert!(paras.iter().all(|p| p.hint == LineHint::None));
+    }
+
+    #[test]
+    fn numbering_from_heading_styles_keeps_the_heading_hint() {
+        let styles = [
+            style("a", "Normal", ""),
+            style(
+                "1",
+                "heading 1",
+                r#"<w:basedOn w:val="a"/><w:pPr><w:numPr><w:numId w:val="3"/></w:numPr><w:outlineLvl w:val="0"/></w:pPr>"#,
+            ),
+            style(
+                "2",
+                "heading 2",
+                r#"<w:basedOn w:val="a"/><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="3"/></w:numPr></w:pPr>"#,
+            ),
+            // Linked to level 2 by the level's `w:pStyle`, not by an `w:ilvl` of its own.
+            style(
+                "3",
+                "heading 3",
+                r#"<w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr>"#,
+            ),
+            style("21", "My Heading", r#"<w:basedOn w:val="2"/>"#),
+        ]
+        .concat();
+        let numbering = [
+            abstract_num(
+                7,
+                &[
+                    lvl(
+                        0,
+                        "chineseCounting",
+                        "第%1章",
+                        r#"<w:pStyle w:val="1"/><w:suff w:val="space"/>"#,
+                    ),
+                    lvl(1, "decimal", "%1.%2", r#"<w:isLgl/><w:pStyle w:val="2"/>"#),
+                    lvl(
+                        2,
+                        "decimal",
+                        "%1.%2.%3",
+                        r#"<w:isLgl w:val="1"/><w:pStyle w:val="3"/>"#,
+                    ),
+                ],
+            ),
+            num(3, 7, ""),
+        ]
+        .concat();
+        let unnumbered = r#"<w:p><w:pPr><w:pStyle w:val="1"/><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>附录</w:t></w:r></w:p>"#;
+        let body = [
+            styled("1", "总则"),
+            styled("2", "目的"),
+            styled("3", "范围"),
+            styled("21", "依据"),
+            styled("a", "正文"),
+            unnumbered.to_string(),
+            styled("1", "职责"),
+            styled("2", "分工"),
+        ]
+        .concat();
+        // Legal numbering (`w:isLgl`) turns the chapter's 一 into 1 under it.
+        let paras = read_docx(&numbered_docx(&body, Some(&styles), Some(&numbering))).unwrap();
+        assert_eq!(
+            texts(&paras),
+            [
+                "第一章 总则",
+                "1.1 目的",
+                "1.1.1 范围",
+                "1.2 依据",
+                "正文",
+                "附录",
+                "第二章 职责",
+                "2.1 分工",
+            ]
+        );
+        assert_eq!(
+            hints(&paras),
+            [
+                LineHint::Heading(1),
+                LineHint::Heading(2),
+                LineHint::Heading(3),
+                LineHint::Heading(2),
+                LineHint::None,
+                LineHint::Heading(1),
+                LineHint::Heading(1),
+                LineHint::Heading(2),
+            ]
+        );
+    }
+
+    #[test]
+    fn bullets_and_none_add_nothing() {
+        let numbering = [
+            abstract_num(
+                0,
+                &[
+                    lvl(0, "bullet", "\u{F06C}", ""),
+                    lvl(1, "bullet", "•", ""),
+                    lvl(2, "none", "", ""),
+                ],
+            ),
+            num(1, 0, ""),
+        ]
+        .concat();
+        let body = [
+            numbered(1, 0, "要点"),
+            numbered(1, 1, "细节"),
+            numbered(1, 2, "更细"),
+        ]
+        .concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(texts(&paras), ["要点", "细节", "更细"]);
+    }
+
+    #[test]
+    fn start_override_restarts_a_list_and_shared_definitions_continue() {
+        let restart = |start: u32| {
+            format!(
+                r#"<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>"#
+            )
+        };
+        let numbering = [
+            abstract_num(0, &[lvl(0, "decimal", "%1.", "")]),
+            num(1, 0, ""),
+            num(2, 0, ""),
+            num(3, 0, &restart(1)),
+            num(4, 0, &restart(5)),
+        ]
+        .concat();
+        let body = [
+            numbered(1, 0, "甲"),
+            numbered(1, 0, "乙"),
+            numbered(2, 0, "丙"),
+            numbered(3, 0, "丁"),
+            numbered(3, 0, "戊"),
+            numbered(4, 0, "己"),
+            numbered(1, 0, "庚"),
+        ]
+        .concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(
+            texts(&paras),
+            ["1.甲", "2.乙", "3.丙", "1.丁", "2.戊", "5.己", "4.庚"]
+        );
+    }
+
+    #[test]
+    fn level_override_replaces_the_level() {
+        let over = format!(
+            r#"<w:lvlOverride w:ilvl="0">{}</w:lvlOverride>"#,
+            lvl(0, "upperRoman", "%1.", "")
+        );
+        let numbering = [
+            abstract_num(0, &[lvl(0, "decimal", "%1.", "")]),
+            num(1, 0, &over),
+        ]
+        .concat();
+        let body = [numbered(1, 0, "a"), numbered(1, 0, "b")].concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(texts(&paras), ["I.a", "II.b"]);
+    }
+
+    #[test]
+    fn missing_or_broken_numbering_gives_no_number_and_no_error() {
+        let body = [numbered(1, 0, "一项"), numbered(2, 1, "二项")].concat();
+        let paras = read_docx(&docx(&body, None)).unwrap();
+        assert_eq!(texts(&paras), ["一项", "二项"]);
+        let broken = format!("{}<w:num w:numId=\"1\"><oops></w:num>", official_levels());
+        let paras = read_docx(&numbered_docx(&body, None, Some(&broken))).unwrap();
+        assert_eq!(texts(&paras), ["一项", "二项"]);
+        // Unknown numId, or a num whose abstractNum is missing.
+        let numbering = [official_levels(), num(2, 9, "")].concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(texts(&paras), ["一项", "二项"]);
+    }
+
+    #[test]
+    fn num_id_zero_is_not_numbered() {
+        let numbering = [official_levels(), num(1, 0, "")].concat();
+        let body = [
+            numbered(0, 0, "不编号"),
+            numbered(1, 0, "编号"),
+            numbered(0, 1, "也不编号"),
+        ]
+        .concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(texts(&paras), ["不编号", "一、编号", "也不编号"]);
+    }
+
+    #[test]
+    fn enclosed_multilevel_and_legal_numbers() {
+        let numbering = [
+            abstract_num(0, &[lvl(0, "decimalEnclosedCircle", "%1", "")]),
+            abstract_num(
+                1,
+                &[lvl(0, "decimal", "%1", ""), lvl(1, "decimal", "%1.%2", "")],
+            ),
+            abstract_num(
+                2,
+                &[
+                    lvl(0, "chineseCounting", "%1、", ""),
+                    lvl(1, "decimal", "%1.%2", "<w:isLgl/>"),
+                ],
+            ),
+            num(1, 0, ""),
+            num(2, 1, ""),
+            num(3, 2, ""),
+        ]
+        .concat();
+        let body = [
+            numbered(1, 0, "甲"),
+            numbered(1, 0, "乙"),
+            numbered(2, 0, "总则"),
+            numbered(2, 1, "目的"),
+            numbered(2, 1, "范围"),
+            numbered(2, 0, "职责"),
+            numbered(2, 1, "分工"),
+            numbered(3, 0, "一级"),
+            numbered(3, 1, "二级"),
+        ]
+        .concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(
+            texts(&paras),
+            [
+                "①甲",
+                "②乙",
+                "1 总则",
+                "1.1 目的",
+                "1.2 范围",
+                "2 职责",
+                "2.1 分工",
+                "一、一级",
+                "1.1 二级",
+            ]
+        );
+    }
+
+    #[test]
+    fn suffix_restart_and_unused_upper_levels() {
+        let numbering = [
+            abstract_num(
+                0,
+                &[
+                    lvl(
+                        0,
+                        "chineseCounting",
+                        "第%1章",
+                        r#"<w:suff w:val="nothing"/>"#,
+                    ),
+                    // Never restarts: keeps counting across chapters.
+                    lvl(1, "decimal", "%2.", r#"<w:lvlRestart w:val="0"/>"#),
+                ],
+            ),
+            abstract_num(
+                1,
+                &[lvl(0, "decimal", "%1", ""), lvl(1, "decimal", "%1.%2", "")],
+            ),
+            num(1, 0, ""),
+            num(2, 1, ""),
+        ]
+        .concat();
+        let body = [
+            numbered(1, 0, "总则"),
+            numbered(1, 1, "甲"),
+            numbered(1, 0, "分则"),
+            numbered(1, 1, "乙"),
+            // A level used before its parent: the parent shows (and takes) its start value.
+            numbered(2, 1, "先"),
+            numbered(2, 0, "后"),
+        ]
+        .concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(
+            texts(&paras),
+            ["第一章总则", "1.甲", "第二章分则", "2.乙", "1.1 先", "2 后"]
+        );
+    }
+
+    #[test]
+    fn deeper_placeholders_empty_paragraphs_and_odd_levels() {
+        let numbering = [
+            abstract_num(
+                0,
+                &[
+                    lvl(0, "decimal", "%1.", ""),
+                    // Shows a deeper level's number: Word drops the whole level text.
+                    lvl(1, "decimal", "%3)", ""),
+                ],
+            ),
+            num(1, 0, ""),
+        ]
+        .concat();
+        let empty = r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:p>"#;
+        let body = [
+            numbered(1, 0, "甲"),
+            empty.to_string(),
+            numbered(1, 1, "深"),
+            numbered(1, 0, "乙"),
+            // No level 5 defined: no number, nothing counted wrongly.
+            numbered(1, 5, "空"),
+            numbered(1, 200, "超"),
+            numbered(1, 0, "丙"),
+        ]
+        .concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(
+            texts(&paras),
+            ["1.甲", "2.", "深", "3.乙", "空", "超", "4.丙"]
+        );
+    }
+
+    #[test]
+    fn num_style_link_and_w14_custom_formats() {
+        let styles = [
+            style("a", "Normal", ""),
+            r#"<w:style w:type="numbering" w:styleId="List1"><w:name w:val="My List"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>"#.to_string(),
+        ]
+        .concat();
+        let custom = concat!(
+            r#"<mc:AlternateContent><mc:Choice Requires="w14"><w:numFmt w:val="custom" w:format="01, 02, 03, ..."/></mc:Choice>"#,
+            r#"<mc:Fallback><w:numFmt w:val="decimalZero"/></mc:Fallback></mc:AlternateContent>"#,
+        );
+        let levels = format!(
+            r#"<w:lvl w:ilvl="0"><w:start w:val="1"/>{custom}<w:lvlText w:val="%1."/></w:lvl>"#
+        );
+        let numbering = [
+            format!(r#"<w:abstractNum w:abstractNumId="0"><w:styleLink w:val="List1"/>{levels}</w:abstractNum>"#),
+            r#"<w:abstractNum w:abstractNumId="1"><w:numStyleLink w:val="List1"/></w:abstractNum>"#.to_string(),
+            num(1, 0, ""),
+            num(2, 1, ""),
+        ]
+        .concat();
+        let body = [numbered(1, 0, "甲"), numbered(2, 0, "乙")].concat();
+        let paras = read_docx(&numbered_docx(&body, Some(&styles), Some(&numbering))).unwrap();
+        assert_eq!(texts(&paras), ["01.甲", "02.乙"]);
+    }
+
+    #[test]
+    fn number_formats() {
+        let cn = |n| NumFmt::ChineseCounting.format(n);
+        assert_eq!(
+            [
+                1, 9, 10, 11, 20, 21, 99, 100, 101, 110, 1000, 1001, 1010, 9999
+            ]
+            .map(cn),
+            [
+                "一",
+                "九",
+                "十",
+                "十一",
+                "二十",
+                "二十一",
+                "九十九",
+                "一百",
+                "一百零一",
+                "一百一十",
+                "一千",
+                "一千零一",
+                "一千零一十",
+                "九千九百九十九"
+            ]
+        );
+        assert_eq!(cn(0), "〇");
+        assert_eq!(cn(10_000), "10000");
+        let legal = |n| NumFmt::ChineseLegalSimplified.format(n);
+        assert_eq!(
+            [1, 3, 10, 12, 105].map(legal),
+            ["壹", "叁", "壹拾", "壹拾贰", "壹佰零伍"]
+        );
+        assert_eq!(NumFmt::ChineseLegalTraditional.format(2), "貳");
+        let fmt = |f: NumFmt, ns: &[u32]| ns.iter().map(|&n| f.format(n)).collect::<Vec<_>>();
+        assert_eq!(
+            fmt(NumFmt::IdeographTraditional, &[1, 10, 11]),
+            ["甲", "癸", "11"]
+        );
+        assert_eq!(
+            fmt(NumFmt::IdeographZodiac, &[1, 12, 13]),
+            ["子", "亥", "13"]
+        );
+        assert_eq!(fmt(NumFmt::IdeographDigital, &[102]), ["一〇二"]);
+        assert_eq!(
+            fmt(NumFmt::EnclosedCircle, &[1, 2, 20, 21]),
+            ["①", "②", "⑳", "(21)"]
+        );
+        assert_eq!(fmt(NumFmt::EnclosedParen, &[1, 20, 21]), ["⑴", "⒇", "(21)"]);
+        assert_eq!(
+            fmt(NumFmt::EnclosedFullstop, &[1, 20, 21]),
+            ["⒈", "⒛", "21."]
+        );
+        assert_eq!(
+            fmt(NumFmt::DecimalZero, &[1, 9, 10, 100]),
+            ["01", "09", "10", "100"]
+        );
+        assert_eq!(fmt(NumFmt::DecimalFullWidth, &[12]), ["１２"]);
+        assert_eq!(
+            fmt(NumFmt::UpperLetter, &[1, 26, 27, 28, 53, 0]),
+            ["A", "Z", "AA", "BB", "AAA", "0"]
+        );
+        assert_eq!(
+            fmt(NumFmt::LowerLetter, &[2, u32::MAX]),
+            ["b", "4294967295"]
+        );
+        assert_eq!(
+            fmt(NumFmt::UpperRoman, &[1, 4, 9, 14, 40, 1994, 3999, 4000]),
+            ["I", "IV", "IX", "XIV", "XL", "MCMXCIV", "MMMCMXCIX", "4000"]
+        );
+        assert_eq!(fmt(NumFmt::LowerRoman, &[3]), ["iii"]);
+        assert_eq!(fmt(NumFmt::Hidden, &[3]), [""]);
+        for (name, expected) in [
+            ("ordinal", NumFmt::Decimal),
+            ("cardinalText", NumFmt::Decimal),
+            ("somethingNew", NumFmt::Decimal),
+            ("chineseCountingThousand", NumFmt::ChineseCounting),
+            ("decimalEnclosedCircleChinese", NumFmt::EnclosedCircle),
+            ("bullet", NumFmt::Hidden),
+            ("none", NumFmt::Hidden),
+        ] {
+            assert_eq!(NumFmt::parse(name), Some(expected), "{name}");
+        }
+        assert_eq!(NumFmt::parse("custom"), None);
+    }
+
+    #[test]
+    fn counters_saturate_and_starts_clamp() {
+        let numbering = [
+            abstract_num(
+                0,
+                &[r#"<w:lvl w:ilvl="0"><w:start w:val="4294967295"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>"#.to_string()],
+            ),
+            abstract_num(
+                1,
+                &[r#"<w:lvl w:ilvl="0"><w:start w:val="-3"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>"#.to_string()],
+            ),
+            num(1, 0, ""),
+            num(2, 1, ""),
+        ]
+        .concat();
+        let body = [
+            numbered(1, 0, "a"),
+            numbered(1, 0, "b"),
+            numbered(2, 0, "c"),
+        ]
+        .concat();
+        let paras = read_docx(&numbered_docx(&body, None, Some(&numbering))).unwrap();
+        assert_eq!(texts(&paras), ["4294967295.a", "4294967295.b", "0.c"]);
+    }
+
+    #[test]
+    fn list_numbers_count_against_the_text_limit() {
+        let numbering = [official_levels(), num(1, 0, "")].concat();
+        let body = numbered(1, 0, "0123456789").repeat(3);
+        let bytes = numbered_docx(&body, None, Some(&numbering));
+        let limits = |text_chars| Limits {
+            text_chars,
+            ..Limits::DEFAULT
+        };
+        assert!(matches!(
+            read_docx_with(&bytes, limits(30)),
+            Err(DocxError::TooMuchText)
+        ));
+        assert_eq!(read_docx_with(&bytes, limits(36)).unwrap().len(), 3);
     }
 }

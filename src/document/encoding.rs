@@ -74,7 +74,7 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
         }
         Err(e) => e.into_bytes(),
     };
-    let legacy = detect_legacy(&bytes, true);
+    let legacy = detect_legacy(&bytes, true)?;
     let mut stream = LegacyStream::new(legacy, bytes.len());
     stream.feed(&bytes, true);
     stream.finish()
@@ -99,7 +99,7 @@ pub fn decode_stream(
         rest.read_to_end(&mut head)?;
         return decode_text(head);
     }
-    let legacy = detect_legacy(&head, false);
+    let legacy = detect_legacy(&head, false)?;
     let mut stream = LegacyStream::new(legacy, usize::try_from(total_len).unwrap_or(usize::MAX));
     stream.feed(&head, false);
     drop(head);
@@ -117,20 +117,46 @@ pub fn decode_stream(
     stream.finish()
 }
 
-/// The legacy encoding chardetng picks for `sample`, with the name to report.
+/// The legacy encoding chardetng picks for `bytes`, with the name to report.
 /// `whole` says whether `bytes` is the entire file: a multi-byte character cut at the end
 /// of a sample is not an error.
-fn detect_legacy(bytes: &[u8], whole: bool) -> (&'static Encoding, &'static str) {
+fn detect_legacy(
+    bytes: &[u8],
+    whole: bool,
+) -> Result<(&'static Encoding, &'static str), DecodeError> {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
     detector.feed(sample, whole && sample.len() == bytes.len());
     let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let multi_byte = matches!(
+        guess.name(),
+        "GBK" | "gb18030" | "Big5" | "Shift_JIS" | "EUC-JP" | "EUC-KR"
+    );
+    if !multi_byte {
+        let high = sample.iter().filter(|&&b| b >= 0x80).count();
+        let ascii_text = sample
+            .iter()
+            .filter(|&&b| (0x20..0x7F).contains(&b))
+            .count();
+        // A few Chinese characters are too little for chardetng, which then guesses a
+        // single-byte encoding; mostly-high bytes that are valid GB18030 are Chinese here.
+        let valid_gb = GB18030
+            .decode_without_bom_handling_and_without_replacement(sample)
+            .is_some();
+        if high * 2 >= sample.len() && valid_gb {
+            return Ok((GB18030, "GB18030"));
+        }
+        // Text in any single-byte encoding has spaces, digits or punctuation; noise has none.
+        if ascii_text * 20 < sample.len() {
+            return Err(DecodeError::Undecodable);
+        }
+    }
     // GBK files are GB18030 files: decode (and name) the whole family as its superset.
-    if guess.name() == "GBK" || guess == GB18030 {
+    Ok(if guess.name() == "GBK" || guess == GB18030 {
         (GB18030, "GB18030")
     } else {
         (guess, guess.name())
-    }
+    })
 }
 
 /// Incremental decoding into one pre-sized `String`.
@@ -304,6 +330,19 @@ mod tests {
             (streamed.text.len(), streamed.encoding),
             (utf8.len(), "UTF-8")
         );
+    }
+
+    #[test]
+    fn tiny_gbk_and_noise() {
+        let (two, _, _) = GB18030.encode("讲话");
+        let d = decode_text(two.into_owned()).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("讲话", "GB18030"));
+        let noise: Vec<u8> = (0..20_000u32)
+            .map(|i| 0x80 | (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect();
+        assert!(matches!(decode_text(noise), Err(DecodeError::Undecodable)));
+        let latin = b"na\xefve r\xe9sum\xe9 caf\xe9".to_vec();
+        assert_eq!(decode_text(latin).unwrap().text, "naïve résumé café");
     }
 
     #[test]

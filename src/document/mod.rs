@@ -155,11 +155,11 @@ impl Document {
     pub fn from_paragraphs(paragraphs: Vec<DocxParagraph>) -> Self {
         let mut text = String::new();
         let mut hints = Vec::with_capacity(paragraphs.len());
-        for (i, p) in paragraphs.iter().enumerate() {
+        for (i, p) in paragraphs.into_iter().enumerate() {
             if i > 0 {
                 text.push('\n');
             }
-            let para = normalize_line_ends(p.text.clone());
+            let para = normalize_line_ends(p.text);
             hints.push(p.hint);
             // Lines inside a paragraph (from <w:br/>) carry no hint of their own.
             for _ in para.matches('\n') {
@@ -294,21 +294,24 @@ fn byte_of_char(text: &str, from: usize, n: usize) -> usize {
         .map_or(text.len(), |(i, _)| from + i)
 }
 
-/// Turn `\r\n` and lone `\r` into `\n`, reusing the buffer when there is nothing to do.
+/// Turn `\r\n` and lone `\r` into `\n` and drop stray byte-order marks (U+FEFF, left
+/// mid-text when files are joined), reusing the buffer when there is nothing to do.
 pub fn normalize_line_ends(text: String) -> String {
-    if !text.contains('\r') {
+    if !text.contains(['\r', '\u{FEFF}']) {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
             }
-            out.push('\n');
-        } else {
-            out.push(c);
+            '\u{FEFF}' => {}
+            _ => out.push(c),
         }
     }
     out
@@ -321,6 +324,10 @@ mod tests {
     #[test]
     fn line_ends_are_normalised() {
         assert_eq!(normalize_line_ends("a\r\nb\rc\n".into()), "a\nb\nc\n");
+        assert_eq!(
+            normalize_line_ends("\u{FEFF}同志们：\n\u{FEFF}一、".into()),
+            "同志们：\n一、"
+        );
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! the document title, front matter (subtitle, byline, date) and the salutation.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::marker::parse_heading_marker;
-use crate::document::{Document, LineHint};
+use crate::document::{Document, LineHint, SourceFormat};
 
 /// What kind of boilerplate a line is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,38 +49,66 @@ const LONG_LINE_CHARS: usize = 80;
 /// Advertising and residue lines are short.
 const SHORT_LINE_CHARS: usize = 60;
 
+/// The document title: one line, or a title wrapped over two.
+#[derive(Clone, Debug)]
+pub(super) struct TitleSpan {
+    /// First and last line of the title.
+    pub lines: (usize, usize),
+    /// The title text (lines joined, an advertising suffix left out).
+    pub text: String,
+    /// Absolute byte range of the title in the document text.
+    pub bytes: Range<usize>,
+}
+
 /// The result of classifying lines.
 pub(super) struct Classified {
     /// One role per line (headings are still `Body` here).
     pub roles: Vec<LineRole>,
-    /// Line index of the title.
-    pub title_line: Option<usize>,
-    /// Line index and byte length (after leading white space) of the salutation.
+    /// Byte range of each line's content (see [`content_range`]).
+    pub content: Vec<Range<usize>>,
+    /// The title.
+    pub title: Option<TitleSpan>,
+    /// Line index and byte length (from the content start) of the salutation.
     pub salutation: Option<(usize, usize)>,
 }
 
-/// Trim ASCII and CJK white space.
+/// Trim white space (ASCII, U+3000 and the rest of Unicode's White_Space).
 pub(super) fn trim_ws(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{FEFF}')
+    s.trim()
 }
 
-/// The line's text with leading white space (and Markdown `#`s on heading lines) removed.
-pub(super) fn content_of(doc: &Document, idx: usize) -> &str {
+/// Byte range (absolute, in `doc.text`) of a line's content: without surrounding white
+/// space, and for Markdown without heading `#`s and a `**bold**` wrapper.
+fn content_range(doc: &Document, idx: usize) -> Range<usize> {
     let line = &doc.lines[idx];
-    let text = trim_ws(doc.line_text(line));
-    if matches!(line.hint, LineHint::Heading(_))
-        && doc.format == crate::document::SourceFormat::Markdown
-    {
-        let stripped = text.trim_start_matches('#');
-        if stripped.len() != text.len() {
-            return trim_ws(stripped.trim_end_matches('#'));
+    let raw = doc.line_text(line);
+    let mut start = line.byte_start + (raw.len() - raw.trim_start().len());
+    // A blank line has its (empty) content at its end.
+    let mut end = (line.byte_start + raw.trim_end().len()).max(start);
+    if doc.format == SourceFormat::Markdown {
+        let text = &doc.text[start..end];
+        let mut inner = text;
+        if matches!(line.hint, LineHint::Heading(_)) && inner.starts_with('#') {
+            inner = inner.trim_start_matches('#').trim_start();
+            let closed = inner.trim_end_matches('#');
+            if closed.len() < inner.len()
+                && (closed.is_empty() || closed.ends_with(char::is_whitespace))
+            {
+                inner = closed.trim_end();
+            }
         }
+        for wrap in ["**", "__"] {
+            if inner.len() > 2 * wrap.len() && inner.starts_with(wrap) && inner.ends_with(wrap) {
+                inner = inner[wrap.len()..inner.len() - wrap.len()].trim();
+            }
+        }
+        let offset = inner.as_ptr() as usize - text.as_ptr() as usize;
+        start += offset;
+        end = start + inner.len();
     }
-    text
+    start..end
 }
 
-/// Chars in `s`, counted up to 256: it is only ever compared with small limits, and
-/// paragraphs can be thousands of chars long.
 fn char_len(s: &str) -> usize {
     // A char takes at most 4 bytes in UTF-8.
     if s.len() > 4 * 256 {
@@ -188,6 +217,8 @@ const AD_WORDS: &[&str] = &[
     "版权所有",
     "侵权必究",
     "付费",
+    "微信",
+    "整理",
 ];
 
 fn is_chrome_symbol(c: char) -> bool {
@@ -321,7 +352,8 @@ fn is_heading_like(t: &str) -> bool {
 /// Classify every line of `doc`.
 pub(super) fn classify(doc: &Document) -> Classified {
     let n = doc.lines.len();
-    let texts: Vec<&str> = (0..n).map(|i| content_of(doc, i)).collect();
+    let content: Vec<Range<usize>> = (0..n).map(|i| content_range(doc, i)).collect();
+    let texts: Vec<&str> = content.iter().map(|r| &doc.text[r.clone()]).collect();
     let mut roles: Vec<LineRole> = texts
         .iter()
         .map(|t| {
@@ -345,14 +377,25 @@ pub(super) fn classify(doc: &Document) -> Classified {
                     || long(i))
         })
         .unwrap_or(n);
-    // Where the tail starts: after the last long paragraph.
-    let tail_start = (0..n).rev().find(|&i| long(i)).map_or(n, |i| i + 1);
+    // Where the tail starts: after the last long paragraph, or the last few lines of a
+    // document made only of short ones.
+    let after_last_long = (0..n).rev().find(|&i| long(i)).map(|i| i + 1);
+    let tail_start = after_last_long.unwrap_or(n.saturating_sub(5)).max(head_end);
     let in_edge = |i: usize| i < head_end || i >= tail_start;
 
     mark_residue(&texts, &mut roles);
+    // A 公文 title names its genre (…的讲话, …工作报告); find it before advertising is marked,
+    // so that a title with an advertising suffix or no blank line around it is never lost.
+    let mut title = find_title(doc, &texts, &content, &roles, head_end, true);
+    let is_title = |i: usize, title: &Option<TitleSpan>| {
+        title
+            .as_ref()
+            .is_some_and(|t| (t.lines.0..=t.lines.1).contains(&i))
+    };
     for i in 0..n {
         let t = texts[i];
         if roles[i] == LineRole::Body
+            && !is_title(i, &title)
             && char_len(t) <= SHORT_LINE_CHARS
             && has_ad_word(t)
             && !is_heading_like(t)
@@ -361,18 +404,25 @@ pub(super) fn classify(doc: &Document) -> Classified {
             roles[i] = LineRole::Boilerplate(BoilerplateKind::Advertising);
         }
     }
-    // A 公文 title names its genre (…的讲话, …工作报告); find it before advertising blocks
-    // are widened, so that a title with no blank line around it is never swallowed.
-    let genre_title = find_title(doc, &texts, &roles, head_end, true);
-    let keep = genre_title.unwrap_or(usize::MAX);
-    expand_ad_blocks(&mut roles, 0, head_end.min(n), keep);
-    expand_ad_blocks(&mut roles, tail_start.max(head_end).min(n), n, keep);
-
-    let title_line = genre_title.or_else(|| find_title(doc, &texts, &roles, head_end, false));
-    mark_repeats(&texts, &mut roles, title_line, head_end, tail_start);
+    let keep = title.as_ref().map_or(0..0, |t| t.lines.0..t.lines.1 + 1);
+    expand_ad_blocks(&mut roles, 0, head_end.min(n), &keep);
+    expand_ad_blocks(&mut roles, tail_start, n, &keep);
+    if title.is_none() {
+        title = find_title(doc, &texts, &content, &roles, head_end, false);
+    }
+    // Head/tail stamps are looked for only after the body proper (its last long paragraph).
+    if let Some(tail) = after_last_long {
+        mark_repeats(
+            &texts,
+            &mut roles,
+            title.as_ref().map(|t| t.lines),
+            head_end,
+            tail.max(head_end),
+        );
+    }
 
     // Salutation: the first one before the body proper.
-    let scan_from = title_line.map_or(0, |t| t + 1);
+    let scan_from = title.as_ref().map_or(0, |t| t.lines.1 + 1);
     let mut salutation = None;
     let mut body_start = head_end.max(scan_from);
     for i in scan_from..n {
@@ -394,8 +444,10 @@ pub(super) fn classify(doc: &Document) -> Classified {
             break;
         }
     }
-    if let Some(t) = title_line {
-        roles[t] = LineRole::Title;
+    if let Some(t) = &title {
+        for role in &mut roles[t.lines.0..=t.lines.1] {
+            *role = LineRole::Title;
+        }
     }
     for role in roles.iter_mut().take(body_start) {
         if *role == LineRole::Body {
@@ -404,7 +456,8 @@ pub(super) fn classify(doc: &Document) -> Classified {
     }
     Classified {
         roles,
-        title_line,
+        content,
+        title,
         salutation,
     }
 }
@@ -414,7 +467,9 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole]) {
     let mut i = 0;
     while i < texts.len() {
         let t = texts[i];
-        if roles[i] == LineRole::Body && (is_web_residue(t) || is_caption(t)) {
+        if roles[i] == LineRole::Body
+            && (is_web_residue(t) || (is_caption(t) && !is_heading_like(t)))
+        {
             roles[i] = residue;
             // `来源：` alone: its value sits on the next line.
             if META_LABEL
@@ -468,7 +523,7 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole]) {
 
 /// In the head or tail, a block of lines (between blank lines) that is at least a third
 /// advertising is advertising as a whole.
-fn expand_ad_blocks(roles: &mut [LineRole], from: usize, to: usize, keep: usize) {
+fn expand_ad_blocks(roles: &mut [LineRole], from: usize, to: usize, keep: &Range<usize>) {
     let ad = LineRole::Boilerplate(BoilerplateKind::Advertising);
     let mut i = from;
     while i < to {
@@ -483,7 +538,7 @@ fn expand_ad_blocks(roles: &mut [LineRole], from: usize, to: usize, keep: usize)
         let ads = roles[i..end].iter().filter(|r| **r == ad).count();
         if ads > 0 && ads * 3 >= end - i {
             for (j, role) in roles.iter_mut().enumerate().take(end).skip(i) {
-                if *role == LineRole::Body && j != keep {
+                if *role == LineRole::Body && !keep.contains(&j) {
                     *role = ad;
                 }
             }
@@ -513,7 +568,6 @@ const GENRES: &[&str] = &[
     "贺信",
     "主持词",
     "述职",
-    "心得体会",
     "体会",
     "办法",
     "规定",
@@ -532,33 +586,82 @@ const GENRES: &[&str] = &[
     "讲话稿",
     "发言稿",
     "工作要点",
-    "实施意见",
-    "讲话提纲",
 ];
+
+/// A bracketed suffix such as `（会员专享）` that advertises rather than titles.
+fn ad_suffix_start(t: &str) -> Option<usize> {
+    let body = t.trim_end_matches(['）', ')', '】', ']']);
+    if body.len() == t.len() {
+        return None;
+    }
+    let open = body.rfind(['（', '(', '【', '['])?;
+    has_ad_word(&t[open..]).then_some(open)
+}
+
+fn is_genre_title(t: &str) -> bool {
+    let t = &t[..ad_suffix_start(t).unwrap_or(t.len())];
+    let t = t.trim_end_matches(['）', ')']);
+    GENRES.iter().any(|g| t.ends_with(g))
+}
+
+fn is_title_candidate(t: &str) -> bool {
+    char_len(t) <= SHORT_LINE_CHARS
+        && !t.ends_with('。')
+        && !is_front_matter_line(t)
+        && salutation_len(t).is_none()
+        && !is_heading_like(t)
+}
 
 fn find_title(
     doc: &Document,
     texts: &[&str],
+    content: &[Range<usize>],
     roles: &[LineRole],
     head_end: usize,
     genre_only: bool,
-) -> Option<usize> {
-    if let Some(i) = doc.lines.iter().position(|l| l.hint == LineHint::Title) {
-        return Some(i);
-    }
-    let limit = if head_end == 0 { 1 } else { head_end };
-    (0..limit.min(texts.len())).find(|&i| {
-        let t = texts[i];
-        roles[i] == LineRole::Body
-            && char_len(t) <= SHORT_LINE_CHARS
-            && !t.ends_with('。')
-            && !is_front_matter_line(t)
-            && salutation_len(t).is_none()
-            && !is_heading_like(t)
-            && (!genre_only
-                || GENRES
-                    .iter()
-                    .any(|g| t.trim_end_matches(['）', ')']).ends_with(g)))
+) -> Option<TitleSpan> {
+    let line = if let Some(i) = doc.lines.iter().position(|l| l.hint == LineHint::Title) {
+        i
+    } else {
+        let limit = if head_end == 0 { 1 } else { head_end };
+        (0..limit.min(texts.len())).find(|&i| {
+            roles[i] == LineRole::Body
+                && is_title_candidate(texts[i])
+                && (!genre_only || is_genre_title(texts[i]))
+        })?
+    };
+    // A title wrapped over two lines: a short unpunctuated line right before the genre line.
+    let first = match line.checked_sub(1) {
+        Some(p)
+            if genre_only
+                && roles[p] == LineRole::Body
+                && is_title_candidate(texts[p])
+                && char_len(texts[p]) <= 30
+                && !texts[p]
+                    .chars()
+                    .any(|c| is_sentence_punct(c) || matches!(c, '：' | ':'))
+                && !is_genre_title(texts[p]) =>
+        {
+            p
+        }
+        _ => line,
+    };
+    let last_text = texts[line];
+    let cut = ad_suffix_start(last_text).unwrap_or(last_text.len());
+    let end = content[line].start + trim_ws(&last_text[..cut]).len();
+    let text: String = (first..=line)
+        .map(|i| {
+            if i == line {
+                trim_ws(&last_text[..cut])
+            } else {
+                texts[i]
+            }
+        })
+        .collect();
+    Some(TitleSpan {
+        lines: (first, line),
+        text,
+        bytes: content[first].start..end,
     })
 }
 
@@ -566,7 +669,7 @@ fn find_title(
 fn mark_repeats(
     texts: &[&str],
     roles: &mut [LineRole],
-    title_line: Option<usize>,
+    title_lines: Option<(usize, usize)>,
     head_end: usize,
     tail_start: usize,
 ) {
@@ -594,7 +697,8 @@ fn mark_repeats(
             roles[i] = repeated;
         }
         for &f in firsts {
-            if Some(f) != title_line && roles[f] == LineRole::Body && f < head_end {
+            let in_title = title_lines.is_some_and(|(a, b)| (a..=b).contains(&f));
+            if !in_title && roles[f] == LineRole::Body && f < head_end {
                 roles[f] = repeated;
             }
         }

@@ -160,18 +160,15 @@ fn is_digit_char(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
 
-/// `一、二季度`, `一、二级`: an enumeration of numerals, not a heading.
-fn starts_numeral_enumeration(rest: &str) -> bool {
+/// `一、二季度`, `一、二期工程`, `（一）、（二）两个标段`: an enumeration, not a heading.
+fn starts_enumeration(rest: &str) -> bool {
     let mut chars = rest.chars();
-    match (chars.next(), chars.next()) {
-        (Some(a), Some(b)) if is_cn_numeral(a) => {
-            matches!(
-                b,
-                '、' | '季' | '级' | '类' | '等' | '档' | '产' | '线' | '至' | '到' | '和' | '或'
-            )
-        }
+    let enumerated = match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if is_cn_numeral(a) => "、季级类等档产线至到和或期号批轮届".contains(b),
         _ => false,
-    }
+    };
+    // Another marker right after this one lists markers: `（一）、（二）…`.
+    enumerated || parse_heading_marker(rest.trim_start_matches(['、', '，', ','])).is_some()
 }
 
 fn marker(style: Style, ordinal: u32, s: &str, len_bytes: usize) -> Option<Marker> {
@@ -192,6 +189,9 @@ pub fn parse_heading_marker(s: &str) -> Option<Marker> {
             let close = first_char(&inner[len..])?;
             if is_close_paren(close) {
                 let end = c0.len_utf8() + len + close.len_utf8();
+                if starts_enumeration(&s[end..]) {
+                    return None;
+                }
                 return marker(Style::CnParen, n, s, end);
             }
         } else if let Some((n, len)) = parse_arabic(inner) {
@@ -255,9 +255,10 @@ pub fn parse_heading_marker(s: &str) -> Option<Marker> {
     }
     if let Some((n, len)) = parse_cn_number(s) {
         let sep = first_char(&s[len..])?;
-        if matches!(sep, '、' | '．') {
+        // `一、`, or the full- or half-width stop some writers use instead (`一．`, `一.`).
+        if matches!(sep, '、' | '．' | '.') {
             let end = len + sep.len_utf8();
-            if starts_numeral_enumeration(&s[end..]) {
+            if starts_enumeration(&s[end..]) {
                 return None;
             }
             return marker(Style::CnComma, n, s, end);
@@ -362,6 +363,11 @@ mod tests {
     fn heading_markers() {
         assert_eq!(style_of("一、坚持"), Some((Style::CnComma, 1, "一、")));
         assert_eq!(style_of("十二、坚持"), Some((Style::CnComma, 12, "十二、")));
+        assert_eq!(style_of("一.总体要求"), Some((Style::CnComma, 1, "一.")));
+        assert_eq!(
+            style_of("一、三大攻坚战取得决定性成就"),
+            Some((Style::CnComma, 1, "一、"))
+        );
         assert_eq!(style_of("（三）把"), Some((Style::CnParen, 3, "（三）")));
         assert_eq!(style_of("(三)把"), Some((Style::CnParen, 3, "(三)")));
         assert_eq!(style_of("（三)把"), Some((Style::CnParen, 3, "（三)")));
@@ -398,6 +404,9 @@ mod tests {
             "12.5%",
             "一岗双责",
             "一、二季度",
+            "一、二期工程建设",
+            "一、二号线已经通车",
+            "（一）、（二）两个标段",
             "（2026年）",
             "第一时间",
             "一是加强",

@@ -11,7 +11,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use classify::{BoilerplateKind, LineRole};
-use classify::{Classified, classify, content_of, trim_ws};
+use classify::{Classified, classify};
 use marker::{LAST, PointFamily, Style, parse_heading_marker, parse_point_marker};
 
 use crate::document::{Document, LineHint, TextRange, count_chars};
@@ -115,6 +115,13 @@ impl Outline {
     }
 }
 
+/// Longest title kept for a node; longer ones are cut and end in `…`.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// A heading whose title is at most this long, with no sentence inside, stands on its own.
+const STANDALONE_TITLE_CHARS: usize = 40;
+/// How far ahead (bytes) a `首先` looks for the `其次`/`最后` that makes it a sequence.
+const SEQUENCE_WINDOW_BYTES: usize = 6000;
+
 /// A numbering style as used for level inference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum StyleKey {
@@ -150,6 +157,28 @@ struct HeadingCandidate {
     whole_line: bool,
 }
 
+impl HeadingCandidate {
+    /// A heading whose title is the whole rest of its line.
+    fn whole_line(
+        key: StyleKey,
+        start: usize,
+        marker: String,
+        rest_byte: usize,
+        rest_line: usize,
+    ) -> Self {
+        Self {
+            key,
+            ordinal: 1,
+            start,
+            marker,
+            rest_byte,
+            rest_line,
+            extra_lines: 0,
+            whole_line: true,
+        }
+    }
+}
+
 /// Build the outline of a document.
 pub fn outline(doc: &Document) -> Outline {
     let classified = classify(doc);
@@ -169,13 +198,18 @@ struct Builder<'a> {
     points: [Option<u32>; 3],
     heading_depth: u8,
     any_heading: bool,
+    /// Last number seen for each chapter unit (章 numbers run on across 篇).
+    chapters: Vec<(char, u32)>,
     /// End of the last content line before the current one.
     prev_content_end: usize,
-    /// The current line's char range.
-    cur_line: TextRange,
+    /// The current line's index and char range, and where its content starts.
+    cur_line: usize,
+    cur_range: TextRange,
     cur_line_content_start: usize,
     /// Byte where the title of the last point opened begins.
     last_point_title_byte: Option<usize>,
+    /// Byte offsets of every sentence-initial `其次`/`再次`/`最后`, found on first need.
+    sequence_continuations: Option<Vec<usize>>,
 }
 
 fn family_index(f: PointFamily) -> usize {
@@ -197,13 +231,8 @@ static NEXT_IN_SEQUENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[。！？；：，\n][\s”’」』）]*(?:其次|再次|最后)").expect("valid regex")
 });
 
-/// Chars that end a sentence (and so may precede a point).
+/// Chars that end a sentence (so a point may follow, and a heading's title stops there).
 fn ends_sentence(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '；' | '：' | '!' | '?' | ';' | ':')
-}
-
-/// Chars that end a heading's title.
-fn ends_title(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '：' | '!' | '?' | ';' | ':')
 }
 
@@ -212,13 +241,22 @@ fn is_closer(c: char) -> bool {
     matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '"' | '\'' | '》')
 }
 
+/// Punctuation a title never ends with.
+fn is_trailing_punct(c: char) -> bool {
+    ends_sentence(c) || matches!(c, '，' | ',' | '、' | '…' | '.')
+}
+
 fn trim_title(s: &str) -> &str {
-    trim_ws(s).trim_end_matches(|c: char| {
-        matches!(
-            c,
-            '，' | ',' | '、' | '。' | '；' | ';' | '：' | ':' | '！' | '？' | '…'
-        ) || c.is_whitespace()
-    })
+    s.trim()
+        .trim_end_matches(|c: char| is_trailing_punct(c) || c.is_whitespace())
+}
+
+/// A title cut to [`MAX_TITLE_CHARS`] (with `…`), and how many chars of the text it shows.
+fn capped_title(title: &str) -> (String, usize) {
+    match title.char_indices().nth(MAX_TITLE_CHARS) {
+        Some((cut, _)) => (format!("{}…", &title[..cut]), MAX_TITLE_CHARS),
+        None => (title.to_owned(), title.chars().count()),
+    }
 }
 
 impl<'a> Builder<'a> {
@@ -232,21 +270,25 @@ impl<'a> Builder<'a> {
             points: [None; 3],
             heading_depth: 0,
             any_heading: false,
+            chapters: Vec::new(),
             prev_content_end: 0,
-            cur_line: TextRange::default(),
+            cur_line: 0,
+            cur_range: TextRange::default(),
             cur_line_content_start: 0,
             last_point_title_byte: None,
+            sequence_continuations: None,
         }
-    }
-
-    fn line_text(&self, idx: usize) -> &'a str {
-        self.doc.line_text(&self.doc.lines[idx])
     }
 
     /// Char offset of a byte offset within line `idx`.
     fn char_at(&self, idx: usize, byte: usize) -> usize {
         let line = &self.doc.lines[idx];
         line.range.start + count_chars(&self.doc.text[line.byte_start..byte])
+    }
+
+    /// The content of line `idx` (trimmed; Markdown marks removed).
+    fn content(&self, idx: usize) -> &'a str {
+        &self.doc.text[self.cls.content[idx].clone()]
     }
 
     fn is_content(&self, idx: usize) -> bool {
@@ -257,8 +299,7 @@ impl<'a> Builder<'a> {
     }
 
     fn next_content_line(&self, idx: usize) -> Option<usize> {
-        (idx + 1..self.doc.lines.len())
-            .find(|&i| self.cls.roles[i] != LineRole::Blank && self.is_content(i))
+        (idx + 1..self.doc.lines.len()).find(|&i| self.is_content(i))
     }
 
     fn run(&mut self) {
@@ -270,19 +311,16 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let line = self.doc.lines[i];
-            self.cur_line = line.range;
-            let text = self.line_text(i);
-            let lead = text.len()
-                - text
-                    .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
-                    .len();
-            self.cur_line_content_start = line.range.start + count_chars(&text[..lead]);
+            let content_start = self.cls.content[i].start;
+            self.cur_line = i;
+            self.cur_range = line.range;
+            self.cur_line_content_start = self.char_at(i, content_start);
             let mut consumed = 1;
-            // Every `Body` line lies at or after `body_start`: earlier ones are front matter.
+            // Every `Body` line lies at or after the body start: earlier ones are front matter.
             if self.cls.roles[i] == LineRole::Body {
                 let body_from = match self.cls.salutation {
-                    Some((l, len)) if l == i => line.byte_start + lead + len,
-                    _ => line.byte_start + lead,
+                    Some((l, len)) if l == i => content_start + len,
+                    _ => content_start,
                 };
                 if let Some(extra) = self.try_heading(i, body_from) {
                     consumed += extra;
@@ -299,24 +337,22 @@ impl<'a> Builder<'a> {
     /// Open a heading on line `idx` if one starts there; returns the extra lines consumed.
     fn try_heading(&mut self, idx: usize, from_byte: usize) -> Option<usize> {
         let cand = self.heading_candidate(idx, from_byte)?;
-        let level_idx = self.place(cand.key, cand.ordinal)?;
-        let depth = (level_idx + 1) as u8;
         let rest_line = cand.rest_line;
-        let rest_end = self.doc.lines[rest_line].byte_end;
-        let rest = &self.doc.text[cand.rest_byte..rest_end];
+        let rest_end = self.cls.content[rest_line].end;
+        let rest = &self.doc.text[cand.rest_byte.min(rest_end)..rest_end];
         // Skip separators between marker and title.
         let skipped = rest.len()
             - rest
                 .trim_start_matches(|c: char| {
-                    c.is_whitespace() || matches!(c, '\u{3000}' | '：' | ':' | '、' | '.' | '．')
+                    c.is_whitespace() || matches!(c, '：' | ':' | '、' | '.' | '．')
                 })
                 .len();
         let title_from = cand.rest_byte + skipped;
-        let rest = &self.doc.text[title_from..rest_end];
+        let rest = &self.doc.text[title_from.min(rest_end)..rest_end];
         let (title_len, after) = if cand.whole_line {
             (rest.len(), None)
         } else {
-            match rest.char_indices().find(|&(_, c)| ends_title(c)) {
+            match rest.char_indices().find(|&(_, c)| ends_sentence(c)) {
                 Some((pos, c)) => (pos, Some(title_from + pos + c.len_utf8())),
                 None => (rest.len(), None),
             }
@@ -325,27 +361,37 @@ impl<'a> Builder<'a> {
         if title.is_empty() {
             return None;
         }
+        // A title that is its whole line, short, with no sentence in it, stands on its own;
+        // only such a line may restart a top-level list or skip a number.
+        let standalone =
+            after.is_none_or(|a| a >= rest_end) && title.chars().count() <= STANDALONE_TITLE_CHARS;
+        let level_idx = self.place(cand.key, cand.ordinal, standalone)?;
+        let depth = u8::try_from(level_idx + 1).unwrap_or(u8::MAX);
         self.stack.truncate(level_idx);
         self.stack.push(Frame {
             key: cand.key,
             ordinal: cand.ordinal,
         });
+        if let StyleKey::Marker(Style::Chapter(unit)) = cand.key {
+            self.chapters.retain(|&(u, _)| u != unit);
+            self.chapters.push((unit, cand.ordinal));
+        }
+        let (title, shown_chars) = capped_title(title);
         let title_start = self.char_at(rest_line, title_from);
-        let title_range = TextRange::new(title_start, title_start + title.chars().count());
         self.open_node(OutlineNode {
             depth,
             kind: NodeKind::Heading,
             marker: cand.marker,
-            title: title.to_owned(),
+            title,
             range: TextRange::new(cand.start, cand.start),
-            title_range,
+            title_range: TextRange::new(title_start, title_start + shown_chars),
             line: idx,
         });
         self.heading_depth = depth;
         self.any_heading = true;
         self.points = [None; 3];
-        for l in idx..=idx + cand.extra_lines {
-            self.cls.roles[l] = LineRole::Heading;
+        for role in &mut self.cls.roles[idx..=idx + cand.extra_lines] {
+            *role = LineRole::Heading;
         }
         if let Some(after) = after {
             self.scan_points(rest_line, after, true);
@@ -355,27 +401,19 @@ impl<'a> Builder<'a> {
 
     fn heading_candidate(&self, idx: usize, from_byte: usize) -> Option<HeadingCandidate> {
         let line = self.doc.lines[idx];
-        let t = &self.doc.text[from_byte..line.byte_end];
-        let content = content_of(self.doc, idx);
+        let body = &self.doc.text[from_byte..self.cls.content[idx].end];
         let start = self.char_at(idx, from_byte);
-        let md_offset = if content.len() < t.len()
-            && self.doc.format == crate::document::SourceFormat::Markdown
-        {
-            t.len() - t.trim_start_matches(['#', ' ', '\t', '\u{3000}']).len()
-        } else {
-            0
-        };
-        let body = &t[md_offset..];
-        let marker_at = from_byte + md_offset;
         if let Some(m) = parse_heading_marker(body) {
             let key = StyleKey::Marker(m.style);
-            if self.place(key, m.ordinal).is_some() || !matches!(line.hint, LineHint::Heading(_)) {
+            // A styled heading whose numbering does not fit is still a heading (by its style).
+            let fits = self.place(key, m.ordinal, true).is_some();
+            if fits || !matches!(line.hint, LineHint::Heading(_)) {
                 return Some(HeadingCandidate {
                     key,
                     ordinal: m.ordinal,
                     start,
                     marker: body[..m.len_bytes].to_owned(),
-                    rest_byte: marker_at + m.len_bytes,
+                    rest_byte: from_byte + m.len_bytes,
                     rest_line: idx,
                     extra_lines: 0,
                     whole_line: false,
@@ -383,34 +421,28 @@ impl<'a> Builder<'a> {
             }
         }
         if let LineHint::Heading(level) = line.hint {
-            return Some(HeadingCandidate {
-                key: StyleKey::Ranked(level),
-                ordinal: 1,
+            return Some(HeadingCandidate::whole_line(
+                StyleKey::Ranked(level),
                 start,
-                marker: String::new(),
-                rest_byte: marker_at,
-                rest_line: idx,
-                extra_lines: 0,
-                whole_line: true,
-            });
+                String::new(),
+                from_byte,
+                idx,
+            ));
         }
         if let Some(c) = self.broken_bracket(idx, body, start) {
             return Some(c);
         }
-        if let Some(c) = self.appendix(idx, body, marker_at, start) {
+        if let Some(c) = self.appendix(idx, body, from_byte, start) {
             return Some(c);
         }
         if self.is_unnumbered_heading(idx, body) {
-            return Some(HeadingCandidate {
-                key: StyleKey::Unnumbered,
-                ordinal: 1,
+            return Some(HeadingCandidate::whole_line(
+                StyleKey::Unnumbered,
                 start,
-                marker: String::new(),
-                rest_byte: marker_at,
-                rest_line: idx,
-                extra_lines: 0,
-                whole_line: true,
-            });
+                String::new(),
+                from_byte,
+                idx,
+            ));
         }
         None
     }
@@ -424,8 +456,7 @@ impl<'a> Builder<'a> {
         if next >= self.doc.lines.len() || !self.is_content(next) {
             return None;
         }
-        let next_line = self.doc.lines[next];
-        let next_text = self.line_text(next);
+        let next_text = self.content(next);
         let joined = format!("{body}{next_text}");
         let m = parse_heading_marker(&joined)?;
         if !matches!(m.style, Style::CnParen | Style::ArabicParen) {
@@ -436,7 +467,7 @@ impl<'a> Builder<'a> {
             ordinal: m.ordinal,
             start,
             marker: joined[..m.len_bytes].to_owned(),
-            rest_byte: next_line.byte_start + m.len_bytes - body.len(),
+            rest_byte: self.cls.content[next].start + m.len_bytes - body.len(),
             rest_line: next,
             extra_lines: 1,
             whole_line: false,
@@ -455,24 +486,19 @@ impl<'a> Builder<'a> {
             return None;
         }
         let standalone = ["名词解释", "名词注释", "注释", "名词说明", "附录"];
-        let bare = body.trim_end_matches(['：', ':']);
-        if standalone.contains(&bare) {
-            return Some(HeadingCandidate {
-                key: StyleKey::Appendix,
-                ordinal: 1,
+        if standalone.contains(&body.trim_end_matches(['：', ':'])) {
+            return Some(HeadingCandidate::whole_line(
+                StyleKey::Appendix,
                 start,
-                marker: String::new(),
-                rest_byte: at_byte,
-                rest_line: idx,
-                extra_lines: 0,
-                whole_line: true,
-            });
+                String::new(),
+                at_byte,
+                idx,
+            ));
         }
         let word = ["附件", "附表", "附录"]
             .into_iter()
             .find(|w| body.starts_with(w))?;
-        let after = &body[word.len()..];
-        let digits = after
+        let digits = body[word.len()..]
             .char_indices()
             .take_while(|&(_, c)| {
                 c.is_ascii_digit() || ('０'..='９').contains(&c) || marker::is_cn_numeral(c)
@@ -480,48 +506,42 @@ impl<'a> Builder<'a> {
             .last()
             .map_or(0, |(i, c)| i + c.len_utf8());
         let marker_len = word.len() + digits;
-        let rest = trim_ws(body[marker_len..].trim_start_matches(['：', ':', '、', '.', ' ']));
-        if rest.chars().count() > 40 || rest.contains('。') {
+        let marker = body[..marker_len].to_owned();
+        let rest = body[marker_len..]
+            .trim_start_matches(['：', ':', '、', '.', ' '])
+            .trim();
+        if rest.chars().count() > STANDALONE_TITLE_CHARS || rest.contains('。') {
             return None;
         }
         if !rest.is_empty() {
-            return Some(HeadingCandidate {
-                key: StyleKey::Appendix,
-                ordinal: 1,
+            return Some(HeadingCandidate::whole_line(
+                StyleKey::Appendix,
                 start,
-                marker: body[..marker_len].to_owned(),
-                rest_byte: at_byte + marker_len,
-                rest_line: idx,
-                extra_lines: 0,
-                whole_line: true,
-            });
+                marker,
+                at_byte + marker_len,
+                idx,
+            ));
         }
         // The appendix title usually stands on the next line.
-        let next = self.next_content_line(idx)?;
-        let next_text = content_of(self.doc, next);
-        let short_title = next == idx + 1
-            && next_text.chars().count() <= 40
-            && !next_text
-                .chars()
-                .any(|c| matches!(c, '。' | '；' | '！' | '？'))
-            && parse_heading_marker(next_text).is_none();
-        let (rest_byte, rest_line, extra) = if short_title {
-            let l = self.doc.lines[next];
-            let lead = self.line_text(next).len() - self.line_text(next).trim_start().len();
-            (l.byte_start + lead, next, 1)
-        } else {
-            (at_byte, idx, 0)
-        };
-        Some(HeadingCandidate {
-            key: StyleKey::Appendix,
-            ordinal: 1,
+        let mut cand = HeadingCandidate::whole_line(
+            StyleKey::Appendix,
             start,
-            marker: body[..marker_len].to_owned(),
-            rest_byte,
-            rest_line,
-            extra_lines: extra,
-            whole_line: true,
-        })
+            marker,
+            at_byte + marker_len,
+            idx,
+        );
+        if let Some(next) = self.next_content_line(idx).filter(|&n| n == idx + 1) {
+            let next_text = self.content(next);
+            if next_text.chars().count() <= STANDALONE_TITLE_CHARS
+                && !next_text.contains(['。', '；', '！', '？'])
+                && parse_heading_marker(next_text).is_none()
+            {
+                cand.rest_byte = self.cls.content[next].start;
+                cand.rest_line = next;
+                cand.extra_lines = 1;
+            }
+        }
+        Some(cand)
     }
 
     /// A short unpunctuated line between body paragraphs, at the top level of a document
@@ -534,55 +554,30 @@ impl<'a> Builder<'a> {
             return false;
         }
         let len = body.chars().count();
-        if !(2..=30).contains(&len) {
+        if !(2..=30).contains(&len)
+            || body.ends_with(is_trailing_punct)
+            || body.contains(['。', '！', '？'])
+        {
             return false;
         }
-        let punct = |c: char| {
-            matches!(
-                c,
-                '。' | '！'
-                    | '？'
-                    | '；'
-                    | '：'
-                    | '，'
-                    | '、'
-                    | '…'
-                    | '!'
-                    | '?'
-                    | ';'
-                    | ':'
-                    | ','
-                    | '.'
-            )
-        };
-        if body.chars().last().is_some_and(punct) || body.contains(['。', '！', '？']) {
-            return false;
-        }
+        let closes_paragraph = |t: &str| t.ends_with(|c: char| ends_sentence(c) || is_closer(c));
         // The line before must close a paragraph (or be the salutation).
-        let prev = (0..idx)
-            .rev()
-            .find(|&i| self.cls.roles[i] != LineRole::Blank && self.is_content(i));
+        let prev = (0..idx).rev().find(|&i| self.is_content(i));
         let prev_ok = prev.is_some_and(|p| {
-            self.cls.roles[p] == LineRole::Salutation
-                || content_of(self.doc, p)
-                    .chars()
-                    .last()
-                    .is_some_and(|c| ends_sentence(c) || is_closer(c))
+            self.cls.roles[p] == LineRole::Salutation || closes_paragraph(self.content(p))
         });
         let next_ok = self.next_content_line(idx).is_some_and(|n| {
-            let t = content_of(self.doc, n);
-            let n_len = t.chars().count();
-            n_len >= 40.max(2 * len)
-                && t.chars()
-                    .last()
-                    .is_some_and(|c| ends_sentence(c) || is_closer(c))
+            let t = self.content(n);
+            t.chars().count() >= 40.max(2 * len) && closes_paragraph(t)
         });
         prev_ok && next_ok
     }
 
     /// Where a heading of this style and number goes: the index in the style stack
-    /// (its depth − 1), or `None` when it does not fit the sequence.
-    fn place(&self, key: StyleKey, ordinal: u32) -> Option<usize> {
+    /// (its depth − 1), or `None` when it does not fit the sequence. `standalone` says
+    /// whether the heading is a short line of its own, which may restart a top-level
+    /// list or skip a number or two.
+    fn place(&self, key: StyleKey, ordinal: u32, standalone: bool) -> Option<usize> {
         match key {
             StyleKey::Appendix | StyleKey::Unnumbered => Some(0),
             StyleKey::Ranked(level) => Some(
@@ -591,11 +586,28 @@ impl<'a> Builder<'a> {
                     .position(|f| matches!(f.key, StyleKey::Ranked(l) if l >= level))
                     .unwrap_or(self.stack.len()),
             ),
-            StyleKey::Marker(_) => {
+            StyleKey::Marker(style) => {
                 if let Some(i) = self.stack.iter().position(|f| f.key == key) {
-                    (ordinal == self.stack[i].ordinal + 1 || ordinal == 1).then_some(i)
+                    let last = self.stack[i].ordinal;
+                    let next = ordinal == last.saturating_add(1);
+                    // A restart under the same parent would be a second `（一）`: only the
+                    // top level restarts, and only with a heading line of its own.
+                    let restart = ordinal == 1 && i == 0 && standalone;
+                    let gap = standalone
+                        && ordinal > last.saturating_add(1)
+                        && ordinal <= last.saturating_add(3)
+                        && !self.sequence_resumes(style, last);
+                    (next || restart || gap).then_some(i)
                 } else if ordinal == 1 || !self.any_heading {
                     Some(self.stack.len())
+                } else if let Style::Chapter(unit) = style {
+                    // 章 numbers run on across 篇: 第三章 may follow 第二篇.
+                    let last = self
+                        .chapters
+                        .iter()
+                        .find(|&&(u, _)| u == unit)
+                        .map(|&(_, n)| n);
+                    (last.map(|n| n.saturating_add(1)) == Some(ordinal)).then_some(self.stack.len())
                 } else {
                     None
                 }
@@ -603,17 +615,25 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Whether a later heading line of `style` carries on from `last`, which shows that a
+    /// number skipping ahead here is a stray line, not a heading the writer left out.
+    fn sequence_resumes(&self, style: Style, last: u32) -> bool {
+        (self.cur_line + 1..self.doc.lines.len())
+            .filter(|&i| self.is_content(i))
+            .find_map(|i| parse_heading_marker(self.content(i)).filter(|m| m.style == style))
+            .is_some_and(|m| m.ordinal == last.saturating_add(1))
+    }
+
     /// Scan the text of line `idx` from byte `from` for inline points.
     fn scan_points(&mut self, idx: usize, from: usize, at_start: bool) {
-        let line = self.doc.lines[idx];
-        let text = &self.doc.text[from..line.byte_end];
+        let end = self.cls.content[idx].end.max(from);
+        let text = &self.doc.text[from..end];
         // Jump from one possible marker to the next instead of walking every char.
         let mut last_byte = 0;
         let mut last_char = self.char_at(idx, from);
         for m in POINT_CANDIDATE.find_iter(text) {
             let b = m.start();
-            let before = text[..b]
-                .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || is_closer(c));
+            let before = text[..b].trim_end_matches(|c: char| c.is_whitespace() || is_closer(c));
             let (sentence_start, clause_start) = match before.chars().next_back() {
                 None => (at_start, false),
                 Some(c) => (ends_sentence(c), matches!(c, '，' | ',')),
@@ -638,16 +658,15 @@ impl<'a> Builder<'a> {
         let accepted = match (pm.ordinal, self.points[slot]) {
             (1, _) => pm.family != PointFamily::Shouxian || self.sequence_continues(at_byte),
             (LAST, Some(_)) => pm.family == PointFamily::Shouxian,
-            (n, Some(last)) => n == last + 1,
+            (n, Some(last)) => n == last.saturating_add(1),
             _ => false,
         };
         if !accepted {
             return;
         }
-        let line = self.doc.lines[idx];
-        let text = &self.doc.text[at_byte..line.byte_end];
+        let text = &self.doc.text[at_byte..self.cls.content[idx].end.max(at_byte)];
         let marker = &text[..pm.shown_bytes];
-        let rest = &text[pm.skip_bytes..];
+        let rest = &text[pm.skip_bytes.min(text.len())..];
         let end = rest
             .char_indices()
             .find(|&(_, c)| ends_sentence(c) && c != '：' && c != ':')
@@ -662,22 +681,19 @@ impl<'a> Builder<'a> {
             Some(pm.ordinal)
         };
         self.shorten_previous_point(idx, at_byte, at_char);
-        let lead = rest.len()
-            - rest
-                .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
-                .len();
+        let lead = rest.len() - rest.trim_start().len();
         let title_start = at_char + count_chars(&text[..pm.skip_bytes + lead]);
-        let title_range = TextRange::new(title_start, title_start + title.chars().count());
+        let (title, shown_chars) = capped_title(title);
         self.open_node(OutlineNode {
-            depth: self.heading_depth + 1,
+            depth: self.heading_depth.saturating_add(1),
             kind: NodeKind::Point,
             marker: marker.to_owned(),
-            title: title.to_owned(),
+            title,
             range: TextRange::new(at_char, at_char),
-            title_range,
+            title_range: TextRange::new(title_start, title_start + shown_chars),
             line: idx,
         });
-        self.last_point_title_byte = Some(at_byte + pm.skip_bytes);
+        self.last_point_title_byte = Some(at_byte + pm.skip_bytes + lead);
     }
 
     /// `一是甲，二是乙。`: the first point's title stops where the second point starts.
@@ -697,18 +713,25 @@ impl<'a> Builder<'a> {
         if title.is_empty() {
             return;
         }
-        prev.title_range.end = prev.title_range.start + title.chars().count();
-        prev.title = title.to_owned();
+        let (title, shown_chars) = capped_title(title);
+        prev.title_range.end = prev.title_range.start + shown_chars;
+        prev.title = title;
     }
 
     /// `首先` opens a point only when a sentence starting with `其次`, `再次` or `最后`
     /// follows soon after.
-    fn sequence_continues(&self, at_byte: usize) -> bool {
-        let mut end = (at_byte + 6000).min(self.doc.text.len());
-        while !self.doc.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        NEXT_IN_SEQUENCE.is_match(&self.doc.text[at_byte..end])
+    fn sequence_continues(&mut self, at_byte: usize) -> bool {
+        let text = &self.doc.text;
+        let found = self.sequence_continuations.get_or_insert_with(|| {
+            NEXT_IN_SEQUENCE
+                .find_iter(text)
+                .map(|m| m.start())
+                .collect()
+        });
+        let next = found.partition_point(|&p| p < at_byte);
+        found
+            .get(next)
+            .is_some_and(|&p| p - at_byte <= SEQUENCE_WINDOW_BYTES)
     }
 
     fn open_node(&mut self, node: OutlineNode) {
@@ -724,7 +747,7 @@ impl<'a> Builder<'a> {
                 break;
             }
             let node_start = self.nodes[top].range.start;
-            let end = if node_start >= self.cur_line.start || at > self.cur_line_content_start {
+            let end = if node_start >= self.cur_range.start || at > self.cur_line_content_start {
                 at
             } else {
                 self.prev_content_end.max(node_start)
@@ -735,33 +758,33 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(mut self) -> Outline {
-        let last_content_end = (0..self.doc.lines.len())
+        let doc = self.doc;
+        let last_content_end = (0..doc.lines.len())
             .rev()
             .find(|&i| self.is_content(i))
-            .map_or(0, |i| self.doc.lines[i].range.end);
+            .map_or(0, |i| doc.lines[i].range.end);
         for &idx in &self.open {
             let node = &mut self.nodes[idx];
             node.range.end = last_content_end.max(node.range.start);
         }
-        let doc = self.doc;
-        let roles = self.cls.roles;
-        let title_line = self.cls.title_line;
-        let title = title_line.map(|i| content_of(doc, i).to_owned());
-        let title_range = title_line.map(|i| {
-            let line = doc.lines[i];
-            let text = doc.line_text(&line);
-            let content = content_of(doc, i);
-            let off = text.find(content).unwrap_or(0);
-            let start = line.range.start + count_chars(&text[..off]);
-            TextRange::new(start, start + content.chars().count())
-        });
+        let byte_to_char = |byte: usize| {
+            let line = doc
+                .lines
+                .partition_point(|l| l.byte_end < byte)
+                .min(doc.lines.len().saturating_sub(1));
+            self.char_at(line, byte.max(doc.lines[line].byte_start))
+        };
+        let title_range = self
+            .cls
+            .title
+            .as_ref()
+            .map(|t| TextRange::new(byte_to_char(t.bytes.start), byte_to_char(t.bytes.end)));
         let salutation = self.cls.salutation.map(|(i, len)| {
-            let line = doc.lines[i];
-            let text = doc.line_text(&line);
-            let lead = text.len() - text.trim_start().len();
-            let start = line.range.start + count_chars(&text[..lead]);
-            TextRange::new(start, start + count_chars(&text[lead..lead + len]))
+            let start = self.cls.content[i].start;
+            TextRange::new(byte_to_char(start), byte_to_char(start + len))
         });
+        let title = self.cls.title.take().map(|t| t.text);
+        let roles = std::mem::take(&mut self.cls.roles);
         let mut placeholders = Vec::new();
         let mut boilerplate = Vec::new();
         for (i, line) in doc.lines.iter().enumerate() {

@@ -57,9 +57,12 @@ fn heading_as_first_sentence_takes_only_that_sentence() {
 #[test]
 fn decimals_years_and_out_of_sequence_markers_are_not_headings() {
     let o = outline_of(&format!(
-        "标题\n同志们：\n一、总体\n3.5万元资金已经拨付到位。{BODY}\n2025年，我们完成了任务。\n三、不该出现\n二、重点"
+        "标题\n同志们：\n一、总体\n3.5万元资金已经拨付到位。{BODY}\n2025年，我们完成了任务。\n七、跳得太远\n（三）没有（一）和（二）\n二、重点\n四、漏掉了三也照样是标题\n六、这一行是一个完整的句子，不是独立的标题。后面还有正文。"
     ));
-    assert_eq!(summary(&o), ["1 一、 总体", "1 二、 重点"]);
+    assert_eq!(
+        summary(&o),
+        ["1 一、 总体", "1 二、 重点", "1 四、 漏掉了三也照样是标题"]
+    );
 }
 
 #[test]
