@@ -3,10 +3,12 @@
 //! The core is pure: [`document`] turns bytes into a normalised [`document::Document`],
 //! [`outline`] finds its structure, [`stats`] counts it. [`cli`] is the command line on top.
 
+pub mod app;
 pub mod cli;
 pub mod document;
 pub mod outline;
 pub mod stats;
+pub mod store;
 
 pub use document::{Document, TextRange};
 pub use outline::{Outline, outline};

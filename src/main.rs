@@ -7,10 +7,19 @@ use pizhu::cli::{Cli, run};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        eprintln!(
-            "pizhu: the reading window is not part of this build yet; use `pizhu outline FILE` or `pizhu stats FILE` (see `pizhu --help`)"
-        );
-        return ExitCode::from(2);
+        let startup = match cli.file {
+            Some(path) => pizhu::app::Startup::File(path),
+            None => pizhu::app::Startup::Resume,
+        };
+        return match pizhu::app::run(startup) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!(
+                    "pizhu: the window could not be opened ({e}); check that a display is available"
+                );
+                ExitCode::FAILURE
+            }
+        };
     };
     match run(&command) {
         Ok(out) => {

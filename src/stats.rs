@@ -75,8 +75,8 @@ pub fn count_words(text: &str) -> (usize, usize) {
     (words, chars)
 }
 
-/// Count the content lines of `doc` that intersect `range`.
-fn counts_in(doc: &Document, outline: &Outline, range: TextRange, rate: u32) -> Counts {
+/// Count the content lines of `doc` that intersect `range` (a section, or the whole text).
+pub fn counts_in(doc: &Document, outline: &Outline, range: TextRange, rate: u32) -> Counts {
     let mut counts = Counts::default();
     let first = doc.lines.partition_point(|l| l.range.end < range.start);
     for (i, line) in doc.lines.iter().enumerate().skip(first) {

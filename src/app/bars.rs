@@ -1,0 +1,247 @@
+//! The top bar (open, recent, zoom, theme, panels, settings), the status bar and the
+//! settings window.
+
+use egui::{Role, Ui, WidgetInfo};
+
+use super::outline_panel::node_label;
+use super::settings::{LanguagePref, Theme};
+use super::{Command, PizhuApp};
+
+/// The top bar.
+pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    let t = app.t();
+    let mut commands = Vec::new();
+    egui::Panel::top("top-bar").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(t.open).on_hover_text(t.open_hint).clicked() {
+                commands.push(Command::OpenDialog);
+            }
+            ui.menu_button(t.recent, |ui| {
+                if app.settings.recent.is_empty() {
+                    ui.weak(t.no_recent);
+                }
+                for entry in &app.settings.recent {
+                    let label = if entry.title.is_empty() {
+                        entry.path.display().to_string()
+                    } else {
+                        entry.title.clone()
+                    };
+                    if ui
+                        .button(&label)
+                        .on_hover_text(entry.path.display().to_string())
+                        .clicked()
+                    {
+                        commands.push(Command::Open(entry.path.clone()));
+                        ui.close();
+                    }
+                }
+            });
+            ui.separator();
+            let out = ui
+                .button("−")
+                .on_hover_text(format!("{} (Ctrl+-)", t.zoom_out));
+            out.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_out));
+            if out.clicked() {
+                commands.push(Command::Zoom(-1));
+            }
+            let pct = format!("{:.0}%", app.settings.zoom * 100.0);
+            let reset = ui
+                .button(&pct)
+                .on_hover_text(format!("{} (Ctrl+0)", t.zoom_reset));
+            reset.widget_info(|| {
+                WidgetInfo::labeled(Role::Button, true, format!("{} {pct}", t.zoom_reset))
+            });
+            if reset.clicked() {
+                commands.push(Command::Zoom(0));
+            }
+            let zin = ui
+                .button("+")
+                .on_hover_text(format!("{} (Ctrl+=)", t.zoom_in));
+            zin.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_in));
+            if zin.clicked() {
+                commands.push(Command::Zoom(1));
+            }
+            ui.separator();
+            ui.menu_button(t.theme, |ui| {
+                for (theme, label) in [
+                    (Theme::Light, t.theme_light),
+                    (Theme::Dark, t.theme_dark),
+                    (Theme::Sepia, t.theme_sepia),
+                ] {
+                    if ui.radio(app.settings.theme == theme, label).clicked() {
+                        commands.push(Command::SetTheme(theme));
+                        ui.close();
+                    }
+                }
+            });
+            if ui
+                .selectable_label(app.settings.show_outline, t.outline_panel)
+                .clicked()
+            {
+                commands.push(Command::ToggleOutline);
+            }
+            if ui
+                .selectable_label(app.settings.show_status_bar, t.status_bar)
+                .clicked()
+            {
+                commands.push(Command::ToggleStatusBar);
+            }
+            if ui
+                .selectable_label(app.settings.hide_boilerplate, t.hide_boilerplate)
+                .clicked()
+            {
+                commands.push(Command::ToggleHideBoilerplate);
+            }
+            if ui
+                .selectable_label(app.settings.official_style, t.official_style)
+                .on_hover_text(t.official_style_hint)
+                .clicked()
+            {
+                commands.push(Command::ToggleOfficialStyle);
+            }
+            if ui.button(t.settings).clicked() {
+                commands.push(Command::ShowSettings(!app.show_settings));
+            }
+        });
+    });
+    for c in commands {
+        app.push(c);
+    }
+}
+
+/// The status bar: where you are, how long it is, the encoding.
+pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    let t = app.t();
+    let Some(doc) = app.current.as_ref() else {
+        return;
+    };
+    let top = app.reader.top_char().unwrap_or(0);
+    let current = doc.outline.node_at(top);
+    let breadcrumb = current
+        .map(|i| {
+            doc.outline
+                .path_to(i)
+                .into_iter()
+                .map(|j| node_label(&doc.outline, j))
+                .collect::<Vec<_>>()
+                .join(" › ")
+        })
+        .unwrap_or_else(|| doc.display_title().to_owned());
+    let section = current.map(|i| {
+        // The top-level section's counts: what a speaker times.
+        let path = doc.outline.path_to(i);
+        let node = &doc.outline.nodes[path[0]];
+        doc.counts(node.range)
+    });
+    let percent = if doc.doc.char_count == 0 {
+        0.0
+    } else {
+        top as f32 * 100.0 / doc.doc.char_count as f32
+    };
+    let total = &doc.stats.total;
+    egui::Panel::bottom("status-bar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(format!("{} {}", t.encoding, doc.doc.encoding));
+                ui.separator();
+                ui.label(format!(
+                    "{} {} {} · {}",
+                    t.whole_document,
+                    total.words,
+                    t.characters,
+                    t.speaking_time(total.speaking_seconds)
+                ));
+                if let Some(c) = &section {
+                    ui.separator();
+                    ui.label(format!(
+                        "{} {} {} · {}",
+                        t.this_section,
+                        c.words,
+                        t.characters,
+                        t.speaking_time(c.speaking_seconds)
+                    ));
+                }
+                ui.separator();
+                ui.label(format!("{} {percent:.0}%", t.position));
+                ui.separator();
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    let crumb = ui.add(egui::Label::new(&breadcrumb).truncate());
+                    crumb.widget_info(|| WidgetInfo::labeled(Role::Status, true, &breadcrumb));
+                });
+            });
+        });
+    });
+}
+
+/// The settings window.
+pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
+    let t = app.t();
+    let mut open = true;
+    let mut commands = Vec::new();
+    egui::Window::new(t.settings)
+        .open(&mut open)
+        .resizable(false)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("settings-grid")
+                .num_columns(2)
+                .spacing([16.0, 8.0])
+                .show(ui, |ui| {
+                    ui.label(t.language);
+                    ui.horizontal(|ui| {
+                        for (pref, label) in [
+                            (LanguagePref::Auto, t.language_auto),
+                            (LanguagePref::Chinese, "简体中文"),
+                            (LanguagePref::English, "English"),
+                        ] {
+                            if ui.radio(app.settings.language == pref, label).clicked() {
+                                commands.push(Command::SetLanguage(pref));
+                            }
+                        }
+                    });
+                    ui.end_row();
+                    ui.label(t.theme);
+                    ui.horizontal(|ui| {
+                        for (theme, label) in [
+                            (Theme::Light, t.theme_light),
+                            (Theme::Dark, t.theme_dark),
+                            (Theme::Sepia, t.theme_sepia),
+                        ] {
+                            if ui.radio(app.settings.theme == theme, label).clicked() {
+                                commands.push(Command::SetTheme(theme));
+                            }
+                        }
+                    });
+                    ui.end_row();
+                    ui.label(format!("{} / {}", t.zoom_in, t.zoom_out));
+                    ui.horizontal(|ui| {
+                        if ui.button("−").clicked() {
+                            commands.push(Command::Zoom(-1));
+                        }
+                        ui.label(format!("{:.0}%", app.settings.zoom * 100.0));
+                        if ui.button("+").clicked() {
+                            commands.push(Command::Zoom(1));
+                        }
+                    });
+                    ui.end_row();
+                    ui.label(t.official_style);
+                    let mut official = app.settings.official_style;
+                    if ui.checkbox(&mut official, t.official_style_hint).changed() {
+                        commands.push(Command::ToggleOfficialStyle);
+                    }
+                    ui.end_row();
+                    ui.label(t.hide_boilerplate);
+                    let mut hide = app.settings.hide_boilerplate;
+                    if ui.checkbox(&mut hide, t.hide).changed() {
+                        commands.push(Command::ToggleHideBoilerplate);
+                    }
+                    ui.end_row();
+                });
+        });
+    if !open {
+        commands.push(Command::ShowSettings(false));
+    }
+    for c in commands {
+        app.push(c);
+    }
+}

@@ -1,0 +1,229 @@
+//! Every string of the user interface, in Simplified Chinese and English.
+
+use super::settings::LanguagePref;
+
+/// A UI language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// 简体中文.
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The language to use for a preference: `Auto` follows the system locale.
+    pub fn resolve(pref: LanguagePref) -> Self {
+        match pref {
+            LanguagePref::Chinese => Self::Zh,
+            LanguagePref::English => Self::En,
+            LanguagePref::Auto => Self::from_locale(sys_locale::get_locale().as_deref()),
+        }
+    }
+
+    /// Chinese for any `zh` locale, English otherwise.
+    pub fn from_locale(locale: Option<&str>) -> Self {
+        match locale {
+            Some(l) if l.to_ascii_lowercase().starts_with("zh") => Self::Zh,
+            _ => Self::En,
+        }
+    }
+
+    /// The strings of this language.
+    pub fn t(self) -> &'static Strings {
+        match self {
+            Self::Zh => &ZH,
+            Self::En => &EN,
+        }
+    }
+}
+
+/// The fixed strings of the UI.
+#[derive(Debug)]
+pub struct Strings {
+    pub app_name: &'static str,
+    pub open: &'static str,
+    pub open_hint: &'static str,
+    pub recent: &'static str,
+    pub no_recent: &'static str,
+    pub zoom_in: &'static str,
+    pub zoom_out: &'static str,
+    pub zoom_reset: &'static str,
+    pub theme: &'static str,
+    pub theme_light: &'static str,
+    pub theme_dark: &'static str,
+    pub theme_sepia: &'static str,
+    pub outline_panel: &'static str,
+    pub status_bar: &'static str,
+    pub settings: &'static str,
+    pub language: &'static str,
+    pub language_auto: &'static str,
+    pub official_style: &'static str,
+    pub official_style_hint: &'static str,
+    pub hide_boilerplate: &'static str,
+    pub show: &'static str,
+    pub hide: &'static str,
+    pub filter_outline: &'static str,
+    pub expand_all: &'static str,
+    pub collapse_all: &'static str,
+    pub collapse_to_level: &'static str,
+    pub no_outline: &'static str,
+    pub no_match: &'static str,
+    pub opening: &'static str,
+    pub dismiss: &'static str,
+    pub cannot_open: &'static str,
+    pub document: &'static str,
+    pub whole_document: &'static str,
+    pub this_section: &'static str,
+    pub characters: &'static str,
+    pub minutes: &'static str,
+    pub position: &'static str,
+    pub encoding: &'static str,
+    pub files_documents: &'static str,
+    pub files_all: &'static str,
+    pub placeholder_marked: &'static str,
+    pub close: &'static str,
+    pub reader: &'static str,
+    pub outline_tree: &'static str,
+    pub level: &'static str,
+}
+
+/// 简体中文.
+pub static ZH: Strings = Strings {
+    app_name: "批注",
+    open: "打开…",
+    open_hint: "打开文档（Ctrl+O），也可把文件拖进窗口",
+    recent: "最近打开",
+    no_recent: "（暂无）",
+    zoom_in: "放大",
+    zoom_out: "缩小",
+    zoom_reset: "原始大小",
+    theme: "主题",
+    theme_light: "浅色",
+    theme_dark: "深色",
+    theme_sepia: "护眼",
+    outline_panel: "提纲",
+    status_bar: "状态栏",
+    settings: "设置",
+    language: "界面语言",
+    language_auto: "跟随系统",
+    official_style: "公文样式",
+    official_style_hint: "一级标题黑体、二级标题楷体、正文仿宋（系统有这些字体时）",
+    hide_boilerplate: "隐藏广告与网页残留",
+    show: "显示",
+    hide: "隐藏",
+    filter_outline: "筛选提纲…",
+    expand_all: "全部展开",
+    collapse_all: "全部折叠",
+    collapse_to_level: "展开到第几级",
+    no_outline: "这篇文档没有识别出提纲",
+    no_match: "没有匹配的条目",
+    opening: "正在打开…",
+    dismiss: "知道了",
+    cannot_open: "无法打开文档",
+    document: "文档",
+    whole_document: "全文",
+    this_section: "本节",
+    characters: "字",
+    minutes: "分钟",
+    position: "位置",
+    encoding: "编码",
+    files_documents: "文档（.txt .md .docx）",
+    files_all: "所有文件",
+    placeholder_marked: "待填写",
+    close: "关闭",
+    reader: "正文",
+    outline_tree: "提纲树",
+    level: "级",
+};
+
+/// English.
+pub static EN: Strings = Strings {
+    app_name: "Pizhu",
+    open: "Open…",
+    open_hint: "Open a document (Ctrl+O), or drop a file onto the window",
+    recent: "Recent",
+    no_recent: "(none yet)",
+    zoom_in: "Zoom in",
+    zoom_out: "Zoom out",
+    zoom_reset: "Actual size",
+    theme: "Theme",
+    theme_light: "Light",
+    theme_dark: "Dark",
+    theme_sepia: "Sepia",
+    outline_panel: "Outline",
+    status_bar: "Status bar",
+    settings: "Settings",
+    language: "Language",
+    language_auto: "System",
+    official_style: "Official document style",
+    official_style_hint: "Level-1 headings in Hei, level 2 in Kai, body in FangSong, where installed",
+    hide_boilerplate: "Hide ads and web residue",
+    show: "Show",
+    hide: "Hide",
+    filter_outline: "Filter outline…",
+    expand_all: "Expand all",
+    collapse_all: "Collapse all",
+    collapse_to_level: "Expand to level",
+    no_outline: "No outline was found in this document",
+    no_match: "Nothing matches",
+    opening: "Opening…",
+    dismiss: "Dismiss",
+    cannot_open: "Cannot open the document",
+    document: "Document",
+    whole_document: "Document",
+    this_section: "Section",
+    characters: "chars",
+    minutes: "min",
+    position: "Position",
+    encoding: "Encoding",
+    files_documents: "Documents (.txt .md .docx)",
+    files_all: "All files",
+    placeholder_marked: "blank to fill",
+    close: "Close",
+    reader: "Text",
+    outline_tree: "Outline tree",
+    level: "level",
+};
+
+impl Strings {
+    /// "已隐藏 N 行广告/网页残留".
+    pub fn hidden_lines(&self, n: usize) -> String {
+        if std::ptr::eq(self, &ZH) {
+            format!("已隐藏 {n} 行广告/网页残留")
+        } else {
+            format!("{n} lines of ads / web residue hidden")
+        }
+    }
+
+    /// Speaking time, rounded to whole minutes (at least one).
+    pub fn speaking_time(&self, seconds: u64) -> String {
+        let minutes = seconds.div_ceil(60).max(1);
+        if std::ptr::eq(self, &ZH) {
+            format!("约 {minutes} 分钟")
+        } else {
+            format!("~{minutes} min")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_picks_the_language() {
+        assert_eq!(Lang::from_locale(Some("zh-CN")), Lang::Zh);
+        assert_eq!(Lang::from_locale(Some("zh_TW.UTF-8")), Lang::Zh);
+        assert_eq!(Lang::from_locale(Some("en-US")), Lang::En);
+        assert_eq!(Lang::from_locale(None), Lang::En);
+        assert_eq!(Lang::resolve(LanguagePref::Chinese), Lang::Zh);
+    }
+
+    #[test]
+    fn formatted_strings() {
+        assert_eq!(ZH.hidden_lines(3), "已隐藏 3 行广告/网页残留");
+        assert_eq!(EN.speaking_time(61), "~2 min");
+        assert_eq!(ZH.speaking_time(0), "约 1 分钟");
+    }
+}

@@ -1,0 +1,609 @@
+//! The egui shell: the reading window on top of the pure core.
+//!
+//! UI functions (`*_ui`) borrow state read-only where they can and push [`Command`]s; the
+//! app applies them after the frame (`apply`). Opening a document runs on a worker thread.
+
+mod bars;
+pub mod fonts;
+pub mod i18n;
+pub mod outline_panel;
+pub mod reader;
+pub mod settings;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::document::{Document, TextRange};
+use crate::outline::{Outline, outline};
+use crate::stats::{Counts, DEFAULT_RATE_CHARS_PER_MIN, Stats, stats};
+use i18n::Lang;
+use outline_panel::OutlineView;
+use reader::ReaderView;
+use settings::{LanguagePref, Settings, Theme};
+
+/// Application id: window class, and the name of eframe's storage folder.
+pub const APP_ID: &str = "pizhu";
+/// Name shown for the bundled sample document.
+pub const SAMPLE_NAME: &str = "sample-speech.txt";
+/// The bundled sample speech (our own writing), opened on first start.
+pub static SAMPLE_TEXT: &str = include_str!("../../assets/sample-speech.txt");
+
+/// Ctrl+O.
+pub const OPEN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+
+/// Everything the UI can ask the app to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Show the native open dialog.
+    OpenDialog,
+    /// Open a file.
+    Open(PathBuf),
+    /// Scroll so that this outline node sits at the top.
+    JumpToNode(usize),
+    /// Scroll so that this char sits at the top.
+    JumpToChar(usize),
+    /// Zoom by a step (+1 / −1), or back to 100 % (0).
+    Zoom(i32),
+    /// Change the colour theme.
+    SetTheme(Theme),
+    /// Change the UI language.
+    SetLanguage(LanguagePref),
+    /// Show or hide the outline panel.
+    ToggleOutline,
+    /// Show or hide the status bar.
+    ToggleStatusBar,
+    /// Switch official-document style on or off.
+    ToggleOfficialStyle,
+    /// Hide or show boilerplate lines.
+    ToggleHideBoilerplate,
+    /// Show or hide the settings window.
+    ShowSettings(bool),
+    /// Close the message banner.
+    DismissBanner,
+    /// Move keyboard focus to the next panel (F6).
+    CycleFocus,
+}
+
+/// A message shown at the top of the window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Banner {
+    /// What to say.
+    pub text: String,
+    /// An error (red) or a notice.
+    pub is_error: bool,
+}
+
+/// The document on screen, with everything computed from it.
+pub struct OpenDocument {
+    /// Where it came from (`None` for the bundled sample).
+    pub path: Option<PathBuf>,
+    /// File name for the window title.
+    pub name: String,
+    /// The document.
+    pub doc: Arc<Document>,
+    /// Its outline.
+    pub outline: Arc<Outline>,
+    /// Whole-document counts.
+    pub stats: Stats,
+}
+
+impl OpenDocument {
+    /// Compute outline and stats for a document.
+    pub fn new(doc: Document, path: Option<PathBuf>, name: String) -> Self {
+        let outline = outline(&doc);
+        let stats = stats(&doc, &outline, DEFAULT_RATE_CHARS_PER_MIN);
+        Self {
+            path,
+            name,
+            doc: Arc::new(doc),
+            outline: Arc::new(outline),
+            stats,
+        }
+    }
+
+    /// The bundled sample speech.
+    pub fn sample() -> Self {
+        let doc = Document::from_text(
+            SAMPLE_TEXT.to_owned(),
+            "UTF-8",
+            crate::document::SourceFormat::Text,
+        );
+        Self::new(doc, None, SAMPLE_NAME.to_owned())
+    }
+
+    /// The title to show: the document's own, else its file name.
+    pub fn display_title(&self) -> &str {
+        self.outline.title.as_deref().unwrap_or(&self.name)
+    }
+
+    /// Counts for a char range (a section).
+    pub fn counts(&self, range: TextRange) -> Counts {
+        crate::stats::counts_in(&self.doc, &self.outline, range, DEFAULT_RATE_CHARS_PER_MIN)
+    }
+}
+
+/// A document being opened on a worker thread.
+struct Loading {
+    path: PathBuf,
+    started: Instant,
+    result: Receiver<Result<OpenDocument, String>>,
+}
+
+/// Which panel has keyboard focus, for F6.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FocusArea {
+    /// The outline tree.
+    Outline,
+    /// The body text.
+    Reader,
+}
+
+/// The reading window.
+pub struct PizhuApp {
+    /// Settings and reading history (saved to the config directory).
+    pub settings: Settings,
+    settings_path: Option<PathBuf>,
+    settings_dirty_since: Option<Instant>,
+    /// UI language in effect.
+    pub lang: Lang,
+    /// The open document.
+    pub current: Option<OpenDocument>,
+    loading: Option<Loading>,
+    /// A message at the top of the window.
+    pub banner: Option<Banner>,
+    /// The outline tree's state.
+    pub outline_view: OutlineView,
+    /// The body's state.
+    pub reader: ReaderView,
+    /// Whether the settings window is open.
+    pub show_settings: bool,
+    /// Panel that should take keyboard focus this frame.
+    pub focus_request: Option<FocusArea>,
+    /// The panel that had keyboard focus last.
+    pub focus: FocusArea,
+    official_faces: Option<fonts::OfficialFaces>,
+    fonts_official: bool,
+    commands: Vec<Command>,
+    window_title: String,
+}
+
+/// How the app starts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Startup {
+    /// Open this file.
+    File(PathBuf),
+    /// Reopen the last document, or the sample on first start.
+    #[default]
+    Resume,
+    /// Open the bundled sample (tests, benchmarks).
+    Sample,
+}
+
+impl PizhuApp {
+    /// A new app with settings from `settings_path` (`None`: defaults, nothing saved).
+    pub fn new(ctx: &egui::Context, settings_path: Option<PathBuf>, startup: Startup) -> Self {
+        let (settings, warning) = match &settings_path {
+            Some(path) => {
+                let loaded = settings::load(path);
+                (loaded.settings, loaded.warning)
+            }
+            None => (Settings::default(), None),
+        };
+        let mut app = Self {
+            lang: Lang::resolve(settings.language),
+            settings,
+            settings_path,
+            settings_dirty_since: None,
+            current: None,
+            loading: None,
+            banner: warning.map(|text| Banner {
+                text,
+                is_error: true,
+            }),
+            outline_view: OutlineView::default(),
+            reader: ReaderView::default(),
+            show_settings: false,
+            focus_request: Some(FocusArea::Reader),
+            focus: FocusArea::Reader,
+            official_faces: None,
+            fonts_official: false,
+            commands: Vec::new(),
+            window_title: String::new(),
+        };
+        app.install_fonts(ctx);
+        ctx.set_visuals(theme::visuals(app.settings.theme));
+        match startup {
+            Startup::File(path) => app.open(path),
+            Startup::Sample => app.show_document(OpenDocument::sample()),
+            Startup::Resume => match app.settings.recent.first().map(|r| r.path.clone()) {
+                Some(path) if path.exists() => app.open(path),
+                _ => app.show_document(OpenDocument::sample()),
+            },
+        }
+        app
+    }
+
+    fn install_fonts(&mut self, ctx: &egui::Context) {
+        let official = self.settings.official_style;
+        if official && self.official_faces.is_none() {
+            self.official_faces = Some(fonts::find_official_faces());
+        }
+        ctx.set_fonts(fonts::definitions(if official {
+            self.official_faces.as_ref()
+        } else {
+            None
+        }));
+        self.fonts_official = official;
+    }
+
+    /// The strings of the current language.
+    pub fn t(&self) -> &'static i18n::Strings {
+        self.lang.t()
+    }
+
+    /// Queue a command for the end of the frame.
+    pub fn push(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// Whether a document is being opened.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// Start opening `path` on a worker thread; the current document stays until it is ready.
+    pub fn open(&mut self, path: PathBuf) {
+        let (tx, rx) = channel();
+        let worker_path = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("open-document".into())
+            .spawn(move || {
+                let name = worker_path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let result = Document::open(&worker_path)
+                    .map(|doc| OpenDocument::new(doc, Some(worker_path.clone()), name))
+                    .map_err(|e| format!("{e}: {}", worker_path.display()));
+                let _ = tx.send(result);
+            });
+        match spawned {
+            Ok(_) => {
+                self.loading = Some(Loading {
+                    path,
+                    started: Instant::now(),
+                    result: rx,
+                });
+            }
+            Err(e) => self.fail(format!("{e}: {}", path.display())),
+        }
+    }
+
+    /// Open `path` on this thread (benchmarks, tests).
+    pub fn open_blocking(&mut self, path: &Path) -> Result<(), String> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let doc = Document::open(path).map_err(|e| format!("{e}: {}", path.display()))?;
+        self.show_document(OpenDocument::new(doc, Some(path.to_owned()), name));
+        Ok(())
+    }
+
+    fn fail(&mut self, message: String) {
+        self.banner = Some(Banner {
+            text: format!("{}：{message}", self.t().cannot_open),
+            is_error: true,
+        });
+    }
+
+    /// Put a loaded document on screen, at its remembered reading position.
+    pub fn show_document(&mut self, document: OpenDocument) {
+        self.remember_position();
+        let position = document
+            .path
+            .as_deref()
+            .and_then(|p| self.settings.position_of(p))
+            .unwrap_or(0);
+        if let Some(path) = &document.path {
+            self.settings
+                .remember(path, document.display_title(), Some(position));
+            self.mark_settings_dirty();
+        }
+        self.outline_view = OutlineView::new(&document.outline);
+        self.reader = ReaderView::default();
+        self.reader.jump_to_char(position);
+        self.current = Some(document);
+    }
+
+    /// Store the reading position of the current document in the recent list.
+    fn remember_position(&mut self) {
+        let Some(doc) = &self.current else { return };
+        let (Some(path), Some(position)) = (doc.path.clone(), self.reader.top_char()) else {
+            return;
+        };
+        if self.settings.position_of(&path) != Some(position) {
+            let title = doc.display_title().to_owned();
+            if let Some(entry) = self.settings.recent.iter_mut().find(|r| r.path == path) {
+                entry.position = position;
+                entry.title = title;
+            } else {
+                self.settings.remember(&path, &title, Some(position));
+            }
+            self.mark_settings_dirty();
+        }
+    }
+
+    pub(crate) fn mark_settings_dirty(&mut self) {
+        // Without a settings file (tests, benchmarks) there is nothing to save.
+        if self.settings_path.is_none() {
+            return;
+        }
+        self.settings_dirty_since.get_or_insert_with(Instant::now);
+    }
+
+    /// Write settings now if they changed.
+    pub fn save_settings(&mut self) {
+        self.remember_position();
+        if self.settings_dirty_since.take().is_none() {
+            return;
+        }
+        let Some(path) = self.settings_path.clone() else {
+            return;
+        };
+        if let Err(e) = settings::save(&path, &self.settings) {
+            self.banner = Some(Banner {
+                text: format!(
+                    "settings could not be saved ({e}); check the folder is writable: {}",
+                    path.display()
+                ),
+                is_error: true,
+            });
+        }
+    }
+
+    /// One frame of the whole window (what `eframe::App::ui` runs; benchmarks call it too).
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.poll_loading(ui.ctx());
+        self.global_input(ui.ctx());
+        bars::top_bar_ui(self, ui);
+        if self.settings.show_status_bar {
+            bars::status_bar_ui(self, ui);
+        }
+        if self.settings.show_outline {
+            outline_panel::outline_panel_ui(self, ui);
+        }
+        reader::central_ui(self, ui);
+        if self.show_settings {
+            bars::settings_window_ui(self, ui.ctx());
+        }
+        self.focus_request = None;
+        let commands = std::mem::take(&mut self.commands);
+        for command in commands {
+            self.apply(ui.ctx(), command);
+        }
+        self.remember_position_lazily();
+        if let Some(since) = self.settings_dirty_since
+            && since.elapsed() > Duration::from_millis(800)
+        {
+            self.save_settings();
+        } else if self.settings_dirty_since.is_some() {
+            ui.ctx().request_repaint_after(Duration::from_millis(900));
+        }
+    }
+
+    fn remember_position_lazily(&mut self) {
+        let Some(doc) = &self.current else { return };
+        if let (Some(path), Some(top)) = (&doc.path, self.reader.top_char())
+            && self.settings.position_of(path) != Some(top)
+        {
+            self.mark_settings_dirty();
+        }
+    }
+
+    fn poll_loading(&mut self, ctx: &egui::Context) {
+        let Some(loading) = &self.loading else { return };
+        match loading.result.try_recv() {
+            Ok(Ok(doc)) => {
+                self.loading = None;
+                self.banner = None;
+                self.show_document(doc);
+            }
+            Ok(Err(message)) => {
+                self.loading = None;
+                self.fail(message);
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(Duration::from_millis(30));
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                let path = loading.path.clone();
+                self.loading = None;
+                self.fail(format!(
+                    "the reader stopped unexpectedly: {}",
+                    path.display()
+                ));
+            }
+        }
+    }
+
+    /// Time the current load has taken, and its file.
+    pub fn loading_state(&self) -> Option<(&Path, Duration)> {
+        self.loading
+            .as_ref()
+            .map(|l| (l.path.as_path(), l.started.elapsed()))
+    }
+
+    fn global_input(&mut self, ctx: &egui::Context) {
+        let zoom_in_a = KeyboardShortcut::new(Modifiers::COMMAND, Key::Equals);
+        let zoom_in_b = KeyboardShortcut::new(Modifiers::COMMAND, Key::Plus);
+        let zoom_out = KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus);
+        let zoom_reset = KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0);
+        let (open, zin, zout, zreset, f6, dropped) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&OPEN_SHORTCUT),
+                i.consume_shortcut(&zoom_in_a) || i.consume_shortcut(&zoom_in_b),
+                i.consume_shortcut(&zoom_out),
+                i.consume_shortcut(&zoom_reset),
+                i.consume_key(Modifiers::NONE, Key::F6),
+                i.raw
+                    .dropped_files
+                    .iter()
+                    .map(|f| f.path().to_path_buf())
+                    .find(|p| !p.as_os_str().is_empty()),
+            )
+        });
+        if open {
+            self.push(Command::OpenDialog);
+        }
+        if zin {
+            self.push(Command::Zoom(1));
+        }
+        if zout {
+            self.push(Command::Zoom(-1));
+        }
+        if zreset {
+            self.push(Command::Zoom(0));
+        }
+        if f6 {
+            self.push(Command::CycleFocus);
+        }
+        if let Some(path) = dropped {
+            self.push(Command::Open(path));
+        }
+    }
+
+    /// Carry out a command.
+    pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::OpenDialog => {
+                let t = self.t();
+                let picked = rfd::FileDialog::new()
+                    .add_filter(t.files_documents, &["txt", "md", "markdown", "docx"])
+                    .add_filter(t.files_all, &["*"])
+                    .pick_file();
+                if let Some(path) = picked {
+                    self.open(path);
+                }
+            }
+            Command::Open(path) => self.open(path),
+            Command::JumpToNode(i) => {
+                if let Some(node) = self.current.as_ref().and_then(|d| d.outline.nodes.get(i)) {
+                    self.reader.jump_to_char(node.range.start);
+                    self.outline_view.selected = Some(i);
+                }
+            }
+            Command::JumpToChar(pos) => self.reader.jump_to_char(pos),
+            Command::Zoom(step) => {
+                let zoom = match step {
+                    0 => 1.0,
+                    s if s > 0 => self.settings.zoom * 1.1,
+                    _ => self.settings.zoom / 1.1,
+                };
+                self.settings.zoom = (zoom * 100.0).round() / 100.0;
+                self.settings.zoom = self
+                    .settings
+                    .zoom
+                    .clamp(settings::ZOOM_RANGE.0, settings::ZOOM_RANGE.1);
+                self.mark_settings_dirty();
+            }
+            Command::SetTheme(theme) => {
+                self.settings.theme = theme;
+                ctx.set_visuals(theme::visuals(theme));
+                self.mark_settings_dirty();
+            }
+            Command::SetLanguage(pref) => {
+                self.settings.language = pref;
+                self.lang = Lang::resolve(pref);
+                self.mark_settings_dirty();
+            }
+            Command::ToggleOutline => {
+                self.settings.show_outline = !self.settings.show_outline;
+                self.mark_settings_dirty();
+            }
+            Command::ToggleStatusBar => {
+                self.settings.show_status_bar = !self.settings.show_status_bar;
+                self.mark_settings_dirty();
+            }
+            Command::ToggleOfficialStyle => {
+                self.settings.official_style = !self.settings.official_style;
+                self.install_fonts(ctx);
+                self.mark_settings_dirty();
+            }
+            Command::ToggleHideBoilerplate => {
+                let top = self.reader.top_char();
+                self.settings.hide_boilerplate = !self.settings.hide_boilerplate;
+                if let Some(top) = top {
+                    self.reader.jump_to_char(top);
+                }
+                self.mark_settings_dirty();
+            }
+            Command::ShowSettings(show) => self.show_settings = show,
+            Command::DismissBanner => self.banner = None,
+            Command::CycleFocus => {
+                let next = match self.focus {
+                    FocusArea::Reader if self.settings.show_outline => FocusArea::Outline,
+                    _ => FocusArea::Reader,
+                };
+                self.focus_request = Some(next);
+            }
+        }
+    }
+}
+
+impl eframe::App for PizhuApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+        let title = match &self.current {
+            Some(doc) => format!("{} — {}", doc.display_title(), self.t().app_name),
+            None => self.t().app_name.to_owned(),
+        };
+        if self.window_title != title {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
+    }
+
+    fn save(&mut self, _storage: &mut dyn eframe::Storage) {
+        self.save_settings();
+    }
+
+    fn on_exit(&mut self) {
+        self.save_settings();
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+}
+
+/// Run the window (blocking until it closes).
+pub fn run(startup: Startup) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("批注 Pizhu")
+            .with_app_id(APP_ID)
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let settings_path = settings::settings_path();
+    eframe::run_native(
+        APP_ID,
+        options,
+        Box::new(move |cc| {
+            Ok(Box::new(PizhuApp::new(
+                &cc.egui_ctx,
+                settings_path,
+                startup,
+            )))
+        }),
+    )
+}

@@ -1,0 +1,378 @@
+//! The outline tree: collapsible headings and points, a filter, and scroll-spy.
+
+use egui::{Key, Modifiers, Role, ScrollArea, Sense, TextEdit, Ui, Vec2, WidgetInfo};
+
+use super::theme::palette;
+use super::{Command, FocusArea, PizhuApp};
+use crate::outline::{NodeKind, Outline};
+
+/// The tree's state between frames.
+#[derive(Clone, Debug, Default)]
+pub struct OutlineView {
+    /// Whether each node shows its children.
+    pub expanded: Vec<bool>,
+    /// Whether each node has children.
+    has_children: Vec<bool>,
+    /// Each node's parent.
+    parent: Vec<Option<usize>>,
+    /// Filter text typed by the user.
+    pub filter: String,
+    /// The node selected with the keyboard or mouse.
+    pub selected: Option<usize>,
+    /// The node of the section at the top of the body (scroll-spy).
+    pub current: Option<usize>,
+    /// Nodes shown, in order (recomputed when expansion or filter change).
+    rows: Vec<usize>,
+    rows_for: Option<(String, u64)>,
+    /// A row to scroll into view.
+    reveal: Option<usize>,
+    /// Scroll offset and visible height of the tree.
+    offset: f32,
+    height: f32,
+}
+
+impl OutlineView {
+    /// A tree for `outline`, every heading expanded.
+    pub fn new(outline: &Outline) -> Self {
+        let n = outline.nodes.len();
+        let mut parent = vec![None; n];
+        let mut has_children = vec![false; n];
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, node) in outline.nodes.iter().enumerate() {
+            while stack
+                .last()
+                .is_some_and(|&p| outline.nodes[p].depth >= node.depth)
+            {
+                stack.pop();
+            }
+            if let Some(&p) = stack.last() {
+                parent[i] = Some(p);
+                has_children[p] = true;
+            }
+            stack.push(i);
+        }
+        Self {
+            expanded: vec![true; n],
+            has_children,
+            parent,
+            ..Self::default()
+        }
+    }
+
+    /// The nodes currently shown, in order.
+    pub fn rows(&self) -> &[usize] {
+        &self.rows
+    }
+
+    fn expansion_hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.expanded.hash(&mut h);
+        h.finish()
+    }
+
+    /// Recompute the rows if the filter or the expansion changed.
+    pub fn refresh_rows(&mut self, outline: &Outline) {
+        let key = (self.filter.clone(), self.expansion_hash());
+        if self.rows_for.as_ref() == Some(&key) {
+            return;
+        }
+        let filter = self.filter.trim().to_lowercase();
+        self.rows.clear();
+        if filter.is_empty() {
+            let mut hidden_below: Option<u8> = None;
+            for (i, node) in outline.nodes.iter().enumerate() {
+                if let Some(depth) = hidden_below {
+                    if node.depth > depth {
+                        continue;
+                    }
+                    hidden_below = None;
+                }
+                self.rows.push(i);
+                if self.has_children[i] && !self.expanded[i] {
+                    hidden_below = Some(node.depth);
+                }
+            }
+        } else {
+            // Matches, with their ancestors for context.
+            let mut keep = vec![false; outline.nodes.len()];
+            for (i, node) in outline.nodes.iter().enumerate() {
+                let text = format!("{}{}", node.marker, node.title).to_lowercase();
+                if text.contains(&filter) {
+                    let mut at = Some(i);
+                    while let Some(j) = at {
+                        if keep[j] {
+                            break;
+                        }
+                        keep[j] = true;
+                        at = self.parent[j];
+                    }
+                }
+            }
+            self.rows
+                .extend((0..outline.nodes.len()).filter(|&i| keep[i]));
+        }
+        self.rows_for = Some(key);
+    }
+
+    /// Expand everything, collapse everything, or show `level` levels.
+    pub fn expand_to(&mut self, outline: &Outline, level: Option<u8>) {
+        for (i, node) in outline.nodes.iter().enumerate() {
+            self.expanded[i] = level.is_none_or(|l| node.depth < l);
+        }
+    }
+
+    /// Make node `i` visible (expand its ancestors) and scroll the tree to it.
+    pub fn reveal(&mut self, i: usize) {
+        let mut at = self.parent.get(i).copied().flatten();
+        while let Some(p) = at {
+            self.expanded[p] = true;
+            at = self.parent[p];
+        }
+        self.reveal = Some(i);
+    }
+
+    /// Follow the body: mark the section at the top of the view as current.
+    fn follow(&mut self, current: Option<usize>) {
+        if current != self.current {
+            self.current = current;
+            if let Some(i) = current {
+                self.reveal(i);
+            }
+        }
+    }
+}
+
+/// The label of a node as the tree shows it.
+pub fn node_label(outline: &Outline, i: usize) -> String {
+    let node = &outline.nodes[i];
+    match node.kind {
+        NodeKind::Heading => crate::cli::heading_label(&node.marker, &node.title),
+        NodeKind::Point => format!("{} {}", node.marker, node.title),
+    }
+}
+
+/// The left panel.
+pub fn outline_panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    let width = app.settings.outline_width;
+    let response = egui::Panel::left("outline-panel")
+        .resizable(true)
+        .default_size(width)
+        .size_range(160.0..=720.0)
+        .show(ui, |ui| tree_ui(app, ui));
+    let new_width = response.response.rect.width();
+    if (new_width - app.settings.outline_width).abs() > 1.0 {
+        app.settings.outline_width = new_width;
+        app.mark_settings_dirty();
+    }
+}
+
+fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    let t = app.t();
+    let Some(doc) = app.current.as_ref() else {
+        ui.weak(t.no_outline);
+        return;
+    };
+    let outline = doc.outline.clone();
+    let top = app.reader.top_char();
+    let view = &mut app.outline_view;
+    view.follow(top.and_then(|p| outline.node_at(p)));
+
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.strong(t.outline_panel);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            for level in (1..=3u8).rev() {
+                let label = format!("{level}");
+                let resp = ui
+                    .small_button(&label)
+                    .on_hover_text(format!("{} {level}", t.collapse_to_level));
+                resp.widget_info(|| {
+                    WidgetInfo::labeled(
+                        Role::Button,
+                        true,
+                        format!("{} {level}", t.collapse_to_level),
+                    )
+                });
+                if resp.clicked() {
+                    view.expand_to(&outline, Some(level));
+                }
+            }
+            if ui.small_button(t.collapse_all).clicked() {
+                view.expand_to(&outline, Some(1));
+            }
+            if ui.small_button(t.expand_all).clicked() {
+                view.expand_to(&outline, None);
+            }
+        });
+    });
+    let filter = ui.add(
+        TextEdit::singleline(&mut view.filter)
+            .hint_text(t.filter_outline)
+            .desired_width(f32::INFINITY),
+    );
+    filter.widget_info(|| {
+        let mut info = WidgetInfo::text_edit(true, "", &view.filter, t.filter_outline);
+        info.label = Some(t.filter_outline.to_owned());
+        info
+    });
+    ui.separator();
+
+    view.refresh_rows(&outline);
+    if outline.nodes.is_empty() {
+        ui.weak(t.no_outline);
+        return;
+    }
+    if view.rows.is_empty() {
+        ui.weak(t.no_match);
+        return;
+    }
+
+    let tree_rect = ui.available_rect_before_wrap();
+    let tree = ui.interact(
+        tree_rect,
+        ui.make_persistent_id("outline-tree"),
+        Sense::click(),
+    );
+    tree.widget_info(|| WidgetInfo::labeled(Role::Tree, true, t.outline_tree));
+    if app.focus_request == Some(FocusArea::Outline) {
+        tree.request_focus();
+        if view.selected.is_none() {
+            view.selected = view.current.or(view.rows.first().copied());
+        }
+    }
+    let mut commands = Vec::new();
+    if tree.has_focus() {
+        app.focus = FocusArea::Outline;
+        ui.memory_mut(|m| {
+            m.set_focus_lock_filter(
+                tree.id,
+                egui::EventFilter {
+                    tab: false,
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                    escape: false,
+                },
+            )
+        });
+        tree_keys(ui, view, &mut commands);
+    }
+
+    let pal = palette(app.settings.theme);
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let mut area = ScrollArea::vertical()
+        .id_salt("outline-scroll")
+        .auto_shrink([false, false]);
+    if let Some(target) = view.reveal.take()
+        && let Some(row) = view.rows.iter().position(|&r| r == target)
+    {
+        let y = row as f32 * row_height;
+        if y < view.offset || y + row_height > view.offset + view.height {
+            area = area.vertical_scroll_offset((y - view.height / 3.0).max(0.0));
+        }
+    }
+    let rows = view.rows.clone();
+    let output = area.show_rows(ui, row_height, rows.len(), |ui, range| {
+        for &i in &rows[range] {
+            let node = &outline.nodes[i];
+            let indent = f32::from(node.depth.saturating_sub(1)) * 14.0;
+            ui.horizontal(|ui| {
+                ui.set_min_height(row_height);
+                ui.add_space(indent);
+                let (icon_rect, icon) = ui.allocate_exact_size(Vec2::splat(14.0), Sense::click());
+                if view.has_children[i] {
+                    let openness = if view.expanded[i] { 1.0 } else { 0.0 };
+                    egui::collapsing_header::paint_default_icon(ui, openness, &icon);
+                    let label = format!(
+                        "{}：{}",
+                        if view.expanded[i] {
+                            t.collapse_all
+                        } else {
+                            t.expand_all
+                        },
+                        node.title
+                    );
+                    icon.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
+                    if icon.clicked() {
+                        view.expanded[i] = !view.expanded[i];
+                    }
+                } else {
+                    let _ = icon_rect;
+                }
+                let label = node_label(&outline, i);
+                let mut text = egui::RichText::new(&label);
+                if node.kind == NodeKind::Point {
+                    text = text
+                        .color(pal.point)
+                        .size(ui.text_style_height(&egui::TextStyle::Body) * 0.86);
+                }
+                let selected = view.selected == Some(i) || view.current == Some(i);
+                let mut button = egui::Button::selectable(selected, text).truncate();
+                if view.current == Some(i) {
+                    button = button.fill(pal.current);
+                }
+                let resp = ui.add(button);
+                let resp = resp.on_hover_text(&label);
+                if resp.clicked() {
+                    view.selected = Some(i);
+                    commands.push(Command::JumpToNode(i));
+                }
+            });
+        }
+    });
+    view.offset = output.state.clamped_offset().y;
+    view.height = output.inner_rect.height();
+    for c in commands {
+        app.push(c);
+    }
+}
+
+/// Arrow keys, Enter, Left and Right in the tree.
+fn tree_keys(ui: &Ui, view: &mut OutlineView, commands: &mut Vec<Command>) {
+    let (up, down, left, right, enter, home, end) = ui.input_mut(|i| {
+        (
+            i.consume_key(Modifiers::NONE, Key::ArrowUp),
+            i.consume_key(Modifiers::NONE, Key::ArrowDown),
+            i.consume_key(Modifiers::NONE, Key::ArrowLeft),
+            i.consume_key(Modifiers::NONE, Key::ArrowRight),
+            i.consume_key(Modifiers::NONE, Key::Enter),
+            i.consume_key(Modifiers::NONE, Key::Home),
+            i.consume_key(Modifiers::NONE, Key::End),
+        )
+    });
+    let rows = &view.rows;
+    let pos = view
+        .selected
+        .and_then(|s| rows.iter().position(|&r| r == s));
+    let select = |view: &mut OutlineView, i: usize| {
+        view.selected = Some(i);
+        view.reveal = Some(i);
+    };
+    if down {
+        let next = pos.map_or(0, |p| (p + 1).min(rows.len() - 1));
+        select(view, view.rows[next]);
+    } else if up {
+        let prev = pos.map_or(0, |p| p.saturating_sub(1));
+        select(view, view.rows[prev]);
+    } else if home {
+        select(view, view.rows[0]);
+    } else if end {
+        select(view, view.rows[view.rows.len() - 1]);
+    } else if let Some(s) = view.selected {
+        if right {
+            if view.has_children[s] && !view.expanded[s] {
+                view.expanded[s] = true;
+            } else if view.has_children[s] {
+                select(view, s + 1);
+            }
+        } else if left {
+            if view.has_children[s] && view.expanded[s] {
+                view.expanded[s] = false;
+            } else if let Some(p) = view.parent[s] {
+                select(view, p);
+            }
+        } else if enter {
+            commands.push(Command::JumpToNode(s));
+        }
+    }
+}

@@ -1,0 +1,667 @@
+//! The body: paragraphs typeset in the bundled CJK font, virtualised by paragraph.
+//!
+//! Only the paragraphs in view are laid out (`Painter::layout_job`, cached by egui); every
+//! other paragraph has an estimated height in a [`HeightIndex`] until it is first measured.
+//! Measuring happens before the scroll area is shown, and a block measured above the
+//! paragraph at the top of the view moves the scroll offset by the same amount, so the
+//! text under the reader's eyes never jumps.
+
+pub mod layout_index;
+
+use std::sync::Arc;
+
+use egui::text::{LayoutJob, TextFormat, TextWrapping};
+use egui::{
+    Align, Color32, FontId, Galley, Key, Modifiers, Rect, Role, ScrollArea, Sense, Ui, Vec2,
+    WidgetInfo,
+};
+
+use super::fonts::{self, BODY, HEI, KAI};
+use super::theme::{Palette, palette};
+use super::{Command, FocusArea, OpenDocument, PizhuApp};
+use crate::outline::NodeKind;
+use layout_index::{Block, BlockKind, HeightIndex, blocks, estimate_height};
+
+/// Body text size at 100 % zoom, in points.
+pub const BODY_PX: f32 = 18.0;
+/// Row height as a multiple of the font size.
+pub const LINE_HEIGHT: f32 = 1.8;
+/// Longest line of body text, in ems (CJK characters): comfortable reading.
+pub const MEASURE_EM: f32 = 38.0;
+/// Paragraphs measured per frame beyond those in view, so they are exact before they show.
+const PREMEASURE_PER_FRAME: usize = 24;
+
+/// Everything that changes how paragraphs are laid out; a change rebuilds the index.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct LayoutKey {
+    doc: usize,
+    wrap_px: f32,
+    zoom: f32,
+    official: bool,
+    hide_boilerplate: bool,
+}
+
+/// Sizes for one zoom level.
+#[derive(Clone, Copy, Debug)]
+pub struct Metrics {
+    body_px: f32,
+    title_px: f32,
+    front_px: f32,
+    h1_px: f32,
+    h2_px: f32,
+}
+
+impl Metrics {
+    fn new(zoom: f32) -> Self {
+        Self {
+            body_px: BODY_PX * zoom,
+            title_px: 26.0 * zoom,
+            front_px: 15.0 * zoom,
+            h1_px: 21.0 * zoom,
+            h2_px: 19.0 * zoom,
+        }
+    }
+
+    /// Font size of a block's text.
+    fn size_of(&self, kind: BlockKind, whole_line_heading: bool) -> f32 {
+        match kind {
+            BlockKind::Title => self.title_px,
+            BlockKind::FrontMatter | BlockKind::Boilerplate => self.front_px,
+            BlockKind::Heading(1) if whole_line_heading => self.h1_px,
+            BlockKind::Heading(2) if whole_line_heading => self.h2_px,
+            _ => self.body_px,
+        }
+    }
+
+    /// Space above and below a block.
+    fn gaps(&self, kind: BlockKind) -> (f32, f32) {
+        let b = self.body_px;
+        match kind {
+            BlockKind::Title => (0.6 * b, 0.8 * b),
+            BlockKind::FrontMatter => (0.0, 0.3 * b),
+            BlockKind::Heading(1) => (1.1 * b, 0.5 * b),
+            BlockKind::Heading(_) => (0.5 * b, 0.4 * b),
+            BlockKind::Salutation => (0.6 * b, 0.3 * b),
+            BlockKind::Body => (0.0, 0.45 * b),
+            BlockKind::Boilerplate => (0.0, 0.2 * b),
+        }
+    }
+}
+
+/// The reader's state between frames.
+#[derive(Default)]
+pub struct ReaderView {
+    key: Option<LayoutKey>,
+    blocks: Vec<Block>,
+    index: HeightIndex,
+    /// Which blocks are headings whose title is only their first sentence.
+    mixed_heading: Vec<bool>,
+    /// Scroll offset after the last frame.
+    offset: f32,
+    viewport_height: f32,
+    /// Char to bring to the top next frame.
+    pending_jump: Option<usize>,
+    /// Scroll offset to impose next frame.
+    pending_offset: Option<f32>,
+    /// Char at the top of the view after the last frame.
+    top_char: Option<usize>,
+    /// Block at the top of the view, and how far into it the view starts.
+    anchor: Option<(usize, f32)>,
+    /// Blocks hidden because they are boilerplate.
+    hidden_lines: usize,
+    /// The char last jumped to, and the offset it left the view at: until the reader
+    /// scrolls, that char (not the first char of its row) is where the reader is.
+    jump_hold: Option<(usize, f32)>,
+}
+
+impl ReaderView {
+    /// Bring `pos` (a char offset) to the top of the view on the next frame.
+    pub fn jump_to_char(&mut self, pos: usize) {
+        self.pending_jump = Some(pos);
+        self.pending_offset = None;
+    }
+
+    /// The char at the top of the view (after at least one frame).
+    pub fn top_char(&self) -> Option<usize> {
+        self.pending_jump.or(self.top_char)
+    }
+
+    /// The current scroll offset in points.
+    pub fn offset(&self) -> f32 {
+        self.offset
+    }
+
+    /// Height of the visible part of the body.
+    pub fn viewport_height(&self) -> f32 {
+        self.viewport_height
+    }
+
+    /// Total height of the laid-out document (estimated where not yet measured).
+    pub fn content_height(&mut self) -> f32 {
+        self.index.total()
+    }
+
+    /// Index of the block showing char `pos` (the last block starting at or before it).
+    fn block_of_char(&self, pos: usize) -> usize {
+        self.blocks
+            .partition_point(|b| b.range.start <= pos)
+            .saturating_sub(1)
+    }
+
+    /// Rebuild blocks and estimates when the layout inputs changed; keeps the reading place.
+    fn prepare(&mut self, doc: &OpenDocument, key: LayoutKey, metrics: &Metrics) {
+        if self.key == Some(key) {
+            return;
+        }
+        if self.key.is_some() && self.pending_jump.is_none() {
+            self.pending_jump = self.top_char;
+        }
+        self.blocks = blocks(&doc.doc, &doc.outline, !key.hide_boilerplate);
+        self.hidden_lines = if key.hide_boilerplate {
+            doc.outline.boilerplate.len()
+        } else {
+            0
+        };
+        let heading_end: std::collections::HashMap<usize, usize> = doc
+            .outline
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Heading)
+            .map(|n| (n.line, n.title_range.end))
+            .collect();
+        self.mixed_heading = self
+            .blocks
+            .iter()
+            .map(|b| {
+                matches!(b.kind, BlockKind::Heading(_))
+                    && heading_end
+                        .get(&b.line)
+                        .is_some_and(|&end| end + 1 < b.range.end)
+            })
+            .collect();
+        let estimates = self
+            .blocks
+            .iter()
+            .zip(&self.mixed_heading)
+            .map(|(b, &mixed)| {
+                let size = metrics.size_of(b.kind, !mixed);
+                let (above, below) = metrics.gaps(b.kind);
+                let indent = if indents(b.kind, mixed) { 2.0 } else { 0.0 };
+                let text = doc.doc.line_text(&doc.doc.lines[b.line]).trim();
+                above
+                    + below
+                    + estimate_height(
+                        text,
+                        size,
+                        (size * LINE_HEIGHT).round(),
+                        key.wrap_px,
+                        indent,
+                    )
+            })
+            .collect();
+        self.index = HeightIndex::new(estimates);
+        self.key = Some(key);
+        self.anchor = None;
+    }
+}
+
+/// Whether a block's first line is indented two characters.
+fn indents(kind: BlockKind, mixed_heading: bool) -> bool {
+    matches!(kind, BlockKind::Body) || mixed_heading
+}
+
+/// What the layout of one block needs.
+struct Style<'a> {
+    metrics: &'a Metrics,
+    palette: Palette,
+    official: bool,
+    wrap_px: f32,
+}
+
+/// Lay out block `i` as a galley (egui caches identical jobs between frames).
+fn block_galley(
+    painter: &egui::Painter,
+    doc: &OpenDocument,
+    block: &Block,
+    mixed: bool,
+    style: &Style,
+) -> Arc<Galley> {
+    let d = &doc.doc;
+    let raw = d.line_text(&d.lines[block.line]);
+    let lead_bytes = raw.len() - raw.trim_start().len();
+    let text = raw.trim();
+    let text_start = block.range.start + raw[..lead_bytes].chars().count();
+    let m = style.metrics;
+    let p = &style.palette;
+    let size = m.size_of(block.kind, !mixed);
+    let (family, color) = match block.kind {
+        BlockKind::Title => (HEI, p.title),
+        BlockKind::FrontMatter => (if style.official { KAI } else { BODY }, p.dim),
+        BlockKind::Boilerplate => (BODY, p.boilerplate),
+        BlockKind::Heading(1) => (HEI, p.title),
+        BlockKind::Heading(2) => (if style.official { KAI } else { HEI }, p.heading),
+        BlockKind::Heading(_) => (BODY, p.heading),
+        BlockKind::Salutation | BlockKind::Body => (BODY, p.text),
+    };
+    let line_height = Some((size * LINE_HEIGHT).round());
+    let base = TextFormat {
+        font_id: FontId::new(size, fonts::family(BODY)),
+        color: p.text,
+        line_height,
+        ..Default::default()
+    };
+    let lead_format = TextFormat {
+        font_id: FontId::new(size, fonts::family(family)),
+        color,
+        ..base.clone()
+    };
+    // The heading part of a mixed paragraph: marker, title and its full stop.
+    let heading_chars = if mixed {
+        doc.outline
+            .nodes
+            .iter()
+            .find(|n| n.line == block.line && n.kind == NodeKind::Heading)
+            .map_or(0, |n| (n.title_range.end + 1).saturating_sub(text_start))
+    } else if matches!(block.kind, BlockKind::Body | BlockKind::Salutation) {
+        0
+    } else {
+        usize::MAX
+    };
+    let mut job = LayoutJob {
+        wrap: TextWrapping::wrap_at_width(style.wrap_px),
+        halign: if matches!(block.kind, BlockKind::Title | BlockKind::FrontMatter) {
+            Align::Center
+        } else {
+            Align::LEFT
+        },
+        ..Default::default()
+    };
+    let placeholders = placeholders_in(doc, text_start, text.chars().count());
+    let mut leading = if indents(block.kind, mixed) {
+        2.0 * size
+    } else {
+        0.0
+    };
+    let offsets: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let total = offsets.len() - 1;
+    let mut breaks: Vec<usize> = placeholders.iter().flat_map(|r| [r.start, r.end]).collect();
+    if heading_chars < total {
+        breaks.push(heading_chars);
+    }
+    breaks.push(total);
+    breaks.sort_unstable();
+    breaks.dedup();
+    let mut pos = 0usize;
+    for end in breaks.into_iter().filter(|&e| e <= total) {
+        if end <= pos {
+            continue;
+        }
+        let in_placeholder = placeholders.iter().any(|r| r.start <= pos && pos < r.end);
+        let mut format = if pos < heading_chars {
+            lead_format.clone()
+        } else {
+            base.clone()
+        };
+        if in_placeholder {
+            format.background = p.placeholder_bg;
+            format.color = p.placeholder_text;
+        }
+        job.append(&text[offsets[pos]..offsets[end]], leading, format);
+        leading = 0.0;
+        pos = end;
+    }
+    if job.sections.is_empty() {
+        job.append("", leading, base);
+    }
+    painter.layout_job(job)
+}
+
+/// Placeholder ranges within a block's text, relative to its first displayed char.
+fn placeholders_in(
+    doc: &OpenDocument,
+    text_start: usize,
+    len: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let list = &doc.outline.placeholders;
+    let first = list.partition_point(|p| p.range.end <= text_start);
+    list[first..]
+        .iter()
+        .take_while(|p| p.range.start < text_start + len)
+        .map(|p| p.range.start.saturating_sub(text_start)..(p.range.end - text_start).min(len))
+        .collect()
+}
+
+/// The central panel: banner, loading indicator, hidden-lines notice, and the body.
+pub fn central_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    let pal = palette(app.settings.theme);
+    egui::CentralPanel::default()
+        .frame(egui::Frame::new().fill(pal.page))
+        .show(ui, |ui| {
+            if let Some(banner) = app.banner.clone() {
+                banner_ui(app, ui, &banner.text, banner.is_error);
+            }
+            if let Some((path, elapsed)) = app.loading_state() {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let label = format!(
+                    "{} {name}（{:.1} s）",
+                    app.t().opening,
+                    elapsed.as_secs_f32()
+                );
+                ui.horizontal(|ui| {
+                    ui.add_space(12.0);
+                    ui.spinner();
+                    ui.label(label);
+                });
+            }
+            if app.current.is_none() {
+                ui.centered_and_justified(|ui| ui.label(app.t().open_hint));
+                return;
+            }
+            if app.reader.hidden_lines > 0 {
+                let t = app.t();
+                ui.horizontal(|ui| {
+                    ui.add_space(12.0);
+                    ui.weak(t.hidden_lines(app.reader.hidden_lines));
+                    if ui.small_button(t.show).clicked() {
+                        app.push(Command::ToggleHideBoilerplate);
+                    }
+                });
+            }
+            body_ui(app, ui);
+        });
+}
+
+fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, text: &str, is_error: bool) {
+    let fill = if is_error {
+        Color32::from_rgb(0xFD, 0xE2, 0xE1)
+    } else {
+        Color32::from_rgb(0xE3, 0xF0, 0xFD)
+    };
+    let stroke = if is_error {
+        Color32::from_rgb(0xC0, 0x39, 0x2B)
+    } else {
+        Color32::from_rgb(0x2E, 0x6D, 0xB4)
+    };
+    egui::Frame::new()
+        .fill(fill)
+        .stroke(egui::Stroke::new(1.0, stroke))
+        .inner_margin(8.0)
+        .outer_margin(6.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(Color32::from_rgb(0x33, 0x22, 0x22), text)
+                    .widget_info(|| WidgetInfo::labeled(Role::Alert, true, text));
+                if ui.button(app.t().dismiss).clicked() {
+                    app.push(Command::DismissBanner);
+                }
+            });
+        });
+}
+
+/// The scrolling body text.
+fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    let Some(doc) = app.current.as_ref() else {
+        return;
+    };
+    let metrics = Metrics::new(app.settings.zoom);
+    let pal = palette(app.settings.theme);
+    let avail = ui.available_width();
+    let column = (MEASURE_EM * metrics.body_px).min((avail - 48.0).max(120.0));
+    let margin_x = ((avail - column) / 2.0).max(12.0);
+    let key = LayoutKey {
+        doc: Arc::as_ptr(&doc.doc) as usize,
+        wrap_px: column.round(),
+        zoom: app.settings.zoom,
+        official: app.settings.official_style,
+        hide_boilerplate: app.settings.hide_boilerplate,
+    };
+    let style = Style {
+        metrics: &metrics,
+        palette: pal,
+        official: app.settings.official_style,
+        wrap_px: column.round(),
+    };
+    let reader = &mut app.reader;
+    reader.prepare(doc, key, &metrics);
+    if reader.blocks.is_empty() {
+        return;
+    }
+
+    // Measure the blocks around the view (before it is shown, so nothing visible moves).
+    let painter = ui.painter().clone();
+    let measure = |reader: &mut ReaderView, i: usize| -> f32 {
+        if reader.index.is_exact(i) {
+            return 0.0;
+        }
+        let block = reader.blocks[i];
+        let galley = block_galley(&painter, doc, &block, reader.mixed_heading[i], &style);
+        let (above, below) = metrics.gaps(block.kind);
+        reader.index.set_exact(i, above + galley.size().y + below)
+    };
+    let mut offset = reader.pending_offset.take().unwrap_or(reader.offset);
+    if let Some(pos) = reader.pending_jump.take() {
+        let b = reader.block_of_char(pos);
+        measure(reader, b);
+        let block = reader.blocks[b];
+        let galley = block_galley(&painter, doc, &block, reader.mixed_heading[b], &style);
+        let raw = doc.doc.line_text(&doc.doc.lines[block.line]);
+        let lead = raw[..raw.len() - raw.trim_start().len()].chars().count();
+        let in_block = pos.saturating_sub(block.range.start + lead);
+        let row_y = galley
+            .pos_from_cursor(egui::text::CCursor::new(in_block))
+            .min
+            .y;
+        let row_y = if in_block == 0 {
+            0.0
+        } else {
+            row_y + metrics.gaps(block.kind).0
+        };
+        offset = reader.index.top(b) + row_y;
+        reader.anchor = Some((b, row_y));
+        reader.jump_hold = Some((pos, offset));
+    } else if let Some((a, within)) = reader.anchor {
+        // Keep the anchor block where it was while blocks above it get measured.
+        let rows = (reader.viewport_height / (metrics.body_px * LINE_HEIGHT)).ceil() as usize + 2;
+        let from = a.saturating_sub(PREMEASURE_PER_FRAME / 2);
+        for i in from..(a + rows + PREMEASURE_PER_FRAME / 2).min(reader.blocks.len()) {
+            measure(reader, i);
+        }
+        let expected = reader.index.top(a) + within;
+        if (expected - offset).abs() > 0.5 && (offset - reader.offset).abs() < 0.5 {
+            offset = expected;
+        }
+    }
+
+    let (page_keys, heading_step) = reader_keys(ui, app.focus);
+    let line = metrics.body_px * LINE_HEIGHT;
+    let page = (reader.viewport_height - line).max(line);
+    match page_keys {
+        Some(Scroll::Lines(n)) => offset += n * line,
+        Some(Scroll::Pages(n)) => offset += n * page,
+        Some(Scroll::Home) => offset = 0.0,
+        Some(Scroll::End) => offset = reader.index.total(),
+        None => {}
+    }
+    let total = reader.index.total();
+    offset = offset.clamp(
+        0.0,
+        (total - reader.viewport_height.max(1.0) * 0.5).max(0.0),
+    );
+
+    let area = ScrollArea::vertical()
+        .id_salt("reader-scroll")
+        .auto_shrink([false, false])
+        .vertical_scroll_offset(offset);
+    let output = area.show_viewport(ui, |ui, viewport| {
+        ui.set_height(reader.index.total());
+        let origin = ui.max_rect().left_top();
+        let first = reader.index.block_at(viewport.min.y);
+        let mut i = first;
+        while i < reader.blocks.len() {
+            measure(reader, i);
+            let top = reader.index.top(i);
+            if top > viewport.max.y {
+                break;
+            }
+            let block = reader.blocks[i];
+            let galley = block_galley(&painter, doc, &block, reader.mixed_heading[i], &style);
+            let (above, _) = metrics.gaps(block.kind);
+            let pos = origin + Vec2::new(margin_x, top + above);
+            let rect = Rect::from_min_size(pos, Vec2::new(style.wrap_px, galley.size().y));
+            // A centred galley is laid out around x = 0.
+            let pos = if galley.job.halign == Align::Center {
+                pos + Vec2::new(style.wrap_px / 2.0, 0.0)
+            } else {
+                pos
+            };
+            let text = galley.text().to_owned();
+            ui.painter().galley(pos, galley, pal.text);
+            let id = ui.make_persistent_id(("block", block.line));
+            let response = ui.interact(rect, id, Sense::hover());
+            let role = match block.kind {
+                BlockKind::Heading(_) | BlockKind::Title => Role::Heading,
+                _ => Role::Paragraph,
+            };
+            response.widget_info(|| WidgetInfo::labeled(role, true, &text));
+            i += 1;
+        }
+        first
+    });
+    let viewport_rect = output.inner_rect;
+    let surface = ui.interact(
+        viewport_rect,
+        ui.make_persistent_id("reader-surface"),
+        Sense::click(),
+    );
+    surface.widget_info(|| WidgetInfo::labeled(Role::Document, true, app.t().reader));
+    if surface.clicked() {
+        surface.request_focus();
+    }
+    if app.focus_request == Some(FocusArea::Reader) {
+        surface.request_focus();
+    }
+    if surface.has_focus() {
+        app.focus = FocusArea::Reader;
+        ui.memory_mut(|m| {
+            m.set_focus_lock_filter(
+                surface.id,
+                egui::EventFilter {
+                    tab: false,
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                    escape: false,
+                },
+            )
+        });
+    }
+
+    let reader = &mut app.reader;
+    reader.offset = output.state.clamped_offset().y;
+    reader.viewport_height = viewport_rect.height();
+    let first = output.inner;
+    let a = reader
+        .index
+        .block_at(reader.offset)
+        .max(first.min(reader.blocks.len().saturating_sub(1)));
+    let a = if reader.index.top(a) > reader.offset {
+        a.saturating_sub(1)
+    } else {
+        a
+    };
+    let within = reader.offset - reader.index.top(a);
+    reader.anchor = Some((a, within));
+    let block = reader.blocks[a];
+    let galley = block_galley(&painter, doc, &block, reader.mixed_heading[a], &style);
+    let (above, _) = metrics.gaps(block.kind);
+    let cursor = galley.cursor_from_pos(Vec2::new(0.0, (within - above).max(0.0) + 1.0));
+    let raw = doc.doc.line_text(&doc.doc.lines[block.line]);
+    let lead = raw[..raw.len() - raw.trim_start().len()].chars().count();
+    reader.top_char = Some((block.range.start + lead + cursor.index.0).min(block.range.end));
+    match reader.jump_hold {
+        Some((pos, at)) if (at - reader.offset).abs() < 1.0 => reader.top_char = Some(pos),
+        _ => reader.jump_hold = None,
+    }
+
+    if let Some(step) = heading_step
+        && let Some(top) = reader.top_char
+    {
+        let mut headings = doc
+            .outline
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.kind == NodeKind::Heading);
+        let target = if step > 0 {
+            headings
+                .clone()
+                .find(|(_, n)| n.range.start > top + 1)
+                .map(|(i, _)| i)
+        } else {
+            headings
+                .rfind(|(_, n)| n.range.start + 1 < top)
+                .map(|(i, _)| i)
+        };
+        if let Some(i) = target {
+            app.push(Command::JumpToNode(i));
+        }
+    }
+}
+
+/// A scroll the keyboard asks for.
+enum Scroll {
+    Lines(f32),
+    Pages(f32),
+    Home,
+    End,
+}
+
+/// Reader keys: when the body has focus or nothing else takes keys.
+fn reader_keys(ui: &Ui, focus: FocusArea) -> (Option<Scroll>, Option<i32>) {
+    let typing = ui.memory(|m| m.focused().is_some()) && focus != FocusArea::Reader;
+    if typing {
+        return (None, None);
+    }
+    ui.input_mut(|i| {
+        let alt_up = i.consume_key(Modifiers::ALT, Key::ArrowUp);
+        let alt_down = i.consume_key(Modifiers::ALT, Key::ArrowDown);
+        let heading = if alt_up {
+            Some(-1)
+        } else if alt_down {
+            Some(1)
+        } else {
+            None
+        };
+        let scroll = if i.consume_key(Modifiers::SHIFT, Key::Space)
+            || i.consume_key(Modifiers::NONE, Key::PageUp)
+        {
+            Some(Scroll::Pages(-1.0))
+        } else if i.consume_key(Modifiers::NONE, Key::Space)
+            || i.consume_key(Modifiers::NONE, Key::PageDown)
+        {
+            Some(Scroll::Pages(1.0))
+        } else if i.consume_key(Modifiers::NONE, Key::Home)
+            || i.consume_key(Modifiers::COMMAND, Key::Home)
+        {
+            Some(Scroll::Home)
+        } else if i.consume_key(Modifiers::NONE, Key::End)
+            || i.consume_key(Modifiers::COMMAND, Key::End)
+        {
+            Some(Scroll::End)
+        } else if focus == FocusArea::Reader && i.consume_key(Modifiers::NONE, Key::ArrowDown) {
+            Some(Scroll::Lines(1.0))
+        } else if focus == FocusArea::Reader && i.consume_key(Modifiers::NONE, Key::ArrowUp) {
+            Some(Scroll::Lines(-1.0))
+        } else {
+            None
+        };
+        (scroll, heading)
+    })
+}

@@ -1,0 +1,275 @@
+//! User settings and reading history, kept as a human-readable RON file in the per-user
+//! config directory. Writes are atomic; a file that fails to parse is kept aside, never
+//! overwritten.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{keep_aside, write_atomic};
+
+/// Current version of the settings file format.
+pub const SETTINGS_VERSION: u32 = 1;
+/// How many recent documents are remembered.
+pub const MAX_RECENT: usize = 10;
+
+/// Colour theme of the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    /// Dark text on white.
+    #[default]
+    Light,
+    /// Light text on near-black.
+    Dark,
+    /// Dark brown text on warm paper.
+    Sepia,
+}
+
+/// Language of the user interface.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LanguagePref {
+    /// Follow the system locale: Chinese for `zh*`, English otherwise.
+    #[default]
+    Auto,
+    /// 简体中文.
+    Chinese,
+    /// English.
+    English,
+}
+
+/// A document the user opened, and where they were in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecentDocument {
+    /// Where the file was.
+    pub path: PathBuf,
+    /// Its title (or file name) for the menu.
+    pub title: String,
+    /// Char offset at the top of the view when it was last read.
+    pub position: usize,
+}
+
+impl Default for RecentDocument {
+    fn default() -> Self {
+        Self {
+            path: PathBuf::new(),
+            title: String::new(),
+            position: 0,
+        }
+    }
+}
+
+/// Everything Pizhu remembers between runs (the file format; see `docs/settings.md`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Format version, for migrations.
+    pub version: u32,
+    /// Text zoom factor (1.0 = 100 %).
+    pub zoom: f32,
+    /// Colour theme.
+    pub theme: Theme,
+    /// Official-document style (公文样式): 黑体/楷体/仿宋 where available.
+    pub official_style: bool,
+    /// Hide advertising and web residue instead of dimming it.
+    pub hide_boilerplate: bool,
+    /// Show the outline panel.
+    pub show_outline: bool,
+    /// Width of the outline panel in points.
+    pub outline_width: f32,
+    /// Show the status bar.
+    pub show_status_bar: bool,
+    /// UI language.
+    pub language: LanguagePref,
+    /// Recently opened documents, most recent first.
+    pub recent: Vec<RecentDocument>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            version: SETTINGS_VERSION,
+            zoom: 1.0,
+            theme: Theme::Light,
+            official_style: false,
+            hide_boilerplate: false,
+            show_outline: true,
+            outline_width: 300.0,
+            show_status_bar: true,
+            language: LanguagePref::Auto,
+            recent: Vec::new(),
+        }
+    }
+}
+
+/// Smallest and largest zoom factor.
+pub const ZOOM_RANGE: (f32, f32) = (0.5, 3.0);
+
+impl Settings {
+    /// Put `doc` first in the recent list (keeping its remembered position unless given).
+    pub fn remember(&mut self, path: &Path, title: &str, position: Option<usize>) {
+        let old = self
+            .recent
+            .iter()
+            .position(|r| r.path == path)
+            .map(|i| self.recent.remove(i));
+        let position = position.or(old.map(|r| r.position)).unwrap_or(0);
+        self.recent.insert(
+            0,
+            RecentDocument {
+                path: path.to_owned(),
+                title: title.to_owned(),
+                position,
+            },
+        );
+        self.recent.truncate(MAX_RECENT);
+    }
+
+    /// The remembered reading position of `path`, if any.
+    pub fn position_of(&self, path: &Path) -> Option<usize> {
+        self.recent
+            .iter()
+            .find(|r| r.path == path)
+            .map(|r| r.position)
+    }
+
+    /// Clamp values a hand-edited file may have put out of range.
+    fn sanitize(mut self) -> Self {
+        if !self.zoom.is_finite() {
+            self.zoom = 1.0;
+        }
+        self.zoom = self.zoom.clamp(ZOOM_RANGE.0, ZOOM_RANGE.1);
+        if !self.outline_width.is_finite() {
+            self.outline_width = 300.0;
+        }
+        self.outline_width = self.outline_width.clamp(120.0, 900.0);
+        self.recent.truncate(MAX_RECENT);
+        self.version = SETTINGS_VERSION;
+        self
+    }
+}
+
+/// Where the settings live: the per-user config directory, or `PIZHU_CONFIG_DIR`.
+pub fn settings_path() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("PIZHU_CONFIG_DIR") {
+        return Some(PathBuf::from(dir).join("settings.ron"));
+    }
+    directories::ProjectDirs::from("", "", "pizhu").map(|d| d.config_dir().join("settings.ron"))
+}
+
+/// The outcome of loading settings.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The settings to use.
+    pub settings: Settings,
+    /// A problem to show the user (the file was unreadable and kept aside, …).
+    pub warning: Option<String>,
+}
+
+/// Load settings from `path`; a missing file gives defaults, a broken one is moved aside.
+pub fn load(path: &Path) -> Loaded {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Loaded {
+                settings: Settings::default(),
+                warning: None,
+            };
+        }
+        Err(e) => {
+            return Loaded {
+                settings: Settings::default(),
+                warning: Some(format!(
+                    "settings could not be read ({e}); using defaults: {}",
+                    path.display()
+                )),
+            };
+        }
+    };
+    match ron::from_str::<Settings>(&text) {
+        Ok(settings) => Loaded {
+            settings: settings.sanitize(),
+            warning: None,
+        },
+        Err(e) => {
+            let aside = keep_aside(path);
+            let kept = aside.as_ref().map_or_else(
+                || "left in place".to_owned(),
+                |p| format!("kept as {}", p.display()),
+            );
+            Loaded {
+                settings: Settings::default(),
+                warning: Some(format!(
+                    "settings file is damaged ({e}); it was {kept} and defaults are used: {}",
+                    path.display()
+                )),
+            }
+        }
+    }
+}
+
+/// Save settings atomically: write a temp file beside the target, flush it, rename it over.
+pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
+    let text = ron::ser::to_string_pretty(settings, ron::ser::PrettyConfig::default())
+        .map_err(std::io::Error::other)?;
+    write_atomic(path, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_recent_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/settings.ron");
+        let mut s = Settings {
+            zoom: 1.25,
+            theme: Theme::Sepia,
+            ..Settings::default()
+        };
+        for i in 0..12 {
+            s.remember(
+                Path::new(&format!("/d/{i}.txt")),
+                &format!("文档{i}"),
+                Some(i * 10),
+            );
+        }
+        s.remember(Path::new("/d/5.txt"), "文档5", None);
+        assert_eq!(s.recent.len(), MAX_RECENT);
+        assert_eq!(s.recent[0].path, Path::new("/d/5.txt"));
+        assert_eq!(s.position_of(Path::new("/d/5.txt")), Some(50));
+        save(&path, &s).unwrap();
+        let loaded = load(&path);
+        assert!(loaded.warning.is_none());
+        assert_eq!(loaded.settings, s);
+    }
+
+    #[test]
+    fn damaged_file_is_kept_aside_and_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        std::fs::write(&path, "(zoom: 你好").unwrap();
+        let loaded = load(&path);
+        assert_eq!(loaded.settings, Settings::default());
+        let warning = loaded.warning.unwrap();
+        assert!(warning.contains("damaged"), "{warning}");
+        let aside = dir.path().join("settings.ron.damaged-1");
+        assert_eq!(std::fs::read_to_string(aside).unwrap(), "(zoom: 你好");
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn missing_file_gives_defaults_and_odd_values_are_clamped() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            load(&dir.path().join("none.ron")).settings,
+            Settings::default()
+        );
+        let path = dir.path().join("s.ron");
+        std::fs::write(&path, "(zoom: 40.0, outline_width: -3.0, future_field: 1)").unwrap();
+        let loaded = load(&path);
+        assert_eq!(loaded.settings.zoom, ZOOM_RANGE.1);
+        assert_eq!(loaded.settings.outline_width, 120.0);
+    }
+}

@@ -1,0 +1,347 @@
+//! The reading window, driven by its accessible labels with egui_kittest (no GPU needed).
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers, Role, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use pizhu::app::settings::LanguagePref;
+use pizhu::app::{Command, PizhuApp, Startup};
+use pizhu::outline::NodeKind;
+
+/// A window on `startup`, in English, at 1400×900.
+fn window(startup: Startup) -> Harness<'static, PizhuApp> {
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, None, startup));
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .apply(&ctx, Command::SetLanguage(LanguagePref::English));
+    settle(&mut h);
+    h
+}
+
+/// Run frames until no document is loading and the UI is still.
+fn settle(h: &mut Harness<'static, PizhuApp>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.state().is_loading() {
+        assert!(Instant::now() < deadline, "loading never finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run();
+}
+
+fn node_index(h: &Harness<'static, PizhuApp>, title_start: &str) -> usize {
+    let doc = h.state().current.as_ref().expect("a document is open");
+    doc.outline
+        .nodes
+        .iter()
+        .position(|n| n.title.starts_with(title_start))
+        .expect("node exists")
+}
+
+fn reader_rect(h: &Harness<'static, PizhuApp>) -> egui::Rect {
+    h.get_by_role_and_label(Role::Document, "Text").rect()
+}
+
+#[test]
+fn the_sample_opens_with_its_outline_and_text() {
+    let h = window(Startup::Sample);
+    let doc = h.state().current.as_ref().expect("sample open");
+    assert_eq!(doc.display_title(), "在全县数字政府建设推进会上的讲话");
+    // The tree shows every heading level of the sample.
+    for label in [
+        "一、坚持统筹谋划，夯实数字政府建设根基",
+        "（1）做强线上平台",
+        "①建好“掌上办”专区",
+    ] {
+        assert!(
+            h.query_by_role_and_label(Role::Button, label).is_some(),
+            "tree row {label}"
+        );
+    }
+    // The body shows the title as a heading.
+    h.get_by_role_and_label(Role::Heading, "在全县数字政府建设推进会上的讲话");
+    // The status bar names the encoding.
+    assert!(h.query_by_label_contains("Encoding UTF-8").is_some());
+}
+
+#[test]
+fn clicking_an_outline_node_brings_its_heading_to_the_top() {
+    let mut h = window(Startup::Sample);
+    let target = "四、压实工作责任，确保各项任务落地见效";
+    h.get_by_role_and_label(Role::Button, target).click();
+    h.run();
+    let i = node_index(&h, "压实工作责任");
+    let node_start = h
+        .state()
+        .current
+        .as_ref()
+        .map(|d| d.outline.nodes[i].range.start);
+    assert_eq!(h.state().reader.top_char(), node_start);
+    let heading = h.get_by_role_and_label(Role::Heading, target).rect();
+    let view = reader_rect(&h);
+    assert!(
+        (heading.top() - view.top()).abs() < 40.0,
+        "heading at {heading:?}, view {view:?}"
+    );
+    assert_eq!(h.state().outline_view.current, Some(i));
+}
+
+#[test]
+fn scrolling_moves_the_current_section_in_the_tree() {
+    let mut h = window(Startup::Sample);
+    assert_eq!(
+        h.state().outline_view.current,
+        None,
+        "title area has no section"
+    );
+    let mut seen = Vec::new();
+    for _ in 0..12 {
+        h.key_press(Key::PageDown);
+        h.run();
+        let top = h.state().reader.top_char().expect("position");
+        let doc = h.state().current.as_ref().expect("doc");
+        let expected = doc.outline.node_at(top);
+        assert_eq!(
+            h.state().outline_view.current,
+            expected,
+            "scroll-spy at char {top}"
+        );
+        if let Some(i) = expected {
+            seen.push(doc.outline.nodes[i].depth);
+        }
+    }
+    assert!(seen.len() >= 6, "{seen:?}");
+    assert!(
+        seen.iter().any(|&d| d >= 2),
+        "deeper sections become current too: {seen:?}"
+    );
+    // Home goes back to the start.
+    h.key_press(Key::Home);
+    h.run();
+    assert_eq!(h.state().reader.offset(), 0.0);
+}
+
+#[test]
+fn alt_arrows_step_through_headings() {
+    let mut h = window(Startup::Sample);
+    h.key_press_modifiers(Modifiers::ALT, Key::ArrowDown);
+    h.run();
+    h.run();
+    let first = node_index(&h, "坚持统筹谋划");
+    assert_eq!(h.state().outline_view.current, Some(first));
+    h.key_press_modifiers(Modifiers::ALT, Key::ArrowDown);
+    h.run();
+    h.run();
+    let second = node_index(&h, "把数据共享作为");
+    assert_eq!(h.state().outline_view.current, Some(second));
+    h.key_press_modifiers(Modifiers::ALT, Key::ArrowUp);
+    h.run();
+    h.run();
+    assert_eq!(h.state().outline_view.current, Some(first));
+}
+
+#[test]
+fn f6_moves_focus_to_the_tree_and_the_keyboard_walks_it() {
+    let mut h = window(Startup::Sample);
+    h.key_press(Key::F6);
+    h.run();
+    assert!(
+        h.get_by_role_and_label(Role::Tree, "Outline tree")
+            .is_focused()
+    );
+    h.key_press(Key::ArrowDown);
+    h.key_press(Key::ArrowDown);
+    h.run();
+    let selected = h.state().outline_view.selected.expect("a row is selected");
+    h.key_press(Key::Enter);
+    h.run();
+    h.run();
+    let start = h
+        .state()
+        .current
+        .as_ref()
+        .map(|d| d.outline.nodes[selected].range.start);
+    assert_eq!(h.state().reader.top_char(), start);
+    // Left on an expanded node collapses it; its children leave the tree.
+    h.key_press(Key::Home);
+    h.key_press(Key::ArrowLeft);
+    h.run();
+    let child = "（一）把数据共享作为数字政府建设的基础工程";
+    assert!(h.query_by_role_and_label(Role::Button, child).is_none());
+    h.key_press(Key::ArrowRight);
+    h.run();
+    assert!(h.query_by_role_and_label(Role::Button, child).is_some());
+    // F6 again returns to the text.
+    h.key_press(Key::F6);
+    h.run();
+    assert!(h.get_by_role_and_label(Role::Document, "Text").is_focused());
+}
+
+#[test]
+fn the_filter_narrows_the_tree() {
+    let mut h = window(Startup::Sample);
+    h.get_by_role_and_label(Role::TextInput, "Filter outline…")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Filter outline…")
+        .type_text("一网");
+    h.run();
+    let rows = h.state().outline_view.rows().to_vec();
+    let doc = h.state().current.as_ref().expect("doc");
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|&i| doc.outline.nodes[i].title.clone())
+        .collect();
+    assert!(labels.iter().any(|l| l.contains("一网通办")), "{labels:?}");
+    assert!(labels.iter().any(|l| l.contains("一网统管")), "{labels:?}");
+    assert!(
+        labels.len() <= 5,
+        "only matches and their parents: {labels:?}"
+    );
+}
+
+#[test]
+fn collapse_to_level_and_expand_all() {
+    let mut h = window(Startup::Sample);
+    h.get_by_role_and_label(Role::Button, "Expand to level 1")
+        .click();
+    h.run();
+    let doc_depths: Vec<u8> = {
+        let doc = h.state().current.as_ref().expect("doc");
+        h.state()
+            .outline_view
+            .rows()
+            .iter()
+            .map(|&i| doc.outline.nodes[i].depth)
+            .collect()
+    };
+    assert!(doc_depths.iter().all(|&d| d == 1), "{doc_depths:?}");
+    h.get_by_role_and_label(Role::Button, "Expand all").click();
+    h.run();
+    let total = h.state().current.as_ref().map(|d| d.outline.nodes.len());
+    assert_eq!(Some(h.state().outline_view.rows().len()), total);
+}
+
+#[test]
+fn zoom_keys_change_the_text_size() {
+    let mut h = window(Startup::Sample);
+    let before = h
+        .get_by_role_and_label(Role::Heading, "在全县数字政府建设推进会上的讲话")
+        .rect()
+        .height();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+    h.run();
+    assert!((h.state().settings.zoom - 1.1).abs() < 1e-3);
+    h.get_by_role_and_label(Role::Button, "Actual size 110%");
+    let after = h
+        .get_by_role_and_label(Role::Heading, "在全县数字政府建设推进会上的讲话")
+        .rect()
+        .height();
+    assert!(after > before * 1.05, "{before} → {after}");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Minus);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Minus);
+    h.run();
+    assert!(h.state().settings.zoom < 1.0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
+    h.run();
+    assert_eq!(h.state().settings.zoom, 1.0);
+}
+
+#[test]
+fn boilerplate_is_dimmed_or_hidden_with_one_toggle() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unnumbered.txt");
+    let mut h = window(Startup::File(path));
+    assert!(
+        h.query_by_label("来源：某县日报").is_some(),
+        "shown, dimmed"
+    );
+    h.get_by_role_and_label(Role::Button, "Hide ads and web residue")
+        .click();
+    h.run();
+    assert!(h.query_by_label("来源：某县日报").is_none());
+    assert!(
+        h.query_by_label("7 lines of ads / web residue hidden")
+            .is_some()
+    );
+    h.get_by_role_and_label(Role::Button, "Show").click();
+    h.run();
+    assert!(h.query_by_label("来源：某县日报").is_some());
+}
+
+#[test]
+fn a_bad_file_shows_a_message_and_keeps_the_document() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("picture.txt");
+    std::fs::write(&bad, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").expect("write");
+    let mut h = window(Startup::Sample);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::Open(bad));
+    settle(&mut h);
+    let alert = h.get_by_role(Role::Alert);
+    let text = alert.accesskit_node().label().unwrap_or_default();
+    assert!(
+        text.contains("binary data") && text.contains("picture.txt"),
+        "{text}"
+    );
+    assert_eq!(
+        h.state().current.as_ref().map(|d| d.name.as_str()),
+        Some("sample-speech.txt")
+    );
+    h.get_by_role_and_label(Role::Button, "Dismiss").click();
+    h.run();
+    assert!(h.query_by_role(Role::Alert).is_none());
+}
+
+#[test]
+fn points_are_listed_under_their_heading_in_the_tree() {
+    let h = window(Startup::Sample);
+    let doc = h.state().current.as_ref().expect("doc");
+    let point = doc
+        .outline
+        .nodes
+        .iter()
+        .position(|n| n.kind == NodeKind::Point)
+        .expect("a point");
+    let label = pizhu::app::outline_panel::node_label(&doc.outline, point);
+    assert!(label.starts_with("一是"), "{label}");
+    assert!(h.query_by_role_and_label(Role::Button, &label).is_some());
+}
+
+/// Every character of every corpus document has a glyph in the bundled fonts: no tofu.
+#[test]
+fn no_tofu_on_any_corpus_document() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let ctx = egui::Context::default();
+    ctx.set_fonts(pizhu::app::fonts::definitions(None));
+    let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
+    out.textures_delta.clear();
+    let body = egui::FontId::new(18.0, pizhu::app::fonts::family(pizhu::app::fonts::BODY));
+    for sub in ["seed", "reports", "docx"] {
+        for entry in std::fs::read_dir(corpus.join(sub))
+            .expect("corpus folder")
+            .flatten()
+        {
+            let doc = pizhu::Document::open(&entry.path()).expect("corpus opens");
+            let missing: std::collections::BTreeSet<char> = ctx.fonts_mut(|f| {
+                doc.text
+                    .chars()
+                    .filter(|c| !c.is_control() && !f.has_glyph(&body, *c))
+                    .collect()
+            });
+            assert!(
+                missing.is_empty(),
+                "{}: no glyph for {missing:?}",
+                entry.path().display()
+            );
+        }
+    }
+}
