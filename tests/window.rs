@@ -345,3 +345,103 @@ fn no_tofu_on_any_corpus_document() {
         }
     }
 }
+
+/// A dropped file, as the window system hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_file_opens_it() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/appendix.txt");
+    let mut h = window(Startup::Sample);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
+    h.step();
+    settle(&mut h);
+    let doc = h.state().current.as_ref().expect("doc");
+    assert_eq!(doc.name, "appendix.txt");
+    assert_eq!(doc.display_title(), "关于民生实事项目的报告");
+}
+
+#[test]
+fn reopening_returns_to_the_same_place_with_the_same_settings() {
+    let config = tempfile::tempdir().expect("temp dir");
+    let settings = config.path().join("settings.ron");
+    // A document long enough to scroll: a copy of the sample speech.
+    let fixture = config.path().join("speech.txt");
+    std::fs::copy(common::sample(), &fixture).expect("copy sample");
+    let node;
+    let left_at;
+    {
+        let settings = settings.clone();
+        let fixture = fixture.clone();
+        let mut h = Harness::builder()
+            .with_size(Vec2::new(1400.0, 900.0))
+            .with_max_steps(64)
+            .build_eframe(move |cc| {
+                PizhuApp::new(&cc.egui_ctx, Some(settings), Startup::File(fixture))
+            });
+        settle(&mut h);
+        node = node_index(&h, "压实工作责任");
+        let ctx = h.ctx.clone();
+        h.state_mut().apply(&ctx, Command::Zoom(1));
+        h.state_mut()
+            .apply(&ctx, Command::SetTheme(pizhu::app::settings::Theme::Sepia));
+        h.run();
+        h.state_mut().apply(&ctx, Command::JumpToNode(node));
+        h.run();
+        left_at = h.state().reader.top_char();
+        h.state_mut().save_settings();
+    }
+    let saved = std::fs::read_to_string(&settings).expect("settings written");
+    assert!(
+        saved.contains("speech.txt") && saved.contains("Sepia"),
+        "{saved}"
+    );
+    // Bare `pizhu`: the last document, at the last position.
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, Some(settings), Startup::Resume));
+    settle(&mut h);
+    let doc = h.state().current.as_ref().expect("doc reopened");
+    assert_eq!(doc.path.as_deref(), Some(fixture.as_path()));
+    let start = doc.outline.nodes[node].range.start;
+    assert!(left_at.is_some_and(|p| p > 0 && p <= start), "{left_at:?}");
+    assert_eq!(h.state().reader.top_char(), left_at);
+    assert!((h.state().settings.zoom - 1.1).abs() < 1e-3);
+    assert_eq!(h.state().settings.theme, pizhu::app::settings::Theme::Sepia);
+}
+
+#[test]
+fn a_damaged_settings_file_is_reported_and_kept() {
+    let config = tempfile::tempdir().expect("temp dir");
+    let settings = config.path().join("settings.ron");
+    std::fs::write(&settings, "(zoom: ").expect("write");
+    let path = settings.clone();
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, Some(path), Startup::Sample));
+    settle(&mut h);
+    let alert = h
+        .get_by_role(Role::Alert)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    assert!(alert.contains("damaged"), "{alert}");
+    assert_eq!(
+        std::fs::read_to_string(config.path().join("settings.ron.damaged-1")).expect("kept"),
+        "(zoom: "
+    );
+}

@@ -109,9 +109,10 @@ pub struct ReaderView {
     anchor: Option<(usize, f32)>,
     /// Blocks hidden because they are boilerplate.
     hidden_lines: usize,
-    /// The char last jumped to, and the offset it left the view at: until the reader
-    /// scrolls, that char (not the first char of its row) is where the reader is.
-    jump_hold: Option<(usize, f32)>,
+    /// The char last jumped to, the offset that puts it at the top, and the offset the view
+    /// settled at: until the reader scrolls, that char (not the first char of its row) is
+    /// where the reader is.
+    jump_hold: Option<(usize, f32, Option<f32>)>,
 }
 
 impl ReaderView {
@@ -448,6 +449,8 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     };
     let mut offset = reader.pending_offset.take().unwrap_or(reader.offset);
     if let Some(pos) = reader.pending_jump.take() {
+        // A jump lands exactly: wheel movement still being smoothed does not carry it off.
+        ui.input_mut(|i| i.smooth_scroll_delta = Vec2::ZERO);
         let b = reader.block_of_char(pos);
         measure(reader, b);
         let block = reader.blocks[b];
@@ -466,7 +469,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         };
         offset = reader.index.top(b) + row_y;
         reader.anchor = Some((b, row_y));
-        reader.jump_hold = Some((pos, offset));
+        reader.jump_hold = Some((pos, offset, None));
     } else if let Some((a, within)) = reader.anchor {
         // Keep the anchor block where it was while blocks above it get measured.
         let rows = (reader.viewport_height / (metrics.body_px * LINE_HEIGHT)).ceil() as usize + 2;
@@ -585,8 +588,14 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let raw = doc.doc.line_text(&doc.doc.lines[block.line]);
     let lead = raw[..raw.len() - raw.trim_start().len()].chars().count();
     reader.top_char = Some((block.range.start + lead + cursor.index.0).min(block.range.end));
+    // The offset the jump settled at (known after its frame) holds until the reader scrolls.
     match reader.jump_hold {
-        Some((pos, at)) if (at - reader.offset).abs() < 1.0 => reader.top_char = Some(pos),
+        // Near the end the view cannot scroll far enough: then the row at the top counts.
+        Some((pos, wanted, None)) if (wanted - reader.offset).abs() < 1.0 => {
+            reader.jump_hold = Some((pos, wanted, Some(reader.offset)));
+            reader.top_char = Some(pos);
+        }
+        Some((pos, _, Some(at))) if (at - reader.offset).abs() < 1.0 => reader.top_char = Some(pos),
         _ => reader.jump_hold = None,
     }
 
