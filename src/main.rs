@@ -7,6 +7,8 @@ use pizhu::cli::{Cli, run};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
+        // Diagnostics for the window (graphics, file dialogs) on stderr with RUST_LOG=warn etc.
+        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("off")).init();
         let startup = match cli.file {
             Some(path) => pizhu::app::Startup::File(path),
             None => pizhu::app::Startup::Resume,

@@ -170,6 +170,8 @@ pub struct PizhuApp {
     fonts_official: bool,
     commands: Vec<Command>,
     window_title: String,
+    /// The open dialog, while it is up.
+    dialog: Option<Receiver<Option<PathBuf>>>,
 }
 
 /// How the app starts.
@@ -214,6 +216,7 @@ impl PizhuApp {
             fonts_official: false,
             commands: Vec::new(),
             window_title: String::new(),
+            dialog: None,
         };
         app.install_fonts(ctx);
         ctx.set_visuals(theme::visuals(app.settings.theme));
@@ -281,6 +284,51 @@ impl PizhuApp {
                 });
             }
             Err(e) => self.fail(format!("{e}: {}", path.display())),
+        }
+    }
+
+    /// Show the native open dialog on its own thread, so the window keeps drawing.
+    fn open_dialog(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let t = self.t();
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let mut dialog = rfd::FileDialog::new()
+            .set_title(t.open.trim_end_matches('…'))
+            .add_filter(t.files_documents, &["txt", "md", "markdown", "docx"])
+            .add_filter(t.files_all, &["*"]);
+        if let Some(dir) = self
+            .current
+            .as_ref()
+            .and_then(|d| d.path.as_ref())
+            .and_then(|p| p.parent())
+        {
+            dialog = dialog.set_directory(dir);
+        }
+        let spawned = std::thread::Builder::new()
+            .name("open-dialog".into())
+            .spawn(move || {
+                let _ = tx.send(dialog.pick_file());
+                ctx.request_repaint();
+            });
+        if spawned.is_ok() {
+            self.dialog = Some(rx);
+        }
+    }
+
+    fn poll_dialog(&mut self) {
+        let Some(rx) = &self.dialog else { return };
+        match rx.try_recv() {
+            Ok(picked) => {
+                self.dialog = None;
+                if let Some(path) = picked {
+                    self.open(path);
+                }
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.dialog = None,
         }
     }
 
@@ -370,6 +418,7 @@ impl PizhuApp {
     /// One frame of the whole window (what `eframe::App::ui` runs; benchmarks call it too).
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_loading(ui.ctx());
+        self.poll_dialog();
         self.global_input(ui.ctx());
         bars::top_bar_ui(self, ui);
         if self.settings.show_status_bar {
@@ -481,16 +530,7 @@ impl PizhuApp {
     /// Carry out a command.
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
-            Command::OpenDialog => {
-                let t = self.t();
-                let picked = rfd::FileDialog::new()
-                    .add_filter(t.files_documents, &["txt", "md", "markdown", "docx"])
-                    .add_filter(t.files_all, &["*"])
-                    .pick_file();
-                if let Some(path) = picked {
-                    self.open(path);
-                }
-            }
+            Command::OpenDialog => self.open_dialog(ctx),
             Command::Open(path) => self.open(path),
             Command::JumpToNode(i) => {
                 if let Some(node) = self.current.as_ref().and_then(|d| d.outline.nodes.get(i)) {

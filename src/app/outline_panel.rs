@@ -168,6 +168,9 @@ pub fn outline_panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
 }
 
 fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    // Fill the panel, so that its width is the user's choice and never shrinks to content
+    // (while loading, say).
+    ui.set_min_width(ui.available_width());
     let t = app.t();
     let Some(doc) = app.current.as_ref() else {
         ui.weak(t.no_outline);
@@ -179,32 +182,28 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     view.follow(top.and_then(|p| outline.node_at(p)));
 
     ui.add_space(4.0);
-    ui.horizontal(|ui| {
-        ui.strong(t.outline_panel);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            for level in (1..=3u8).rev() {
-                let label = format!("{level}");
-                let resp = ui
-                    .small_button(&label)
-                    .on_hover_text(format!("{} {level}", t.collapse_to_level));
-                resp.widget_info(|| {
-                    WidgetInfo::labeled(
-                        Role::Button,
-                        true,
-                        format!("{} {level}", t.collapse_to_level),
-                    )
-                });
-                if resp.clicked() {
-                    view.expand_to(&outline, Some(level));
-                }
+    ui.strong(t.outline_panel);
+    ui.horizontal_wrapped(|ui| {
+        if ui.small_button(t.expand_all).clicked() {
+            view.expand_to(&outline, None);
+        }
+        if ui.small_button(t.collapse_all).clicked() {
+            view.expand_to(&outline, Some(1));
+        }
+        ui.weak(t.levels);
+        for level in 1..=3u8 {
+            let resp = ui.small_button(format!("{level}"));
+            resp.widget_info(|| {
+                WidgetInfo::labeled(
+                    Role::Button,
+                    true,
+                    format!("{} {level}", t.collapse_to_level),
+                )
+            });
+            if resp.clicked() {
+                view.expand_to(&outline, Some(level));
             }
-            if ui.small_button(t.collapse_all).clicked() {
-                view.expand_to(&outline, Some(1));
-            }
-            if ui.small_button(t.expand_all).clicked() {
-                view.expand_to(&outline, None);
-            }
-        });
+        }
     });
     let filter = ui.add(
         TextEdit::singleline(&mut view.filter)

@@ -221,7 +221,7 @@ mod tests {
     #[test]
     fn blocks_skip_blank_lines_and_hidden_boilerplate() {
         let doc = Document::from_text(
-            "下载\n打印\n全屏\n讲话稿\n\n同志们：\n一、总体\n正文。".into(),
+            "下载\n打印\n全屏\n在全县大会上的讲话稿\n\n同志们：\n一、总体\n正文。".into(),
             "UTF-8",
             SourceFormat::Text,
         );

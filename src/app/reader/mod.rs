@@ -278,6 +278,7 @@ fn block_galley(
         ..Default::default()
     };
     let placeholders = placeholders_in(doc, text_start, text.chars().count());
+    let points = point_markers_in(doc, text_start, text.chars().count());
     let mut leading = if indents(block.kind, mixed) {
         2.0 * size
     } else {
@@ -289,7 +290,11 @@ fn block_galley(
         .chain(std::iter::once(text.len()))
         .collect();
     let total = offsets.len() - 1;
-    let mut breaks: Vec<usize> = placeholders.iter().flat_map(|r| [r.start, r.end]).collect();
+    let mut breaks: Vec<usize> = placeholders
+        .iter()
+        .chain(&points)
+        .flat_map(|r| [r.start, r.end])
+        .collect();
     if heading_chars < total {
         breaks.push(heading_chars);
     }
@@ -310,6 +315,10 @@ fn block_galley(
         if in_placeholder {
             format.background = p.placeholder_bg;
             format.color = p.placeholder_text;
+        } else if points.iter().any(|r| r.start <= pos && pos < r.end) {
+            // Inline points (`一要`, `第二，`) stand out, so the paragraph's structure shows.
+            format.color = p.heading;
+            format.font_id = FontId::new(size, fonts::family(HEI));
         }
         job.append(&text[offsets[pos]..offsets[end]], leading, format);
         leading = 0.0;
@@ -319,6 +328,25 @@ fn block_galley(
         job.append("", leading, base);
     }
     painter.layout_job(job)
+}
+
+/// The markers of inline points within a block's text, relative to its first displayed char.
+fn point_markers_in(
+    doc: &OpenDocument,
+    text_start: usize,
+    len: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let nodes = &doc.outline.nodes;
+    let first = nodes.partition_point(|n| n.range.start < text_start);
+    nodes[first..]
+        .iter()
+        .take_while(|n| n.range.start < text_start + len)
+        .filter(|n| n.kind == NodeKind::Point)
+        .map(|n| {
+            let start = n.range.start - text_start;
+            start..(start + n.marker.chars().count()).min(len)
+        })
+        .collect()
 }
 
 /// Placeholder ranges within a block's text, relative to its first displayed char.
