@@ -1,6 +1,7 @@
 //! Every string of the user interface, in Simplified Chinese and English.
 
 use super::settings::LanguagePref;
+use crate::document::{DecodeError, DocxError, OpenError};
 
 /// A UI language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,6 +191,36 @@ pub static EN: Strings = Strings {
 };
 
 impl Strings {
+    /// Why a document could not be opened, in this language (the path comes last).
+    pub fn open_error(&self, error: &OpenError) -> String {
+        if !std::ptr::eq(self, &ZH) {
+            return error.to_string();
+        }
+        match error {
+            OpenError::Io { source } => format!("无法读取文件（{source}），请确认文件存在且有读取权限"),
+            OpenError::IsDirectory => "这是一个文件夹，不是文档；请选择其中的 .txt、.md 或 .docx 文件".into(),
+            OpenError::TooLarge { size_mb, limit_mb } => {
+                format!("文件有 {size_mb} MB，超过了可打开的 {limit_mb} MB；请拆分成较小的文件")
+            }
+            OpenError::Decode(DecodeError::Binary) => "这是二进制文件（图片、压缩包、程序等），不是文本；请打开 .txt、.md 或 .docx 文档".into(),
+            OpenError::Decode(DecodeError::Undecodable) => {
+                "无法识别文件的编码（支持 UTF-8、UTF-16、GB18030/GBK、Big5）；请转换为 UTF-8 后再打开".into()
+            }
+            OpenError::Decode(DecodeError::Io(e)) => format!("读取文件时出错（{e}），请确认文件可读"),
+            OpenError::LegacyOffice => "这是旧版 Word（.doc）等 Office 文件，无法直接读取；请在 Word 或 WPS 中另存为 .docx 或 .txt".into(),
+            OpenError::Docx(e) => match e {
+                DocxError::NotZip => "这不是有效的 Word .docx 文件（不是 zip 格式）；请打开原始文件，或在 Word 中重新保存".into(),
+                DocxError::NotWord => "这是 zip 压缩包，但不是 Word 文档（没有 word/document.xml，可能是 .xlsx 或 .pptx）；请在 Word 中另存为 .docx".into(),
+                DocxError::Encrypted => "这个 .docx 文件设置了密码；请在 Word 中去掉密码后重新保存".into(),
+                DocxError::TooLarge { limit_mb } => format!("这个 .docx 文件太大，正文解压后超过 {limit_mb} MB；请在 Word 中拆分，或另存为 .txt"),
+                DocxError::TooMuchText => "这个 .docx 文件的文字太多，无法打开；请在 Word 中拆分成较小的文档".into(),
+                DocxError::Damaged(detail) | DocxError::Malformed(detail) | DocxError::Unsupported(detail) => {
+                    format!("这个 .docx 文件已损坏或格式不受支持（{detail}）；请在 Word 中修复并重新保存，或重新获取原文件")
+                }
+            },
+        }
+    }
+
     /// "已隐藏 N 行广告/网页残留".
     pub fn hidden_lines(&self, n: usize) -> String {
         if std::ptr::eq(self, &ZH) {
@@ -221,6 +252,15 @@ mod tests {
         assert_eq!(Lang::from_locale(Some("en-US")), Lang::En);
         assert_eq!(Lang::from_locale(None), Lang::En);
         assert_eq!(Lang::resolve(LanguagePref::Chinese), Lang::Zh);
+    }
+
+    #[test]
+    fn open_errors_are_explained_in_the_ui_language() {
+        let binary = OpenError::Decode(DecodeError::Binary);
+        assert!(ZH.open_error(&binary).contains("二进制"));
+        assert!(EN.open_error(&binary).contains("binary data"));
+        let docx = OpenError::Docx(DocxError::TooLarge { limit_mb: 128 });
+        assert!(ZH.open_error(&docx).contains("128 MB"));
     }
 
     #[test]

@@ -131,7 +131,7 @@ impl OpenDocument {
 struct Loading {
     path: PathBuf,
     started: Instant,
-    result: Receiver<Result<OpenDocument, String>>,
+    result: Receiver<Result<OpenDocument, crate::document::OpenError>>,
 }
 
 /// Which panel has keyboard focus, for F6.
@@ -271,8 +271,7 @@ impl PizhuApp {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 let result = Document::open(&worker_path)
-                    .map(|doc| OpenDocument::new(doc, Some(worker_path.clone()), name))
-                    .map_err(|e| format!("{e}: {}", worker_path.display()));
+                    .map(|doc| OpenDocument::new(doc, Some(worker_path.clone()), name));
                 let _ = tx.send(result);
             });
         match spawned {
@@ -463,7 +462,8 @@ impl PizhuApp {
                 self.banner = None;
                 self.show_document(doc);
             }
-            Ok(Err(message)) => {
+            Ok(Err(error)) => {
+                let message = format!("{}: {}", self.t().open_error(&error), loading.path.display());
                 self.loading = None;
                 self.fail(message);
             }
