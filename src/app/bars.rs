@@ -4,7 +4,7 @@
 use egui::{Role, Ui, WidgetInfo};
 
 use super::outline_panel::node_label;
-use super::settings::{LanguagePref, Theme};
+use super::settings::LanguagePref;
 use super::{Command, PizhuApp};
 
 /// The top bar.
@@ -63,11 +63,7 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
             }
             ui.separator();
             ui.menu_button(t.theme, |ui| {
-                for (theme, label) in [
-                    (Theme::Light, t.theme_light),
-                    (Theme::Dark, t.theme_dark),
-                    (Theme::Sepia, t.theme_sepia),
-                ] {
+                for (theme, label) in super::theme_choices(t) {
                     if ui.radio(app.settings.theme == theme, label).clicked() {
                         commands.push(Command::SetTheme(theme));
                         ui.close();
@@ -202,11 +198,7 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                     ui.end_row();
                     ui.label(t.theme);
                     ui.horizontal(|ui| {
-                        for (theme, label) in [
-                            (Theme::Light, t.theme_light),
-                            (Theme::Dark, t.theme_dark),
-                            (Theme::Sepia, t.theme_sepia),
-                        ] {
+                        for (theme, label) in super::theme_choices(t) {
                             if ui.radio(app.settings.theme == theme, label).clicked() {
                                 commands.push(Command::SetTheme(theme));
                             }

@@ -134,6 +134,31 @@ struct Loading {
     result: Receiver<Result<OpenDocument, crate::document::OpenError>>,
 }
 
+/// Keep the arrow keys for a focused widget that uses them (tree, text) instead of letting
+/// egui move focus with them.
+pub(crate) fn keep_arrow_keys(ui: &egui::Ui, id: egui::Id) {
+    ui.memory_mut(|m| {
+        m.set_focus_lock_filter(
+            id,
+            egui::EventFilter {
+                tab: false,
+                horizontal_arrows: true,
+                vertical_arrows: true,
+                escape: false,
+            },
+        )
+    });
+}
+
+/// The three themes with their names, for menus.
+pub(crate) fn theme_choices(t: &i18n::Strings) -> [(Theme, &'static str); 3] {
+    [
+        (Theme::Light, t.theme_light),
+        (Theme::Dark, t.theme_dark),
+        (Theme::Sepia, t.theme_sepia),
+    ]
+}
+
 /// Which panel has keyboard focus, for F6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FocusArea {
@@ -463,7 +488,11 @@ impl PizhuApp {
                 self.show_document(doc);
             }
             Ok(Err(error)) => {
-                let message = format!("{}: {}", self.t().open_error(&error), loading.path.display());
+                let message = format!(
+                    "{}: {}",
+                    self.t().open_error(&error),
+                    loading.path.display()
+                );
                 self.loading = None;
                 self.fail(message);
             }

@@ -243,17 +243,7 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let mut commands = Vec::new();
     if tree.has_focus() {
         app.focus = FocusArea::Outline;
-        ui.memory_mut(|m| {
-            m.set_focus_lock_filter(
-                tree.id,
-                egui::EventFilter {
-                    tab: false,
-                    horizontal_arrows: true,
-                    vertical_arrows: true,
-                    escape: false,
-                },
-            )
-        });
+        super::keep_arrow_keys(ui, tree.id);
         tree_keys(ui, view, &mut commands);
     }
 

@@ -512,17 +512,31 @@ impl Styles {
 
 /// Read `word/styles.xml`; a missing or unreadable part just gives no styles.
 fn read_styles(archive: &mut Archive<'_>) -> Styles {
-    let Ok(entry) = archive.by_name(STYLES_PART) else {
-        return Styles::default();
-    };
     let mut parser = StylesParser::default();
-    match parse_part(entry, MAX_STYLES_XML_BYTES, STYLES_SKIPPED, |event| {
-        parser.event(&event);
+    read_optional_part(
+        archive,
+        STYLES_PART,
+        MAX_STYLES_XML_BYTES,
+        STYLES_SKIPPED,
+        |e| parser.event(e),
+    )
+    .map_or_else(Styles::default, |()| parser.styles)
+}
+
+/// Stream an optional part through `on_event`; `None` when it is missing or unreadable.
+fn read_optional_part(
+    archive: &mut Archive<'_>,
+    name: &str,
+    limit: u64,
+    skipped: &[&str],
+    mut on_event: impl FnMut(&Event<'_>),
+) -> Option<()> {
+    let entry = archive.by_name(name).ok()?;
+    parse_part(entry, limit, skipped, |event| {
+        on_event(&event);
         Ok(())
-    }) {
-        Ok(()) => parser.styles,
-        Err(_) => Styles::default(),
-    }
+    })
+    .ok()
 }
 
 /// Collects paragraph and numbering styles from `styles.xml` events.
@@ -1077,17 +1091,15 @@ fn prefix(mut label: String, suffix: Suffix, text: &str) -> String {
 
 /// Read `word/numbering.xml`; a missing or unreadable part just gives no numbering.
 fn read_numbering(archive: &mut Archive<'_>) -> Numbering {
-    let Ok(entry) = archive.by_name(NUMBERING_PART) else {
-        return Numbering::default();
-    };
     let mut parser = NumberingParser::default();
-    match parse_part(entry, MAX_NUMBERING_XML_BYTES, NUMBERING_SKIPPED, |event| {
-        parser.event(&event);
-        Ok(())
-    }) {
-        Ok(()) => parser.numbering,
-        Err(_) => Numbering::default(),
-    }
+    read_optional_part(
+        archive,
+        NUMBERING_PART,
+        MAX_NUMBERING_XML_BYTES,
+        NUMBERING_SKIPPED,
+        |e| parser.event(e),
+    )
+    .map_or_else(Numbering::default, |()| parser.numbering)
 }
 
 /// Collects list definitions from `numbering.xml` events.

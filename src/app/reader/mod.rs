@@ -581,17 +581,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
     if surface.has_focus() {
         app.focus = FocusArea::Reader;
-        ui.memory_mut(|m| {
-            m.set_focus_lock_filter(
-                surface.id,
-                egui::EventFilter {
-                    tab: false,
-                    horizontal_arrows: true,
-                    vertical_arrows: true,
-                    escape: false,
-                },
-            )
-        });
+        crate::app::keep_arrow_keys(ui, surface.id);
     }
 
     let reader = &mut app.reader;
