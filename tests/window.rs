@@ -205,6 +205,12 @@ fn the_filter_narrows_the_tree() {
         labels.len() <= 5,
         "only matches and their parents: {labels:?}"
     );
+    // Keys typed into the filter stay there: the text does not scroll.
+    let offset = h.state().reader.offset();
+    h.key_press(Key::Space);
+    h.key_press(Key::End);
+    h.run();
+    assert_eq!(h.state().reader.offset(), offset);
 }
 
 #[test]

@@ -123,12 +123,9 @@ pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 .join(" › ")
         })
         .unwrap_or_else(|| doc.display_title().to_owned());
-    let section = current.map(|i| {
-        // The top-level section's counts: what a speaker times.
-        let path = doc.outline.path_to(i);
-        let node = &doc.outline.nodes[path[0]];
-        doc.counts(node.range)
-    });
+    // The top-level section's counts (what a speaker times), computed once per section.
+    let top_level = current.map(|i| doc.outline.path_to(i)[0]);
+    let section = top_level.map(|top| doc.section_counts(top));
     let percent = if doc.doc.char_count == 0 {
         0.0
     } else {

@@ -90,6 +90,8 @@ pub struct OpenDocument {
     pub outline: Arc<Outline>,
     /// Whole-document counts.
     pub stats: Stats,
+    /// The last section counted for the status bar.
+    section_cache: std::cell::RefCell<Option<(usize, Counts)>>,
 }
 
 impl OpenDocument {
@@ -103,6 +105,7 @@ impl OpenDocument {
             doc: Arc::new(doc),
             outline: Arc::new(outline),
             stats,
+            section_cache: std::cell::RefCell::new(None),
         }
     }
 
@@ -121,9 +124,19 @@ impl OpenDocument {
         self.outline.title.as_deref().unwrap_or(&self.name)
     }
 
-    /// Counts for a char range (a section).
-    pub fn counts(&self, range: TextRange) -> Counts {
-        crate::stats::counts_in(&self.doc, &self.outline, range, DEFAULT_RATE_CHARS_PER_MIN)
+    /// Counts for outline node `i`'s section, cached (the status bar asks every frame).
+    pub fn section_counts(&self, i: usize) -> Counts {
+        let mut cache = self.section_cache.borrow_mut();
+        if let Some((node, counts)) = cache.as_ref()
+            && *node == i
+        {
+            return counts.clone();
+        }
+        let range: TextRange = self.outline.nodes[i].range;
+        let counts =
+            crate::stats::counts_in(&self.doc, &self.outline, range, DEFAULT_RATE_CHARS_PER_MIN);
+        *cache = Some((i, counts.clone()));
+        counts
     }
 }
 

@@ -652,8 +652,8 @@ enum Scroll {
 
 /// Reader keys: when the body has focus or nothing else takes keys.
 fn reader_keys(ui: &Ui, focus: FocusArea) -> (Option<Scroll>, Option<i32>) {
-    let typing = ui.memory(|m| m.focused().is_some()) && focus != FocusArea::Reader;
-    if typing {
+    // Keys typed into a text field (the outline filter) are not for the reader.
+    if ui.ctx().text_edit_focused() {
         return (None, None);
     }
     ui.input_mut(|i| {
