@@ -122,6 +122,18 @@ fn scrolling_moves_the_current_section_in_the_tree() {
         seen.iter().any(|&d| d >= 2),
         "deeper sections become current too: {seen:?}"
     );
+    // End reaches the very end, and PageDown there stays put.
+    h.key_press(Key::End);
+    h.run();
+    let end = h.state_mut().reader.content_height() - h.state().reader.viewport_height();
+    assert!(
+        (h.state().reader.offset() - end).abs() < 1.0,
+        "{} vs {end}",
+        h.state().reader.offset()
+    );
+    h.key_press(Key::PageDown);
+    h.run();
+    assert!((h.state().reader.offset() - end).abs() < 1.0);
     // Home goes back to the start.
     h.key_press(Key::Home);
     h.run();

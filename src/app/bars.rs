@@ -204,11 +204,15 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                     ui.end_row();
                     ui.label(format!("{} / {}", t.zoom_in, t.zoom_out));
                     ui.horizontal(|ui| {
-                        if ui.button("−").clicked() {
+                        let out = ui.button("−");
+                        out.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_out));
+                        if out.clicked() {
                             commands.push(Command::Zoom(-1));
                         }
                         ui.label(format!("{:.0}%", app.settings.zoom * 100.0));
-                        if ui.button("+").clicked() {
+                        let zin = ui.button("+");
+                        zin.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_in));
+                        if zin.clicked() {
                             commands.push(Command::Zoom(1));
                         }
                     });

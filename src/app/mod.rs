@@ -429,7 +429,9 @@ impl PizhuApp {
         if self.settings_path.is_none() {
             return;
         }
-        self.settings_dirty_since.get_or_insert_with(Instant::now);
+        // Saved once things settle: a second after the last change (scrolling changes the
+        // reading position every frame).
+        self.settings_dirty_since = Some(Instant::now());
     }
 
     /// Write settings now if they changed.
@@ -475,11 +477,11 @@ impl PizhuApp {
         }
         self.remember_position_lazily();
         if let Some(since) = self.settings_dirty_since
-            && since.elapsed() > Duration::from_millis(800)
+            && since.elapsed() > Duration::from_millis(1000)
         {
             self.save_settings();
         } else if self.settings_dirty_since.is_some() {
-            ui.ctx().request_repaint_after(Duration::from_millis(900));
+            ui.ctx().request_repaint_after(Duration::from_millis(1050));
         }
     }
 
@@ -497,7 +499,14 @@ impl PizhuApp {
         match loading.result.try_recv() {
             Ok(Ok(doc)) => {
                 self.loading = None;
-                self.banner = None;
+                // An earlier failure to open is answered; other notices stay.
+                if self
+                    .banner
+                    .as_ref()
+                    .is_some_and(|b| b.text.starts_with(self.t().cannot_open))
+                {
+                    self.banner = None;
+                }
                 self.show_document(doc);
             }
             Ok(Err(error)) => {
@@ -508,6 +517,10 @@ impl PizhuApp {
                 );
                 self.loading = None;
                 self.fail(message);
+                // Nothing on screen yet (the last document is gone): show the sample.
+                if self.current.is_none() {
+                    self.show_document(OpenDocument::sample());
+                }
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {
                 ctx.request_repaint_after(Duration::from_millis(30));
@@ -628,8 +641,15 @@ impl PizhuApp {
             Command::ShowSettings(show) => self.show_settings = show,
             Command::DismissBanner => self.banner = None,
             Command::CycleFocus => {
+                let has_tree = self
+                    .current
+                    .as_ref()
+                    .is_some_and(|d| !d.outline.nodes.is_empty())
+                    && !self.outline_view.rows().is_empty();
                 let next = match self.focus {
-                    FocusArea::Reader if self.settings.show_outline => FocusArea::Outline,
+                    FocusArea::Reader if self.settings.show_outline && has_tree => {
+                        FocusArea::Outline
+                    }
                     _ => FocusArea::Reader,
                 };
                 self.focus_request = Some(next);

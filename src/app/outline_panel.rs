@@ -273,11 +273,11 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     let openness = if view.expanded[i] { 1.0 } else { 0.0 };
                     egui::collapsing_header::paint_default_icon(ui, openness, &icon);
                     let label = format!(
-                        "{}：{}",
+                        "{} {}",
                         if view.expanded[i] {
-                            t.collapse_all
+                            t.collapse
                         } else {
-                            t.expand_all
+                            t.expand
                         },
                         node.title
                     );

@@ -163,22 +163,18 @@ impl HeightIndex {
     }
 }
 
-/// Estimate the rendered height of a paragraph of `text` set at `font_px` with
-/// `line_height_px` rows, wrapped at `wrap_px`, with `indent_em` of first-line indent.
-///
-/// CJK glyphs and full-width forms are 1 em wide, other chars about 0.55 em: close
-/// enough that the scroll bar barely moves when the paragraph is measured for real.
-pub fn estimate_height(
-    text: &str,
-    font_px: f32,
-    line_height_px: f32,
-    wrap_px: f32,
-    indent_em: f32,
-) -> f32 {
-    let mut width_em = indent_em;
-    for c in text.chars() {
-        width_em += if is_wide(c) { 1.0 } else { 0.55 };
-    }
+/// Width of `text` in ems: CJK glyphs and full-width forms are 1 em wide, other chars
+/// about 0.55 em — close enough that the scroll bar barely moves when the paragraph is
+/// measured for real.
+pub fn text_width_em(text: &str) -> f32 {
+    text.chars()
+        .map(|c| if is_wide(c) { 1.0 } else { 0.55 })
+        .sum()
+}
+
+/// Estimate the height of a paragraph `width_em` wide (first-line indent included) set at
+/// `font_px` with `line_height_px` rows, wrapped at `wrap_px`.
+pub fn estimate_height(width_em: f32, font_px: f32, line_height_px: f32, wrap_px: f32) -> f32 {
     let per_row_em = (wrap_px / font_px.max(1.0)).max(1.0);
     let rows = (width_em / per_row_em).ceil().max(1.0);
     rows * line_height_px
@@ -213,9 +209,10 @@ mod tests {
     #[test]
     fn estimates_count_wide_and_narrow_chars() {
         // 20 CJK chars at 20 px in a 200 px column: 10 per row, plus a 2 em indent → 3 rows.
-        let text = "一".repeat(20);
-        assert_eq!(estimate_height(&text, 20.0, 30.0, 200.0, 2.0), 90.0);
-        assert_eq!(estimate_height("", 20.0, 30.0, 200.0, 0.0), 30.0);
+        let width = text_width_em(&"一".repeat(20)) + 2.0;
+        assert_eq!(estimate_height(width, 20.0, 30.0, 200.0), 90.0);
+        assert_eq!(estimate_height(text_width_em(""), 20.0, 30.0, 200.0), 30.0);
+        assert!((text_width_em("ab一") - 2.1).abs() < 1e-6);
     }
 
     #[test]

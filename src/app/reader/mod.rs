@@ -20,7 +20,7 @@ use super::fonts::{self, BODY, HEI, KAI};
 use super::theme::{Palette, palette};
 use super::{Command, FocusArea, OpenDocument, PizhuApp};
 use crate::outline::NodeKind;
-use layout_index::{Block, BlockKind, HeightIndex, blocks, estimate_height};
+use layout_index::{Block, BlockKind, HeightIndex, blocks, estimate_height, text_width_em};
 
 /// Body text size at 100 % zoom, in points.
 pub const BODY_PX: f32 = 18.0;
@@ -96,13 +96,13 @@ pub struct ReaderView {
     index: HeightIndex,
     /// Which blocks are headings whose title is only their first sentence.
     mixed_heading: Vec<bool>,
+    /// Each block's text width in ems (for height estimates).
+    widths_em: Vec<f32>,
     /// Scroll offset after the last frame.
     offset: f32,
     viewport_height: f32,
     /// Char to bring to the top next frame.
     pending_jump: Option<usize>,
-    /// Scroll offset to impose next frame.
-    pending_offset: Option<f32>,
     /// Char at the top of the view after the last frame.
     top_char: Option<usize>,
     /// Block at the top of the view, and how far into it the view starts.
@@ -119,7 +119,6 @@ impl ReaderView {
     /// Bring `pos` (a char offset) to the top of the view on the next frame.
     pub fn jump_to_char(&mut self, pos: usize) {
         self.pending_jump = Some(pos);
-        self.pending_offset = None;
     }
 
     /// The char at the top of the view (after at least one frame).
@@ -157,8 +156,39 @@ impl ReaderView {
         if self.key.is_some() && self.pending_jump.is_none() {
             self.pending_jump = self.top_char;
         }
-        self.blocks = blocks(&doc.doc, &doc.outline, !key.hide_boilerplate);
-        self.hidden_lines = if key.hide_boilerplate {
+        // Blocks and their text widths depend on the document and the boilerplate switch
+        // only; a new width or zoom just redoes the arithmetic below.
+        let blocks_key = (key.doc, key.hide_boilerplate);
+        if self.key.map(|k| (k.doc, k.hide_boilerplate)) != Some(blocks_key) {
+            self.rebuild_blocks(doc, key.hide_boilerplate);
+        }
+        let estimates = self
+            .blocks
+            .iter()
+            .zip(&self.mixed_heading)
+            .zip(&self.widths_em)
+            .map(|((b, &mixed), &width)| {
+                let size = metrics.size_of(b.kind, !mixed);
+                let (above, below) = metrics.gaps(b.kind);
+                let indent = if indents(b.kind, mixed) { 2.0 } else { 0.0 };
+                above
+                    + below
+                    + estimate_height(
+                        width + indent,
+                        size,
+                        (size * LINE_HEIGHT).round(),
+                        key.wrap_px,
+                    )
+            })
+            .collect();
+        self.index = HeightIndex::new(estimates);
+        self.key = Some(key);
+        self.anchor = None;
+    }
+
+    fn rebuild_blocks(&mut self, doc: &OpenDocument, hide_boilerplate: bool) {
+        self.blocks = blocks(&doc.doc, &doc.outline, !hide_boilerplate);
+        self.hidden_lines = if hide_boilerplate {
             doc.outline.boilerplate.len()
         } else {
             0
@@ -180,29 +210,11 @@ impl ReaderView {
                         .is_some_and(|&end| end + 1 < b.range.end)
             })
             .collect();
-        let estimates = self
+        self.widths_em = self
             .blocks
             .iter()
-            .zip(&self.mixed_heading)
-            .map(|(b, &mixed)| {
-                let size = metrics.size_of(b.kind, !mixed);
-                let (above, below) = metrics.gaps(b.kind);
-                let indent = if indents(b.kind, mixed) { 2.0 } else { 0.0 };
-                let text = doc.doc.line_text(&doc.doc.lines[b.line]).trim();
-                above
-                    + below
-                    + estimate_height(
-                        text,
-                        size,
-                        (size * LINE_HEIGHT).round(),
-                        key.wrap_px,
-                        indent,
-                    )
-            })
+            .map(|b| text_width_em(doc.doc.line_text(&doc.doc.lines[b.line]).trim()))
             .collect();
-        self.index = HeightIndex::new(estimates);
-        self.key = Some(key);
-        self.anchor = None;
     }
 }
 
@@ -258,10 +270,7 @@ fn block_galley(
     };
     // The heading part of a mixed paragraph: marker, title and its full stop.
     let heading_chars = if mixed {
-        doc.outline
-            .nodes
-            .iter()
-            .find(|n| n.line == block.line && n.kind == NodeKind::Heading)
+        heading_on_line(doc, block)
             .map_or(0, |n| (n.title_range.end + 1).saturating_sub(text_start))
     } else if matches!(block.kind, BlockKind::Body | BlockKind::Salutation) {
         0
@@ -328,6 +337,19 @@ fn block_galley(
         job.append("", leading, base);
     }
     painter.layout_job(job)
+}
+
+/// The heading node that starts on a block's line (nodes are sorted by start).
+fn heading_on_line<'a>(
+    doc: &'a OpenDocument,
+    block: &Block,
+) -> Option<&'a crate::outline::OutlineNode> {
+    let nodes = &doc.outline.nodes;
+    let first = nodes.partition_point(|n| n.range.start < block.range.start);
+    nodes[first..]
+        .iter()
+        .take_while(|n| n.range.start <= block.range.end)
+        .find(|n| n.line == block.line && n.kind == NodeKind::Heading)
 }
 
 /// The markers of inline points within a block's text, relative to its first displayed char.
@@ -475,7 +497,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         let (above, below) = metrics.gaps(block.kind);
         reader.index.set_exact(i, above + galley.size().y + below)
     };
-    let mut offset = reader.pending_offset.take().unwrap_or(reader.offset);
+    let mut offset = reader.offset;
     if let Some(pos) = reader.pending_jump.take() {
         // A jump lands exactly: wheel movement still being smoothed does not carry it off.
         ui.input_mut(|i| i.smooth_scroll_delta = Vec2::ZERO);
@@ -511,7 +533,8 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         }
     }
 
-    let (page_keys, heading_step) = reader_keys(ui, app.focus);
+    let surface_id = ui.make_persistent_id("reader-surface");
+    let (page_keys, heading_step) = reader_keys(ui, surface_id);
     let line = metrics.body_px * LINE_HEIGHT;
     let page = (reader.viewport_height - line).max(line);
     match page_keys {
@@ -521,11 +544,9 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         Some(Scroll::End) => offset = reader.index.total(),
         None => {}
     }
+    // The scroll area cannot go past the end; asking it to makes it spring back.
     let total = reader.index.total();
-    offset = offset.clamp(
-        0.0,
-        (total - reader.viewport_height.max(1.0) * 0.5).max(0.0),
-    );
+    offset = offset.clamp(0.0, (total - reader.viewport_height).max(0.0));
 
     let area = ScrollArea::vertical()
         .id_salt("reader-scroll")
@@ -567,11 +588,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         first
     });
     let viewport_rect = output.inner_rect;
-    let surface = ui.interact(
-        viewport_rect,
-        ui.make_persistent_id("reader-surface"),
-        Sense::click(),
-    );
+    let surface = ui.interact(viewport_rect, surface_id, Sense::click());
     surface.widget_info(|| WidgetInfo::labeled(Role::Document, true, app.t().reader));
     if surface.clicked() {
         surface.request_focus();
@@ -650,12 +667,14 @@ enum Scroll {
     End,
 }
 
-/// Reader keys: when the body has focus or nothing else takes keys.
-fn reader_keys(ui: &Ui, focus: FocusArea) -> (Option<Scroll>, Option<i32>) {
-    // Keys typed into a text field (the outline filter) are not for the reader.
-    if ui.ctx().text_edit_focused() {
+/// Reader keys: when the body has focus, or nothing has (a focused button, checkbox or text
+/// field keeps its Space, Home and End).
+fn reader_keys(ui: &Ui, surface: egui::Id) -> (Option<Scroll>, Option<i32>) {
+    let focused = ui.memory(|m| m.focused());
+    if focused.is_some_and(|f| f != surface) {
         return (None, None);
     }
+
     ui.input_mut(|i| {
         let alt_up = i.consume_key(Modifiers::ALT, Key::ArrowUp);
         let alt_down = i.consume_key(Modifiers::ALT, Key::ArrowDown);
@@ -682,9 +701,9 @@ fn reader_keys(ui: &Ui, focus: FocusArea) -> (Option<Scroll>, Option<i32>) {
             || i.consume_key(Modifiers::COMMAND, Key::End)
         {
             Some(Scroll::End)
-        } else if focus == FocusArea::Reader && i.consume_key(Modifiers::NONE, Key::ArrowDown) {
+        } else if i.consume_key(Modifiers::NONE, Key::ArrowDown) {
             Some(Scroll::Lines(1.0))
-        } else if focus == FocusArea::Reader && i.consume_key(Modifiers::NONE, Key::ArrowUp) {
+        } else if i.consume_key(Modifiers::NONE, Key::ArrowUp) {
             Some(Scroll::Lines(-1.0))
         } else {
             None
