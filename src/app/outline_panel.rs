@@ -351,7 +351,8 @@ fn tree_keys(ui: &Ui, view: &mut OutlineView, commands: &mut Vec<Command>) {
         if right {
             if view.has_children[s] && !view.expanded[s] {
                 view.expanded[s] = true;
-            } else if view.has_children[s] {
+            } else if view.has_children[s] && view.rows.contains(&(s + 1)) {
+                // The first child, unless the filter hides it.
                 select(view, s + 1);
             }
         } else if left {
