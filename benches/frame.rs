@@ -5,37 +5,16 @@
 //! `cargo bench --bench frame` (release). Goals (issue 3): p99 frame ≤ 4 ms; an outline
 //! click shows its heading at the top within 1 frame; readable text well under a second.
 
-use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
 use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, Vec2};
 use pizhu::app::{Command, PizhuApp, Startup};
 
-const SIZE: Vec2 = Vec2::new(1400.0, 900.0);
+#[path = "support/mod.rs"]
+mod support;
+use support::big_file;
 
-fn big_file() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("target/bench-data/big.gb18030.txt");
-    if out.exists() {
-        return Some(out);
-    }
-    let script = root.join("../shared/tools/make-big.sh");
-    if !script.exists() {
-        eprintln!("skipped: {} not found", script.display());
-        return None;
-    }
-    std::fs::create_dir_all(out.parent()?).ok()?;
-    let ok = Process::new("bash")
-        .arg(&script)
-        .arg(&out)
-        .arg("14")
-        .arg("gb18030")
-        .status()
-        .ok()?
-        .success();
-    ok.then_some(out)
-}
+const SIZE: Vec2 = Vec2::new(1400.0, 900.0);
 
 struct Frames {
     ctx: egui::Context,

@@ -4,38 +4,12 @@
 //! `cargo bench --bench open_outline`; the comparison with iconv and the peak-memory check
 //! run as whole commands in `benches/compare.sh`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pizhu::{Document, outline};
 
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
-}
-
-/// Make (once) the big GB18030 input, or `None` when the corpus is absent.
-fn big_file() -> Option<PathBuf> {
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/big.gb18030.txt");
-    if out.exists() {
-        return Some(out);
-    }
-    let script = shared().join("tools/make-big.sh");
-    if !script.exists() {
-        eprintln!("skipped: {} not found", script.display());
-        return None;
-    }
-    std::fs::create_dir_all(out.parent()?).ok()?;
-    // 14 MB of UTF-8 text is ~10 MB once re-encoded in GB18030.
-    let status = Command::new("bash")
-        .arg(&script)
-        .arg(&out)
-        .arg("14")
-        .arg("gb18030")
-        .status()
-        .ok()?;
-    status.success().then_some(out)
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{big_file, shared};
 
 fn bench(c: &mut Criterion) {
     let seed = shared().join("corpus/seed/speech-lianzheng.gb18030.txt");

@@ -70,30 +70,42 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     }
                 }
             });
-            if ui
-                .selectable_label(app.settings.show_outline, t.outline_panel)
-                .clicked()
-            {
-                commands.push(Command::ToggleOutline);
-            }
-            if ui
-                .selectable_label(app.settings.show_status_bar, t.status_bar)
-                .clicked()
-            {
-                commands.push(Command::ToggleStatusBar);
-            }
-            if ui
-                .selectable_label(app.settings.hide_boilerplate, t.hide_boilerplate)
-                .clicked()
-            {
-                commands.push(Command::ToggleHideBoilerplate);
-            }
-            if ui
-                .selectable_label(app.settings.official_style, t.official_style)
-                .on_hover_text(t.official_style_hint)
-                .clicked()
-            {
-                commands.push(Command::ToggleOfficialStyle);
+            let toggles = [
+                (
+                    app.settings.show_outline,
+                    t.outline_panel,
+                    "",
+                    Command::ToggleOutline,
+                ),
+                (
+                    app.settings.show_status_bar,
+                    t.status_bar,
+                    "",
+                    Command::ToggleStatusBar,
+                ),
+                (
+                    app.settings.hide_boilerplate,
+                    t.hide_boilerplate,
+                    "",
+                    Command::ToggleHideBoilerplate,
+                ),
+                (
+                    app.settings.official_style,
+                    t.official_style,
+                    t.official_style_hint,
+                    Command::ToggleOfficialStyle,
+                ),
+            ];
+            for (on, label, hint, command) in toggles {
+                let toggle = ui.selectable_label(on, label);
+                let toggle = if hint.is_empty() {
+                    toggle
+                } else {
+                    toggle.on_hover_text(hint)
+                };
+                if toggle.clicked() {
+                    commands.push(command);
+                }
             }
             if ui.button(t.settings).clicked() {
                 commands.push(Command::ShowSettings(!app.show_settings));
