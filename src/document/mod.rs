@@ -281,9 +281,9 @@ impl Document {
     }
 }
 
-/// Count chars fast: every byte that is not a UTF-8 continuation byte starts a char.
+/// Count chars (std's counter is vectorised).
 pub fn count_chars(s: &str) -> usize {
-    s.as_bytes().iter().filter(|&&b| (b as i8) >= -0x40).count()
+    s.chars().count()
 }
 
 /// Byte offset of the char `n` chars after byte offset `from` in `text`.
@@ -297,7 +297,11 @@ fn byte_of_char(text: &str, from: usize, n: usize) -> usize {
 /// Turn `\r\n` and lone `\r` into `\n` and drop stray byte-order marks (U+FEFF, left
 /// mid-text when files are joined), reusing the buffer when there is nothing to do.
 pub fn normalize_line_ends(text: String) -> String {
-    if !text.contains(['\r', '\u{FEFF}']) {
+    // Byte searches (SIMD): a `char` pattern would decode the whole text.
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'\r', bytes).is_none()
+        && memchr::memmem::find(bytes, "\u{FEFF}".as_bytes()).is_none()
+    {
         return text;
     }
     let mut out = String::with_capacity(text.len());
