@@ -239,11 +239,8 @@ fn block_galley(
     mixed: bool,
     style: &Style,
 ) -> Arc<Galley> {
-    let d = &doc.doc;
-    let raw = d.line_text(&d.lines[block.line]);
-    let lead_bytes = raw.len() - raw.trim_start().len();
-    let text = raw.trim();
-    let text_start = block.range.start + raw[..lead_bytes].chars().count();
+    let text = doc.doc.line_text(&doc.doc.lines[block.line]).trim();
+    let text_start = first_shown_char(doc, block);
     let m = style.metrics;
     let p = &style.palette;
     let size = m.size_of(block.kind, !mixed);
@@ -337,6 +334,12 @@ fn block_galley(
         job.append("", leading, base);
     }
     painter.layout_job(job)
+}
+
+/// The char offset of the first char a block shows (its line without leading white space).
+fn first_shown_char(doc: &OpenDocument, block: &Block) -> usize {
+    let raw = doc.doc.line_text(&doc.doc.lines[block.line]);
+    block.range.start + raw[..raw.len() - raw.trim_start().len()].chars().count()
 }
 
 /// The heading node that starts on a block's line (nodes are sorted by start).
@@ -505,9 +508,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         measure(reader, b);
         let block = reader.blocks[b];
         let galley = block_galley(&painter, doc, &block, reader.mixed_heading[b], &style);
-        let raw = doc.doc.line_text(&doc.doc.lines[block.line]);
-        let lead = raw[..raw.len() - raw.trim_start().len()].chars().count();
-        let in_block = pos.saturating_sub(block.range.start + lead);
+        let in_block = pos.saturating_sub(first_shown_char(doc, &block));
         let row_y = galley
             .pos_from_cursor(egui::text::CCursor::new(in_block))
             .min
@@ -620,9 +621,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let galley = block_galley(&painter, doc, &block, reader.mixed_heading[a], &style);
     let (above, _) = metrics.gaps(block.kind);
     let cursor = galley.cursor_from_pos(Vec2::new(0.0, (within - above).max(0.0) + 1.0));
-    let raw = doc.doc.line_text(&doc.doc.lines[block.line]);
-    let lead = raw[..raw.len() - raw.trim_start().len()].chars().count();
-    reader.top_char = Some((block.range.start + lead + cursor.index.0).min(block.range.end));
+    reader.top_char = Some((first_shown_char(doc, &block) + cursor.index.0).min(block.range.end));
     // The offset the jump settled at (known after its frame) holds until the reader scrolls.
     match reader.jump_hold {
         // Near the end the view cannot scroll far enough: then the row at the top counts.
