@@ -3,6 +3,7 @@
 //! The core is pure: [`document`] turns bytes into a normalised [`document::Document`],
 //! [`outline`] finds its structure, [`stats`] counts it. [`cli`] is the command line on top.
 
+pub mod annotate;
 pub mod app;
 pub mod cli;
 pub mod document;

@@ -252,6 +252,30 @@ impl Document {
         &self.text[start_byte..end_byte]
     }
 
+    /// Byte offset in [`Document::text`] of char `pos` (the text's length past the end).
+    pub fn byte_of(&self, pos: usize) -> usize {
+        let idx = self.lines.partition_point(|l| l.range.end < pos);
+        match self.lines.get(idx) {
+            Some(line) => byte_of_char(&self.text, line.byte_start, pos - line.range.start),
+            None => self.text.len(),
+        }
+    }
+
+    /// Char offset of byte offset `byte` (which must fall on a char boundary).
+    pub fn char_of_byte(&self, byte: usize) -> usize {
+        let idx = self
+            .lines
+            .partition_point(|l| l.byte_start <= byte)
+            .saturating_sub(1);
+        match self.lines.get(idx) {
+            Some(line) => {
+                let end = byte.min(self.text.len());
+                line.range.start + count_chars(self.text.get(line.byte_start..end).unwrap_or(""))
+            }
+            None => 0,
+        }
+    }
+
     fn with_lines(text: String, encoding: &str, format: SourceFormat) -> Self {
         let mut lines = Vec::with_capacity(text.len() / 64 + 1);
         let mut char_pos = 0usize;

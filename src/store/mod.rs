@@ -1,5 +1,7 @@
 //! Files Pizhu writes for the user: atomic writes, and damaged files kept aside.
 
+pub mod annotations;
+
 use std::path::{Path, PathBuf};
 
 /// Rename a damaged file to `NAME.damaged-N` so it is never overwritten.

@@ -1,0 +1,488 @@
+//! Highlights and notes: what they are, how they find their text again, and the edits the
+//! window and the command line make to them (pure: no egui, no files).
+
+pub mod anchor;
+pub mod units;
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{Document, TextRange};
+use crate::outline::Outline;
+pub use anchor::{AnchorState, CONTEXT_CHARS, place, place_all};
+
+/// A highlight colour.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum Color {
+    /// 黄.
+    #[default]
+    Yellow,
+    /// 绿.
+    Green,
+    /// 蓝.
+    Blue,
+    /// 粉.
+    Pink,
+    /// 紫.
+    Purple,
+}
+
+impl Color {
+    /// Every colour, in the order of the toolbar and of the keys 1–5.
+    pub const ALL: [Color; 5] = [
+        Color::Yellow,
+        Color::Green,
+        Color::Blue,
+        Color::Pink,
+        Color::Purple,
+    ];
+
+    /// The colour's English name (command line, exports).
+    pub fn name(self) -> &'static str {
+        match self {
+            Color::Yellow => "yellow",
+            Color::Green => "green",
+            Color::Blue => "blue",
+            Color::Pink => "pink",
+            Color::Purple => "purple",
+        }
+    }
+
+    /// The colour named `name` (English or Chinese).
+    pub fn from_name(name: &str) -> Option<Color> {
+        let name = name.trim().to_lowercase();
+        Color::ALL.into_iter().find(|c| {
+            c.name() == name || c.chinese() == name || c.chinese().trim_end_matches('色') == name
+        })
+    }
+
+    /// The colour's Chinese name.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Color::Yellow => "黄色",
+            Color::Green => "绿色",
+            Color::Blue => "蓝色",
+            Color::Pink => "粉色",
+            Color::Purple => "紫色",
+        }
+    }
+}
+
+/// How a highlight is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mark {
+    /// A coloured background.
+    #[default]
+    Fill,
+    /// A coloured line under the text.
+    Underline,
+}
+
+/// What an annotation is attached to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Kind {
+    /// A highlighted passage (possibly with a note).
+    #[default]
+    Highlight,
+    /// A note on an outline section; its anchor is the section heading's title.
+    SectionNote,
+}
+
+/// Unique id of an annotation (stable across saves, windows and merges).
+pub type AnnotationId = u64;
+
+/// One highlight or note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Annotation {
+    /// Stable id.
+    pub id: AnnotationId,
+    /// Highlight or section note.
+    pub kind: Kind,
+    /// Colour.
+    pub color: Color,
+    /// Fill or underline.
+    pub mark: Mark,
+    /// Where it stood when last placed (char offsets).
+    pub range: TextRange,
+    /// The text it covers, as it was when last placed.
+    pub quote: String,
+    /// Up to [`CONTEXT_CHARS`] chars before the quote.
+    pub prefix: String,
+    /// Up to [`CONTEXT_CHARS`] chars after the quote.
+    pub suffix: String,
+    /// The user's note (may contain `#标签`).
+    pub note: String,
+    /// Tags added in the tag field (without `#`).
+    pub tags: Vec<String>,
+    /// Creation time, milliseconds since 1970.
+    pub created_ms: i64,
+    /// Last change, milliseconds since 1970 (merges keep the newer version).
+    pub modified_ms: i64,
+    /// How it was placed in the current text (not stored).
+    #[serde(skip)]
+    pub state: AnchorState,
+}
+
+impl Default for Annotation {
+    fn default() -> Self {
+        Self {
+            id: 0,
+            kind: Kind::Highlight,
+            color: Color::Yellow,
+            mark: Mark::Fill,
+            range: TextRange::default(),
+            quote: String::new(),
+            prefix: String::new(),
+            suffix: String::new(),
+            note: String::new(),
+            tags: Vec::new(),
+            created_ms: 0,
+            modified_ms: 0,
+            state: AnchorState::Exact,
+        }
+    }
+}
+
+static HASHTAG: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"[#＃]([^\s#＃，。；：！？、,.;:!?（）()【】\[\]“”‘’《》<>'\x22]+)")
+        .expect("valid hashtag pattern")
+});
+
+/// The `#标签` tags written in a note, in order, without duplicates.
+pub fn hashtags(note: &str) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    HASHTAG
+        .captures_iter(note)
+        .map(|c| c[1].to_owned())
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
+}
+
+/// A tag as typed in the tag field: trimmed, without a leading `#`.
+pub fn clean_tag(tag: &str) -> Option<String> {
+    let tag = tag.trim().trim_start_matches(['#', '＃']).trim();
+    (!tag.is_empty()).then(|| tag.to_owned())
+}
+
+impl Annotation {
+    /// A new highlight over `range` of `doc`, with its quote and context.
+    pub fn highlight(doc: &Document, range: TextRange, color: Color, now_ms: i64) -> Self {
+        let mut a = Self {
+            id: new_id(now_ms),
+            kind: Kind::Highlight,
+            color,
+            created_ms: now_ms,
+            modified_ms: now_ms,
+            ..Self::default()
+        };
+        a.set_range(doc, range);
+        a
+    }
+
+    /// A new note on outline node `node`'s section (anchored at its heading's title).
+    pub fn section_note(doc: &Document, outline: &Outline, node: usize, now_ms: i64) -> Self {
+        let title = outline.nodes[node].title_range;
+        let range = if title.is_empty() {
+            outline.nodes[node].range
+        } else {
+            title
+        };
+        let mut a = Self {
+            id: new_id(now_ms),
+            kind: Kind::SectionNote,
+            created_ms: now_ms,
+            modified_ms: now_ms,
+            ..Self::default()
+        };
+        a.set_range(doc, range);
+        a
+    }
+
+    /// Place the annotation at `range`: records the quote and its context.
+    pub fn set_range(&mut self, doc: &Document, range: TextRange) {
+        let end = range.end.min(doc.char_count);
+        let start = range.start.min(end);
+        let (s, e) = (doc.byte_of(start), doc.byte_of(end));
+        self.range = TextRange::new(start, end);
+        self.quote = doc.text[s..e].to_owned();
+        self.prefix = last_chars(&doc.text[..s], CONTEXT_CHARS).to_owned();
+        self.suffix = first_chars(&doc.text[e..], CONTEXT_CHARS).to_owned();
+        self.state = AnchorState::Exact;
+    }
+
+    /// Every tag: those of the tag field, then the `#标签` of the note.
+    pub fn all_tags(&self) -> Vec<String> {
+        let mut out = self.tags.clone();
+        for t in hashtags(&self.note) {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    /// Whether it could be placed in the current text.
+    pub fn is_placed(&self) -> bool {
+        self.state != AnchorState::Unplaced
+    }
+}
+
+/// The last `n` chars of `s`.
+pub(crate) fn last_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((i, _)) if n > 0 => &s[i..],
+        _ if n == 0 => "",
+        _ => s,
+    }
+}
+
+/// The first `n` chars of `s`.
+pub(crate) fn first_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// A fresh id: the time in the high bits, a process-wide counter and the process id below,
+/// so two windows (or two quick clicks) never make the same id.
+pub fn new_id(now_ms: i64) -> AnnotationId {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed) & 0xFFF;
+    let pid = u64::from(std::process::id()) & 0xFFF;
+    ((now_ms.max(0) as u64) << 24) | (pid << 12) | n
+}
+
+/// Milliseconds since 1970 now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// An edit to the annotation set (what undo and redo replay).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Add this annotation.
+    Add(Annotation),
+    /// Replace the annotation with the same id by this one.
+    Update(Annotation),
+    /// Remove the annotation with this id.
+    Remove(AnnotationId),
+}
+
+/// The annotations of one document, kept in document order, with undo and redo.
+#[derive(Clone, Debug, Default)]
+pub struct AnnotationSet {
+    items: Vec<Annotation>,
+    undo: Vec<Vec<Edit>>,
+    redo: Vec<Vec<Edit>>,
+    /// Ids removed in this session, with when (so a merge does not bring them back).
+    removed: Vec<(AnnotationId, i64)>,
+    /// Bumped on every change (views cache on it).
+    generation: u64,
+    /// Length of the longest placed range (bounds the search for overlaps).
+    longest: usize,
+}
+
+impl AnnotationSet {
+    /// A set holding `items` (sorted into document order).
+    pub fn new(items: Vec<Annotation>, removed: Vec<(AnnotationId, i64)>) -> Self {
+        let mut set = Self {
+            items,
+            removed,
+            ..Self::default()
+        };
+        set.sort();
+        set
+    }
+
+    /// All annotations in document order (unplaced ones by their old position).
+    pub fn items(&self) -> &[Annotation] {
+        &self.items
+    }
+
+    /// Ids removed, with the time (kept in the store as tombstones).
+    pub fn removed(&self) -> &[(AnnotationId, i64)] {
+        &self.removed
+    }
+
+    /// Changes on every edit.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The annotation with this id.
+    pub fn get(&self, id: AnnotationId) -> Option<&Annotation> {
+        self.items.iter().find(|a| a.id == id)
+    }
+
+    /// Number of annotations.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Apply edits as one undoable step.
+    pub fn apply(&mut self, edits: Vec<Edit>, now_ms: i64) {
+        if edits.is_empty() {
+            return;
+        }
+        let inverse = self.apply_raw(edits, now_ms);
+        self.undo.push(inverse);
+        self.redo.clear();
+    }
+
+    /// Undo the last step; false when there is nothing to undo.
+    pub fn undo(&mut self, now_ms: i64) -> bool {
+        let Some(step) = self.undo.pop() else {
+            return false;
+        };
+        let inverse = self.apply_raw(step, now_ms);
+        self.redo.push(inverse);
+        true
+    }
+
+    /// Redo the last undone step; false when there is nothing to redo.
+    pub fn redo(&mut self, now_ms: i64) -> bool {
+        let Some(step) = self.redo.pop() else {
+            return false;
+        };
+        let inverse = self.apply_raw(step, now_ms);
+        self.undo.push(inverse);
+        true
+    }
+
+    /// Whether undo / redo would do something.
+    pub fn can_undo(&self) -> (bool, bool) {
+        (!self.undo.is_empty(), !self.redo.is_empty())
+    }
+
+    /// Apply edits, returning the edits that undo them (in reverse order).
+    fn apply_raw(&mut self, edits: Vec<Edit>, now_ms: i64) -> Vec<Edit> {
+        let mut inverse = Vec::with_capacity(edits.len());
+        for edit in edits {
+            match edit {
+                Edit::Add(mut a) => {
+                    a.modified_ms = a.modified_ms.max(now_ms);
+                    self.removed.retain(|(id, _)| *id != a.id);
+                    inverse.push(Edit::Remove(a.id));
+                    self.items.push(a);
+                }
+                Edit::Update(mut a) => {
+                    if let Some(old) = self.items.iter_mut().find(|o| o.id == a.id) {
+                        a.modified_ms = now_ms.max(old.modified_ms + 1);
+                        inverse.push(Edit::Update(std::mem::replace(old, a)));
+                    }
+                }
+                Edit::Remove(id) => {
+                    if let Some(i) = self.items.iter().position(|o| o.id == id) {
+                        let old = self.items.remove(i);
+                        self.removed.push((id, now_ms));
+                        inverse.push(Edit::Add(old));
+                    }
+                }
+            }
+        }
+        inverse.reverse();
+        self.sort();
+        self.generation += 1;
+        inverse
+    }
+
+    /// Bring in another copy of the same document's annotations (another window wrote the
+    /// store): for each id the newer version wins; a removal wins over older versions.
+    /// Returns true when something changed here.
+    pub fn merge(
+        &mut self,
+        theirs: Vec<Annotation>,
+        their_removed: &[(AnnotationId, i64)],
+    ) -> bool {
+        let mut changed = false;
+        for &(id, when) in their_removed {
+            if let Some(i) = self.items.iter().position(|a| a.id == id)
+                && self.items[i].modified_ms <= when
+            {
+                self.items.remove(i);
+                changed = true;
+            }
+            if !self.removed.iter().any(|(r, _)| *r == id) {
+                self.removed.push((id, when));
+            }
+        }
+        for a in theirs {
+            let gone = self
+                .removed
+                .iter()
+                .any(|&(id, when)| id == a.id && when >= a.modified_ms);
+            if gone {
+                continue;
+            }
+            match self.items.iter_mut().find(|o| o.id == a.id) {
+                Some(mine) if mine.modified_ms < a.modified_ms => {
+                    *mine = a;
+                    changed = true;
+                }
+                Some(_) => {}
+                None => {
+                    self.items.push(a);
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.sort();
+            self.generation += 1;
+        }
+        changed
+    }
+
+    /// Re-place every annotation in `doc` (after loading); returns how many are unplaced.
+    pub fn place_in(&mut self, doc: &Document) -> usize {
+        place_all(doc, &mut self.items);
+        self.sort();
+        self.generation += 1;
+        self.items.iter().filter(|a| !a.is_placed()).count()
+    }
+
+    /// Annotations whose range overlaps `range` (placed ones only), in document order.
+    pub fn overlapping(&self, range: TextRange) -> impl Iterator<Item = &Annotation> {
+        let upto = self
+            .items
+            .partition_point(|a| a.range.start < range.end.max(range.start + 1));
+        let from = self
+            .items
+            .partition_point(|a| a.range.start + self.longest < range.start);
+        self.items[from..upto.max(from)].iter().filter(move |a| {
+            a.is_placed() && a.kind == Kind::Highlight && a.range.end > range.start
+        })
+    }
+
+    /// The highlight under char `pos` (the shortest one, when they overlap).
+    pub fn highlight_at(&self, pos: usize) -> Option<&Annotation> {
+        self.overlapping(TextRange::new(pos, pos + 1))
+            .filter(|a| a.range.start <= pos && pos < a.range.end)
+            .min_by_key(|a| a.range.len())
+    }
+}
+
+impl AnnotationSet {
+    fn sort(&mut self) {
+        self.items
+            .sort_by_key(|a| (a.range.start, a.range.end, a.id));
+        self.longest = self.items.iter().map(|a| a.range.len()).max().unwrap_or(0);
+    }
+}
+
+#[cfg(test)]
+mod tests;
