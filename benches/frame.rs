@@ -66,7 +66,7 @@ fn main() {
         ctx: ctx.clone(),
         time: 0.0,
     };
-    let mut app = PizhuApp::new(&ctx, None, Startup::Sample);
+    let mut app = PizhuApp::new(&ctx, None, None, Startup::Sample);
     frames.frame(&mut app, Vec::new());
 
     // Open: read + decode + outline + stats, then the first frame with text on screen.

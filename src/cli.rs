@@ -16,6 +16,10 @@ use crate::stats::{DEFAULT_RATE_CHARS_PER_MIN, Stats, format_duration, stats};
 pub struct Cli {
     /// Document to open in the reading window (.txt, .md, .docx).
     pub file: Option<PathBuf>,
+    /// Folder for highlights, notes and reading positions (default: the per-user data
+    /// folder, or `PIZHU_DATA_DIR`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     /// What to do instead of opening the window.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -82,7 +86,8 @@ pub fn open(path: &Path) -> Result<Document, CliError> {
 }
 
 /// Run a subcommand, returning what it prints on stdout.
-pub fn run(command: &Command) -> Result<String, CliError> {
+pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliError> {
+    let _ = data_dir;
     match command {
         Command::Outline { file, format } => {
             let doc = open(file)?;

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
             Some(path) => pizhu::app::Startup::File(path),
             None => pizhu::app::Startup::Resume,
         };
-        return match pizhu::app::run(startup) {
+        return match pizhu::app::run(startup, cli.data_dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!(
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
             }
         };
     };
-    match run(&command) {
+    match run(&command, cli.data_dir.as_deref()) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             match stdout

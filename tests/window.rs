@@ -17,7 +17,7 @@ fn window(startup: Startup) -> Harness<'static, PizhuApp> {
     let mut h = Harness::builder()
         .with_size(Vec2::new(1400.0, 900.0))
         .with_max_steps(64)
-        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, None, startup));
+        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, None, None, startup));
     let ctx = h.ctx.clone();
     h.state_mut()
         .apply(&ctx, Command::SetLanguage(LanguagePref::English));
@@ -407,7 +407,7 @@ fn reopening_returns_to_the_same_place_with_the_same_settings() {
             .with_size(Vec2::new(1400.0, 900.0))
             .with_max_steps(64)
             .build_eframe(move |cc| {
-                PizhuApp::new(&cc.egui_ctx, Some(settings), Startup::File(fixture))
+                PizhuApp::new(&cc.egui_ctx, Some(settings), None, Startup::File(fixture))
             });
         settle(&mut h);
         node = node_index(&h, "压实工作责任");
@@ -430,7 +430,7 @@ fn reopening_returns_to_the_same_place_with_the_same_settings() {
     let mut h = Harness::builder()
         .with_size(Vec2::new(1400.0, 900.0))
         .with_max_steps(64)
-        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, Some(settings), Startup::Resume));
+        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, Some(settings), None, Startup::Resume));
     settle(&mut h);
     let doc = h.state().current.as_ref().expect("doc reopened");
     assert_eq!(doc.path.as_deref(), Some(fixture.as_path()));
@@ -450,7 +450,7 @@ fn a_damaged_settings_file_is_reported_and_kept() {
     let mut h = Harness::builder()
         .with_size(Vec2::new(1400.0, 900.0))
         .with_max_steps(64)
-        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, Some(path), Startup::Sample));
+        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, Some(path), None, Startup::Sample));
     settle(&mut h);
     let alert = h
         .get_by_role(Role::Alert)

@@ -187,6 +187,8 @@ pub struct PizhuApp {
     pub settings: Settings,
     settings_path: Option<PathBuf>,
     settings_dirty_since: Option<Instant>,
+    /// Where highlights and notes are stored (`None`: kept in memory only).
+    data_dir: Option<PathBuf>,
     /// UI language in effect.
     pub lang: Lang,
     /// The open document.
@@ -226,7 +228,12 @@ pub enum Startup {
 
 impl PizhuApp {
     /// A new app with settings from `settings_path` (`None`: defaults, nothing saved).
-    pub fn new(ctx: &egui::Context, settings_path: Option<PathBuf>, startup: Startup) -> Self {
+    pub fn new(
+        ctx: &egui::Context,
+        settings_path: Option<PathBuf>,
+        data_dir: Option<PathBuf>,
+        startup: Startup,
+    ) -> Self {
         let (settings, warning) = match &settings_path {
             Some(path) => {
                 let loaded = settings::load(path);
@@ -239,6 +246,7 @@ impl PizhuApp {
             settings,
             settings_path,
             settings_dirty_since: None,
+            data_dir,
             current: None,
             loading: None,
             banner: warning.map(|text| Banner {
@@ -686,7 +694,7 @@ impl eframe::App for PizhuApp {
 }
 
 /// Run the window (blocking until it closes).
-pub fn run(startup: Startup) -> eframe::Result {
+pub fn run(startup: Startup, data_dir: Option<PathBuf>) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("批注 Pizhu")
@@ -697,6 +705,7 @@ pub fn run(startup: Startup) -> eframe::Result {
         ..Default::default()
     };
     let settings_path = settings::settings_path();
+    let data_dir = crate::store::annotations::data_dir(data_dir.as_deref());
     eframe::run_native(
         APP_ID,
         options,
@@ -704,6 +713,7 @@ pub fn run(startup: Startup) -> eframe::Result {
             Ok(Box::new(PizhuApp::new(
                 &cc.egui_ctx,
                 settings_path,
+                data_dir,
                 startup,
             )))
         }),
