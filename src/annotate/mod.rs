@@ -343,6 +343,18 @@ impl AnnotationSet {
         self.redo.clear();
     }
 
+    /// Replace an annotation as part of the last undo step (typing a note: the whole
+    /// typing session undoes at once).
+    pub fn replace_last(&mut self, mut a: Annotation, now_ms: i64) {
+        if let Some(old) = self.items.iter_mut().find(|o| o.id == a.id) {
+            a.modified_ms = now_ms.max(old.modified_ms + 1);
+            *old = a;
+            self.redo.clear();
+            self.sort();
+            self.generation += 1;
+        }
+    }
+
     /// Undo the last step; false when there is nothing to undo.
     pub fn undo(&mut self, now_ms: i64) -> bool {
         let Some(step) = self.undo.pop() else {

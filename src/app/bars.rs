@@ -78,6 +78,12 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     Command::ToggleOutline,
                 ),
                 (
+                    app.settings.show_annotations,
+                    t.annotations,
+                    "",
+                    Command::ToggleAnnotations,
+                ),
+                (
                     app.settings.show_status_bar,
                     t.status_bar,
                     "",

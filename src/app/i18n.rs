@@ -90,6 +90,39 @@ pub struct Strings {
     pub reader: &'static str,
     pub outline_tree: &'static str,
     pub level: &'static str,
+    pub annotations: &'static str,
+    pub highlight: &'static str,
+    pub underline: &'static str,
+    pub note: &'static str,
+    pub copy: &'static str,
+    pub delete: &'static str,
+    pub add_note: &'static str,
+    pub edit_note: &'static str,
+    pub copy_quote: &'static str,
+    pub change_to: &'static str,
+    pub highlight_in: &'static str,
+    pub filter_by: &'static str,
+    pub filter_annotations: &'static str,
+    pub all_tags: &'static str,
+    pub tags: &'static str,
+    pub add_tag: &'static str,
+    pub remove_tag: &'static str,
+    pub unplaced: &'static str,
+    pub unplaced_hint: &'static str,
+    pub section_note: &'static str,
+    pub no_annotations: &'static str,
+    pub note_hint: &'static str,
+    pub undo: &'static str,
+    pub redo: &'static str,
+    pub select_all: &'static str,
+    pub notes_not_saved: &'static str,
+    pub notes_damaged: &'static str,
+    pub doc_notes: &'static str,
+    pub highlight_sentence: &'static str,
+    pub fill: &'static str,
+    pub no_annotation_match: &'static str,
+    pub clear_filter: &'static str,
+    pub color_names: [&'static str; 5],
 }
 
 /// 简体中文.
@@ -142,6 +175,39 @@ pub static ZH: Strings = Strings {
     reader: "正文",
     outline_tree: "提纲树",
     level: "级",
+    annotations: "批注",
+    highlight: "高亮",
+    underline: "下划线",
+    note: "笔记",
+    copy: "复制",
+    delete: "删除",
+    add_note: "添加笔记",
+    edit_note: "编辑笔记",
+    copy_quote: "复制引文",
+    change_to: "改为",
+    highlight_in: "高亮：",
+    filter_by: "筛选：",
+    filter_annotations: "筛选批注…",
+    all_tags: "全部标签",
+    tags: "标签",
+    add_tag: "添加标签…",
+    remove_tag: "删除标签",
+    unplaced: "未能定位",
+    unplaced_hint: "原文改动后找不到这些批注对应的文字；引文和笔记都完整保留。",
+    section_note: "章节笔记",
+    no_annotations: "还没有批注。选中文字后按 H 高亮、N 写笔记，1–5 选颜色；Alt+单击高亮整句；在提纲上右键可添加章节笔记。",
+    note_hint: "写下你的想法……可用 #标签",
+    undo: "撤销",
+    redo: "重做",
+    select_all: "全选",
+    notes_not_saved: "批注暂时无法保存，仍保留在内存中",
+    notes_damaged: "批注文件无法读取",
+    doc_notes: "本文批注",
+    highlight_sentence: "高亮整句",
+    fill: "底色",
+    no_annotation_match: "没有符合筛选的批注",
+    clear_filter: "清除筛选",
+    color_names: ["黄色", "绿色", "蓝色", "粉色", "紫色"],
 };
 
 /// English.
@@ -194,6 +260,39 @@ pub static EN: Strings = Strings {
     reader: "Text",
     outline_tree: "Outline tree",
     level: "level",
+    annotations: "Annotations",
+    highlight: "Highlight",
+    underline: "Underline",
+    note: "Note",
+    copy: "Copy",
+    delete: "Delete",
+    add_note: "Add note",
+    edit_note: "Edit note",
+    copy_quote: "Copy quote",
+    change_to: "Change to",
+    highlight_in: "Highlight ",
+    filter_by: "Filter ",
+    filter_annotations: "Filter annotations…",
+    all_tags: "All tags",
+    tags: "Tags",
+    add_tag: "Add a tag…",
+    remove_tag: "Remove tag",
+    unplaced: "Could not be placed",
+    unplaced_hint: "The text changed and these passages were not found; their quotes and notes are kept.",
+    section_note: "Section note",
+    no_annotations: "No annotations yet. Select text and press H to highlight, N for a note, 1–5 for a colour; Alt+click highlights a whole sentence; right-click an outline entry to add a section note.",
+    note_hint: "Write your thoughts… #tags work",
+    undo: "Undo",
+    redo: "Redo",
+    select_all: "Select all",
+    notes_not_saved: "Annotations cannot be saved for now; they are kept in memory",
+    notes_damaged: "The annotations file could not be read",
+    doc_notes: "Document annotations",
+    highlight_sentence: "Highlight sentence",
+    fill: "Fill",
+    no_annotation_match: "No annotation matches the filter",
+    clear_filter: "Clear filter",
+    color_names: ["Yellow", "Green", "Blue", "Pink", "Purple"],
 };
 
 impl Strings {
@@ -225,6 +324,20 @@ impl Strings {
                 }
             },
         }
+    }
+
+    /// The name of a highlight colour.
+    pub fn color_name(&self, color: crate::annotate::Color) -> &'static str {
+        let i = crate::annotate::Color::ALL
+            .iter()
+            .position(|&c| c == color)
+            .unwrap_or(0);
+        self.color_names[i]
+    }
+
+    /// "批注 · N".
+    pub fn annotations_title(&self, n: usize) -> String {
+        format!("{} · {n}", self.annotations)
     }
 
     /// "已隐藏 N 行广告/网页残留".

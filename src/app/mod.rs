@@ -3,9 +3,11 @@
 //! UI functions (`*_ui`) borrow state read-only where they can and push [`Command`]s; the
 //! app applies them after the frame (`apply`). Opening a document runs on a worker thread.
 
+mod annotations_panel;
 mod bars;
 pub mod fonts;
 pub mod i18n;
+pub mod notes;
 pub mod outline_panel;
 pub mod reader;
 pub mod settings;
@@ -18,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use crate::annotate::{Annotation, AnnotationId, Color, Edit, Mark};
 use crate::document::{Document, TextRange};
 use crate::outline::{Outline, outline};
 use crate::stats::{Counts, DEFAULT_RATE_CHARS_PER_MIN, Stats, stats};
@@ -67,6 +70,43 @@ pub enum Command {
     DismissBanner,
     /// Move keyboard focus to the next panel (F6).
     CycleFocus,
+    /// Highlight a range; `open_note` then opens its note.
+    Highlight {
+        /// What to highlight.
+        range: TextRange,
+        /// In which colour.
+        color: Color,
+        /// Fill or underline.
+        mark: Mark,
+        /// Open the note editor on it.
+        open_note: bool,
+    },
+    /// Highlight the sentence around a char (Alt+click).
+    HighlightSentence(usize),
+    /// Replace an annotation (colour, mark, tags) as one undoable step.
+    UpdateAnnotation(Annotation),
+    /// The note of an annotation as typed so far.
+    TypeNote(AnnotationId, String),
+    /// Typing in a note ended.
+    EndTyping,
+    /// Delete an annotation.
+    DeleteAnnotation(AnnotationId),
+    /// Select an annotation (or none).
+    SelectAnnotation(Option<AnnotationId>),
+    /// Scroll to an annotation, select it and make it flash.
+    GoToAnnotation(AnnotationId),
+    /// Open the annotations panel on an annotation's note, with the cursor in it.
+    EditNote(AnnotationId),
+    /// Add a note on an outline node's section.
+    AddSectionNote(usize),
+    /// Undo the last annotation change.
+    Undo,
+    /// Redo the last undone annotation change.
+    Redo,
+    /// Put text on the clipboard.
+    Copy(String),
+    /// Show or hide the annotations panel.
+    ToggleAnnotations,
 }
 
 /// A message shown at the top of the window.
@@ -90,6 +130,8 @@ pub struct OpenDocument {
     pub outline: Arc<Outline>,
     /// Whole-document counts.
     pub stats: Stats,
+    /// Its highlights and notes.
+    pub notes: notes::Notes,
     /// The last section counted for the status bar.
     section_cache: std::cell::RefCell<Option<(usize, Counts)>>,
 }
@@ -105,8 +147,18 @@ impl OpenDocument {
             doc: Arc::new(doc),
             outline: Arc::new(outline),
             stats,
+            notes: notes::Notes::in_memory(),
             section_cache: std::cell::RefCell::new(None),
         }
+    }
+
+    /// Load the document's highlights and notes from `data_dir` (none: in memory only).
+    pub fn with_notes(mut self, data_dir: Option<&Path>) -> Self {
+        if let Some(dir) = data_dir {
+            let title = self.display_title().to_owned();
+            self.notes = notes::Notes::load(dir, &self.doc, self.path.as_deref(), &title);
+        }
+        self
     }
 
     /// The bundled sample speech.
@@ -200,6 +252,8 @@ pub struct PizhuApp {
     pub outline_view: OutlineView,
     /// The body's state.
     pub reader: ReaderView,
+    /// The annotations panel's state (selection, filters, note editor).
+    pub notes_view: annotations_panel::AnnotationsView,
     /// Whether the settings window is open.
     pub show_settings: bool,
     /// Panel that should take keyboard focus this frame.
@@ -255,6 +309,7 @@ impl PizhuApp {
             }),
             outline_view: OutlineView::default(),
             reader: ReaderView::default(),
+            notes_view: annotations_panel::AnnotationsView::default(),
             show_settings: false,
             focus_request: Some(FocusArea::Reader),
             focus: FocusArea::Reader,
@@ -268,10 +323,10 @@ impl PizhuApp {
         ctx.set_visuals(theme::visuals(app.settings.theme));
         match startup {
             Startup::File(path) => app.open(path),
-            Startup::Sample => app.show_document(OpenDocument::sample()),
+            Startup::Sample => app.show_document(app.sample_document()),
             Startup::Resume => match app.settings.recent.first().map(|r| r.path.clone()) {
                 Some(path) if path.exists() => app.open(path),
-                _ => app.show_document(OpenDocument::sample()),
+                _ => app.show_document(app.sample_document()),
             },
         }
         app
@@ -309,6 +364,7 @@ impl PizhuApp {
     pub fn open(&mut self, path: PathBuf) {
         let (tx, rx) = channel();
         let worker_path = path.clone();
+        let data_dir = self.data_dir.clone();
         let spawned = std::thread::Builder::new()
             .name("open-document".into())
             .spawn(move || {
@@ -316,8 +372,10 @@ impl PizhuApp {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let result = Document::open(&worker_path)
-                    .map(|doc| OpenDocument::new(doc, Some(worker_path.clone()), name));
+                let result = Document::open(&worker_path).map(|doc| {
+                    OpenDocument::new(doc, Some(worker_path.clone()), name)
+                        .with_notes(data_dir.as_deref())
+                });
                 let _ = tx.send(result);
             });
         match spawned {
@@ -377,6 +435,21 @@ impl PizhuApp {
         }
     }
 
+    /// Show the annotations panel with the cursor in `id`'s note.
+    fn open_note_editor(&mut self, id: AnnotationId) {
+        if !self.settings.show_annotations {
+            self.settings.show_annotations = true;
+            self.mark_settings_dirty();
+        }
+        self.notes_view.select(Some(id));
+        self.notes_view.focus_note = true;
+    }
+
+    /// The bundled sample, with its notes.
+    fn sample_document(&self) -> OpenDocument {
+        OpenDocument::sample().with_notes(self.data_dir.as_deref())
+    }
+
     /// Open `path` on this thread (benchmarks, tests).
     pub fn open_blocking(&mut self, path: &Path) -> Result<(), String> {
         let name = path
@@ -384,7 +457,9 @@ impl PizhuApp {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let doc = Document::open(path).map_err(|e| format!("{e}: {}", path.display()))?;
-        self.show_document(OpenDocument::new(doc, Some(path.to_owned()), name));
+        let document = OpenDocument::new(doc, Some(path.to_owned()), name)
+            .with_notes(self.data_dir.as_deref());
+        self.show_document(document);
         Ok(())
     }
 
@@ -398,11 +473,22 @@ impl PizhuApp {
     /// Put a loaded document on screen, at its remembered reading position.
     pub fn show_document(&mut self, document: OpenDocument) {
         self.remember_position();
+        if let Some(old) = self.current.as_mut() {
+            old.notes.flush();
+        }
         let position = document
             .path
             .as_deref()
             .and_then(|p| self.settings.position_of(p))
+            .or(document.notes.stored_position)
             .unwrap_or(0);
+        if let Some(problem) = &document.notes.load_problem {
+            self.banner = Some(Banner {
+                text: format!("{}：{problem}", self.t().notes_damaged),
+                is_error: true,
+            });
+        }
+        self.notes_view = annotations_panel::AnnotationsView::default();
         if let Some(path) = &document.path {
             self.settings
                 .remember(path, document.display_title(), Some(position));
@@ -474,6 +560,9 @@ impl PizhuApp {
         if self.settings.show_outline {
             outline_panel::outline_panel_ui(self, ui);
         }
+        if self.settings.show_annotations {
+            annotations_panel::annotations_panel_ui(self, ui);
+        }
         reader::central_ui(self, ui);
         if self.show_settings {
             bars::settings_window_ui(self, ui.ctx());
@@ -484,6 +573,7 @@ impl PizhuApp {
             self.apply(ui.ctx(), command);
         }
         self.remember_position_lazily();
+        self.tick_notes(ui.ctx());
         if let Some(since) = self.settings_dirty_since
             && since.elapsed() > Duration::from_millis(1000)
         {
@@ -494,12 +584,49 @@ impl PizhuApp {
     }
 
     fn remember_position_lazily(&mut self) {
-        let Some(doc) = &self.current else { return };
+        let top = self.reader.top_char();
+        let Some(doc) = self.current.as_mut() else {
+            return;
+        };
+        if let Some(top) = top {
+            doc.notes.set_position(top);
+        }
         if let (Some(path), Some(top)) = (&doc.path, self.reader.top_char())
             && self.settings.position_of(path) != Some(top)
         {
             self.mark_settings_dirty();
         }
+    }
+
+    /// Save annotations when due; report a failed save once per failure.
+    fn tick_notes(&mut self, ctx: &egui::Context) {
+        let Some(doc) = self.current.as_mut() else {
+            return;
+        };
+        let before = doc.notes.save_error.clone();
+        if let Some(wait) = doc.notes.tick() {
+            ctx.request_repaint_after(wait + Duration::from_millis(10));
+        }
+        let after = doc.notes.save_error.clone();
+        if after != before
+            && let Some(error) = after
+        {
+            self.banner = Some(Banner {
+                text: format!("{}：{error}", self.t().notes_not_saved),
+                is_error: true,
+            });
+        }
+    }
+
+    /// Write unsaved annotations and settings (exit).
+    pub fn flush(&mut self) {
+        if let Some(doc) = self.current.as_mut() {
+            if let Some(top) = self.reader.top_char() {
+                doc.notes.set_position(top);
+            }
+            doc.notes.flush();
+        }
+        self.save_settings();
     }
 
     fn poll_loading(&mut self, ctx: &egui::Context) {
@@ -527,7 +654,7 @@ impl PizhuApp {
                 self.fail(message);
                 // Nothing on screen yet (the last document is gone): show the sample.
                 if self.current.is_none() {
-                    self.show_document(OpenDocument::sample());
+                    self.show_document(self.sample_document());
                 }
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {
@@ -556,6 +683,24 @@ impl PizhuApp {
         let zoom_in_b = KeyboardShortcut::new(Modifiers::COMMAND, Key::Plus);
         let zoom_out = KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus);
         let zoom_reset = KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0);
+        // Annotation undo/redo, unless a text field has the keys (it undoes its own typing).
+        if !ctx.text_edit_focused() {
+            let (redo, undo) = ctx.input_mut(|i| {
+                let redo = i.consume_shortcut(&KeyboardShortcut::new(
+                    Modifiers::COMMAND | Modifiers::SHIFT,
+                    Key::Z,
+                )) || i
+                    .consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
+                let undo = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
+                (redo, undo)
+            });
+            if redo {
+                self.push(Command::Redo);
+            }
+            if undo {
+                self.push(Command::Undo);
+            }
+        }
         let (open, zin, zout, zreset, f6, dropped) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&OPEN_SHORTCUT),
@@ -572,6 +717,10 @@ impl PizhuApp {
         });
         if open {
             self.push(Command::OpenDialog);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)))
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         if zin {
             self.push(Command::Zoom(1));
@@ -648,6 +797,141 @@ impl PizhuApp {
             }
             Command::ShowSettings(show) => self.show_settings = show,
             Command::DismissBanner => self.banner = None,
+            Command::Highlight {
+                range,
+                color,
+                mark,
+                open_note,
+            } => {
+                let Some(doc) = self.current.as_mut() else {
+                    return;
+                };
+                if range.is_empty() {
+                    return;
+                }
+                let mut a =
+                    Annotation::highlight(&doc.doc, range, color, crate::annotate::now_ms());
+                a.mark = mark;
+                let id = a.id;
+                doc.notes.edit(vec![Edit::Add(a)]);
+                self.settings.highlight_color = color;
+                self.mark_settings_dirty();
+                self.reader.clear_selection();
+                self.notes_view.select(Some(id));
+                if open_note {
+                    self.open_note_editor(id);
+                }
+            }
+            Command::HighlightSentence(pos) => {
+                let Some(doc) = self.current.as_ref() else {
+                    return;
+                };
+                if let Some(range) = crate::annotate::units::sentence_at(&doc.doc, pos) {
+                    // A sentence already highlighted exactly is selected, not doubled.
+                    let existing = doc
+                        .notes
+                        .set
+                        .overlapping(range)
+                        .find(|a| a.range == range)
+                        .map(|a| a.id);
+                    match existing {
+                        Some(id) => self.notes_view.select(Some(id)),
+                        None => self.apply(
+                            ctx,
+                            Command::Highlight {
+                                range,
+                                color: self.settings.highlight_color,
+                                mark: Mark::Fill,
+                                open_note: false,
+                            },
+                        ),
+                    }
+                }
+            }
+            Command::UpdateAnnotation(a) => {
+                if let Some(doc) = self.current.as_mut() {
+                    if a.kind == crate::annotate::Kind::Highlight {
+                        self.settings.highlight_color = a.color;
+                    }
+                    doc.notes.edit(vec![Edit::Update(a)]);
+                }
+            }
+            Command::TypeNote(id, note) => {
+                if let Some(doc) = self.current.as_mut() {
+                    doc.notes.type_note(id, note);
+                }
+            }
+            Command::EndTyping => {
+                if let Some(doc) = self.current.as_mut() {
+                    doc.notes.end_typing();
+                }
+            }
+            Command::DeleteAnnotation(id) => {
+                if let Some(doc) = self.current.as_mut() {
+                    doc.notes.edit(vec![Edit::Remove(id)]);
+                }
+                if self.notes_view.selected == Some(id) {
+                    self.notes_view.select(None);
+                }
+            }
+            Command::SelectAnnotation(id) => {
+                self.notes_view.select(id);
+                if id.is_some() {
+                    self.reader.clear_selection();
+                }
+            }
+            Command::GoToAnnotation(id) => {
+                let Some(doc) = self.current.as_ref() else {
+                    return;
+                };
+                if let Some(a) = doc.notes.set.get(id) {
+                    if a.is_placed() {
+                        self.reader.reveal_char(a.range.start);
+                        self.notes_view.flash(id);
+                    }
+                    self.notes_view.select(Some(id));
+                    self.reader.clear_selection();
+                }
+            }
+            Command::EditNote(id) => self.open_note_editor(id),
+            Command::AddSectionNote(node) => {
+                let Some(doc) = self.current.as_mut() else {
+                    return;
+                };
+                if node >= doc.outline.nodes.len() {
+                    return;
+                }
+                let a = Annotation::section_note(
+                    &doc.doc,
+                    &doc.outline,
+                    node,
+                    crate::annotate::now_ms(),
+                );
+                let id = a.id;
+                doc.notes.edit(vec![Edit::Add(a)]);
+                self.notes_view.select(Some(id));
+                self.open_note_editor(id);
+            }
+            Command::Undo | Command::Redo => {
+                if let Some(doc) = self.current.as_mut() {
+                    let done = if command == Command::Undo {
+                        doc.notes.undo()
+                    } else {
+                        doc.notes.redo()
+                    };
+                    if done
+                        && let Some(id) = self.notes_view.selected
+                        && doc.notes.set.get(id).is_none()
+                    {
+                        self.notes_view.select(None);
+                    }
+                }
+            }
+            Command::Copy(text) => ctx.copy_text(text),
+            Command::ToggleAnnotations => {
+                self.settings.show_annotations = !self.settings.show_annotations;
+                self.mark_settings_dirty();
+            }
             Command::CycleFocus => {
                 let has_tree = self
                     .current
@@ -681,11 +965,11 @@ impl eframe::App for PizhuApp {
     }
 
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
-        self.save_settings();
+        self.flush();
     }
 
     fn on_exit(&mut self) {
-        self.save_settings();
+        self.flush();
     }
 
     fn persist_egui_memory(&self) -> bool {

@@ -177,6 +177,8 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
         return;
     };
     let outline = doc.outline.clone();
+    let notes = &doc.notes;
+    let doc_notes_count = |outline: &Outline, i: usize| notes.count(outline, i);
     let top = app.reader.top_char();
     let view = &mut app.outline_view;
     view.follow(top.and_then(|p| outline.node_at(p)));
@@ -300,12 +302,34 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 if view.current == Some(i) {
                     button = button.fill(pal.current);
                 }
-                let resp = ui.add(button);
+                let count = doc_notes_count(&outline, i);
+                let resp = ui
+                    .with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if count > 0 {
+                            ui.label(
+                                egui::RichText::new(count.to_string())
+                                    .small()
+                                    .color(pal.point),
+                            )
+                            .on_hover_text(format!("{} {count}", t.annotations));
+                        }
+                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                            ui.add(button)
+                        })
+                        .inner
+                    })
+                    .inner;
                 let resp = resp.on_hover_text(&label);
                 if resp.clicked() {
                     view.selected = Some(i);
                     commands.push(Command::JumpToNode(i));
                 }
+                resp.context_menu(|ui| {
+                    if ui.button(t.add_note).clicked() {
+                        commands.push(Command::AddSectionNote(i));
+                        ui.close();
+                    }
+                });
             });
         }
     });

@@ -83,6 +83,12 @@ pub struct Settings {
     pub language: LanguagePref,
     /// Recently opened documents, most recent first.
     pub recent: Vec<RecentDocument>,
+    /// Show the annotations panel.
+    pub show_annotations: bool,
+    /// Width of the annotations panel in points.
+    pub annotations_width: f32,
+    /// The colour H highlights in (the last one used).
+    pub highlight_color: crate::annotate::Color,
 }
 
 impl Default for Settings {
@@ -98,6 +104,9 @@ impl Default for Settings {
             show_status_bar: true,
             language: LanguagePref::Auto,
             recent: Vec::new(),
+            show_annotations: true,
+            annotations_width: 320.0,
+            highlight_color: crate::annotate::Color::Yellow,
         }
     }
 }

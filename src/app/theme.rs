@@ -88,3 +88,41 @@ pub fn palette(theme: Theme) -> Palette {
         },
     }
 }
+
+/// Background of a highlight (translucent, so overlapping highlights mix).
+pub fn highlight_fill(theme: Theme, color: crate::annotate::Color) -> Color32 {
+    use crate::annotate::Color as C;
+    let (r, g, b) = match (theme, color) {
+        (Theme::Dark, C::Yellow) => (0x8A, 0x70, 0x10),
+        (Theme::Dark, C::Green) => (0x2E, 0x6B, 0x36),
+        (Theme::Dark, C::Blue) => (0x24, 0x55, 0x8C),
+        (Theme::Dark, C::Pink) => (0x8C, 0x30, 0x55),
+        (Theme::Dark, C::Purple) => (0x5E, 0x3E, 0x8C),
+        (_, C::Yellow) => (0xFF, 0xDF, 0x5E),
+        (_, C::Green) => (0x9F, 0xDD, 0x8C),
+        (_, C::Blue) => (0x8E, 0xC3, 0xF5),
+        (_, C::Pink) => (0xF7, 0xA6, 0xC4),
+        (_, C::Purple) => (0xCB, 0xAE, 0xF2),
+    };
+    Color32::from_rgba_unmultiplied(r, g, b, 165)
+}
+
+/// A highlight colour at full strength: underlines, swatches, note markers.
+pub fn highlight_ink(color: crate::annotate::Color) -> Color32 {
+    use crate::annotate::Color as C;
+    match color {
+        C::Yellow => Color32::from_rgb(0xE0, 0xA8, 0x00),
+        C::Green => Color32::from_rgb(0x3F, 0xA3, 0x4D),
+        C::Blue => Color32::from_rgb(0x2F, 0x7F, 0xD8),
+        C::Pink => Color32::from_rgb(0xE0, 0x52, 0x8A),
+        C::Purple => Color32::from_rgb(0x8A, 0x5C, 0xD6),
+    }
+}
+
+/// Background of selected text.
+pub fn selection_fill(theme: Theme) -> Color32 {
+    match theme {
+        Theme::Dark => Color32::from_rgba_unmultiplied(0x4A, 0x7F, 0xD0, 110),
+        _ => Color32::from_rgba_unmultiplied(0x5A, 0x9B, 0xF0, 90),
+    }
+}

@@ -169,7 +169,11 @@ impl DocStore {
     ) -> Loaded {
         let dir = data_dir.join("annotations");
         let path = dir.join(format!("{fingerprint}.ron"));
-        let doc_path = doc_path.map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_owned()));
+        let doc_path = doc_path.map(|p| {
+            std::fs::canonicalize(p)
+                .or_else(|_| std::path::absolute(p))
+                .unwrap_or_else(|_| p.to_owned())
+        });
         let mut store = DocStore {
             dir,
             path,
@@ -206,6 +210,11 @@ impl DocStore {
             store,
             problem,
         }
+    }
+
+    /// Whether the store file exists.
+    pub fn exists(&self) -> bool {
+        self.path.exists()
     }
 
     /// The store file's path.

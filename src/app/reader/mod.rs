@@ -7,6 +7,7 @@
 //! text under the reader's eyes never jumps.
 
 pub mod layout_index;
+pub mod marks;
 
 use std::sync::Arc;
 
@@ -19,8 +20,11 @@ use egui::{
 use super::fonts::{self, BODY, HEI, KAI};
 use super::theme::{Palette, palette};
 use super::{Command, FocusArea, OpenDocument, PizhuApp};
+use crate::annotate::{AnnotationId, Color, Mark};
+use crate::document::TextRange;
 use crate::outline::NodeKind;
 use layout_index::{Block, BlockKind, HeightIndex, blocks, estimate_height, text_width_em};
+use marks::{MarkStyle, Marker, Shown};
 
 /// Body text size at 100 % zoom, in points.
 pub const BODY_PX: f32 = 18.0;
@@ -113,12 +117,60 @@ pub struct ReaderView {
     /// settled at: until the reader scrolls, that char (not the first char of its row) is
     /// where the reader is.
     jump_hold: Option<(usize, f32, Option<f32>)>,
+    /// Selected text: (anchor, head) char offsets.
+    selection: Option<(usize, usize)>,
+    /// Where the last plain click landed (Shift+click extends from there).
+    caret: Option<usize>,
+    /// A drag-selection is under way.
+    dragging: bool,
+    /// Scroll speed (points per frame) while a drag-selection is held past an edge.
+    autoscroll: f32,
+    /// Space left above the next jump's target (annotations show with text above them).
+    jump_margin: f32,
+    /// The chars in view after the last frame.
+    visible: Option<TextRange>,
+    /// The highlight that was right-clicked, for the context menu.
+    context_target: Option<AnnotationId>,
 }
 
 impl ReaderView {
     /// Bring `pos` (a char offset) to the top of the view on the next frame.
     pub fn jump_to_char(&mut self, pos: usize) {
         self.pending_jump = Some(pos);
+    }
+
+    /// Bring `pos` into view, a little below the top, unless it is already in view.
+    pub fn reveal_char(&mut self, pos: usize) {
+        let in_view = self
+            .visible
+            .is_some_and(|v| v.start <= pos && pos + 1 < v.end && self.pending_jump.is_none());
+        if !in_view {
+            self.pending_jump = Some(pos);
+            self.jump_margin = (self.viewport_height / 4.0).max(0.0);
+        }
+    }
+
+    /// The selected text range, if any.
+    pub fn selection(&self) -> Option<TextRange> {
+        let (a, b) = self.selection?;
+        (a != b).then(|| TextRange::new(a.min(b), a.max(b)))
+    }
+
+    /// Select a range (tests, Ctrl+A).
+    pub fn select(&mut self, range: TextRange) {
+        self.selection = Some((range.start, range.end));
+    }
+
+    /// Drop the text selection.
+    pub fn clear_selection(&mut self) {
+        self.selection = None;
+        self.dragging = false;
+        self.autoscroll = 0.0;
+    }
+
+    /// The chars in view after the last frame.
+    pub fn visible(&self) -> Option<TextRange> {
+        self.visible
     }
 
     /// The char at the top of the view (after at least one frame).
@@ -518,9 +570,10 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         } else {
             row_y + metrics.gaps(block.kind).0
         };
-        offset = reader.index.top(b) + row_y;
+        let margin = std::mem::take(&mut reader.jump_margin);
+        offset = (reader.index.top(b) + row_y - margin).max(0.0);
         reader.anchor = Some((b, row_y));
-        reader.jump_hold = Some((pos, offset, None));
+        reader.jump_hold = (margin == 0.0).then_some((pos, offset, None));
     } else if let Some((a, within)) = reader.anchor {
         // Keep the anchor block where it was while blocks above it get measured.
         let rows = (reader.viewport_height / (metrics.body_px * LINE_HEIGHT)).ceil() as usize + 2;
@@ -538,6 +591,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let (page_keys, heading_step) = reader_keys(ui, surface_id);
     let line = metrics.body_px * LINE_HEIGHT;
     let page = (reader.viewport_height - line).max(line);
+    offset += reader.autoscroll;
     match page_keys {
         Some(Scroll::Lines(n)) => offset += n * line,
         Some(Scroll::Pages(n)) => offset += n * page,
@@ -553,6 +607,19 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         .id_salt("reader-scroll")
         .auto_shrink([false, false])
         .vertical_scroll_offset(offset);
+    let mark_style = MarkStyle {
+        set: &doc.notes.set,
+        selection: reader.selection(),
+        selected: app.notes_view.selected,
+        flash: app.notes_view.flashing(),
+        theme: app.settings.theme,
+    };
+    if mark_style.flash.is_some() {
+        ui.ctx().request_repaint();
+    }
+    let mut shown: Vec<Shown> = Vec::new();
+    let mut markers: Vec<Marker> = Vec::new();
+    let mut toolbar_anchor: Option<Rect> = None;
     let output = area.show_viewport(ui, |ui, viewport| {
         ui.set_height(reader.index.total());
         let origin = ui.max_rect().left_top();
@@ -576,6 +643,23 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 pos
             };
             let text = galley.text().to_owned();
+            let placed = Shown {
+                galley_pos: pos,
+                chars: text.chars().count(),
+                galley: galley.clone(),
+                text_start: first_shown_char(doc, &block),
+                rect: Rect::from_min_size(
+                    origin + Vec2::new(margin_x, top),
+                    Vec2::new(style.wrap_px, reader.index.top(i + 1) - top),
+                ),
+                size_px: metrics.size_of(block.kind, !reader.mixed_heading[i]),
+            };
+            if let Some(r) =
+                marks::paint_block_marks(ui.painter(), &placed, &mark_style, &mut markers)
+            {
+                toolbar_anchor = Some(r);
+            }
+            shown.push(placed);
             ui.painter().galley(pos, galley, pal.text);
             let id = ui.make_persistent_id(("block", block.line));
             let response = ui.interact(rect, id, Sense::hover());
@@ -589,9 +673,9 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         first
     });
     let viewport_rect = output.inner_rect;
-    let surface = ui.interact(viewport_rect, surface_id, Sense::click());
+    let surface = ui.interact(viewport_rect, surface_id, Sense::click_and_drag());
     surface.widget_info(|| WidgetInfo::labeled(Role::Document, true, app.t().reader));
-    if surface.clicked() {
+    if surface.clicked() || surface.drag_started() {
         surface.request_focus();
     }
     if app.focus_request == Some(FocusArea::Reader) {
@@ -601,8 +685,59 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         app.focus = FocusArea::Reader;
         crate::app::keep_arrow_keys(ui, surface.id);
     }
+    let mut commands = Vec::new();
+    let t = app.t();
+    let selected_annotation = app.notes_view.selected;
+    let highlight_color = app.settings.highlight_color;
+    pointer_ui(
+        ui,
+        &surface,
+        viewport_rect,
+        &shown,
+        doc,
+        &mut app.reader,
+        &mut commands,
+    );
+    note_tooltips(ui, &surface, &shown, &markers, doc);
+    context_menu_ui(
+        ui,
+        &surface,
+        t,
+        doc,
+        &shown,
+        &mut app.reader,
+        highlight_color,
+        &mut commands,
+    );
+    mark_keys(
+        ui,
+        surface_id,
+        doc,
+        &mut app.reader,
+        selected_annotation,
+        highlight_color,
+        &mut commands,
+    );
+    if !app.reader.dragging {
+        toolbar_ui(
+            ui,
+            t,
+            viewport_rect,
+            toolbar_anchor,
+            &shown,
+            doc,
+            &app.reader,
+            selected_annotation,
+            highlight_color,
+            &mut commands,
+        );
+    }
 
     let reader = &mut app.reader;
+    reader.visible = match (shown.first(), shown.last()) {
+        (Some(a), Some(b)) => Some(TextRange::new(a.text_start, b.range().end)),
+        _ => None,
+    };
     reader.offset = output.state.clamped_offset().y;
     reader.viewport_height = viewport_rect.height();
     let first = output.inner;
@@ -653,8 +788,11 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 .map(|(i, _)| i)
         };
         if let Some(i) = target {
-            app.push(Command::JumpToNode(i));
+            commands.push(Command::JumpToNode(i));
         }
+    }
+    for c in commands {
+        app.push(c);
     }
 }
 
@@ -709,4 +847,455 @@ fn reader_keys(ui: &Ui, surface: egui::Id) -> (Option<Scroll>, Option<i32>) {
         };
         (scroll, heading)
     })
+}
+
+/// Mouse selection: drag (scrolling past the edges), Shift+click to extend, double click for
+/// a word-sized run, triple click for a sentence, Alt+click to highlight a sentence, click
+/// on a highlight to select it.
+fn pointer_ui(
+    ui: &Ui,
+    surface: &egui::Response,
+    viewport: Rect,
+    shown: &[Shown],
+    doc: &OpenDocument,
+    reader: &mut ReaderView,
+    commands: &mut Vec<Command>,
+) {
+    let (pointer, press, modifiers) = ui.input(|i| {
+        (
+            i.pointer.interact_pos(),
+            i.pointer.press_origin(),
+            i.modifiers,
+        )
+    });
+    let clamp = |p: egui::Pos2| {
+        egui::Pos2::new(
+            p.x.clamp(viewport.left(), viewport.right()),
+            p.y.clamp(viewport.top() + 1.0, viewport.bottom() - 1.0),
+        )
+    };
+    let hit = |p: egui::Pos2| marks::char_at(shown, clamp(p));
+    if surface.drag_started()
+        && let Some(start) = press.and_then(hit)
+    {
+        let anchor = match reader.selection {
+            Some((anchor, _)) if modifiers.shift => anchor,
+            _ if modifiers.shift => reader.caret.unwrap_or(start),
+            _ => start,
+        };
+        reader.selection = Some((anchor, start));
+        reader.dragging = true;
+        commands.push(Command::SelectAnnotation(None));
+    }
+    if reader.dragging && surface.dragged() {
+        if let Some(p) = pointer {
+            if let Some(head) = hit(p)
+                && let Some((anchor, _)) = reader.selection
+            {
+                reader.selection = Some((anchor, head));
+            }
+            // Past an edge: scroll, faster the further out.
+            let over = if p.y < viewport.top() {
+                p.y - viewport.top()
+            } else if p.y > viewport.bottom() {
+                p.y - viewport.bottom()
+            } else {
+                0.0
+            };
+            reader.autoscroll = (over * 0.5).clamp(-60.0, 60.0);
+            if reader.autoscroll != 0.0 {
+                ui.ctx().request_repaint();
+            }
+        }
+    }
+    if surface.drag_stopped() || (reader.dragging && !surface.dragged()) {
+        reader.dragging = false;
+        reader.autoscroll = 0.0;
+        if reader.selection().is_none() {
+            reader.selection = None;
+        }
+    }
+    let Some(at) = pointer.filter(|p| viewport.contains(*p)).and_then(hit) else {
+        return;
+    };
+    if surface.triple_clicked() {
+        if let Some(range) = crate::annotate::units::sentence_at(&doc.doc, at) {
+            reader.select(range);
+        }
+    } else if surface.double_clicked() {
+        if let Some(range) = crate::annotate::units::word_at(&doc.doc, at) {
+            reader.select(range);
+        }
+    } else if surface.clicked() {
+        if modifiers.alt {
+            commands.push(Command::HighlightSentence(at));
+        } else if modifiers.shift {
+            let anchor = reader
+                .selection
+                .map(|(a, _)| a)
+                .or(reader.caret)
+                .unwrap_or(at);
+            reader.selection = Some((anchor, at));
+        } else {
+            reader.selection = None;
+            reader.caret = Some(at);
+            let on = doc.notes.set.highlight_at(at).map(|a| a.id);
+            commands.push(Command::SelectAnnotation(on));
+        }
+    }
+}
+
+/// Hovering a note marker, or a highlight with a note, shows the note.
+fn note_tooltips(
+    ui: &Ui,
+    surface: &egui::Response,
+    shown: &[Shown],
+    markers: &[Marker],
+    doc: &OpenDocument,
+) {
+    if !surface.hovered() {
+        return;
+    }
+    let Some(p) = ui.input(|i| i.pointer.hover_pos()) else {
+        return;
+    };
+    let id = markers
+        .iter()
+        .find(|m| m.rect.expand(3.0).contains(p))
+        .map(|m| m.id)
+        .or_else(|| {
+            let block = shown.iter().find(|s| s.rect.contains(p))?;
+            let at = block.char_at(p);
+            let a = doc.notes.set.highlight_at(at)?;
+            // Only when the pointer is really over the highlighted text.
+            block
+                .rects(a.range)
+                .iter()
+                .any(|r| r.contains(p))
+                .then_some(a.id)
+        });
+    let Some(a) = id.and_then(|id| doc.notes.set.get(id)) else {
+        return;
+    };
+    if a.note.trim().is_empty() {
+        return;
+    }
+    let note = a.note.clone();
+    surface.clone().on_hover_ui_at_pointer(|ui| {
+        ui.set_max_width(360.0);
+        ui.label(note);
+    });
+}
+
+/// Right click: on a highlight, its actions; elsewhere, copy / highlight the selection.
+fn context_menu_ui(
+    ui: &Ui,
+    surface: &egui::Response,
+    t: &super::i18n::Strings,
+    doc: &OpenDocument,
+    shown: &[Shown],
+    reader: &mut ReaderView,
+    color: Color,
+    commands: &mut Vec<Command>,
+) {
+    if surface.secondary_clicked() {
+        let at = ui
+            .input(|i| i.pointer.interact_pos())
+            .and_then(|p| marks::char_at(shown, p));
+        reader.context_target = at
+            .and_then(|at| doc.notes.set.highlight_at(at))
+            .map(|a| a.id);
+        if let Some(id) = reader.context_target {
+            commands.push(Command::SelectAnnotation(Some(id)));
+        }
+    }
+    let target = reader.context_target.and_then(|id| doc.notes.set.get(id));
+    let selection = reader.selection();
+    surface.context_menu(|ui| {
+        if let Some(a) = target {
+            ui.horizontal(|ui| {
+                for c in Color::ALL {
+                    let label = format!("{}{}", t.change_to, t.color_name(c));
+                    let dot = ui.add(egui::Button::new(
+                        egui::RichText::new("●").color(super::theme::highlight_ink(c)),
+                    ));
+                    dot.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
+                    if dot.on_hover_text(&label).clicked() {
+                        let mut changed = a.clone();
+                        changed.color = c;
+                        commands.push(Command::UpdateAnnotation(changed));
+                        ui.close();
+                    }
+                }
+            });
+            let underline = a.mark == Mark::Underline;
+            if ui
+                .button(if underline { t.fill } else { t.underline })
+                .clicked()
+            {
+                let mut changed = a.clone();
+                changed.mark = if underline {
+                    Mark::Fill
+                } else {
+                    Mark::Underline
+                };
+                commands.push(Command::UpdateAnnotation(changed));
+                ui.close();
+            }
+            if ui.button(t.edit_note).clicked() {
+                commands.push(Command::EditNote(a.id));
+                ui.close();
+            }
+            if ui.button(t.copy_quote).clicked() {
+                commands.push(Command::Copy(a.quote.clone()));
+                ui.close();
+            }
+            if ui.button(t.delete).clicked() {
+                commands.push(Command::DeleteAnnotation(a.id));
+                ui.close();
+            }
+        } else {
+            if let Some(range) = selection {
+                if ui.button(t.copy).clicked() {
+                    commands.push(Command::Copy(marks::copy_text(&doc.doc, range)));
+                    ui.close();
+                }
+                if ui.button(t.highlight).clicked() {
+                    commands.push(Command::Highlight {
+                        range,
+                        color,
+                        mark: Mark::Fill,
+                        open_note: false,
+                    });
+                    ui.close();
+                }
+                if ui.button(t.add_note).clicked() {
+                    commands.push(Command::Highlight {
+                        range,
+                        color,
+                        mark: Mark::Fill,
+                        open_note: true,
+                    });
+                    ui.close();
+                }
+            }
+            if ui.button(t.select_all).clicked() {
+                reader.select(TextRange::new(0, doc.doc.char_count));
+                ui.close();
+            }
+        }
+    });
+}
+
+/// Keys for selections and highlights (when the text or nothing has focus): H highlights
+/// in the last colour, 1–5 in a colour (or recolour the selected highlight), U underlines,
+/// N opens a note, Delete removes the selected highlight, Ctrl+A selects all, Ctrl+C
+/// copies, Escape lets go.
+fn mark_keys(
+    ui: &Ui,
+    surface: egui::Id,
+    doc: &OpenDocument,
+    reader: &mut ReaderView,
+    selected: Option<AnnotationId>,
+    last_color: Color,
+    commands: &mut Vec<Command>,
+) {
+    if ui.memory(|m| m.focused()).is_some_and(|f| f != surface) {
+        return;
+    }
+    let selection = reader.selection();
+    let annotation = selected.and_then(|id| doc.notes.set.get(id));
+    let copy_event = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
+    ui.input_mut(|i| {
+        if i.consume_key(Modifiers::COMMAND, Key::A) {
+            reader.select(TextRange::new(0, doc.doc.char_count));
+            return;
+        }
+        if copy_event || i.consume_key(Modifiers::COMMAND, Key::C) {
+            if let Some(range) = selection {
+                commands.push(Command::Copy(marks::copy_text(&doc.doc, range)));
+            } else if let Some(a) = annotation {
+                commands.push(Command::Copy(a.quote.clone()));
+            }
+            return;
+        }
+        let digit = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5]
+            .iter()
+            .position(|&k| i.consume_key(Modifiers::NONE, k))
+            .map(|n| Color::ALL[n]);
+        if let Some(range) = selection {
+            let highlight = |color, mark, open_note| Command::Highlight {
+                range,
+                color,
+                mark,
+                open_note,
+            };
+            if let Some(color) = digit {
+                commands.push(highlight(color, Mark::Fill, false));
+            } else if i.consume_key(Modifiers::NONE, Key::H) {
+                commands.push(highlight(last_color, Mark::Fill, false));
+            } else if i.consume_key(Modifiers::NONE, Key::U) {
+                commands.push(highlight(last_color, Mark::Underline, false));
+            } else if i.consume_key(Modifiers::NONE, Key::N) {
+                commands.push(highlight(last_color, Mark::Fill, true));
+            } else if i.consume_key(Modifiers::NONE, Key::Escape) {
+                reader.clear_selection();
+            }
+        } else if let Some(a) = annotation {
+            if let Some(color) = digit
+                && a.color != color
+            {
+                let mut changed = a.clone();
+                changed.color = color;
+                commands.push(Command::UpdateAnnotation(changed));
+            } else if i.consume_key(Modifiers::NONE, Key::U) {
+                let mut changed = a.clone();
+                changed.mark = match a.mark {
+                    Mark::Fill => Mark::Underline,
+                    Mark::Underline => Mark::Fill,
+                };
+                commands.push(Command::UpdateAnnotation(changed));
+            } else if i.consume_key(Modifiers::NONE, Key::N) {
+                commands.push(Command::EditNote(a.id));
+            } else if i.consume_key(Modifiers::NONE, Key::Delete)
+                || i.consume_key(Modifiers::NONE, Key::Backspace)
+            {
+                commands.push(Command::DeleteAnnotation(a.id));
+            } else if i.consume_key(Modifiers::NONE, Key::Escape) {
+                commands.push(Command::SelectAnnotation(None));
+            }
+        }
+    });
+}
+
+/// The small floating toolbar by a selection (colours, underline, note, copy) or by the
+/// selected highlight (colours, underline, note, copy, delete).
+#[allow(clippy::too_many_arguments)]
+fn toolbar_ui(
+    ui: &Ui,
+    t: &super::i18n::Strings,
+    viewport: Rect,
+    selection_rect: Option<Rect>,
+    shown: &[Shown],
+    doc: &OpenDocument,
+    reader: &ReaderView,
+    selected: Option<AnnotationId>,
+    last_color: Color,
+    commands: &mut Vec<Command>,
+) {
+    let selection = reader.selection();
+    let annotation = if selection.is_none() {
+        selected.and_then(|id| doc.notes.set.get(id))
+    } else {
+        None
+    };
+    let anchor = match (selection, annotation) {
+        (Some(_), _) => selection_rect,
+        (None, Some(a)) if a.kind == crate::annotate::Kind::Highlight => {
+            shown.iter().flat_map(|s| s.rects(a.range)).last()
+        }
+        _ => None,
+    };
+    let Some(anchor) = anchor.filter(|r| viewport.intersects(*r)) else {
+        return;
+    };
+    let width = 300.0;
+    let x = anchor
+        .right()
+        .min(viewport.right() - width)
+        .max(viewport.left());
+    let y = if anchor.bottom() + 44.0 < viewport.bottom() {
+        anchor.bottom() + 6.0
+    } else {
+        (anchor.top() - 44.0).max(viewport.top())
+    };
+    egui::Area::new(ui.scope_id().with("selection-toolbar"))
+        .order(egui::Order::Foreground)
+        .fixed_pos(egui::pos2(x, y))
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    for (n, c) in Color::ALL.into_iter().enumerate() {
+                        let label = match annotation {
+                            Some(_) => format!("{}{}", t.change_to, t.color_name(c)),
+                            None => format!("{}{}", t.highlight_in, t.color_name(c)),
+                        };
+                        let on = annotation.is_some_and(|a| a.color == c);
+                        let text = egui::RichText::new(if on { "◉" } else { "●" })
+                            .size(18.0)
+                            .color(super::theme::highlight_ink(c));
+                        let dot = ui.add(egui::Button::new(text).frame(false));
+                        dot.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
+                        if dot.on_hover_text(format!("{label} ({})", n + 1)).clicked() {
+                            match (selection, annotation) {
+                                (Some(range), _) => commands.push(Command::Highlight {
+                                    range,
+                                    color: c,
+                                    mark: Mark::Fill,
+                                    open_note: false,
+                                }),
+                                (None, Some(a)) => {
+                                    let mut changed = a.clone();
+                                    changed.color = c;
+                                    commands.push(Command::UpdateAnnotation(changed));
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    ui.separator();
+                    let underline = annotation.is_some_and(|a| a.mark == Mark::Underline);
+                    if ui
+                        .selectable_label(underline, t.underline)
+                        .on_hover_text("U")
+                        .clicked()
+                    {
+                        match (selection, annotation) {
+                            (Some(range), _) => commands.push(Command::Highlight {
+                                range,
+                                color: last_color,
+                                mark: Mark::Underline,
+                                open_note: false,
+                            }),
+                            (None, Some(a)) => {
+                                let mut changed = a.clone();
+                                changed.mark = if underline {
+                                    Mark::Fill
+                                } else {
+                                    Mark::Underline
+                                };
+                                commands.push(Command::UpdateAnnotation(changed));
+                            }
+                            _ => {}
+                        }
+                    }
+                    if ui.button(t.note).on_hover_text("N").clicked() {
+                        match (selection, annotation) {
+                            (Some(range), _) => commands.push(Command::Highlight {
+                                range,
+                                color: last_color,
+                                mark: Mark::Fill,
+                                open_note: true,
+                            }),
+                            (None, Some(a)) => commands.push(Command::EditNote(a.id)),
+                            _ => {}
+                        }
+                    }
+                    if ui.button(t.copy).on_hover_text("Ctrl+C").clicked() {
+                        match (selection, annotation) {
+                            (Some(range), _) => {
+                                commands.push(Command::Copy(marks::copy_text(&doc.doc, range)))
+                            }
+                            (None, Some(a)) => commands.push(Command::Copy(a.quote.clone())),
+                            _ => {}
+                        }
+                    }
+                    if let Some(a) = annotation
+                        && ui.button(t.delete).on_hover_text("Delete").clicked()
+                    {
+                        commands.push(Command::DeleteAnnotation(a.id));
+                    }
+                });
+            });
+        });
 }

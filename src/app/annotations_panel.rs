@@ -1,0 +1,649 @@
+//! The annotations panel (right): every highlight and note under its section, filters by
+//! colour, tag and text, and the editor of the selected annotation.
+
+use std::time::{Duration, Instant};
+
+use egui::{Color32, Rect, Role, ScrollArea, Sense, TextEdit, Ui, UiBuilder, Vec2, WidgetInfo};
+
+use super::theme::{highlight_ink, palette};
+use super::{Command, OpenDocument, PizhuApp};
+use crate::annotate::{Annotation, AnnotationId, Color, Kind, Mark, clean_tag};
+use crate::outline::Outline;
+
+/// How long a highlight flashes after a jump to it.
+pub const FLASH: Duration = Duration::from_millis(1400);
+
+/// The panel's state between frames.
+#[derive(Debug, Default)]
+pub struct AnnotationsView {
+    /// The selected annotation (shown in the editor, outlined in the text).
+    pub selected: Option<AnnotationId>,
+    /// Put the cursor in the note editor next frame.
+    pub focus_note: bool,
+    flash: Option<(AnnotationId, Instant)>,
+    /// Text filter.
+    pub filter: String,
+    /// Colour filter: the colours shown (none ticked: all).
+    pub colors: [bool; 5],
+    /// Tag filter.
+    pub tag: Option<String>,
+    /// The note being edited: its annotation and the text typed.
+    editor: Option<(AnnotationId, String)>,
+    tag_input: String,
+    /// Scroll the list to the selected annotation.
+    reveal: bool,
+    rows: RowsCache,
+    list_offset: f32,
+    list_height: f32,
+}
+
+#[derive(Debug, Default)]
+struct RowsCache {
+    key: Option<(u64, String, [bool; 5], Option<String>, u8)>,
+    rows: Vec<Row>,
+    tops: Vec<f32>,
+    tags: Vec<(String, usize)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Row {
+    /// A section path (or the unplaced group).
+    Header { label: String, unplaced: bool },
+    /// An annotation, by index into the set's items.
+    Item(usize),
+}
+
+impl AnnotationsView {
+    /// Select an annotation (or none) and bring it into view in the list.
+    pub fn select(&mut self, id: Option<AnnotationId>) {
+        self.selected = id;
+        self.reveal = id.is_some();
+    }
+
+    /// Make an annotation flash in the text.
+    pub fn flash(&mut self, id: AnnotationId) {
+        self.flash = Some((id, Instant::now()));
+    }
+
+    /// The flashing annotation and how strongly it shows now (1 → 0).
+    pub fn flashing(&self) -> Option<(AnnotationId, f32)> {
+        let (id, since) = self.flash?;
+        let t = since.elapsed().as_secs_f32() / FLASH.as_secs_f32();
+        (t < 1.0).then(|| (id, (1.0 - t) * (0.5 + 0.5 * (t * 18.0).cos().abs())))
+    }
+
+    /// Whether a filter is on.
+    fn filtering(&self) -> bool {
+        !self.filter.trim().is_empty() || self.colors.iter().any(|&c| c) || self.tag.is_some()
+    }
+}
+
+/// Whether `a` passes the panel's filters.
+fn shown(view: &AnnotationsView, a: &Annotation) -> bool {
+    if view.colors.iter().any(|&c| c) {
+        let i = Color::ALL.iter().position(|&c| c == a.color).unwrap_or(0);
+        if a.kind != Kind::Highlight || !view.colors[i] {
+            return false;
+        }
+    }
+    if let Some(tag) = &view.tag
+        && !a.all_tags().contains(tag)
+    {
+        return false;
+    }
+    let needle = view.filter.trim().to_lowercase();
+    needle.is_empty()
+        || a.quote.to_lowercase().contains(&needle)
+        || a.note.to_lowercase().contains(&needle)
+        || a.tags.iter().any(|t| t.to_lowercase().contains(&needle))
+}
+
+/// The section path of a char, as the panel and the exports show it.
+pub fn section_path(outline: &Outline, pos: usize) -> Option<String> {
+    let node = outline.node_at(pos)?;
+    Some(
+        outline
+            .path_to(node)
+            .into_iter()
+            .map(|i| super::outline_panel::node_label(outline, i))
+            .collect::<Vec<_>>()
+            .join(" › "),
+    )
+}
+
+/// The rows of the list, their tops, and every tag with its count.
+fn build_rows(
+    view: &mut AnnotationsView,
+    doc: &OpenDocument,
+    header_h: f32,
+    item_h: f32,
+    lang: u8,
+) {
+    let set = &doc.notes.set;
+    let key = (
+        set.generation(),
+        view.filter.clone(),
+        view.colors,
+        view.tag.clone(),
+        lang,
+    );
+    if view.rows.key.as_ref() == Some(&key) {
+        return;
+    }
+    let t = if lang == 0 {
+        &super::i18n::ZH
+    } else {
+        &super::i18n::EN
+    };
+    let mut rows = Vec::new();
+    let items = set.items();
+    let unplaced: Vec<usize> = (0..items.len())
+        .filter(|&i| !items[i].is_placed() && shown(view, &items[i]))
+        .collect();
+    if !unplaced.is_empty() {
+        rows.push(Row::Header {
+            label: format!("{} · {}", t.unplaced, unplaced.len()),
+            unplaced: true,
+        });
+        rows.extend(unplaced.into_iter().map(Row::Item));
+    }
+    let mut last: Option<String> = None;
+    for (i, a) in items.iter().enumerate() {
+        if !a.is_placed() || !shown(view, a) {
+            continue;
+        }
+        let path = section_path(&doc.outline, a.range.start)
+            .unwrap_or_else(|| doc.display_title().to_owned());
+        if last.as_ref() != Some(&path) {
+            rows.push(Row::Header {
+                label: path.clone(),
+                unplaced: false,
+            });
+            last = Some(path);
+        }
+        rows.push(Row::Item(i));
+    }
+    let mut tops = Vec::with_capacity(rows.len() + 1);
+    let mut y = 0.0;
+    for row in &rows {
+        tops.push(y);
+        y += match row {
+            Row::Header { .. } => header_h,
+            Row::Item(_) => item_h,
+        };
+    }
+    tops.push(y);
+    let mut tags: Vec<(String, usize)> = Vec::new();
+    for a in items {
+        for tag in a.all_tags() {
+            match tags.iter_mut().find(|(t, _)| *t == tag) {
+                Some((_, n)) => *n += 1,
+                None => tags.push((tag, 1)),
+            }
+        }
+    }
+    tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    view.rows = RowsCache {
+        key: Some(key),
+        rows,
+        tops,
+        tags,
+    };
+}
+
+/// The right panel.
+pub fn annotations_panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    let width = app.settings.annotations_width;
+    let response = egui::Panel::right("annotations-panel")
+        .resizable(true)
+        .default_size(width)
+        .size_range(220.0..=720.0)
+        .show(ui, |ui| panel_ui(app, ui));
+    let new_width = response.response.rect.width();
+    if (new_width - app.settings.annotations_width).abs() > 1.0 {
+        app.settings.annotations_width = new_width;
+        app.mark_settings_dirty();
+    }
+}
+
+/// A round colour swatch that acts as a button.
+fn swatch(ui: &mut Ui, color: Color, on: bool, label: String) -> egui::Response {
+    let (rect, resp) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::click());
+    let ink = highlight_ink(color);
+    let painter = ui.painter();
+    painter.circle_filled(rect.center(), 7.0, ink);
+    if on {
+        painter.circle_stroke(
+            rect.center(),
+            9.0,
+            egui::Stroke::new(2.0, ui.visuals().strong_text_color()),
+        );
+    } else if resp.hovered() {
+        painter.circle_stroke(rect.center(), 9.0, egui::Stroke::new(1.0, ink));
+    }
+    resp.widget_info(|| WidgetInfo::selected(Role::Button, true, on, &label));
+    resp.on_hover_text(label)
+}
+
+fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    ui.set_min_width(ui.available_width());
+    let t = app.t();
+    let lang = u8::from(!std::ptr::eq(t, &super::i18n::ZH));
+    let theme = app.settings.theme;
+    let Some(doc) = app.current.as_ref() else {
+        return;
+    };
+    let mut commands = Vec::new();
+    let view = &mut app.notes_view;
+    let set = &doc.notes.set;
+
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.strong(t.annotations_title(set.len()));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let close = ui.small_button("×");
+            close.widget_info(|| {
+                WidgetInfo::labeled(Role::Button, true, format!("{} {}", t.close, t.annotations))
+            });
+            if close.clicked() {
+                commands.push(Command::ToggleAnnotations);
+            }
+        });
+    });
+    let filter = ui.add(
+        TextEdit::singleline(&mut view.filter)
+            .hint_text(t.filter_annotations)
+            .desired_width(f32::INFINITY),
+    );
+    filter.widget_info(|| {
+        let mut info = WidgetInfo::text_edit(true, "", &view.filter, t.filter_annotations);
+        info.label = Some(t.filter_annotations.to_owned());
+        info
+    });
+    let body_h = ui.text_style_height(&egui::TextStyle::Body);
+    let header_h = body_h + 10.0;
+    let item_h = body_h * 3.0 + 18.0;
+    build_rows(view, doc, header_h, item_h, lang);
+    ui.horizontal_wrapped(|ui| {
+        for (i, color) in Color::ALL.into_iter().enumerate() {
+            let label = format!("{}{}", t.filter_by, t.color_name(color));
+            if swatch(ui, color, view.colors[i], label).clicked() {
+                view.colors[i] = !view.colors[i];
+            }
+        }
+        let current = view.tag.clone().unwrap_or_else(|| t.all_tags.to_owned());
+        egui::ComboBox::from_id_salt("tag-filter")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(view.tag.is_none(), t.all_tags)
+                    .clicked()
+                {
+                    view.tag = None;
+                }
+                for (tag, n) in &view.rows.tags {
+                    let on = view.tag.as_ref() == Some(tag);
+                    if ui.selectable_label(on, format!("#{tag} ({n})")).clicked() {
+                        view.tag = Some(tag.clone());
+                    }
+                }
+            })
+            .response
+            .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, t.tags));
+        if view.filtering() && ui.small_button(t.clear_filter).clicked() {
+            view.filter.clear();
+            view.colors = [false; 5];
+            view.tag = None;
+        }
+    });
+    ui.separator();
+
+    if let Some(id) = view.selected
+        && let Some(a) = set.get(id)
+    {
+        editor_ui(ui, t, doc, a, view, &mut commands);
+        ui.separator();
+    } else {
+        view.editor = None;
+    }
+
+    if set.is_empty() {
+        ui.add(egui::Label::new(egui::RichText::new(t.no_annotations).weak()).wrap());
+    } else if view.rows.rows.is_empty() {
+        ui.weak(t.no_annotation_match);
+    } else {
+        list_ui(ui, t, theme, doc, view, item_h, &mut commands);
+    }
+    for c in commands {
+        app.push(c);
+    }
+}
+
+/// The selected annotation: colour, style, quote, note and tags.
+fn editor_ui(
+    ui: &mut Ui,
+    t: &super::i18n::Strings,
+    doc: &OpenDocument,
+    a: &Annotation,
+    view: &mut AnnotationsView,
+    commands: &mut Vec<Command>,
+) {
+    // The buffer follows the annotation unless the user is typing in it (undo, another
+    // window's change, a newly selected annotation).
+    let note_id = ui.make_persistent_id(("note-editor", a.id));
+    let typing = ui.memory(|m| m.has_focus(note_id));
+    match &mut view.editor {
+        Some((id, text)) if *id == a.id => {
+            if !typing && *text != a.note {
+                *text = a.note.clone();
+            }
+        }
+        _ => view.editor = Some((a.id, a.note.clone())),
+    }
+    ui.horizontal_wrapped(|ui| match a.kind {
+        Kind::SectionNote => {
+            ui.strong(t.section_note);
+        }
+        Kind::Highlight => {
+            for color in Color::ALL {
+                let label = format!("{}{}", t.change_to, t.color_name(color));
+                if swatch(ui, color, a.color == color, label).clicked() && a.color != color {
+                    let mut changed = a.clone();
+                    changed.color = color;
+                    commands.push(Command::UpdateAnnotation(changed));
+                }
+            }
+            let underline = a.mark == Mark::Underline;
+            if ui.selectable_label(underline, t.underline).clicked() {
+                let mut changed = a.clone();
+                changed.mark = if underline {
+                    Mark::Fill
+                } else {
+                    Mark::Underline
+                };
+                commands.push(Command::UpdateAnnotation(changed));
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        if ui.small_button(t.copy_quote).clicked() {
+            commands.push(Command::Copy(a.quote.clone()));
+        }
+        if a.is_placed() {
+            let go = ui.small_button("↧");
+            go.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.reader));
+            if go.on_hover_text(t.reader).clicked() {
+                commands.push(Command::GoToAnnotation(a.id));
+            }
+        }
+        if ui.small_button(t.delete).clicked() {
+            commands.push(Command::DeleteAnnotation(a.id));
+        }
+    });
+    let quote: String = if a.quote.chars().count() > 300 {
+        format!("{}…", a.quote.chars().take(300).collect::<String>())
+    } else {
+        a.quote.clone()
+    };
+    let ink = highlight_ink(a.color);
+    egui::Frame::new()
+        .inner_margin(egui::Margin::symmetric(6, 2))
+        .stroke(egui::Stroke::NONE)
+        .show(ui, |ui| {
+            let r = ui.add(egui::Label::new(format!("「{}」", quote.trim())).wrap());
+            ui.painter().vline(
+                r.rect.left() - 5.0,
+                r.rect.y_range(),
+                egui::Stroke::new(3.0, ink),
+            );
+        });
+    if !a.is_placed() {
+        ui.colored_label(Color32::from_rgb(0xC0, 0x39, 0x2B), t.unplaced);
+    }
+    let Some((_, text)) = view.editor.as_mut() else {
+        return;
+    };
+    let edit = ui.add(
+        TextEdit::multiline(text)
+            .id(note_id)
+            .hint_text(t.note_hint)
+            .desired_rows(4)
+            .desired_width(f32::INFINITY),
+    );
+    edit.widget_info(|| {
+        let mut info = WidgetInfo::text_edit(true, "", text.as_str(), t.note_hint);
+        info.label = Some(t.note.to_owned());
+        info
+    });
+    if view.focus_note {
+        edit.request_focus();
+        view.focus_note = false;
+    }
+    if edit.changed() {
+        commands.push(Command::TypeNote(a.id, text.clone()));
+    }
+    if edit.lost_focus() {
+        commands.push(Command::EndTyping);
+    }
+    // Tags: those of the tag field can be removed here; `#标签` ones live in the note.
+    ui.horizontal_wrapped(|ui| {
+        ui.weak(t.tags);
+        for tag in &a.tags {
+            let chip = ui.small_button(format!("#{tag} ×"));
+            chip.widget_info(|| {
+                WidgetInfo::labeled(Role::Button, true, format!("{} {tag}", t.remove_tag))
+            });
+            if chip.clicked() {
+                let mut changed = a.clone();
+                changed.tags.retain(|x| x != tag);
+                commands.push(Command::UpdateAnnotation(changed));
+            }
+        }
+        for tag in crate::annotate::hashtags(&a.note) {
+            if !a.tags.contains(&tag) {
+                ui.weak(format!("#{tag}"));
+            }
+        }
+        let input = ui.add(
+            TextEdit::singleline(&mut view.tag_input)
+                .hint_text(t.add_tag)
+                .desired_width(110.0),
+        );
+        input.widget_info(|| {
+            let mut info = WidgetInfo::text_edit(true, "", &view.tag_input, t.add_tag);
+            info.label = Some(t.add_tag.to_owned());
+            info
+        });
+        let entered = input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if entered && let Some(tag) = clean_tag(&view.tag_input) {
+            if !a.tags.contains(&tag) {
+                let mut changed = a.clone();
+                changed.tags.push(tag);
+                commands.push(Command::UpdateAnnotation(changed));
+            }
+            view.tag_input.clear();
+            input.request_focus();
+        }
+    });
+    let _ = doc;
+}
+
+/// The list: virtualised rows of section headers and annotations.
+fn list_ui(
+    ui: &mut Ui,
+    t: &super::i18n::Strings,
+    theme: super::settings::Theme,
+    doc: &OpenDocument,
+    view: &mut AnnotationsView,
+    item_h: f32,
+    commands: &mut Vec<Command>,
+) {
+    let pal = palette(theme);
+    let items = doc.notes.set.items();
+    let mut area = ScrollArea::vertical()
+        .id_salt("annotations-list")
+        .auto_shrink([false, false]);
+    if std::mem::take(&mut view.reveal)
+        && let Some(id) = view.selected
+        && let Some(row) =
+            view.rows.rows.iter().position(
+                |r| matches!(r, Row::Item(i) if items.get(*i).is_some_and(|a| a.id == id)),
+            )
+    {
+        let y = view.rows.tops[row];
+        if y < view.list_offset || y + item_h > view.list_offset + view.list_height {
+            area = area.vertical_scroll_offset((y - view.list_height / 3.0).max(0.0));
+        }
+    }
+    let rows = &view.rows.rows;
+    let tops = &view.rows.tops;
+    let output = area.show_viewport(ui, |ui, viewport| {
+        let total = tops.last().copied().unwrap_or(0.0);
+        ui.set_height(total);
+        let origin = ui.max_rect().left_top();
+        let width = ui.available_width();
+        let first = tops
+            .partition_point(|&y| y <= viewport.min.y)
+            .saturating_sub(1);
+        for (r, row) in rows.iter().enumerate().skip(first) {
+            let top = tops[r];
+            if top > viewport.max.y {
+                break;
+            }
+            let rect = Rect::from_min_size(
+                origin + Vec2::new(0.0, top),
+                Vec2::new(width, tops[r + 1] - top),
+            );
+            match row {
+                Row::Header { label, unplaced } => {
+                    let mut child = ui.new_child(UiBuilder::new().max_rect(rect));
+                    child.add_space(4.0);
+                    let text = egui::RichText::new(label).small().strong();
+                    let text = if *unplaced {
+                        text.color(Color32::from_rgb(0xC0, 0x39, 0x2B))
+                    } else {
+                        text
+                    };
+                    let resp = child.add(egui::Label::new(text).truncate());
+                    if *unplaced {
+                        resp.on_hover_text(t.unplaced_hint);
+                    } else {
+                        resp.on_hover_text(label);
+                    }
+                }
+                Row::Item(i) => {
+                    let Some(a) = items.get(*i) else { continue };
+                    item_ui(
+                        ui,
+                        t,
+                        rect,
+                        a,
+                        view.selected == Some(a.id),
+                        pal.current,
+                        commands,
+                    );
+                }
+            }
+        }
+    });
+    view.list_offset = output.state.clamped_offset().y;
+    view.list_height = output.inner_rect.height();
+}
+
+/// One annotation in the list: colour bar, quote, note, tags.
+fn item_ui(
+    ui: &mut Ui,
+    t: &super::i18n::Strings,
+    rect: Rect,
+    a: &Annotation,
+    selected: bool,
+    selected_fill: Color32,
+    commands: &mut Vec<Command>,
+) {
+    let rect = rect.shrink2(Vec2::new(2.0, 2.0));
+    let resp = ui.interact(
+        rect,
+        ui.scope_id().with(("annotation", a.id)),
+        Sense::click(),
+    );
+    let quote_line: String = a.quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &quote_line));
+    let painter = ui.painter();
+    if selected {
+        painter.rect_filled(rect, 4.0, selected_fill);
+    } else if resp.hovered() {
+        painter.rect_filled(rect, 4.0, ui.visuals().faint_bg_color);
+    }
+    let ink = highlight_ink(a.color);
+    let bar = Rect::from_min_size(rect.min, Vec2::new(4.0, rect.height()));
+    if a.kind == Kind::SectionNote {
+        painter.rect_stroke(
+            bar,
+            1.0,
+            egui::Stroke::new(1.0, ink),
+            egui::StrokeKind::Inside,
+        );
+    } else {
+        painter.rect_filled(bar, 1.0, ink);
+    }
+    let mut child = ui.new_child(
+        UiBuilder::new().max_rect(
+            rect.shrink2(Vec2::new(0.0, 3.0))
+                .with_min_x(rect.min.x + 10.0),
+        ),
+    );
+    child.spacing_mut().item_spacing.y = 2.0;
+    let quote = if a.kind == Kind::SectionNote {
+        format!("{} · {}", t.section_note, quote_line)
+    } else {
+        quote_line
+    };
+    let quote_text = egui::RichText::new(quote);
+    let quote_text = if a.mark == Mark::Underline {
+        quote_text.underline()
+    } else {
+        quote_text
+    };
+    child.add(egui::Label::new(quote_text).truncate().selectable(false));
+    let note_line: String = a.note.lines().next().unwrap_or("").to_owned();
+    child.add(
+        egui::Label::new(egui::RichText::new(note_line).weak())
+            .truncate()
+            .selectable(false),
+    );
+    let tags = a.all_tags();
+    if !tags.is_empty() {
+        let tags = tags
+            .iter()
+            .map(|t| format!("#{t}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        child.add(
+            egui::Label::new(egui::RichText::new(tags).small().color(ink))
+                .truncate()
+                .selectable(false),
+        );
+    }
+    let resp = if a.note.is_empty() {
+        resp
+    } else {
+        resp.on_hover_text(&a.note)
+    };
+    if resp.clicked() {
+        commands.push(Command::GoToAnnotation(a.id));
+    }
+    resp.context_menu(|ui| {
+        if ui.button(t.edit_note).clicked() {
+            commands.push(Command::EditNote(a.id));
+            ui.close();
+        }
+        if ui.button(t.copy_quote).clicked() {
+            commands.push(Command::Copy(a.quote.clone()));
+            ui.close();
+        }
+        if ui.button(t.delete).clicked() {
+            commands.push(Command::DeleteAnnotation(a.id));
+            ui.close();
+        }
+    });
+}
