@@ -463,3 +463,385 @@ fn a_damaged_settings_file_is_reported_and_kept() {
         "(zoom: "
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Highlights and notes.
+
+/// A window on the sample with annotations stored in `data_dir`.
+fn window_with_data(data_dir: &Path) -> Harness<'static, PizhuApp> {
+    let dir = data_dir.to_owned();
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, None, Some(dir), Startup::Sample));
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .apply(&ctx, Command::SetLanguage(LanguagePref::English));
+    settle(&mut h);
+    h
+}
+
+/// The char range of the first occurrence of `quote` in the open document.
+fn range_of(h: &Harness<'static, PizhuApp>, quote: &str) -> pizhu::TextRange {
+    let doc = &h.state().current.as_ref().expect("open").doc;
+    let byte = doc.text.find(quote).expect("quote in the document");
+    let start = doc.char_of_byte(byte);
+    pizhu::TextRange::new(start, start + quote.chars().count())
+}
+
+fn annotations(h: &Harness<'static, PizhuApp>) -> Vec<pizhu::annotate::Annotation> {
+    h.state()
+        .current
+        .as_ref()
+        .expect("open")
+        .notes
+        .set
+        .items()
+        .to_vec()
+}
+
+fn press(h: &mut Harness<'static, PizhuApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+/// Bring `quote` into view and return a screen point on its `nth` char.
+fn point_in(h: &mut Harness<'static, PizhuApp>, quote: &str, nth: usize) -> egui::Pos2 {
+    let range = range_of(h, quote);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::JumpToChar(range.start));
+    h.run();
+    let rect = h
+        .get_all_by_role(Role::Paragraph)
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.contains(quote))
+        })
+        .expect("paragraph in view")
+        .rect();
+    let target = range.start + nth;
+    for dy in (4..rect.height() as i32).step_by(6) {
+        for dx in (0..rect.width() as i32).step_by(2) {
+            let p = rect.left_top() + Vec2::new(dx as f32, dy as f32);
+            if h.state().reader.char_at_screen(p) == Some(target) {
+                return p;
+            }
+        }
+    }
+    panic!("char {target} not found on screen");
+}
+
+fn drag(
+    h: &mut Harness<'static, PizhuApp>,
+    from: egui::Pos2,
+    to: egui::Pos2,
+    modifiers: Modifiers,
+) {
+    use egui::{Event, PointerButton};
+    h.event(Event::PointerMoved(from));
+    h.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers,
+    });
+    h.step();
+    for k in 1..=6 {
+        let p = from + (to - from) * (k as f32 / 6.0);
+        h.event(Event::PointerMoved(p));
+        h.step();
+    }
+    h.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers,
+    });
+    h.run();
+}
+
+fn click_at(h: &mut Harness<'static, PizhuApp>, p: egui::Pos2, modifiers: Modifiers) {
+    use egui::{Event, PointerButton};
+    h.event(Event::ModifiersChanged(modifiers));
+    h.event(Event::PointerMoved(p));
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: p,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers,
+        });
+        h.step();
+    }
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+}
+
+const SENTENCE: &str = "数字政府建设是一项系统工程";
+
+#[test]
+fn dragging_selects_text_and_h_highlights_it_in_the_panel() {
+    let mut h = window(Startup::Sample);
+    let quote = SENTENCE;
+    let from = point_in(&mut h, quote, 0);
+    let to = point_in(&mut h, quote, quote.chars().count());
+    drag(&mut h, from, to, Modifiers::NONE);
+    let doc = h.state().current.as_ref().expect("open");
+    let selection = h.state().reader.selection().expect("a selection");
+    assert_eq!(doc.doc.slice(selection), quote);
+    // The floating toolbar offers the colours.
+    h.get_by_role_and_label(Role::Button, "Highlight Green");
+    press(&mut h, Modifiers::NONE, Key::H);
+    let all = annotations(&h);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].quote, quote);
+    assert_eq!(all[0].color, pizhu::annotate::Color::Yellow);
+    assert!(h.state().reader.selection().is_none());
+    // Listed in the panel under its section.
+    assert!(h.query_by_role_and_label(Role::Button, quote).is_some());
+}
+
+#[test]
+fn number_keys_pick_colours_u_underlines_and_undo_redo_replay() {
+    let mut h = window(Startup::Sample);
+    let range = range_of(&h, SENTENCE);
+    h.state_mut().reader.select(range);
+    press(&mut h, Modifiers::NONE, Key::Num3);
+    let a = annotations(&h).pop().expect("highlighted");
+    assert_eq!(a.color, pizhu::annotate::Color::Blue);
+    // The new highlight is selected: 5 recolours it, U underlines it.
+    press(&mut h, Modifiers::NONE, Key::Num5);
+    press(&mut h, Modifiers::NONE, Key::U);
+    let a = annotations(&h).pop().expect("still there");
+    assert_eq!(a.color, pizhu::annotate::Color::Purple);
+    assert_eq!(a.mark, pizhu::annotate::Mark::Underline);
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    assert!(annotations(&h).is_empty());
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(annotations(&h).len(), 1);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    let a = annotations(&h).pop().expect("back to the first version");
+    assert_eq!(a.color, pizhu::annotate::Color::Blue);
+    assert_eq!(a.mark, pizhu::annotate::Mark::Fill);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(
+        annotations(&h).pop().map(|a| a.color),
+        Some(pizhu::annotate::Color::Purple)
+    );
+}
+
+#[test]
+fn alt_click_highlights_the_whole_sentence() {
+    let mut h = window(Startup::Sample);
+    let p = point_in(&mut h, SENTENCE, 3);
+    click_at(&mut h, p, Modifiers::ALT);
+    let a = annotations(&h).pop().expect("a highlight");
+    let doc = &h.state().current.as_ref().expect("open").doc;
+    let sentence =
+        pizhu::annotate::units::sentence_at(doc, range_of(&h, SENTENCE).start).expect("sentence");
+    assert_eq!(a.range, sentence);
+    assert!(
+        a.quote.starts_with(SENTENCE) && a.quote.ends_with('。'),
+        "{}",
+        a.quote
+    );
+}
+
+#[test]
+fn clicking_a_highlight_selects_it_and_n_writes_its_note_with_tags() {
+    let mut h = window(Startup::Sample);
+    let range = range_of(&h, SENTENCE);
+    h.state_mut().reader.select(range);
+    press(&mut h, Modifiers::NONE, Key::H);
+    // Click elsewhere, then on the highlight: it is selected again.
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::SelectAnnotation(None));
+    h.run();
+    let p = point_in(&mut h, SENTENCE, 2);
+    click_at(&mut h, p, Modifiers::NONE);
+    let id = annotations(&h)[0].id;
+    assert_eq!(h.state().notes_view.selected, Some(id));
+    press(&mut h, Modifiers::NONE, Key::N);
+    let editor = h.get_by_role_and_label(Role::MultilineTextInput, "Note");
+    assert!(editor.is_focused());
+    editor.type_text("开篇定调 #金句");
+    h.run();
+    let a = annotations(&h).pop().expect("annotation");
+    assert_eq!(a.note, "开篇定调 #金句");
+    assert_eq!(a.all_tags(), ["金句"]);
+    // A tag from the tag field.
+    let field = h.get_by_role_and_label(Role::TextInput, "Add a tag…");
+    field.focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Add a tag…")
+        .type_text("结构");
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(
+        annotations(&h).pop().expect("a").all_tags(),
+        ["结构", "金句"]
+    );
+    // The tag filter lists both; filtering by text narrows the list.
+    let filter = h.get_by_role_and_label(Role::TextInput, "Filter annotations…");
+    filter.focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Filter annotations…")
+        .type_text("不存在的字");
+    h.run();
+    assert!(
+        h.query_by_label("No annotation matches the filter")
+            .is_some()
+    );
+}
+
+#[test]
+fn clicking_an_annotation_in_the_panel_scrolls_the_text_there() {
+    let mut h = window(Startup::Sample);
+    let quote = "让我们以更加坚定的信心、更加务实的举措";
+    let range = range_of(&h, quote);
+    h.state_mut().reader.select(range);
+    press(&mut h, Modifiers::NONE, Key::Num2);
+    press(&mut h, Modifiers::NONE, Key::Home);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::JumpToChar(0));
+    h.run();
+    assert!(
+        h.state()
+            .reader
+            .visible()
+            .is_some_and(|v| v.end < range.start)
+    );
+    h.get_by_role_and_label(Role::Button, quote).click();
+    h.run();
+    let visible = h.state().reader.visible().expect("visible");
+    assert!(
+        visible.start <= range.start && range.end <= visible.end,
+        "{visible:?} {range:?}"
+    );
+}
+
+#[test]
+fn a_section_note_is_added_from_the_tree() {
+    let mut h = window(Startup::Sample);
+    let label = "四、压实工作责任，确保各项任务落地见效";
+    h.get_by_role_and_label(Role::Button, label)
+        .click_secondary();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Add note").click();
+    h.run();
+    let a = annotations(&h).pop().expect("section note");
+    assert_eq!(a.kind, pizhu::annotate::Kind::SectionNote);
+    assert_eq!(a.quote, "压实工作责任，确保各项任务落地见效");
+    let editor = h.get_by_role_and_label(Role::MultilineTextInput, "Note");
+    assert!(editor.is_focused());
+    // The tree counts it.
+    let i = node_index(&h, "压实工作责任");
+    let doc = h.state().current.as_ref().expect("open");
+    assert_eq!(doc.notes.count(&doc.outline, i), 1);
+}
+
+#[test]
+fn ctrl_c_copies_the_selection_without_indentation() {
+    let mut h = window(Startup::Sample);
+    let range = range_of(&h, SENTENCE);
+    h.state_mut().reader.select(range);
+    h.run();
+    press(&mut h, Modifiers::COMMAND, Key::C);
+    assert_eq!(h.state().last_copied.as_deref(), Some(SENTENCE));
+    // A paragraph copies without its first-line indent.
+    let doc = &h.state().current.as_ref().expect("open").doc;
+    let line = doc
+        .lines
+        .iter()
+        .find(|l| doc.line_text(l).starts_with('\u{3000}'));
+    if let Some(line) = line {
+        let range = line.range;
+        h.state_mut().reader.select(range);
+        press(&mut h, Modifiers::COMMAND, Key::C);
+        let copied = h.state().last_copied.clone().expect("copied");
+        assert!(!copied.starts_with('\u{3000}'), "{copied}");
+    }
+}
+
+#[test]
+fn highlights_and_notes_survive_a_restart() {
+    let data = tempfile::tempdir().expect("tempdir");
+    {
+        let mut h = window_with_data(data.path());
+        let range = range_of(&h, SENTENCE);
+        h.state_mut().reader.select(range);
+        press(&mut h, Modifiers::NONE, Key::Num4);
+        let id = annotations(&h)[0].id;
+        let ctx = h.ctx.clone();
+        h.state_mut()
+            .apply(&ctx, Command::TypeNote(id, "重读 #金句".into()));
+        // Written within a second, without quitting.
+        std::thread::sleep(Duration::from_millis(600));
+        h.run();
+    }
+    let stores: Vec<_> = std::fs::read_dir(data.path().join("annotations"))
+        .expect("annotations folder")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "ron"))
+        .collect();
+    assert_eq!(stores.len(), 1);
+    let h = window_with_data(data.path());
+    let a = annotations(&h).pop().expect("reloaded");
+    assert_eq!(
+        (a.quote.as_str(), a.note.as_str()),
+        (SENTENCE, "重读 #金句")
+    );
+    assert_eq!(a.color, pizhu::annotate::Color::Pink);
+    assert!(h.query_by_role_and_label(Role::Button, SENTENCE).is_some());
+}
+
+#[test]
+fn a_damaged_store_is_reported_and_kept() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let text = pizhu::app::SAMPLE_TEXT;
+    let name = format!("{}.ron", pizhu::store::annotations::fingerprint(text));
+    let path = data.path().join("annotations").join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, "(version: 1, annotations: [(quote: \"断").expect("write");
+    let h = window_with_data(data.path());
+    let alert = h
+        .get_by_role(Role::Alert)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    assert!(
+        alert.contains("could not be read") && alert.contains(".damaged-1"),
+        "{alert}"
+    );
+    let kept = path.with_file_name(format!(
+        "{}.damaged-1",
+        path.file_name().expect("name").to_string_lossy()
+    ));
+    assert_eq!(
+        std::fs::read_to_string(kept).expect("kept"),
+        "(version: 1, annotations: [(quote: \"断"
+    );
+}
+
+#[test]
+fn an_unwritable_data_folder_warns_and_keeps_annotations_in_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A file where the data folder should be: nothing can be created under it.
+    let blocked = dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").expect("write");
+    let mut h = window_with_data(&blocked);
+    let range = range_of(&h, SENTENCE);
+    h.state_mut().reader.select(range);
+    press(&mut h, Modifiers::NONE, Key::H);
+    std::thread::sleep(Duration::from_millis(600));
+    h.run();
+    let alert = h
+        .get_by_role(Role::Alert)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    assert!(alert.contains("kept in memory"), "{alert}");
+    assert_eq!(annotations(&h).len(), 1);
+}

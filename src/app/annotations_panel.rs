@@ -1,7 +1,7 @@
 //! The annotations panel (right): every highlight and note under its section, filters by
 //! colour, tag and text, and the editor of the selected annotation.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui::{Color32, Rect, Role, ScrollArea, Sense, TextEdit, Ui, UiBuilder, Vec2, WidgetInfo};
 
@@ -20,7 +20,8 @@ pub struct AnnotationsView {
     pub selected: Option<AnnotationId>,
     /// Put the cursor in the note editor next frame.
     pub focus_note: bool,
-    flash: Option<(AnnotationId, Instant)>,
+    /// The annotation to flash, and when it started (egui time, set on first paint).
+    flash: Option<(AnnotationId, Option<f64>)>,
     /// Text filter.
     pub filter: String,
     /// Colour filter: the colours shown (none ticked: all).
@@ -37,9 +38,12 @@ pub struct AnnotationsView {
     list_height: f32,
 }
 
+/// What the rows were built for: set generation, text, colours, tag, language.
+type RowsKey = (u64, String, [bool; 5], Option<String>, u8);
+
 #[derive(Debug, Default)]
 struct RowsCache {
-    key: Option<(u64, String, [bool; 5], Option<String>, u8)>,
+    key: Option<RowsKey>,
     rows: Vec<Row>,
     tops: Vec<f32>,
     tags: Vec<(String, usize)>,
@@ -62,14 +66,19 @@ impl AnnotationsView {
 
     /// Make an annotation flash in the text.
     pub fn flash(&mut self, id: AnnotationId) {
-        self.flash = Some((id, Instant::now()));
+        self.flash = Some((id, None));
     }
 
-    /// The flashing annotation and how strongly it shows now (1 → 0).
-    pub fn flashing(&self) -> Option<(AnnotationId, f32)> {
-        let (id, since) = self.flash?;
-        let t = since.elapsed().as_secs_f32() / FLASH.as_secs_f32();
-        (t < 1.0).then(|| (id, (1.0 - t) * (0.5 + 0.5 * (t * 18.0).cos().abs())))
+    /// The flashing annotation and how strongly it shows at egui time `now` (1 → 0).
+    pub fn flashing(&mut self, now: f64) -> Option<(AnnotationId, f32)> {
+        let (id, started) = self.flash.as_mut()?;
+        let id = *id;
+        let t = ((now - *started.get_or_insert(now)) / FLASH.as_secs_f64()) as f32;
+        if t >= 1.0 {
+            self.flash = None;
+            return None;
+        }
+        Some((id, (1.0 - t) * (0.5 + 0.5 * (t * 9.0).cos().abs())))
     }
 
     /// Whether a filter is on.
@@ -369,12 +378,8 @@ fn editor_ui(
         if ui.small_button(t.copy_quote).clicked() {
             commands.push(Command::Copy(a.quote.clone()));
         }
-        if a.is_placed() {
-            let go = ui.small_button("↧");
-            go.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.reader));
-            if go.on_hover_text(t.reader).clicked() {
-                commands.push(Command::GoToAnnotation(a.id));
-            }
+        if a.is_placed() && ui.small_button(t.show_in_text).clicked() {
+            commands.push(Command::GoToAnnotation(a.id));
         }
         if ui.small_button(t.delete).clicked() {
             commands.push(Command::DeleteAnnotation(a.id));
@@ -412,6 +417,7 @@ fn editor_ui(
     );
     edit.widget_info(|| {
         let mut info = WidgetInfo::text_edit(true, "", text.as_str(), t.note_hint);
+        info.role = Role::MultilineTextInput;
         info.label = Some(t.note.to_owned());
         info
     });

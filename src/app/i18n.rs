@@ -122,6 +122,7 @@ pub struct Strings {
     pub fill: &'static str,
     pub no_annotation_match: &'static str,
     pub clear_filter: &'static str,
+    pub show_in_text: &'static str,
     pub color_names: [&'static str; 5],
 }
 
@@ -207,6 +208,7 @@ pub static ZH: Strings = Strings {
     fill: "底色",
     no_annotation_match: "没有符合筛选的批注",
     clear_filter: "清除筛选",
+    show_in_text: "在正文中查看",
     color_names: ["黄色", "绿色", "蓝色", "粉色", "紫色"],
 };
 
@@ -292,6 +294,7 @@ pub static EN: Strings = Strings {
     fill: "Fill",
     no_annotation_match: "No annotation matches the filter",
     clear_filter: "Clear filter",
+    show_in_text: "Show in text",
     color_names: ["Yellow", "Green", "Blue", "Pink", "Purple"],
 };
 

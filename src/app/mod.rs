@@ -256,6 +256,8 @@ pub struct PizhuApp {
     pub notes_view: annotations_panel::AnnotationsView,
     /// Whether the settings window is open.
     pub show_settings: bool,
+    /// The text last put on the clipboard.
+    pub last_copied: Option<String>,
     /// Panel that should take keyboard focus this frame.
     pub focus_request: Option<FocusArea>,
     /// The panel that had keyboard focus last.
@@ -311,6 +313,7 @@ impl PizhuApp {
             reader: ReaderView::default(),
             notes_view: annotations_panel::AnnotationsView::default(),
             show_settings: false,
+            last_copied: None,
             focus_request: Some(FocusArea::Reader),
             focus: FocusArea::Reader,
             official_faces: None,
@@ -927,7 +930,10 @@ impl PizhuApp {
                     }
                 }
             }
-            Command::Copy(text) => ctx.copy_text(text),
+            Command::Copy(text) => {
+                self.last_copied = Some(text.clone());
+                ctx.copy_text(text);
+            }
             Command::ToggleAnnotations => {
                 self.settings.show_annotations = !self.settings.show_annotations;
                 self.mark_settings_dirty();

@@ -305,6 +305,7 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 let count = doc_notes_count(&outline, i);
                 let resp = ui
                     .with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.add_space(6.0);
                         if count > 0 {
                             ui.label(
                                 egui::RichText::new(count.to_string())

@@ -179,7 +179,7 @@ pub fn paint_block_marks(
     for a in items[from..]
         .iter()
         .take_while(|a| a.range.start < block.end.max(block.start + 1))
-        .filter(|a| a.kind == Kind::SectionNote && a.is_placed())
+        .filter(|a| a.kind == Kind::SectionNote && a.is_placed() && !a.note.trim().is_empty())
     {
         let end = TextRange::new(a.range.start, a.range.end.max(a.range.start + 1));
         if let Some(last) = shown.rects(end).last() {

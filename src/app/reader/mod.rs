@@ -131,6 +131,8 @@ pub struct ReaderView {
     visible: Option<TextRange>,
     /// The highlight that was right-clicked, for the context menu.
     context_target: Option<AnnotationId>,
+    /// The blocks on screen in the last frame.
+    last_shown: Vec<Shown>,
 }
 
 impl ReaderView {
@@ -166,6 +168,14 @@ impl ReaderView {
         self.selection = None;
         self.dragging = false;
         self.autoscroll = 0.0;
+    }
+
+    /// The char under a screen point, as laid out in the last frame.
+    pub fn char_at_screen(&self, pos: egui::Pos2) -> Option<usize> {
+        self.last_shown
+            .iter()
+            .find(|s| s.rect.contains(pos))
+            .map(|s| s.char_at(pos))
     }
 
     /// The chars in view after the last frame.
@@ -611,7 +621,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         set: &doc.notes.set,
         selection: reader.selection(),
         selected: app.notes_view.selected,
-        flash: app.notes_view.flashing(),
+        flash: app.notes_view.flashing(ui.input(|i| i.time)),
         theme: app.settings.theme,
     };
     if mark_style.flash.is_some() {
@@ -686,51 +696,21 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         crate::app::keep_arrow_keys(ui, surface.id);
     }
     let mut commands = Vec::new();
-    let t = app.t();
-    let selected_annotation = app.notes_view.selected;
-    let highlight_color = app.settings.highlight_color;
-    pointer_ui(
-        ui,
-        &surface,
-        viewport_rect,
-        &shown,
+    let scene = Scene {
+        t: app.t(),
         doc,
-        &mut app.reader,
-        &mut commands,
-    );
-    note_tooltips(ui, &surface, &shown, &markers, doc);
-    context_menu_ui(
-        ui,
-        &surface,
-        t,
-        doc,
-        &shown,
-        &mut app.reader,
-        highlight_color,
-        &mut commands,
-    );
-    mark_keys(
-        ui,
-        surface_id,
-        doc,
-        &mut app.reader,
-        selected_annotation,
-        highlight_color,
-        &mut commands,
-    );
-    if !app.reader.dragging {
-        toolbar_ui(
-            ui,
-            t,
-            viewport_rect,
-            toolbar_anchor,
-            &shown,
-            doc,
-            &app.reader,
-            selected_annotation,
-            highlight_color,
-            &mut commands,
-        );
+        shown: &shown,
+        viewport: viewport_rect,
+        selected: app.notes_view.selected,
+        last_color: app.settings.highlight_color,
+    };
+    let reader = &mut app.reader;
+    pointer_ui(ui, &surface, &scene, reader, &mut commands);
+    note_tooltips(ui, &surface, &scene, &markers);
+    context_menu_ui(ui, &surface, &scene, reader, &mut commands);
+    mark_keys(ui, surface_id, &scene, reader, &mut commands);
+    if !reader.dragging {
+        toolbar_ui(ui, &scene, toolbar_anchor, reader, &mut commands);
     }
 
     let reader = &mut app.reader;
@@ -738,6 +718,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         (Some(a), Some(b)) => Some(TextRange::new(a.text_start, b.range().end)),
         _ => None,
     };
+    reader.last_shown = shown;
     reader.offset = output.state.clamped_offset().y;
     reader.viewport_height = viewport_rect.height();
     let first = output.inner;
@@ -849,18 +830,32 @@ fn reader_keys(ui: &Ui, surface: egui::Id) -> (Option<Scroll>, Option<i32>) {
     })
 }
 
+/// What the pointer, key and toolbar handlers of one frame look at.
+#[derive(Clone, Copy)]
+struct Scene<'a> {
+    t: &'static super::i18n::Strings,
+    doc: &'a OpenDocument,
+    /// The blocks on screen.
+    shown: &'a [Shown],
+    /// The visible body (screen).
+    viewport: Rect,
+    /// The selected annotation.
+    selected: Option<AnnotationId>,
+    /// The colour H uses.
+    last_color: Color,
+}
+
 /// Mouse selection: drag (scrolling past the edges), Shift+click to extend, double click for
 /// a word-sized run, triple click for a sentence, Alt+click to highlight a sentence, click
 /// on a highlight to select it.
 fn pointer_ui(
     ui: &Ui,
     surface: &egui::Response,
-    viewport: Rect,
-    shown: &[Shown],
-    doc: &OpenDocument,
+    scene: &Scene,
     reader: &mut ReaderView,
     commands: &mut Vec<Command>,
 ) {
+    let (viewport, shown, doc) = (scene.viewport, scene.shown, scene.doc);
     let (pointer, press, modifiers) = ui.input(|i| {
         (
             i.pointer.interact_pos(),
@@ -887,25 +882,26 @@ fn pointer_ui(
         reader.dragging = true;
         commands.push(Command::SelectAnnotation(None));
     }
-    if reader.dragging && surface.dragged() {
-        if let Some(p) = pointer {
-            if let Some(head) = hit(p)
-                && let Some((anchor, _)) = reader.selection
-            {
-                reader.selection = Some((anchor, head));
-            }
-            // Past an edge: scroll, faster the further out.
-            let over = if p.y < viewport.top() {
-                p.y - viewport.top()
-            } else if p.y > viewport.bottom() {
-                p.y - viewport.bottom()
-            } else {
-                0.0
-            };
-            reader.autoscroll = (over * 0.5).clamp(-60.0, 60.0);
-            if reader.autoscroll != 0.0 {
-                ui.ctx().request_repaint();
-            }
+    if reader.dragging
+        && surface.dragged()
+        && let Some(p) = pointer
+    {
+        if let Some(head) = hit(p)
+            && let Some((anchor, _)) = reader.selection
+        {
+            reader.selection = Some((anchor, head));
+        }
+        // Past an edge: scroll, faster the further out.
+        let over = if p.y < viewport.top() {
+            p.y - viewport.top()
+        } else if p.y > viewport.bottom() {
+            p.y - viewport.bottom()
+        } else {
+            0.0
+        };
+        reader.autoscroll = (over * 0.5).clamp(-60.0, 60.0);
+        if reader.autoscroll != 0.0 {
+            ui.ctx().request_repaint();
         }
     }
     if surface.drag_stopped() || (reader.dragging && !surface.dragged()) {
@@ -946,13 +942,8 @@ fn pointer_ui(
 }
 
 /// Hovering a note marker, or a highlight with a note, shows the note.
-fn note_tooltips(
-    ui: &Ui,
-    surface: &egui::Response,
-    shown: &[Shown],
-    markers: &[Marker],
-    doc: &OpenDocument,
-) {
+fn note_tooltips(ui: &Ui, surface: &egui::Response, scene: &Scene, markers: &[Marker]) {
+    let (shown, doc) = (scene.shown, scene.doc);
     if !surface.hovered() {
         return;
     }
@@ -991,13 +982,11 @@ fn note_tooltips(
 fn context_menu_ui(
     ui: &Ui,
     surface: &egui::Response,
-    t: &super::i18n::Strings,
-    doc: &OpenDocument,
-    shown: &[Shown],
+    scene: &Scene,
     reader: &mut ReaderView,
-    color: Color,
     commands: &mut Vec<Command>,
 ) {
+    let (t, doc, shown, color) = (scene.t, scene.doc, scene.shown, scene.last_color);
     if surface.secondary_clicked() {
         let at = ui
             .input(|i| i.pointer.interact_pos())
@@ -1094,12 +1083,11 @@ fn context_menu_ui(
 fn mark_keys(
     ui: &Ui,
     surface: egui::Id,
-    doc: &OpenDocument,
+    scene: &Scene,
     reader: &mut ReaderView,
-    selected: Option<AnnotationId>,
-    last_color: Color,
     commands: &mut Vec<Command>,
 ) {
+    let (doc, selected, last_color) = (scene.doc, scene.selected, scene.last_color);
     if ui.memory(|m| m.focused()).is_some_and(|f| f != surface) {
         return;
     }
@@ -1170,19 +1158,21 @@ fn mark_keys(
 
 /// The small floating toolbar by a selection (colours, underline, note, copy) or by the
 /// selected highlight (colours, underline, note, copy, delete).
-#[allow(clippy::too_many_arguments)]
 fn toolbar_ui(
     ui: &Ui,
-    t: &super::i18n::Strings,
-    viewport: Rect,
+    scene: &Scene,
     selection_rect: Option<Rect>,
-    shown: &[Shown],
-    doc: &OpenDocument,
     reader: &ReaderView,
-    selected: Option<AnnotationId>,
-    last_color: Color,
     commands: &mut Vec<Command>,
 ) {
+    let Scene {
+        t,
+        doc,
+        shown,
+        viewport,
+        selected,
+        last_color,
+    } = *scene;
     let selection = reader.selection();
     let annotation = if selection.is_none() {
         selected.and_then(|id| doc.notes.set.get(id))
@@ -1221,7 +1211,7 @@ fn toolbar_ui(
                             None => format!("{}{}", t.highlight_in, t.color_name(c)),
                         };
                         let on = annotation.is_some_and(|a| a.color == c);
-                        let text = egui::RichText::new(if on { "◉" } else { "●" })
+                        let text = egui::RichText::new(if on { "◎" } else { "●" })
                             .size(18.0)
                             .color(super::theme::highlight_ink(c));
                         let dot = ui.add(egui::Button::new(text).frame(false));
