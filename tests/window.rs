@@ -845,3 +845,89 @@ fn an_unwritable_data_folder_warns_and_keeps_annotations_in_memory() {
     assert!(alert.contains("kept in memory"), "{alert}");
     assert_eq!(annotations(&h).len(), 1);
 }
+
+#[test]
+fn shift_click_extends_and_ctrl_a_selects_everything() {
+    let mut h = window(Startup::Sample);
+    let start = point_in(&mut h, SENTENCE, 0);
+    click_at(&mut h, start, Modifiers::NONE);
+    let end = point_in(&mut h, SENTENCE, 6);
+    click_at(&mut h, end, Modifiers::SHIFT);
+    let doc = h.state().current.as_ref().expect("open").doc.clone();
+    let selection = h.state().reader.selection().expect("extended");
+    assert_eq!(doc.slice(selection), "数字政府建设");
+    press(&mut h, Modifiers::COMMAND, Key::A);
+    let all = h.state().reader.selection().expect("all");
+    assert_eq!((all.start, all.end), (0, doc.char_count));
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().reader.selection().is_none());
+}
+
+#[test]
+fn dragging_past_the_bottom_edge_scrolls_and_keeps_selecting() {
+    use egui::{Event, PointerButton};
+    let mut h = window(Startup::Sample);
+    let from = point_in(&mut h, SENTENCE, 0);
+    let before = h.state().reader.offset();
+    let below = egui::pos2(from.x, reader_rect(&h).bottom() + 60.0);
+    h.event(Event::PointerMoved(from));
+    h.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    for _ in 0..40 {
+        h.event(Event::PointerMoved(below));
+        h.step();
+    }
+    let scrolled = h.state().reader.offset();
+    h.event(Event::PointerButton {
+        pos: below,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    assert!(scrolled > before + 300.0, "{before} → {scrolled}");
+    let selection = h.state().reader.selection().expect("selection");
+    let range = range_of(&h, SENTENCE);
+    assert_eq!(selection.start, range.start);
+    assert!(selection.end > range.end + 200, "{selection:?}");
+}
+
+#[test]
+fn annotations_whose_text_is_gone_are_listed_as_unplaced() {
+    use pizhu::annotate::{Annotation, Edit};
+    let data = tempfile::tempdir().expect("tempdir");
+    let doc = pizhu::Document::from_text(
+        pizhu::app::SAMPLE_TEXT.to_owned(),
+        "UTF-8",
+        pizhu::document::SourceFormat::Text,
+    );
+    let mut loaded = pizhu::store::annotations::DocStore::load(data.path(), &doc, None, "");
+    let mut lost =
+        Annotation::highlight(&doc, pizhu::TextRange::new(10, 30), Default::default(), 1);
+    lost.quote = "这段文字在样例讲话里从来没有出现过".into();
+    lost.prefix.clear();
+    lost.suffix.clear();
+    lost.note = "旧版本里的笔记".into();
+    loaded.annotations.apply(vec![Edit::Add(lost)], 1);
+    loaded
+        .store
+        .save(&mut loaded.annotations, None)
+        .expect("saved");
+    let h = window_with_data(data.path());
+    assert!(
+        h.query_by_label_contains("Could not be placed · 1")
+            .is_some()
+    );
+    let a = annotations(&h).pop().expect("kept");
+    assert!(!a.is_placed());
+    assert_eq!(a.note, "旧版本里的笔记");
+    assert!(
+        h.query_by_role_and_label(Role::Button, "这段文字在样例讲话里从来没有出现过")
+            .is_some()
+    );
+}
