@@ -86,8 +86,45 @@ fn main() {
 
     // Scroll: the wheel every frame, PageDown every 8th frame.
     let pointer = Pos2::new(900.0, 450.0);
-    let mut times = Vec::new();
     let count = if quick { 60 } else { 3000 };
+    scroll(&mut frames, &mut app, pointer, count, "");
+
+    // The same with 10,000 highlights (a tenth with notes) spread through the document.
+    if let Some(doc) = app.current.as_mut() {
+        let chars = doc.doc.char_count;
+        let step = (chars / 10_000).max(1);
+        let edits = (0..10_000)
+            .map(|k| {
+                let start = (k * step).min(chars.saturating_sub(40));
+                let mut a = pizhu::annotate::Annotation::highlight(
+                    &doc.doc,
+                    pizhu::TextRange::new(start, start + 20 + k % 40),
+                    pizhu::annotate::Color::ALL[k % 5],
+                    1,
+                );
+                if k % 10 == 0 {
+                    a.note = format!("笔记 {k} #标签{}", k % 7);
+                }
+                pizhu::annotate::Edit::Add(a)
+            })
+            .collect();
+        doc.notes.edit(edits);
+    }
+    app.push(Command::JumpToChar(0));
+    frames.frame(&mut app, Vec::new());
+    scroll(
+        &mut frames,
+        &mut app,
+        pointer,
+        count,
+        " with 10,000 highlights",
+    );
+    jumps(&mut frames, &mut app, pointer, nodes, quick);
+}
+
+/// Scroll `count` frames: the wheel every frame, PageDown every 8th.
+fn scroll(frames: &mut Frames, app: &mut PizhuApp, pointer: Pos2, count: usize, what: &str) {
+    let mut times = Vec::new();
     for i in 0..count {
         let mut events = vec![Event::PointerMoved(pointer)];
         if i % 8 == 7 {
@@ -107,22 +144,25 @@ fn main() {
                 modifiers: Modifiers::NONE,
             });
         }
-        times.push(frames.frame(&mut app, events));
+        times.push(frames.frame(app, events));
     }
     let position = app.reader.top_char().unwrap_or(0);
     times.sort();
     println!(
-        "scroll {count} frames at 1400×900: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms (reached char {position})",
+        "scroll {count} frames at 1400×900{what}: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms (reached char {position})",
         ms(percentile(&times, 0.5)),
         ms(percentile(&times, 0.95)),
         ms(percentile(&times, 0.99)),
         ms(percentile(&times, 1.0))
     );
+}
 
+/// Outline clicks: each heading must be at the top one frame after its click.
+fn jumps(frames: &mut Frames, app: &mut PizhuApp, pointer: Pos2, nodes: usize, quick: bool) {
     // The wheel stops; then outline clicks jump to spread-out nodes, and each heading must
     // be at the top one frame after its click.
     for _ in 0..30 {
-        frames.frame(&mut app, vec![Event::PointerMoved(pointer)]);
+        frames.frame(app, vec![Event::PointerMoved(pointer)]);
     }
     let targets: Vec<usize> = (0..if quick { 5 } else { 200 })
         .map(|k| (k * 7919) % nodes.max(1))
@@ -131,8 +171,8 @@ fn main() {
     let mut late = 0;
     for &node in &targets {
         app.push(Command::JumpToNode(node));
-        jump_times.push(frames.frame(&mut app, Vec::new())); // the click's frame applies the command
-        jump_times.push(frames.frame(&mut app, Vec::new())); // the next frame shows it
+        jump_times.push(frames.frame(app, Vec::new())); // the click's frame applies the command
+        jump_times.push(frames.frame(app, Vec::new())); // the next frame shows it
         let start = app
             .current
             .as_ref()
