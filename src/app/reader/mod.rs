@@ -703,6 +703,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         viewport: viewport_rect,
         selected: app.notes_view.selected,
         last_color: app.settings.highlight_color,
+        surface: surface_id,
     };
     let reader = &mut app.reader;
     pointer_ui(ui, &surface, &scene, reader, &mut commands);
@@ -843,6 +844,8 @@ struct Scene<'a> {
     selected: Option<AnnotationId>,
     /// The colour H uses.
     last_color: Color,
+    /// The text surface (gets the keyboard back after a toolbar click).
+    surface: egui::Id,
 }
 
 /// Mouse selection: drag (scrolling past the edges), Shift+click to extend, double click for
@@ -1172,7 +1175,9 @@ fn toolbar_ui(
         viewport,
         selected,
         last_color,
+        surface,
     } = *scene;
+    let before = commands.len();
     let selection = reader.selection();
     let annotation = if selection.is_none() {
         selected.and_then(|id| doc.notes.set.get(id))
@@ -1288,4 +1293,8 @@ fn toolbar_ui(
                 });
             });
         });
+    // The keys (H, 1–5, N…) keep working after a click on the toolbar.
+    if commands.len() > before {
+        ui.memory_mut(|m| m.request_focus(surface));
+    }
 }
