@@ -610,6 +610,9 @@ impl PizhuApp {
         if let Some(wait) = doc.notes.tick() {
             ctx.request_repaint_after(wait + Duration::from_millis(10));
         }
+        if std::mem::take(&mut doc.notes.merged) {
+            ctx.request_repaint();
+        }
         let after = doc.notes.save_error.clone();
         if after != before
             && let Some(error) = after
@@ -957,6 +960,11 @@ impl PizhuApp {
 }
 
 impl eframe::App for PizhuApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        // Also runs while the window is hidden or covered: edits are saved on time.
+        self.tick_notes(ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
         let title = match &self.current {

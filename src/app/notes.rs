@@ -29,6 +29,8 @@ pub struct Notes {
     /// The last failed save (kept until a save succeeds).
     pub save_error: Option<String>,
     last_refresh: Instant,
+    /// Another window's changes came in (the view must be redrawn).
+    pub merged: bool,
     /// The annotation whose note is being typed (one undo step per typing session).
     typing: Option<AnnotationId>,
     /// Per outline node: annotations in its section (computed for a generation).
@@ -47,6 +49,7 @@ impl Notes {
             load_problem: None,
             save_error: None,
             last_refresh: Instant::now(),
+            merged: false,
             typing: None,
             counts: RefCell::new(None),
         }
@@ -144,7 +147,7 @@ impl Notes {
         {
             self.last_refresh = now;
             match store.refresh(&mut self.set) {
-                Ok(_) => {}
+                Ok(changed) => self.merged |= changed,
                 Err(e) => self.save_error = Some(e.to_string()),
             }
         }
@@ -174,7 +177,8 @@ impl Notes {
             return;
         }
         match store.save(&mut self.set, self.position) {
-            Ok(_) => {
+            Ok(changed) => {
+                self.merged |= changed;
                 self.save_error = None;
                 self.autosave.saved();
             }
