@@ -1,4 +1,5 @@
-//! The command line: `pizhu outline`, `pizhu stats`, on top of the same core as the window.
+//! The command line: `pizhu outline`, `pizhu stats`, `pizhu highlight`, `pizhu notes`, on
+//! top of the same core as the window.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -6,13 +7,22 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::document::{Document, OpenError};
-use crate::outline::{NodeKind, Outline, outline};
+use crate::annotate::{
+    AnchorState, Annotation, AnnotationSet, Color, Edit, Kind, Mark, clean_tag, now_ms,
+};
+use crate::document::{Document, OpenError, TextRange};
+use crate::outline::{NodeKind, Outline, OutlineNode, outline};
 use crate::stats::{DEFAULT_RATE_CHARS_PER_MIN, Stats, format_duration, stats};
+use crate::store::annotations::{DocStore, StoreError, data_dir as resolve_data_dir};
 
 /// 批注 Pizhu — read speeches, reports and official documents; see their outline.
 #[derive(Debug, Parser)]
-#[command(name = "pizhu", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "pizhu",
+    version,
+    about,
+    override_usage = "pizhu [OPTIONS] [FILE]\n       pizhu [OPTIONS] <COMMAND>"
+)]
 pub struct Cli {
     /// Document to open in the reading window (.txt, .md, .docx).
     pub file: Option<PathBuf>,
@@ -23,6 +33,30 @@ pub struct Cli {
     /// What to do instead of opening the window.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Parse the process's arguments (exiting with clap's message on a usage error).
+    ///
+    /// `--data-dir` is global, so it may stand before or after a subcommand; a document to
+    /// open in the window cannot be combined with a subcommand.
+    pub fn parse_args() -> Cli {
+        use clap::CommandFactory as _;
+        let cli = Cli::parse();
+        if let (Some(file), Some(_)) = (&cli.file, &cli.command) {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "the document '{}' cannot be given before a subcommand; put it after \
+                         the subcommand's name",
+                        file.display()
+                    ),
+                )
+                .exit();
+        }
+        cli
+    }
 }
 
 /// The subcommands.
@@ -47,6 +81,47 @@ pub enum Command {
         #[arg(long, default_value_t = DEFAULT_RATE_CHARS_PER_MIN, value_parser = clap::value_parser!(u32).range(1..=2000))]
         rate: u32,
     },
+    /// Highlight a passage (the Nth occurrence of a quote) and save it with the document's
+    /// notes.
+    Highlight {
+        /// The document (.txt in any common encoding, .md, .docx).
+        file: PathBuf,
+        /// The exact text to highlight, as it appears in the document.
+        #[arg(long, value_name = "TEXT")]
+        quote: String,
+        /// Which occurrence of the quote, counting from 1.
+        #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        nth: u64,
+        /// Colour: yellow, green, blue, pink or purple (or 黄, 绿, 蓝, 粉, 紫).
+        #[arg(long, default_value = "yellow", value_name = "COLOUR", value_parser = parse_color)]
+        color: Color,
+        /// A note on the highlight (`#标签` in it become tags).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// A tag (repeat for several).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+    },
+    /// List a document's highlights and notes by section, those not found (未能定位) last;
+    /// read-only.
+    Notes {
+        /// The document (.txt in any common encoding, .md, .docx).
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = NotesFormat::Text)]
+        format: NotesFormat,
+    },
+}
+
+/// A colour named on the command line (English or Chinese).
+fn parse_color(name: &str) -> Result<Color, String> {
+    Color::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Color::ALL.iter().map(|c| c.name()).collect();
+        format!(
+            "unknown colour; use one of {} (or 黄, 绿, 蓝, 粉, 紫)",
+            names.join(", ")
+        )
+    })
 }
 
 /// Formats of `pizhu outline`.
@@ -69,6 +144,15 @@ pub enum StatsFormat {
     Json,
 }
 
+/// Formats of `pizhu notes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NotesFormat {
+    /// Readable, grouped under section paths.
+    Text,
+    /// JSON with char offsets.
+    Json,
+}
+
 /// A failure that the command line reports on one line.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}: {}", path.display())]
@@ -87,7 +171,6 @@ pub fn open(path: &Path) -> Result<Document, CliError> {
 
 /// Run a subcommand, returning what it prints on stdout.
 pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliError> {
-    let _ = data_dir;
     match command {
         Command::Outline { file, format } => {
             let doc = open(file)?;
@@ -107,6 +190,24 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
                 StatsFormat::Json => json_line(&stats),
             })
         }
+        Command::Highlight {
+            file,
+            quote,
+            nth,
+            color,
+            note,
+            tags,
+        } => {
+            let request = HighlightRequest {
+                quote,
+                nth: usize::try_from(*nth).unwrap_or(usize::MAX),
+                color: *color,
+                note: note.as_deref().unwrap_or_default(),
+                tags,
+            };
+            highlight(file, &request, data_dir)
+        }
+        Command::Notes { file, format } => notes(file, *format, data_dir),
     }
 }
 
@@ -279,4 +380,366 @@ pub fn stats_text(outline: &Outline, stats: &Stats) -> String {
         );
     }
     out
+}
+
+/// What `pizhu highlight` was asked to do.
+struct HighlightRequest<'a> {
+    quote: &'a str,
+    /// 1-based.
+    nth: usize,
+    color: Color,
+    note: &'a str,
+    tags: &'a [String],
+}
+
+fn fail(message: impl Into<String>, path: &Path) -> CliError {
+    CliError {
+        message: message.into(),
+        path: path.to_owned(),
+    }
+}
+
+/// Line breaks flattened, so a failure stays on one line.
+fn one_line(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
+}
+
+/// The folder the notes live in: `--data-dir`, else `PIZHU_DATA_DIR`, else the per-user one.
+fn notes_dir(explicit: Option<&Path>, file: &Path) -> Result<PathBuf, CliError> {
+    resolve_data_dir(explicit).ok_or_else(|| {
+        fail(
+            "no folder for notes was found; name one with --data-dir or PIZHU_DATA_DIR",
+            file,
+        )
+    })
+}
+
+/// The title a store records: the document's own, else its file name (as the window does).
+fn doc_title(outline: &Outline, file: &Path) -> String {
+    outline.title.clone().unwrap_or_else(|| {
+        file.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    })
+}
+
+/// A store failure of `pizhu highlight`, saying that nothing was saved.
+fn store_failure(error: StoreError) -> CliError {
+    match error {
+        StoreError::Damaged { reason, kept } => fail(
+            format!(
+                "the notes file could not be read ({}); nothing was saved — the file was kept \
+                 aside and the next highlight starts a new notes file",
+                one_line(&reason)
+            ),
+            &kept,
+        ),
+        StoreError::Unreadable { reason, path } => fail(
+            format!(
+                "the notes file could not be read ({}); nothing was saved and the file is left \
+                 untouched",
+                one_line(&reason)
+            ),
+            &path,
+        ),
+        StoreError::Write { source, path } => fail(
+            format!(
+                "the highlight could not be saved ({}); check that the folder is writable",
+                one_line(&source.to_string())
+            ),
+            &path,
+        ),
+    }
+}
+
+/// A store problem met by `pizhu notes`, which still lists what it has.
+fn store_warning(error: &StoreError) -> String {
+    match error {
+        StoreError::Damaged { reason, kept } => format!(
+            "the notes file could not be read ({}), so no notes are listed; it was kept aside: {}",
+            one_line(reason),
+            kept.display()
+        ),
+        StoreError::Unreadable { reason, path } => format!(
+            "the notes file could not be read ({}), so no notes are listed; it is left \
+             untouched: {}",
+            one_line(reason),
+            path.display()
+        ),
+        StoreError::Write { .. } => one_line(&error.to_string()),
+    }
+}
+
+/// A quote as shown on one line.
+fn shown(quote: &str) -> String {
+    quote.replace('\n', "↵")
+}
+
+/// `pizhu highlight`: find the quote, add the highlight, save the store.
+fn highlight(
+    file: &Path,
+    req: &HighlightRequest<'_>,
+    data_dir: Option<&Path>,
+) -> Result<String, CliError> {
+    let doc = open(file)?;
+    // The document's text has `\n` line ends only; so must the quote.
+    let quote = req.quote.replace("\r\n", "\n").replace('\r', "\n");
+    if quote.is_empty() {
+        return Err(fail(
+            "the quote is empty; give the text to highlight with --quote",
+            file,
+        ));
+    }
+    let starts: Vec<usize> = doc
+        .text
+        .match_indices(quote.as_str())
+        .map(|(byte, _)| byte)
+        .collect();
+    let Some(&byte) = req.nth.checked_sub(1).and_then(|i| starts.get(i)) else {
+        let message = match starts.len() {
+            0 => "the quote does not occur in the document".to_owned(),
+            1 => format!("the quote occurs once; --nth {} is past the last", req.nth),
+            n => format!(
+                "the quote occurs {n} times; --nth {} is past the last",
+                req.nth
+            ),
+        };
+        return Err(fail(message, file));
+    };
+    let start = doc.char_of_byte(byte);
+    let range = TextRange::new(start, start + quote.chars().count());
+    let outline = outline(&doc);
+    let dir = notes_dir(data_dir, file)?;
+    let loaded = DocStore::load(&dir, &doc, Some(file), &doc_title(&outline, file));
+    if let Some(problem) = loaded.problem {
+        return Err(store_failure(problem));
+    }
+    let (mut store, mut set) = (loaded.store, loaded.annotations);
+    set.place_in(&doc);
+    let now = now_ms();
+    let mut a = Annotation::highlight(&doc, range, req.color, now);
+    a.note = req.note.to_owned();
+    for tag in req.tags.iter().filter_map(|t| clean_tag(t)) {
+        if !a.tags.contains(&tag) {
+            a.tags.push(tag);
+        }
+    }
+    set.apply(vec![Edit::Add(a)], now);
+    store
+        .save(&mut set, loaded.position)
+        .map_err(store_failure)?;
+    let path = section_path(&outline, range.start);
+    let place = if path.is_empty() {
+        "before the first heading".to_owned()
+    } else {
+        format!("in {}", path.join(" › "))
+    };
+    Ok(format!(
+        "highlighted 「{}」 ({}) {place}\n",
+        shown(&quote),
+        req.color.name()
+    ))
+}
+
+/// An outline node as a reader names it: `一、总体要求`, `一是：全面清理`.
+fn node_label(node: &OutlineNode) -> String {
+    match node.kind {
+        NodeKind::Heading => heading_label(&node.marker, &node.title),
+        NodeKind::Point => format!("{}：{}", node.marker, node.title),
+    }
+}
+
+/// Labels of the section holding char `pos` and of its ancestors, outermost first (empty
+/// before the first heading).
+pub fn section_path(outline: &Outline, pos: usize) -> Vec<String> {
+    outline.node_at(pos).map_or_else(Vec::new, |i| {
+        outline
+            .path_to(i)
+            .into_iter()
+            .map(|j| node_label(&outline.nodes[j]))
+            .collect()
+    })
+}
+
+/// How an annotation was placed, as `pizhu notes` names it.
+fn state_name(state: AnchorState) -> &'static str {
+    match state {
+        AnchorState::Exact => "placed",
+        AnchorState::Moved => "moved",
+        AnchorState::Fuzzy => "fuzzy",
+        AnchorState::Unplaced => "unplaced",
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Highlight => "highlight",
+        Kind::SectionNote => "section_note",
+    }
+}
+
+fn mark_name(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Fill => "fill",
+        Mark::Underline => "underline",
+    }
+}
+
+/// `pizhu notes`: load the store (never writing it), place every annotation, list them.
+fn notes(file: &Path, format: NotesFormat, data_dir: Option<&Path>) -> Result<String, CliError> {
+    let doc = open(file)?;
+    let outline = outline(&doc);
+    let dir = notes_dir(data_dir, file)?;
+    let title = doc_title(&outline, file);
+    let loaded = DocStore::load(&dir, &doc, Some(file), &title);
+    if let Some(problem) = &loaded.problem {
+        eprintln!("pizhu: {}", store_warning(problem));
+    }
+    let mut set = loaded.annotations;
+    set.place_in(&doc);
+    Ok(match format {
+        NotesFormat::Text => notes_text(&title, &outline, &set),
+        NotesFormat::Json => {
+            let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+            notes_json(&title, &path, &doc, &loaded.store, &outline, set.items())
+        }
+    })
+}
+
+/// The listing of `pizhu notes`: annotations under their section paths, unplaced ones last.
+pub fn notes_text(title: &str, outline: &Outline, set: &AnnotationSet) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{title}");
+    let items = set.items();
+    let unplaced = items.iter().filter(|a| !a.is_placed()).count();
+    if items.is_empty() {
+        let _ = writeln!(out, "没有批注 (no annotations)");
+        return out;
+    }
+    let _ = write!(out, "{} 条批注 ({} annotations)", items.len(), items.len());
+    if unplaced > 0 {
+        let _ = write!(out, "，{unplaced} 条未能定位 ({unplaced} unplaced)");
+    }
+    out.push('\n');
+    let mut current: Option<Vec<String>> = None;
+    for a in items.iter().filter(|a| a.is_placed()) {
+        let path = section_path(outline, a.range.start);
+        if current.as_ref() != Some(&path) {
+            let heading = if path.is_empty() {
+                "开头 (before the first heading)".to_owned()
+            } else {
+                path.join(" › ")
+            };
+            let _ = writeln!(out, "\n{heading}");
+            current = Some(path);
+        }
+        annotation_text(&mut out, a);
+    }
+    if unplaced > 0 {
+        let _ = writeln!(out, "\n未能定位 (unplaced)");
+        for a in items.iter().filter(|a| !a.is_placed()) {
+            annotation_text(&mut out, a);
+        }
+    }
+    out
+}
+
+/// One annotation of the text listing: quote, what it is, note, tags.
+fn annotation_text(out: &mut String, a: &Annotation) {
+    let _ = writeln!(out, "  「{}」", shown(&a.quote));
+    let at = if a.is_placed() {
+        "chars"
+    } else {
+        "was at chars"
+    };
+    let _ = writeln!(
+        out,
+        "    {} {} {} · {} · {at} {}–{}",
+        a.color.name(),
+        mark_name(a.mark),
+        kind_name(a.kind).replace('_', " "),
+        state_name(a.state),
+        a.range.start,
+        a.range.end
+    );
+    for (i, line) in a.note.lines().enumerate() {
+        let label = if i == 0 { "note:" } else { "     " };
+        let _ = writeln!(out, "    {label} {line}");
+    }
+    let tags = a.all_tags();
+    if !tags.is_empty() {
+        let _ = writeln!(out, "    tags: {}", tags.join(", "));
+    }
+}
+
+#[derive(Serialize)]
+struct JsonNotes<'a> {
+    document: JsonDocument<'a>,
+    annotations: Vec<JsonAnnotation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    title: &'a str,
+    path: String,
+    fingerprint: &'a str,
+    chars: usize,
+    store: String,
+}
+
+#[derive(Serialize)]
+struct JsonAnnotation<'a> {
+    /// A string: ids use all 64 bits, more than a JSON number keeps exactly in most readers.
+    id: String,
+    kind: &'static str,
+    state: &'static str,
+    color: &'static str,
+    mark: &'static str,
+    section: Option<Vec<String>>,
+    quote: &'a str,
+    note: &'a str,
+    tags: Vec<String>,
+    start: usize,
+    end: usize,
+    created_ms: i64,
+    modified_ms: i64,
+}
+
+/// The listing of `pizhu notes --format json` (the schema is in the README).
+fn notes_json(
+    title: &str,
+    path: &Path,
+    doc: &Document,
+    store: &DocStore,
+    outline: &Outline,
+    items: &[Annotation],
+) -> String {
+    let value = JsonNotes {
+        document: JsonDocument {
+            title,
+            path: path.to_string_lossy().into_owned(),
+            fingerprint: store.fingerprint(),
+            chars: doc.char_count,
+            store: store.path().to_string_lossy().into_owned(),
+        },
+        annotations: items
+            .iter()
+            .map(|a| JsonAnnotation {
+                id: a.id.to_string(),
+                kind: kind_name(a.kind),
+                state: state_name(a.state),
+                color: a.color.name(),
+                mark: mark_name(a.mark),
+                section: a.is_placed().then(|| section_path(outline, a.range.start)),
+                quote: &a.quote,
+                note: &a.note,
+                tags: a.all_tags(),
+                start: a.range.start,
+                end: a.range.end,
+                created_ms: a.created_ms,
+                modified_ms: a.modified_ms,
+            })
+            .collect(),
+    };
+    json_line(&value)
 }

@@ -1,11 +1,10 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use clap::Parser as _;
 use pizhu::cli::{Cli, run};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let Some(command) = cli.command else {
         // Diagnostics for the window (graphics, file dialogs) on stderr with RUST_LOG=warn etc.
         env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("off")).init();
