@@ -2,7 +2,7 @@
 //!
 //! Like Hypothesis and Zotero, each annotation keeps its quote, some context on both sides
 //! and its old offsets. Placing tries, in order: the old offsets (the text there still
-//! matches); the exact quote, choosing among its occurrences by context and then by distance
+//! matches, and so do at least a few chars of the old context around it); the exact quote, choosing among its occurrences by context and then by distance
 //! from the old place; the old context on both sides with the quote edited between them; an
 //! approximate match (edit distance ≤ a quarter of the quote) near the old place or near an
 //! exact piece of the quote found anywhere. What none of these places stays unplaced — kept,
@@ -30,6 +30,10 @@ pub enum AnchorState {
     Unplaced,
 }
 
+/// Chars of the old context that must still surround the quote at its old offsets for it
+/// to be taken as unmoved without looking further.
+const TRUSTED_CONTEXT_CHARS: usize = 8;
+
 /// Most occurrences of a quote examined (a one-char quote in a big document).
 const MAX_OCCURRENCES: usize = 20_000;
 
@@ -44,15 +48,27 @@ pub fn place(doc: &Document, a: &Annotation) -> Option<(TextRange, AnchorState)>
             )
         });
     }
+    let text = doc.text.as_str();
+    let mut at_old_offsets = None;
     if a.range.end <= doc.char_count && a.range.start <= a.range.end {
         let (s, e) = (doc.byte_of(a.range.start), doc.byte_of(a.range.end));
-        if doc.text.get(s..e) == Some(quote) {
-            return Some((a.range, AnchorState::Exact));
+        if text.get(s..e) == Some(quote) {
+            // The same words at the old offsets may be another occurrence that the text
+            // before shifted there: only trust them when some of the old context agrees.
+            let score = common_suffix_chars(&text[..s], &a.prefix)
+                + common_prefix_chars(&text[e..], &a.suffix);
+            let full = a.prefix.chars().count() + a.suffix.chars().count();
+            if score >= full.min(TRUSTED_CONTEXT_CHARS) {
+                return Some((a.range, AnchorState::Exact));
+            }
+            at_old_offsets = Some(s);
         }
     }
-    let text = doc.text.as_str();
     let expected_byte = doc.byte_of(a.range.start.min(doc.char_count));
     if let Some(byte) = best_exact(text, a, expected_byte) {
+        if Some(byte) == at_old_offsets {
+            return Some((a.range, AnchorState::Exact));
+        }
         let start = doc.char_of_byte(byte);
         let len = quote.chars().count();
         return Some((TextRange::new(start, start + len), AnchorState::Moved));
@@ -281,4 +297,55 @@ fn sellers(pattern: &[char], text: &[char], k: usize) -> Option<(usize, usize, u
     }
     let len = len?;
     Some((errors, end - len, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotate::Color;
+    use crate::document::SourceFormat;
+
+    fn doc(text: &str) -> Document {
+        Document::from_text(text.to_owned(), "UTF-8", SourceFormat::Text)
+    }
+
+    fn mark(d: &Document, quote: &str, nth: usize) -> Annotation {
+        let byte = d.text.match_indices(quote).nth(nth).expect("quote").0;
+        let start = d.char_of_byte(byte);
+        Annotation::highlight(
+            d,
+            TextRange::new(start, start + quote.chars().count()),
+            Color::Yellow,
+            1,
+        )
+    }
+
+    const TEXT: &str = "一、甲方案推进数字政府建设工作。\n二、乙方面完善数字政府运行机制。";
+
+    #[test]
+    fn another_occurrence_shifted_onto_the_old_offsets_is_not_taken_for_the_quote() {
+        let d = doc(TEXT);
+        let second = mark(&d, "数字政府", 1);
+        // Text inserted at the start, exactly as long as the distance between the two
+        // occurrences, puts the first one where the second stood.
+        let first_start = mark(&d, "数字政府", 0).range.start;
+        let shift: String = "前".repeat(second.range.start - first_start);
+        let edited = doc(&format!("{shift}{TEXT}"));
+        assert_eq!(edited.slice(second.range), "数字政府");
+        let (range, state) = place(&edited, &second).expect("placed");
+        assert_eq!(state, AnchorState::Moved);
+        assert_eq!(range.start, second.range.start + shift.chars().count());
+    }
+
+    #[test]
+    fn an_edit_right_beside_a_quote_leaves_it_exact() {
+        let d = doc(TEXT);
+        let a = mark(&d, "数字政府", 1);
+        // The words just before change; the quote and what follows it stay.
+        let edited = doc(&TEXT.replace("乙方面完善", "丙方面改进"));
+        assert_eq!(place(&edited, &a), Some((a.range, AnchorState::Exact)));
+        // Both sides change, the quote stays at its offsets and occurs only once more.
+        let edited = doc(&TEXT.replace("乙方面完善数字政府运行机制", "丙方面改进数字政府工作方式"));
+        assert_eq!(place(&edited, &a), Some((a.range, AnchorState::Exact)));
+    }
 }
