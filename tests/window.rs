@@ -931,3 +931,156 @@ fn annotations_whose_text_is_gone_are_listed_as_unplaced() {
             .is_some()
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Find, blanks, history.
+
+/// Run frames until the find bar's search has finished.
+fn settle_find(h: &mut Harness<'static, PizhuApp>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !h.state().find.is_current() || h.state().find.is_searching() {
+        assert!(Instant::now() < deadline, "search never finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.run();
+}
+
+fn find(h: &mut Harness<'static, PizhuApp>, text: &str) {
+    press(h, Modifiers::COMMAND, Key::F);
+    let field = h.get_by_role_and_label(Role::TextInput, "Find");
+    assert!(
+        field.is_focused(),
+        "Ctrl+F puts the cursor in the find field"
+    );
+    field.type_text(text);
+    h.run();
+    settle_find(h);
+}
+
+fn seed_window() -> Option<Harness<'static, PizhuApp>> {
+    let corpus = common::corpus()?;
+    Some(window(Startup::File(
+        corpus.join("seed/speech-lianzheng.txt"),
+    )))
+}
+
+#[test]
+fn find_counts_matches_and_steps_through_them() {
+    let Some(mut h) = seed_window() else { return };
+    find(&mut h, "党风廉政建设");
+    assert_eq!(h.state().find.matches.len(), 25);
+    assert!(h.query_by_label("1 / 25").is_some());
+    let doc = h.state().current.as_ref().expect("open").doc.clone();
+    for k in 1..5 {
+        press(&mut h, Modifiers::NONE, Key::Enter);
+        assert_eq!(h.state().find.current, Some(k));
+        let m = h.state().find.matches[k];
+        assert_eq!(doc.slice(m), "党风廉政建设");
+        let visible = h.state().reader.visible().expect("visible");
+        assert!(
+            visible.start <= m.start && m.end <= visible.end,
+            "match {k} in view"
+        );
+        assert!(h.query_by_label(&format!("{} / 25", k + 1)).is_some());
+    }
+    press(&mut h, Modifiers::SHIFT, Key::Enter);
+    assert_eq!(h.state().find.current, Some(3));
+    // F3 works from the text too; Escape closes the bar.
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(!h.state().find.open);
+    press(&mut h, Modifiers::NONE, Key::F3);
+    assert_eq!(h.state().find.current, Some(4));
+    // Matches are listed by section.
+    assert!(h.state().find.sections().len() > 3);
+}
+
+#[test]
+fn find_ignores_full_and_half_width_unless_exact() {
+    let mut h = window(Startup::Sample);
+    find(&mut h, "ＸＸ");
+    let doc = h.state().current.as_ref().expect("open").doc.clone();
+    let found: Vec<String> = h
+        .state()
+        .find
+        .matches
+        .iter()
+        .map(|m| doc.slice(*m).to_owned())
+        .collect();
+    assert!(found.iter().any(|f| f == "XX"), "{found:?}");
+    let ctx = h.ctx.clone();
+    h.state_mut().find.query.exact = true;
+    h.state_mut().apply(&ctx, Command::OpenFind);
+    h.run();
+    settle_find(&mut h);
+    assert!(h.state().find.matches.is_empty());
+    assert!(h.query_by_label("No matches").is_some());
+}
+
+#[test]
+fn the_blanks_list_has_every_placeholder_and_f8_visits_them_in_order() {
+    let Some(mut h) = seed_window() else { return };
+    press(&mut h, Modifiers::COMMAND, Key::Num3);
+    let placeholders = h
+        .state()
+        .current
+        .as_ref()
+        .expect("open")
+        .outline
+        .placeholders
+        .clone();
+    assert_eq!(placeholders.len(), 11);
+    assert!(h.query_by_label_contains("Blanks · 11").is_some());
+    for (k, p) in placeholders.iter().enumerate() {
+        // Focus back on the text (the window's buttons keep their own keys).
+        h.state_mut().focus_request = Some(pizhu::app::FocusArea::Reader);
+        press(&mut h, Modifiers::NONE, Key::F8);
+        assert_eq!(h.state().blank_current, Some(k));
+        assert_eq!(h.state().reader.selection(), Some(p.range));
+        let visible = h.state().reader.visible().expect("visible");
+        assert!(
+            visible.start <= p.range.start && p.range.end <= visible.end,
+            "blank {k}"
+        );
+    }
+    press(&mut h, Modifiers::SHIFT, Key::F8);
+    assert_eq!(h.state().blank_current, Some(9));
+}
+
+#[test]
+fn back_returns_to_where_an_outline_click_left_and_forward_goes_again() {
+    let mut h = window(Startup::Sample);
+    press(&mut h, Modifiers::NONE, Key::PageDown);
+    let before = h.state().reader.top_char().expect("top");
+    h.get_by_role_and_label(Role::Button, "四、压实工作责任，确保各项任务落地见效")
+        .click();
+    h.run();
+    let after = h.state().reader.top_char().expect("top");
+    assert_ne!(before, after);
+    press(&mut h, Modifiers::ALT, Key::ArrowLeft);
+    assert_eq!(h.state().reader.top_char(), Some(before));
+    press(&mut h, Modifiers::ALT, Key::ArrowRight);
+    assert_eq!(h.state().reader.top_char(), Some(after));
+    // The mouse's back button too.
+    let p = reader_rect(&h).center();
+    h.event(egui::Event::PointerButton {
+        pos: p,
+        button: egui::PointerButton::Extra1,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    assert_eq!(h.state().reader.top_char(), Some(before));
+}
+
+#[test]
+fn f1_shows_the_shortcuts_in_the_ui_language() {
+    let mut h = window(Startup::Sample);
+    press(&mut h, Modifiers::NONE, Key::F1);
+    assert!(h.query_by_label("Next / previous blank").is_some());
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .apply(&ctx, Command::SetLanguage(LanguagePref::Chinese));
+    h.run();
+    assert!(h.query_by_label("下一处 / 上一处待填写").is_some());
+}

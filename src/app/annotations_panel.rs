@@ -9,6 +9,7 @@ use super::theme::{highlight_ink, palette};
 use super::{Command, OpenDocument, PizhuApp};
 use crate::annotate::{Annotation, AnnotationId, Color, Kind, Mark, clean_tag};
 use crate::outline::Outline;
+use crate::search::folded_contains;
 
 /// How long a highlight flashes after a jump to it.
 pub const FLASH: Duration = Duration::from_millis(1400);
@@ -100,11 +101,12 @@ fn shown(view: &AnnotationsView, a: &Annotation) -> bool {
     {
         return false;
     }
-    let needle = view.filter.trim().to_lowercase();
+    // Folded like the find bar: full/half width and case do not matter.
+    let needle = view.filter.trim();
     needle.is_empty()
-        || a.quote.to_lowercase().contains(&needle)
-        || a.note.to_lowercase().contains(&needle)
-        || a.tags.iter().any(|t| t.to_lowercase().contains(&needle))
+        || folded_contains(&a.quote, needle)
+        || folded_contains(&a.note, needle)
+        || a.tags.iter().any(|t| folded_contains(t, needle))
 }
 
 /// The section path of a char, as the panel and the exports show it.

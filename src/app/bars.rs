@@ -37,6 +37,40 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 }
             });
             ui.separator();
+            let (can_back, can_forward) = app.history.can();
+            let back = ui.add_enabled(can_back, egui::Button::new("←"));
+            back.widget_info(|| WidgetInfo::labeled(Role::Button, can_back, t.back));
+            if back.on_hover_text(t.back).clicked() {
+                commands.push(Command::Back);
+            }
+            let forward = ui.add_enabled(can_forward, egui::Button::new("→"));
+            forward.widget_info(|| WidgetInfo::labeled(Role::Button, can_forward, t.forward));
+            if forward.on_hover_text(t.forward).clicked() {
+                commands.push(Command::Forward);
+            }
+            if ui
+                .selectable_label(app.find.open, t.find)
+                .on_hover_text("Ctrl+F")
+                .clicked()
+            {
+                commands.push(if app.find.open {
+                    Command::CloseFind
+                } else {
+                    Command::OpenFind
+                });
+            }
+            let blanks = app
+                .current
+                .as_ref()
+                .map_or(0, |d| d.outline.placeholders.len());
+            if ui
+                .selectable_label(app.show_blanks, format!("{} {blanks}", t.blanks))
+                .on_hover_text("Ctrl+3 · F8 / Shift+F8")
+                .clicked()
+            {
+                commands.push(Command::ShowBlanks(!app.show_blanks));
+            }
+            ui.separator();
             let out = ui
                 .button("−")
                 .on_hover_text(format!("{} (Ctrl+-)", t.zoom_out));
@@ -115,6 +149,13 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
             }
             if ui.button(t.settings).clicked() {
                 commands.push(Command::ShowSettings(!app.show_settings));
+            }
+            let help = ui
+                .button("?")
+                .on_hover_text(format!("{} (F1)", t.shortcuts));
+            help.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.shortcuts));
+            if help.clicked() {
+                commands.push(Command::ShowShortcuts(!app.show_shortcuts));
             }
         });
     });

@@ -5,8 +5,10 @@
 
 mod annotations_panel;
 mod bars;
+pub mod find;
 pub mod fonts;
 pub mod i18n;
+pub mod navigate;
 pub mod notes;
 pub mod outline_panel;
 pub mod reader;
@@ -107,6 +109,28 @@ pub enum Command {
     Copy(String),
     /// Show or hide the annotations panel.
     ToggleAnnotations,
+    /// Open the find bar with the cursor in it.
+    OpenFind,
+    /// Close the find bar.
+    CloseFind,
+    /// Go to the next (1) or previous (−1) match.
+    FindStep(i32),
+    /// Go to match `i`.
+    GoToMatch(usize),
+    /// Go back to where the last jump left.
+    Back,
+    /// Go forward again.
+    Forward,
+    /// Go to the next (1) or previous (−1) blank to fill.
+    NextBlank(i32),
+    /// Go to blank `i`.
+    GoToBlank(usize),
+    /// Show or hide the blanks list.
+    ShowBlanks(bool),
+    /// Show or hide the keyboard shortcuts.
+    ShowShortcuts(bool),
+    /// Switch to the next colour theme.
+    NextTheme,
 }
 
 /// A message shown at the top of the window.
@@ -258,6 +282,16 @@ pub struct PizhuApp {
     pub show_settings: bool,
     /// The text last put on the clipboard.
     pub last_copied: Option<String>,
+    /// The find bar.
+    pub find: find::FindState,
+    /// Back / forward across jumps.
+    pub history: navigate::History,
+    /// Whether the blanks list is shown.
+    pub show_blanks: bool,
+    /// The blank visited last.
+    pub blank_current: Option<usize>,
+    /// Whether the shortcuts sheet is shown.
+    pub show_shortcuts: bool,
     /// Panel that should take keyboard focus this frame.
     pub focus_request: Option<FocusArea>,
     /// The panel that had keyboard focus last.
@@ -314,6 +348,11 @@ impl PizhuApp {
             notes_view: annotations_panel::AnnotationsView::default(),
             show_settings: false,
             last_copied: None,
+            find: find::FindState::default(),
+            history: navigate::History::default(),
+            show_blanks: false,
+            blank_current: None,
+            show_shortcuts: false,
             focus_request: Some(FocusArea::Reader),
             focus: FocusArea::Reader,
             official_faces: None,
@@ -438,6 +477,13 @@ impl PizhuApp {
         }
     }
 
+    /// Remember where the reader is before a jump (for Back).
+    fn record_history(&mut self) {
+        if let Some(top) = self.reader.top_char() {
+            self.history.record(top);
+        }
+    }
+
     /// Show the annotations panel with the cursor in `id`'s note.
     fn open_note_editor(&mut self, id: AnnotationId) {
         if !self.settings.show_annotations {
@@ -492,6 +538,9 @@ impl PizhuApp {
             });
         }
         self.notes_view = annotations_panel::AnnotationsView::default();
+        self.find.reset_for(&document.doc);
+        self.history = navigate::History::default();
+        self.blank_current = None;
         if let Some(path) = &document.path {
             self.settings
                 .remember(path, document.display_title(), Some(position));
@@ -569,6 +618,12 @@ impl PizhuApp {
         reader::central_ui(self, ui);
         if self.show_settings {
             bars::settings_window_ui(self, ui.ctx());
+        }
+        if self.show_blanks {
+            navigate::blanks_window_ui(self, ui.ctx());
+        }
+        if self.show_shortcuts {
+            navigate::shortcuts_window_ui(self, ui.ctx());
         }
         self.focus_request = None;
         let commands = std::mem::take(&mut self.commands);
@@ -728,6 +783,71 @@ impl PizhuApp {
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
+        let typing = ctx.text_edit_focused();
+        let keys = ctx.input_mut(|i| {
+            let cmd = |i: &mut egui::InputState, key| {
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key))
+            };
+            let mut out = Vec::new();
+            if cmd(i, Key::F) {
+                out.push(Command::OpenFind);
+            }
+            if i.consume_key(Modifiers::SHIFT, Key::F3) {
+                out.push(Command::FindStep(-1));
+            }
+            if i.consume_key(Modifiers::NONE, Key::F3) {
+                out.push(Command::FindStep(1));
+            }
+            if i.consume_key(Modifiers::SHIFT, Key::F8) {
+                out.push(Command::NextBlank(-1));
+            }
+            if i.consume_key(Modifiers::NONE, Key::F8) {
+                out.push(Command::NextBlank(1));
+            }
+            if i.consume_key(Modifiers::NONE, Key::F1) {
+                out.push(Command::ShowShortcuts(true));
+            }
+            if cmd(i, Key::Num1) {
+                out.push(Command::ToggleOutline);
+            }
+            if cmd(i, Key::Num2) {
+                out.push(Command::ToggleAnnotations);
+            }
+            if cmd(i, Key::Num3) {
+                out.push(Command::ShowBlanks(true));
+            }
+            if cmd(i, Key::B) {
+                out.push(Command::ToggleHideBoilerplate);
+            }
+            if cmd(i, Key::T) {
+                out.push(Command::NextTheme);
+            }
+            if cmd(i, Key::Comma) {
+                out.push(Command::ShowSettings(true));
+            }
+            let back = i.pointer.button_pressed(egui::PointerButton::Extra1)
+                || (!typing && i.consume_key(Modifiers::ALT, Key::ArrowLeft));
+            let forward = i.pointer.button_pressed(egui::PointerButton::Extra2)
+                || (!typing && i.consume_key(Modifiers::ALT, Key::ArrowRight));
+            if back {
+                out.push(Command::Back);
+            }
+            if forward {
+                out.push(Command::Forward);
+            }
+            // `?` opens the sheet, unless it is being typed somewhere.
+            if !typing
+                && i.events
+                    .iter()
+                    .any(|e| matches!(e, egui::Event::Text(t) if t == "?" || t == "？"))
+            {
+                out.push(Command::ShowShortcuts(true));
+            }
+            out
+        });
+        for c in keys {
+            self.push(c);
+        }
         if zin {
             self.push(Command::Zoom(1));
         }
@@ -751,8 +871,14 @@ impl PizhuApp {
             Command::OpenDialog => self.open_dialog(ctx),
             Command::Open(path) => self.open(path),
             Command::JumpToNode(i) => {
-                if let Some(node) = self.current.as_ref().and_then(|d| d.outline.nodes.get(i)) {
-                    self.reader.jump_to_char(node.range.start);
+                if let Some(start) = self
+                    .current
+                    .as_ref()
+                    .and_then(|d| d.outline.nodes.get(i))
+                    .map(|n| n.range.start)
+                {
+                    self.record_history();
+                    self.reader.jump_to_char(start);
                     self.outline_view.selected = Some(i);
                 }
             }
@@ -892,7 +1018,11 @@ impl PizhuApp {
                 };
                 if let Some(a) = doc.notes.set.get(id) {
                     if a.is_placed() {
-                        self.reader.reveal_char(a.range.start);
+                        let start = a.range.start;
+                        if let Some(top) = self.reader.top_char() {
+                            self.history.record(top);
+                        }
+                        self.reader.reveal_char(start);
                         self.notes_view.flash(id);
                     }
                     self.notes_view.select(Some(id));
@@ -940,6 +1070,99 @@ impl PizhuApp {
             Command::ToggleAnnotations => {
                 self.settings.show_annotations = !self.settings.show_annotations;
                 self.mark_settings_dirty();
+            }
+            Command::OpenFind => {
+                self.find.open = true;
+                self.find.focus = true;
+                // A short selection becomes the query, as in every editor.
+                if let (Some(doc), Some(range)) = (self.current.as_ref(), self.reader.selection())
+                    && range.len() <= 60
+                {
+                    let text = doc.doc.slice(range);
+                    if !text.contains('\n') {
+                        self.find.query.text = text.to_owned();
+                    }
+                }
+            }
+            Command::CloseFind => {
+                self.find.open = false;
+                self.focus_request = Some(FocusArea::Reader);
+            }
+            Command::FindStep(step) => {
+                let top = self.reader.top_char().unwrap_or(0);
+                if let Some(i) = self.find.step(step, top) {
+                    self.apply(ctx, Command::GoToMatch(i));
+                }
+            }
+            Command::GoToMatch(i) => {
+                if let Some(m) = self.find.matches.get(i).copied() {
+                    if self.find.current.is_none() {
+                        self.record_history();
+                    }
+                    self.find.current = Some(i);
+                    self.reader.reveal_char(m.start);
+                }
+            }
+            Command::Back | Command::Forward => {
+                let Some(top) = self.reader.top_char() else {
+                    return;
+                };
+                let to = if command == Command::Back {
+                    self.history.back(top)
+                } else {
+                    self.history.forward(top)
+                };
+                if let Some(pos) = to {
+                    self.reader.jump_to_char(pos);
+                }
+            }
+            Command::NextBlank(step) => {
+                let Some(doc) = self.current.as_ref() else {
+                    return;
+                };
+                let list = &doc.outline.placeholders;
+                if list.is_empty() {
+                    return;
+                }
+                let n = list.len();
+                let next = match self.blank_current {
+                    Some(c) if step > 0 => (c + 1) % n,
+                    Some(c) => (c + n - 1) % n,
+                    None => {
+                        let top = self.reader.top_char().unwrap_or(0);
+                        let i = list.partition_point(|p| p.range.start < top);
+                        if step > 0 { i % n } else { (i + n - 1) % n }
+                    }
+                };
+                self.apply(ctx, Command::GoToBlank(next));
+            }
+            Command::GoToBlank(i) => {
+                let Some(range) = self
+                    .current
+                    .as_ref()
+                    .and_then(|d| d.outline.placeholders.get(i))
+                    .map(|p| p.range)
+                else {
+                    return;
+                };
+                if self.blank_current.is_none() {
+                    self.record_history();
+                }
+                self.blank_current = Some(i);
+                self.reader.reveal_char(range.start);
+                // Selected, so the blank stands out and can be copied or highlighted.
+                self.reader.select(range);
+                self.notes_view.select(None);
+            }
+            Command::ShowBlanks(show) => self.show_blanks = show,
+            Command::ShowShortcuts(show) => self.show_shortcuts = show,
+            Command::NextTheme => {
+                let themes = theme_choices(self.t());
+                let i = themes
+                    .iter()
+                    .position(|(t, _)| *t == self.settings.theme)
+                    .unwrap_or(0);
+                self.apply(ctx, Command::SetTheme(themes[(i + 1) % themes.len()].0));
             }
             Command::CycleFocus => {
                 let has_tree = self

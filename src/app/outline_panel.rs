@@ -77,7 +77,8 @@ impl OutlineView {
         if self.rows_for.as_ref() == Some(&key) {
             return;
         }
-        let filter = self.filter.trim().to_lowercase();
+        // Folded like the find bar: full/half width and case do not matter.
+        let filter = crate::search::fold(self.filter.trim());
         self.rows.clear();
         if filter.is_empty() {
             let mut hidden_below: Option<u8> = None;
@@ -97,7 +98,7 @@ impl OutlineView {
             // Matches, with their ancestors for context.
             let mut keep = vec![false; outline.nodes.len()];
             for (i, node) in outline.nodes.iter().enumerate() {
-                let text = format!("{}{}", node.marker, node.title).to_lowercase();
+                let text = crate::search::fold(&format!("{}{}", node.marker, node.title));
                 if text.contains(&filter) {
                     let mut at = Some(i);
                     while let Some(j) = at {

@@ -107,7 +107,7 @@ pub fn find_all(
                 SearchError::BadRegex(e.to_string().lines().last().unwrap_or("").trim().to_owned())
             })?;
         for (k, m) in re.find_iter(haystack).enumerate() {
-            if k % 4096 == 0 && cancel.load(Ordering::Relaxed) {
+            if k.is_multiple_of(4096) && cancel.load(Ordering::Relaxed) {
                 return Ok(None);
             }
             if m.is_empty() {
@@ -125,7 +125,7 @@ pub fn find_all(
             let start = from + i;
             found.push((start, start + needle.len()));
             from = start + needle.len();
-            if found.len() % 4096 == 0 && cancel.load(Ordering::Relaxed) {
+            if found.len().is_multiple_of(4096) && cancel.load(Ordering::Relaxed) {
                 return Ok(None);
             }
             if found.len() >= MAX_MATCHES {
@@ -137,7 +137,7 @@ pub fn find_all(
     let mut out = Vec::with_capacity(found.len());
     let (mut byte, mut chars) = (0usize, 0usize);
     for (k, (s, e)) in found.into_iter().enumerate() {
-        if k % 4096 == 0 && cancel.load(Ordering::Relaxed) {
+        if k.is_multiple_of(4096) && cancel.load(Ordering::Relaxed) {
             return Ok(None);
         }
         chars += crate::document::count_chars(&haystack[byte..s]);
@@ -149,26 +149,33 @@ pub fn find_all(
     Ok(Some(out))
 }
 
-/// Matches per outline section: (deepest node, count), in document order; matches before
-/// the first heading count under `None`.
-pub fn by_section(outline: &Outline, matches: &[TextRange]) -> Vec<(Option<usize>, usize)> {
-    let mut out: Vec<(Option<usize>, usize)> = Vec::new();
-    for m in matches {
+/// Matches per outline section, in order of each section's first match: (deepest node,
+/// number of matches, index of its first match); matches before the first heading count
+/// under `None`.
+pub fn by_section(outline: &Outline, matches: &[TextRange]) -> Vec<(Option<usize>, usize, usize)> {
+    let mut out: Vec<(Option<usize>, usize, usize)> = Vec::new();
+    let mut last: Option<(Option<usize>, usize)> = None; // (node, index in out)
+    for (k, m) in matches.iter().enumerate() {
         let node = outline.node_at(m.start);
-        match out.last_mut() {
-            Some((n, count)) if *n == node => *count += 1,
-            _ => out.push((node, 1)),
+        match last {
+            Some((n, i)) if n == node => out[i].1 += 1,
+            _ => {
+                // A section interrupted by a subsection comes back: count it where it began.
+                let i = match out.iter().position(|(n, _, _)| *n == node) {
+                    Some(i) => {
+                        out[i].1 += 1;
+                        i
+                    }
+                    None => {
+                        out.push((node, 1, k));
+                        out.len() - 1
+                    }
+                };
+                last = Some((node, i));
+            }
         }
     }
-    // A section interrupted by a subsection appears again later: merge its counts.
-    let mut merged: Vec<(Option<usize>, usize)> = Vec::new();
-    for (node, count) in out {
-        match merged.iter_mut().find(|(n, _)| *n == node) {
-            Some((_, c)) => *c += count,
-            None => merged.push((node, count)),
-        }
-    }
-    merged
+    out
 }
 
 #[cfg(test)]
@@ -252,6 +259,39 @@ mod tests {
             ..Query::default()
         };
         assert_eq!(find_all(&d, &s, &q, &AtomicBool::new(true)), Ok(None));
+    }
+
+    #[test]
+    fn matches_are_counted_per_section_with_their_first_match() {
+        let d = doc("一、总体要求\n词。词。\n（一）细则\n词。\n二、保障措施\n词。");
+        let o = crate::outline::outline(&d);
+        let s = Searchable::new(&d);
+        let q = Query {
+            text: "词".into(),
+            ..Query::default()
+        };
+        let hits = find_all(&d, &s, &q, &AtomicBool::new(false))
+            .expect("ok")
+            .expect("done");
+        let sections = by_section(&o, &hits);
+        let labels: Vec<(String, usize, usize)> = sections
+            .iter()
+            .map(|&(n, c, f)| {
+                (
+                    n.map(|i| o.nodes[i].title.clone()).unwrap_or_default(),
+                    c,
+                    f,
+                )
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("总体要求".to_owned(), 2, 0),
+                ("细则".to_owned(), 1, 2),
+                ("保障措施".to_owned(), 1, 3)
+            ]
+        );
     }
 
     #[test]

@@ -114,6 +114,10 @@ pub struct MarkStyle<'a> {
     pub flash: Option<(AnnotationId, f32)>,
     /// Colour theme.
     pub theme: Theme,
+    /// Find matches, in document order.
+    pub matches: &'a [TextRange],
+    /// The match the reader is at.
+    pub current_match: Option<TextRange>,
 }
 
 /// A note marker painted this frame: where, and whose note.
@@ -189,6 +193,24 @@ pub fn paint_block_marks(
             });
         }
     }
+    let from = style.matches.partition_point(|m| m.end <= block.start);
+    for m in style.matches[from..]
+        .iter()
+        .take_while(|m| m.start < block.end)
+    {
+        let current = style.current_match == Some(*m);
+        for r in shown.rects(*m) {
+            painter.rect_filled(r, 2.0, search_fill(style.theme, current));
+            if current {
+                painter.rect_stroke(
+                    r.expand(1.0),
+                    2.0,
+                    Stroke::new(1.5, egui::Color32::from_rgb(0xE0, 0x6C, 0x00)),
+                    egui::StrokeKind::Outside,
+                );
+            }
+        }
+    }
     let mut last_selected = None;
     if let Some(sel) = style.selection {
         for r in shown.rects(sel) {
@@ -197,6 +219,16 @@ pub fn paint_block_marks(
         }
     }
     last_selected
+}
+
+/// Background of a find match (the current one stronger).
+pub fn search_fill(theme: Theme, current: bool) -> egui::Color32 {
+    match (theme, current) {
+        (Theme::Dark, false) => egui::Color32::from_rgba_unmultiplied(0xC0, 0x70, 0x10, 110),
+        (Theme::Dark, true) => egui::Color32::from_rgba_unmultiplied(0xE0, 0x80, 0x10, 200),
+        (_, false) => egui::Color32::from_rgba_unmultiplied(0xFF, 0xB0, 0x40, 120),
+        (_, true) => egui::Color32::from_rgba_unmultiplied(0xFF, 0x8C, 0x00, 210),
+    }
 }
 
 /// A small folded-corner note sign at the top right of a rect's end; returns its rect.

@@ -133,6 +133,9 @@ pub struct ReaderView {
     context_target: Option<AnnotationId>,
     /// The blocks on screen in the last frame.
     last_shown: Vec<Shown>,
+    /// Find-match marks on the scroll bar: (for matches generation, content height,
+    /// track height) and their y offsets in the track.
+    ticks: Option<((u64, u32, u32), Vec<f32>)>,
 }
 
 impl ReaderView {
@@ -490,6 +493,7 @@ pub fn central_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     }
                 });
             }
+            super::find::find_bar_ui(app, ui);
             body_ui(app, ui);
         });
 }
@@ -623,6 +627,16 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         selected: app.notes_view.selected,
         flash: app.notes_view.flashing(ui.input(|i| i.time)),
         theme: app.settings.theme,
+        matches: if app.find.open {
+            app.find.matches.as_slice()
+        } else {
+            &[]
+        },
+        current_match: app
+            .find
+            .current
+            .and_then(|i| app.find.matches.get(i).copied())
+            .filter(|_| app.find.open),
     };
     if mark_style.flash.is_some() {
         ui.ctx().request_repaint();
@@ -695,6 +709,15 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         app.focus = FocusArea::Reader;
         crate::app::keep_arrow_keys(ui, surface.id);
     }
+    if app.find.open && !app.find.matches.is_empty() {
+        scroll_bar_marks(
+            ui,
+            &mut app.reader,
+            viewport_rect,
+            &app.find.matches,
+            app.find.generation,
+        );
+    }
     let mut commands = Vec::new();
     let scene = Scene {
         t: app.t(),
@@ -704,6 +727,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         selected: app.notes_view.selected,
         last_color: app.settings.highlight_color,
         surface: surface_id,
+        find_open: app.find.open,
     };
     let reader = &mut app.reader;
     pointer_ui(ui, &surface, &scene, reader, &mut commands);
@@ -846,6 +870,8 @@ struct Scene<'a> {
     last_color: Color,
     /// The text surface (gets the keyboard back after a toolbar click).
     surface: egui::Id,
+    /// Whether the find bar is open (Escape closes it).
+    find_open: bool,
 }
 
 /// Mouse selection: drag (scrolling past the edges), Shift+click to extend, double click for
@@ -1155,6 +1181,8 @@ fn mark_keys(
             } else if i.consume_key(Modifiers::NONE, Key::Escape) {
                 commands.push(Command::SelectAnnotation(None));
             }
+        } else if scene.find_open && i.consume_key(Modifiers::NONE, Key::Escape) {
+            commands.push(Command::CloseFind);
         }
     });
 }
@@ -1176,6 +1204,7 @@ fn toolbar_ui(
         selected,
         last_color,
         surface,
+        ..
     } = *scene;
     let before = commands.len();
     let selection = reader.selection();
@@ -1296,5 +1325,42 @@ fn toolbar_ui(
     // The keys (H, 1–5, N…) keep working after a click on the toolbar.
     if commands.len() > before {
         ui.memory_mut(|m| m.request_focus(surface));
+    }
+}
+
+/// Small marks on the right edge of the text for every find match, where the scroll bar
+/// would show it.
+fn scroll_bar_marks(
+    ui: &Ui,
+    reader: &mut ReaderView,
+    viewport: Rect,
+    matches: &[TextRange],
+    generation: u64,
+) {
+    let total = reader.index.total().max(1.0);
+    let key = (generation, total as u32, viewport.height() as u32);
+    if reader.ticks.as_ref().is_none_or(|(k, _)| *k != key) {
+        let mut ys: Vec<f32> = Vec::new();
+        for m in matches {
+            let b = reader.block_of_char(m.start);
+            let y = (reader.index.top(b) / total * viewport.height()).round();
+            if ys.last() != Some(&y) {
+                ys.push(y);
+            }
+        }
+        reader.ticks = Some((key, ys));
+    }
+    let Some((_, ys)) = &reader.ticks else {
+        return;
+    };
+    let x = viewport.right() - 3.0;
+    let painter = ui.painter();
+    let color = egui::Color32::from_rgb(0xFF, 0x8C, 0x00);
+    for &y in ys {
+        let y = viewport.top() + y;
+        painter.line_segment(
+            [egui::pos2(x - 7.0, y), egui::pos2(x, y)],
+            egui::Stroke::new(2.0, color),
+        );
     }
 }
