@@ -120,6 +120,46 @@ fn main() {
         " with 10,000 highlights",
     );
     jumps(&mut frames, &mut app, pointer, nodes, quick);
+    find(&mut frames, &mut app);
+}
+
+/// Find as you type over the whole document: how long until the first match is on screen
+/// and the count is complete, and how long frames take meanwhile (the search runs on a
+/// worker thread).
+fn find(frames: &mut Frames, app: &mut PizhuApp) {
+    app.push(Command::OpenFind);
+    frames.frame(app, Vec::new());
+    for query in [
+        "发展",
+        "党风廉政建设",
+        "数字政府",
+        "ｇｄｐ",
+        "[一二三四五]是",
+    ] {
+        app.find.query.text = query.to_owned();
+        app.find.query.regex = query.starts_with('[');
+        let start = Instant::now();
+        let mut frame_times = Vec::new();
+        let mut shown = None;
+        while start.elapsed() < Duration::from_secs(10) {
+            frame_times.push(frames.frame(app, Vec::new()));
+            if app.find.is_current() && !app.find.is_searching() {
+                // The frame after the results arrive shows the first one.
+                frame_times.push(frames.frame(app, Vec::new()));
+                shown = Some(start.elapsed());
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        frame_times.sort();
+        println!(
+            "find {query:?}: {} matches, first match on screen and count complete after {:.0} ms; {} frames meanwhile, max frame {:.2} ms",
+            app.find.matches.len(),
+            shown.map_or(f64::NAN, ms),
+            frame_times.len(),
+            ms(percentile(&frame_times, 1.0))
+        );
+    }
 }
 
 /// Scroll `count` frames: the wheel every frame, PageDown every 8th.
