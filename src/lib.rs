@@ -7,6 +7,7 @@ pub mod annotate;
 pub mod app;
 pub mod cli;
 pub mod document;
+pub mod export;
 pub mod outline;
 pub mod search;
 pub mod stats;

@@ -1,0 +1,136 @@
+//! Markdown: sections as headings, quotes as blockquotes, notes as text, tags as `#tag`
+//! (pastes cleanly into Obsidian); the outline as a nested list.
+
+use std::fmt::Write as _;
+
+use crate::outline::NodeKind;
+
+use super::report::{Item, Report, Section};
+
+/// The report as Markdown.
+pub(crate) fn render(r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", escape(r.title, false));
+    for line in r.header_lines() {
+        let _ = writeln!(out, "- {}", escape(&line, false));
+    }
+    if r.is_outline() {
+        out.push('\n');
+        for s in &r.sections {
+            outline_entry(r, s, &mut out);
+        }
+    } else {
+        for s in &r.sections {
+            let level = (usize::from(s.depth) + 1).min(6);
+            let _ = writeln!(out, "\n{} {}", "#".repeat(level), escape(&s.label, false));
+            for item in &s.items {
+                out.push('\n');
+                annotation(r, item, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// One annotation: quote (blockquote), what and where, note, tags.
+fn annotation(r: &Report, item: &Item, out: &mut String) {
+    if !item.is_section_note() {
+        for line in item.a.quote.split('\n') {
+            let line = escape(line, false);
+            if line.is_empty() {
+                out.push_str(">\n");
+            } else {
+                let _ = writeln!(out, "> {line}");
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "*{}*", r.meta(item));
+    let note = item.a.note.trim();
+    if !note.is_empty() {
+        let _ = writeln!(out, "\n{}", escape(note, true));
+    }
+    let tags = Report::extra_hashtags(item);
+    if !tags.is_empty() {
+        let _ = writeln!(out, "\n{tags}");
+    }
+}
+
+/// One entry of the outline list, with its annotations as items below it.
+fn outline_entry(r: &Report, s: &Section, out: &mut String) {
+    let indent = "  ".repeat(usize::from(s.depth.saturating_sub(1)));
+    let text = match r.node(s) {
+        Some(node) if node.kind == NodeKind::Point => format!(
+            "*{}*：{}",
+            escape(&node.marker, false),
+            escape(&node.title, false)
+        ),
+        _ => escape(&s.label, false),
+    };
+    let _ = writeln!(out, "{indent}- {text}");
+    for item in &s.items {
+        let first = if item.is_section_note() {
+            format!("{}{}", r.labels.section_note, r.labels.colon)
+        } else {
+            format!("◆ {}", escape(&item.a.quote, false))
+        };
+        let mut lines: Vec<String> = first.split('\n').map(str::to_owned).collect();
+        let note = item.a.note.trim();
+        if !note.is_empty() {
+            let note = escape(note, true);
+            if item.is_section_note() {
+                let mut note_lines = note.split('\n');
+                if let (Some(head), Some(first)) = (lines.first_mut(), note_lines.next()) {
+                    head.push_str(first);
+                }
+                lines.extend(note_lines.map(str::to_owned));
+            } else {
+                lines.extend(note.split('\n').map(str::to_owned));
+            }
+        }
+        let tags = Report::extra_hashtags(item);
+        if !tags.is_empty() {
+            lines.push(tags);
+        }
+        // Continuation lines of one list item; blank lines would end it.
+        for (i, line) in lines.iter().filter(|l| !l.trim().is_empty()).enumerate() {
+            let bullet = if i == 0 { "- " } else { "  " };
+            let _ = writeln!(out, "{indent}  {bullet}{line}");
+        }
+    }
+}
+
+/// Markdown-escape `s` so it shows as written: inline syntax is escaped everywhere, block
+/// syntax (`#`, `-`, `+`, `1.`) at line starts; leading spaces are dropped (they would make
+/// code blocks). With `keep_hashtags`, a `#` inside a line stays (an Obsidian tag).
+pub(crate) fn escape(s: &str, keep_hashtags: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for (n, line) in s.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let line = line.trim_start_matches([' ', '\t']);
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        for (i, c) in line.chars().enumerate() {
+            let escaped = match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '=' | '$' | '&' => {
+                    true
+                }
+                // `#tag` starts no heading; `# ` and a lone `#` do.
+                '#' => {
+                    !keep_hashtags
+                        || (i == 0
+                            && matches!(line[1..].chars().next(), None | Some(' ' | '\t' | '#')))
+                }
+                '-' | '+' => i == 0,
+                '.' | ')' => digits > 0 && i == digits,
+                _ => false,
+            };
+            if escaped {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,287 @@
+//! Annotations and outlines → files people use elsewhere: Markdown, plain text, HTML, CSV,
+//! JSON and Word `.docx` (pure: everything is built in memory; only [`write_file`] touches
+//! the file system).
+//!
+//! One model ([`report`]'s `Report`: the document's title, source and export date, then
+//! sections in document order, each with its annotations) is built once from a [`Source`]
+//! and [`Options`], and rendered by one function per [`Format`]. The shapes of the formats,
+//! and the JSON schema, are described in `docs/export-formats.md`.
+
+mod docx;
+mod html;
+mod json;
+mod labels;
+mod md;
+mod report;
+mod table;
+mod txt;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::annotate::{Annotation, Color, Kind, clean_tag};
+use crate::document::Document;
+use crate::outline::Outline;
+
+/// A file format to export to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Markdown: sections as headings, quotes as blockquotes, tags as `#tag` (Obsidian).
+    Md,
+    /// Plain text in the manner of WeChat Read's note export: section, `◆ quote`, note.
+    Txt,
+    /// One self-contained HTML page that shows highlights in their colours and prints well.
+    Html,
+    /// CSV, UTF-8 with a byte-order mark so Excel and WPS read Chinese correctly.
+    Csv,
+    /// JSON with a documented, versioned schema, for other tools.
+    Json,
+    /// A Word document: headings per section, quotes and notes as styled paragraphs.
+    Docx,
+}
+
+impl Format {
+    /// Every format, in the order menus offer them.
+    pub const ALL: [Format; 6] = [
+        Format::Md,
+        Format::Txt,
+        Format::Html,
+        Format::Csv,
+        Format::Json,
+        Format::Docx,
+    ];
+
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Txt => "txt",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// Whether the export is text (UTF-8) rather than a binary package (only `.docx` is not).
+    pub fn is_text(self) -> bool {
+        self != Format::Docx
+    }
+
+    /// The name shown in menus and dialogs.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Md => "Markdown",
+            Format::Txt => "Plain text",
+            Format::Html => "HTML",
+            Format::Csv => "CSV (Excel/WPS)",
+            Format::Json => "JSON",
+            Format::Docx => "Word (.docx)",
+        }
+    }
+}
+
+/// The language of the words an export adds (来源, 导出时间, colour names, headers…).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Chinese.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+/// What to export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Content {
+    /// Every highlight and note, grouped under its section path.
+    Annotations,
+    /// The outline (提纲) alone, as an indented list.
+    Outline {
+        /// Put each (filtered) highlight and note under the deepest node holding it.
+        with_highlights: bool,
+    },
+}
+
+/// Which annotations to export.
+///
+/// Section notes whose note is empty carry nothing and are never exported.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only highlights of these colours (empty: every colour, and section notes too; a
+    /// colour filter leaves section notes out, as the annotations panel does).
+    pub colors: Vec<Color>,
+    /// Only annotations with at least one of these tags (empty: all); compared without a
+    /// leading `#` and ignoring case.
+    pub tags: Vec<String>,
+    /// Only annotations with a note.
+    pub notes_only: bool,
+}
+
+impl Filter {
+    /// Whether `a` is exported under this filter.
+    pub fn matches(&self, a: &Annotation) -> bool {
+        let has_note = !a.note.trim().is_empty();
+        if a.kind == Kind::SectionNote && !has_note {
+            return false;
+        }
+        if self.notes_only && !has_note {
+            return false;
+        }
+        if !self.colors.is_empty() && (a.kind != Kind::Highlight || !self.colors.contains(&a.color))
+        {
+            return false;
+        }
+        if !self.tags.is_empty() {
+            let wanted: Vec<String> = self
+                .tags
+                .iter()
+                .filter_map(|t| clean_tag(t))
+                .map(|t| t.to_lowercase())
+                .collect();
+            let tags = a.all_tags();
+            if !tags.iter().any(|t| wanted.contains(&t.to_lowercase())) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// True when the filter lets everything through.
+    pub fn is_empty(&self) -> bool {
+        self.colors.is_empty() && self.tags.is_empty() && !self.notes_only
+    }
+}
+
+/// How to export: what, which annotations, and in which language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Annotations or the outline.
+    pub content: Content,
+    /// Which annotations.
+    pub filter: Filter,
+    /// Language of the labels the export adds.
+    pub lang: Lang,
+}
+
+/// What is exported: the document, its outline and annotations, and the words at the head.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// The document (for positions and its length).
+    pub doc: &'a Document,
+    /// Its outline (sections and the outline content).
+    pub outline: &'a Outline,
+    /// Its annotations, placed in `doc` (unplaced ones go to a last group).
+    pub annotations: &'a [Annotation],
+    /// The title at the head of the export.
+    pub title: &'a str,
+    /// The source file's name or path, if any.
+    pub source_file: Option<&'a str>,
+    /// When the export was made, already formatted by the caller (`2026-11-25 14:03`).
+    pub exported_at: &'a str,
+    /// Offset from UTC, in seconds, for showing creation and change times.
+    pub utc_offset_seconds: i32,
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The file could not be written.
+    #[error(
+        "cannot write the export ({source}); check that the folder exists and is writable: {}",
+        path.display()
+    )]
+    Write {
+        /// Where it was to be written.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The export could not be put together (a bug, not something the user can fix).
+    #[error("cannot build the {format} export ({reason}); please report this")]
+    Build {
+        /// The format's name.
+        format: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl ExportError {
+    /// A build failure of `format` for `reason`.
+    pub(crate) fn build(format: Format, reason: impl std::fmt::Display) -> Self {
+        ExportError::Build {
+            format: format.label(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// Export `source` as `format`: the file's bytes.
+pub fn export(source: &Source, options: &Options, format: Format) -> Result<Vec<u8>, ExportError> {
+    let report = report::Report::build(source, options);
+    match format {
+        Format::Md => Ok(md::render(&report).into_bytes()),
+        Format::Txt => Ok(txt::render(&report).into_bytes()),
+        Format::Html => Ok(html::render(&report).into_bytes()),
+        Format::Csv => table::render(&report),
+        Format::Json => json::render(&report),
+        Format::Docx => docx::render(&report),
+    }
+}
+
+/// Longest title kept in a file name, in chars.
+const MAX_NAME_TITLE_CHARS: usize = 80;
+/// Longest title kept in a file name, in bytes (file systems count bytes: 255 at most, suffix included).
+const MAX_NAME_TITLE_BYTES: usize = 240;
+
+/// The file name an export is offered under: `<title>-批注.md`, `<title>-提纲.docx`
+/// (`-notes`, `-outline` in English), with characters that Windows or Linux refuse in file
+/// names removed and the title cut to 80 chars; `未命名` / `untitled` when nothing is left.
+pub fn default_file_name(title: &str, content: Content, format: Format, lang: Lang) -> String {
+    let words = labels::Labels::of(lang);
+    let mut clean = String::with_capacity(title.len());
+    let mut chars = 0;
+    for c in title.chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+            continue;
+        }
+        if c == ' ' && (clean.is_empty() || clean.ends_with(' ')) {
+            continue;
+        }
+        if chars == MAX_NAME_TITLE_CHARS || clean.len() + c.len_utf8() > MAX_NAME_TITLE_BYTES {
+            break;
+        }
+        clean.push(c);
+        chars += 1;
+    }
+    // Leading dots hide a file on Linux; trailing dots and spaces are dropped by Windows.
+    let clean = clean
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' ']);
+    let title = if clean.is_empty() {
+        words.untitled
+    } else {
+        clean
+    };
+    let what = match content {
+        Content::Annotations => words.notes_suffix,
+        Content::Outline { .. } => words.outline_suffix,
+    };
+    format!("{title}-{what}.{}", format.extension())
+}
+
+/// Write an export to `path` atomically (a temporary file beside it, then a rename), so a
+/// failure never leaves a half-written file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    crate::store::write_atomic(path, bytes).map_err(|source| ExportError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,408 @@
+//! The one model every format renders: the head of the file, then sections in document
+//! order, each holding its annotations.
+
+use crate::annotate::{Annotation, Kind, Mark};
+use crate::cli::heading_label;
+use crate::outline::{NodeKind, Outline, OutlineNode};
+
+use super::labels::Labels;
+use super::{Content, Filter, Options, Source};
+
+/// What a section of the report is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SectionKind {
+    /// An outline node, by index.
+    Node(usize),
+    /// Annotations before the first heading.
+    Opening,
+    /// Annotations that could not be placed in the current text.
+    Unplaced,
+}
+
+/// One exported annotation with what the formats show beside it.
+pub(crate) struct Item<'a> {
+    /// The annotation.
+    pub a: &'a Annotation,
+    /// Its tags (tag field first, then the note's `#标签`).
+    pub tags: Vec<String>,
+    /// Labels of its section and the section's ancestors (empty before the first heading
+    /// and for unplaced annotations).
+    pub path: Vec<String>,
+    /// How far through the document it starts, in tenths of a percent.
+    pub permille: u32,
+}
+
+impl Item<'_> {
+    /// Whether it is a note on a section (shown without a quote).
+    pub fn is_section_note(&self) -> bool {
+        self.a.kind == Kind::SectionNote
+    }
+
+    /// Whether it was placed in the current text.
+    pub fn placed(&self) -> bool {
+        self.a.is_placed()
+    }
+}
+
+/// A section heading and the annotations directly under it.
+pub(crate) struct Section<'a> {
+    /// What the section is.
+    pub kind: SectionKind,
+    /// Outline depth (1 for the top level, and for the opening and unplaced groups).
+    pub depth: u8,
+    /// The heading as shown: `一、总体要求`, `一要 进一步压缩…`, `未能定位`.
+    pub label: String,
+    /// Labels of the section and its ancestors, outermost first.
+    pub path: Vec<String>,
+    /// Its annotations, in document order.
+    pub items: Vec<Item<'a>>,
+}
+
+/// Everything an export shows, before it is given a format.
+pub(crate) struct Report<'a> {
+    /// Words in the export's language.
+    pub labels: &'static Labels,
+    /// The document's title.
+    pub title: &'a str,
+    /// The source file, if any.
+    pub source_file: Option<&'a str>,
+    /// When the export was made (as the caller formatted it).
+    pub exported_at: &'a str,
+    /// The document's length in chars.
+    pub doc_chars: usize,
+    /// Offset from UTC for creation and change times.
+    pub utc_offset_seconds: i32,
+    /// Annotations or outline.
+    pub content: Content,
+    /// The filter applied.
+    pub filter: &'a Filter,
+    /// The outline (node details for the outline content).
+    pub outline: &'a Outline,
+    /// Number of annotations exported.
+    pub count: usize,
+    /// Sections in document order (the opening group first, the unplaced group last).
+    ///
+    /// For annotations: only sections that hold something, and their ancestors. For the
+    /// outline: every node.
+    pub sections: Vec<Section<'a>>,
+}
+
+/// A node as a reader names it: headings as written, points as `marker title`.
+pub(crate) fn node_label(node: &OutlineNode) -> String {
+    match node.kind {
+        NodeKind::Heading => heading_label(&node.marker, &node.title),
+        NodeKind::Point => format!("{} {}", node.marker, node.title),
+    }
+}
+
+/// The node a placed annotation belongs to: a section note's own node, else the deepest
+/// node holding its start.
+fn node_of(outline: &Outline, a: &Annotation) -> Option<usize> {
+    if a.kind == Kind::SectionNote
+        && let Some(i) = outline.nodes.iter().position(|n| {
+            n.title_range == a.range || (n.title_range.is_empty() && n.range == a.range)
+        })
+    {
+        return Some(i);
+    }
+    outline.node_at(a.range.start)
+}
+
+impl<'a> Report<'a> {
+    /// Group and order the annotations of `source` that pass the filter.
+    pub fn build(source: &Source<'a>, options: &'a Options) -> Self {
+        let outline = source.outline;
+        let labels = Labels::of(options.lang);
+        let node_labels: Vec<String> = outline.nodes.iter().map(node_label).collect();
+        let path_of = |i: usize| -> Vec<String> {
+            outline
+                .path_to(i)
+                .into_iter()
+                .map(|j| node_labels[j].clone())
+                .collect()
+        };
+        let chars = source.doc.char_count.max(1) as u64;
+
+        let mut chosen: Vec<&Annotation> = match options.content {
+            Content::Outline {
+                with_highlights: false,
+            } => Vec::new(),
+            _ => source
+                .annotations
+                .iter()
+                .filter(|a| options.filter.matches(a))
+                .collect(),
+        };
+        chosen.sort_by_key(|a| (!a.is_placed(), a.range.start, a.range.end, a.id));
+        let count = chosen.len();
+
+        // Annotations under each node (and before the first heading / unplaced).
+        let mut by_node: Vec<Vec<Item<'a>>> =
+            (0..outline.nodes.len()).map(|_| Vec::new()).collect();
+        let mut opening = Vec::new();
+        let mut unplaced = Vec::new();
+        for a in chosen {
+            let permille = (a.range.start as u64 * 1000 / chars).min(1000) as u32;
+            let node = if a.is_placed() {
+                node_of(outline, a)
+            } else {
+                None
+            };
+            let item = Item {
+                a,
+                tags: a.all_tags(),
+                path: node.map(path_of).unwrap_or_default(),
+                permille,
+            };
+            match node {
+                _ if !a.is_placed() => unplaced.push(item),
+                Some(i) => by_node[i].push(item),
+                None => opening.push(item),
+            }
+        }
+
+        let mut sections = Vec::new();
+        if !opening.is_empty() {
+            sections.push(Section {
+                kind: SectionKind::Opening,
+                depth: 1,
+                label: labels.opening.to_owned(),
+                path: vec![labels.opening.to_owned()],
+                items: opening,
+            });
+        }
+        let all_nodes = matches!(options.content, Content::Outline { .. });
+        // Whether a node's heading is already out (each ancestor is emitted once).
+        let mut emitted = vec![false; outline.nodes.len()];
+        for (i, items) in by_node.into_iter().enumerate() {
+            if !all_nodes && items.is_empty() {
+                continue;
+            }
+            for j in outline.path_to(i) {
+                if emitted[j] {
+                    continue;
+                }
+                emitted[j] = true;
+                sections.push(Section {
+                    kind: SectionKind::Node(j),
+                    depth: outline.nodes[j].depth.max(1),
+                    label: node_labels[j].clone(),
+                    path: path_of(j),
+                    items: Vec::new(),
+                });
+            }
+            if let Some(own) = sections
+                .iter_mut()
+                .rev()
+                .find(|s| s.kind == SectionKind::Node(i))
+            {
+                own.items = items;
+            }
+        }
+        if !unplaced.is_empty() {
+            sections.push(Section {
+                kind: SectionKind::Unplaced,
+                depth: 1,
+                label: labels.unplaced.to_owned(),
+                path: vec![labels.unplaced.to_owned()],
+                items: unplaced,
+            });
+        }
+
+        Report {
+            labels,
+            title: source.title,
+            source_file: source.source_file,
+            exported_at: source.exported_at,
+            doc_chars: source.doc.char_count,
+            utc_offset_seconds: source.utc_offset_seconds,
+            content: options.content,
+            filter: &options.filter,
+            outline,
+            count,
+            sections,
+        }
+    }
+
+    /// Whether this is the outline content.
+    pub fn is_outline(&self) -> bool {
+        matches!(self.content, Content::Outline { .. })
+    }
+
+    /// Whether annotations are shown (always for annotations; for the outline when asked).
+    pub fn shows_annotations(&self) -> bool {
+        !matches!(
+            self.content,
+            Content::Outline {
+                with_highlights: false
+            }
+        )
+    }
+
+    /// What the export is called (`批注` / `提纲`).
+    pub fn kind_name(&self) -> &'static str {
+        if self.is_outline() {
+            self.labels.outline_kind
+        } else {
+            self.labels.notes_kind
+        }
+    }
+
+    /// The lines under the title: source, export date, counts, filter.
+    pub fn header_lines(&self) -> Vec<String> {
+        let l = self.labels;
+        let mut lines = Vec::new();
+        if let Some(file) = self.source_file {
+            lines.push(format!("{}{}{file}", l.source, l.colon));
+        }
+        lines.push(format!("{}{}{}", l.exported, l.colon, self.exported_at));
+        if self.is_outline() {
+            lines.push(l.outline_count(self.outline.nodes.len()));
+        }
+        if self.shows_annotations() {
+            lines.push(l.annotations_count(self.count));
+            if let Some(filter) = self.filter_text() {
+                lines.push(format!("{}{}{filter}", l.filter, l.colon));
+            }
+        }
+        lines
+    }
+
+    /// The filter in words (`黄色、绿色 · #学习 · 仅含笔记`), or `None` when there is none.
+    fn filter_text(&self) -> Option<String> {
+        let l = self.labels;
+        let f = self.filter;
+        let mut parts = Vec::new();
+        if !f.colors.is_empty() {
+            let names: Vec<&str> = f.colors.iter().map(|&c| l.color(c)).collect();
+            parts.push(names.join(l.comma));
+        }
+        let tags: Vec<String> = f
+            .tags
+            .iter()
+            .filter_map(|t| crate::annotate::clean_tag(t))
+            .map(|t| format!("#{t}"))
+            .collect();
+        if !tags.is_empty() {
+            parts.push(tags.join(" "));
+        }
+        if f.notes_only {
+            parts.push(l.notes_only.to_owned());
+        }
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
+
+    /// The line shown beside an annotation: what it is (colour, underline, or section
+    /// note) and where it stands.
+    pub fn meta(&self, item: &Item) -> String {
+        let l = self.labels;
+        let a = item.a;
+        let mut parts: Vec<String> = Vec::new();
+        if item.is_section_note() {
+            parts.push(l.section_note.to_owned());
+        } else {
+            parts.push(l.color(a.color).to_owned());
+            if a.mark == Mark::Underline {
+                parts.push(l.underline.to_owned());
+            }
+        }
+        parts.push(l.location(a.range.start, a.range.end, item.permille, item.placed()));
+        parts.join(" · ")
+    }
+
+    /// Tags as `#tag` words, spaces inside a tag turned into `_` (so each stays one word).
+    pub fn hashtags(item: &Item) -> String {
+        item.tags
+            .iter()
+            .map(|t| format!("#{}", t.split_whitespace().collect::<Vec<_>>().join("_")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Like [`Report::hashtags`], only the tags not already written as `#标签` in the note
+    /// (Markdown shows the note as text, where those are tags already).
+    pub fn extra_hashtags(item: &Item) -> String {
+        let inline = crate::annotate::hashtags(&item.a.note);
+        item.tags
+            .iter()
+            .filter(|t| !inline.contains(t))
+            .map(|t| format!("#{}", t.split_whitespace().collect::<Vec<_>>().join("_")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The outline node of a section, if it is one.
+    pub fn node(&self, section: &Section) -> Option<&'a OutlineNode> {
+        match section.kind {
+            SectionKind::Node(i) => self.outline.nodes.get(i),
+            _ => None,
+        }
+    }
+
+    /// A time (ms since 1970) as local `YYYY-MM-DD HH:MM:SS`.
+    pub fn local_time(&self, ms: i64) -> String {
+        format_time(ms, self.utc_offset_seconds, false)
+    }
+
+    /// A time (ms since 1970) as RFC 3339 with the offset: `2026-11-25T14:03:05+08:00`.
+    pub fn rfc3339(&self, ms: i64) -> String {
+        format_time(ms, self.utc_offset_seconds, true)
+    }
+}
+
+/// Format `ms` since 1970 at a fixed offset from UTC; times out of range show as empty.
+pub(crate) fn format_time(ms: i64, offset_seconds: i32, rfc3339: bool) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let offset = jiff::tz::Offset::from_seconds(offset_seconds).unwrap_or(jiff::tz::Offset::UTC);
+    let dt = offset.to_datetime(ts);
+    let (date, time) = (dt.date(), dt.time());
+    let base = format!(
+        "{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}",
+        date.year(),
+        date.month(),
+        date.day(),
+        if rfc3339 { 'T' } else { ' ' },
+        time.hour(),
+        time.minute(),
+        time.second()
+    );
+    if !rfc3339 {
+        return base;
+    }
+    let secs = offset.seconds();
+    if secs == 0 {
+        return format!("{base}Z");
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let abs = secs.unsigned_abs();
+    format!("{base}{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60)
+}
+
+/// A highlight colour as RGB hex without `#` (the light theme's values).
+pub(crate) fn color_hex(color: crate::annotate::Color) -> &'static str {
+    use crate::annotate::Color;
+    match color {
+        Color::Yellow => "FFDF5E",
+        Color::Green => "9FDD8C",
+        Color::Blue => "8EC3F5",
+        Color::Pink => "F7A6C4",
+        Color::Purple => "CBAEF2",
+    }
+}
+
+/// `s` without the chars XML 1.0 and HTML refuse (controls other than tab and line ends,
+/// and the noncharacters), which a pasted note may hold.
+pub(crate) fn clean_text(s: &str) -> std::borrow::Cow<'_, str> {
+    fn bad(c: char) -> bool {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || ('\u{FDD0}'..='\u{FDEF}').contains(&c)
+            || (c as u32 & 0xFFFE) == 0xFFFE
+    }
+    if s.chars().any(bad) {
+        s.chars().filter(|&c| !bad(c)).collect::<String>().into()
+    } else {
+        s.into()
+    }
+}
