@@ -437,6 +437,55 @@ fn markdown_groups_under_nested_headings_once_and_puts_unplaced_last() {
 }
 
 #[test]
+fn markdown_parses_into_the_intended_blocks() {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    for f in fixtures() {
+        let md = f.text(&notes(), Format::Md);
+        let (mut quotes, mut headings, mut html, mut lists) = (0, 0, 0, 0);
+        let mut paragraphs: Vec<String> = Vec::new();
+        let mut current: Option<String> = None;
+        for event in Parser::new(&md) {
+            match event {
+                Event::Start(Tag::BlockQuote(_)) => quotes += 1,
+                Event::Start(Tag::Heading { .. }) => headings += 1,
+                Event::Start(Tag::List(_)) => lists += 1,
+                Event::Html(_) | Event::InlineHtml(_) => html += 1,
+                Event::Start(Tag::Paragraph) => current = Some(String::new()),
+                Event::End(TagEnd::Paragraph) => paragraphs.extend(current.take()),
+                Event::Text(t) => {
+                    if let Some(p) = current.as_mut() {
+                        p.push_str(&t);
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some(p) = current.as_mut() {
+                        p.push('\n');
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(html, 0, "{}: escaped text never turns into HTML", f.name);
+        assert_eq!(
+            quotes,
+            f.quotes().len(),
+            "{}: one blockquote per highlight",
+            f.name
+        );
+        assert_eq!(lists, 1, "{}: only the head is a list", f.name);
+        // The title, and each section once.
+        let report_sections = md.lines().filter(|l| l.starts_with("## ")).count();
+        assert!(headings > report_sections, "{}", f.name);
+        // The tricky note reads back exactly, with its line breaks.
+        assert!(
+            paragraphs.iter().any(|p| p == TRICKY_NOTE),
+            "{}: {paragraphs:#?}",
+            f.name
+        );
+    }
+}
+
+#[test]
 fn csv_reads_back_with_identical_fields() {
     for f in fixtures() {
         let bytes = f.export(&notes(), Format::Csv);
@@ -650,24 +699,33 @@ fn docx_converts_with_libreoffice_and_the_pdf_holds_every_quote() {
     };
     let tmp = tempfile::tempdir().expect("tempdir");
     let profile = tmp.path().join("profile");
-    for f in fixtures() {
-        let docx = tmp.path().join(format!("{}.docx", f.name));
-        write_file(&docx, &f.export(&notes(), Format::Docx)).expect("write");
-        let out = run(
-            Command::new(&soffice)
-                .arg(format!(
-                    "-env:UserInstallation=file://{}",
-                    profile.display()
-                ))
-                .args(["--headless", "--convert-to", "pdf", "--outdir"])
-                .arg(tmp.path())
-                .arg(&docx),
-            Duration::from_secs(240),
-        );
+    let fixtures = fixtures();
+    let mut files = Vec::new();
+    for f in &fixtures {
+        for (what, options) in [("notes", notes()), ("outline", outline_of(true))] {
+            let docx = tmp.path().join(format!("{}-{what}.docx", f.name));
+            write_file(&docx, &f.export(&options, Format::Docx)).expect("write");
+            files.push((f, docx));
+        }
+    }
+    // One LibreOffice run converts them all (its start is the slow part).
+    let out = run(
+        Command::new(&soffice)
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.display()
+            ))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(tmp.path())
+            .args(files.iter().map(|(_, docx)| docx)),
+        Duration::from_secs(300),
+    );
+    for (f, docx) in &files {
         let pdf = docx.with_extension("pdf");
         assert!(
             pdf.is_file(),
-            "no PDF: {}\n{}",
+            "no PDF for {}: {}\n{}",
+            docx.display(),
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
@@ -681,14 +739,18 @@ fn docx_converts_with_libreoffice_and_the_pdf_holds_every_quote() {
             .collect();
         for quote in f.quotes() {
             let quote: String = quote.chars().filter(|c| !c.is_whitespace()).collect();
-            assert!(text.contains(&quote), "{}: the PDF lacks {quote:?}", f.name);
+            assert!(
+                text.contains(&quote),
+                "{}: the PDF lacks {quote:?}",
+                docx.display()
+            );
         }
         assert!(text.contains(&f.source().title.replace(' ', "")));
         // `PIZHU_EXPORT_KEEP=DIR` keeps the .docx and its PDF for a look.
         if let Some(keep) = std::env::var_os("PIZHU_EXPORT_KEEP") {
             let keep = PathBuf::from(keep);
             std::fs::create_dir_all(&keep).expect("keep folder");
-            for file in [&docx, &pdf] {
+            for file in [docx, &pdf] {
                 let name = file.file_name().expect("file name");
                 std::fs::copy(file, keep.join(name)).expect("copy");
             }

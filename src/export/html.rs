@@ -181,6 +181,7 @@ fn css() -> String {
          ul.outline, ul.outline ul { list-style: none; padding-left: 1.6em; margin: 0; }\n\
          ul.outline { padding-left: 0; }\n\
          ul.outline li { margin: .25em 0; }\n\
+         ul.outline > li > .node { font-weight: bold; }\n\
          ul.outline .item { margin-left: 1.6em; }\n\
          .node .marker { color: #666; }\n\
          @page { margin: 2cm; }\n\
