@@ -692,7 +692,7 @@ fn docx_converts_with_libreoffice_and_the_pdf_holds_every_quote() {
         assert!(
             std::env::var_os("CI").is_none(),
             "soffice and pdftotext must be installed under CI \
-             (libreoffice-writer-nogui, poppler-utils, fonts-noto-cjk)"
+             (Debian: libreoffice-writer-nogui poppler-utils)"
         );
         let _ = writeln!(std::io::stderr(), "skipped: soffice not installed");
         return;
