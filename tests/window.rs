@@ -1084,3 +1084,46 @@ fn f1_shows_the_shortcuts_in_the_ui_language() {
     h.run();
     assert!(h.query_by_label("下一处 / 上一处待填写").is_some());
 }
+
+#[test]
+fn export_copies_the_annotations_as_markdown() {
+    let mut h = window(Startup::Sample);
+    let range = range_of(&h, SENTENCE);
+    h.state_mut().reader.select(range);
+    press(&mut h, Modifiers::NONE, Key::Num2);
+    press(&mut h, Modifiers::COMMAND, Key::E);
+    assert!(h.query_by_label("1 annotations will be exported").is_some());
+    h.get_by_label("Copy to clipboard").click();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.state().last_copied.is_none() {
+        assert!(Instant::now() < deadline, "export never finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let copied = h.state().last_copied.clone().expect("copied");
+    assert!(
+        copied.starts_with("# 在全县数字政府建设推进会上的讲话"),
+        "{copied}"
+    );
+    assert!(copied.contains(&format!("> {SENTENCE}")), "{copied}");
+    // The outline, as a list.
+    h.get_by_role_and_label(Role::RadioButton, "Outline")
+        .click();
+    h.run();
+    h.state_mut().last_copied = None;
+    h.get_by_label("Copy to clipboard").click();
+    while h.state().last_copied.is_none() {
+        assert!(Instant::now() < deadline, "export never finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let copied = h.state().last_copied.clone().expect("copied");
+    assert!(
+        copied.contains("一、坚持统筹谋划，夯实数字政府建设根基"),
+        "{copied}"
+    );
+    assert!(
+        !copied.contains(SENTENCE),
+        "no highlights unless asked: {copied}"
+    );
+}

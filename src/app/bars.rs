@@ -36,6 +36,9 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     }
                 }
             });
+            if ui.button(t.export_button).on_hover_text("Ctrl+E").clicked() {
+                commands.push(Command::ShowExport(!app.export.open));
+            }
             ui.separator();
             let (can_back, can_forward) = app.history.can();
             let back = ui.add_enabled(can_back, egui::Button::new("←"));

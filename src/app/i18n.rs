@@ -123,6 +123,18 @@ pub struct Strings {
     pub no_annotation_match: &'static str,
     pub clear_filter: &'static str,
     pub show_in_text: &'static str,
+    pub export_title: &'static str,
+    pub export_button: &'static str,
+    pub export_what: &'static str,
+    pub export_with_highlights: &'static str,
+    pub export_format: &'static str,
+    pub export_filter: &'static str,
+    pub export_notes_only: &'static str,
+    pub export_save: &'static str,
+    pub export_copy: &'static str,
+    pub export_saved: &'static str,
+    pub export_copied: &'static str,
+    pub export_failed: &'static str,
     pub find: &'static str,
     pub find_hint: &'static str,
     pub searching: &'static str,
@@ -228,6 +240,18 @@ pub static ZH: Strings = Strings {
     no_annotation_match: "没有符合筛选的批注",
     clear_filter: "清除筛选",
     show_in_text: "在正文中查看",
+    export_title: "导出",
+    export_button: "导出…",
+    export_what: "内容",
+    export_with_highlights: "在提纲各节下附上高亮",
+    export_format: "格式",
+    export_filter: "只导出",
+    export_notes_only: "只要写了笔记的",
+    export_save: "保存为…",
+    export_copy: "复制到剪贴板",
+    export_saved: "已导出",
+    export_copied: "已复制到剪贴板，可直接粘贴",
+    export_failed: "导出失败",
     find: "查找",
     find_hint: "查找（不分全角半角、大小写）",
     searching: "正在查找…",
@@ -333,6 +357,18 @@ pub static EN: Strings = Strings {
     no_annotation_match: "No annotation matches the filter",
     clear_filter: "Clear filter",
     show_in_text: "Show in text",
+    export_title: "Export",
+    export_button: "Export…",
+    export_what: "Content",
+    export_with_highlights: "With the highlights under their sections",
+    export_format: "Format",
+    export_filter: "Only",
+    export_notes_only: "Only those with notes",
+    export_save: "Save as…",
+    export_copy: "Copy to clipboard",
+    export_saved: "Exported",
+    export_copied: "Copied to the clipboard",
+    export_failed: "Export failed",
     find: "Find",
     find_hint: "Find (any width, any case)",
     searching: "Searching…",
@@ -393,6 +429,16 @@ impl Strings {
             .position(|&c| c == color)
             .unwrap_or(0);
         self.color_names[i]
+    }
+
+    /// How much an export will hold.
+    pub fn export_count(&self, annotations: usize, outline: bool) -> String {
+        match (std::ptr::eq(self, &ZH), outline) {
+            (true, false) => format!("将导出 {annotations} 条批注"),
+            (true, true) => format!("导出提纲（可附 {annotations} 条高亮）"),
+            (false, false) => format!("{annotations} annotations will be exported"),
+            (false, true) => format!("The outline (with up to {annotations} highlights)"),
+        }
     }
 
     /// "批注 · N".

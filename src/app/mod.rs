@@ -5,6 +5,7 @@
 
 mod annotations_panel;
 mod bars;
+mod export_window;
 pub mod find;
 pub mod fonts;
 pub mod i18n;
@@ -131,6 +132,8 @@ pub enum Command {
     ShowShortcuts(bool),
     /// Switch to the next colour theme.
     NextTheme,
+    /// Show or hide the export window.
+    ShowExport(bool),
 }
 
 /// A message shown at the top of the window.
@@ -292,6 +295,8 @@ pub struct PizhuApp {
     pub blank_current: Option<usize>,
     /// Whether the shortcuts sheet is shown.
     pub show_shortcuts: bool,
+    /// The export window.
+    pub export: export_window::ExportView,
     /// Panel that should take keyboard focus this frame.
     pub focus_request: Option<FocusArea>,
     /// The panel that had keyboard focus last.
@@ -353,6 +358,7 @@ impl PizhuApp {
             show_blanks: false,
             blank_current: None,
             show_shortcuts: false,
+            export: export_window::ExportView::default(),
             focus_request: Some(FocusArea::Reader),
             focus: FocusArea::Reader,
             official_faces: None,
@@ -625,6 +631,9 @@ impl PizhuApp {
         if self.show_shortcuts {
             navigate::shortcuts_window_ui(self, ui.ctx());
         }
+        if self.export.open {
+            export_window::export_window_ui(self, ui.ctx());
+        }
         self.focus_request = None;
         let commands = std::mem::take(&mut self.commands);
         for command in commands {
@@ -821,6 +830,9 @@ impl PizhuApp {
             }
             if cmd(i, Key::T) {
                 out.push(Command::NextTheme);
+            }
+            if cmd(i, Key::E) {
+                out.push(Command::ShowExport(true));
             }
             if cmd(i, Key::Comma) {
                 out.push(Command::ShowSettings(true));
@@ -1156,6 +1168,12 @@ impl PizhuApp {
             }
             Command::ShowBlanks(show) => self.show_blanks = show,
             Command::ShowShortcuts(show) => self.show_shortcuts = show,
+            Command::ShowExport(show) => {
+                self.export.open = show;
+                if show {
+                    self.export.status = None;
+                }
+            }
             Command::NextTheme => {
                 let themes = theme_choices(self.t());
                 let i = themes

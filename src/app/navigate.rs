@@ -123,6 +123,12 @@ pub const SHORTCUTS: &[(&str, &str, &[Shortcut])] = &[
         &[
             ("Ctrl+O", "Ctrl+O", "打开文档", "Open a document"),
             (
+                "Ctrl+E",
+                "Ctrl+E",
+                "导出批注或提纲",
+                "Export annotations or the outline",
+            ),
+            (
                 "Ctrl+Q",
                 "Ctrl+Q",
                 "退出（一切已保存）",

@@ -1,0 +1,333 @@
+//! Export… (Ctrl+E): annotations or the outline, in six formats, filtered; saved with the
+//! native save dialog or copied to the clipboard. The export runs on a worker thread.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use egui::{Role, Ui, WidgetInfo};
+
+use super::{Banner, Command, PizhuApp};
+use crate::annotate::{Annotation, Color};
+use crate::export::{Content, Filter, Format, Lang, Options, Source, default_file_name, export};
+
+/// What the worker reports.
+enum Done {
+    /// Written to this file.
+    Saved(PathBuf),
+    /// Text for the clipboard.
+    Copied(String),
+    /// What went wrong.
+    Failed(String),
+}
+
+/// The export window's state.
+pub struct ExportView {
+    /// Whether the window is shown.
+    pub open: bool,
+    /// The format.
+    pub format: Format,
+    /// Export the outline instead of the annotations.
+    pub outline: bool,
+    /// With the outline, put highlights under their sections.
+    pub with_highlights: bool,
+    /// Colours kept (none ticked: all).
+    pub colors: [bool; 5],
+    /// Tag kept (none: all).
+    pub tag: Option<String>,
+    /// Only annotations with a note.
+    pub notes_only: bool,
+    /// The save dialog, while it is up.
+    dialog: Option<Receiver<Option<PathBuf>>>,
+    /// The export being written.
+    working: Option<Receiver<Done>>,
+    /// The last outcome: text and whether it is an error.
+    pub status: Option<(String, bool)>,
+}
+
+impl Default for ExportView {
+    fn default() -> Self {
+        Self {
+            open: false,
+            format: Format::Md,
+            outline: false,
+            with_highlights: false,
+            colors: [false; 5],
+            tag: None,
+            notes_only: false,
+            dialog: None,
+            working: None,
+            status: None,
+        }
+    }
+}
+
+impl ExportView {
+    fn options(&self, lang: Lang) -> Options {
+        Options {
+            content: if self.outline {
+                Content::Outline {
+                    with_highlights: self.with_highlights,
+                }
+            } else {
+                Content::Annotations
+            },
+            filter: Filter {
+                colors: Color::ALL
+                    .into_iter()
+                    .zip(self.colors)
+                    .filter_map(|(c, on)| on.then_some(c))
+                    .collect(),
+                tags: self.tag.iter().cloned().collect(),
+                notes_only: self.notes_only,
+            },
+            lang,
+        }
+    }
+}
+
+/// Everything the worker needs, owned.
+struct Job {
+    doc: std::sync::Arc<crate::document::Document>,
+    outline: std::sync::Arc<crate::outline::Outline>,
+    annotations: Vec<Annotation>,
+    title: String,
+    source_file: Option<String>,
+    options: Options,
+    format: Format,
+}
+
+impl Job {
+    fn run(&self) -> Result<Vec<u8>, String> {
+        let now = jiff::ZonedDateTime::now();
+        let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
+        let source = Source {
+            doc: &self.doc,
+            outline: &self.outline,
+            annotations: &self.annotations,
+            title: &self.title,
+            source_file: self.source_file.as_deref(),
+            exported_at: &exported_at,
+            utc_offset_seconds: now.offset().seconds(),
+        };
+        export(&source, &self.options, self.format).map_err(|e| e.to_string())
+    }
+}
+
+/// The export window.
+pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
+    poll(app);
+    let t = app.t();
+    let lang = if std::ptr::eq(t, &super::i18n::ZH) {
+        Lang::Zh
+    } else {
+        Lang::En
+    };
+    let Some(doc) = app.current.as_ref() else {
+        return;
+    };
+    let mut open = true;
+    let mut start: Option<Option<PathBuf>> = None; // Some(None): copy; Some(Some(p)): save
+    let mut ask_path = false;
+    let view = &mut app.export;
+    let options = view.options(lang);
+    let count = doc
+        .notes
+        .set
+        .items()
+        .iter()
+        .filter(|a| options.filter.matches(a))
+        .count();
+    let mut tags: Vec<String> = doc
+        .notes
+        .set
+        .items()
+        .iter()
+        .flat_map(|a| a.all_tags())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    egui::Window::new(t.export_title)
+        .id(egui::Id::unique("export-window"))
+        .open(&mut open)
+        .default_width(440.0)
+        .collapsible(false)
+        .show(ctx, |ui: &mut Ui| {
+            ui.horizontal(|ui| {
+                ui.label(t.export_what);
+                ui.radio_value(&mut view.outline, false, t.annotations);
+                ui.radio_value(&mut view.outline, true, t.outline_panel);
+            });
+            if view.outline {
+                ui.checkbox(&mut view.with_highlights, t.export_with_highlights);
+            }
+            ui.horizontal_wrapped(|ui| {
+                ui.label(t.export_format);
+                for f in Format::ALL {
+                    ui.radio_value(&mut view.format, f, f.label());
+                }
+            });
+            ui.separator();
+            ui.horizontal_wrapped(|ui| {
+                ui.label(t.export_filter);
+                for (i, c) in Color::ALL.into_iter().enumerate() {
+                    let label = t.color_name(c);
+                    let r = ui.checkbox(&mut view.colors[i], label);
+                    r.widget_info(|| {
+                        WidgetInfo::selected(
+                            Role::CheckBox,
+                            true,
+                            view.colors[i],
+                            format!("{}{label}", t.filter_by),
+                        )
+                    });
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                let current = view.tag.clone().unwrap_or_else(|| t.all_tags.to_owned());
+                egui::ComboBox::from_id_salt("export-tag")
+                    .selected_text(current)
+                    .show_ui(ui, |ui| {
+                        if ui
+                            .selectable_label(view.tag.is_none(), t.all_tags)
+                            .clicked()
+                        {
+                            view.tag = None;
+                        }
+                        for tag in &tags {
+                            let on = view.tag.as_ref() == Some(tag);
+                            if ui.selectable_label(on, format!("#{tag}")).clicked() {
+                                view.tag = Some(tag.clone());
+                            }
+                        }
+                    })
+                    .response
+                    .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, t.tags));
+                ui.checkbox(&mut view.notes_only, t.export_notes_only);
+            });
+            ui.weak(t.export_count(count, view.outline));
+            ui.separator();
+            ui.horizontal(|ui| {
+                let busy = view.working.is_some() || view.dialog.is_some();
+                if ui
+                    .add_enabled(!busy, egui::Button::new(t.export_save))
+                    .clicked()
+                {
+                    ask_path = true;
+                }
+                if view.format.is_text()
+                    && ui
+                        .add_enabled(!busy, egui::Button::new(t.export_copy))
+                        .clicked()
+                {
+                    start = Some(None);
+                }
+                if busy {
+                    ui.spinner();
+                }
+            });
+            if let Some((text, is_error)) = &view.status {
+                let color = if *is_error {
+                    egui::Color32::from_rgb(0xC0, 0x39, 0x2B)
+                } else {
+                    ui.visuals().weak_text_color()
+                };
+                ui.add(egui::Label::new(egui::RichText::new(text).color(color)).wrap())
+                    .widget_info(|| WidgetInfo::labeled(Role::Label, true, text));
+            }
+        });
+    if ask_path {
+        let name = default_file_name(doc.display_title(), options.content, view.format, lang);
+        let mut dialog = rfd::FileDialog::new()
+            .set_title(t.export_save.trim_end_matches('…'))
+            .set_file_name(&name)
+            .add_filter(view.format.label(), &[view.format.extension()]);
+        if let Some(dir) = doc.path.as_ref().and_then(|p| p.parent()) {
+            dialog = dialog.set_directory(dir);
+        }
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("export-dialog".into())
+            .spawn(move || {
+                let _ = tx.send(dialog.save_file());
+                repaint.request_repaint();
+            });
+        if spawned.is_ok() {
+            view.dialog = Some(rx);
+        }
+    }
+    if let Some(rx) = &view.dialog {
+        match rx.try_recv() {
+            Ok(Some(path)) => {
+                view.dialog = None;
+                start = Some(Some(path));
+            }
+            Ok(None) | Err(TryRecvError::Disconnected) => view.dialog = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+    if let Some(target) = start {
+        let job = Job {
+            doc: doc.doc.clone(),
+            outline: doc.outline.clone(),
+            annotations: doc.notes.set.items().to_vec(),
+            title: doc.display_title().to_owned(),
+            source_file: doc.path.as_ref().map(|p| p.display().to_string()),
+            options,
+            format: view.format,
+        };
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("export".into())
+            .spawn(move || {
+                let done = match (job.run(), target) {
+                    (Err(e), _) => Done::Failed(e),
+                    (Ok(bytes), Some(path)) => match crate::export::write_file(&path, &bytes) {
+                        Ok(()) => Done::Saved(path),
+                        Err(e) => Done::Failed(e.to_string()),
+                    },
+                    (Ok(bytes), None) => Done::Copied(String::from_utf8_lossy(&bytes).into_owned()),
+                };
+                let _ = tx.send(done);
+                repaint.request_repaint();
+            });
+        if spawned.is_ok() {
+            view.working = Some(rx);
+            view.status = None;
+        }
+    }
+    if !open {
+        app.push(Command::ShowExport(false));
+    }
+}
+
+/// Take the worker's outcome.
+fn poll(app: &mut PizhuApp) {
+    let Some(rx) = &app.export.working else {
+        return;
+    };
+    let done = match rx.try_recv() {
+        Ok(done) => done,
+        Err(TryRecvError::Empty) => return,
+        Err(TryRecvError::Disconnected) => Done::Failed("the export stopped unexpectedly".into()),
+    };
+    app.export.working = None;
+    let t = app.t();
+    match done {
+        Done::Saved(path) => {
+            app.export.status = Some((format!("{}：{}", t.export_saved, path.display()), false));
+        }
+        Done::Copied(text) => {
+            app.push(Command::Copy(text));
+            app.export.status = Some((t.export_copied.to_owned(), false));
+        }
+        Done::Failed(e) => {
+            app.export.status = Some((e.clone(), true));
+            app.banner = Some(Banner {
+                text: format!("{}：{e}", t.export_failed),
+                is_error: true,
+            });
+        }
+    }
+}
