@@ -111,6 +111,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = NotesFormat::Text)]
         format: NotesFormat,
     },
+    /// Export a document's highlights and notes (or its outline) as Markdown, text, HTML,
+    /// CSV, JSON or Word; text formats go to stdout unless -o is given.
+    Export {
+        /// The document (.txt in any common encoding, .md, .docx).
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::export::Format::Md)]
+        format: crate::export::Format,
+        /// Export the outline (提纲) instead of the annotations.
+        #[arg(long)]
+        outline: bool,
+        /// With --outline: put the highlights under their sections.
+        #[arg(long, requires = "outline")]
+        with_highlights: bool,
+        /// Only this colour (repeat for several).
+        #[arg(long = "color", value_name = "COLOUR", value_parser = parse_color)]
+        colors: Vec<Color>,
+        /// Only annotations with this tag (repeat for several: any of them).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Only annotations with a note.
+        #[arg(long)]
+        notes_only: bool,
+        /// Labels in English instead of Chinese.
+        #[arg(long)]
+        english: bool,
+        /// Write to this file (atomically) instead of stdout; required for docx.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// A colour named on the command line (English or Chinese).
@@ -208,6 +238,41 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             highlight(file, &request, data_dir)
         }
         Command::Notes { file, format } => notes(file, *format, data_dir),
+        Command::Export {
+            file,
+            format,
+            outline,
+            with_highlights,
+            colors,
+            tags,
+            notes_only,
+            english,
+            output,
+        } => {
+            let options = crate::export::Options {
+                content: if *outline {
+                    crate::export::Content::Outline {
+                        with_highlights: *with_highlights,
+                    }
+                } else {
+                    crate::export::Content::Annotations
+                },
+                filter: crate::export::Filter {
+                    colors: colors.clone(),
+                    tags: tags
+                        .iter()
+                        .filter_map(|t| crate::annotate::clean_tag(t))
+                        .collect(),
+                    notes_only: *notes_only,
+                },
+                lang: if *english {
+                    crate::export::Lang::En
+                } else {
+                    crate::export::Lang::Zh
+                },
+            };
+            export_command(file, *format, &options, output.as_deref(), data_dir)
+        }
     }
 }
 
@@ -582,6 +647,71 @@ fn mark_name(mark: Mark) -> &'static str {
     match mark {
         Mark::Fill => "fill",
         Mark::Underline => "underline",
+    }
+}
+
+/// `pizhu export`: the document's annotations (read-only) or outline, in `format`.
+fn export_command(
+    file: &Path,
+    format: crate::export::Format,
+    options: &crate::export::Options,
+    output: Option<&Path>,
+    data_dir: Option<&Path>,
+) -> Result<String, CliError> {
+    if output.is_none() && !format.is_text() {
+        return Err(fail(
+            "a Word file cannot go to the terminal; name the output with -o FILE.docx",
+            file,
+        ));
+    }
+    let doc = open(file)?;
+    let outline = outline(&doc);
+    let title = doc_title(&outline, file);
+    let mut set = match crate::store::annotations::data_dir(data_dir) {
+        Some(dir) => {
+            let loaded = DocStore::load(&dir, &doc, Some(file), &title);
+            if let Some(problem) = &loaded.problem {
+                eprintln!("pizhu: {}", store_warning(problem));
+            }
+            loaded.annotations
+        }
+        None => AnnotationSet::default(),
+    };
+    set.place_in(&doc);
+    let now = jiff::ZonedDateTime::now();
+    let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
+    let source_file = file.display().to_string();
+    let source = crate::export::Source {
+        doc: &doc,
+        outline: &outline,
+        annotations: set.items(),
+        title: &title,
+        source_file: Some(&source_file),
+        exported_at: &exported_at,
+        utc_offset_seconds: now.offset().seconds(),
+    };
+    let bytes = crate::export::export(&source, options, format)
+        .map_err(|e| fail(&one_line(&e.to_string()), file))?;
+    match output {
+        Some(out) => {
+            crate::export::write_file(out, &bytes).map_err(|e| CliError {
+                message: format!("cannot write the export ({})", export_io_reason(&e)),
+                path: out.to_owned(),
+            })?;
+            eprintln!("pizhu: exported to {}", out.display());
+            Ok(String::new())
+        }
+        None => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+    }
+}
+
+/// The I/O reason of a failed export write, without the path (the error line ends with it).
+fn export_io_reason(e: &crate::export::ExportError) -> String {
+    match e {
+        crate::export::ExportError::Write { source, .. } => {
+            format!("{source}; check that the folder exists and is writable")
+        }
+        other => one_line(&other.to_string()),
     }
 }
 

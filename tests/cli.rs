@@ -221,3 +221,92 @@ fn corpus_gbk_file_reports_its_encoding() {
     assert_eq!(value["encoding"], "GB18030");
     assert_eq!(value["title"], "2026年甘肃省政府工作报告");
 }
+
+#[test]
+fn export_writes_notes_to_stdout_or_a_file_and_fails_cleanly() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let d = data.path().to_string_lossy().into_owned();
+    let quote = "数字政府建设是一项系统工程";
+    let o = pizhu(&[
+        "--data-dir",
+        &d,
+        "highlight",
+        &sample(),
+        "--quote",
+        quote,
+        "--color",
+        "pink",
+        "--note",
+        "开篇 #金句",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Markdown on stdout.
+    let o = pizhu(&["--data-dir", &d, "export", &sample()]);
+    assert!(o.status.success());
+    let md = stdout(&o);
+    assert!(md.starts_with("# 在全县数字政府建设推进会上的讲话"), "{md}");
+    assert!(md.contains(&format!("> {quote}")), "{md}");
+    // Filters: no green highlight, so nothing but the head.
+    let o = pizhu(&[
+        "--data-dir",
+        &d,
+        "export",
+        &sample(),
+        "--format",
+        "txt",
+        "--color",
+        "green",
+    ]);
+    assert!(o.status.success());
+    assert!(!stdout(&o).contains(quote));
+    let o = pizhu(&[
+        "--data-dir",
+        &d,
+        "export",
+        &sample(),
+        "--format",
+        "csv",
+        "--tag",
+        "金句",
+    ]);
+    assert!(stdout(&o).starts_with('\u{feff}') && stdout(&o).contains(quote));
+    // The outline alone.
+    let o = pizhu(&["export", &sample(), "--outline", "--format", "md"]);
+    assert!(stdout(&o).contains("一、坚持统筹谋划，夯实数字政府建设根基"));
+    // Word needs a file; a file goes where asked.
+    let o = pizhu(&["--data-dir", &d, "export", &sample(), "--format", "docx"]);
+    assert_clean_failure(&o, "-o FILE.docx");
+    let out = data.path().join("讲话-批注.docx");
+    let o = pizhu(&[
+        "--data-dir",
+        &d,
+        "export",
+        &sample(),
+        "--format",
+        "docx",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&out).expect("written");
+    assert!(bytes.starts_with(b"PK"));
+    // A folder that cannot be written: one line, ending with the path, nothing left.
+    let blocked = data.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").expect("file");
+    let target = blocked.join("x.md");
+    let o = pizhu(&[
+        "--data-dir",
+        &d,
+        "export",
+        &sample(),
+        "-o",
+        &target.to_string_lossy(),
+    ]);
+    assert_clean_failure(&o, "cannot write the export");
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .trim_end()
+            .ends_with(&*target.to_string_lossy())
+    );
+    assert!(!target.exists());
+}
