@@ -691,7 +691,7 @@ fn export_command(
         utc_offset_seconds: now.offset().seconds(),
     };
     let bytes = crate::export::export(&source, options, format)
-        .map_err(|e| fail(&one_line(&e.to_string()), file))?;
+        .map_err(|e| fail(one_line(&e.to_string()), file))?;
     match output {
         Some(out) => {
             crate::export::write_file(out, &bytes).map_err(|e| CliError {
