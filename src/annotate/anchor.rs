@@ -2,11 +2,14 @@
 //!
 //! Like Hypothesis and Zotero, each annotation keeps its quote, some context on both sides
 //! and its old offsets. Placing tries, in order: the old offsets (the text there still
-//! matches, and so do at least a few chars of the old context around it); the exact quote, choosing among its occurrences by context and then by distance
-//! from the old place; the old context on both sides with the quote edited between them; an
-//! approximate match (edit distance ≤ a quarter of the quote) near the old place or near an
-//! exact piece of the quote found anywhere. What none of these places stays unplaced — kept,
-//! listed, never dropped.
+//! matches, and so do at least a few chars of the old context around it); the same with
+//! the offsets moved as far as the annotation before it moved (an edit shifts everything
+//! after it alike, so a long list is placed without searching the text for each); the exact
+//! quote, choosing among its occurrences by context and then by distance from the old
+//! place; the old context on both sides with the quote edited between them; an approximate
+//! match (edit distance ≤ a quarter of the quote) near the old place or near an exact piece
+//! of the quote found anywhere. What none of these places stays unplaced — kept, listed,
+//! never dropped.
 
 use memchr::memmem;
 
@@ -39,6 +42,12 @@ const MAX_OCCURRENCES: usize = 20_000;
 
 /// Where `a` stands in `doc` now, and how it was found (`None`: unplaced).
 pub fn place(doc: &Document, a: &Annotation) -> Option<(TextRange, AnchorState)> {
+    place_hinted(doc, a, 0)
+}
+
+/// [`place`], trying first the old offsets moved by `shift` chars (how far the annotation
+/// before it moved: an edit shifts everything after it alike).
+fn place_hinted(doc: &Document, a: &Annotation, shift: isize) -> Option<(TextRange, AnchorState)> {
     let quote = a.quote.as_str();
     if quote.is_empty() {
         return (a.range.end <= doc.char_count).then(|| {
@@ -55,13 +64,20 @@ pub fn place(doc: &Document, a: &Annotation) -> Option<(TextRange, AnchorState)>
         if text.get(s..e) == Some(quote) {
             // The same words at the old offsets may be another occurrence that the text
             // before shifted there: only trust them when some of the old context agrees.
-            let score = common_suffix_chars(&text[..s], &a.prefix)
-                + common_prefix_chars(&text[e..], &a.suffix);
-            let full = a.prefix.chars().count() + a.suffix.chars().count();
-            if score >= full.min(TRUSTED_CONTEXT_CHARS) {
+            if context_agrees(text, s, e, a) {
                 return Some((a.range, AnchorState::Exact));
             }
             at_old_offsets = Some(s);
+        }
+    }
+    let quote_len = quote.chars().count();
+    if shift != 0
+        && let Some(start) = a.range.start.checked_add_signed(shift)
+        && start + quote_len <= doc.char_count
+    {
+        let (s, e) = (doc.byte_of(start), doc.byte_of(start + quote_len));
+        if text.get(s..e) == Some(quote) && context_agrees(text, s, e, a) {
+            return Some((TextRange::new(start, start + quote_len), AnchorState::Moved));
         }
     }
     let expected_byte = doc.byte_of(a.range.start.min(doc.char_count));
@@ -70,8 +86,7 @@ pub fn place(doc: &Document, a: &Annotation) -> Option<(TextRange, AnchorState)>
             return Some((a.range, AnchorState::Exact));
         }
         let start = doc.char_of_byte(byte);
-        let len = quote.chars().count();
-        return Some((TextRange::new(start, start + len), AnchorState::Moved));
+        return Some((TextRange::new(start, start + quote_len), AnchorState::Moved));
     }
     let quote_chars: Vec<char> = quote.chars().collect();
     let max_errors = quote_chars.len() / 4;
@@ -85,10 +100,26 @@ pub fn place(doc: &Document, a: &Annotation) -> Option<(TextRange, AnchorState)>
     approximate(doc, &quote_chars, max_errors, expected_byte).map(|r| (r, AnchorState::Fuzzy))
 }
 
-/// Place every annotation, updating ranges, quotes and context of those that moved.
+/// Whether at least [`TRUSTED_CONTEXT_CHARS`] of the old context (all of it, when it is
+/// shorter) surround bytes `s..e` of `text`.
+fn context_agrees(text: &str, s: usize, e: usize, a: &Annotation) -> bool {
+    let score =
+        common_suffix_chars(&text[..s], &a.prefix) + common_prefix_chars(&text[e..], &a.suffix);
+    let full = a.prefix.chars().count() + a.suffix.chars().count();
+    score >= full.min(TRUSTED_CONTEXT_CHARS)
+}
+
+/// Place every annotation (in document order), updating ranges, quotes and context of those
+/// that moved.
 pub fn place_all(doc: &Document, items: &mut [Annotation]) {
+    let mut shift = 0isize;
     for a in items {
-        match place(doc, a) {
+        let old_start = a.range.start;
+        let placed = place_hinted(doc, a, shift);
+        if let Some((range, _)) = placed {
+            shift = range.start as isize - old_start as isize;
+        }
+        match placed {
             Some((range, AnchorState::Exact)) => {
                 a.range = range;
                 a.state = AnchorState::Exact;
