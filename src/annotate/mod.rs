@@ -249,14 +249,17 @@ pub(crate) fn first_chars(s: &str, n: usize) -> &str {
     }
 }
 
-/// A fresh id: the time in the high bits, a process-wide counter and the process id below,
-/// so two windows (or two quick clicks) never make the same id.
+/// A fresh id: 64 random-looking bits from a per-process random key, the time and a
+/// counter, so two windows (or a bulk import making thousands a millisecond) never make the
+/// same id. Never 0.
 pub fn new_id(now_ms: i64) -> AnnotationId {
+    use std::hash::BuildHasher as _;
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed) & 0xFFF;
-    let pid = u64::from(std::process::id()) & 0xFFF;
-    ((now_ms.max(0) as u64) << 24) | (pid << 12) | n
+    static KEY: LazyLock<std::collections::hash_map::RandomState> =
+        LazyLock::new(std::collections::hash_map::RandomState::new);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    KEY.hash_one((now_ms, n, std::process::id())).max(1)
 }
 
 /// Milliseconds since 1970 now.

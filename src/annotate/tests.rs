@@ -181,6 +181,13 @@ fn tags_come_from_the_field_and_from_hashtags_in_the_note() {
 }
 
 #[test]
+fn ids_do_not_repeat_even_thousands_a_millisecond() {
+    let ids: std::collections::HashSet<_> = (0..20_000).map(|_| new_id(5)).collect();
+    assert_eq!(ids.len(), 20_000);
+    assert!(!ids.contains(&0));
+}
+
+#[test]
 fn colours_have_names_in_both_languages() {
     assert_eq!(Color::from_name("Pink"), Some(Color::Pink));
     assert_eq!(Color::from_name("绿色"), Some(Color::Green));

@@ -169,11 +169,15 @@ impl DocStore {
     ) -> Loaded {
         let dir = data_dir.join("annotations");
         let path = dir.join(format!("{fingerprint}.ron"));
+        // Recorded as text: a path that is not valid Unicode is kept in its lossy form (the
+        // store must serialise), and compared in that same form.
         let doc_path = doc_path.map(|p| {
-            std::fs::canonicalize(p)
+            let p = std::fs::canonicalize(p)
                 .or_else(|_| std::path::absolute(p))
-                .unwrap_or_else(|_| p.to_owned())
+                .unwrap_or_else(|_| p.to_owned());
+            PathBuf::from(p.to_string_lossy().into_owned())
         });
+        remove_stale_temps(&dir, &fingerprint);
         let mut store = DocStore {
             dir,
             path,
@@ -231,8 +235,8 @@ impl DocStore {
     /// parse is renamed aside.
     fn read(&mut self) -> Result<Option<StoreFile>, StoreError> {
         let before = stamp(&self.path);
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(text) => text,
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
                 self.frozen = true;
@@ -242,10 +246,23 @@ impl DocStore {
                 });
             }
         };
-        match parse(&text) {
+        // Bytes that are not UTF-8 are damage like any other, and set aside the same way.
+        let parsed = match std::str::from_utf8(&bytes) {
+            Ok(text) => parse(text),
+            Err(e) => Err(format!("not UTF-8 text ({e})")),
+        };
+        match parsed {
             Ok(file) => {
                 self.seen = before;
                 Ok(Some(file))
+            }
+            // A newer Pizhu's file is not damaged: leave it alone, write nothing over it.
+            Err(reason) if written_by_newer(&bytes) => {
+                self.frozen = true;
+                Err(StoreError::Unreadable {
+                    reason,
+                    path: self.path.clone(),
+                })
             }
             Err(reason) => match keep_aside(&self.path) {
                 Some(kept) => {
@@ -403,6 +420,45 @@ impl DocStore {
             .filter(|p| p.exists())
             .collect()
     }
+}
+
+/// Remove temporary files a killed writer left beside the store (older than a minute, so a
+/// write under way in another process is never touched).
+fn remove_stale_temps(dir: &Path, fingerprint: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!("{fingerprint}.ron.tmp-");
+    for entry in entries.flatten() {
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(60));
+        if stale && entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a file carries a format version newer than this Pizhu reads.
+fn written_by_newer(bytes: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct Version {
+        #[serde(default)]
+        version: u32,
+    }
+    // Only the version matters; other fields (whatever a newer Pizhu added) are ignored.
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| {
+            ron::Options::default()
+                .from_str::<ron::Value>(text)
+                .ok()
+                .and_then(|v| v.into_rust::<Version>().ok())
+        })
+        .is_some_and(|v| v.version > FORMAT_VERSION)
 }
 
 /// Parse a store file's text.
@@ -628,6 +684,38 @@ mod tests {
         assert_eq!(newest.position, Some(6));
         let oldest = parse(&std::fs::read_to_string(&backups[4]).unwrap()).unwrap();
         assert_eq!(oldest.position, Some(2));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_kept_aside_and_a_newer_format_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = doc(TEXT);
+        let path = dir
+            .path()
+            .join("annotations")
+            .join(format!("{}.ron", fingerprint(&d.text)));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, b"(version: 1, \xff\xfe)").unwrap();
+        let mut loaded = DocStore::load(dir.path(), &d, None, "");
+        assert!(
+            matches!(loaded.problem, Some(StoreError::Damaged { .. })),
+            "{:?}",
+            loaded.problem
+        );
+        add(&mut loaded.annotations, &d, "提高站位", 1);
+        loaded.store.save(&mut loaded.annotations, None).unwrap();
+        // A file from a newer Pizhu: reported, never renamed, never overwritten.
+        let newer = "(version: 7, annotations: [], shiny_new_field: 3)";
+        std::fs::write(&path, newer).unwrap();
+        let mut loaded = DocStore::load(dir.path(), &d, None, "");
+        assert!(
+            matches!(loaded.problem, Some(StoreError::Unreadable { .. })),
+            "{:?}",
+            loaded.problem
+        );
+        add(&mut loaded.annotations, &d, "提高站位", 2);
+        assert!(loaded.store.save(&mut loaded.annotations, None).is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), newer);
     }
 
     #[test]
