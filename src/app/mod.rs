@@ -410,6 +410,8 @@ impl PizhuApp {
 
     /// Start opening `path` on a worker thread; the current document stays until it is ready.
     pub fn open(&mut self, path: PathBuf) {
+        // One name per file: recent list, positions, dialogs and exports see the full path.
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
         let (tx, rx) = channel();
         let worker_path = path.clone();
         let data_dir = self.data_dir.clone();
