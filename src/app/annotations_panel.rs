@@ -640,18 +640,26 @@ fn item_ui(
     if resp.clicked() {
         commands.push(Command::GoToAnnotation(a.id));
     }
-    resp.context_menu(|ui| {
-        if ui.button(t.edit_note).clicked() {
-            commands.push(Command::EditNote(a.id));
-            ui.close();
-        }
-        if ui.button(t.copy_quote).clicked() {
-            commands.push(Command::Copy(a.quote.clone()));
-            ui.close();
-        }
-        if ui.button(t.delete).clicked() {
-            commands.push(Command::DeleteAnnotation(a.id));
-            ui.close();
-        }
-    });
+    resp.context_menu(|ui| annotation_menu_items(ui, t, a, commands));
+}
+
+/// A menu entry that queues `command` and closes the menu.
+pub fn menu_item(ui: &mut Ui, label: &str, command: Command, commands: &mut Vec<Command>) {
+    if ui.button(label).clicked() {
+        commands.push(command);
+        ui.close();
+    }
+}
+
+/// The entries every annotation's context menu ends with: edit the note, copy the quote,
+/// delete (the panel's list and the text share them).
+pub fn annotation_menu_items(
+    ui: &mut Ui,
+    t: &super::i18n::Strings,
+    a: &Annotation,
+    commands: &mut Vec<Command>,
+) {
+    menu_item(ui, t.edit_note, Command::EditNote(a.id), commands);
+    menu_item(ui, t.copy_quote, Command::Copy(a.quote.clone()), commands);
+    menu_item(ui, t.delete, Command::DeleteAnnotation(a.id), commands);
 }

@@ -17,6 +17,7 @@ use egui::{
     WidgetInfo,
 };
 
+use super::annotations_panel::menu_item;
 use super::fonts::{self, BODY, HEI, KAI};
 use super::theme::{Palette, palette};
 use super::{Command, FocusArea, OpenDocument, PizhuApp};
@@ -1060,42 +1061,22 @@ fn context_menu_ui(
                 commands.push(Command::UpdateAnnotation(changed));
                 ui.close();
             }
-            if ui.button(t.edit_note).clicked() {
-                commands.push(Command::EditNote(a.id));
-                ui.close();
-            }
-            if ui.button(t.copy_quote).clicked() {
-                commands.push(Command::Copy(a.quote.clone()));
-                ui.close();
-            }
-            if ui.button(t.delete).clicked() {
-                commands.push(Command::DeleteAnnotation(a.id));
-                ui.close();
-            }
+            super::annotations_panel::annotation_menu_items(ui, t, a, commands);
         } else {
             if let Some(range) = selection {
+                let highlight = |open_note| Command::Highlight {
+                    range,
+                    color,
+                    mark: Mark::Fill,
+                    open_note,
+                };
+                // The text is copied out only when asked (a selection can be the whole book).
                 if ui.button(t.copy).clicked() {
                     commands.push(Command::Copy(marks::copy_text(&doc.doc, range)));
                     ui.close();
                 }
-                if ui.button(t.highlight).clicked() {
-                    commands.push(Command::Highlight {
-                        range,
-                        color,
-                        mark: Mark::Fill,
-                        open_note: false,
-                    });
-                    ui.close();
-                }
-                if ui.button(t.add_note).clicked() {
-                    commands.push(Command::Highlight {
-                        range,
-                        color,
-                        mark: Mark::Fill,
-                        open_note: true,
-                    });
-                    ui.close();
-                }
+                menu_item(ui, t.highlight, highlight(false), commands);
+                menu_item(ui, t.add_note, highlight(true), commands);
             }
             if ui.button(t.select_all).clicked() {
                 reader.select(TextRange::new(0, doc.doc.char_count));
