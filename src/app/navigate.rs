@@ -284,21 +284,22 @@ pub fn shortcuts_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
             egui::ScrollArea::vertical()
                 .max_height(560.0)
                 .show(ui, |ui| {
-                    for (group_zh, group_en, rows) in SHORTCUTS {
-                        ui.strong(if zh { *group_zh } else { *group_en });
-                        egui::Grid::new(*group_en)
-                            .num_columns(2)
-                            .spacing([18.0, 4.0])
-                            .striped(true)
-                            .show(ui, |ui| {
+                    // One grid, so the columns line up across the groups.
+                    egui::Grid::new("shortcuts-grid")
+                        .num_columns(2)
+                        .spacing([18.0, 4.0])
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for (group_zh, group_en, rows) in SHORTCUTS {
+                                ui.strong(if zh { *group_zh } else { *group_en });
+                                ui.end_row();
                                 for (keys_zh, keys_en, what_zh, what_en) in rows.iter() {
                                     ui.strong(if zh { *keys_zh } else { *keys_en });
                                     ui.label(if zh { *what_zh } else { *what_en });
                                     ui.end_row();
                                 }
-                            });
-                        ui.add_space(8.0);
-                    }
+                            }
+                        });
                 });
         });
     if !open {
