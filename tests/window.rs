@@ -25,14 +25,19 @@ fn window(startup: Startup) -> Harness<'static, PizhuApp> {
     h
 }
 
+/// Run frames until `done` holds (work on worker threads: loading, search, export).
+fn wait_until(h: &mut Harness<'static, PizhuApp>, what: &str, done: impl Fn(&PizhuApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(h.state()) {
+        assert!(Instant::now() < deadline, "{what} never finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
 /// Run frames until no document is loading and the UI is still.
 fn settle(h: &mut Harness<'static, PizhuApp>) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h.state().is_loading() {
-        assert!(Instant::now() < deadline, "loading never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until(h, "loading", |app| !app.is_loading());
     h.run();
 }
 
@@ -937,12 +942,9 @@ fn annotations_whose_text_is_gone_are_listed_as_unplaced() {
 
 /// Run frames until the find bar's search has finished.
 fn settle_find(h: &mut Harness<'static, PizhuApp>) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !h.state().find.is_current() || h.state().find.is_searching() {
-        assert!(Instant::now() < deadline, "search never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    wait_until(h, "the search", |app| {
+        app.find.is_current() && !app.find.is_searching()
+    });
     h.run();
 }
 
@@ -1094,12 +1096,7 @@ fn export_copies_the_annotations_as_markdown() {
     press(&mut h, Modifiers::COMMAND, Key::E);
     assert!(h.query_by_label("1 annotations will be exported").is_some());
     h.get_by_label("Copy to clipboard").click();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h.state().last_copied.is_none() {
-        assert!(Instant::now() < deadline, "export never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until(&mut h, "the export", |app| app.last_copied.is_some());
     let copied = h.state().last_copied.clone().expect("copied");
     assert!(
         copied.starts_with("# 在全县数字政府建设推进会上的讲话"),
@@ -1112,11 +1109,7 @@ fn export_copies_the_annotations_as_markdown() {
     h.run();
     h.state_mut().last_copied = None;
     h.get_by_label("Copy to clipboard").click();
-    while h.state().last_copied.is_none() {
-        assert!(Instant::now() < deadline, "export never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until(&mut h, "the export", |app| app.last_copied.is_some());
     let copied = h.state().last_copied.clone().expect("copied");
     assert!(
         copied.contains("一、坚持统筹谋划，夯实数字政府建设根基"),

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use egui::{Color32, Rect, Role, ScrollArea, Sense, TextEdit, Ui, UiBuilder, Vec2, WidgetInfo};
 
+use super::reader::{changed, toggle_underline};
 use super::theme::{highlight_ink, palette};
 use super::{Command, OpenDocument, PizhuApp};
 use crate::annotate::{Annotation, AnnotationId, Color, Kind, Mark, clean_tag};
@@ -184,6 +185,17 @@ fn build_rows(
         };
     }
     tops.push(y);
+    let tags = tag_counts(items);
+    view.rows = RowsCache {
+        key: Some(key),
+        rows,
+        tops,
+        tags,
+    };
+}
+
+/// Every tag in use with its count, most used first.
+pub fn tag_counts(items: &[Annotation]) -> Vec<(String, usize)> {
     let mut tags: Vec<(String, usize)> = Vec::new();
     for a in items {
         for tag in a.all_tags() {
@@ -194,12 +206,36 @@ fn build_rows(
         }
     }
     tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    view.rows = RowsCache {
-        key: Some(key),
-        rows,
-        tops,
-        tags,
-    };
+    tags
+}
+
+/// A drop-down choosing one tag (or all), with counts (the panel's and the export's filter).
+pub fn tag_combo_ui(
+    ui: &mut Ui,
+    id_salt: &str,
+    t: &super::i18n::Strings,
+    selected: &mut Option<String>,
+    tags: &[(String, usize)],
+) {
+    let current = selected.clone().unwrap_or_else(|| t.all_tags.to_owned());
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            if ui
+                .selectable_label(selected.is_none(), t.all_tags)
+                .clicked()
+            {
+                *selected = None;
+            }
+            for (tag, n) in tags {
+                let on = selected.as_ref() == Some(tag);
+                if ui.selectable_label(on, format!("#{tag} ({n})")).clicked() {
+                    *selected = Some(tag.clone());
+                }
+            }
+        })
+        .response
+        .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, t.tags));
 }
 
 /// The right panel.
@@ -282,25 +318,7 @@ fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 view.colors[i] = !view.colors[i];
             }
         }
-        let current = view.tag.clone().unwrap_or_else(|| t.all_tags.to_owned());
-        egui::ComboBox::from_id_salt("tag-filter")
-            .selected_text(current)
-            .show_ui(ui, |ui| {
-                if ui
-                    .selectable_label(view.tag.is_none(), t.all_tags)
-                    .clicked()
-                {
-                    view.tag = None;
-                }
-                for (tag, n) in &view.rows.tags {
-                    let on = view.tag.as_ref() == Some(tag);
-                    if ui.selectable_label(on, format!("#{tag} ({n})")).clicked() {
-                        view.tag = Some(tag.clone());
-                    }
-                }
-            })
-            .response
-            .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, t.tags));
+        tag_combo_ui(ui, "tag-filter", t, &mut view.tag, &view.rows.tags);
         if view.filtering() && ui.small_button(t.clear_filter).clicked() {
             view.filter.clear();
             view.colors = [false; 5];
@@ -312,7 +330,7 @@ fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     if let Some(id) = view.selected
         && let Some(a) = set.get(id)
     {
-        editor_ui(ui, t, doc, a, view, &mut commands);
+        editor_ui(ui, t, a, view, &mut commands);
         ui.separator();
     } else {
         view.editor = None;
@@ -334,7 +352,6 @@ fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
 fn editor_ui(
     ui: &mut Ui,
     t: &super::i18n::Strings,
-    doc: &OpenDocument,
     a: &Annotation,
     view: &mut AnnotationsView,
     commands: &mut Vec<Command>,
@@ -359,20 +376,12 @@ fn editor_ui(
             for color in Color::ALL {
                 let label = format!("{}{}", t.change_to, t.color_name(color));
                 if swatch(ui, color, a.color == color, label).clicked() && a.color != color {
-                    let mut changed = a.clone();
-                    changed.color = color;
-                    commands.push(Command::UpdateAnnotation(changed));
+                    commands.push(changed(a, |x| x.color = color));
                 }
             }
             let underline = a.mark == Mark::Underline;
             if ui.selectable_label(underline, t.underline).clicked() {
-                let mut changed = a.clone();
-                changed.mark = if underline {
-                    Mark::Fill
-                } else {
-                    Mark::Underline
-                };
-                commands.push(Command::UpdateAnnotation(changed));
+                commands.push(changed(a, toggle_underline));
             }
         }
     });
@@ -442,9 +451,7 @@ fn editor_ui(
                 WidgetInfo::labeled(Role::Button, true, format!("{} {tag}", t.remove_tag))
             });
             if chip.clicked() {
-                let mut changed = a.clone();
-                changed.tags.retain(|x| x != tag);
-                commands.push(Command::UpdateAnnotation(changed));
+                commands.push(changed(a, |x| x.tags.retain(|t| t != tag)));
             }
         }
         for tag in crate::annotate::hashtags(&a.note) {
@@ -465,15 +472,12 @@ fn editor_ui(
         let entered = input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if entered && let Some(tag) = clean_tag(&view.tag_input) {
             if !a.tags.contains(&tag) {
-                let mut changed = a.clone();
-                changed.tags.push(tag);
-                commands.push(Command::UpdateAnnotation(changed));
+                commands.push(changed(a, |x| x.tags.push(tag)));
             }
             view.tag_input.clear();
             input.request_focus();
         }
     });
-    let _ = doc;
 }
 
 /// The list: virtualised rows of section headers and annotations.

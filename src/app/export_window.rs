@@ -137,15 +137,7 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
         .iter()
         .filter(|a| options.filter.matches(a))
         .count();
-    let mut tags: Vec<String> = doc
-        .notes
-        .set
-        .items()
-        .iter()
-        .flat_map(|a| a.all_tags())
-        .collect();
-    tags.sort();
-    tags.dedup();
+    let tags = super::annotations_panel::tag_counts(doc.notes.set.items());
     egui::Window::new(t.export_title)
         .id(egui::Id::unique("export-window"))
         .open(&mut open)
@@ -183,25 +175,7 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                 }
             });
             ui.horizontal_wrapped(|ui| {
-                let current = view.tag.clone().unwrap_or_else(|| t.all_tags.to_owned());
-                egui::ComboBox::from_id_salt("export-tag")
-                    .selected_text(current)
-                    .show_ui(ui, |ui| {
-                        if ui
-                            .selectable_label(view.tag.is_none(), t.all_tags)
-                            .clicked()
-                        {
-                            view.tag = None;
-                        }
-                        for tag in &tags {
-                            let on = view.tag.as_ref() == Some(tag);
-                            if ui.selectable_label(on, format!("#{tag}")).clicked() {
-                                view.tag = Some(tag.clone());
-                            }
-                        }
-                    })
-                    .response
-                    .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, t.tags));
+                super::annotations_panel::tag_combo_ui(ui, "export-tag", t, &mut view.tag, &tags);
                 ui.checkbox(&mut view.notes_only, t.export_notes_only);
             });
             ui.weak(t.export_count(count, view.outline));

@@ -856,6 +856,24 @@ fn reader_keys(ui: &Ui, surface: egui::Id) -> (Option<Scroll>, Option<i32>) {
     })
 }
 
+/// The command that replaces `a` by a copy changed by `change` (one undoable step).
+pub(crate) fn changed(
+    a: &crate::annotate::Annotation,
+    change: impl FnOnce(&mut crate::annotate::Annotation),
+) -> Command {
+    let mut new = a.clone();
+    change(&mut new);
+    Command::UpdateAnnotation(new)
+}
+
+/// Fill ↔ underline.
+pub(crate) fn toggle_underline(a: &mut crate::annotate::Annotation) {
+    a.mark = match a.mark {
+        Mark::Fill => Mark::Underline,
+        Mark::Underline => Mark::Fill,
+    };
+}
+
 /// What the pointer, key and toolbar handlers of one frame look at.
 #[derive(Clone, Copy)]
 struct Scene<'a> {
@@ -1040,9 +1058,7 @@ fn context_menu_ui(
                     ));
                     dot.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
                     if dot.on_hover_text(&label).clicked() {
-                        let mut changed = a.clone();
-                        changed.color = c;
-                        commands.push(Command::UpdateAnnotation(changed));
+                        commands.push(changed(a, |x| x.color = c));
                         ui.close();
                     }
                 }
@@ -1052,13 +1068,7 @@ fn context_menu_ui(
                 .button(if underline { t.fill } else { t.underline })
                 .clicked()
             {
-                let mut changed = a.clone();
-                changed.mark = if underline {
-                    Mark::Fill
-                } else {
-                    Mark::Underline
-                };
-                commands.push(Command::UpdateAnnotation(changed));
+                commands.push(changed(a, toggle_underline));
                 ui.close();
             }
             super::annotations_panel::annotation_menu_items(ui, t, a, commands);
@@ -1143,16 +1153,9 @@ fn mark_keys(
             if let Some(color) = digit
                 && a.color != color
             {
-                let mut changed = a.clone();
-                changed.color = color;
-                commands.push(Command::UpdateAnnotation(changed));
+                commands.push(changed(a, |x| x.color = color));
             } else if i.consume_key(Modifiers::NONE, Key::U) {
-                let mut changed = a.clone();
-                changed.mark = match a.mark {
-                    Mark::Fill => Mark::Underline,
-                    Mark::Underline => Mark::Fill,
-                };
-                commands.push(Command::UpdateAnnotation(changed));
+                commands.push(changed(a, toggle_underline));
             } else if i.consume_key(Modifiers::NONE, Key::N) {
                 commands.push(Command::EditNote(a.id));
             } else if i.consume_key(Modifiers::NONE, Key::Delete)
@@ -1188,18 +1191,22 @@ fn toolbar_ui(
         ..
     } = *scene;
     let before = commands.len();
-    let selection = reader.selection();
-    let annotation = if selection.is_none() {
-        selected.and_then(|id| doc.notes.set.get(id))
-    } else {
-        None
+    // What the toolbar acts on: the selected text, else the selected highlight.
+    enum Target<'a> {
+        Text(TextRange),
+        Mark(&'a crate::annotate::Annotation),
+    }
+    let target = match (
+        reader.selection(),
+        selected.and_then(|id| doc.notes.set.get(id)),
+    ) {
+        (Some(range), _) => Target::Text(range),
+        (None, Some(a)) if a.kind == crate::annotate::Kind::Highlight => Target::Mark(a),
+        _ => return,
     };
-    let anchor = match (selection, annotation) {
-        (Some(_), _) => selection_rect,
-        (None, Some(a)) if a.kind == crate::annotate::Kind::Highlight => {
-            shown.iter().flat_map(|s| s.rects(a.range)).last()
-        }
-        _ => None,
+    let anchor = match target {
+        Target::Text(_) => selection_rect,
+        Target::Mark(a) => shown.iter().flat_map(|s| s.rects(a.range)).last(),
     };
     let Some(anchor) = anchor.filter(|r| viewport.intersects(*r)) else {
         return;
@@ -1214,6 +1221,12 @@ fn toolbar_ui(
     } else {
         (anchor.top() - 44.0).max(viewport.top())
     };
+    let highlight = |range, color, mark, open_note| Command::Highlight {
+        range,
+        color,
+        mark,
+        open_note,
+    };
     egui::Area::new(ui.scope_id().with("selection-toolbar"))
         .order(egui::Order::Foreground)
         .fixed_pos(egui::pos2(x, y))
@@ -1221,81 +1234,51 @@ fn toolbar_ui(
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.horizontal(|ui| {
                     for (n, c) in Color::ALL.into_iter().enumerate() {
-                        let label = match annotation {
-                            Some(_) => format!("{}{}", t.change_to, t.color_name(c)),
-                            None => format!("{}{}", t.highlight_in, t.color_name(c)),
+                        let (label, on) = match target {
+                            Target::Mark(a) => {
+                                (format!("{}{}", t.change_to, t.color_name(c)), a.color == c)
+                            }
+                            Target::Text(_) => {
+                                (format!("{}{}", t.highlight_in, t.color_name(c)), false)
+                            }
                         };
-                        let on = annotation.is_some_and(|a| a.color == c);
                         let text = egui::RichText::new(if on { "◎" } else { "●" })
                             .size(18.0)
                             .color(super::theme::highlight_ink(c));
                         let dot = ui.add(egui::Button::new(text).frame(false));
                         dot.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
                         if dot.on_hover_text(format!("{label} ({})", n + 1)).clicked() {
-                            match (selection, annotation) {
-                                (Some(range), _) => commands.push(Command::Highlight {
-                                    range,
-                                    color: c,
-                                    mark: Mark::Fill,
-                                    open_note: false,
-                                }),
-                                (None, Some(a)) => {
-                                    let mut changed = a.clone();
-                                    changed.color = c;
-                                    commands.push(Command::UpdateAnnotation(changed));
-                                }
-                                _ => {}
-                            }
+                            commands.push(match target {
+                                Target::Text(r) => highlight(r, c, Mark::Fill, false),
+                                Target::Mark(a) => changed(a, |x| x.color = c),
+                            });
                         }
                     }
                     ui.separator();
-                    let underline = annotation.is_some_and(|a| a.mark == Mark::Underline);
+                    let underline = matches!(target, Target::Mark(a) if a.mark == Mark::Underline);
                     if ui
                         .selectable_label(underline, t.underline)
                         .on_hover_text("U")
                         .clicked()
                     {
-                        match (selection, annotation) {
-                            (Some(range), _) => commands.push(Command::Highlight {
-                                range,
-                                color: last_color,
-                                mark: Mark::Underline,
-                                open_note: false,
-                            }),
-                            (None, Some(a)) => {
-                                let mut changed = a.clone();
-                                changed.mark = if underline {
-                                    Mark::Fill
-                                } else {
-                                    Mark::Underline
-                                };
-                                commands.push(Command::UpdateAnnotation(changed));
-                            }
-                            _ => {}
-                        }
+                        commands.push(match target {
+                            Target::Text(r) => highlight(r, last_color, Mark::Underline, false),
+                            Target::Mark(a) => changed(a, toggle_underline),
+                        });
                     }
                     if ui.button(t.note).on_hover_text("N").clicked() {
-                        match (selection, annotation) {
-                            (Some(range), _) => commands.push(Command::Highlight {
-                                range,
-                                color: last_color,
-                                mark: Mark::Fill,
-                                open_note: true,
-                            }),
-                            (None, Some(a)) => commands.push(Command::EditNote(a.id)),
-                            _ => {}
-                        }
+                        commands.push(match target {
+                            Target::Text(r) => highlight(r, last_color, Mark::Fill, true),
+                            Target::Mark(a) => Command::EditNote(a.id),
+                        });
                     }
                     if ui.button(t.copy).on_hover_text("Ctrl+C").clicked() {
-                        match (selection, annotation) {
-                            (Some(range), _) => {
-                                commands.push(Command::Copy(marks::copy_text(&doc.doc, range)))
-                            }
-                            (None, Some(a)) => commands.push(Command::Copy(a.quote.clone())),
-                            _ => {}
-                        }
+                        commands.push(Command::Copy(match target {
+                            Target::Text(r) => marks::copy_text(&doc.doc, r),
+                            Target::Mark(a) => a.quote.clone(),
+                        }));
                     }
-                    if let Some(a) = annotation
+                    if let Target::Mark(a) = target
                         && ui.button(t.delete).on_hover_text("Delete").clicked()
                     {
                         commands.push(Command::DeleteAnnotation(a.id));
