@@ -192,11 +192,17 @@ pub struct CliError {
 }
 
 /// Open a document, turning failure into a one-line message that ends with the path.
+/// A document opened despite damage (bytes replaced) gets one warning line per place on
+/// stderr, ending with the path, and the command goes on.
 pub fn open(path: &Path) -> Result<Document, CliError> {
-    Document::open(path).map_err(|e: OpenError| CliError {
+    let doc = Document::open(path).map_err(|e: OpenError| CliError {
         message: format!("cannot open document: {e}"),
         path: path.to_owned(),
-    })
+    })?;
+    for warning in &doc.warnings {
+        eprintln!("pizhu: warning: {warning}: {}", path.display());
+    }
+    Ok(doc)
 }
 
 /// Run a subcommand, returning what it prints on stdout.

@@ -409,6 +409,21 @@ impl Strings {
             }
             OpenError::Decode(DecodeError::Io(e)) => format!("读取文件时出错（{e}），请确认文件可读"),
             OpenError::LegacyOffice => "这是旧版 Word（.doc）等 Office 文件，无法直接读取；请在 Word 或 WPS 中另存为 .docx 或 .txt".into(),
+            OpenError::NotAFile(kind) => {
+                use crate::files::FileKind as K;
+                let what = match kind {
+                    K::Fifo => "命名管道（FIFO）",
+                    K::CharDevice => "字符设备（如 /dev/zero）",
+                    K::BlockDevice => "块设备（磁盘）",
+                    K::Socket => "套接字（socket）",
+                    K::Symlink => "符号链接",
+                    K::Directory => "文件夹",
+                    K::Regular | K::Other => "特殊文件",
+                };
+                format!("这是{what}，不是文档；请选择 .txt、.md 或 .docx 文件")
+            }
+            OpenError::PasswordProtected => "这个 Word 文件设置了打开密码，无法读取；请在 Word 或 WPS 中打开，去掉密码（文件 → 信息 → 保护文档 → 用密码进行加密，清空密码）后重新保存".into(),
+            OpenError::NotWordCompound => "这是 Office 复合文档，但不是 Word 文档（可能是 Excel .xls 或 PowerPoint .ppt 文件）；请打开 Word、.txt 或 .md 文档".into(),
             OpenError::Docx(e) => match e {
                 DocxError::NotZip => "这不是有效的 Word .docx 文件（不是 zip 格式）；请打开原始文件，或在 Word 中重新保存".into(),
                 DocxError::NotWord => "这是 zip 压缩包，但不是 Word 文档（没有 word/document.xml，可能是 .xlsx 或 .pptx）；请在 Word 中另存为 .docx".into(),
@@ -419,6 +434,29 @@ impl Strings {
                     format!("这个 .docx 文件已损坏或格式不受支持（{detail}）；请在 Word 中修复并重新保存，或重新获取原文件")
                 }
             },
+        }
+    }
+
+    /// A place where the document was damaged and bytes were replaced, in this language
+    /// (for a banner above the text; see [`crate::document::Document::warnings`]).
+    pub fn decode_warning(&self, warning: &crate::document::DecodeWarning) -> String {
+        if !std::ptr::eq(self, &ZH) {
+            return warning.to_string();
+        }
+        let crate::document::DecodeWarning {
+            byte_offset,
+            line,
+            count,
+            places,
+        } = *warning;
+        if places <= 1 {
+            format!(
+                "文件第 {byte_offset} 字节（第 {line} 行）处不是有效的 UTF-8，已将 {count} 个字节替换为 \u{FFFD}"
+            )
+        } else {
+            format!(
+                "文件自第 {byte_offset} 字节（第 {line} 行）起另有 {places} 处不是有效的 UTF-8，共 {count} 个字节已替换为 \u{FFFD}"
+            )
         }
     }
 
@@ -486,6 +524,21 @@ mod tests {
         assert!(EN.open_error(&binary).contains("binary data"));
         let docx = OpenError::Docx(DocxError::TooLarge { limit_mb: 128 });
         assert!(ZH.open_error(&docx).contains("128 MB"));
+        let fifo = OpenError::NotAFile(crate::files::FileKind::Fifo);
+        assert!(ZH.open_error(&fifo).contains("命名管道"));
+        assert!(EN.open_error(&fifo).contains("named pipe (FIFO)"));
+        let protected = ZH.open_error(&OpenError::PasswordProtected);
+        assert!(protected.contains("密码"), "{protected}");
+        let xls = ZH.open_error(&OpenError::NotWordCompound);
+        assert!(xls.contains("不是 Word 文档"), "{xls}");
+        let damage = crate::document::DecodeWarning {
+            byte_offset: 123_456,
+            line: 789,
+            count: 1,
+            places: 1,
+        };
+        assert!(ZH.decode_warning(&damage).contains("第 789 行"));
+        assert!(EN.decode_warning(&damage).contains("(line 789)"));
     }
 
     #[test]

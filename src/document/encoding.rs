@@ -11,6 +11,19 @@ const STREAM_CHUNK_BYTES: usize = 256 * 1024;
 /// How many bytes chardetng is fed: plenty for a confident guess, cheap on 10 MB files.
 const DETECT_BYTES: usize = 64 * 1024;
 
+/// At most this many places of invalid UTF-8 are listed one by one; the rest are summed up
+/// in one last [`DecodeWarning`].
+pub const MAX_DECODE_WARNINGS: usize = 10;
+/// Text that is UTF-8 but for this many places of invalid bytes per 100 KB (plus
+/// [`DAMAGE_BASE_PLACES`]) is opened as UTF-8 with the bad bytes replaced. GBK text, which
+/// is mostly invalid UTF-8, has hundreds of such places per 100 KB.
+const DAMAGE_PLACES_PER_100_KB: usize = 4;
+/// Places of invalid UTF-8 allowed in any file, however short.
+const DAMAGE_BASE_PLACES: usize = 4;
+/// Damaged UTF-8 must also have this many valid multi-byte characters per bad place: the
+/// few high bytes of a GBK or Latin-1 file rarely form valid UTF-8.
+const MULTIBYTE_CHARS_PER_DAMAGE: usize = 8;
+
 /// Text decoded from bytes, with the name of the encoding that was used.
 #[derive(Debug)]
 pub struct Decoded {
@@ -18,6 +31,54 @@ pub struct Decoded {
     pub text: String,
     /// Display name of the encoding: `UTF-8`, `UTF-8 (BOM)`, `UTF-16LE`, `GB18030`, `Big5`, …
     pub encoding: &'static str,
+    /// Where bytes were replaced with U+FFFD while decoding (empty for clean text).
+    pub warnings: Vec<DecodeWarning>,
+}
+
+/// A place where the file was not valid in its encoding (UTF-8) and bytes were replaced
+/// with U+FFFD `�`, so the rest could be opened.
+///
+/// Its `Display` is one sentence for a message line or a banner: "the file is not valid
+/// UTF-8 at byte 123456 (line 789); 1 byte was replaced with �".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeWarning {
+    /// Offset in the file of the first replaced byte (a BOM counts).
+    pub byte_offset: u64,
+    /// Line of that byte, from 1. Line breaks are counted as the document counts them
+    /// (`\n`, `\r\n`, a lone `\r`), so `line - 1` indexes [`crate::document::Document::lines`].
+    pub line: usize,
+    /// How many bytes were replaced here (in all of `places`).
+    pub count: usize,
+    /// How many separate places this covers: 1, or more for the last warning of a list cut
+    /// at [`MAX_DECODE_WARNINGS`], which stands for every place from `byte_offset` on.
+    pub places: usize,
+}
+
+impl std::fmt::Display for DecodeWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self {
+            byte_offset,
+            line,
+            count,
+            places,
+        } = *self;
+        let replaced = if count == 1 {
+            "1 byte was".to_owned()
+        } else {
+            format!("{count} bytes were")
+        };
+        if places <= 1 {
+            write!(
+                f,
+                "the file is not valid UTF-8 at byte {byte_offset} (line {line}); {replaced} replaced with \u{FFFD}"
+            )
+        } else {
+            write!(
+                f,
+                "the file is not valid UTF-8 in {places} more places from byte {byte_offset} (line {line}) on; {replaced} replaced with \u{FFFD}"
+            )
+        }
+    }
 }
 
 /// Why bytes could not be decoded as text.
@@ -45,14 +106,15 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
             _ => "UTF-16BE",
         };
         let body = &bytes[bom_len..];
-        let text = if enc == encoding_rs::UTF_8 {
-            String::from_utf8_lossy(body).into_owned()
-        } else {
-            enc.decode_without_bom_handling(body).0.into_owned()
-        };
+        if enc == encoding_rs::UTF_8 {
+            // The BOM says UTF-8: decode it as such however damaged, and say where.
+            let scan = scan_utf8(body, true, usize::MAX).unwrap_or_default();
+            return Ok(decode_damaged_utf8(body, &scan, bom_len as u64, name));
+        }
         return Ok(Decoded {
-            text,
+            text: enc.decode_without_bom_handling(body).0.into_owned(),
             encoding: name,
+            warnings: Vec::new(),
         });
     }
     if let Some(enc) = sniff_utf16_without_bom(&bytes) {
@@ -60,6 +122,7 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
         return Ok(Decoded {
             text,
             encoding: enc.name(),
+            warnings: Vec::new(),
         });
     }
     if looks_binary(&bytes) {
@@ -70,10 +133,16 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
             return Ok(Decoded {
                 text,
                 encoding: "UTF-8",
+                warnings: Vec::new(),
             });
         }
         Err(e) => e.into_bytes(),
     };
+    // UTF-8 but for a few bad bytes (a cut-off download, one corrupt sector): open it with
+    // the bytes replaced rather than refuse 600 KB of good text, and say where.
+    if let Some(scan) = mostly_utf8(&bytes, true) {
+        return Ok(decode_damaged_utf8(&bytes, &scan, 0, "UTF-8"));
+    }
     let legacy = detect_legacy(&bytes, true)?;
     let mut stream = LegacyStream::new(legacy, bytes.len());
     stream.feed(&bytes, true);
@@ -94,7 +163,8 @@ pub fn decode_stream(
         && Encoding::for_bom(&head).is_none()
         && sniff_utf16_without_bom(&head).is_none()
         && !looks_binary(&head)
-        && std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some());
+        && std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some())
+        && mostly_utf8(&head, false).is_none();
     if !legacy_candidate {
         rest.read_to_end(&mut head)?;
         return decode_text(head);
@@ -199,8 +269,104 @@ impl LegacyStream {
         Ok(Decoded {
             text: self.text,
             encoding: self.name,
+            warnings: Vec::new(),
         })
     }
+}
+
+/// The places of invalid UTF-8 in some bytes, and how much valid multi-byte text is there.
+#[derive(Debug, Default)]
+struct Utf8Scan {
+    /// `(start, len)` of each place; invalid sequences with nothing valid between them are
+    /// one place.
+    places: Vec<(usize, usize)>,
+    /// Valid characters of two or more bytes.
+    multibyte: usize,
+}
+
+/// Scan `bytes` for invalid UTF-8, giving up (`None`) past `max_places` places. A
+/// character cut off at the end is a bad place only when `whole` (the end is the file's).
+fn scan_utf8(bytes: &[u8], whole: bool, max_places: usize) -> Option<Utf8Scan> {
+    fn multibyte(valid: &[u8]) -> usize {
+        valid.iter().filter(|&&b| b >= 0xC0).count()
+    }
+    let mut scan = Utf8Scan::default();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let e = match std::str::from_utf8(&bytes[pos..]) {
+            Ok(_) => {
+                scan.multibyte += multibyte(&bytes[pos..]);
+                break;
+            }
+            Err(e) => e,
+        };
+        let start = pos + e.valid_up_to();
+        scan.multibyte += multibyte(&bytes[pos..start]);
+        let len = match e.error_len() {
+            Some(len) => len,
+            None if whole => bytes.len() - start,
+            None => break,
+        };
+        let count = scan.places.len();
+        match scan.places.last_mut() {
+            Some((s, l)) if *s + *l == start => *l += len,
+            _ if count >= max_places => return None,
+            _ => scan.places.push((start, len)),
+        }
+        pos = start + len;
+    }
+    Some(scan)
+}
+
+/// The scan of `bytes` if they are UTF-8 with only a few bad places (see
+/// [`DAMAGE_PLACES_PER_100_KB`]) among plenty of valid multi-byte text.
+fn mostly_utf8(bytes: &[u8], whole: bool) -> Option<Utf8Scan> {
+    let allowed = DAMAGE_BASE_PLACES + bytes.len() / 100_000 * DAMAGE_PLACES_PER_100_KB;
+    let scan = scan_utf8(bytes, whole, allowed)?;
+    (scan.multibyte >= scan.places.len() * MULTIBYTE_CHARS_PER_DAMAGE).then_some(scan)
+}
+
+/// Decode `bytes` as UTF-8, replacing the bad places `scan` found, with one warning per
+/// place (at most [`MAX_DECODE_WARNINGS`]). `base` is the offset of `bytes` in the file.
+fn decode_damaged_utf8(
+    bytes: &[u8],
+    scan: &Utf8Scan,
+    base: u64,
+    encoding: &'static str,
+) -> Decoded {
+    let mut warnings = Vec::new();
+    let mut line = 1usize;
+    let mut counted_to = 0usize;
+    for (i, &(start, len)) in scan.places.iter().enumerate() {
+        line += line_breaks(bytes, counted_to, start);
+        counted_to = start;
+        let mut warning = DecodeWarning {
+            byte_offset: base + start as u64,
+            line,
+            count: len,
+            places: 1,
+        };
+        if i + 1 == MAX_DECODE_WARNINGS && scan.places.len() > MAX_DECODE_WARNINGS {
+            let rest = &scan.places[i..];
+            warning.count = rest.iter().map(|&(_, l)| l).sum();
+            warning.places = rest.len();
+            warnings.push(warning);
+            break;
+        }
+        warnings.push(warning);
+    }
+    Decoded {
+        text: String::from_utf8_lossy(bytes).into_owned(),
+        encoding,
+        warnings,
+    }
+}
+
+/// Line breaks in `bytes[from..to]` as the document counts them: `\n`, `\r\n` and a lone `\r`.
+fn line_breaks(bytes: &[u8], from: usize, to: usize) -> usize {
+    memchr::memchr2_iter(b'\n', b'\r', &bytes[from..to])
+        .filter(|&i| bytes[from + i] == b'\n' || bytes.get(from + i + 1) != Some(&b'\n'))
+        .count()
 }
 
 /// Control bytes other than tab, line ends and form feed mark binary data.
@@ -219,8 +385,12 @@ fn looks_binary(bytes: &[u8]) -> bool {
     controls * 100 > head.len()
 }
 
-/// UTF-16 text without a BOM has NUL bytes in every other position for ASCII and CJK-light
-/// text; recognise it when one parity is mostly NUL and the other never is.
+/// Recognise UTF-16 text without a BOM.
+///
+/// ASCII-heavy text has NUL bytes in every other position: one parity mostly NUL and the
+/// other never is. Chinese text has few NULs (and `一` U+4E00 puts one on the other parity
+/// too), so the head is also decoded both ways: text is almost all CJK, ASCII and
+/// punctuation in its own byte order and not in the other, with valid surrogate pairs.
 fn sniff_utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES) & !1];
     if head.len() < 8 {
@@ -230,11 +400,92 @@ fn sniff_utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let even_nul = head.iter().step_by(2).filter(|&&b| b == 0).count();
     let odd_nul = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
     if odd_nul * 10 > pairs * 3 && even_nul == 0 {
+        return Some(UTF_16LE);
+    }
+    if even_nul * 10 > pairs * 3 && odd_nul == 0 {
+        return Some(UTF_16BE);
+    }
+    // Valid UTF-8 (maybe cut at the end of the window) is UTF-8.
+    if std::str::from_utf8(head).map_or_else(|e| e.error_len().is_none(), |_| true) {
+        return None;
+    }
+    let le = Utf16Score::of(head, u16::from_le_bytes);
+    let be = Utf16Score::of(head, u16::from_be_bytes);
+    if le.is_text_beside(&be) {
         Some(UTF_16LE)
-    } else if even_nul * 10 > pairs * 3 && odd_nul == 0 {
+    } else if be.is_text_beside(&le) {
         Some(UTF_16BE)
     } else {
         None
+    }
+}
+
+/// How much of some bytes, read as UTF-16 in one byte order, looks like Chinese text.
+#[derive(Debug)]
+struct Utf16Score {
+    /// Code units read.
+    units: usize,
+    /// Units that are CJK, ASCII, Latin-1, punctuation or symbols, or half of a valid
+    /// surrogate pair.
+    good: usize,
+    /// Control characters, unpaired surrogates, private-use characters, non-characters.
+    bad: usize,
+}
+
+impl Utf16Score {
+    fn of(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Self {
+        let units: Vec<u16> = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]])).collect();
+        let mut score = Self {
+            units: units.len(),
+            good: 0,
+            bad: 0,
+        };
+        let mut i = 0;
+        while i < units.len() {
+            let u = units[i];
+            match u {
+                0xD800..=0xDBFF => match units.get(i + 1) {
+                    Some(0xDC00..=0xDFFF) => {
+                        score.good += 2;
+                        i += 1;
+                    }
+                    // A pair cut at the end of the window.
+                    None => {}
+                    Some(_) => score.bad += 1,
+                },
+                0x09 | 0x0A | 0x0C | 0x0D
+                | 0x20..=0x7E
+                | 0xA0..=0xFF
+                // General punctuation, letterlike symbols, arrows, maths, enclosed
+                // alphanumerics (①), box drawing, shapes, symbols, dingbats.
+                | 0x2000..=0x206F
+                | 0x2100..=0x27BF
+                // CJK radicals, punctuation, kana, bopomofo, enclosed CJK, ideographs.
+                | 0x2E80..=0x9FFF
+                | 0xF900..=0xFAFF
+                | 0xFE10..=0xFE1F
+                | 0xFE30..=0xFE4F
+                | 0xFF00..=0xFFEF => score.good += 1,
+                0x00..=0x1F | 0x7F..=0x9F | 0xDC00..=0xDFFF | 0xE000..=0xF8FF | 0xFFFE | 0xFFFF => {
+                    score.bad += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        score
+    }
+
+    /// Whether this reading is text and the `other` byte order's is not.
+    fn is_text_beside(&self, other: &Self) -> bool {
+        let n = self.units.max(1);
+        // Short samples: no bad unit at all. Longer: at most 1 %.
+        let few_bad = if n < 64 {
+            self.bad == 0
+        } else {
+            self.bad * 100 <= n
+        };
+        few_bad && self.good * 100 >= n * 85 && self.good.saturating_sub(other.good) * 100 >= n * 30
     }
 }
 
@@ -351,6 +602,152 @@ mod tests {
         assert!(matches!(decode_text(png), Err(DecodeError::Binary)));
         let controls: Vec<u8> = (0..4096u32).map(|i| (i % 31 + 1) as u8).collect();
         assert!(matches!(decode_text(controls), Err(DecodeError::Binary)));
+    }
+
+    fn utf16(text: &str, le: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
+    }
+
+    #[test]
+    fn regression_chinese_utf16_without_bom_called_binary_data() {
+        // `一` (U+4E00) puts a NUL on the "wrong" parity; ASCII line ends put NULs on the other.
+        for text in [SAMPLE, "同志们：一、讲话。", SAMPLE.repeat(3000).as_str()] {
+            for (le, name) in [(true, "UTF-16LE"), (false, "UTF-16BE")] {
+                let d = decode_text(utf16(text, le)).unwrap();
+                assert_eq!((d.text.as_str(), d.encoding), (text, name));
+                assert!(d.warnings.is_empty());
+            }
+        }
+        // A character outside the BMP is a valid surrogate pair.
+        let rare = format!("{SAMPLE}𠀀𠀁");
+        assert_eq!(decode_text(utf16(&rare, false)).unwrap().text, rare);
+    }
+
+    #[test]
+    fn text_in_other_encodings_is_not_taken_for_utf16() {
+        let latin = b"na\xefve r\xe9sum\xe9 caf\xe9 \xe0 la carte, d\xe9j\xe0 vu".to_vec();
+        assert_ne!(decode_text(latin).unwrap().encoding, "UTF-16LE");
+        let trad = "在全縣工作會議上的講話\n同志們：\n一、堅持把政治建設擺在首位，加強理論武裝。\n";
+        for (enc, text) in [(GB18030, SAMPLE), (encoding_rs::BIG5, trad)] {
+            for long in [text.to_owned(), text.repeat(50)] {
+                let (bytes, _, unmappable) = enc.encode(&long);
+                assert!(!unmappable);
+                let d = decode_text(bytes.into_owned()).unwrap();
+                assert_eq!(d.text, long, "{}", enc.name());
+            }
+        }
+    }
+
+    /// `SAMPLE` repeated to about 600 KB with lines numbered, and one bad byte at `at`.
+    fn damaged(at: usize) -> (Vec<u8>, usize) {
+        let mut bytes = Vec::new();
+        let mut line = 1;
+        let mut bad_line = 0;
+        while bytes.len() < 600_000 {
+            if bad_line == 0 && bytes.len() >= at {
+                bytes.push(0xFF);
+                bad_line = line;
+            }
+            bytes.extend_from_slice(SAMPLE.as_bytes());
+            bytes.push(b'\n');
+            line += 4;
+        }
+        (bytes, bad_line)
+    }
+
+    #[test]
+    fn regression_one_bad_byte_in_600_kb_of_utf8_called_not_text() {
+        for at in [1000, 300_000] {
+            let (bytes, line) = damaged(at);
+            let offset = bytes.iter().position(|&b| b == 0xFF).unwrap();
+            let expected = vec![DecodeWarning {
+                byte_offset: offset as u64,
+                line,
+                count: 1,
+                places: 1,
+            }];
+            let d = decode_text(bytes.clone()).unwrap();
+            assert_eq!(d.encoding, "UTF-8");
+            assert_eq!(d.warnings, expected);
+            assert_eq!(d.text.matches('\u{FFFD}').count(), 1);
+            assert_eq!(
+                d.text.lines().nth(line - 1).unwrap().chars().next(),
+                Some('\u{FFFD}')
+            );
+            // Read in pieces, the bad byte in the first piece or a later one.
+            let head = bytes[..SNIFF_BYTES].to_vec();
+            let rest = std::io::Cursor::new(bytes[SNIFF_BYTES..].to_vec());
+            let streamed = decode_stream(head, rest, bytes.len() as u64).unwrap();
+            assert_eq!((streamed.text, streamed.warnings), (d.text, expected));
+        }
+        assert_eq!(
+            DecodeWarning {
+                byte_offset: 123_456,
+                line: 789,
+                count: 1,
+                places: 1
+            }
+            .to_string(),
+            "the file is not valid UTF-8 at byte 123456 (line 789); 1 byte was replaced with \u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn damaged_utf8_is_told_apart_from_gbk() {
+        // A cut-off last character, and a short note with one bad byte.
+        let mut cut = SAMPLE.as_bytes().to_vec();
+        cut.extend_from_slice(&"讲".as_bytes()[..2]);
+        let d = decode_text(cut).unwrap();
+        assert_eq!((d.encoding, d.warnings.len()), ("UTF-8", 1));
+        assert_eq!(d.warnings[0].count, 2);
+        // Lines are counted as the document counts them: CRLF once, a lone CR too.
+        let note = [
+            "同志们：\r\n一、坚持学习。\r二、".as_bytes(),
+            b"\xC0",
+            "加强落实，推动工作。".as_bytes(),
+        ]
+        .concat();
+        let d = decode_text(note).unwrap();
+        assert_eq!(d.warnings[0].line, 3);
+        assert_eq!(
+            d.text,
+            "同志们：\r\n一、坚持学习。\r二、\u{FFFD}加强落实，推动工作。"
+        );
+        // GBK is mostly invalid UTF-8: it stays GBK however long or short.
+        for text in [SAMPLE.to_owned(), SAMPLE.repeat(500), "讲话".into()] {
+            let (gbk, _, _) = GB18030.encode(&text);
+            let d = decode_text(gbk.into_owned()).unwrap();
+            assert_eq!((d.text.as_str(), d.encoding), (text.as_str(), "GB18030"));
+            assert!(d.warnings.is_empty());
+        }
+    }
+
+    #[test]
+    fn many_bad_places_are_listed_up_to_a_limit() {
+        // The BOM says UTF-8, so even a badly damaged file opens; the list stays short.
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        for _ in 0..50 {
+            bytes.extend_from_slice(SAMPLE.as_bytes());
+            bytes.extend_from_slice(b"\xFF\xFE\n");
+        }
+        let d = decode_text(bytes).unwrap();
+        assert_eq!(d.encoding, "UTF-8 (BOM)");
+        assert_eq!(d.warnings.len(), MAX_DECODE_WARNINGS);
+        assert_eq!(d.warnings[0].byte_offset, 3 + SAMPLE.len() as u64);
+        assert_eq!(d.warnings[0].count, 2);
+        let last = d.warnings.last().unwrap();
+        assert_eq!((last.places, last.count), (41, 82));
+        assert_eq!(last.line, 4 * 9 + 4);
+        assert!(last.to_string().contains("in 41 more places"), "{last}");
+        // Without a BOM, that much damage is not "UTF-8 with a few bad bytes".
+        let mut bytes = Vec::new();
+        for _ in 0..50 {
+            bytes.extend_from_slice(SAMPLE.as_bytes());
+            bytes.extend_from_slice(b"\xFF\n");
+        }
+        assert!(mostly_utf8(&bytes, true).is_none());
     }
 
     #[test]

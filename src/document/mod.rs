@@ -5,12 +5,18 @@ mod docx;
 mod encoding;
 mod markdown;
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::{FileKind, Links, ReadError};
+
 pub use docx::{DocxError, DocxParagraph, MAX_DOCX_XML_BYTES, read_docx};
-pub use encoding::{DecodeError, Decoded, SNIFF_BYTES, decode_stream, decode_text};
+pub use encoding::{
+    DecodeError, DecodeWarning, Decoded, MAX_DECODE_WARNINGS, SNIFF_BYTES, decode_stream,
+    decode_text,
+};
 
 /// Largest file Pizhu opens; anything bigger is refused with a clear message.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -102,6 +108,12 @@ pub struct Document {
     pub lines: Vec<Line>,
     /// Total number of chars in `text`.
     pub char_count: usize,
+    /// Where the file was damaged and bytes were replaced with U+FFFD `�` so that it could
+    /// be opened (today: a few invalid bytes in otherwise valid UTF-8). Empty for a clean
+    /// file. Each has a one-sentence `Display` for a message line or a banner above the
+    /// text, and its `line` (from 1) indexes [`Document::lines`] as `line - 1`, so a banner
+    /// can offer to jump there. The command line prints each as a warning on stderr.
+    pub warnings: Vec<DecodeWarning>,
 }
 
 /// Why a file could not be opened.
@@ -117,6 +129,11 @@ pub enum OpenError {
     /// The path names a directory.
     #[error("this is a folder, not a document; choose a .txt, .md or .docx file inside it")]
     IsDirectory,
+    /// The path names a FIFO, a device, a socket: something that is not a file to read.
+    #[error(
+        "this is {}, not a document; choose a .txt, .md or .docx file", .0.describe()
+    )]
+    NotAFile(FileKind),
     /// The file is larger than [`MAX_FILE_BYTES`].
     #[error(
         "the file is {size_mb} MB, more than the {limit_mb} MB Pizhu opens; split it into smaller files"
@@ -138,6 +155,83 @@ pub enum OpenError {
         "this is an old binary Word (.doc) or other Office file, which Pizhu cannot read; save it as .docx or .txt and open that"
     )]
     LegacyOffice,
+    /// A password-protected Office 2007+ file: an OLE compound file holding the encrypted
+    /// package (`EncryptionInfo`, `EncryptedPackage`) instead of a zip.
+    #[error(
+        "this Word file is protected with a password, so Pizhu cannot read it; open it in Word or WPS, remove the password (File → Info → Protect Document → Encrypt with Password, clear it) and save it again"
+    )]
+    PasswordProtected,
+    /// An OLE compound file that is not a Word document (an `.xls`, a `.ppt`, an `.msg` …).
+    #[error(
+        "this is an Office compound file that is not a Word document (perhaps an Excel .xls or PowerPoint .ppt file); open a Word, .txt or .md document instead"
+    )]
+    NotWordCompound,
+}
+
+impl From<ReadError> for OpenError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Io(source) => Self::Io { source },
+            ReadError::NotRegular(FileKind::Directory) => Self::IsDirectory,
+            ReadError::NotRegular(kind) => Self::NotAFile(kind),
+            ReadError::TooLarge { limit_bytes } => Self::too_large(limit_bytes, limit_bytes),
+        }
+    }
+}
+
+impl OpenError {
+    /// [`OpenError::TooLarge`] for a file of `size_bytes` (at least the limit: a file that
+    /// grew past the limit while read is known to be at least that big).
+    fn too_large(size_bytes: u64, limit_bytes: u64) -> Self {
+        const MB: u64 = 1024 * 1024;
+        Self::TooLarge {
+            size_mb: size_bytes.max(limit_bytes) / MB,
+            limit_mb: limit_bytes / MB,
+        }
+    }
+
+    /// Whether this is the error of a [`Bounded`] reader that went past its limit.
+    fn is_past_limit(&self) -> bool {
+        let source = match self {
+            Self::Io { source } | Self::Decode(DecodeError::Io(source)) => source,
+            _ => return false,
+        };
+        source.get_ref().is_some_and(|e| e.is::<PastLimit>())
+    }
+}
+
+/// The error a [`Bounded`] reader returns past its limit.
+#[derive(Debug, thiserror::Error)]
+#[error("more bytes than the limit")]
+struct PastLimit;
+
+/// A reader that fails with [`PastLimit`] once more than its limit would come through: the
+/// bound is on bytes actually read, whatever the file's metadata said.
+struct Bounded<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            // At the limit: the file must end here.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(PastLimit)),
+            };
+        }
+        let max = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.inner.read(&mut buf[..max])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 impl Document {
@@ -196,8 +290,9 @@ impl Document {
             rest.read_to_end(&mut head)?;
             return Ok(Self::from_paragraphs(read_docx(&head)?));
         }
-        if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            return Err(OpenError::LegacyOffice);
+        if head.starts_with(&CFB_MAGIC) {
+            rest.read_to_end(&mut head)?;
+            return Err(compound_file_error(head));
         }
         if ext == "docx" {
             return Err(DocxError::NotZip.into());
@@ -208,32 +303,49 @@ impl Document {
         } else {
             SourceFormat::Text
         };
-        Ok(Self::from_text(decoded.text, decoded.encoding, format))
+        let mut doc = Self::from_text(decoded.text, decoded.encoding, format);
+        doc.warnings = decoded.warnings;
+        Ok(doc)
     }
 
     /// Read and decode the file at `path`.
+    ///
+    /// Only a regular file is read (a symlink to one is followed): a folder, a FIFO or a
+    /// device is refused at once, without blocking and without reading it. At most
+    /// [`MAX_FILE_BYTES`] are read, counted as they are read, not taken from the metadata.
     pub fn open(path: &Path) -> Result<Self, OpenError> {
-        let meta = std::fs::metadata(path)?;
-        if meta.is_dir() {
-            return Err(OpenError::IsDirectory);
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(OpenError::TooLarge {
-                size_mb: meta.len() / (1024 * 1024),
-                limit_mb: MAX_FILE_BYTES / (1024 * 1024),
-            });
-        }
-        let mut file = std::fs::File::open(path)?;
-        let mut head = Vec::with_capacity(SNIFF_BYTES);
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(&mut file, SNIFF_BYTES as u64),
-            &mut head,
-        )?;
+        let (file, meta) = crate::files::open_regular(path, Links::Follow)?;
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        Self::from_stream(head, file, meta.len(), name)
+        Self::read_from(file, meta.len(), name, MAX_FILE_BYTES)
+    }
+
+    /// Decode what `reader` yields (a file whose metadata says `len` bytes, called `name`),
+    /// reading at most `limit` bytes.
+    fn read_from(reader: impl Read, len: u64, name: &str, limit: u64) -> Result<Self, OpenError> {
+        if len > limit {
+            return Err(OpenError::too_large(len, limit));
+        }
+        let mut reader = Bounded {
+            inner: reader,
+            left: limit,
+        };
+        let mut head = Vec::with_capacity(SNIFF_BYTES);
+        let read_head = (&mut reader)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(OpenError::from);
+        read_head
+            .and_then(|_| Self::from_stream(head, reader, len, name))
+            .map_err(|e| {
+                if e.is_past_limit() {
+                    OpenError::too_large(len, limit)
+                } else {
+                    e
+                }
+            })
     }
 
     /// The text of a line.
@@ -301,7 +413,27 @@ impl Document {
             format,
             lines,
             char_count,
+            warnings: Vec::new(),
         }
+    }
+}
+
+/// The first bytes of an OLE compound file (CFB): old `.doc`, `.xls`, `.ppt`, and the
+/// container of password-protected `.docx` files.
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Why an OLE compound file cannot be opened, from the streams inside it.
+fn compound_file_error(bytes: Vec<u8>) -> OpenError {
+    let Ok(cfb) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else {
+        // Too damaged to look inside; the magic still says "old Office file".
+        return OpenError::LegacyOffice;
+    };
+    if cfb.is_stream("/EncryptionInfo") && cfb.is_stream("/EncryptedPackage") {
+        OpenError::PasswordProtected
+    } else if cfb.is_stream("/WordDocument") {
+        OpenError::LegacyOffice
+    } else {
+        OpenError::NotWordCompound
     }
 }
 
@@ -376,6 +508,89 @@ mod tests {
         let doc = Document::from_text(String::new(), "UTF-8", SourceFormat::Text);
         assert!(doc.lines.is_empty());
         assert_eq!(doc.char_count, 0);
+    }
+
+    #[test]
+    fn regression_a_file_longer_than_its_metadata_is_still_bounded() {
+        // The metadata says 10 bytes; the reader never ends. Every path stops at the limit.
+        let limit = 1 << 20;
+        for head in [
+            &b"plain text "[..],
+            b"PK\x03\x04",
+            &CFB_MAGIC,
+            "讲话".as_bytes(),
+            b"\xD6\xB2\xBB\xB0",
+        ] {
+            let endless = head.chain(std::io::repeat(b'a'));
+            let err = Document::read_from(endless, 10, "x.txt", limit).unwrap_err();
+            assert!(matches!(err, OpenError::TooLarge { .. }), "{head:?}: {err}");
+        }
+        // Exactly the limit is fine.
+        let exact = std::io::repeat(b'a').take(limit);
+        let doc = Document::read_from(exact, limit, "x.txt", limit).unwrap();
+        assert_eq!(doc.char_count, limit as usize);
+        // And the metadata alone refuses what is too big before reading.
+        let err = Document::read_from(std::io::empty(), 3 << 20, "x.txt", limit).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                OpenError::TooLarge {
+                    size_mb: 3,
+                    limit_mb: 1
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    /// An OLE compound file with these streams.
+    fn compound_file(streams: &[&str]) -> Vec<u8> {
+        let mut cfb = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+        for name in streams {
+            let mut stream = cfb.create_stream(name).unwrap();
+            std::io::Write::write_all(&mut stream, &[7u8; 600]).unwrap();
+        }
+        cfb.flush().unwrap();
+        cfb.into_inner().into_inner()
+    }
+
+    #[test]
+    fn regression_password_protected_docx_called_old_binary_word() {
+        let encrypted = compound_file(&["/EncryptionInfo", "/EncryptedPackage"]);
+        for name in ["报告.docx", "报告.doc", "报告"] {
+            let err = Document::from_bytes(encrypted.clone(), name).unwrap_err();
+            assert!(matches!(err, OpenError::PasswordProtected), "{name}: {err}");
+            assert!(err.to_string().contains("password"), "{err}");
+        }
+        let doc = compound_file(&["/WordDocument", "/1Table"]);
+        let err = Document::from_bytes(doc, "old.doc").unwrap_err();
+        assert!(matches!(err, OpenError::LegacyOffice), "{err}");
+        let xls = compound_file(&["/Workbook"]);
+        let err = Document::from_bytes(xls, "sheet.xls").unwrap_err();
+        assert!(matches!(err, OpenError::NotWordCompound), "{err}");
+        // Too damaged to look inside: still an old Office file, and no panic.
+        let mut cut = compound_file(&["/WordDocument"]);
+        for len in [8, 100, 512, 700, cut.len() - 1] {
+            let err = Document::from_bytes(cut[..len].to_vec(), "old.doc").unwrap_err();
+            assert!(matches!(err, OpenError::LegacyOffice), "{len}: {err}");
+        }
+        cut[600..].fill(0xFF);
+        assert!(Document::from_bytes(cut, "old.doc").is_err());
+    }
+
+    #[test]
+    fn damage_warnings_reach_the_document() {
+        let mut bytes = "同志们：\n一、坚持学习，推动工作落实。".as_bytes().to_vec();
+        bytes.insert(13, 0xFF);
+        let doc = Document::from_bytes(bytes, "x.md").unwrap();
+        assert_eq!(doc.warnings.len(), 1);
+        assert_eq!((doc.warnings[0].byte_offset, doc.warnings[0].line), (13, 2));
+        assert!(doc.line_text(&doc.lines[1]).starts_with('\u{FFFD}'));
+        assert!(
+            Document::from_text("x".into(), "UTF-8", SourceFormat::Text)
+                .warnings
+                .is_empty()
+        );
     }
 
     #[test]
