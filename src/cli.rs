@@ -632,12 +632,14 @@ pub fn section_path(outline: &Outline, pos: usize) -> Vec<String> {
     })
 }
 
-/// How an annotation was placed, as `pizhu notes` names it.
+/// How an annotation was placed, as `pizhu notes` names it (`fuzzy` and `ambiguous` stay
+/// until the user confirms the place in the window, across saves).
 fn state_name(state: AnchorState) -> &'static str {
     match state {
         AnchorState::Exact => "placed",
         AnchorState::Moved => "moved",
         AnchorState::Fuzzy => "fuzzy",
+        AnchorState::Ambiguous => "ambiguous",
         AnchorState::Unplaced => "unplaced",
     }
 }

@@ -1120,3 +1120,58 @@ fn export_copies_the_annotations_as_markdown() {
         "no highlights unless asked: {copied}"
     );
 }
+
+#[test]
+fn an_annotation_whose_text_changed_is_flagged_until_confirmed_in_the_panel() {
+    use pizhu::annotate::{Annotation, Edit};
+    // The store holds a highlight made on an earlier draft, whose words were edited since.
+    let now = SENTENCE;
+    let before = "数字政府建设是一项复杂工程";
+    let data = tempfile::tempdir().expect("tempdir");
+    let doc = pizhu::Document::from_text(
+        pizhu::app::SAMPLE_TEXT.to_owned(),
+        "UTF-8",
+        pizhu::document::SourceFormat::Text,
+    );
+    let mut loaded = pizhu::store::annotations::DocStore::load(data.path(), &doc, None, "");
+    let start = doc.char_of_byte(doc.text.find(now).expect("quote"));
+    let range = pizhu::TextRange::new(start, start + now.chars().count());
+    let mut a = Annotation::highlight(&doc, range, Default::default(), 1);
+    a.quote = before.into();
+    loaded.annotations.apply(vec![Edit::Add(a)], 1);
+    loaded
+        .store
+        .save(&mut loaded.annotations, None)
+        .expect("saved");
+
+    let notice = format!("Text changed — was: «{before}»");
+    let mut h = window_with_data(data.path());
+    assert!(h.query_by_label_contains(&notice).is_some(), "the notice");
+    let a = annotations(&h).pop().expect("placed");
+    assert_eq!((a.quote.as_str(), a.is_placed()), (now, true));
+    // In its row of the list, notice and button both.
+    let row = h.get_by_role_and_label(Role::Button, now).rect();
+    let confirm = h.get_by_role_and_label(Role::Button, "Confirm").rect();
+    let notice_rect = h.get_by_label_contains("Text changed").rect();
+    assert!(
+        row.contains_rect(confirm) && row.contains_rect(notice_rect),
+        "{row:?} {confirm:?} {notice_rect:?}"
+    );
+    assert!(
+        notice_rect.right() <= confirm.left(),
+        "{notice_rect:?} {confirm:?}"
+    );
+    h.get_by_role_and_label(Role::Button, "Confirm").click();
+    h.run();
+    assert!(h.query_by_label_contains("Text changed").is_none());
+    assert_eq!(annotations(&h).pop().expect("kept").review, None);
+    // Saved within a second; a new window finds it confirmed.
+    std::thread::sleep(Duration::from_millis(600));
+    h.run();
+    drop(h);
+    let h = window_with_data(data.path());
+    assert!(h.query_by_label_contains("Text changed").is_none());
+    assert!(h.query_by_role_and_label(Role::Button, "Confirm").is_none());
+    let a = annotations(&h).pop().expect("kept");
+    assert_eq!((a.quote.as_str(), a.review), (now, None));
+}

@@ -10,8 +10,16 @@
 //! match (edit distance ≤ a quarter of the quote) near the old place or near an exact piece
 //! of the quote found anywhere. What none of these places stays unplaced — kept, listed,
 //! never dropped.
+//!
+//! Placing the whole list then compares neighbours: where the text before an annotation and
+//! the text after it moved by different amounts (an edit between them), an annotation whose
+//! quote and context fit at both amounts — a paragraph pasted right beside itself — is
+//! *ambiguous*: placed at the better fit and flagged for the user to confirm, never moved
+//! silently. Fuzzy and ambiguous placements are remembered ([`Review`], stored) until the
+//! user confirms them.
 
 use memchr::memmem;
+use serde::{Deserialize, Serialize};
 
 use super::Annotation;
 use crate::document::{Document, TextRange};
@@ -19,7 +27,7 @@ use crate::document::{Document, TextRange};
 /// Chars of context stored on each side of a quote.
 pub const CONTEXT_CHARS: usize = 32;
 
-/// How an annotation was placed in the current text.
+/// How an annotation stands in the current text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum AnchorState {
     /// At its old offsets.
@@ -27,10 +35,52 @@ pub enum AnchorState {
     Exact,
     /// The same quote, found elsewhere.
     Moved,
-    /// Text close to the quote (small edits inside it).
+    /// Text close to the quote (small edits inside it), now or on an earlier placing the
+    /// user has not confirmed yet.
     Fuzzy,
+    /// Its quote and context fit two places equally well (a passage duplicated beside
+    /// itself): placed at the better one, not yet confirmed by the user.
+    Ambiguous,
     /// Not found (未能定位): kept with its quote and note.
     Unplaced,
+}
+
+/// Why the place of an annotation waits for the user's confirmation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ReviewReason {
+    /// Its text was edited: it was placed on text close to its old quote.
+    #[default]
+    Fuzzy,
+    /// Its text occurs twice with the same context: it may be on the other copy.
+    Ambiguous,
+}
+
+impl ReviewReason {
+    /// The state an annotation waiting for this review is shown in.
+    pub fn state(self) -> AnchorState {
+        match self {
+            ReviewReason::Fuzzy => AnchorState::Fuzzy,
+            ReviewReason::Ambiguous => AnchorState::Ambiguous,
+        }
+    }
+}
+
+/// A placement the user has not confirmed yet (stored with the annotation, so that a save
+/// and a reload do not forget that its text changed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Review {
+    /// The quote as it was before the first unconfirmed placing.
+    pub old_quote: String,
+    /// Why it needs confirming (ambiguous wins over fuzzy when both happened).
+    pub reason: ReviewReason,
+}
+
+/// Whether `range` can be a range of a text of `char_count` chars: `start <= end <=
+/// char_count`. The one rule for stored offsets: an annotation whose offsets break it (a
+/// damaged or hostile store) is never placed at them.
+pub fn fits(range: TextRange, char_count: usize) -> bool {
+    range.start <= range.end && range.end <= char_count
 }
 
 /// Chars of the old context that must still surround the quote at its old offsets for it
@@ -50,7 +100,7 @@ pub fn place(doc: &Document, a: &Annotation) -> Option<(TextRange, AnchorState)>
 fn place_hinted(doc: &Document, a: &Annotation, shift: isize) -> Option<(TextRange, AnchorState)> {
     let quote = a.quote.as_str();
     if quote.is_empty() {
-        return (a.range.end <= doc.char_count).then(|| {
+        return fits(a.range, doc.char_count).then(|| {
             (
                 TextRange::new(a.range.start, a.range.start),
                 AnchorState::Exact,
@@ -59,7 +109,7 @@ fn place_hinted(doc: &Document, a: &Annotation, shift: isize) -> Option<(TextRan
     }
     let text = doc.text.as_str();
     let mut at_old_offsets = None;
-    if a.range.end <= doc.char_count && a.range.start <= a.range.end {
+    if fits(a.range, doc.char_count) {
         let (s, e) = (doc.byte_of(a.range.start), doc.byte_of(a.range.end));
         if text.get(s..e) == Some(quote) {
             // The same words at the old offsets may be another occurrence that the text
@@ -110,27 +160,179 @@ fn context_agrees(text: &str, s: usize, e: usize, a: &Annotation) -> bool {
 }
 
 /// Place every annotation (in document order), updating ranges, quotes and context of those
-/// that moved.
+/// that moved, and the review of those placed fuzzily or ambiguously.
 pub fn place_all(doc: &Document, items: &mut [Annotation]) {
+    place_all_after(doc, items, None);
+}
+
+/// [`place_all`], told how long the text was when the annotations were last placed (the
+/// store's `document.chars`), when known. The difference is how far the end of the text
+/// moved: one more neighbour for the annotations after the last edit, so that a paragraph
+/// pasted beside itself with no annotation after it is still found ambiguous.
+pub fn place_all_after(doc: &Document, items: &mut [Annotation], old_char_count: Option<usize>) {
     let mut shift = 0isize;
-    for a in items {
-        let old_start = a.range.start;
-        let placed = place_hinted(doc, a, shift);
-        if let Some((range, _)) = placed {
-            shift = range.start as isize - old_start as isize;
+    let mut placed = Vec::with_capacity(items.len());
+    for a in items.iter() {
+        let found = place_hinted(doc, a, shift);
+        if let Some((range, _)) = found {
+            shift = range.start as isize - a.range.start as isize;
         }
-        match placed {
-            Some((range, AnchorState::Exact)) => {
-                a.range = range;
-                a.state = AnchorState::Exact;
+        placed.push(found);
+    }
+    let end_shift = old_char_count.map(|old| doc.char_count as isize - old as isize);
+    flag_ambiguous(doc, items, &mut placed, end_shift);
+    for (a, found) in items.iter_mut().zip(placed) {
+        let Some((range, state)) = found else {
+            // Kept as it was, review included, until its text comes back.
+            a.state = AnchorState::Unplaced;
+            continue;
+        };
+        let reason = match state {
+            AnchorState::Fuzzy => Some(ReviewReason::Fuzzy),
+            AnchorState::Ambiguous => Some(ReviewReason::Ambiguous),
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            // The first unconfirmed placing keeps the quote the user saw; later ones keep it.
+            let review = a.review.get_or_insert_with(|| Review {
+                old_quote: a.quote.clone(),
+                reason,
+            });
+            if reason == ReviewReason::Ambiguous {
+                review.reason = reason;
             }
-            Some((range, state)) => {
-                a.set_range(doc, range);
-                a.state = state;
-            }
-            None => a.state = AnchorState::Unplaced,
+        }
+        if state == AnchorState::Exact {
+            a.range = range;
+        } else {
+            a.set_range(doc, range);
+        }
+        a.state = state;
+        // A fuzzy placing back on exactly the old text needs no confirming any more.
+        if state != AnchorState::Ambiguous
+            && a.review
+                .as_ref()
+                .is_some_and(|r| r.reason == ReviewReason::Fuzzy && r.old_quote == a.quote)
+        {
+            a.review = None;
+            a.state = AnchorState::Exact;
+        }
+        // Until the user confirms, it shows as it was found when its text changed.
+        if let Some(review) = &a.review {
+            a.state = review.reason.state();
         }
     }
+}
+
+/// Where the text before and the text after an annotation moved by different amounts (an
+/// edit between them), check the annotations next to that edit: one whose quote and context
+/// fit at both amounts (a paragraph pasted right before or after itself gives the same text
+/// either way) cannot be placed for sure. Such a group of neighbours moves together to the
+/// amount its contexts fit better (the one of the text before, on a tie: where it was) and
+/// is marked [`AnchorState::Ambiguous`].
+///
+/// `placed` holds what [`place_hinted`] found for each of `items` (in document order by
+/// their old offsets); `end_shift` is how far the end of the text moved, when known.
+fn flag_ambiguous(
+    doc: &Document,
+    items: &[Annotation],
+    placed: &mut [Option<(TextRange, AnchorState)>],
+    end_shift: Option<isize>,
+) {
+    // The annotations placed on their exact quote, with how far each moved: they say how
+    // far the text around them moved.
+    let exact: Vec<(usize, isize)> = placed
+        .iter()
+        .enumerate()
+        .filter_map(|(i, found)| match found {
+            Some((range, AnchorState::Exact | AnchorState::Moved))
+                if !items[i].quote.is_empty() =>
+            {
+                Some((i, range.start as isize - items[i].range.start as isize))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut decided = vec![false; items.len()];
+    // Each boundary: the position in `exact` where it falls, and the shifts either side (the
+    // start of the text never moves; the end moved by `end_shift`, when known).
+    let mut boundaries: Vec<(usize, isize, isize)> = Vec::new();
+    let mut before = 0isize;
+    for (k, &(_, shift)) in exact.iter().enumerate() {
+        if shift != before {
+            boundaries.push((k, before, shift));
+        }
+        before = shift;
+    }
+    if let Some(end) = end_shift
+        && end != before
+    {
+        boundaries.push((exact.len(), before, end));
+    }
+    for (k, left, right) in boundaries {
+        let mut group: Vec<usize> = Vec::new();
+        // Before the edit, placed with `left`: do they also fit with `right`?
+        for &(i, shift) in exact[..k].iter().rev() {
+            if shift != left || decided[i] || !fits_shifted(doc, &items[i], right) {
+                break;
+            }
+            group.push(i);
+        }
+        // After it, placed with `right`: do they also fit with `left`?
+        for &(i, shift) in &exact[k..] {
+            if shift != right || decided[i] || !fits_shifted(doc, &items[i], left) {
+                break;
+            }
+            group.push(i);
+        }
+        if group.is_empty() {
+            continue;
+        }
+        let score_with = |shift: isize| -> usize {
+            group
+                .iter()
+                .map(|&i| shifted_score(doc, &items[i], shift))
+                .sum()
+        };
+        let chosen = if score_with(right) > score_with(left) {
+            right
+        } else {
+            left
+        };
+        for i in group {
+            decided[i] = true;
+            let a = &items[i];
+            let start = a.range.start.saturating_add_signed(chosen);
+            let range = TextRange::new(start, start + a.quote.chars().count());
+            placed[i] = Some((range, AnchorState::Ambiguous));
+        }
+    }
+}
+
+/// The chars of `a`'s quote at its old offsets moved by `shift`, when they are in the text.
+fn shifted_bytes(doc: &Document, a: &Annotation, shift: isize) -> Option<(usize, usize)> {
+    let start = a.range.start.checked_add_signed(shift)?;
+    let end = start + a.quote.chars().count();
+    if end > doc.char_count {
+        return None;
+    }
+    let (s, e) = (doc.byte_of(start), doc.byte_of(end));
+    (doc.text.get(s..e) == Some(a.quote.as_str())).then_some((s, e))
+}
+
+/// Whether `a`'s quote stands at its old offsets moved by `shift`, with enough of its old
+/// context around it to be trusted there (the test of the old offsets).
+fn fits_shifted(doc: &Document, a: &Annotation, shift: isize) -> bool {
+    shifted_bytes(doc, a, shift).is_some_and(|(s, e)| context_agrees(&doc.text, s, e, a))
+}
+
+/// How many chars of `a`'s old context surround its quote at its old offsets moved by
+/// `shift` (0 when the quote is not there).
+fn shifted_score(doc: &Document, a: &Annotation, shift: isize) -> usize {
+    shifted_bytes(doc, a, shift).map_or(0, |(s, e)| {
+        common_suffix_chars(&doc.text[..s], &a.prefix)
+            + common_prefix_chars(&doc.text[e..], &a.suffix)
+    })
 }
 
 /// The byte offset of the occurrence of the quote that best fits its context, nearest the

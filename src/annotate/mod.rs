@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::{Document, TextRange};
 use crate::outline::Outline;
-pub use anchor::{AnchorState, CONTEXT_CHARS, place, place_all};
+pub use anchor::{
+    AnchorState, CONTEXT_CHARS, Review, ReviewReason, place, place_all, place_all_after,
+};
 
 /// A highlight colour.
 #[derive(
@@ -123,7 +125,11 @@ pub struct Annotation {
     pub created_ms: i64,
     /// Last change, milliseconds since 1970 (merges keep the newer version).
     pub modified_ms: i64,
-    /// How it was placed in the current text (not stored).
+    /// A placing on changed text (fuzzy or ambiguous) the user has not confirmed yet, with
+    /// the quote before it; stored, and absent from the file when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
+    /// How it stands in the current text (not stored; an unconfirmed review shows here).
     #[serde(skip)]
     pub state: AnchorState,
 }
@@ -143,6 +149,7 @@ impl Default for Annotation {
             tags: Vec::new(),
             created_ms: 0,
             modified_ms: 0,
+            review: None,
             state: AnchorState::Exact,
         }
     }
@@ -229,6 +236,16 @@ impl Annotation {
     /// Whether it could be placed in the current text.
     pub fn is_placed(&self) -> bool {
         self.state != AnchorState::Unplaced
+    }
+
+    /// The user confirmed where it stands (the panel's Confirm): the review is dropped, and
+    /// its current quote is what it marks from now on.
+    pub fn confirm_place(&mut self) {
+        if self.review.take().is_some()
+            && matches!(self.state, AnchorState::Fuzzy | AnchorState::Ambiguous)
+        {
+            self.state = AnchorState::Exact;
+        }
     }
 }
 

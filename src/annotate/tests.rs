@@ -210,3 +210,329 @@ fn overlapping_highlights_are_found_and_the_shortest_wins_a_click() {
     assert_eq!(set.overlapping(TextRange::new(pos, pos + 1)).count(), 2);
     assert_eq!(set.overlapping(TextRange::new(0, 3)).count(), 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// A paragraph duplicated beside itself (issue 10).
+
+/// Four paragraphs; the third is long enough for a quote 32 chars away from both its ends.
+const PARAGRAPHS: [&str; 4] = [
+    "关于进一步加强机关作风建设的讲话",
+    "作风建设是党的建设的重要内容，关系人心向背，关系事业成败。各级机关要充分认识加强作风建设的重要性和紧迫性。",
+    "当前，一些机关和干部中仍然存在形式主义、官僚主义等问题，必须下大力气加以解决。要聚焦群众反映强烈的突出问题，坚持问题导向，以钉钉子精神抓好整改落实，确保取得群众看得见、摸得着的实效。要完善制度机制，把作风建设要求融入日常管理之中，形成长效机制，防止问题反弹回潮。",
+    "各级党组织要履行主体责任，主要负责同志要亲自抓、带头干，一级抓一级、层层抓落实。",
+];
+
+/// The document, with paragraph 3 pasted right before itself when `duplicated`.
+fn paragraphs(duplicated: bool) -> Document {
+    let mut p: Vec<&str> = PARAGRAPHS.to_vec();
+    if duplicated {
+        p.insert(2, PARAGRAPHS[2]);
+    }
+    doc(&p.join("\n"))
+}
+
+/// Quotes at the start, in the middle (32+ chars from both ends) and at the end of
+/// paragraph 3.
+const START: &str = "当前，一些机关和干部";
+const MIDDLE: &str = "以钉钉子精神抓好整改落实";
+const END: &str = "防止问题反弹回潮";
+
+/// Place `items` (highlights made on `before`) in `after`, knowing the old length.
+fn placed_after(
+    before: &Document,
+    after: &Document,
+    mut items: Vec<Annotation>,
+) -> Vec<Annotation> {
+    place_all_after(after, &mut items, Some(before.char_count));
+    items
+}
+
+#[test]
+fn a_paragraph_duplicated_before_a_highlighted_one_flags_the_highlight_ambiguous() {
+    // Pasting a copy of paragraph 3 right before it, or right after it, gives the same text:
+    // nothing in the text says which copy is the paragraph that was highlighted. So the
+    // highlight is never moved silently: it is marked ambiguous (stored as a review, shown
+    // in the panel with a Confirm button) and placed on the copy whose context fits better;
+    // on a tie (a quote 32+ chars inside the paragraph, identical context on both copies)
+    // it stays at its old offsets — the first copy, where a line diff (`git diff`) would
+    // also say the old paragraph still is.
+    let before = paragraphs(false);
+    let after = paragraphs(true);
+    let len = PARAGRAPHS[2].chars().count() + 1;
+    for (quote, expected_shift) in [(MIDDLE, 0), (START, 0), (END, len)] {
+        let a = mark(&before, quote, 0);
+        let b = placed_after(&before, &after, vec![a.clone()]).remove(0);
+        assert_eq!(b.state, AnchorState::Ambiguous, "{quote}");
+        assert_eq!(
+            b.review,
+            Some(Review {
+                old_quote: quote.to_owned(),
+                reason: ReviewReason::Ambiguous
+            })
+        );
+        assert_eq!(after.slice(b.range), quote);
+        // Start: the first copy keeps the context before the paragraph. End: the second
+        // keeps the context after it. Middle: a tie, the old offsets.
+        assert_eq!(b.range.start, a.range.start + expected_shift, "{quote}");
+    }
+}
+
+#[test]
+fn highlights_of_a_duplicated_paragraph_stay_together_and_are_all_flagged() {
+    let before = paragraphs(false);
+    let after = paragraphs(true);
+    let items: Vec<Annotation> = [START, MIDDLE, END]
+        .iter()
+        .map(|q| mark(&before, q, 0))
+        .collect();
+    let placed = placed_after(&before, &after, items.clone());
+    let shifts: Vec<isize> = placed
+        .iter()
+        .zip(&items)
+        .map(|(b, a)| b.range.start as isize - a.range.start as isize)
+        .collect();
+    assert!(placed.iter().all(|b| b.state == AnchorState::Ambiguous));
+    assert!(
+        shifts.iter().all(|&s| s == shifts[0]),
+        "one copy: {shifts:?}"
+    );
+}
+
+#[test]
+fn a_highlight_after_the_duplicate_is_enough_to_flag_it_without_the_old_length() {
+    // The window today places without the old length: the highlight in paragraph 4 moved,
+    // the one in paragraph 3 fits both at its old place and moved as far: ambiguous.
+    let before = paragraphs(false);
+    let after = paragraphs(true);
+    let third = mark(&before, MIDDLE, 0);
+    let fourth = mark(&before, "层层抓落实", 0);
+    let mut set = AnnotationSet::new(vec![third.clone(), fourth.clone()], vec![]);
+    assert_eq!(set.place_in(&after), 0);
+    assert_eq!(
+        set.get(third.id).map(|a| a.state),
+        Some(AnchorState::Ambiguous)
+    );
+    let moved = set.get(fourth.id).expect("kept");
+    assert_eq!(moved.state, AnchorState::Moved);
+    assert_eq!(after.slice(moved.range), "层层抓落实");
+}
+
+#[test]
+fn a_paragraph_that_was_already_twice_in_an_unchanged_text_is_not_flagged() {
+    // The same text with the same offsets: nothing moved, nothing to confirm — on either
+    // copy, with or without the old length, and after a confirmed ambiguous placing.
+    let text = paragraphs(true);
+    for nth in [0, 1] {
+        let a = mark(&text, MIDDLE, nth);
+        for old_len in [None, Some(text.char_count)] {
+            let mut items = vec![a.clone()];
+            place_all_after(&text, &mut items, old_len);
+            assert_eq!(
+                (items[0].state, items[0].range),
+                (AnchorState::Exact, a.range)
+            );
+            assert_eq!(items[0].review, None);
+        }
+    }
+    let before = paragraphs(false);
+    let mut b = placed_after(&before, &text, vec![mark(&before, MIDDLE, 0)]).remove(0);
+    b.confirm_place();
+    assert_eq!((b.state, b.review.as_ref()), (AnchorState::Exact, None));
+    let again = placed_after(&text, &text, vec![b.clone()]).remove(0);
+    assert_eq!(
+        (again.state, again.range, again.review),
+        (AnchorState::Exact, b.range, None)
+    );
+}
+
+#[test]
+fn a_paragraph_copied_far_from_itself_leaves_the_highlight_where_it_was() {
+    let before = paragraphs(false);
+    let copied = doc(&format!("{}\n{}", PARAGRAPHS.join("\n"), PARAGRAPHS[2]));
+    let a = mark(&before, MIDDLE, 0);
+    let b = placed_after(&before, &copied, vec![a.clone()]).remove(0);
+    assert_eq!(
+        (b.state, b.range, b.review),
+        (AnchorState::Exact, a.range, None)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// A fuzzy placing is remembered until confirmed (issue 10).
+
+#[test]
+fn a_fuzzy_placement_is_still_flagged_after_a_save_and_the_next_load() {
+    let d = doc(SPEECH);
+    let old = "我们要把思想统一到会议精神上来，真抓实干";
+    let a = mark(&d, old, 0);
+    let edited = doc(&SPEECH.replace("统一到会议精神上来，真抓", "统一到全会精神上来，真抓"));
+    let mut items = vec![a];
+    place_all_after(&edited, &mut items, Some(d.char_count));
+    let b = items.remove(0);
+    assert_eq!(b.state, AnchorState::Fuzzy);
+    assert_eq!(b.quote, "我们要把思想统一到全会精神上来，真抓实干");
+    let review = Review {
+        old_quote: old.to_owned(),
+        reason: ReviewReason::Fuzzy,
+    };
+    assert_eq!(b.review.as_ref(), Some(&review));
+    // Saved and read back (the state is not stored), then placed again: now at its exact
+    // offsets, and still fuzzy, with the quote from before the edit.
+    let saved = ron::ser::to_string_pretty(&b, ron::ser::PrettyConfig::default()).expect("ron");
+    assert!(saved.contains("review: Some("), "{saved}");
+    let read: Annotation = ron::from_str(&saved).expect("parses");
+    assert_eq!(read.review.as_ref(), Some(&review));
+    let mut items = vec![read];
+    place_all_after(&edited, &mut items, Some(edited.char_count));
+    assert_eq!(items[0].state, AnchorState::Fuzzy);
+    assert_eq!(items[0].range, b.range);
+    assert_eq!(items[0].review.as_ref(), Some(&review));
+    // A second edit keeps the quote the user last saw.
+    let again = doc(&SPEECH.replace("统一到会议精神上来，真抓", "统一到全会精神上去，真抓"));
+    place_all_after(&again, &mut items, Some(edited.char_count));
+    assert_eq!(items[0].quote, "我们要把思想统一到全会精神上去，真抓实干");
+    assert_eq!(items[0].review.as_ref(), Some(&review));
+    // Confirmed: exact from now on, and the file is as it was before reviews existed.
+    items[0].confirm_place();
+    assert_eq!(
+        (items[0].state, items[0].review.as_ref()),
+        (AnchorState::Exact, None)
+    );
+    let saved =
+        ron::ser::to_string_pretty(&items[0], ron::ser::PrettyConfig::default()).expect("ron");
+    assert!(!saved.contains("review"), "{saved}");
+    place_all_after(&again, &mut items, Some(again.char_count));
+    assert_eq!(
+        (items[0].state, items[0].review.as_ref()),
+        (AnchorState::Exact, None)
+    );
+}
+
+#[test]
+fn a_fuzzy_quote_whose_text_comes_back_needs_no_confirming() {
+    let d = doc(SPEECH);
+    let old = "我们要把思想统一到会议精神上来，真抓实干";
+    let edited = doc(&SPEECH.replace("会议精神上来，真抓", "全会精神上来，真抓"));
+    let mut items = vec![mark(&d, old, 0)];
+    place_all_after(&edited, &mut items, Some(d.char_count));
+    assert_eq!(items[0].state, AnchorState::Fuzzy);
+    place_all_after(&d, &mut items, Some(edited.char_count));
+    assert_eq!(
+        (items[0].quote.as_str(), items[0].state),
+        (old, AnchorState::Exact)
+    );
+    assert_eq!(items[0].review, None);
+}
+
+#[test]
+fn an_older_pizhu_reads_an_annotation_with_a_review_and_keeps_everything_else() {
+    // A reader built before `review` existed: serde skips fields it does not know.
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default)]
+    struct Older {
+        id: u64,
+        quote: String,
+        note: String,
+        tags: Vec<String>,
+    }
+    let d = doc(SPEECH);
+    let mut a = mark(&d, "狠抓落实", 0);
+    a.note = "笔记\n第二行".into();
+    a.tags = vec!["作风".into()];
+    a.review = Some(Review {
+        old_quote: "抓好\"落实\"".into(),
+        reason: ReviewReason::Ambiguous,
+    });
+    let saved = ron::ser::to_string_pretty(&a, ron::ser::PrettyConfig::default()).expect("ron");
+    let older: Older = ron::from_str(&saved).expect("an older reader parses it");
+    assert_eq!(
+        (
+            older.id,
+            older.quote.as_str(),
+            older.note.as_str(),
+            older.tags
+        ),
+        (a.id, "狠抓落实", "笔记\n第二行", vec!["作风".to_owned()])
+    );
+    // And a file without the field reads as no review.
+    let plain: Annotation = ron::from_str("(id: 7, quote: \"狠抓落实\")").expect("parses");
+    assert_eq!(plain.review, None);
+}
+
+// ---------------------------------------------------------------------------------------
+// One rule for stored offsets (issue 10).
+
+#[test]
+fn an_empty_quote_past_the_end_is_unplaced_in_notes_and_in_the_export_alike() {
+    use crate::export::{Content, Filter, Format, Lang, Options, Source, export};
+    let d = doc(SPEECH);
+    let n = d.char_count;
+    let note = |id: u64, start: usize, end: usize| Annotation {
+        id,
+        kind: Kind::SectionNote,
+        // Built field by field: a hostile store can hold an inverted range.
+        range: TextRange { start, end },
+        note: "空引文的笔记".into(),
+        ..Annotation::default()
+    };
+    let cases = [
+        // Start past the end, end within: an inverted range.
+        (1, n + 5, n - 2, false),
+        // Both past the end.
+        (2, n + 3, n + 7, false),
+        (3, n + 1, n + 1, false),
+        // Inverted inside the text.
+        (4, 9, 4, false),
+        // At the very end, and inside.
+        (5, n, n, true),
+        (6, 3, 3, true),
+    ];
+    let mut items: Vec<Annotation> = cases.iter().map(|&(id, s, e, _)| note(id, s, e)).collect();
+    place_all(&d, &mut items);
+    for (a, &(id, start, end, ok)) in items.iter().zip(&cases) {
+        assert_eq!(a.is_placed(), ok, "{start}..{end}");
+        assert_eq!(
+            place(&d, &note(id, start, end)).is_some(),
+            ok,
+            "{start}..{end}"
+        );
+        if ok {
+            assert!(a.range.end <= n);
+        }
+    }
+    let o = crate::outline::outline(&d);
+    let options = Options {
+        content: Content::Annotations,
+        filter: Filter::default(),
+        lang: Lang::En,
+    };
+    let source = Source {
+        doc: &d,
+        outline: &o,
+        annotations: &items,
+        title: "t",
+        source_file: None,
+        exported_at: "2026-01-02 03:04",
+        utc_offset_seconds: 0,
+    };
+    let json = export(&source, &options, Format::Json).expect("export");
+    let value: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    let exported = value["annotations"].as_array().expect("annotations");
+    for &(id, start, end, ok) in &cases {
+        let e = exported
+            .iter()
+            .find(|e| e["id"].as_str().and_then(|s| s.parse().ok()) == Some(id))
+            .expect("exported");
+        assert_eq!(e["placed"], ok, "{start}..{end}");
+    }
+    // `pizhu notes` lists the same ones as unplaced (the inverted ones cannot go into an
+    // `AnnotationSet` yet: its sorting takes `range.len()`, which they overflow).
+    let valid: Vec<Annotation> = items
+        .iter()
+        .filter(|a| a.range.start <= a.range.end)
+        .cloned()
+        .collect();
+    let set = AnnotationSet::new(valid, vec![]);
+    let listing = crate::cli::notes_text("t", &o, &set);
+    assert!(listing.contains("2 unplaced"), "{listing}");
+}

@@ -129,6 +129,7 @@ fn build_rows(
     doc: &OpenDocument,
     header_h: f32,
     item_h: f32,
+    review_h: f32,
     lang: u8,
 ) {
     let set = &doc.notes.set;
@@ -181,6 +182,7 @@ fn build_rows(
         tops.push(y);
         y += match row {
             Row::Header { .. } => header_h,
+            Row::Item(i) if items.get(*i).is_some_and(shows_review) => item_h + review_h,
             Row::Item(_) => item_h,
         };
     }
@@ -310,7 +312,8 @@ fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let body_h = ui.text_style_height(&egui::TextStyle::Body);
     let header_h = body_h + 10.0;
     let item_h = body_h * 3.0 + 18.0;
-    build_rows(view, doc, header_h, item_h, lang);
+    let review_h = ui.spacing().interact_size.y + 2.0;
+    build_rows(view, doc, header_h, item_h, review_h, lang);
     ui.horizontal_wrapped(|ui| {
         for (i, color) in Color::ALL.into_iter().enumerate() {
             let label = format!("{}{}", t.filter_by, t.color_name(color));
@@ -415,6 +418,14 @@ fn editor_ui(
         });
     if !a.is_placed() {
         ui.colored_label(Color32::from_rgb(0xC0, 0x39, 0x2B), t.unplaced);
+    }
+    if let Some(review) = a.review.as_ref().filter(|_| shows_review(a)) {
+        ui.horizontal_wrapped(|ui| {
+            let notice = egui::RichText::new(t.review_notice(review, &a.quote))
+                .color(ui.visuals().warn_fg_color);
+            ui.add(egui::Label::new(notice).wrap());
+            confirm_button(ui, t, a, commands);
+        });
     }
     let Some((_, text)) = view.editor.as_mut() else {
         return;
@@ -617,6 +628,21 @@ fn item_ui(
         quote_text
     };
     child.add(egui::Label::new(quote_text).truncate().selectable(false));
+    if let Some(review) = a.review.as_ref().filter(|_| shows_review(a)) {
+        let notice = t.review_notice(review, &a.quote);
+        child.horizontal(|ui| {
+            let room = (ui.available_width() - 64.0).max(40.0);
+            ui.scope(|ui| {
+                ui.set_max_width(room);
+                let text = egui::RichText::new(notice.as_str())
+                    .small()
+                    .color(ui.visuals().warn_fg_color);
+                ui.add(egui::Label::new(text).truncate().selectable(false))
+                    .on_hover_text(notice.as_str());
+            });
+            confirm_button(ui, t, a, commands);
+        });
+    }
     let note_line: String = a.note.lines().next().unwrap_or("").to_owned();
     child.add(
         egui::Label::new(egui::RichText::new(note_line).weak())
@@ -645,6 +671,26 @@ fn item_ui(
         commands.push(Command::GoToAnnotation(a.id));
     }
     resp.context_menu(|ui| annotation_menu_items(ui, t, a, commands));
+}
+
+/// Whether the panel shows `a`'s review notice (placed annotations waiting for a confirm).
+fn shows_review(a: &Annotation) -> bool {
+    a.review.is_some() && a.is_placed()
+}
+
+/// The button confirming a reviewed annotation's place: one undoable change, like any other.
+fn confirm_button(
+    ui: &mut Ui,
+    t: &super::i18n::Strings,
+    a: &Annotation,
+    commands: &mut Vec<Command>,
+) {
+    let button = ui
+        .small_button(t.confirm_place)
+        .on_hover_text(t.confirm_place_hint);
+    if button.clicked() {
+        commands.push(changed(a, Annotation::confirm_place));
+    }
 }
 
 /// A menu entry that queues `command` and closes the menu.

@@ -109,6 +109,10 @@ pub struct Strings {
     pub remove_tag: &'static str,
     pub unplaced: &'static str,
     pub unplaced_hint: &'static str,
+    /// Button: the place (and text) of an annotation flagged for review is right.
+    pub confirm_place: &'static str,
+    /// Hover text of that button.
+    pub confirm_place_hint: &'static str,
     pub section_note: &'static str,
     pub no_annotations: &'static str,
     pub note_hint: &'static str,
@@ -226,6 +230,8 @@ pub static ZH: Strings = Strings {
     remove_tag: "删除标签",
     unplaced: "未能定位",
     unplaced_hint: "原文改动后找不到这些批注对应的文字；引文和笔记都完整保留。",
+    confirm_place: "确认",
+    confirm_place_hint: "批注的位置和文字没有问题：去掉这条提示（可撤销）",
     section_note: "章节笔记",
     no_annotations: "还没有批注。选中文字后按 H 高亮、N 写笔记，1–5 选颜色；Alt+单击高亮整句；在提纲上右键可添加章节笔记。",
     note_hint: "写下你的想法……可用 #标签",
@@ -343,6 +349,8 @@ pub static EN: Strings = Strings {
     remove_tag: "Remove tag",
     unplaced: "Could not be placed",
     unplaced_hint: "The text changed and these passages were not found; their quotes and notes are kept.",
+    confirm_place: "Confirm",
+    confirm_place_hint: "The annotation is on the right text: drop this notice (undoable)",
     section_note: "Section note",
     no_annotations: "No annotations yet. Select text and press H to highlight, N for a note, 1–5 for a colour; Alt+click highlights a whole sentence; right-click an outline entry to add a section note.",
     note_hint: "Write your thoughts… #tags work",
@@ -467,6 +475,33 @@ impl Strings {
             .position(|&c| c == color)
             .unwrap_or(0);
         self.color_names[i]
+    }
+
+    /// The notice of an annotation whose place waits for confirming: "文字有改动 · 原文：「…」".
+    pub fn review_notice(&self, review: &crate::annotate::Review, quote: &str) -> String {
+        use crate::annotate::ReviewReason;
+        let zh = std::ptr::eq(self, &ZH);
+        let mut out = match (review.reason, zh) {
+            (ReviewReason::Fuzzy, true) => "文字有改动".to_owned(),
+            (ReviewReason::Fuzzy, false) => "Text changed".to_owned(),
+            (ReviewReason::Ambiguous, true) => "同样的文字出现了两处，请确认是这一处".to_owned(),
+            (ReviewReason::Ambiguous, false) => {
+                "The same text occurs twice: check that this is the one".to_owned()
+            }
+        };
+        if review.old_quote != quote {
+            let was: String = review
+                .old_quote
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if zh {
+                out.push_str(&format!(" · 原文：「{was}」"));
+            } else {
+                out.push_str(&format!(" — was: «{was}»"));
+            }
+        }
+        out
     }
 
     /// How much an export will hold.
