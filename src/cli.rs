@@ -140,6 +140,15 @@ pub enum Command {
         /// Write to this file (atomically) instead of stdout; required for docx.
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
+        /// With -o: replace the file even when it is read-only.
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
+    /// Bring back the highlights and notes of the newest backup that can be read (after the
+    /// notes file was damaged); nothing kept now is removed.
+    Restore {
+        /// The document (.txt in any common encoding, .md, .docx).
+        file: PathBuf,
     },
 }
 
@@ -254,6 +263,7 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             notes_only,
             english,
             output,
+            force,
         } => {
             let options = crate::export::Options {
                 content: if *outline {
@@ -277,8 +287,13 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
                     crate::export::Lang::Zh
                 },
             };
-            export_command(file, *format, &options, output.as_deref(), data_dir)
+            let output = output.as_deref().map(|path| Output {
+                path,
+                force: *force,
+            });
+            export_command(file, *format, &options, output, data_dir)
         }
+        Command::Restore { file } => restore(file, data_dir),
     }
 }
 
@@ -494,18 +509,38 @@ fn doc_title(outline: &Outline, file: &Path) -> String {
     })
 }
 
-/// A store failure of `pizhu highlight`, saying that nothing was saved.
+/// A store failure of `pizhu highlight` or `pizhu restore`, saying that nothing was saved.
 fn store_failure(error: StoreError) -> CliError {
     match error {
         StoreError::Damaged { reason, kept } => fail(
             format!(
                 "the notes file could not be read ({}); nothing was saved — the file was kept \
-                 aside and the next highlight starts a new notes file",
+                 aside, and `pizhu restore` brings back the newest backup that can be read",
                 one_line(&reason)
             ),
             &kept,
         ),
-        StoreError::Unreadable { reason, path } => fail(
+        StoreError::Partial {
+            unreadable,
+            total,
+            reason,
+            path,
+            kept: None,
+        } => fail(
+            format!(
+                "{unreadable} of {total} annotations in the notes file could not be read ({}) \
+                 and no copy of it could be kept; nothing was saved and the file is left \
+                 untouched",
+                one_line(&reason)
+            ),
+            &path,
+        ),
+        StoreError::Unreadable { reason, path }
+        | StoreError::Partial {
+            reason,
+            kept: Some(path),
+            ..
+        } => fail(
             format!(
                 "the notes file could not be read ({}); nothing was saved and the file is left \
                  untouched",
@@ -515,7 +550,8 @@ fn store_failure(error: StoreError) -> CliError {
         ),
         StoreError::Write { source, path } => fail(
             format!(
-                "the highlight could not be saved ({}); check that the folder is writable",
+                "the notes could not be saved ({}); check that the folder is writable and has \
+                 space",
                 one_line(&source.to_string())
             ),
             &path,
@@ -523,21 +559,80 @@ fn store_failure(error: StoreError) -> CliError {
     }
 }
 
-/// A store problem met by `pizhu notes`, which still lists what it has.
-fn store_warning(error: &StoreError) -> String {
-    match error {
-        StoreError::Damaged { reason, kept } => format!(
-            "the notes file could not be read ({}), so no notes are listed; it was kept aside: {}",
-            one_line(reason),
-            kept.display()
+/// A store problem met by a read-only command (`notes`, `export`): it fails, changes
+/// nothing, and points at the newest backup that can be read.
+fn read_only_failure(error: &StoreError, store: &DocStore, file: &Path) -> CliError {
+    let (what, reason, path) = match error {
+        StoreError::Partial {
+            unreadable,
+            total,
+            reason,
+            path,
+            ..
+        } => (
+            format!("{unreadable} of {total} annotations in the notes file could not be read"),
+            reason,
+            path,
         ),
-        StoreError::Unreadable { reason, path } => format!(
-            "the notes file could not be read ({}), so no notes are listed; it is left \
-             untouched: {}",
-            one_line(reason),
-            path.display()
+        StoreError::Unreadable { reason, path } => {
+            ("the notes file could not be read".to_owned(), reason, path)
+        }
+        StoreError::Damaged { reason, kept } => {
+            ("the notes file could not be read".to_owned(), reason, kept)
+        }
+        StoreError::Write { path, .. } => {
+            return fail(one_line(&error.to_string()), path);
+        }
+    };
+    let backup = match store.newest_good_backup() {
+        Some(b) => format!(
+            "the newest backup that can be read ({}) is {}; `pizhu restore {}` brings it back",
+            crate::store::local_time(b.modified),
+            b.path.display(),
+            file.display()
         ),
-        StoreError::Write { .. } => one_line(&error.to_string()),
+        None => "no backup of it can be read either".to_owned(),
+    };
+    fail(
+        format!(
+            "{what} ({}); nothing was listed or exported and the file was left as it is — {backup}",
+            one_line(reason)
+        ),
+        path,
+    )
+}
+
+
+/// A store opened to read only (`notes`, `export`): any problem fails the command.
+fn load_read_only(
+    dir: &Path,
+    doc: &Document,
+    file: &Path,
+    title: &str,
+) -> Result<crate::store::annotations::Loaded, CliError> {
+    let loaded = DocStore::load_read_only(dir, doc, Some(file), title);
+    match &loaded.problem {
+        Some(problem) => Err(read_only_failure(problem, &loaded.store, file)),
+        None => Ok(loaded),
+    }
+}
+
+/// A store opened to write (`highlight`, `restore`): records that could not be read are
+/// reported on stderr (the whole file was kept aside), anything worse fails.
+fn load_for_writing(
+    dir: &Path,
+    doc: &Document,
+    file: &Path,
+    title: &str,
+) -> Result<crate::store::annotations::Loaded, CliError> {
+    let mut loaded = DocStore::load(dir, doc, Some(file), title);
+    match loaded.problem.take() {
+        None => Ok(loaded),
+        Some(problem @ StoreError::Partial { kept: Some(_), .. }) => {
+            eprintln!("pizhu: warning: {}", one_line(&problem.to_string()));
+            Ok(loaded)
+        }
+        Some(problem) => Err(store_failure(problem)),
     }
 }
 
@@ -581,10 +676,7 @@ fn highlight(
     let range = TextRange::new(start, start + quote.chars().count());
     let outline = outline(&doc);
     let dir = notes_dir(data_dir, file)?;
-    let loaded = DocStore::load(&dir, &doc, Some(file), &doc_title(&outline, file));
-    if let Some(problem) = loaded.problem {
-        return Err(store_failure(problem));
-    }
+    let loaded = load_for_writing(&dir, &doc, file, &doc_title(&outline, file))?;
     let (mut store, mut set) = (loaded.store, loaded.annotations);
     set.place_in(&doc);
     let now = now_ms();
@@ -659,11 +751,18 @@ fn mark_name(mark: Mark) -> &'static str {
 }
 
 /// `pizhu export`: the document's annotations (read-only) or outline, in `format`.
+/// Where `-o` writes, and whether a read-only file may be replaced.
+#[derive(Clone, Copy, Debug)]
+struct Output<'a> {
+    path: &'a Path,
+    force: bool,
+}
+
 fn export_command(
     file: &Path,
     format: crate::export::Format,
     options: &crate::export::Options,
-    output: Option<&Path>,
+    output: Option<Output<'_>>,
     data_dir: Option<&Path>,
 ) -> Result<String, CliError> {
     if output.is_none() && !format.is_text() {
@@ -675,15 +774,13 @@ fn export_command(
     let doc = open(file)?;
     let outline = outline(&doc);
     let title = doc_title(&outline, file);
-    let mut set = match crate::store::annotations::data_dir(data_dir) {
+    let dir = crate::store::annotations::data_dir(data_dir);
+    let (mut set, store_path) = match &dir {
         Some(dir) => {
-            let loaded = DocStore::load(&dir, &doc, Some(file), &title);
-            if let Some(problem) = &loaded.problem {
-                eprintln!("pizhu: {}", store_warning(problem));
-            }
-            loaded.annotations
+            let loaded = load_read_only(dir, &doc, file, &title)?;
+            (loaded.annotations, Some(loaded.store.path().to_owned()))
         }
-        None => AnnotationSet::default(),
+        None => (AnnotationSet::default(), None),
     };
     set.place_in(&doc);
     let now = jiff::ZonedDateTime::now();
@@ -702,25 +799,64 @@ fn export_command(
         .map_err(|e| fail(one_line(&e.to_string()), file))?;
     match output {
         Some(out) => {
-            crate::export::write_file(out, &bytes).map_err(|e| CliError {
-                message: format!("cannot write the export ({})", export_io_reason(&e)),
-                path: out.to_owned(),
+            // Never over the document itself or its notes.
+            let mut protected = vec![file];
+            protected.extend(store_path.as_deref());
+            crate::files::write_output(out.path, &bytes, &protected, out.force).map_err(|e| {
+                CliError {
+                    message: format!("cannot write the export ({})", output_reason(&e)),
+                    path: out.path.to_owned(),
+                }
             })?;
-            eprintln!("pizhu: exported to {}", out.display());
+            eprintln!("pizhu: exported to {}", out.path.display());
             Ok(String::new())
         }
         None => Ok(String::from_utf8_lossy(&bytes).into_owned()),
     }
 }
 
-/// The I/O reason of a failed export write, without the path (the error line ends with it).
-fn export_io_reason(e: &crate::export::ExportError) -> String {
+/// Why an export was not written, without the path (the error line ends with it).
+fn output_reason(e: &crate::files::OutputError) -> String {
     match e {
-        crate::export::ExportError::Write { source, .. } => {
-            format!("{source}; check that the folder exists and is writable")
-        }
-        other => one_line(&other.to_string()),
+        crate::files::OutputError::Io(source) => one_line(&format!(
+            "{source}; check that the folder exists, is writable and has space"
+        )),
+        crate::files::OutputError::Refused(why) => one_line(why),
     }
+}
+
+/// `pizhu restore`: add back what the newest readable backup holds and this store does not
+/// (a damaged store is kept aside first); nothing kept now is removed.
+fn restore(file: &Path, data_dir: Option<&Path>) -> Result<String, CliError> {
+    let doc = open(file)?;
+    let outline = outline(&doc);
+    let dir = notes_dir(data_dir, file)?;
+    let mut loaded = DocStore::load(&dir, &doc, Some(file), &doc_title(&outline, file));
+    match loaded.problem.take() {
+        None | Some(StoreError::Damaged { .. }) => {}
+        Some(problem @ StoreError::Partial { kept: Some(_), .. }) => {
+            eprintln!("pizhu: warning: {}", one_line(&problem.to_string()));
+        }
+        Some(problem) => return Err(store_failure(problem)),
+    }
+    let Some(backup) = loaded.store.newest_good_backup() else {
+        return Err(fail(
+            "there is no backup of this document's notes that can be read; nothing was changed",
+            loaded.store.path(),
+        ));
+    };
+    let mut set = loaded.annotations;
+    let added = set.restore_from(backup.file.annotations, now_ms());
+    loaded
+        .store
+        .save(&mut set, loaded.position.or(backup.file.position))
+        .map_err(store_failure)?;
+    Ok(format!(
+        "restored {added} annotations from the backup of {} ({}); the notes file now holds {}\n",
+        crate::store::local_time(backup.modified),
+        backup.path.display(),
+        set.len()
+    ))
 }
 
 /// `pizhu notes`: load the store (never writing it), place every annotation, list them.
@@ -729,10 +865,7 @@ fn notes(file: &Path, format: NotesFormat, data_dir: Option<&Path>) -> Result<St
     let outline = outline(&doc);
     let dir = notes_dir(data_dir, file)?;
     let title = doc_title(&outline, file);
-    let loaded = DocStore::load(&dir, &doc, Some(file), &title);
-    if let Some(problem) = &loaded.problem {
-        eprintln!("pizhu: {}", store_warning(problem));
-    }
+    let loaded = load_read_only(&dir, &doc, file, &title)?;
     let mut set = loaded.annotations;
     set.place_in(&doc);
     Ok(match format {

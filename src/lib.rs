@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod document;
 pub mod export;
+pub mod files;
 pub mod outline;
 pub mod search;
 pub mod stats;

@@ -831,6 +831,54 @@ fn a_damaged_store_is_reported_and_kept() {
 }
 
 #[test]
+fn a_damaged_store_offers_its_newest_backup_and_restoring_brings_the_notes_back() {
+    let data = tempfile::tempdir().expect("tempdir");
+    // Two highlights saved (the second save leaves the first version as backup 1).
+    {
+        let mut h = window_with_data(data.path());
+        for quote in [SENTENCE, "数字政府"] {
+            let range = range_of(&h, quote);
+            h.state_mut().reader.select(range);
+            press(&mut h, Modifiers::NONE, Key::H);
+            h.state_mut().flush();
+        }
+        assert_eq!(annotations(&h).len(), 2);
+    }
+    let text = pizhu::app::SAMPLE_TEXT;
+    let name = format!("{}.ron", pizhu::store::annotations::fingerprint(text));
+    let path = data.path().join("annotations").join(name);
+    std::fs::write(&path, "(version: 1, annotations: [(quote: \"断").expect("write");
+    let mut h = window_with_data(data.path());
+    assert!(annotations(&h).is_empty());
+    let restore = h
+        .query_all_by_role(Role::Button)
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with("Restore the backup of"))
+        })
+        .expect("the banner offers the backup");
+    restore.click();
+    settle(&mut h);
+    let restored = annotations(&h);
+    assert_eq!(restored.len(), 1, "backup 1 held the first highlight");
+    assert_eq!(restored[0].quote, SENTENCE);
+    let alert = h
+        .get_by_role(Role::Alert)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    assert!(alert.starts_with("Restored 1 annotation from the backup of"), "{alert}");
+    // Undoable, and saved like any edit.
+    h.state_mut().flush();
+    let saved = pizhu::store::annotations::parse(&std::fs::read_to_string(&path).expect("store"))
+        .expect("parses");
+    assert_eq!(saved.annotations.len(), 1);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(annotations(&h).is_empty());
+}
+
+#[test]
 fn an_unwritable_data_folder_warns_and_keeps_annotations_in_memory() {
     let dir = tempfile::tempdir().expect("tempdir");
     // A file where the data folder should be: nothing can be created under it.

@@ -509,6 +509,21 @@ impl AnnotationSet {
 }
 
 impl AnnotationSet {
+    /// Add back, as one undoable step, every annotation of `backup` that this set does not
+    /// hold (restoring a backup never removes or changes what is here). Returns how many.
+    pub fn restore_from(&mut self, backup: Vec<Annotation>, now_ms: i64) -> usize {
+        let have: std::collections::HashSet<AnnotationId> =
+            self.items.iter().map(|a| a.id).collect();
+        let edits: Vec<Edit> = backup
+            .into_iter()
+            .filter(|a| !have.contains(&a.id))
+            .map(Edit::Add)
+            .collect();
+        let added = edits.len();
+        self.apply(edits, now_ms);
+        added
+    }
+
     fn sort(&mut self) {
         self.items
             .sort_by_key(|a| (a.range.start, a.range.end, a.id));

@@ -291,6 +291,23 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                         commands.push(Command::ToggleHideBoilerplate);
                     }
                     ui.end_row();
+                    if let Some(store) = app.current.as_ref().and_then(|d| d.notes.store_path()) {
+                        ui.label(t.notes_file);
+                        ui.vertical(|ui| {
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(store.display().to_string()).small().weak())
+                                    .wrap(),
+                            );
+                            if ui
+                                .button(t.restore_backup)
+                                .on_hover_text(t.restore_backup_hint)
+                                .clicked()
+                            {
+                                commands.push(Command::RestoreBackup);
+                            }
+                        });
+                        ui.end_row();
+                    }
                 });
         });
     if !open {

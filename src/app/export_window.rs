@@ -301,6 +301,7 @@ fn poll(app: &mut PizhuApp) {
             app.banner = Some(Banner {
                 text: format!("{}：{e}", t.export_failed),
                 is_error: true,
+                restore: None,
             });
         }
     }

@@ -121,6 +121,14 @@ pub struct Strings {
     pub select_all: &'static str,
     pub notes_not_saved: &'static str,
     pub notes_damaged: &'static str,
+    /// Settings row: the notes file and its backups.
+    pub notes_file: &'static str,
+    /// Button: restore the newest backup (settings window).
+    pub restore_backup: &'static str,
+    /// Hover text of that button.
+    pub restore_backup_hint: &'static str,
+    /// No backup can be read.
+    pub no_backup: &'static str,
     pub doc_notes: &'static str,
     pub highlight_sentence: &'static str,
     pub fill: &'static str,
@@ -240,6 +248,10 @@ pub static ZH: Strings = Strings {
     select_all: "全选",
     notes_not_saved: "批注暂时无法保存，仍保留在内存中",
     notes_damaged: "批注文件无法读取",
+    notes_file: "批注文件",
+    restore_backup: "从备份恢复批注",
+    restore_backup_hint: "找回最近一份可读备份中有、而现在没有的批注（现有批注不会被删除或改动；可撤销）",
+    no_backup: "没有可读取的批注备份，未作改动",
     doc_notes: "本文批注",
     highlight_sentence: "高亮整句",
     fill: "底色",
@@ -359,6 +371,10 @@ pub static EN: Strings = Strings {
     select_all: "Select all",
     notes_not_saved: "Annotations cannot be saved for now; they are kept in memory",
     notes_damaged: "The annotations file could not be read",
+    notes_file: "Annotations file",
+    restore_backup: "Restore annotations from backup",
+    restore_backup_hint: "Bring back what the newest readable backup holds and the document lacks (nothing here is removed or changed; undoable)",
+    no_backup: "There is no backup of the annotations that can be read; nothing was changed",
     doc_notes: "Document annotations",
     highlight_sentence: "Highlight sentence",
     fill: "Fill",
@@ -517,6 +533,24 @@ impl Strings {
     /// "批注 · N".
     pub fn annotations_title(&self, n: usize) -> String {
         format!("{} · {n}", self.annotations)
+    }
+
+    /// Banner button: "从备份恢复（2026-11-27 14:02）".
+    pub fn restore_backup_from(&self, when: &str) -> String {
+        if std::ptr::eq(self, &ZH) {
+            format!("从备份恢复（{when}）")
+        } else {
+            format!("Restore the backup of {when}")
+        }
+    }
+
+    /// "已从 … 的备份恢复 N 条批注".
+    pub fn restored_backup(&self, n: usize, when: &str) -> String {
+        match (std::ptr::eq(self, &ZH), n) {
+            (true, _) => format!("已从 {when} 的备份恢复 {n} 条批注（Ctrl+Z 可撤销）"),
+            (false, 1) => format!("Restored 1 annotation from the backup of {when} (Ctrl+Z undoes it)"),
+            (false, _) => format!("Restored {n} annotations from the backup of {when} (Ctrl+Z undoes it)"),
+        }
     }
 
     /// "已隐藏 N 行广告/网页残留".

@@ -71,6 +71,8 @@ pub enum Command {
     ShowSettings(bool),
     /// Close the message banner.
     DismissBanner,
+    /// Bring back what the newest readable backup of the notes holds.
+    RestoreBackup,
     /// Move keyboard focus to the next panel (F6).
     CycleFocus,
     /// Highlight a range; `open_note` then opens its note.
@@ -143,6 +145,9 @@ pub struct Banner {
     pub text: String,
     /// An error (red) or a notice.
     pub is_error: bool,
+    /// The notes were damaged and a backup from this time can be restored: the banner
+    /// offers it.
+    pub restore: Option<std::time::SystemTime>,
 }
 
 /// The document on screen, with everything computed from it.
@@ -347,6 +352,7 @@ impl PizhuApp {
             banner: warning.map(|text| Banner {
                 text,
                 is_error: true,
+                restore: None,
             }),
             outline_view: OutlineView::default(),
             reader: ReaderView::default(),
@@ -524,6 +530,26 @@ impl PizhuApp {
         self.banner = Some(Banner {
             text: format!("{}：{message}", self.t().cannot_open),
             is_error: true,
+            restore: None,
+        });
+    }
+
+    /// Restore the open document's notes from the newest backup that can be read, saying
+    /// what came back.
+    fn restore_backup(&mut self) {
+        let t = self.t();
+        let Some(document) = self.current.as_mut() else {
+            return;
+        };
+        let doc = Arc::clone(&document.doc);
+        let text = match document.notes.restore_backup(&doc) {
+            Some((added, when)) => t.restored_backup(added, &crate::store::local_time(when)),
+            None => t.no_backup.to_owned(),
+        };
+        self.banner = Some(Banner {
+            text,
+            is_error: false,
+            restore: None,
         });
     }
 
@@ -543,6 +569,7 @@ impl PizhuApp {
             self.banner = Some(Banner {
                 text: format!("{}：{problem}", self.t().notes_damaged),
                 is_error: true,
+                restore: document.notes.restorable,
             });
         }
         self.notes_view = annotations_panel::AnnotationsView::default();
@@ -604,6 +631,7 @@ impl PizhuApp {
                     path.display()
                 ),
                 is_error: true,
+                restore: None,
             });
         }
     }
@@ -686,6 +714,7 @@ impl PizhuApp {
             self.banner = Some(Banner {
                 text: format!("{}：{error}", self.t().notes_not_saved),
                 is_error: true,
+                restore: None,
             });
         }
     }
@@ -943,6 +972,7 @@ impl PizhuApp {
             }
             Command::ShowSettings(show) => self.show_settings = show,
             Command::DismissBanner => self.banner = None,
+            Command::RestoreBackup => self.restore_backup(),
             Command::Highlight {
                 range,
                 color,
@@ -1260,3 +1290,4 @@ pub fn run(startup: Startup, data_dir: Option<PathBuf>) -> eframe::Result {
         }),
     )
 }
+

@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::annotate::{AnnotationId, AnnotationSet, Edit, now_ms};
 use crate::document::Document;
@@ -26,6 +26,9 @@ pub struct Notes {
     position: Option<usize>,
     /// What went wrong loading the store (shown once in a banner).
     pub load_problem: Option<String>,
+    /// When loading found damage: the time of the newest backup that can be read (the
+    /// banner offers to restore it).
+    pub restorable: Option<SystemTime>,
     /// The last failed save (kept until a save succeeds).
     pub save_error: Option<String>,
     last_refresh: Instant,
@@ -47,6 +50,7 @@ impl Notes {
             stored_position: None,
             position: None,
             load_problem: None,
+            restorable: None,
             save_error: None,
             last_refresh: Instant::now(),
             merged: false,
@@ -60,14 +64,43 @@ impl Notes {
         let loaded = DocStore::load(data_dir, doc, path, title);
         let mut set = loaded.annotations;
         set.place_in(doc);
+        let restorable = loaded
+            .problem
+            .as_ref()
+            .and_then(|_| loaded.store.newest_good_backup())
+            .map(|b| b.modified);
         Self {
             set,
             store: Some(loaded.store),
             stored_position: loaded.position,
             position: loaded.position,
             load_problem: loaded.problem.map(|e| e.to_string()),
+            restorable,
             ..Self::in_memory()
         }
+    }
+
+    /// The newest backup of the store that can be read: its time (`None`: there is none).
+    pub fn newest_backup(&self) -> Option<SystemTime> {
+        self.store
+            .as_ref()?
+            .newest_good_backup()
+            .map(|b| b.modified)
+    }
+
+    /// Add back everything the newest readable backup holds that is not here, as one
+    /// undoable step, and place it in `doc`. Returns how many came back and the backup's
+    /// time; `None` when there is no backup that can be read.
+    pub fn restore_backup(&mut self, doc: &Document) -> Option<(usize, SystemTime)> {
+        let backup = self.store.as_ref()?.newest_good_backup()?;
+        self.typing = None;
+        let added = self.set.restore_from(backup.file.annotations, now_ms());
+        if added > 0 {
+            self.set.place_in(doc);
+            self.autosave.edited(Instant::now());
+        }
+        self.restorable = None;
+        Some((added, backup.modified))
     }
 
     /// Where the store lives, if anywhere.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{keep_aside, write_atomic};
+use crate::store::keep_aside;
 
 /// Current version of the settings file format.
 pub const SETTINGS_VERSION: u32 = 1;
@@ -177,9 +177,12 @@ pub struct Loaded {
 
 /// Load settings from `path`; a missing file gives defaults, a broken one is moved aside.
 pub fn load(path: &Path) -> Loaded {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    use crate::files::{Links, ReadError, read_regular};
+    // A settings file is small: a FIFO or device there is never read, nor waited on.
+    let text = match read_regular(path, Links::Follow, 16 << 20) {
+        // Bytes that are not UTF-8 are damage like any other: kept aside below.
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Loaded {
                 settings: Settings::default(),
                 warning: None,
@@ -221,7 +224,7 @@ pub fn load(path: &Path) -> Loaded {
 pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
     let text = ron::ser::to_string_pretty(settings, ron::ser::PrettyConfig::default())
         .map_err(std::io::Error::other)?;
-    write_atomic(path, text.as_bytes())
+    crate::files::replace_file(path, text.as_bytes(), crate::files::Mode::Private)
 }
 
 #[cfg(test)]

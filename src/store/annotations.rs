@@ -13,7 +13,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use super::{keep_aside, write_atomic};
+use crate::files::{
+    Links, Mode, ReadError, copy_aside, keep_aside, persist, read_regular, write_temp_beside,
+};
 use crate::annotate::{Annotation, AnnotationId, AnnotationSet};
 use crate::document::Document;
 
@@ -54,6 +56,18 @@ pub struct DocumentInfo {
     pub chars: usize,
 }
 
+/// Largest store file read (a store of a million annotations is about 700 MB).
+pub const MAX_STORE_BYTES: u64 = 1 << 30;
+
+/// How a store is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// The window and `pizhu highlight`: damaged files are kept aside, the store is written.
+    Write,
+    /// `pizhu notes` and `pizhu export`: nothing on disk is ever changed, and saving fails.
+    ReadOnly,
+}
+
 /// Why the store could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -65,7 +79,28 @@ pub enum StoreError {
         /// Where the damaged file now is.
         kept: PathBuf,
     },
-    /// The file does not parse and could not be renamed either; nothing will be written.
+    /// Some annotations in the file could not be read; the others were.
+    #[error(
+        "{unreadable} of {total} annotations in the notes file could not be read ({reason}); {}: {}",
+        match kept {
+            Some(_) => "the others are here, and the whole file was kept as",
+            None => "the file is left untouched",
+        },
+        kept.as_deref().unwrap_or(path).display()
+    )]
+    Partial {
+        /// How many records could not be read.
+        unreadable: usize,
+        /// How many records the file holds.
+        total: usize,
+        /// What the parser said of the first of them.
+        reason: String,
+        /// The store file.
+        path: PathBuf,
+        /// A copy of the whole file as it was (`None`: read-only, or it could not be made).
+        kept: Option<PathBuf>,
+    },
+    /// The file could not be read and is left untouched; nothing will be written over it.
     #[error("the notes file could not be read ({reason}) and is left untouched; notes are kept in memory only: {}", path.display())]
     Unreadable {
         /// What failed.
@@ -74,11 +109,11 @@ pub enum StoreError {
         path: PathBuf,
     },
     /// Writing failed (read-only folder, full disk).
-    #[error("notes cannot be saved ({source}); they are kept in memory only — check that the folder is writable: {}", path.display())]
+    #[error("notes cannot be saved ({source}); they are kept in memory only — check that the folder is writable and has space: {}", path.display())]
     Write {
         /// The I/O error.
         source: std::io::Error,
-        /// The store file.
+        /// The store file (or the folder, or its lock).
         path: PathBuf,
     },
 }
@@ -111,16 +146,25 @@ struct Stamp {
 }
 
 fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    #[cfg(unix)]
-    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
-    #[cfg(not(unix))]
-    let inode = 0;
+    // The link itself, never its target: a store is never a symlink.
+    let meta = std::fs::symlink_metadata(path).ok()?;
     Some(Stamp {
         len: meta.len(),
         modified: meta.modified().ok(),
-        inode,
+        inode: inode(&meta),
     })
+}
+
+fn inode(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::MetadataExt::ino(meta)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
+    }
 }
 
 /// A document's store: where it lives and what this process last read or wrote there.
@@ -130,12 +174,16 @@ pub struct DocStore {
     path: PathBuf,
     fingerprint: String,
     info: DocumentInfo,
+    access: Access,
     /// The file as this process last read or wrote it.
     seen: Option<Stamp>,
+    /// Hash of the text this process last wrote (an unchanged store is not rewritten, so
+    /// the backups keep distinct versions).
+    written: Option<blake3::Hash>,
     /// The store of an earlier version of the document, found by its path; retired after
     /// the first save under the new fingerprint.
     migrated_from: Option<PathBuf>,
-    /// The file is damaged and could not be moved: never write.
+    /// The file is damaged and could not be moved, or is from a newer Pizhu: never write.
     frozen: bool,
 }
 
@@ -152,11 +200,48 @@ pub struct Loaded {
     pub problem: Option<StoreError>,
 }
 
+/// A backup that parses completely, ready to be restored.
+#[derive(Debug)]
+pub struct Backup {
+    /// Its file.
+    pub path: PathBuf,
+    /// When it was written (the version it holds was replaced then).
+    pub modified: SystemTime,
+    /// What it holds.
+    pub file: StoreFile,
+}
+
 impl DocStore {
-    /// Open the store of `doc` (read from `doc_path`, if a file) in `data_dir`.
+    /// Open the store of `doc` (read from `doc_path`, if a file) in `data_dir`, to read and
+    /// write it.
     pub fn load(data_dir: &Path, doc: &Document, doc_path: Option<&Path>, title: &str) -> Loaded {
         let fingerprint = fingerprint(&doc.text);
-        Self::load_with(data_dir, fingerprint, doc.char_count, doc_path, title)
+        Self::load_with(
+            data_dir,
+            fingerprint,
+            doc.char_count,
+            doc_path,
+            title,
+            Access::Write,
+        )
+    }
+
+    /// Open the store of `doc` only to read it: nothing on disk changes, whatever is found.
+    pub fn load_read_only(
+        data_dir: &Path,
+        doc: &Document,
+        doc_path: Option<&Path>,
+        title: &str,
+    ) -> Loaded {
+        let fingerprint = fingerprint(&doc.text);
+        Self::load_with(
+            data_dir,
+            fingerprint,
+            doc.char_count,
+            doc_path,
+            title,
+            Access::ReadOnly,
+        )
     }
 
     /// [`DocStore::load`] with the fingerprint already computed.
@@ -166,6 +251,7 @@ impl DocStore {
         chars: usize,
         doc_path: Option<&Path>,
         title: &str,
+        access: Access,
     ) -> Loaded {
         let dir = data_dir.join("annotations");
         let path = dir.join(format!("{fingerprint}.ron"));
@@ -177,7 +263,9 @@ impl DocStore {
                 .unwrap_or_else(|_| p.to_owned());
             PathBuf::from(p.to_string_lossy().into_owned())
         });
-        remove_stale_temps(&dir, &fingerprint);
+        if access == Access::Write {
+            remove_stale_temps(&dir, &fingerprint);
+        }
         let mut store = DocStore {
             dir,
             path,
@@ -187,17 +275,16 @@ impl DocStore {
                 title: title.to_owned(),
                 chars,
             },
+            access,
             seen: None,
+            written: None,
             migrated_from: None,
-            frozen: false,
+            frozen: access == Access::ReadOnly,
         };
-        let mut problem = None;
-        let mut file = match store.read() {
-            Ok(file) => file,
-            Err(e) => {
-                problem = Some(e);
-                None
-            }
+        let (mut file, problem) = match store.read() {
+            Ok(Some((file, problem))) => (Some(file), problem),
+            Ok(None) => (None, None),
+            Err(e) => (None, Some(e)),
         };
         if file.is_none()
             && problem.is_none()
@@ -218,7 +305,7 @@ impl DocStore {
 
     /// Whether the store file exists.
     pub fn exists(&self) -> bool {
-        self.path.exists()
+        std::fs::symlink_metadata(&self.path).is_ok()
     }
 
     /// The store file's path.
@@ -231,38 +318,65 @@ impl DocStore {
         &self.fingerprint
     }
 
-    /// Read and parse the store file (`Ok(None)`: there is none). A file that does not
-    /// parse is renamed aside.
-    fn read(&mut self) -> Result<Option<StoreFile>, StoreError> {
+    /// Read and parse the store file (`Ok(None)`: there is none). Records that do not parse
+    /// are reported beside what was read (a copy of the whole file is kept aside when
+    /// writing); a file that does not parse at all is renamed aside when writing, left
+    /// alone when reading only.
+    fn read(&mut self) -> Result<Option<(StoreFile, Option<StoreError>)>, StoreError> {
         let before = stamp(&self.path);
-        let bytes = match std::fs::read(&self.path) {
+        let unreadable = |reason: String, path: &Path| StoreError::Unreadable {
+            reason,
+            path: path.to_owned(),
+        };
+        let bytes = match read_regular(&self.path, Links::Refuse, MAX_STORE_BYTES) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
+                // Not a regular file (a planted link, a FIFO), unreadable, or too big: left
+                // as it is, and nothing is written over it.
                 self.frozen = true;
-                return Err(StoreError::Unreadable {
-                    reason: e.to_string(),
-                    path: self.path.clone(),
-                });
+                return Err(unreadable(e.to_string(), &self.path));
             }
         };
         // Bytes that are not UTF-8 are damage like any other, and set aside the same way.
         let parsed = match std::str::from_utf8(&bytes) {
-            Ok(text) => parse(text),
+            Ok(text) => parse_records(text),
             Err(e) => Err(format!("not UTF-8 text ({e})")),
         };
         match parsed {
-            Ok(file) => {
+            Ok(Parsed { file, unreadable }) if unreadable.is_empty() => {
                 self.seen = before;
-                Ok(Some(file))
+                Ok(Some((file, None)))
+            }
+            Ok(Parsed { file, unreadable }) => {
+                let kept = match self.access {
+                    Access::Write => match copy_aside(&self.path) {
+                        Some(kept) => Some(kept),
+                        None => {
+                            // The unreadable records exist only in this file: never replace it.
+                            self.frozen = true;
+                            None
+                        }
+                    },
+                    Access::ReadOnly => None,
+                };
+                self.seen = before;
+                let problem = StoreError::Partial {
+                    unreadable: unreadable.len(),
+                    total: unreadable.len() + file.annotations.len(),
+                    reason: unreadable[0].clone(),
+                    path: self.path.clone(),
+                    kept,
+                };
+                Ok(Some((file, Some(problem))))
             }
             // A newer Pizhu's file is not damaged: leave it alone, write nothing over it.
             Err(reason) if written_by_newer(&bytes) => {
                 self.frozen = true;
-                Err(StoreError::Unreadable {
-                    reason,
-                    path: self.path.clone(),
-                })
+                Err(unreadable(reason, &self.path))
+            }
+            Err(reason) if self.access == Access::ReadOnly => {
+                Err(unreadable(reason, &self.path))
             }
             Err(reason) => match keep_aside(&self.path) {
                 Some(kept) => {
@@ -271,10 +385,7 @@ impl DocStore {
                 }
                 None => {
                     self.frozen = true;
-                    Err(StoreError::Unreadable {
-                        reason,
-                        path: self.path.clone(),
-                    })
+                    Err(unreadable(reason, &self.path))
                 }
             },
         }
@@ -288,10 +399,15 @@ impl DocStore {
             if path.extension().is_none_or(|e| e != "ron") || path == self.path {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            // Only regular files, never through a link, never waiting on a FIFO.
+            let Ok(bytes) = read_regular(&path, Links::Refuse, MAX_STORE_BYTES) else {
                 continue;
             };
-            let Ok(file) = parse(&text) else { continue };
+            let Ok(file) = std::str::from_utf8(&bytes).map_err(|_| ()).and_then(|text| {
+                parse(text).map_err(|_| ())
+            }) else {
+                continue;
+            };
             if file.document.path.as_deref() != Some(doc_path) {
                 continue;
             }
@@ -316,9 +432,19 @@ impl DocStore {
         if !self.changed_on_disk() {
             return Ok(false);
         }
-        let _lock = self.lock();
+        let _lock = if self.access == Access::Write {
+            Some(self.lock().map_err(|e| self.write_error(e, &self.dir))?)
+        } else {
+            None
+        };
         match self.read()? {
-            Some(theirs) => Ok(set.merge(theirs.annotations, &theirs.removed)),
+            Some((theirs, problem)) => {
+                let changed = set.merge(theirs.annotations, &theirs.removed);
+                match problem {
+                    Some(problem) => Err(problem),
+                    None => Ok(changed),
+                }
+            }
             None => {
                 self.seen = None;
                 Ok(false)
@@ -326,8 +452,18 @@ impl DocStore {
         }
     }
 
+    fn write_error(&self, source: std::io::Error, path: &Path) -> StoreError {
+        StoreError::Write {
+            source,
+            path: path.to_owned(),
+        }
+    }
+
     /// Write the store: under a lock, merged with what another process wrote since this one
-    /// last looked, after rotating the backups. Returns true when the merge changed `set`.
+    /// last looked. The new file is written in full before anything else changes; then the
+    /// file it replaces becomes backup 1 (only when it differs from backup 1), then the new
+    /// one is renamed into place. A failure at any step leaves the store and every backup as
+    /// they were. Returns true when the merge changed `set`.
     pub fn save(
         &mut self,
         set: &mut AnnotationSet,
@@ -335,21 +471,29 @@ impl DocStore {
     ) -> Result<bool, StoreError> {
         if self.frozen {
             return Err(StoreError::Unreadable {
-                reason: "damaged earlier".into(),
+                reason: match self.access {
+                    Access::ReadOnly => "opened to read only".into(),
+                    Access::Write => "it was damaged or written by a newer Pizhu".into(),
+                },
                 path: self.path.clone(),
             });
         }
-        let write_error = |source: std::io::Error, path: &Path| StoreError::Write {
-            source,
-            path: path.to_owned(),
-        };
-        std::fs::create_dir_all(&self.dir).map_err(|e| write_error(e, &self.dir))?;
-        let _lock = self.lock().map_err(|e| write_error(e, &self.path))?;
+        std::fs::create_dir_all(&self.dir).map_err(|e| self.write_error(e, &self.dir))?;
+        let _lock = self.lock().map_err(|e| self.write_error(e, &self.dir))?;
         let mut merged = false;
-        if self.changed_on_disk()
-            && let Some(theirs) = self.read()?
-        {
-            merged = set.merge(theirs.annotations, &theirs.removed);
+        if self.changed_on_disk() {
+            self.written = None;
+            // A partly damaged file from another writer: its readable records are merged,
+            // the whole file was kept aside by `read`.
+            if let Some((theirs, _)) = self.read()? {
+                merged = set.merge(theirs.annotations, &theirs.removed);
+            }
+            if self.frozen {
+                return Err(StoreError::Unreadable {
+                    reason: "another writer left it damaged".into(),
+                    path: self.path.clone(),
+                });
+            }
         }
         let mut removed = set.removed().to_vec();
         if removed.len() > MAX_TOMBSTONES {
@@ -364,10 +508,18 @@ impl DocStore {
             annotations: set.items().to_vec(),
             removed,
         };
-        let text = to_ron(&file).map_err(|e| write_error(std::io::Error::other(e), &self.path))?;
+        let text = to_ron(&file)
+            .map_err(|e| self.write_error(std::io::Error::other(e), &self.path))?;
+        let hash = blake3::hash(text.as_bytes());
+        if self.written == Some(hash) && !self.changed_on_disk() {
+            return Ok(merged);
+        }
+        let tmp = write_temp_beside(&self.path, text.as_bytes(), Mode::Private)
+            .map_err(|e| self.write_error(e, &self.path))?;
         self.rotate_backups();
-        write_atomic(&self.path, text.as_bytes()).map_err(|e| write_error(e, &self.path))?;
+        persist(tmp, &self.path).map_err(|e| self.write_error(e, &self.path))?;
         self.seen = stamp(&self.path);
+        self.written = Some(hash);
         if let Some(old) = self.migrated_from.take() {
             // The earlier version's notes now live here; keep its file with the backups.
             let _ = std::fs::create_dir_all(self.dir.join("backups"));
@@ -377,48 +529,107 @@ impl DocStore {
         Ok(merged)
     }
 
-    /// An exclusive lock on the store (a sibling `.lock` file; released on drop).
+    /// An exclusive lock on the annotations folder itself (released on drop). A folder that
+    /// holds the stores cannot be deleted or replaced from under the lock the way a lock
+    /// file can, so every writer of every store agrees on one lock whatever happens to the
+    /// names inside it.
     fn lock(&self) -> std::io::Result<File> {
-        let lock_path = self.path.with_extension("lock");
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(lock_path)?;
-        file.lock()?;
-        Ok(file)
+        let dir = File::open(&self.dir)?;
+        if !dir.metadata()?.is_dir() {
+            return Err(std::io::Error::other("the notes folder is not a folder"));
+        }
+        dir.lock()?;
+        Ok(dir)
     }
 
-    /// Keep the file being replaced as backup 1, shifting older backups up to [`BACKUPS`].
+    fn backup_path(&self, n: usize) -> PathBuf {
+        self.dir
+            .join("backups")
+            .join(format!("{}.{n}.ron", self.fingerprint))
+    }
+
+    /// Keep the file about to be replaced as backup 1, shifting older backups up to
+    /// [`BACKUPS`] — only when it differs from backup 1, so failed or repeated saves never
+    /// push distinct versions out. No existing backup is ever opened for writing: the new
+    /// one is a hard link (or a copy in a new file) made under a fresh name and renamed
+    /// into place, and the shifting is done by renames.
     fn rotate_backups(&self) {
-        if !self.path.exists() {
+        let Ok(current) = std::fs::symlink_metadata(&self.path) else {
+            return;
+        };
+        if !current.is_file() {
             return;
         }
         let dir = self.dir.join("backups");
         if std::fs::create_dir_all(&dir).is_err() {
             return;
         }
-        let name = |n: usize| dir.join(format!("{}.{n}.ron", self.fingerprint));
-        let _ = std::fs::remove_file(name(BACKUPS));
-        for n in (1..BACKUPS).rev() {
-            let _ = std::fs::rename(name(n), name(n + 1));
+        if let Ok(first) = std::fs::symlink_metadata(self.backup_path(1))
+            && ((inode(&first) == inode(&current) && inode(&current) != 0)
+                || (first.len() == current.len()
+                    && same_bytes(&self.path, &self.backup_path(1))))
+        {
+            return;
         }
-        // A hard link keeps the old contents once the new file is renamed over the name.
-        if std::fs::hard_link(&self.path, name(1)).is_err() {
-            let _ = std::fs::copy(&self.path, name(1));
+        // The new backup under a fresh name first; nothing moves unless it exists.
+        let fresh = dir.join(format!(
+            "{}.new-{}-{}.ron",
+            self.fingerprint,
+            std::process::id(),
+            crate::annotate::new_id(0)
+        ));
+        if std::fs::hard_link(&self.path, &fresh).is_err() {
+            let Ok(bytes) = read_regular(&self.path, Links::Refuse, MAX_STORE_BYTES) else {
+                return;
+            };
+            let Ok(tmp) = write_temp_beside(&fresh, &bytes, Mode::Private) else {
+                return;
+            };
+            if persist(tmp, &fresh).is_err() {
+                return;
+            }
+        }
+        for n in (1..BACKUPS).rev() {
+            let _ = std::fs::rename(self.backup_path(n), self.backup_path(n + 1));
+        }
+        if std::fs::rename(&fresh, self.backup_path(1)).is_err() {
+            let _ = std::fs::remove_file(&fresh);
         }
     }
 
     /// Paths of the backups that exist, newest first.
     pub fn backups(&self) -> Vec<PathBuf> {
         (1..=BACKUPS)
-            .map(|n| {
-                self.dir
-                    .join("backups")
-                    .join(format!("{}.{n}.ron", self.fingerprint))
-            })
+            .map(|n| self.backup_path(n))
             .filter(|p| p.exists())
             .collect()
+    }
+
+    /// The newest backup that parses completely, if any.
+    pub fn newest_good_backup(&self) -> Option<Backup> {
+        self.backups().into_iter().find_map(|path| {
+            let bytes = read_regular(&path, Links::Refuse, MAX_STORE_BYTES).ok()?;
+            let file = parse(std::str::from_utf8(&bytes).ok()?).ok()?;
+            let modified = std::fs::symlink_metadata(&path)
+                .and_then(|m| m.modified())
+                .unwrap_or(SystemTime::UNIX_EPOCH);
+            Some(Backup {
+                path,
+                modified,
+                file,
+            })
+        })
+    }
+}
+
+/// Whether two files hold the same bytes (false when either cannot be read).
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    match (
+        read_regular(a, Links::Refuse, MAX_STORE_BYTES),
+        read_regular(b, Links::Refuse, MAX_STORE_BYTES),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
     }
 }
 
@@ -461,16 +672,95 @@ fn written_by_newer(bytes: &[u8]) -> bool {
         .is_some_and(|v| v.version > FORMAT_VERSION)
 }
 
-/// Parse a store file's text.
-pub fn parse(text: &str) -> Result<StoreFile, String> {
-    let file: StoreFile = ron::from_str(text).map_err(|e| e.to_string())?;
-    if file.version > FORMAT_VERSION {
+/// A store file read record by record.
+#[derive(Debug)]
+pub struct Parsed {
+    /// Everything that could be read.
+    pub file: StoreFile,
+    /// For each annotation that could not be read, what the parser said.
+    pub unreadable: Vec<String>,
+}
+
+/// The shape of a store file with every record kept as its RON text, so one bad record
+/// does not hide the others.
+#[derive(Deserialize)]
+#[serde(default)]
+struct RawStoreFile<'a> {
+    version: u32,
+    fingerprint: String,
+    #[serde(borrow, deserialize_with = "some_raw")]
+    document: Option<&'a ron::value::RawValue>,
+    position: Option<usize>,
+    #[serde(borrow)]
+    annotations: Vec<&'a ron::value::RawValue>,
+    #[serde(borrow)]
+    removed: Vec<&'a ron::value::RawValue>,
+}
+
+/// A record written as itself (not as `Some(…)`), kept as its text.
+fn some_raw<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<&'de ron::value::RawValue>, D::Error> {
+    <&ron::value::RawValue>::deserialize(d).map(Some)
+}
+
+impl Default for RawStoreFile<'_> {
+    fn default() -> Self {
+        Self {
+            version: 0,
+            fingerprint: String::new(),
+            document: None,
+            position: None,
+            annotations: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
+}
+
+/// Parse a store file's text record by record: the file's frame must parse; each
+/// annotation that does not is reported and skipped (a removal record that does not is
+/// dropped; a damaged document record becomes empty).
+pub fn parse_records(text: &str) -> Result<Parsed, String> {
+    let raw: RawStoreFile = ron::from_str(text).map_err(|e| e.to_string())?;
+    if raw.version > FORMAT_VERSION {
         return Err(format!(
             "written by a newer Pizhu (format {}; this one reads up to {FORMAT_VERSION})",
-            file.version
+            raw.version
         ));
     }
-    Ok(file)
+    let mut unreadable = Vec::new();
+    let mut annotations = Vec::with_capacity(raw.annotations.len());
+    for (i, record) in raw.annotations.iter().enumerate() {
+        match record.into_rust::<Annotation>() {
+            Ok(a) => annotations.push(a),
+            Err(e) => unreadable.push(format!("annotation {}: {}", i + 1, e.code)),
+        }
+    }
+    let file = StoreFile {
+        version: raw.version,
+        fingerprint: raw.fingerprint,
+        document: raw
+            .document
+            .and_then(|d| d.into_rust().ok())
+            .unwrap_or_default(),
+        position: raw.position,
+        annotations,
+        removed: raw
+            .removed
+            .iter()
+            .filter_map(|r| r.into_rust().ok())
+            .collect(),
+    };
+    Ok(Parsed { file, unreadable })
+}
+
+/// Parse a store file's text; any record that does not parse is an error.
+pub fn parse(text: &str) -> Result<StoreFile, String> {
+    let parsed = parse_records(text)?;
+    match parsed.unreadable.first() {
+        Some(reason) => Err(reason.clone()),
+        None => Ok(parsed.file),
+    }
 }
 
 /// A store file as RON text.

@@ -462,7 +462,7 @@ pub fn central_ui(app: &mut PizhuApp, ui: &mut Ui) {
         .frame(egui::Frame::new().fill(pal.page))
         .show(ui, |ui| {
             if let Some(banner) = app.banner.clone() {
-                banner_ui(app, ui, &banner.text, banner.is_error);
+                banner_ui(app, ui, &banner);
             }
             if let Some((path, elapsed)) = app.loading_state() {
                 let name = path
@@ -499,7 +499,8 @@ pub fn central_ui(app: &mut PizhuApp, ui: &mut Ui) {
         });
 }
 
-fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, text: &str, is_error: bool) {
+fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, banner: &super::Banner) {
+    let (text, is_error) = (banner.text.as_str(), banner.is_error);
     let fill = if is_error {
         Color32::from_rgb(0xFD, 0xE2, 0xE1)
     } else {
@@ -520,6 +521,13 @@ fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, text: &str, is_error: bool) {
             ui.horizontal_wrapped(|ui| {
                 ui.colored_label(Color32::from_rgb(0x33, 0x22, 0x22), text)
                     .widget_info(|| WidgetInfo::labeled(Role::Alert, true, text));
+                if let Some(when) = banner.restore
+                    && ui
+                        .button(app.t().restore_backup_from(&crate::store::local_time(when)))
+                        .clicked()
+                {
+                    app.push(Command::RestoreBackup);
+                }
                 if ui.button(app.t().dismiss).clicked() {
                     app.push(Command::DismissBanner);
                 }
