@@ -678,7 +678,7 @@ fn highlight(
     let dir = notes_dir(data_dir, file)?;
     let loaded = load_for_writing(&dir, &doc, file, &doc_title(&outline, file))?;
     let (mut store, mut set) = (loaded.store, loaded.annotations);
-    set.place_in(&doc);
+    set.place_in_after(&doc, loaded.stored_chars);
     let now = now_ms();
     let mut a = Annotation::highlight(&doc, range, req.color, now);
     a.note = req.note.to_owned();
@@ -775,14 +775,15 @@ fn export_command(
     let outline = outline(&doc);
     let title = doc_title(&outline, file);
     let dir = crate::store::annotations::data_dir(data_dir);
-    let (mut set, store_path) = match &dir {
+    let (mut set, store_path, stored_chars) = match &dir {
         Some(dir) => {
             let loaded = load_read_only(dir, &doc, file, &title)?;
-            (loaded.annotations, Some(loaded.store.path().to_owned()))
+            let path = loaded.store.path().to_owned();
+            (loaded.annotations, Some(path), loaded.stored_chars)
         }
-        None => (AnnotationSet::default(), None),
+        None => (AnnotationSet::default(), None, None),
     };
-    set.place_in(&doc);
+    set.place_in_after(&doc, stored_chars);
     let now = jiff::ZonedDateTime::now();
     let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
     let source_file = file.display().to_string();
@@ -847,6 +848,7 @@ fn restore(file: &Path, data_dir: Option<&Path>) -> Result<String, CliError> {
     };
     let mut set = loaded.annotations;
     let added = set.restore_from(backup.file.annotations, now_ms());
+    set.place_in_after(&doc, loaded.stored_chars);
     loaded
         .store
         .save(&mut set, loaded.position.or(backup.file.position))
@@ -867,7 +869,7 @@ fn notes(file: &Path, format: NotesFormat, data_dir: Option<&Path>) -> Result<St
     let title = doc_title(&outline, file);
     let loaded = load_read_only(&dir, &doc, file, &title)?;
     let mut set = loaded.annotations;
-    set.place_in(&doc);
+    set.place_in_after(&doc, loaded.stored_chars);
     Ok(match format {
         NotesFormat::Text => notes_text(&title, &outline, &set),
         NotesFormat::Json => {

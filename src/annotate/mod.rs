@@ -481,10 +481,7 @@ impl AnnotationSet {
 
     /// Re-place every annotation in `doc` (after loading); returns how many are unplaced.
     pub fn place_in(&mut self, doc: &Document) -> usize {
-        place_all(doc, &mut self.items);
-        self.sort();
-        self.generation += 1;
-        self.items.iter().filter(|a| !a.is_placed()).count()
+        self.place_in_after(doc, None)
     }
 
     /// Annotations whose range overlaps `range` (placed ones only), in document order.
@@ -522,6 +519,16 @@ impl AnnotationSet {
         let added = edits.len();
         self.apply(edits, now_ms);
         added
+    }
+
+    /// [`AnnotationSet::place_in`], told how long the text was when the annotations were
+    /// last placed (the store's `document.chars`), so that a paragraph pasted beside a
+    /// highlighted copy of itself is flagged even with nothing after it.
+    pub fn place_in_after(&mut self, doc: &Document, old_char_count: Option<usize>) -> usize {
+        anchor::place_all_after(doc, &mut self.items, old_char_count);
+        self.sort();
+        self.generation += 1;
+        self.items.iter().filter(|a| !a.is_placed()).count()
     }
 
     fn sort(&mut self) {

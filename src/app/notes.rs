@@ -63,7 +63,7 @@ impl Notes {
     pub fn load(data_dir: &Path, doc: &Document, path: Option<&Path>, title: &str) -> Self {
         let loaded = DocStore::load(data_dir, doc, path, title);
         let mut set = loaded.annotations;
-        set.place_in(doc);
+        set.place_in_after(doc, loaded.stored_chars);
         let restorable = loaded
             .problem
             .as_ref()

@@ -167,6 +167,31 @@ fn inode(meta: &std::fs::Metadata) -> u64 {
     }
 }
 
+/// Attempts at locking (or saving into) a notes folder that is being replaced meanwhile.
+const LOCK_ATTEMPTS: usize = 50;
+
+/// A held lock on the annotations folder (released on drop).
+#[derive(Debug)]
+struct DirLock {
+    _file: File,
+    inode: u64,
+}
+
+impl DirLock {
+    /// Whether the folder at `dir` is still the one this lock holds.
+    fn holds(&self, dir: &Path) -> bool {
+        std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir() && inode(&m) == self.inode)
+    }
+}
+
+/// How one attempt at saving ended.
+enum Attempt {
+    /// Written (or nothing to write); whether the merge changed the set.
+    Done(bool),
+    /// The folder was replaced under the lock: nothing was written; try again.
+    FolderReplaced(bool),
+}
+
 /// A document's store: where it lives and what this process last read or wrote there.
 #[derive(Debug)]
 pub struct DocStore {
@@ -196,6 +221,9 @@ pub struct Loaded {
     pub annotations: AnnotationSet,
     /// The remembered reading position.
     pub position: Option<usize>,
+    /// How long the document was when the store was last written (`None`: unknown), so
+    /// that placing can tell how far the end of the text moved.
+    pub stored_chars: Option<usize>,
     /// What went wrong while loading (damaged file kept aside, …).
     pub problem: Option<StoreError>,
 }
@@ -296,6 +324,7 @@ impl DocStore {
         }
         let file = file.unwrap_or_default();
         Loaded {
+            stored_chars: Some(file.document.chars).filter(|&n| n > 0),
             annotations: AnnotationSet::new(file.annotations, file.removed),
             position: file.position,
             store,
@@ -478,8 +507,25 @@ impl DocStore {
                 path: self.path.clone(),
             });
         }
-        std::fs::create_dir_all(&self.dir).map_err(|e| self.write_error(e, &self.dir))?;
-        let _lock = self.lock().map_err(|e| self.write_error(e, &self.dir))?;
+        let mut merged = false;
+        for _ in 0..LOCK_ATTEMPTS {
+            match self.save_once(set, position)? {
+                Attempt::Done(changed) => return Ok(merged | changed),
+                Attempt::FolderReplaced(changed) => merged |= changed,
+            }
+        }
+        Err(self.write_error(
+            std::io::Error::other("the notes folder was replaced during every attempt to save"),
+            &self.dir,
+        ))
+    }
+
+    fn save_once(
+        &mut self,
+        set: &mut AnnotationSet,
+        position: Option<usize>,
+    ) -> Result<Attempt, StoreError> {
+        let lock = self.lock().map_err(|e| self.write_error(e, &self.dir))?;
         let mut merged = false;
         if self.changed_on_disk() {
             self.written = None;
@@ -512,10 +558,15 @@ impl DocStore {
             .map_err(|e| self.write_error(std::io::Error::other(e), &self.path))?;
         let hash = blake3::hash(text.as_bytes());
         if self.written == Some(hash) && !self.changed_on_disk() {
-            return Ok(merged);
+            return Ok(Attempt::Done(merged));
         }
         let tmp = write_temp_beside(&self.path, text.as_bytes(), Mode::Private)
             .map_err(|e| self.write_error(e, &self.path))?;
+        // The temp file now keeps the locked folder from being removed; if the folder was
+        // removed and made anew before it was written, the lock protects nothing there.
+        if !lock.holds(&self.dir) {
+            return Ok(Attempt::FolderReplaced(merged));
+        }
         self.rotate_backups();
         persist(tmp, &self.path).map_err(|e| self.write_error(e, &self.path))?;
         self.seen = stamp(&self.path);
@@ -526,20 +577,35 @@ impl DocStore {
             let name = old.file_name().map(|n| n.to_owned()).unwrap_or_default();
             let _ = std::fs::rename(&old, self.dir.join("backups").join(name));
         }
-        Ok(merged)
+        drop(lock);
+        Ok(Attempt::Done(merged))
     }
 
-    /// An exclusive lock on the annotations folder itself (released on drop). A folder that
-    /// holds the stores cannot be deleted or replaced from under the lock the way a lock
-    /// file can, so every writer of every store agrees on one lock whatever happens to the
-    /// names inside it.
-    fn lock(&self) -> std::io::Result<File> {
-        let dir = File::open(&self.dir)?;
-        if !dir.metadata()?.is_dir() {
-            return Err(std::io::Error::other("the notes folder is not a folder"));
+    /// An exclusive lock on the annotations folder itself (released on drop). A lock *file*
+    /// can be deleted while writers run, letting the next writer lock a new file beside
+    /// the old holder; the folder that holds the stores cannot be removed while it holds
+    /// anything. What is locked is checked to still be the folder at that path (an empty
+    /// folder could be removed and made anew while this process waited).
+    fn lock(&self) -> std::io::Result<DirLock> {
+        for _ in 0..LOCK_ATTEMPTS {
+            std::fs::create_dir_all(&self.dir)?;
+            let file = File::open(&self.dir)?;
+            let meta = file.metadata()?;
+            if !meta.is_dir() {
+                return Err(std::io::Error::other("the notes folder is not a folder"));
+            }
+            file.lock()?;
+            let lock = DirLock {
+                _file: file,
+                inode: inode(&meta),
+            };
+            if lock.holds(&self.dir) {
+                return Ok(lock);
+            }
         }
-        dir.lock()?;
-        Ok(dir)
+        Err(std::io::Error::other(
+            "the notes folder was removed or replaced during every attempt to lock it",
+        ))
     }
 
     fn backup_path(&self, n: usize) -> PathBuf {
@@ -732,7 +798,14 @@ pub fn parse_records(text: &str) -> Result<Parsed, String> {
     let mut annotations = Vec::with_capacity(raw.annotations.len());
     for (i, record) in raw.annotations.iter().enumerate() {
         match record.into_rust::<Annotation>() {
-            Ok(a) => annotations.push(a),
+            Ok(mut a) => {
+                // An inverted range (a hand edit, a hostile file) is read as empty at its
+                // start: placing then goes by the quote.
+                if a.range.start > a.range.end {
+                    a.range.end = a.range.start;
+                }
+                annotations.push(a);
+            }
             Err(e) => unreadable.push(format!("annotation {}: {}", i + 1, e.code)),
         }
     }
