@@ -539,30 +539,27 @@ fn a_damaged_store_is_reported_kept_aside_and_not_overwritten() {
         store.file_name().expect("name").to_string_lossy()
     ));
 
-    // Listing reports it on one line, keeps it aside, and still prints (exit 0).
+    // Listing only reads: it fails on one line, pointing at the backups, and leaves the
+    // file where it is.
     let o = pizhu(&data, &["notes", s(&file)]);
-    assert!(o.status.success());
-    let err = stderr(&o);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("could not be read"), "{err}");
-    assert!(err.trim_end().ends_with(s(&kept_1)), "{err}");
-    assert!(stdout(&o).contains("没有批注"));
-    assert_eq!(std::fs::read_to_string(&kept_1).expect("kept"), garbage);
-    assert!(!store.exists());
+    assert_one_line_failure(&o, "could not be read", &store);
+    assert!(stderr(&o).contains("left as it is"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    assert_eq!(std::fs::read_to_string(&store).expect("untouched"), garbage);
+    assert!(!kept_1.exists());
 
     // Highlighting over a damaged store saves nothing and says where the file went.
+    let o = pizhu(&data, &["highlight", s(&file), "--quote", "同志们"]);
+    assert_one_line_failure(&o, "nothing was saved", &kept_1);
+    assert!(!store.exists(), "no new store over the damaged one");
+    assert_eq!(std::fs::read_to_string(&kept_1).expect("kept"), garbage);
+
+    // The next highlight starts a new store; a second damage is kept beside the first.
+    ok(pizhu(&data, &["highlight", s(&file), "--quote", "同志们"]));
+    assert!(store.exists());
     std::fs::write(&store, "not RON at all").expect("write");
     let o = pizhu(&data, &["highlight", s(&file), "--quote", "同志们"]);
     assert_one_line_failure(&o, "nothing was saved", &kept_2);
-    assert!(!store.exists(), "no new store over the damaged one");
-    assert_eq!(
-        std::fs::read_to_string(&kept_2).expect("kept"),
-        "not RON at all"
-    );
-
-    // The next highlight starts a new store; the damaged copies stay.
-    ok(pizhu(&data, &["highlight", s(&file), "--quote", "同志们"]));
-    assert!(store.exists());
     assert_eq!(std::fs::read_to_string(&kept_1).expect("kept"), garbage);
     assert_eq!(
         std::fs::read_to_string(&kept_2).expect("kept"),
@@ -575,12 +572,13 @@ fn an_unwritable_store_fails_cleanly() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     let sample = common::sample();
-    // A folder where the lock file should be: writing fails even for root.
+    // A folder where the store should be: never read, never replaced, even for root.
     let store = store_file(&data, &sample);
-    std::fs::create_dir_all(store.with_extension("lock")).expect("mkdir");
+    std::fs::create_dir_all(&store).expect("mkdir");
     let o = pizhu(&data, &["highlight", s(&sample), "--quote", "同志们"]);
-    assert_one_line_failure(&o, "the highlight could not be saved", &store);
-    assert!(!store.exists());
+    assert_one_line_failure(&o, "nothing was saved", &store);
+    assert!(stderr(&o).contains("it is a folder"), "{}", stderr(&o));
+    assert!(store.is_dir());
     // A file where the data folder should be.
     let data = dir.path().join("file");
     std::fs::write(&data, "a file").expect("write");
