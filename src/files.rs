@@ -502,7 +502,10 @@ mod tests {
     #[test]
     fn reads_are_bounded_by_bytes_read() {
         let bytes = read_bounded(std::io::repeat(b'x'), 1000);
-        assert!(matches!(bytes, Err(ReadError::TooLarge { limit_bytes: 1000 })));
+        assert!(matches!(
+            bytes,
+            Err(ReadError::TooLarge { limit_bytes: 1000 })
+        ));
         assert_eq!(read_bounded(&b"abc"[..], 3).unwrap(), b"abc");
     }
 
@@ -518,7 +521,10 @@ mod tests {
             read_regular(&link, Links::Refuse, 100),
             Err(ReadError::NotRegular(FileKind::Symlink))
         ));
-        assert_eq!(read_regular(&link, Links::Follow, 100).unwrap(), b"root:x:0:0");
+        assert_eq!(
+            read_regular(&link, Links::Follow, 100).unwrap(),
+            b"root:x:0:0"
+        );
     }
 
     #[cfg(unix)]
@@ -560,9 +566,7 @@ mod tests {
             write_output(Path::new("/dev/null"), b"x", &[], false).unwrap(),
             Written::Stream
         );
-        assert!(
-            FileKind::of(&std::fs::metadata("/dev/null").unwrap()) == FileKind::CharDevice
-        );
+        assert!(FileKind::of(&std::fs::metadata("/dev/null").unwrap()) == FileKind::CharDevice);
         // A folder is refused.
         assert!(matches!(
             write_output(dir.path(), b"x", &[], false),

@@ -149,7 +149,11 @@ fn regression_lock_file_deleted_while_writers_run_loses_nothing() {
     let acknowledged: usize = writers.into_iter().map(|w| w.join().unwrap()).sum();
     stop.store(true, Ordering::Relaxed);
     attacker.join().unwrap();
-    assert_eq!(acknowledged, WRITERS * each, "every highlight was acknowledged");
+    assert_eq!(
+        acknowledged,
+        WRITERS * each,
+        "every highlight was acknowledged"
+    );
     let text = std::fs::read_to_string(store_path(data.path(), &doc)).unwrap();
     let file = parse(&text).unwrap();
     assert_eq!(
@@ -170,7 +174,7 @@ fn backup_texts(store: &DocStore) -> Vec<String> {
     store
         .backups()
         .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
+        .map(|p| std::fs::read_to_string(p).expect("a backup"))
         .collect()
 }
 
@@ -249,10 +253,7 @@ fn regression_backup_rotation_never_truncates_the_store_when_links_fail() {
     let mut versions = Vec::new();
     for i in 0..9 {
         highlight(&doc, &mut loaded.annotations, i, 1000 + i as i64);
-        loaded
-            .store
-            .save(&mut loaded.annotations, Some(i))
-            .unwrap();
+        loaded.store.save(&mut loaded.annotations, Some(i)).unwrap();
         let now = std::fs::read_to_string(loaded.store.path()).unwrap();
         assert_eq!(
             parse(&now).unwrap().annotations.len(),
@@ -262,7 +263,13 @@ fn regression_backup_rotation_never_truncates_the_store_when_links_fail() {
         versions.push(now);
     }
     // Backup n is the version before the last n-1 saves.
-    let expected: Vec<String> = versions.iter().rev().skip(1).take(BACKUPS).cloned().collect();
+    let expected: Vec<String> = versions
+        .iter()
+        .rev()
+        .skip(1)
+        .take(BACKUPS)
+        .cloned()
+        .collect();
     assert_eq!(backup_texts(&loaded.store), expected);
 }
 
@@ -287,11 +294,17 @@ fn a_backup_that_is_the_live_store_is_not_rotated_into_duplicates() {
     assert_eq!(after, before, "no second copy of the same version");
     assert_eq!(after[0], live);
     // Saving the same thing again writes nothing and rotates nothing.
-    let stamp = std::fs::metadata(loaded.store.path()).unwrap().modified().unwrap();
+    let stamp = std::fs::metadata(loaded.store.path())
+        .unwrap()
+        .modified()
+        .unwrap();
     loaded.store.save(&mut loaded.annotations, None).unwrap();
     assert_eq!(backup_texts(&loaded.store), after);
     assert_eq!(
-        std::fs::metadata(loaded.store.path()).unwrap().modified().unwrap(),
+        std::fs::metadata(loaded.store.path())
+            .unwrap()
+            .modified()
+            .unwrap(),
         stamp
     );
 }
@@ -302,20 +315,27 @@ fn store_with_one_bad_record(data: &Path, doc_path: &Path) -> PathBuf {
     for (quote, color) in [("数字政府", "green"), ("一是", "blue"), ("平台", "pink")] {
         let out = pizhu(
             data,
-            &["highlight", doc_path.to_str().unwrap(), "--quote", quote, "--color", color],
+            &[
+                "highlight",
+                doc_path.to_str().expect("UTF-8 path"),
+                "--quote",
+                quote,
+                "--color",
+                color,
+            ],
         );
         assert!(out.status.success(), "{}", stderr(&out));
     }
     let path = store_path(data, &sample_doc());
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = std::fs::read_to_string(&path).expect("the store");
     assert!(text.contains("color: Blue"), "{text}");
-    std::fs::write(&path, text.replacen("color: Blue", "color: Orange", 1)).unwrap();
+    std::fs::write(&path, text.replacen("color: Blue", "color: Orange", 1)).expect("write");
     path
 }
 
 fn folder_names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
+        .expect("the folder")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
@@ -334,7 +354,12 @@ fn regression_a_damaged_store_never_empties_an_export_and_read_only_commands_cha
     let report = work.path().join("report.md");
     std::fs::write(&report, "a good report").unwrap();
     for args in [
-        vec!["export", doc_path.to_str().unwrap(), "-o", report.to_str().unwrap()],
+        vec![
+            "export",
+            doc_path.to_str().unwrap(),
+            "-o",
+            report.to_str().unwrap(),
+        ],
         vec!["export", doc_path.to_str().unwrap()],
         vec!["notes", doc_path.to_str().unwrap()],
         vec!["notes", doc_path.to_str().unwrap(), "--format", "json"],
@@ -344,7 +369,10 @@ fn regression_a_damaged_store_never_empties_an_export_and_read_only_commands_cha
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?} printed something");
         assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.contains("1 of 3 annotations in the notes file could not be read"), "{err}");
+        assert!(
+            err.contains("1 of 3 annotations in the notes file could not be read"),
+            "{err}"
+        );
         assert!(err.contains("backup"), "points at the backups: {err}");
         assert!(err.contains("pizhu restore"), "{err}");
     }
@@ -361,7 +389,11 @@ fn regression_a_damaged_store_never_empties_an_export_and_read_only_commands_cha
         &["highlight", doc_path.to_str().unwrap(), "--quote", "群众"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("1 of 3 annotations"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 of 3 annotations"),
+        "{}",
+        stderr(&out)
+    );
     let kept = store.with_file_name(format!(
         "{}.damaged-1",
         store.file_name().unwrap().to_string_lossy()
@@ -381,7 +413,10 @@ fn regression_a_damaged_store_never_empties_an_export_and_read_only_commands_cha
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(said.starts_with("restored 2 annotations"), "{said}");
     assert!(said.contains(".2.ron"), "{said}");
-    let out = pizhu(data.path(), &["notes", doc_path.to_str().unwrap(), "--format", "json"]);
+    let out = pizhu(
+        data.path(),
+        &["notes", doc_path.to_str().unwrap(), "--format", "json"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["annotations"].as_array().unwrap().len(), 2);
@@ -417,8 +452,16 @@ fn regression_fifos_and_symlinks_in_the_notes_folder_are_never_read() {
         &["highlight", doc_path.to_str().unwrap(), "--quote", "平台"],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(std::fs::symlink_metadata(&store).unwrap().file_type().is_fifo_like());
-    assert!(started.elapsed() < Duration::from_secs(20), "nothing waited");
+    assert!(
+        std::fs::symlink_metadata(&store)
+            .unwrap()
+            .file_type()
+            .is_fifo_like()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "nothing waited"
+    );
     // The store a symlink to a secret: never read, never quoted, never written through.
     std::fs::remove_file(&store).unwrap();
     let secret = work.path().join("shadow");
@@ -461,7 +504,12 @@ fn regression_export_output_onto_special_files_the_source_read_only_files_and_li
     let doc_path = copy_sample(work.path());
     let original = std::fs::read(&doc_path).unwrap();
     let export = |out: &Path, extra: &[&str]| {
-        let mut args = vec!["export", doc_path.to_str().unwrap(), "-o", out.to_str().unwrap()];
+        let mut args = vec![
+            "export",
+            doc_path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ];
         args.extend_from_slice(extra);
         pizhu(data.path(), &args)
     };
@@ -481,7 +529,10 @@ fn regression_export_output_onto_special_files_the_source_read_only_files_and_li
         let meta = std::fs::symlink_metadata(&null).unwrap();
         assert!(meta.file_type().is_char_device(), "still a device");
     } else {
-        assert!(std::env::var_os("CI").is_none(), "CI runs as root: mknod works");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs as root: mknod works"
+        );
         eprintln!("skipped: cannot make a device node here (not root?)");
     }
     // The document being exported is refused and untouched, also through a link.
@@ -490,7 +541,11 @@ fn regression_export_output_onto_special_files_the_source_read_only_files_and_li
     for target in [&doc_path, &link] {
         let out = export(target, &[]);
         assert_eq!(out.status.code(), Some(1));
-        assert!(stderr(&out).contains("document being exported"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("document being exported"),
+            "{}",
+            stderr(&out)
+        );
         assert_eq!(std::fs::read(&doc_path).unwrap(), original);
     }
     // A read-only file: refused; --force replaces it and keeps it read-only.
@@ -519,7 +574,13 @@ fn regression_export_output_onto_special_files_the_source_read_only_files_and_li
     assert!(std::fs::read_to_string(&report).unwrap().contains("批注"));
     // A FIFO with a reader gets the export written into it.
     let fifo = work.path().join("pipe");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())

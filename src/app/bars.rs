@@ -295,8 +295,12 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                         ui.label(t.notes_file);
                         ui.vertical(|ui| {
                             ui.add(
-                                egui::Label::new(egui::RichText::new(store.display().to_string()).small().weak())
-                                    .wrap(),
+                                egui::Label::new(
+                                    egui::RichText::new(store.display().to_string())
+                                        .small()
+                                        .weak(),
+                                )
+                                .wrap(),
                             );
                             if ui
                                 .button(t.restore_backup)

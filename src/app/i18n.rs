@@ -548,8 +548,12 @@ impl Strings {
     pub fn restored_backup(&self, n: usize, when: &str) -> String {
         match (std::ptr::eq(self, &ZH), n) {
             (true, _) => format!("已从 {when} 的备份恢复 {n} 条批注（Ctrl+Z 可撤销）"),
-            (false, 1) => format!("Restored 1 annotation from the backup of {when} (Ctrl+Z undoes it)"),
-            (false, _) => format!("Restored {n} annotations from the backup of {when} (Ctrl+Z undoes it)"),
+            (false, 1) => {
+                format!("Restored 1 annotation from the backup of {when} (Ctrl+Z undoes it)")
+            }
+            (false, _) => {
+                format!("Restored {n} annotations from the backup of {when} (Ctrl+Z undoes it)")
+            }
         }
     }
 

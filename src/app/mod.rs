@@ -565,6 +565,23 @@ impl PizhuApp {
             .and_then(|p| self.settings.position_of(p))
             .or(document.notes.stored_position)
             .unwrap_or(0);
+        if !document.doc.warnings.is_empty() {
+            // Bytes that could not be decoded were replaced: say where, once.
+            let t = self.t();
+            let text = document
+                .doc
+                .warnings
+                .iter()
+                .map(|w| t.decode_warning(w))
+                .collect::<Vec<_>>()
+                .join(if self.lang == Lang::Zh { "；" } else { "; " });
+            let colon = if self.lang == Lang::Zh { "：" } else { ": " };
+            self.banner = Some(Banner {
+                text: format!("{text}{colon}{}", document.name),
+                is_error: false,
+                restore: None,
+            });
+        }
         if let Some(problem) = &document.notes.load_problem {
             self.banner = Some(Banner {
                 text: format!("{}：{problem}", self.t().notes_damaged),
@@ -1290,4 +1307,3 @@ pub fn run(startup: Startup, data_dir: Option<PathBuf>) -> eframe::Result {
         }),
     )
 }
-

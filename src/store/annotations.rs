@@ -13,11 +13,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
+use crate::annotate::{Annotation, AnnotationId, AnnotationSet};
+use crate::document::Document;
 use crate::files::{
     Links, Mode, ReadError, copy_aside, keep_aside, persist, read_regular, write_temp_beside,
 };
-use crate::annotate::{Annotation, AnnotationId, AnnotationSet};
-use crate::document::Document;
 
 /// Version written into every store file.
 pub const FORMAT_VERSION: u32 = 1;
@@ -404,9 +404,7 @@ impl DocStore {
                 self.frozen = true;
                 Err(unreadable(reason, &self.path))
             }
-            Err(reason) if self.access == Access::ReadOnly => {
-                Err(unreadable(reason, &self.path))
-            }
+            Err(reason) if self.access == Access::ReadOnly => Err(unreadable(reason, &self.path)),
             Err(reason) => match keep_aside(&self.path) {
                 Some(kept) => {
                     self.seen = None;
@@ -432,9 +430,10 @@ impl DocStore {
             let Ok(bytes) = read_regular(&path, Links::Refuse, MAX_STORE_BYTES) else {
                 continue;
             };
-            let Ok(file) = std::str::from_utf8(&bytes).map_err(|_| ()).and_then(|text| {
-                parse(text).map_err(|_| ())
-            }) else {
+            let Ok(file) = std::str::from_utf8(&bytes)
+                .map_err(|_| ())
+                .and_then(|text| parse(text).map_err(|_| ()))
+            else {
                 continue;
             };
             if file.document.path.as_deref() != Some(doc_path) {
@@ -554,8 +553,8 @@ impl DocStore {
             annotations: set.items().to_vec(),
             removed,
         };
-        let text = to_ron(&file)
-            .map_err(|e| self.write_error(std::io::Error::other(e), &self.path))?;
+        let text =
+            to_ron(&file).map_err(|e| self.write_error(std::io::Error::other(e), &self.path))?;
         let hash = blake3::hash(text.as_bytes());
         if self.written == Some(hash) && !self.changed_on_disk() {
             return Ok(Attempt::Done(merged));
@@ -632,8 +631,7 @@ impl DocStore {
         }
         if let Ok(first) = std::fs::symlink_metadata(self.backup_path(1))
             && ((inode(&first) == inode(&current) && inode(&current) != 0)
-                || (first.len() == current.len()
-                    && same_bytes(&self.path, &self.backup_path(1))))
+                || (first.len() == current.len() && same_bytes(&self.path, &self.backup_path(1))))
         {
             return;
         }
@@ -749,7 +747,7 @@ pub struct Parsed {
 
 /// The shape of a store file with every record kept as its RON text, so one bad record
 /// does not hide the others.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default)]
 struct RawStoreFile<'a> {
     version: u32,
@@ -768,19 +766,6 @@ fn some_raw<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<&'de ron::value::RawValue>, D::Error> {
     <&ron::value::RawValue>::deserialize(d).map(Some)
-}
-
-impl Default for RawStoreFile<'_> {
-    fn default() -> Self {
-        Self {
-            version: 0,
-            fingerprint: String::new(),
-            document: None,
-            position: None,
-            annotations: Vec::new(),
-            removed: Vec::new(),
-        }
-    }
 }
 
 /// Parse a store file's text record by record: the file's frame must parse; each
