@@ -868,7 +868,10 @@ fn a_damaged_store_offers_its_newest_backup_and_restoring_brings_the_notes_back(
         .accesskit_node()
         .label()
         .unwrap_or_default();
-    assert!(alert.starts_with("Restored 1 annotation from the backup of"), "{alert}");
+    assert!(
+        alert.starts_with("Restored 1 annotation from the backup of"),
+        "{alert}"
+    );
     // Undoable, and saved like any edit.
     h.state_mut().flush();
     let saved = pizhu::store::annotations::parse(&std::fs::read_to_string(&path).expect("store"))
@@ -876,6 +879,34 @@ fn a_damaged_store_offers_its_newest_backup_and_restoring_brings_the_notes_back(
     assert_eq!(saved.annotations.len(), 1);
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert!(annotations(&h).is_empty());
+}
+
+#[test]
+fn a_bad_byte_in_utf8_opens_the_document_and_says_where() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("damaged.txt");
+    let text = pizhu::app::SAMPLE_TEXT.as_bytes();
+    let cut = text.len() / 2;
+    let cut = (cut..text.len())
+        .find(|&i| text[i] == b'\n')
+        .expect("a line end")
+        + 1;
+    let mut bytes = text[..cut].to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice(&text[cut..]);
+    std::fs::write(&path, &bytes).expect("write");
+    let h = window(Startup::File(path));
+    let doc = &h.state().current.as_ref().expect("opened").doc;
+    assert!(doc.text.contains('\u{FFFD}'));
+    let alert = h
+        .get_by_role(Role::Alert)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    assert!(
+        alert.contains(&format!("byte {cut}")) && alert.ends_with("damaged.txt"),
+        "{alert}"
+    );
 }
 
 #[test]

@@ -572,7 +572,8 @@ impl PizhuApp {
                 .doc
                 .warnings
                 .iter()
-                .map(|w| t.decode_warning(w))
+                // The text shows replaced bytes as 〓 (no bundled face draws U+FFFD).
+                .map(|w| t.decode_warning(w).replace('\u{FFFD}', "\u{3013}"))
                 .collect::<Vec<_>>()
                 .join(if self.lang == Lang::Zh { "；" } else { "; " });
             let colon = if self.lang == Lang::Zh { "：" } else { ": " };

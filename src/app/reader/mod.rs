@@ -356,6 +356,14 @@ fn block_galley(
     } else {
         0.0
     };
+    // Bytes that could not be decoded were replaced by U+FFFD, which no bundled face draws:
+    // show the typesetter's 〓 (U+3013, GB 2312) instead — three UTF-8 bytes like U+FFFD,
+    // so every offset stays as it is. The document's text keeps U+FFFD.
+    let shown = if text.contains('\u{FFFD}') {
+        std::borrow::Cow::Owned(text.replace('\u{FFFD}', "\u{3013}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let offsets: Vec<usize> = text
         .char_indices()
         .map(|(b, _)| b)
@@ -392,7 +400,7 @@ fn block_galley(
             format.color = p.heading;
             format.font_id = FontId::new(size, fonts::family(HEI));
         }
-        job.append(&text[offsets[pos]..offsets[end]], leading, format);
+        job.append(&shown[offsets[pos]..offsets[end]], leading, format);
         leading = 0.0;
         pos = end;
     }
