@@ -1,7 +1,7 @@
 //! Export… (Ctrl+E): annotations or the outline, in six formats, filtered; saved with the
 //! native save dialog or copied to the clipboard. The export runs on a worker thread.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::{Role, Ui, WidgetInfo};
@@ -250,6 +250,13 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
             options,
             format: view.format,
         };
+        // Never over the document itself or its notes.
+        let protected: Vec<PathBuf> = doc
+            .path
+            .iter()
+            .cloned()
+            .chain(doc.notes.store_path().map(Path::to_owned))
+            .collect();
         let (tx, rx) = channel();
         let repaint = ctx.clone();
         let spawned = std::thread::Builder::new()
@@ -257,7 +264,11 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
             .spawn(move || {
                 let done = match (job.run(), target) {
                     (Err(e), _) => Done::Failed(e),
-                    (Ok(bytes), Some(path)) => match crate::export::write_file(&path, &bytes) {
+                    (Ok(bytes), Some(path)) => match crate::export::write_file_protecting(
+                        &path,
+                        &bytes,
+                        &protected.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
+                    ) {
                         Ok(()) => Done::Saved(path),
                         Err(e) => Done::Failed(e.to_string()),
                     },

@@ -274,13 +274,30 @@ pub fn default_file_name(title: &str, content: Content, format: Format, lang: La
     format!("{title}-{what}.{}", format.extension())
 }
 
-/// Write an export to `path` atomically (a temporary file beside it, then a rename), so a
-/// failure never leaves a half-written file.
+/// Write an export to `path` as [`crate::files::write_output`] does for `-o` (atomically,
+/// keeping an existing file's permissions, through a symlink to its target, into a FIFO or
+/// device; a folder or read-only file refused), so a failure never leaves a half-written
+/// file.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    crate::store::write_atomic(path, bytes).map_err(|source| ExportError::Write {
-        path: path.to_owned(),
-        source,
-    })
+    write_file_protecting(path, bytes, &[])
+}
+
+/// [`write_file`], refusing to write over any of `protected` (the document being exported,
+/// its notes).
+pub fn write_file_protecting(
+    path: &Path,
+    bytes: &[u8],
+    protected: &[&Path],
+) -> Result<(), ExportError> {
+    crate::files::write_output(path, bytes, protected, false)
+        .map(|_| ())
+        .map_err(|e| ExportError::Write {
+            path: path.to_owned(),
+            source: match e {
+                crate::files::OutputError::Io(e) => e,
+                crate::files::OutputError::Refused(why) => std::io::Error::other(why),
+            },
+        })
 }
 
 #[cfg(test)]
