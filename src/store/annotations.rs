@@ -243,15 +243,7 @@ impl DocStore {
     /// Open the store of `doc` (read from `doc_path`, if a file) in `data_dir`, to read and
     /// write it.
     pub fn load(data_dir: &Path, doc: &Document, doc_path: Option<&Path>, title: &str) -> Loaded {
-        let fingerprint = fingerprint(&doc.text);
-        Self::load_with(
-            data_dir,
-            fingerprint,
-            doc.char_count,
-            doc_path,
-            title,
-            Access::Write,
-        )
+        Self::load_as(data_dir, doc, doc_path, title, Access::Write)
     }
 
     /// Open the store of `doc` only to read it: nothing on disk changes, whatever is found.
@@ -261,6 +253,16 @@ impl DocStore {
         doc_path: Option<&Path>,
         title: &str,
     ) -> Loaded {
+        Self::load_as(data_dir, doc, doc_path, title, Access::ReadOnly)
+    }
+
+    fn load_as(
+        data_dir: &Path,
+        doc: &Document,
+        doc_path: Option<&Path>,
+        title: &str,
+        access: Access,
+    ) -> Loaded {
         let fingerprint = fingerprint(&doc.text);
         Self::load_with(
             data_dir,
@@ -268,7 +270,7 @@ impl DocStore {
             doc.char_count,
             doc_path,
             title,
-            Access::ReadOnly,
+            access,
         )
     }
 
