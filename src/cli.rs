@@ -343,7 +343,7 @@ pub fn heading_label(marker: &str, title: &str) -> String {
 pub fn outline_markdown(outline: &Outline) -> String {
     let mut out = String::new();
     if let Some(title) = &outline.title {
-        let _ = writeln!(out, "# {title}\n");
+        let _ = writeln!(out, "# {}\n", escape_markdown(title));
     }
     for node in &outline.nodes {
         let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
@@ -356,10 +356,12 @@ pub fn outline_markdown(outline: &Outline) -> String {
     out
 }
 
+/// Escape what would turn a title into code, links, raw HTML (`<script>`), entities
+/// (`&lt;`), headings or tables; `*` stays, for the point markers' emphasis.
 fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
+        if matches!(c, '\\' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '&') {
             out.push('\\');
         }
         out.push(c);
@@ -715,13 +717,27 @@ fn node_label(node: &OutlineNode) -> String {
 /// Labels of the section holding char `pos` and of its ancestors, outermost first (empty
 /// before the first heading).
 pub fn section_path(outline: &Outline, pos: usize) -> Vec<String> {
-    outline.node_at(pos).map_or_else(Vec::new, |i| {
-        outline
-            .path_to(i)
-            .into_iter()
-            .map(|j| node_label(&outline.nodes[j]))
-            .collect()
-    })
+    section_path_in(&outline.index(), outline, pos)
+}
+
+/// [`section_path`] through an index built once, for listing many annotations.
+fn section_path_in(
+    index: &crate::outline::OutlineIndex<'_>,
+    outline: &Outline,
+    pos: usize,
+) -> Vec<String> {
+    index
+        .node_at(pos)
+        .map_or_else(Vec::new, |i| node_path(index, outline, i))
+}
+
+/// Labels of node `i` and of its ancestors, outermost first.
+fn node_path(index: &crate::outline::OutlineIndex<'_>, outline: &Outline, i: usize) -> Vec<String> {
+    index
+        .path_to(i)
+        .into_iter()
+        .map(|j| node_label(&outline.nodes[j]))
+        .collect()
 }
 
 /// How an annotation was placed, as `pizhu notes` names it (`fuzzy` and `ambiguous` stay
@@ -894,17 +910,23 @@ pub fn notes_text(title: &str, outline: &Outline, set: &AnnotationSet) -> String
         let _ = write!(out, "，{unplaced} 条未能定位 ({unplaced} unplaced)");
     }
     out.push('\n');
-    let mut current: Option<Vec<String>> = None;
+    let index = outline.index();
+    // The node of the annotation before and its section path (labels are made only when
+    // the node changes; two nodes with the same labels share one heading, as before).
+    let mut current: Option<(Option<usize>, Vec<String>)> = None;
     for a in items.iter().filter(|a| a.is_placed()) {
-        let path = section_path(outline, a.range.start);
-        if current.as_ref() != Some(&path) {
-            let heading = if path.is_empty() {
-                "开头 (before the first heading)".to_owned()
-            } else {
-                path.join(" › ")
-            };
-            let _ = writeln!(out, "\n{heading}");
-            current = Some(path);
+        let node = index.node_at(a.range.start);
+        if current.as_ref().is_none_or(|(n, _)| *n != node) {
+            let path = node.map_or_else(Vec::new, |i| node_path(&index, outline, i));
+            if current.as_ref().is_none_or(|(_, p)| *p != path) {
+                let heading = if path.is_empty() {
+                    "开头 (before the first heading)".to_owned()
+                } else {
+                    path.join(" › ")
+                };
+                let _ = writeln!(out, "\n{heading}");
+            }
+            current = Some((node, path));
         }
         annotation_text(&mut out, a);
     }
@@ -987,6 +1009,7 @@ fn notes_json(
     outline: &Outline,
     items: &[Annotation],
 ) -> String {
+    let index = outline.index();
     let value = JsonNotes {
         document: JsonDocument {
             title,
@@ -1003,7 +1026,9 @@ fn notes_json(
                 state: state_name(a.state),
                 color: a.color.name(),
                 mark: mark_name(a.mark),
-                section: a.is_placed().then(|| section_path(outline, a.range.start)),
+                section: a
+                    .is_placed()
+                    .then(|| section_path_in(&index, outline, a.range.start)),
                 quote: &a.quote,
                 note: &a.note,
                 tags: a.all_tags(),

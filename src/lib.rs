@@ -13,6 +13,7 @@ pub mod outline;
 pub mod search;
 pub mod stats;
 pub mod store;
+pub mod terminal;
 
 pub use document::{Document, TextRange};
 pub use outline::{Outline, outline};

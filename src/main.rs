@@ -1,7 +1,8 @@
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 use pizhu::cli::{Cli, run};
+use pizhu::terminal::{eprint_line, for_output};
 
 fn main() -> ExitCode {
     let cli = Cli::parse_args();
@@ -15,16 +16,20 @@ fn main() -> ExitCode {
         return match pizhu::app::run(startup, cli.data_dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!(
+                eprint_line(&format!(
                     "pizhu: the window could not be opened ({e}); check that a display is available"
-                );
+                ));
                 ExitCode::FAILURE
             }
         };
     };
     match run(&command, cli.data_dir.as_deref()) {
         Ok(out) => {
-            let mut stdout = std::io::stdout().lock();
+            // Documents and notes may hold escape sequences: a terminal sees them made
+            // visible, a file or a pipe gets the exact bytes.
+            let stdout = std::io::stdout();
+            let out = for_output(&out, stdout.is_terminal());
+            let mut stdout = stdout.lock();
             match stdout
                 .write_all(out.as_bytes())
                 .and_then(|()| stdout.flush())
@@ -33,15 +38,15 @@ fn main() -> ExitCode {
                 // A closed pipe (`pizhu outline big.txt | head`) is not worth reporting.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!(
+                    eprint_line(&format!(
                         "pizhu: cannot write the output ({e}); check the disk or the pipe it goes to"
-                    );
+                    ));
                     ExitCode::FAILURE
                 }
             }
         }
         Err(e) => {
-            eprintln!("pizhu: {e}");
+            eprint_line(&format!("pizhu: {e}"));
             ExitCode::FAILURE
         }
     }

@@ -401,30 +401,79 @@ impl AnnotationSet {
     }
 
     /// Apply edits, returning the edits that undo them (in reverse order).
+    ///
+    /// Each edit sees the ones before it. A batch of many edits (restoring a backup, undoing
+    /// that) costs O(n + edits): the items holding each id are looked up in a map built on
+    /// first need, removed items are only marked and dropped at the end (the rest keep their
+    /// order), and so are the tombstones an added annotation lifts.
     fn apply_raw(&mut self, edits: Vec<Edit>, now_ms: i64) -> Vec<Edit> {
+        use std::collections::HashMap;
         let mut inverse = Vec::with_capacity(edits.len());
+        // Indices of the live items holding each id, first first; `dead` marks removed ones.
+        let mut at: Option<HashMap<AnnotationId, Vec<usize>>> = None;
+        let mut dead: Vec<bool> = Vec::new();
+        // For each id added: the tombstones before this index in `removed` are lifted.
+        let mut lifted: HashMap<AnnotationId, usize> = HashMap::new();
+        let index = |items: &[Annotation]| {
+            let mut at: HashMap<AnnotationId, Vec<usize>> = HashMap::with_capacity(items.len());
+            for (i, a) in items.iter().enumerate() {
+                at.entry(a.id).or_default().push(i);
+            }
+            at
+        };
         for edit in edits {
             match edit {
                 Edit::Add(mut a) => {
                     a.modified_ms = a.modified_ms.max(now_ms);
-                    self.removed.retain(|(id, _)| *id != a.id);
+                    lifted.insert(a.id, self.removed.len());
                     inverse.push(Edit::Remove(a.id));
+                    if let Some(at) = at.as_mut() {
+                        at.entry(a.id).or_default().push(self.items.len());
+                        dead.push(false);
+                    }
                     self.items.push(a);
                 }
                 Edit::Update(mut a) => {
-                    if let Some(old) = self.items.iter_mut().find(|o| o.id == a.id) {
+                    let at = at.get_or_insert_with(|| {
+                        dead = vec![false; self.items.len()];
+                        index(&self.items)
+                    });
+                    if let Some(&i) = at.get(&a.id).and_then(|live| live.first()) {
+                        let old = &mut self.items[i];
                         a.modified_ms = now_ms.max(old.modified_ms + 1);
                         inverse.push(Edit::Update(std::mem::replace(old, a)));
                     }
                 }
                 Edit::Remove(id) => {
-                    if let Some(i) = self.items.iter().position(|o| o.id == id) {
-                        let old = self.items.remove(i);
+                    let at = at.get_or_insert_with(|| {
+                        dead = vec![false; self.items.len()];
+                        index(&self.items)
+                    });
+                    if let Some(live) = at.get_mut(&id)
+                        && !live.is_empty()
+                    {
+                        let i = live.remove(0);
+                        dead[i] = true;
+                        let old = std::mem::take(&mut self.items[i]);
                         self.removed.push((id, now_ms));
                         inverse.push(Edit::Add(old));
                     }
                 }
             }
+        }
+        if dead.contains(&true) {
+            let mut i = 0;
+            self.items.retain(|_| {
+                i += 1;
+                !dead[i - 1]
+            });
+        }
+        if !lifted.is_empty() {
+            let mut k = 0;
+            self.removed.retain(|(id, _)| {
+                k += 1;
+                lifted.get(id).is_none_or(|&upto| k > upto)
+            });
         }
         inverse.reverse();
         self.sort();
@@ -440,37 +489,64 @@ impl AnnotationSet {
         theirs: Vec<Annotation>,
         their_removed: &[(AnnotationId, i64)],
     ) -> bool {
+        use std::collections::HashMap;
+        use std::collections::hash_map::Entry;
+        // O(n + theirs) for stores of a million annotations: the live items holding each id
+        // (first first), removed ones only marked and dropped at the end (the rest keep their
+        // order), and the latest removal time of each id.
+        let mut at: HashMap<AnnotationId, Vec<usize>> = HashMap::with_capacity(self.items.len());
+        for (i, a) in self.items.iter().enumerate() {
+            at.entry(a.id).or_default().push(i);
+        }
+        let mut dead = vec![false; self.items.len()];
+        let mut removed_at: HashMap<AnnotationId, i64> =
+            HashMap::with_capacity(self.removed.len() + their_removed.len());
+        for &(id, when) in &self.removed {
+            let latest = removed_at.entry(id).or_insert(when);
+            *latest = (*latest).max(when);
+        }
         let mut changed = false;
         for &(id, when) in their_removed {
-            if let Some(i) = self.items.iter().position(|a| a.id == id)
+            if let Some(live) = at.get_mut(&id)
+                && let Some(&i) = live.first()
                 && self.items[i].modified_ms <= when
             {
-                self.items.remove(i);
+                live.remove(0);
+                dead[i] = true;
                 changed = true;
             }
-            if !self.removed.iter().any(|(r, _)| *r == id) {
+            if let Entry::Vacant(e) = removed_at.entry(id) {
+                e.insert(when);
                 self.removed.push((id, when));
             }
         }
         for a in theirs {
-            let gone = self
-                .removed
-                .iter()
-                .any(|&(id, when)| id == a.id && when >= a.modified_ms);
+            let gone = removed_at
+                .get(&a.id)
+                .is_some_and(|&when| when >= a.modified_ms);
             if gone {
                 continue;
             }
-            match self.items.iter_mut().find(|o| o.id == a.id) {
-                Some(mine) if mine.modified_ms < a.modified_ms => {
-                    *mine = a;
+            match at.get(&a.id).and_then(|live| live.first()) {
+                Some(&i) if self.items[i].modified_ms < a.modified_ms => {
+                    self.items[i] = a;
                     changed = true;
                 }
                 Some(_) => {}
                 None => {
+                    at.entry(a.id).or_default().push(self.items.len());
+                    dead.push(false);
                     self.items.push(a);
                     changed = true;
                 }
             }
+        }
+        if dead.contains(&true) {
+            let mut i = 0;
+            self.items.retain(|_| {
+                i += 1;
+                !dead[i - 1]
+            });
         }
         if changed {
             self.sort();

@@ -50,7 +50,7 @@ fn annotation(r: &Report, item: &Item, out: &mut String) {
     if !note.is_empty() {
         let _ = writeln!(out, "\n{}", escape(note, true));
     }
-    let tags = Report::extra_hashtags(item);
+    let tags = Report::extra_hashtags(item, tag_word);
     if !tags.is_empty() {
         let _ = writeln!(out, "\n{tags}");
     }
@@ -88,7 +88,7 @@ fn outline_entry(r: &Report, s: &Section, out: &mut String) {
                 lines.extend(note.split('\n').map(str::to_owned));
             }
         }
-        let tags = Report::extra_hashtags(item);
+        let tags = Report::extra_hashtags(item, tag_word);
         if !tags.is_empty() {
             lines.push(tags);
         }
@@ -98,6 +98,11 @@ fn outline_entry(r: &Report, s: &Section, out: &mut String) {
             let _ = writeln!(out, "{indent}  {bullet}{line}");
         }
     }
+}
+
+/// One word of a tag, escaped like any other text (a tag may hold `<script>` or `[x](y)`).
+fn tag_word(word: &str) -> String {
+    escape(word, false)
 }
 
 /// Markdown-escape `s` so it shows as written: inline syntax is escaped everywhere, block

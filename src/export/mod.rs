@@ -237,16 +237,38 @@ const MAX_NAME_TITLE_CHARS: usize = 80;
 /// Longest title kept in a file name, in bytes (file systems count bytes: 255 at most, suffix included).
 const MAX_NAME_TITLE_BYTES: usize = 240;
 
+/// Invisible format characters: the bidi controls (embeddings, overrides, isolates, marks),
+/// which make a file name read differently from what it is (`报告\u{202E}txt.exe`), and the
+/// zero-width and other invisible characters, which make two names that look the same differ.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'                      // soft hyphen
+        | '\u{061C}'                    // Arabic letter mark
+        | '\u{180E}'                    // Mongolian vowel separator
+        | '\u{200B}'..='\u{200F}'       // zero-width space, non-joiner, joiner; LRM, RLM
+        | '\u{202A}'..='\u{202E}'       // embeddings and overrides
+        | '\u{2060}'..='\u{2064}'       // word joiner, invisible operators
+        | '\u{2066}'..='\u{206F}'       // isolates; deprecated format characters
+        | '\u{FEFF}'                    // zero-width no-break space (byte-order mark)
+        | '\u{FFF9}'..='\u{FFFB}'       // interlinear annotation
+        | '\u{E0000}'..='\u{E007F}'     // tag characters
+    )
+}
+
 /// The file name an export is offered under: `<title>-批注.md`, `<title>-提纲.docx`
 /// (`-notes`, `-outline` in English), with characters that Windows or Linux refuse in file
-/// names removed and the title cut to 80 chars; `未命名` / `untitled` when nothing is left.
+/// names, bidi controls and invisible format characters removed and the title cut to 80
+/// chars; `未命名` / `untitled` when nothing is left.
 pub fn default_file_name(title: &str, content: Content, format: Format, lang: Lang) -> String {
     let words = labels::Labels::of(lang);
     let mut clean = String::with_capacity(title.len());
     let mut chars = 0;
     for c in title.chars() {
         let c = if c.is_whitespace() { ' ' } else { c };
-        if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+        if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            || c.is_control()
+            || is_invisible_format(c)
+        {
             continue;
         }
         if c == ' ' && (clean.is_empty() || clean.ends_with(' ')) {

@@ -1,9 +1,12 @@
 //! The one model every format renders: the head of the file, then sections in document
 //! order, each holding its annotations.
 
+use std::collections::HashMap;
+
 use crate::annotate::{Annotation, Kind, Mark};
 use crate::cli::heading_label;
-use crate::outline::{NodeKind, Outline, OutlineNode};
+use crate::document::TextRange;
+use crate::outline::{NodeKind, Outline, OutlineIndex, OutlineNode};
 
 use super::labels::Labels;
 use super::{Content, Filter, Options, Source};
@@ -95,17 +98,39 @@ pub(crate) fn node_label(node: &OutlineNode) -> String {
     }
 }
 
-/// The node a placed annotation belongs to: a section note's own node, else the deepest
-/// node holding its start.
-fn node_of(outline: &Outline, a: &Annotation) -> Option<usize> {
-    if a.kind == Kind::SectionNote
-        && let Some(i) = outline.nodes.iter().position(|n| {
-            n.title_range == a.range || (n.title_range.is_empty() && n.range == a.range)
-        })
-    {
-        return Some(i);
+/// Finds the node each annotation belongs to, in O(log n + depth) per annotation.
+struct NodeFinder<'o> {
+    index: OutlineIndex<'o>,
+    /// The first node whose title range is a given range (or whose whole range is, when its
+    /// title range is empty): where a section note is anchored.
+    by_title: HashMap<TextRange, usize>,
+}
+
+impl<'o> NodeFinder<'o> {
+    fn new(outline: &'o Outline) -> Self {
+        let mut by_title = HashMap::new();
+        for (i, n) in outline.nodes.iter().enumerate() {
+            by_title.entry(n.title_range).or_insert(i);
+            if n.title_range.is_empty() {
+                by_title.entry(n.range).or_insert(i);
+            }
+        }
+        Self {
+            index: outline.index(),
+            by_title,
+        }
     }
-    outline.node_at(a.range.start)
+
+    /// The node a placed annotation belongs to: a section note's own node, else the deepest
+    /// node holding its start.
+    fn node_of(&self, a: &Annotation) -> Option<usize> {
+        if a.kind == Kind::SectionNote
+            && let Some(&i) = self.by_title.get(&a.range)
+        {
+            return Some(i);
+        }
+        self.index.node_at(a.range.start)
+    }
 }
 
 impl<'a> Report<'a> {
@@ -114,8 +139,10 @@ impl<'a> Report<'a> {
         let outline = source.outline;
         let labels = Labels::of(options.lang);
         let node_labels: Vec<String> = outline.nodes.iter().map(node_label).collect();
+        let finder = NodeFinder::new(outline);
         let path_of = |i: usize| -> Vec<String> {
-            outline
+            finder
+                .index
                 .path_to(i)
                 .into_iter()
                 .map(|j| node_labels[j].clone())
@@ -144,7 +171,7 @@ impl<'a> Report<'a> {
         for a in chosen {
             let permille = (a.range.start as u64 * 1000 / chars).min(1000) as u32;
             let node = if a.is_placed() {
-                node_of(outline, a)
+                finder.node_of(a)
             } else {
                 None
             };
@@ -178,7 +205,7 @@ impl<'a> Report<'a> {
             if !all_nodes && items.is_empty() {
                 continue;
             }
-            for j in outline.path_to(i) {
+            for j in finder.index.path_to(i) {
                 if emitted[j] {
                     continue;
                 }
@@ -320,13 +347,17 @@ impl<'a> Report<'a> {
     }
 
     /// Like [`Report::hashtags`], only the tags not already written as `#标签` in the note
-    /// (Markdown shows the note as text, where those are tags already).
-    pub fn extra_hashtags(item: &Item) -> String {
+    /// (Markdown shows the note as text, where those are tags already), each word of a tag
+    /// passed through `word` (Markdown escapes it: a tag is text like any other field).
+    pub fn extra_hashtags(item: &Item, word: impl Fn(&str) -> String) -> String {
         let inline = crate::annotate::hashtags(&item.a.note);
         item.tags
             .iter()
             .filter(|t| !inline.contains(t))
-            .map(|t| format!("#{}", t.split_whitespace().collect::<Vec<_>>().join("_")))
+            .map(|t| {
+                let words: Vec<String> = t.split_whitespace().map(&word).collect();
+                format!("#{}", words.join("_"))
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }

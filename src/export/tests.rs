@@ -296,3 +296,159 @@ fn english_labels() {
     assert!(txt.contains("Source: talk.txt\nExported: 2026-01-02 03:04\nAnnotations: 1\n"));
     assert!(txt.contains("blue · underlined · chars "), "{txt}");
 }
+
+/// Kinds of Markdown events in `md` that would show as something else than text: raw HTML
+/// (block or inline) and links.
+fn live_markdown(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new(md)
+        .filter_map(|e| match e {
+            Event::Html(h) | Event::InlineHtml(h) => Some(format!("html {h:?}")),
+            Event::Start(Tag::Link { dest_url, .. }) => Some(format!("link {dest_url:?}")),
+            Event::Start(Tag::Image { dest_url, .. }) => Some(format!("image {dest_url:?}")),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn markdown_tags_with_html_or_links_stay_text() {
+    let (doc, o) = doc();
+    let mut a = at(&doc, "正文甲句", Color::Yellow);
+    a.tags = vec![
+        "<script>alert(1)</script>".into(),
+        "<style>body{display:none}</style>".into(),
+        "[点我](javascript:alert(1))".into(),
+        "<img src=x onerror=alert(1)>".into(),
+        "&lt;b&gt;".into(),
+        "营商 环境".into(),
+    ];
+    let mut b = at(&doc, "正文乙句", Color::Green);
+    b.tags = vec!["<style>".into()];
+    let items = vec![a, b];
+    for content in [
+        Content::Annotations,
+        Content::Outline {
+            with_highlights: true,
+        },
+    ] {
+        let opts = options(content);
+        let md = String::from_utf8(export(&source(&doc, &o, &items), &opts, Format::Md).unwrap())
+            .unwrap();
+        assert_eq!(live_markdown(&md), Vec::<String>::new(), "{md}");
+        // Shown as written: the rendered text holds the tags.
+        let text: String = pulldown_cmark::Parser::new(&md)
+            .filter_map(|e| match e {
+                pulldown_cmark::Event::Text(t) => Some(t.into_string()),
+                _ => None,
+            })
+            .collect();
+        for tag in [
+            "#<script>alert(1)</script>",
+            "#<style>",
+            "#&lt;b&gt;",
+            "#营商_环境",
+        ] {
+            assert!(text.contains(tag), "{tag} in {text}");
+        }
+    }
+}
+
+#[test]
+fn markdown_titles_labels_quotes_and_notes_with_html_stay_text() {
+    let text = "<script>alert(1)</script>\n一、<style>总体</style>要求\n（一）<b>指导</b>思想。<img src=x onerror=alert(1)>正文甲句。\n<div>\n二、重点任务\n正文丙句。";
+    let doc = Document::from_text(text.to_owned(), "UTF-8", SourceFormat::Text);
+    let o = outline(&doc);
+    let mut a = at(&doc, "<img src=x onerror=alert(1)>", Color::Yellow);
+    a.note = "<script>x</script>\n<style>\n#<script>".into();
+    let items = vec![a];
+    for content in [
+        Content::Annotations,
+        Content::Outline {
+            with_highlights: true,
+        },
+    ] {
+        let mut src = source(&doc, &o, &items);
+        src.title = "<script>alert(1)</script>";
+        src.source_file = Some("<style>a.txt");
+        let md = String::from_utf8(export(&src, &options(content), Format::Md).unwrap()).unwrap();
+        assert_eq!(live_markdown(&md), Vec::<String>::new(), "{md}");
+    }
+}
+
+#[test]
+fn export_file_names_lose_bidi_controls_and_invisible_characters() {
+    let name = |title: &str| default_file_name(title, Content::Annotations, Format::Md, Lang::Zh);
+    // A right-to-left override (U+202E) makes `讲话<RLO>dm.exe` read as `讲话exe.md`.
+    assert_eq!(name("讲话\u{202E}dm.exe"), "讲话dm.exe-批注.md");
+    for c in [
+        '\u{202A}',
+        '\u{202B}',
+        '\u{202C}',
+        '\u{202D}',
+        '\u{202E}',
+        '\u{2066}',
+        '\u{2067}',
+        '\u{2068}',
+        '\u{2069}',
+        '\u{200E}',
+        '\u{200F}',
+        '\u{061C}',
+        '\u{200B}',
+        '\u{200C}',
+        '\u{200D}',
+        '\u{2060}',
+        '\u{FEFF}',
+        '\u{00AD}',
+        '\u{E0041}',
+    ] {
+        assert_eq!(
+            name(&format!("{c}工作{c}报告{c}")),
+            "工作报告-批注.md",
+            "U+{:04X}",
+            c as u32
+        );
+    }
+    // Nothing visible left: the usual fallback.
+    assert_eq!(name("\u{202E}\u{200B}\u{FEFF}"), "未命名-批注.md");
+    // Ordinary text, Chinese punctuation and emoji are untouched.
+    assert_eq!(name("讲话（2026）·要点😀"), "讲话（2026）·要点😀-批注.md");
+}
+
+#[test]
+fn outline_export_of_many_sections_under_one_heading_is_not_quadratic() {
+    // Every node's path goes back to the one `一、` at the top: walking back for each node
+    // took 30 s for 4 MB (127,000 nodes).
+    let mut text = String::from("关于测试的讲话\n一、总体要求\n");
+    for n in 0..15_000 {
+        text.push_str(&format!("（一）第{n}项。一是甲。二是乙。\n"));
+    }
+    let doc = Document::from_text(text, "UTF-8", SourceFormat::Text);
+    let o = outline(&doc);
+    assert!(o.nodes.len() >= 30_000, "{}", o.nodes.len());
+    // Section notes on every tenth node, and highlights: looked up per annotation too.
+    let items: Vec<Annotation> = (0..o.nodes.len())
+        .step_by(10)
+        .map(|i| {
+            let mut a = Annotation::section_note(&doc, &o, i, 0);
+            a.note = "笔记".into();
+            a.id = i as u64 + 1;
+            a
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    for content in [
+        Content::Outline {
+            with_highlights: true,
+        },
+        Content::Annotations,
+    ] {
+        let md = export(&source(&doc, &o, &items), &options(content), Format::Md).unwrap();
+        assert!(md.len() > 100_000);
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}

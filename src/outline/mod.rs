@@ -98,9 +98,16 @@ impl Outline {
     }
 
     /// Indices of the node and its ancestors, outermost first.
+    ///
+    /// Walks back through the nodes before `idx` (up to all of them under one top-level
+    /// heading); for many lookups build an [`OutlineIndex`] once with [`Outline::index`].
     pub fn path_to(&self, idx: usize) -> Vec<usize> {
         let mut path = vec![idx];
         let mut depth = self.nodes[idx].depth;
+        // A top-level node has no ancestor: nothing to look for.
+        if depth <= 1 {
+            return path;
+        }
         for i in (0..idx).rev() {
             if self.nodes[i].depth < depth {
                 path.push(i);
@@ -109,6 +116,73 @@ impl Outline {
                     break;
                 }
             }
+        }
+        path.reverse();
+        path
+    }
+
+    /// The parent links of every node, for many [`OutlineIndex::node_at`] and
+    /// [`OutlineIndex::path_to`] lookups (an export or a listing of every annotation):
+    /// O(n) once, then O(log n + depth) per lookup instead of up to O(n).
+    pub fn index(&self) -> OutlineIndex<'_> {
+        let mut parents = Vec::with_capacity(self.nodes.len());
+        // Nodes whose depth rises strictly from the bottom: the candidate parents.
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            while stack
+                .last()
+                .is_some_and(|&top| self.nodes[top].depth >= node.depth)
+            {
+                stack.pop();
+            }
+            // The nearest node before `i` with a smaller depth, as `path_to` finds it.
+            parents.push(stack.last().copied().filter(|_| node.depth > 1));
+            stack.push(i);
+        }
+        OutlineIndex {
+            outline: self,
+            parents,
+        }
+    }
+}
+
+/// An [`Outline`] with each node's parent, answering the same questions as
+/// [`Outline::node_at`] and [`Outline::path_to`] without walking back through the nodes.
+#[derive(Clone, Debug)]
+pub struct OutlineIndex<'a> {
+    outline: &'a Outline,
+    /// The parent of each node (`None` at the top level).
+    parents: Vec<Option<usize>>,
+}
+
+impl OutlineIndex<'_> {
+    /// [`Outline::node_at`]: the deepest node whose range contains char `pos`.
+    ///
+    /// A node holding `pos` is the last node starting at or before it, or an ancestor of
+    /// that node (ranges nest, and a node at the same or a smaller depth closes the ones
+    /// before it), so only that node's path is looked at.
+    pub fn node_at(&self, pos: usize) -> Option<usize> {
+        let nodes = &self.outline.nodes;
+        let upto = nodes.partition_point(|n| n.range.start <= pos);
+        let last = upto.checked_sub(1)?;
+        let mut at = Some(last);
+        while let Some(i) = at {
+            let n = &nodes[i];
+            if n.range.start <= pos && pos < n.range.end.max(n.range.start + 1) {
+                return Some(i);
+            }
+            at = self.parents[i];
+        }
+        (nodes[last].depth == 1).then_some(last)
+    }
+
+    /// [`Outline::path_to`]: indices of the node and its ancestors, outermost first.
+    pub fn path_to(&self, idx: usize) -> Vec<usize> {
+        let mut path = vec![idx];
+        let mut at = self.parents[idx];
+        while let Some(i) = at {
+            path.push(i);
+            at = self.parents[i];
         }
         path.reverse();
         path
