@@ -209,7 +209,7 @@ pub fn open(path: &Path) -> Result<Document, CliError> {
         path: path.to_owned(),
     })?;
     for warning in &doc.warnings {
-        eprintln!("pizhu: warning: {warning}: {}", path.display());
+        crate::terminal::eprint_line(&format!("pizhu: warning: {warning}: {}", path.display()));
     }
     Ok(doc)
 }
@@ -604,7 +604,6 @@ fn read_only_failure(error: &StoreError, store: &DocStore, file: &Path) -> CliEr
     )
 }
 
-
 /// A store opened to read only (`notes`, `export`): any problem fails the command.
 fn load_read_only(
     dir: &Path,
@@ -631,7 +630,10 @@ fn load_for_writing(
     match loaded.problem.take() {
         None => Ok(loaded),
         Some(problem @ StoreError::Partial { kept: Some(_), .. }) => {
-            eprintln!("pizhu: warning: {}", one_line(&problem.to_string()));
+            crate::terminal::eprint_line(&format!(
+                "pizhu: warning: {}",
+                one_line(&problem.to_string())
+            ));
             Ok(loaded)
         }
         Some(problem) => Err(store_failure(problem)),
@@ -825,7 +827,7 @@ fn export_command(
                     path: out.path.to_owned(),
                 }
             })?;
-            eprintln!("pizhu: exported to {}", out.path.display());
+            crate::terminal::eprint_line(&format!("pizhu: exported to {}", out.path.display()));
             Ok(String::new())
         }
         None => Ok(String::from_utf8_lossy(&bytes).into_owned()),
@@ -852,7 +854,10 @@ fn restore(file: &Path, data_dir: Option<&Path>) -> Result<String, CliError> {
     match loaded.problem.take() {
         None | Some(StoreError::Damaged { .. }) => {}
         Some(problem @ StoreError::Partial { kept: Some(_), .. }) => {
-            eprintln!("pizhu: warning: {}", one_line(&problem.to_string()));
+            crate::terminal::eprint_line(&format!(
+                "pizhu: warning: {}",
+                one_line(&problem.to_string())
+            ));
         }
         Some(problem) => return Err(store_failure(problem)),
     }
