@@ -561,8 +561,14 @@ impl DocStore {
         if self.written == Some(hash) && !self.changed_on_disk() {
             return Ok(Attempt::Done(merged));
         }
-        let tmp = write_temp_beside(&self.path, text.as_bytes(), Mode::Private)
-            .map_err(|e| self.write_error(e, &self.path))?;
+        let tmp = match write_temp_beside(&self.path, text.as_bytes(), Mode::Private) {
+            Ok(tmp) => tmp,
+            // The (still empty) folder was removed from under the lock: lock it again.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !lock.holds(&self.dir) => {
+                return Ok(Attempt::FolderReplaced(merged));
+            }
+            Err(e) => return Err(self.write_error(e, &self.path)),
+        };
         // The temp file now keeps the locked folder from being removed; if the folder was
         // removed and made anew before it was written, the lock protects nothing there.
         if !lock.holds(&self.dir) {
@@ -590,7 +596,12 @@ impl DocStore {
     fn lock(&self) -> std::io::Result<DirLock> {
         for _ in 0..LOCK_ATTEMPTS {
             std::fs::create_dir_all(&self.dir)?;
-            let file = File::open(&self.dir)?;
+            let file = match File::open(&self.dir) {
+                Ok(file) => file,
+                // Removed between making it and opening it: make it again.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
             let meta = file.metadata()?;
             if !meta.is_dir() {
                 return Err(std::io::Error::other("the notes folder is not a folder"));
