@@ -9,14 +9,22 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Whether `c` is a control a terminal could act on (C0 other than `\n` and `\t`, DEL, C1).
+/// Whether `c` is a control a terminal could act on (C0 other than `\n` and `\t`, DEL, C1),
+/// or a bidirectional control that would reorder what the terminal shows (U+061C, U+200E,
+/// U+200F, U+202A–U+202E, U+2066–U+2069: a "Trojan Source" line reads otherwise than it
+/// is).
 fn is_hazard(c: char) -> bool {
-    c.is_control() && !matches!(c, '\n' | '\t')
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// `s` with every control character other than `\n` and `\t` made visible: C0 controls as
 /// the Control Pictures (`␀`…`␟`, so ESC is `␛` and CR is `␍`), DEL as `␡`, C1 controls
-/// (U+0080–U+009F) as `\u{9b}`-style text. Borrowed unchanged when there is none.
+/// (U+0080–U+009F) and bidirectional controls as `\u{9b}`-style text. Borrowed unchanged
+/// when there is none.
 pub fn visible(s: &str) -> Cow<'_, str> {
     let Some(first) = s.find(is_hazard) else {
         return Cow::Borrowed(s);
@@ -77,6 +85,16 @@ mod tests {
         );
         assert_eq!(visible("\0\r\x08\x1f"), "␀␍␈␟");
         assert_eq!(visible("x\x7fy"), "x␡y");
+    }
+
+    #[test]
+    fn bidi_controls_become_escaped_text() {
+        // "Trojan Source": U+202E would show the rest of the line reversed.
+        assert_eq!(
+            visible("批注\u{202E}txt.exe\u{2066}x\u{200F}"),
+            "批注\\u{202e}txt.exe\\u{2066}x\\u{200f}"
+        );
+        assert_eq!(for_output("a\u{202E}b", false), "a\u{202E}b");
     }
 
     #[test]
