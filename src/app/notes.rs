@@ -80,14 +80,6 @@ impl Notes {
         }
     }
 
-    /// The newest backup of the store that can be read: its time (`None`: there is none).
-    pub fn newest_backup(&self) -> Option<SystemTime> {
-        self.store
-            .as_ref()?
-            .newest_good_backup()
-            .map(|b| b.modified)
-    }
-
     /// Add back everything the newest readable backup holds that is not here, as one
     /// undoable step, and place it in `doc`. Returns how many came back and the backup's
     /// time; `None` when there is no backup that can be read.
