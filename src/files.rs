@@ -529,6 +529,33 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn settings_replace_a_linked_file_in_place_and_never_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        // A dotfile manager's link: the target is replaced, the link stays.
+        let real = dir.path().join("dotfiles-settings.ron");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("settings.ron");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        replace_file(&link, b"new", Mode::Private).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        // A FIFO is refused at once, and stays a FIFO.
+        let fifo = dir.path().join("pipe.ron");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let err = replace_file(&fifo, b"x", Mode::Private).unwrap_err();
+        assert!(err.to_string().contains("named pipe"), "{err}");
+        let kind = FileKind::of(&std::fs::symlink_metadata(&fifo).unwrap());
+        assert_eq!(kind, FileKind::Fifo);
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn outputs_follow_links_write_into_devices_and_refuse_what_they_must() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().unwrap();
