@@ -4,18 +4,9 @@ mod common;
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn pizhu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pizhu"))
-        .args(args)
-        .output()
-        .expect("pizhu runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::{pizhu, stdout};
 
 /// A failure is one line on stderr, a non-zero exit, and no panic.
 fn assert_clean_failure(o: &Output, expect: &str) {

@@ -13,16 +13,7 @@ use pizhu::document::{Document, OpenError};
 use pizhu::files::FileKind;
 use pizhu::outline::outline;
 
-fn pizhu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pizhu"))
-        .args(args)
-        .output()
-        .expect("pizhu runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{pizhu, stderr};
 
 /// A failure is one line on stderr, exit code 1, no panic, and says `expect`.
 fn assert_clean_failure(o: &Output, expect: &str) {

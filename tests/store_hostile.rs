@@ -11,22 +11,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use common::stderr;
 use pizhu::annotate::{Annotation, AnnotationSet, Color, Edit};
 use pizhu::document::{Document, TextRange};
 use pizhu::store::annotations::{BACKUPS, DocStore, StoreError, fingerprint, parse};
 
 fn pizhu(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pizhu"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("PIZHU_DATA_DIR")
-        .output()
-        .expect("pizhu runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    let data = data_dir.to_str().expect("UTF-8 temp path");
+    let all: Vec<&str> = ["--data-dir", data].iter().chain(args).copied().collect();
+    common::pizhu(&all)
 }
 
 fn sample_doc() -> Document {

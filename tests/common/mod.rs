@@ -3,6 +3,7 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use pizhu::outline::{NodeKind, Outline};
 
@@ -95,4 +96,23 @@ pub fn render(outline: &Outline) -> String {
         out.push_str(&format!("{} {kind}{} {}\n", n.depth, n.marker, n.title));
     }
     out
+}
+
+/// Run the `pizhu` binary with `args` (no `PIZHU_DATA_DIR` from the environment).
+pub fn pizhu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pizhu"))
+        .args(args)
+        .env_remove("PIZHU_DATA_DIR")
+        .output()
+        .expect("pizhu runs")
+}
+
+/// What a run printed on stdout.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// What a run printed on stderr.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
