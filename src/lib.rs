@@ -11,6 +11,7 @@ pub mod export;
 pub mod files;
 pub mod outline;
 pub mod search;
+pub mod session;
 pub mod stats;
 pub mod store;
 pub mod terminal;

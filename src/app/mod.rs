@@ -10,7 +10,6 @@ pub mod find;
 pub mod fonts;
 pub mod i18n;
 pub mod navigate;
-pub mod notes;
 pub mod outline_panel;
 pub mod reader;
 pub mod settings;
@@ -163,7 +162,7 @@ pub struct OpenDocument {
     /// Whole-document counts.
     pub stats: Stats,
     /// Its highlights and notes.
-    pub notes: notes::Notes,
+    pub notes: crate::session::notes::Notes,
     /// The last section counted for the status bar.
     section_cache: std::cell::RefCell<Option<(usize, Counts)>>,
 }
@@ -179,7 +178,7 @@ impl OpenDocument {
             doc: Arc::new(doc),
             outline: Arc::new(outline),
             stats,
-            notes: notes::Notes::in_memory(),
+            notes: crate::session::notes::Notes::in_memory(),
             section_cache: std::cell::RefCell::new(None),
         }
     }
@@ -188,7 +187,7 @@ impl OpenDocument {
     pub fn with_notes(mut self, data_dir: Option<&Path>) -> Self {
         if let Some(dir) = data_dir {
             let title = self.display_title().to_owned();
-            self.notes = notes::Notes::load(dir, &self.doc, self.path.as_deref(), &title);
+            self.notes = crate::session::notes::Notes::load(dir, &self.doc, self.path.as_deref(), &title);
         }
         self
     }
@@ -293,7 +292,7 @@ pub struct PizhuApp {
     /// The find bar.
     pub find: find::FindState,
     /// Back / forward across jumps.
-    pub history: navigate::History,
+    pub history: crate::session::history::History,
     /// Whether the blanks list is shown.
     pub show_blanks: bool,
     /// The blank visited last.
@@ -360,7 +359,7 @@ impl PizhuApp {
             show_settings: false,
             last_copied: None,
             find: find::FindState::default(),
-            history: navigate::History::default(),
+            history: crate::session::history::History::default(),
             show_blanks: false,
             blank_current: None,
             show_shortcuts: false,
@@ -592,7 +591,7 @@ impl PizhuApp {
         }
         self.notes_view = annotations_panel::AnnotationsView::default();
         self.find.reset_for(&document.doc);
-        self.history = navigate::History::default();
+        self.history = crate::session::history::History::default();
         self.blank_current = None;
         if let Some(path) = &document.path {
             self.settings
