@@ -11,7 +11,11 @@ use crate::annotate::{
     AnchorState, Annotation, AnnotationSet, Color, Edit, Kind, Mark, clean_tag, now_ms,
 };
 use crate::document::{Document, OpenError, TextRange};
-use crate::outline::{NodeKind, Outline, OutlineNode, outline};
+pub use crate::export::outline_text;
+use crate::outline::label::{
+    PATH_SEPARATOR, heading_label, node_path_in, section_path, section_path_in,
+};
+use crate::outline::{NodeKind, Outline, outline};
 use crate::stats::{DEFAULT_RATE_CHARS_PER_MIN, Stats, format_duration, stats};
 use crate::store::annotations::{DocStore, StoreError, data_dir as resolve_data_dir};
 
@@ -222,7 +226,7 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             let outline = outline(&doc);
             Ok(match format {
                 OutlineFormat::Text => outline_text(&outline),
-                OutlineFormat::Markdown => outline_markdown(&outline),
+                OutlineFormat::Markdown => crate::export::outline_markdown(&outline),
                 OutlineFormat::Json => outline_json(&doc, &outline),
             })
         }
@@ -302,71 +306,6 @@ fn json_line<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
     s.push('\n');
     s
-}
-
-/// The outline as an indented tree: headings as written, points after a bullet.
-pub fn outline_text(outline: &Outline) -> String {
-    let mut out = String::new();
-    if let Some(title) = &outline.title {
-        let _ = writeln!(out, "{title}");
-    }
-    for node in &outline.nodes {
-        let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
-        match node.kind {
-            NodeKind::Heading => {
-                let _ = writeln!(out, "{indent}{}", heading_label(&node.marker, &node.title));
-            }
-            NodeKind::Point => {
-                let _ = writeln!(out, "{indent}· {}：{}", node.marker, node.title);
-            }
-        }
-    }
-    out
-}
-
-/// Markers that end in their own separator (`一、`, `（一）`, `1.`) read well glued to the title.
-fn is_glued_marker(marker: &str) -> bool {
-    marker.ends_with(['、', '）', ')', '.', '．', '］', ']', '】']) || marker.chars().count() == 1
-}
-
-/// A heading as a reader writes it: `一、总体要求`, `附件1 十件实事`, `总体要求`.
-pub fn heading_label(marker: &str, title: &str) -> String {
-    let sep = if marker.is_empty() || is_glued_marker(marker) {
-        ""
-    } else {
-        " "
-    };
-    format!("{marker}{sep}{title}")
-}
-
-/// The outline as a nested Markdown list, the document title as a heading.
-pub fn outline_markdown(outline: &Outline) -> String {
-    let mut out = String::new();
-    if let Some(title) = &outline.title {
-        let _ = writeln!(out, "# {}\n", escape_markdown(title));
-    }
-    for node in &outline.nodes {
-        let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
-        let text = match node.kind {
-            NodeKind::Heading => heading_label(&node.marker, &node.title),
-            NodeKind::Point => format!("*{}*：{}", node.marker, node.title),
-        };
-        let _ = writeln!(out, "{indent}- {}", escape_markdown(&text));
-    }
-    out
-}
-
-/// Escape what would turn a title into code, links, raw HTML (`<script>`), entities
-/// (`&lt;`), headings or tables; `*` stays, for the point markers' emphasis.
-fn escape_markdown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '\\' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '&') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[derive(Serialize)]
@@ -699,47 +638,13 @@ fn highlight(
     let place = if path.is_empty() {
         "before the first heading".to_owned()
     } else {
-        format!("in {}", path.join(" › "))
+        format!("in {}", path.join(PATH_SEPARATOR))
     };
     Ok(format!(
         "highlighted 「{}」 ({}) {place}\n",
         shown(&quote),
         req.color.name()
     ))
-}
-
-/// An outline node as a reader names it: `一、总体要求`, `一是：全面清理`.
-fn node_label(node: &OutlineNode) -> String {
-    match node.kind {
-        NodeKind::Heading => heading_label(&node.marker, &node.title),
-        NodeKind::Point => format!("{}：{}", node.marker, node.title),
-    }
-}
-
-/// Labels of the section holding char `pos` and of its ancestors, outermost first (empty
-/// before the first heading).
-pub fn section_path(outline: &Outline, pos: usize) -> Vec<String> {
-    section_path_in(&outline.index(), outline, pos)
-}
-
-/// [`section_path`] through an index built once, for listing many annotations.
-fn section_path_in(
-    index: &crate::outline::OutlineIndex<'_>,
-    outline: &Outline,
-    pos: usize,
-) -> Vec<String> {
-    index
-        .node_at(pos)
-        .map_or_else(Vec::new, |i| node_path(index, outline, i))
-}
-
-/// Labels of node `i` and of its ancestors, outermost first.
-fn node_path(index: &crate::outline::OutlineIndex<'_>, outline: &Outline, i: usize) -> Vec<String> {
-    index
-        .path_to(i)
-        .into_iter()
-        .map(|j| node_label(&outline.nodes[j]))
-        .collect()
 }
 
 /// How an annotation was placed, as `pizhu notes` names it (`fuzzy` and `ambiguous` stay
@@ -922,12 +827,12 @@ pub fn notes_text(title: &str, outline: &Outline, set: &AnnotationSet) -> String
     for a in items.iter().filter(|a| a.is_placed()) {
         let node = index.node_at(a.range.start);
         if current.as_ref().is_none_or(|(n, _)| *n != node) {
-            let path = node.map_or_else(Vec::new, |i| node_path(&index, outline, i));
+            let path = node.map_or_else(Vec::new, |i| node_path_in(&index, i));
             if current.as_ref().is_none_or(|(_, p)| *p != path) {
                 let heading = if path.is_empty() {
                     "开头 (before the first heading)".to_owned()
                 } else {
-                    path.join(" › ")
+                    path.join(PATH_SEPARATOR)
                 };
                 let _ = writeln!(out, "\n{heading}");
             }
@@ -1033,7 +938,7 @@ fn notes_json(
                 mark: mark_name(a.mark),
                 section: a
                     .is_placed()
-                    .then(|| section_path_in(&index, outline, a.range.start)),
+                    .then(|| section_path_in(&index, a.range.start)),
                 quote: &a.quote,
                 note: &a.note,
                 tags: a.all_tags(),

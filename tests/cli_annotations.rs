@@ -127,14 +127,14 @@ fn a_highlight_is_listed_under_its_section_path() {
     assert_eq!(
         out,
         "highlighted 「一是全面清理」 (yellow) in 一、坚持统筹谋划，夯实数字政府建设根基 › \
-         （二）把平台整合作为数字政府建设的关键环节 › 一是：全面清理\n"
+         （二）把平台整合作为数字政府建设的关键环节 › 一是 全面清理\n"
     );
     let listing = ok(pizhu(data.path(), &["notes", s(&sample)]));
     let lines: Vec<&str> = listing.lines().collect();
     let at = lines
         .iter()
         .position(|l| {
-            *l == "一、坚持统筹谋划，夯实数字政府建设根基 › （二）把平台整合作为数字政府建设的关键环节 › 一是：全面清理"
+            *l == "一、坚持统筹谋划，夯实数字政府建设根基 › （二）把平台整合作为数字政府建设的关键环节 › 一是 全面清理"
         })
         .unwrap_or_else(|| panic!("no section line in:\n{listing}"));
     assert_eq!(lines[at + 1], "  「一是全面清理」");

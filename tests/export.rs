@@ -869,6 +869,39 @@ fn outline_without_highlights_is_the_bare_skeleton() {
     }
 }
 
+/// `pizhu outline --format markdown` and the outline export's Markdown list the same entries
+/// (they once escaped `1.` differently, making a nested ordered list of one of them).
+#[test]
+fn the_cli_and_the_export_write_one_markdown_outline() {
+    for f in fixtures() {
+        let md = f.text(&outline_of(false), Format::Md);
+        let cli = pizhu::export::outline_markdown(&f.outline);
+        let list = |s: &str| -> Vec<String> {
+            s.lines()
+                .filter(|l| l.trim_start().starts_with("- ") && !md_head_line(l))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(list(&cli), list(&md));
+        assert_eq!(list(&cli).len(), f.outline.nodes.len());
+    }
+    let sample = pizhu::export::outline_markdown(&bundled().outline);
+    assert!(sample.contains("    - 1\\.优化办事流程\n"), "{sample}");
+}
+
+/// The head lines of an export (`- 来源：…`), which the CLI's outline does not have.
+fn md_head_line(line: &str) -> bool {
+    [
+        "- 来源：",
+        "- 导出时间：",
+        "- 提纲：",
+        "- 批注：",
+        "- 筛选：",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
+}
+
 #[test]
 fn outline_with_highlights_puts_each_under_its_deepest_node() {
     let Some(f) = seed() else { return };

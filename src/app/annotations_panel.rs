@@ -113,14 +113,8 @@ fn shown(view: &AnnotationsView, a: &Annotation) -> bool {
 /// The section path of a char, as the panel and the exports show it.
 pub fn section_path(outline: &Outline, pos: usize) -> Option<String> {
     let node = outline.node_at(pos)?;
-    Some(
-        outline
-            .path_to(node)
-            .into_iter()
-            .map(|i| super::outline_panel::node_label(outline, i))
-            .collect::<Vec<_>>()
-            .join(" › "),
-    )
+    let path = crate::outline::label::node_path(outline, node);
+    Some(path.join(crate::outline::label::PATH_SEPARATOR))
 }
 
 /// The rows of the list, their tops, and every tag with its count.

@@ -146,11 +146,7 @@ impl OutlineView {
 
 /// The label of a node as the tree shows it.
 pub fn node_label(outline: &Outline, i: usize) -> String {
-    let node = &outline.nodes[i];
-    match node.kind {
-        NodeKind::Heading => crate::cli::heading_label(&node.marker, &node.title),
-        NodeKind::Point => format!("{} {}", node.marker, node.title),
-    }
+    crate::outline::label::node_label(&outline.nodes[i])
 }
 
 /// The left panel.

@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::outline::NodeKind;
+use crate::outline::label::node_label;
+use crate::outline::{NodeKind, Outline, OutlineNode};
 
 use super::report::{Item, Report, Section};
 
@@ -60,12 +61,8 @@ fn annotation(r: &Report, item: &Item, out: &mut String) {
 fn outline_entry(r: &Report, s: &Section, out: &mut String) {
     let indent = "  ".repeat(usize::from(s.depth.saturating_sub(1)));
     let text = match r.node(s) {
-        Some(node) if node.kind == NodeKind::Point => format!(
-            "*{}*：{}",
-            escape(&node.marker, false),
-            escape(&node.title, false)
-        ),
-        _ => escape(&s.label, false),
+        Some(node) => node_text(node),
+        None => escape(&s.label, false),
     };
     let _ = writeln!(out, "{indent}- {text}");
     for item in &s.items {
@@ -98,6 +95,32 @@ fn outline_entry(r: &Report, s: &Section, out: &mut String) {
             let _ = writeln!(out, "{indent}  {bullet}{line}");
         }
     }
+}
+
+/// One node of the outline list, escaped: the heading as written, a point as `*一是*：title`.
+fn node_text(node: &OutlineNode) -> String {
+    match node.kind {
+        NodeKind::Heading => escape(&node_label(node), false),
+        NodeKind::Point => format!(
+            "*{}*：{}",
+            escape(&node.marker, false),
+            escape(&node.title, false)
+        ),
+    }
+}
+
+/// The outline alone as a nested Markdown list under the title as a heading (`pizhu outline
+/// --format markdown`): the same entries as the outline export, without its head lines.
+pub fn outline_markdown(outline: &Outline) -> String {
+    let mut out = String::new();
+    if let Some(title) = &outline.title {
+        let _ = writeln!(out, "# {}\n", escape(title, false));
+    }
+    for node in &outline.nodes {
+        let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
+        let _ = writeln!(out, "{indent}- {}", node_text(node));
+    }
+    out
 }
 
 /// One word of a tag, escaped like any other text (a tag may hold `<script>` or `[x](y)`).

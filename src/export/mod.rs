@@ -18,6 +18,9 @@ mod txt;
 
 use std::path::{Path, PathBuf};
 
+pub use md::outline_markdown;
+pub use txt::outline_text;
+
 use serde::{Deserialize, Serialize};
 
 use crate::annotate::{Annotation, Color, Kind, clean_tag};

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use crate::annotate::{Annotation, Kind, Mark};
-use crate::cli::heading_label;
 use crate::document::TextRange;
-use crate::outline::{NodeKind, Outline, OutlineIndex, OutlineNode};
+use crate::outline::label::node_label;
+use crate::outline::{Outline, OutlineIndex, OutlineNode};
 
 use super::labels::Labels;
 use super::{Content, Filter, Options, Source};
@@ -88,14 +88,6 @@ pub(crate) struct Report<'a> {
     /// For annotations: only sections that hold something, and their ancestors. For the
     /// outline: every node.
     pub sections: Vec<Section<'a>>,
-}
-
-/// A node as a reader names it: headings as written, points as `marker title`.
-pub(crate) fn node_label(node: &OutlineNode) -> String {
-    match node.kind {
-        NodeKind::Heading => heading_label(&node.marker, &node.title),
-        NodeKind::Point => format!("{} {}", node.marker, node.title),
-    }
 }
 
 /// Finds the node each annotation belongs to, in O(log n + depth) per annotation.

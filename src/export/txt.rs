@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::outline::NodeKind;
+use crate::outline::label::node_label;
+use crate::outline::{NodeKind, Outline, OutlineNode};
 
 use super::report::{Item, Report, Section};
 
@@ -65,16 +66,35 @@ fn annotation(r: &Report, item: &Item, indent: &str, out: &mut String) {
 /// One entry of the outline tree, with its annotations below it.
 fn outline_entry(r: &Report, s: &Section, out: &mut String) {
     let indent = "  ".repeat(usize::from(s.depth.saturating_sub(1)));
-    match r.node(s) {
-        Some(node) if node.kind == NodeKind::Point => {
-            let _ = writeln!(out, "{indent}· {}：{}", node.marker, one_line(&node.title));
-        }
-        _ => {
-            let _ = writeln!(out, "{indent}{}", one_line(&s.label));
-        }
-    }
+    let text = match r.node(s) {
+        Some(node) => node_text(node),
+        None => one_line(&s.label),
+    };
+    let _ = writeln!(out, "{indent}{text}");
     let inner = format!("{indent}  ");
     for item in &s.items {
         annotation(r, item, &inner, out);
     }
+}
+
+/// One node of the outline tree on one line: the heading as written, a point as `· 一是：title`.
+fn node_text(node: &OutlineNode) -> String {
+    match node.kind {
+        NodeKind::Heading => one_line(&node_label(node)),
+        NodeKind::Point => format!("· {}：{}", node.marker, one_line(&node.title)),
+    }
+}
+
+/// The outline alone as an indented tree under the title (`pizhu outline`): the same lines
+/// as the outline export, without its head lines.
+pub fn outline_text(outline: &Outline) -> String {
+    let mut out = String::new();
+    if let Some(title) = &outline.title {
+        let _ = writeln!(out, "{}", one_line(title));
+    }
+    for node in &outline.nodes {
+        let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
+        let _ = writeln!(out, "{indent}{}", node_text(node));
+    }
+    out
 }

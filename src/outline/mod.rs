@@ -2,6 +2,7 @@
 //! salutation, boilerplate and placeholders. Pure: no IO, no UI.
 
 mod classify;
+pub mod label;
 pub mod marker;
 mod placeholder;
 
@@ -155,7 +156,12 @@ pub struct OutlineIndex<'a> {
     parents: Vec<Option<usize>>,
 }
 
-impl OutlineIndex<'_> {
+impl<'a> OutlineIndex<'a> {
+    /// The outline this index was built for.
+    pub fn outline(&self) -> &'a Outline {
+        self.outline
+    }
+
     /// [`Outline::node_at`]: the deepest node whose range contains char `pos`.
     ///
     /// A node holding `pos` is the last node starting at or before it, or an ancestor of
