@@ -474,7 +474,14 @@ fn editor_ui(
             info.label = Some(t.add_tag.to_owned());
             info
         });
-        let entered = input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let entered = input.lost_focus()
+            && ui.input_mut(|i| {
+                super::keys::pressed(
+                    i,
+                    crate::session::keymap::Action::AddTag,
+                    crate::session::keymap::Scope::TagField,
+                )
+            });
         if entered && let Some(tag) = clean_tag(&view.tag_input) {
             if !a.tags.contains(&tag) {
                 commands.push(changed(a, |x| x.tags.push(tag)));

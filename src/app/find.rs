@@ -5,9 +5,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, OnceLock};
 
-use egui::{Key, Modifiers, Role, TextEdit, Ui, WidgetInfo};
+use egui::{Role, TextEdit, Ui, WidgetInfo};
 
 use super::{Command, PizhuApp};
+use crate::session::keymap::{Action, Scope};
 use crate::document::{Document, TextRange};
 use crate::search::{Query, SearchError, Searchable, by_section, find_all};
 
@@ -220,11 +221,9 @@ pub fn find_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 if ui.memory(|m| m.has_focus(field_id)) {
                     // Shift+Enter first: a plain Enter pattern also matches it.
                     let (shift_enter, enter, escape) = ui.input_mut(|i| {
-                        (
-                            i.consume_key(Modifiers::SHIFT, Key::Enter),
-                            i.consume_key(Modifiers::NONE, Key::Enter),
-                            i.consume_key(Modifiers::NONE, Key::Escape),
-                        )
+                        let mut key = |action| super::keys::pressed(i, action, Scope::FindField);
+                        let previous = key(Action::FindPrevious);
+                        (previous, key(Action::FindNext), key(Action::CloseFind))
                     });
                     if enter {
                         commands.push(Command::FindStep(1));

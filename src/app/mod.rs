@@ -9,6 +9,7 @@ mod export_window;
 pub mod find;
 pub mod fonts;
 pub mod i18n;
+pub mod keys;
 pub mod navigate;
 pub mod outline_panel;
 pub mod reader;
@@ -19,8 +20,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
-
-use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::annotate::{Annotation, AnnotationId, Color, Edit, Mark};
 use crate::document::{Document, TextRange};
@@ -37,9 +36,6 @@ pub const APP_ID: &str = "pizhu";
 pub const SAMPLE_NAME: &str = "sample-speech.txt";
 /// The bundled sample speech (our own writing), opened on first start.
 pub static SAMPLE_TEXT: &str = include_str!("../../assets/sample-speech.txt");
-
-/// Ctrl+O.
-pub const OPEN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 
 /// Everything the UI can ask the app to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -797,128 +793,82 @@ impl PizhuApp {
     }
 
     fn global_input(&mut self, ctx: &egui::Context) {
-        let zoom_in_a = KeyboardShortcut::new(Modifiers::COMMAND, Key::Equals);
-        let zoom_in_b = KeyboardShortcut::new(Modifiers::COMMAND, Key::Plus);
-        let zoom_out = KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus);
-        let zoom_reset = KeyboardShortcut::new(Modifiers::COMMAND, Key::Num0);
-        // Annotation undo/redo, unless a text field has the keys (it undoes its own typing).
-        if !ctx.text_edit_focused() {
-            let (redo, undo) = ctx.input_mut(|i| {
-                let redo = i.consume_shortcut(&KeyboardShortcut::new(
-                    Modifiers::COMMAND | Modifiers::SHIFT,
-                    Key::Z,
-                )) || i
-                    .consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y));
-                let undo = i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z));
-                (redo, undo)
-            });
-            if redo {
-                self.push(Command::Redo);
-            }
-            if undo {
-                self.push(Command::Undo);
-            }
-        }
-        let (open, zin, zout, zreset, f6, dropped) = ctx.input_mut(|i| {
-            (
-                i.consume_shortcut(&OPEN_SHORTCUT),
-                i.consume_shortcut(&zoom_in_a) || i.consume_shortcut(&zoom_in_b),
-                i.consume_shortcut(&zoom_out),
-                i.consume_shortcut(&zoom_reset),
-                i.consume_key(Modifiers::NONE, Key::F6),
-                i.raw
-                    .dropped_files
-                    .iter()
-                    .map(|f| f.path().to_path_buf())
-                    .find(|p| !p.as_os_str().is_empty()),
-            )
-        });
-        if open {
-            self.push(Command::OpenDialog);
-        }
-        if ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)))
-        {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        }
+        use crate::session::keymap::{Action, Scope};
+        // In the keymap's order; Undo/Redo and the rest of `WindowNotTyping` leave a text
+        // field its own keys (it undoes its own typing).
+        const WINDOW: &[(Action, Scope)] = &[
+            (Action::Open, Scope::Window),
+            (Action::Export, Scope::Window),
+            (Action::Quit, Scope::Window),
+            (Action::ZoomIn, Scope::Window),
+            (Action::ZoomOut, Scope::Window),
+            (Action::ZoomReset, Scope::Window),
+            (Action::ToggleOutline, Scope::Window),
+            (Action::ToggleAnnotations, Scope::Window),
+            (Action::ShowBlanks, Scope::Window),
+            (Action::ToggleBoilerplate, Scope::Window),
+            (Action::NextTheme, Scope::Window),
+            (Action::Settings, Scope::Window),
+            (Action::Shortcuts, Scope::Window),
+            (Action::Shortcuts, Scope::WindowNotTyping),
+            (Action::Back, Scope::WindowNotTyping),
+            (Action::Forward, Scope::WindowNotTyping),
+            (Action::CycleFocus, Scope::Window),
+            (Action::NextBlank, Scope::Window),
+            (Action::PreviousBlank, Scope::Window),
+            (Action::Find, Scope::Window),
+            (Action::FindNext, Scope::Window),
+            (Action::FindPrevious, Scope::Window),
+            (Action::Redo, Scope::WindowNotTyping),
+            (Action::Undo, Scope::WindowNotTyping),
+        ];
         let typing = ctx.text_edit_focused();
-        let keys = ctx.input_mut(|i| {
-            let cmd = |i: &mut egui::InputState, key| {
-                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key))
-            };
-            let mut out = Vec::new();
-            if cmd(i, Key::F) {
-                out.push(Command::OpenFind);
-            }
-            if i.consume_key(Modifiers::SHIFT, Key::F3) {
-                out.push(Command::FindStep(-1));
-            }
-            if i.consume_key(Modifiers::NONE, Key::F3) {
-                out.push(Command::FindStep(1));
-            }
-            if i.consume_key(Modifiers::SHIFT, Key::F8) {
-                out.push(Command::NextBlank(-1));
-            }
-            if i.consume_key(Modifiers::NONE, Key::F8) {
-                out.push(Command::NextBlank(1));
-            }
-            if i.consume_key(Modifiers::NONE, Key::F1) {
-                out.push(Command::ShowShortcuts(true));
-            }
-            if cmd(i, Key::Num1) {
-                out.push(Command::ToggleOutline);
-            }
-            if cmd(i, Key::Num2) {
-                out.push(Command::ToggleAnnotations);
-            }
-            if cmd(i, Key::Num3) {
-                out.push(Command::ShowBlanks(true));
-            }
-            if cmd(i, Key::B) {
-                out.push(Command::ToggleHideBoilerplate);
-            }
-            if cmd(i, Key::T) {
-                out.push(Command::NextTheme);
-            }
-            if cmd(i, Key::E) {
-                out.push(Command::ShowExport(true));
-            }
-            if cmd(i, Key::Comma) {
-                out.push(Command::ShowSettings(true));
-            }
-            let back = i.pointer.button_pressed(egui::PointerButton::Extra1)
-                || (!typing && i.consume_key(Modifiers::ALT, Key::ArrowLeft));
-            let forward = i.pointer.button_pressed(egui::PointerButton::Extra2)
-                || (!typing && i.consume_key(Modifiers::ALT, Key::ArrowRight));
-            if back {
-                out.push(Command::Back);
-            }
-            if forward {
-                out.push(Command::Forward);
-            }
-            // `?` opens the sheet, unless it is being typed somewhere.
-            if !typing
-                && i.events
-                    .iter()
-                    .any(|e| matches!(e, egui::Event::Text(t) if t == "?" || t == "？"))
-            {
-                out.push(Command::ShowShortcuts(true));
-            }
-            out
+        let (actions, dropped) = ctx.input_mut(|i| {
+            let actions: Vec<Action> = WINDOW
+                .iter()
+                .filter(|(_, scope)| !(typing && *scope == Scope::WindowNotTyping))
+                .filter(|&&(action, scope)| keys::pressed(i, action, scope))
+                .map(|&(action, _)| action)
+                .collect();
+            let dropped = i
+                .raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .find(|p| !p.as_os_str().is_empty());
+            (actions, dropped)
         });
-        for c in keys {
-            self.push(c);
-        }
-        if zin {
-            self.push(Command::Zoom(1));
-        }
-        if zout {
-            self.push(Command::Zoom(-1));
-        }
-        if zreset {
-            self.push(Command::Zoom(0));
-        }
-        if f6 {
-            self.push(Command::CycleFocus);
+        for action in actions {
+            let command = match action {
+                Action::Open => Command::OpenDialog,
+                Action::Export => Command::ShowExport(true),
+                Action::Quit => {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    continue;
+                }
+                Action::ZoomIn => Command::Zoom(1),
+                Action::ZoomOut => Command::Zoom(-1),
+                Action::ZoomReset => Command::Zoom(0),
+                Action::ToggleOutline => Command::ToggleOutline,
+                Action::ToggleAnnotations => Command::ToggleAnnotations,
+                Action::ShowBlanks => Command::ShowBlanks(true),
+                Action::ToggleBoilerplate => Command::ToggleHideBoilerplate,
+                Action::NextTheme => Command::NextTheme,
+                Action::Settings => Command::ShowSettings(true),
+                Action::Shortcuts => Command::ShowShortcuts(true),
+                Action::Back => Command::Back,
+                Action::Forward => Command::Forward,
+                Action::CycleFocus => Command::CycleFocus,
+                Action::NextBlank => Command::NextBlank(1),
+                Action::PreviousBlank => Command::NextBlank(-1),
+                Action::Find => Command::OpenFind,
+                Action::FindNext => Command::FindStep(1),
+                Action::FindPrevious => Command::FindStep(-1),
+                Action::Redo => Command::Redo,
+                Action::Undo => Command::Undo,
+                _ => continue,
+            };
+            self.push(command);
         }
         if let Some(path) = dropped {
             self.push(Command::Open(path));

@@ -1,9 +1,10 @@
 //! The outline tree: collapsible headings and points, a filter, and scroll-spy.
 
-use egui::{Key, Modifiers, Role, ScrollArea, Sense, TextEdit, Ui, Vec2, WidgetInfo};
+use egui::{Role, ScrollArea, Sense, TextEdit, Ui, Vec2, WidgetInfo};
 
 use super::theme::palette;
 use super::{Command, FocusArea, PizhuApp};
+use crate::session::keymap::{Action, Scope};
 use crate::outline::{NodeKind, Outline};
 
 /// The tree's state between frames.
@@ -341,14 +342,15 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
 /// Arrow keys, Enter, Left and Right in the tree.
 fn tree_keys(ui: &Ui, view: &mut OutlineView, commands: &mut Vec<Command>) {
     let (up, down, left, right, enter, home, end) = ui.input_mut(|i| {
+        let mut key = |action| super::keys::pressed(i, action, Scope::Outline);
         (
-            i.consume_key(Modifiers::NONE, Key::ArrowUp),
-            i.consume_key(Modifiers::NONE, Key::ArrowDown),
-            i.consume_key(Modifiers::NONE, Key::ArrowLeft),
-            i.consume_key(Modifiers::NONE, Key::ArrowRight),
-            i.consume_key(Modifiers::NONE, Key::Enter),
-            i.consume_key(Modifiers::NONE, Key::Home),
-            i.consume_key(Modifiers::NONE, Key::End),
+            key(Action::OutlineUp),
+            key(Action::OutlineDown),
+            key(Action::OutlineCollapse),
+            key(Action::OutlineExpand),
+            key(Action::OutlineJump),
+            key(Action::OutlineFirst),
+            key(Action::OutlineLast),
         )
     });
     let rows = &view.rows;
