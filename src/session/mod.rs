@@ -4,3 +4,4 @@
 
 pub mod history;
 pub mod notes;
+pub mod keymap;
