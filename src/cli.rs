@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::annotate::{
-    AnchorState, Annotation, AnnotationSet, Color, Edit, Kind, Mark, clean_tag, now_ms,
-};
+use crate::annotate::{Annotation, AnnotationSet, Color, Edit, Filter, clean_tag, now_ms};
 use crate::document::{Document, OpenError, TextRange};
+use crate::export::json::{JsonAnnotation, kind_name, mark_name, state_name};
 pub use crate::export::outline_text;
 use crate::outline::label::{
     PATH_SEPARATOR, heading_label, node_path_in, section_path, section_path_in,
@@ -114,6 +113,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = NotesFormat::Text)]
         format: NotesFormat,
+        /// Which annotations.
+        #[command(flatten)]
+        filter: FilterArgs,
     },
     /// Export a document's highlights and notes (or its outline) as Markdown, text, HTML,
     /// CSV, JSON or Word; text formats go to stdout unless -o is given.
@@ -129,15 +131,9 @@ pub enum Command {
         /// With --outline: put the highlights under their sections.
         #[arg(long, requires = "outline")]
         with_highlights: bool,
-        /// Only this colour (repeat for several).
-        #[arg(long = "color", value_name = "COLOUR", value_parser = parse_color)]
-        colors: Vec<Color>,
-        /// Only annotations with this tag (repeat for several: any of them).
-        #[arg(long = "tag", value_name = "TAG")]
-        tags: Vec<String>,
-        /// Only annotations with a note.
-        #[arg(long)]
-        notes_only: bool,
+        /// Which annotations.
+        #[command(flatten)]
+        filter: FilterArgs,
         /// Labels in English instead of Chinese.
         #[arg(long)]
         english: bool,
@@ -154,6 +150,38 @@ pub enum Command {
         /// The document (.txt in any common encoding, .md, .docx).
         file: PathBuf,
     },
+}
+
+/// The annotation filter of `pizhu notes` and `pizhu export` (the window's and the exports'
+/// filter: [`crate::annotate::Filter`]).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Only this colour (repeat for several).
+    #[arg(long = "color", value_name = "COLOUR", value_parser = parse_color)]
+    pub colors: Vec<Color>,
+    /// Only annotations with this tag (repeat for several: any of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only annotations with a note.
+    #[arg(long)]
+    pub notes_only: bool,
+    /// Only annotations whose quote, note or tags hold this text (ignoring case and
+    /// full/half width).
+    #[arg(long, value_name = "TEXT")]
+    pub query: Option<String>,
+}
+
+impl FilterArgs {
+    /// The core filter these options ask for.
+    pub fn filter(&self) -> Filter {
+        Filter {
+            colors: self.colors.clone(),
+            tags: self.tags.iter().filter_map(|t| clean_tag(t)).collect(),
+            notes_only: self.notes_only,
+            query: self.query.clone().unwrap_or_default(),
+            within: None,
+        }
+    }
 }
 
 /// A colour named on the command line (English or Chinese).
@@ -256,15 +284,17 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             };
             highlight(file, &request, data_dir)
         }
-        Command::Notes { file, format } => notes(file, *format, data_dir),
+        Command::Notes {
+            file,
+            format,
+            filter,
+        } => notes(file, *format, &filter.filter(), data_dir),
         Command::Export {
             file,
             format,
             outline,
             with_highlights,
-            colors,
-            tags,
-            notes_only,
+            filter,
             english,
             output,
             force,
@@ -277,14 +307,7 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
                 } else {
                     crate::export::Content::Annotations
                 },
-                filter: crate::export::Filter {
-                    colors: colors.clone(),
-                    tags: tags
-                        .iter()
-                        .filter_map(|t| crate::annotate::clean_tag(t))
-                        .collect(),
-                    notes_only: *notes_only,
-                },
+                filter: filter.filter(),
                 lang: if *english {
                     crate::export::Lang::En
                 } else {
@@ -303,9 +326,7 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
 
 fn json_line<T: Serialize>(value: &T) -> String {
     // Serialising plain data structs cannot fail.
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::export::json::to_json_line(value).unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -647,32 +668,6 @@ fn highlight(
     ))
 }
 
-/// How an annotation was placed, as `pizhu notes` names it (`fuzzy` and `ambiguous` stay
-/// until the user confirms the place in the window, across saves).
-fn state_name(state: AnchorState) -> &'static str {
-    match state {
-        AnchorState::Exact => "placed",
-        AnchorState::Moved => "moved",
-        AnchorState::Fuzzy => "fuzzy",
-        AnchorState::Ambiguous => "ambiguous",
-        AnchorState::Unplaced => "unplaced",
-    }
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Highlight => "highlight",
-        Kind::SectionNote => "section_note",
-    }
-}
-
-fn mark_name(mark: Mark) -> &'static str {
-    match mark {
-        Mark::Fill => "fill",
-        Mark::Underline => "underline",
-    }
-}
-
 /// `pizhu export`: the document's annotations (read-only) or outline, in `format`.
 /// Where `-o` writes, and whether a read-only file may be replaced.
 #[derive(Clone, Copy, Debug)]
@@ -787,8 +782,14 @@ fn restore(file: &Path, data_dir: Option<&Path>) -> Result<String, CliError> {
     ))
 }
 
-/// `pizhu notes`: load the store (never writing it), place every annotation, list them.
-fn notes(file: &Path, format: NotesFormat, data_dir: Option<&Path>) -> Result<String, CliError> {
+/// `pizhu notes`: load the store (never writing it), place every annotation, list those
+/// that pass the filter.
+fn notes(
+    file: &Path,
+    format: NotesFormat,
+    filter: &Filter,
+    data_dir: Option<&Path>,
+) -> Result<String, CliError> {
     let doc = open(file)?;
     let outline = outline(&doc);
     let dir = notes_dir(data_dir, file)?;
@@ -796,6 +797,9 @@ fn notes(file: &Path, format: NotesFormat, data_dir: Option<&Path>) -> Result<St
     let loaded = load_read_only(&dir, &doc, file, &title)?;
     let mut set = loaded.annotations;
     set.place_in_after(&doc, loaded.stored_chars);
+    if !filter.is_empty() {
+        set = AnnotationSet::new(filter.apply(set.items()).cloned().collect(), Vec::new());
+    }
     Ok(match format {
         NotesFormat::Text => notes_text(&title, &outline, &set),
         NotesFormat::Json => {
@@ -892,24 +896,6 @@ struct JsonDocument<'a> {
     store: String,
 }
 
-#[derive(Serialize)]
-struct JsonAnnotation<'a> {
-    /// A string: ids use all 64 bits, more than a JSON number keeps exactly in most readers.
-    id: String,
-    kind: &'static str,
-    state: &'static str,
-    color: &'static str,
-    mark: &'static str,
-    section: Option<Vec<String>>,
-    quote: &'a str,
-    note: &'a str,
-    tags: Vec<String>,
-    start: usize,
-    end: usize,
-    created_ms: i64,
-    modified_ms: i64,
-}
-
 /// The listing of `pizhu notes --format json` (the schema is in the README).
 fn notes_json(
     title: &str,
@@ -920,6 +906,18 @@ fn notes_json(
     items: &[Annotation],
 ) -> String {
     let index = outline.index();
+    let sections: Vec<Vec<String>> = items
+        .iter()
+        .map(|a| {
+            if a.is_placed() {
+                section_path_in(&index, a.range.start)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let tags: Vec<Vec<String>> = items.iter().map(Annotation::all_tags).collect();
+    let utc_offset_seconds = jiff::ZonedDateTime::now().offset().seconds();
     let value = JsonNotes {
         document: JsonDocument {
             title,
@@ -930,22 +928,11 @@ fn notes_json(
         },
         annotations: items
             .iter()
-            .map(|a| JsonAnnotation {
-                id: a.id.to_string(),
-                kind: kind_name(a.kind),
-                state: state_name(a.state),
-                color: a.color.name(),
-                mark: mark_name(a.mark),
-                section: a
-                    .is_placed()
-                    .then(|| section_path_in(&index, a.range.start)),
-                quote: &a.quote,
-                note: &a.note,
-                tags: a.all_tags(),
-                start: a.range.start,
-                end: a.range.end,
-                created_ms: a.created_ms,
-                modified_ms: a.modified_ms,
+            .zip(&sections)
+            .zip(&tags)
+            .map(|((a, section), tags)| {
+                let permille = crate::export::permille(a.range.start, doc.char_count);
+                JsonAnnotation::new(a, section, tags, permille, utc_offset_seconds)
             })
             .collect(),
     };

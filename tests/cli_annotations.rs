@@ -217,6 +217,8 @@ fn notes_as_json() {
         a["id"] = "[id]".into();
         a["created_ms"] = "[ms]".into();
         a["modified_ms"] = "[ms]".into();
+        a["created"] = "[time]".into();
+        a["modified"] = "[time]".into();
     }
     let redacted = serde_json::to_string_pretty(&value).expect("json");
     insta::assert_snapshot!("notes-json", redacted);
@@ -315,6 +317,52 @@ fn a_quote_that_is_not_there_is_one_line_and_writes_nothing() {
         &["highlight", s(&missing), "--quote", "同志们"],
     );
     assert_one_line_failure(&o, "cannot open document", &missing);
+}
+
+/// `pizhu notes` takes the same filter as `pizhu export` and the window's panel.
+#[test]
+fn notes_are_filtered_like_the_export() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let sample = common::sample();
+    let file = s(&sample);
+    for args in [
+        &["--quote", "同志们"][..],
+        &["--quote", "数字政府", "--color", "green", "--note", "要点"],
+        &[
+            "--quote",
+            "由县数据资源局牵头",
+            "--color",
+            "blue",
+            "--tag",
+            "Policy",
+        ],
+    ] {
+        let mut all = vec!["highlight", file];
+        all.extend_from_slice(args);
+        ok(pizhu(data.path(), &all));
+    }
+    let quotes = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["notes", file, "--format", "json"];
+        args.extend_from_slice(extra);
+        let value: serde_json::Value =
+            serde_json::from_str(&ok(pizhu(data.path(), &args))).expect("JSON");
+        annotations(&value)
+            .iter()
+            .filter_map(|a| a["quote"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(quotes(&[]).len(), 3);
+    assert_eq!(quotes(&["--color", "green"]), ["数字政府"]);
+    assert_eq!(quotes(&["--notes-only"]), ["数字政府"]);
+    assert_eq!(quotes(&["--tag", "#policy"]), ["由县数据资源局牵头"]);
+    assert_eq!(quotes(&["--query", "同志"]), ["同志们"]);
+    assert!(quotes(&["--color", "pink"]).is_empty());
+    let text = ok(pizhu(data.path(), &["notes", file, "--query", "资源局"]));
+    assert!(
+        text.contains("1 条批注") && text.contains("由县数据资源局牵头"),
+        "{text}"
+    );
+    assert!(!text.contains("同志们"), "{text}");
 }
 
 #[test]
@@ -494,7 +542,9 @@ fn a_highlight_whose_text_is_gone_is_listed_as_unplaced() {
         .filter(|a| a["state"] == "unplaced")
         .collect();
     assert_eq!(lost.len(), 1);
-    assert!(lost[0]["section"].is_null());
+    // The export's record: no section, and `placed` false.
+    assert_eq!(lost[0]["section"], serde_json::json!([]));
+    assert_eq!(lost[0]["placed"], false);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! window and the command line make to them (pure: no egui, no files).
 
 pub mod anchor;
+pub mod filter;
 pub mod units;
 
 use std::collections::BTreeSet;
@@ -14,6 +15,7 @@ use crate::outline::Outline;
 pub use anchor::{
     AnchorState, CONTEXT_CHARS, Review, ReviewReason, place, place_all, place_all_after,
 };
+pub use filter::Filter;
 
 /// A highlight colour.
 #[derive(

@@ -8,9 +8,8 @@ use egui::{Color32, Rect, Role, ScrollArea, Sense, TextEdit, Ui, UiBuilder, Vec2
 use super::reader::{changed, toggle_underline};
 use super::theme::{highlight_ink, palette};
 use super::{Command, OpenDocument, PizhuApp};
-use crate::annotate::{Annotation, AnnotationId, Color, Kind, Mark, clean_tag};
+use crate::annotate::{Annotation, AnnotationId, Color, Filter, Kind, Mark, clean_tag};
 use crate::outline::Outline;
-use crate::search::folded_contains;
 
 /// How long a highlight flashes after a jump to it.
 pub const FLASH: Duration = Duration::from_millis(1400);
@@ -18,8 +17,6 @@ pub const FLASH: Duration = Duration::from_millis(1400);
 /// The panel's state between frames.
 #[derive(Debug, Default)]
 pub struct AnnotationsView {
-    /// The selected annotation (shown in the editor, outlined in the text).
-    pub selected: Option<AnnotationId>,
     /// Put the cursor in the note editor next frame.
     pub focus_note: bool,
     /// The annotation to flash, and when it started (egui time, set on first paint).
@@ -60,9 +57,8 @@ enum Row {
 }
 
 impl AnnotationsView {
-    /// Select an annotation (or none) and bring it into view in the list.
+    /// The session selected an annotation (or none): bring it into view in the list.
     pub fn select(&mut self, id: Option<AnnotationId>) {
-        self.selected = id;
         self.reveal = id.is_some();
     }
 
@@ -91,23 +87,18 @@ impl AnnotationsView {
 
 /// Whether `a` passes the panel's filters.
 fn shown(view: &AnnotationsView, a: &Annotation) -> bool {
-    if view.colors.iter().any(|&c| c) {
-        let i = Color::ALL.iter().position(|&c| c == a.color).unwrap_or(0);
-        if a.kind != Kind::Highlight || !view.colors[i] {
-            return false;
-        }
-    }
-    if let Some(tag) = &view.tag
-        && !a.all_tags().contains(tag)
-    {
-        return false;
-    }
-    // Folded like the find bar: full/half width and case do not matter.
-    let needle = view.filter.trim();
-    needle.is_empty()
-        || folded_contains(&a.quote, needle)
-        || folded_contains(&a.note, needle)
-        || a.tags.iter().any(|t| folded_contains(t, needle))
+    // The one annotation filter (text folded like the find bar).
+    let filter = Filter {
+        colors: Color::ALL
+            .into_iter()
+            .zip(view.colors)
+            .filter_map(|(c, on)| on.then_some(c))
+            .collect(),
+        tags: view.tag.iter().cloned().collect(),
+        query: view.filter.clone(),
+        ..Filter::default()
+    };
+    filter.matches(a)
 }
 
 /// The section path of a char, as the panel and the exports show it.
@@ -324,7 +315,7 @@ fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     });
     ui.separator();
 
-    if let Some(id) = view.selected
+    if let Some(id) = doc.selected
         && let Some(a) = set.get(id)
     {
         editor_ui(ui, t, a, view, &mut commands);
@@ -508,7 +499,7 @@ fn list_ui(
         .id_salt("annotations-list")
         .auto_shrink([false, false]);
     if std::mem::take(&mut view.reveal)
-        && let Some(id) = view.selected
+        && let Some(id) = doc.selected
         && let Some(row) =
             view.rows.rows.iter().position(
                 |r| matches!(r, Row::Item(i) if items.get(*i).is_some_and(|a| a.id == id)),
@@ -562,7 +553,7 @@ fn list_ui(
                         t,
                         rect,
                         a,
-                        view.selected == Some(a.id),
+                        doc.selected == Some(a.id),
                         pal.current,
                         commands,
                     );

@@ -40,7 +40,10 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 commands.push(Command::ShowExport(!app.export.open));
             }
             ui.separator();
-            let (can_back, can_forward) = app.history.can();
+            let (can_back, can_forward) = app
+                .current
+                .as_ref()
+                .map_or((false, false), |s| s.history.can());
             let back = ui.add_enabled(can_back, egui::Button::new("←"));
             back.widget_info(|| WidgetInfo::labeled(Role::Button, can_back, t.back));
             if back.on_hover_text(t.back).clicked() {

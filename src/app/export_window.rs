@@ -79,6 +79,7 @@ impl ExportView {
                     .collect(),
                 tags: self.tag.iter().cloned().collect(),
                 notes_only: self.notes_only,
+                ..Filter::default()
             },
             lang,
         }

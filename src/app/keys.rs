@@ -87,11 +87,9 @@ fn egui_key(key: Key) -> Option<egui::Key> {
         Key::Escape => E::Escape,
         Key::Delete => E::Delete,
         Key::Backspace => E::Backspace,
-        Key::Question
-        | Key::MouseBack
-        | Key::MouseForward
-        | Key::CopyEvent
-        | Key::Gesture(_) => return None,
+        Key::Question | Key::MouseBack | Key::MouseForward | Key::CopyEvent | Key::Gesture(_) => {
+            return None;
+        }
     })
 }
 
@@ -106,8 +104,33 @@ fn consume_chord(i: &mut InputState, chord: &Chord) -> bool {
         Key::MouseForward => i.pointer.button_pressed(egui::PointerButton::Extra2),
         Key::CopyEvent => i.events.iter().any(|e| matches!(e, egui::Event::Copy)),
         Key::Gesture(_) => false,
-        key => egui_key(key).is_some_and(|k| i.consume_key(modifiers(chord.mods), k)),
+        key => {
+            let Some(wanted) = egui_key(key) else {
+                return false;
+            };
+            let pattern = modifiers(chord.mods);
+            let mut hit = false;
+            i.events.retain(|e| {
+                let matched = matches!(
+                    e,
+                    egui::Event::Key { key: k, pressed: true, modifiers: m, .. }
+                        if *k == wanted && exactly(*m, pattern, key)
+                );
+                hit |= matched;
+                !matched
+            });
+            hit
+        }
     }
+}
+
+/// Whether pressed modifiers are the chord's: Ctrl/⌘ as egui matches them, and Shift and Alt
+/// exactly (egui's own matching ignores extra ones, so F8 would fire on Shift+F8), except
+/// for `+`, which takes Shift to type on most keyboards.
+fn exactly(pressed: Modifiers, pattern: Modifiers, key: Key) -> bool {
+    pressed.matches_logically(pattern)
+        && pressed.alt == pattern.alt
+        && (pressed.shift == pattern.shift || key == Key::Plus)
 }
 
 /// Whether a key of `action` in `scope` was pressed this frame (consumed).
@@ -159,9 +182,13 @@ mod tests {
         let ctx = egui::Context::default();
         let mut input = egui::RawInput::default();
         input.events.push(press(egui::Key::Z, Modifiers::COMMAND));
+        input.events.push(press(egui::Key::F8, Modifiers::SHIFT));
         let mut output = ctx.run_ui(input, |ui| {
             ui.input_mut(|i| {
                 assert!(!pressed(i, Action::Redo, Scope::WindowNotTyping));
+                // Shift+F8 is not F8, whichever is asked first.
+                assert!(!pressed(i, Action::NextBlank, Scope::Window));
+                assert!(pressed(i, Action::PreviousBlank, Scope::Window));
                 assert!(pressed(i, Action::Undo, Scope::WindowNotTyping));
                 // Consumed: a second look finds nothing.
                 assert!(!pressed(i, Action::Undo, Scope::WindowNotTyping));

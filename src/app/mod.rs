@@ -21,10 +21,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use crate::annotate::{Annotation, AnnotationId, Color, Edit, Mark};
+use crate::annotate::{Annotation, AnnotationId, Color, Mark};
 use crate::document::{Document, TextRange};
-use crate::outline::{Outline, outline};
-use crate::stats::{Counts, DEFAULT_RATE_CHARS_PER_MIN, Stats, stats};
+use crate::session::{Action, Effect};
 use i18n::Lang;
 use outline_panel::OutlineView;
 use reader::ReaderView;
@@ -32,10 +31,7 @@ use settings::{LanguagePref, Settings, Theme};
 
 /// Application id: window class, and the name of eframe's storage folder.
 pub const APP_ID: &str = "pizhu";
-/// Name shown for the bundled sample document.
-pub const SAMPLE_NAME: &str = "sample-speech.txt";
-/// The bundled sample speech (our own writing), opened on first start.
-pub static SAMPLE_TEXT: &str = include_str!("../../assets/sample-speech.txt");
+pub use crate::session::{SAMPLE_NAME, SAMPLE_TEXT, Session};
 
 /// Everything the UI can ask the app to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -145,79 +141,8 @@ pub struct Banner {
     pub restore: Option<std::time::SystemTime>,
 }
 
-/// The document on screen, with everything computed from it.
-pub struct OpenDocument {
-    /// Where it came from (`None` for the bundled sample).
-    pub path: Option<PathBuf>,
-    /// File name for the window title.
-    pub name: String,
-    /// The document.
-    pub doc: Arc<Document>,
-    /// Its outline.
-    pub outline: Arc<Outline>,
-    /// Whole-document counts.
-    pub stats: Stats,
-    /// Its highlights and notes.
-    pub notes: crate::session::notes::Notes,
-    /// The last section counted for the status bar.
-    section_cache: std::cell::RefCell<Option<(usize, Counts)>>,
-}
-
-impl OpenDocument {
-    /// Compute outline and stats for a document.
-    pub fn new(doc: Document, path: Option<PathBuf>, name: String) -> Self {
-        let outline = outline(&doc);
-        let stats = stats(&doc, &outline, DEFAULT_RATE_CHARS_PER_MIN);
-        Self {
-            path,
-            name,
-            doc: Arc::new(doc),
-            outline: Arc::new(outline),
-            stats,
-            notes: crate::session::notes::Notes::in_memory(),
-            section_cache: std::cell::RefCell::new(None),
-        }
-    }
-
-    /// Load the document's highlights and notes from `data_dir` (none: in memory only).
-    pub fn with_notes(mut self, data_dir: Option<&Path>) -> Self {
-        if let Some(dir) = data_dir {
-            let title = self.display_title().to_owned();
-            self.notes = crate::session::notes::Notes::load(dir, &self.doc, self.path.as_deref(), &title);
-        }
-        self
-    }
-
-    /// The bundled sample speech.
-    pub fn sample() -> Self {
-        let doc = Document::from_text(
-            SAMPLE_TEXT.to_owned(),
-            "UTF-8",
-            crate::document::SourceFormat::Text,
-        );
-        Self::new(doc, None, SAMPLE_NAME.to_owned())
-    }
-
-    /// The title to show: the document's own, else its file name.
-    pub fn display_title(&self) -> &str {
-        self.outline.title.as_deref().unwrap_or(&self.name)
-    }
-
-    /// Counts for outline node `i`'s section, cached (the status bar asks every frame).
-    pub fn section_counts(&self, i: usize) -> Counts {
-        let mut cache = self.section_cache.borrow_mut();
-        if let Some((node, counts)) = cache.as_ref()
-            && *node == i
-        {
-            return counts.clone();
-        }
-        let range: TextRange = self.outline.nodes[i].range;
-        let counts =
-            crate::stats::counts_in(&self.doc, &self.outline, range, DEFAULT_RATE_CHARS_PER_MIN);
-        *cache = Some((i, counts.clone()));
-        counts
-    }
-}
+/// The document on screen: the session the window shows.
+pub type OpenDocument = Session;
 
 /// A document being opened on a worker thread.
 struct Loading {
@@ -287,12 +212,8 @@ pub struct PizhuApp {
     pub last_copied: Option<String>,
     /// The find bar.
     pub find: find::FindState,
-    /// Back / forward across jumps.
-    pub history: crate::session::history::History,
     /// Whether the blanks list is shown.
     pub show_blanks: bool,
-    /// The blank visited last.
-    pub blank_current: Option<usize>,
     /// Whether the shortcuts sheet is shown.
     pub show_shortcuts: bool,
     /// The export window.
@@ -355,9 +276,7 @@ impl PizhuApp {
             show_settings: false,
             last_copied: None,
             find: find::FindState::default(),
-            history: crate::session::history::History::default(),
             show_blanks: false,
-            blank_current: None,
             show_shortcuts: false,
             export: export_window::ExportView::default(),
             focus_request: Some(FocusArea::Reader),
@@ -488,18 +407,18 @@ impl PizhuApp {
 
     /// Remember where the reader is before a jump (for Back).
     fn record_history(&mut self) {
-        if let Some(top) = self.reader.top_char() {
-            self.history.record(top);
+        let top = self.reader.top_char();
+        if let Some(session) = self.current.as_mut() {
+            session.record(top);
         }
     }
 
-    /// Show the annotations panel with the cursor in `id`'s note.
-    fn open_note_editor(&mut self, id: AnnotationId) {
+    /// Show the annotations panel with the cursor in the selected annotation's note.
+    fn open_note_editor(&mut self) {
         if !self.settings.show_annotations {
             self.settings.show_annotations = true;
             self.mark_settings_dirty();
         }
-        self.notes_view.select(Some(id));
         self.notes_view.focus_note = true;
     }
 
@@ -525,25 +444,6 @@ impl PizhuApp {
         self.banner = Some(Banner {
             text: format!("{}：{message}", self.t().cannot_open),
             is_error: true,
-            restore: None,
-        });
-    }
-
-    /// Restore the open document's notes from the newest backup that can be read, saying
-    /// what came back.
-    fn restore_backup(&mut self) {
-        let t = self.t();
-        let Some(document) = self.current.as_mut() else {
-            return;
-        };
-        let doc = Arc::clone(&document.doc);
-        let text = match document.notes.restore_backup(&doc) {
-            Some((added, when)) => t.restored_backup(added, &crate::store::local_time(when)),
-            None => t.no_backup.to_owned(),
-        };
-        self.banner = Some(Banner {
-            text,
-            is_error: false,
             restore: None,
         });
     }
@@ -587,8 +487,6 @@ impl PizhuApp {
         }
         self.notes_view = annotations_panel::AnnotationsView::default();
         self.find.reset_for(&document.doc);
-        self.history = crate::session::history::History::default();
-        self.blank_current = None;
         if let Some(path) = &document.path {
             self.settings
                 .remember(path, document.display_title(), Some(position));
@@ -875,23 +773,57 @@ impl PizhuApp {
         }
     }
 
+    /// Do a session action on the open document and carry out what it answers.
+    fn act(&mut self, action: Action) {
+        let top = self.reader.top_char();
+        let Some(session) = self.current.as_mut() else {
+            return;
+        };
+        for effect in session.apply(action, top) {
+            self.carry_out(effect);
+        }
+    }
+
+    /// What the window does for a session's [`Effect`].
+    fn carry_out(&mut self, effect: Effect) {
+        match effect {
+            Effect::JumpTo(pos) => self.reader.jump_to_char(pos),
+            Effect::Reveal(pos) => self.reader.reveal_char(pos),
+            Effect::SelectText(range) => self.reader.select(range),
+            Effect::ClearTextSelection => self.reader.clear_selection(),
+            Effect::Selected(id) => self.notes_view.select(id),
+            Effect::Flash(id) => self.notes_view.flash(id),
+            Effect::EditNote(_) => self.open_note_editor(),
+            Effect::OutlineSelect(i) => self.outline_view.selected = Some(i),
+            Effect::ColourUsed(color) => {
+                if self.settings.highlight_color != color {
+                    self.settings.highlight_color = color;
+                    self.mark_settings_dirty();
+                }
+            }
+            Effect::Restored(restored) => {
+                let t = self.t();
+                let text = match restored {
+                    Some((added, when)) => {
+                        t.restored_backup(added, &crate::store::local_time(when))
+                    }
+                    None => t.no_backup.to_owned(),
+                };
+                self.banner = Some(Banner {
+                    text,
+                    is_error: false,
+                    restore: None,
+                });
+            }
+        }
+    }
+
     /// Carry out a command.
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::OpenDialog => self.open_dialog(ctx),
             Command::Open(path) => self.open(path),
-            Command::JumpToNode(i) => {
-                if let Some(start) = self
-                    .current
-                    .as_ref()
-                    .and_then(|d| d.outline.nodes.get(i))
-                    .map(|n| n.range.start)
-                {
-                    self.record_history();
-                    self.reader.jump_to_char(start);
-                    self.outline_view.selected = Some(i);
-                }
-            }
+            Command::JumpToNode(i) => self.act(Action::JumpToNode(i)),
             Command::JumpToChar(pos) => self.reader.jump_to_char(pos),
             Command::Zoom(step) => {
                 let zoom = match step {
@@ -939,141 +871,32 @@ impl PizhuApp {
             }
             Command::ShowSettings(show) => self.show_settings = show,
             Command::DismissBanner => self.banner = None,
-            Command::RestoreBackup => self.restore_backup(),
+            Command::RestoreBackup => self.act(Action::RestoreBackup),
             Command::Highlight {
                 range,
                 color,
                 mark,
                 open_note,
-            } => {
-                let Some(doc) = self.current.as_mut() else {
-                    return;
-                };
-                if range.is_empty() {
-                    return;
-                }
-                let mut a =
-                    Annotation::highlight(&doc.doc, range, color, crate::annotate::now_ms());
-                a.mark = mark;
-                let id = a.id;
-                doc.notes.edit(vec![Edit::Add(a)]);
-                self.settings.highlight_color = color;
-                self.mark_settings_dirty();
-                self.reader.clear_selection();
-                self.notes_view.select(Some(id));
-                if open_note {
-                    self.open_note_editor(id);
-                }
-            }
-            Command::HighlightSentence(pos) => {
-                let Some(doc) = self.current.as_ref() else {
-                    return;
-                };
-                if let Some(range) = crate::annotate::units::sentence_at(&doc.doc, pos) {
-                    // A sentence already highlighted exactly is selected, not doubled.
-                    let existing = doc
-                        .notes
-                        .set
-                        .overlapping(range)
-                        .find(|a| a.range == range)
-                        .map(|a| a.id);
-                    match existing {
-                        Some(id) => self.notes_view.select(Some(id)),
-                        None => self.apply(
-                            ctx,
-                            Command::Highlight {
-                                range,
-                                color: self.settings.highlight_color,
-                                mark: Mark::Fill,
-                                open_note: false,
-                            },
-                        ),
-                    }
-                }
-            }
-            Command::UpdateAnnotation(a) => {
-                if let Some(doc) = self.current.as_mut() {
-                    if a.kind == crate::annotate::Kind::Highlight {
-                        self.settings.highlight_color = a.color;
-                    }
-                    doc.notes.edit(vec![Edit::Update(a)]);
-                }
-            }
-            Command::TypeNote(id, note) => {
-                if let Some(doc) = self.current.as_mut() {
-                    doc.notes.type_note(id, note);
-                }
-            }
-            Command::EndTyping => {
-                if let Some(doc) = self.current.as_mut() {
-                    doc.notes.end_typing();
-                }
-            }
-            Command::DeleteAnnotation(id) => {
-                if let Some(doc) = self.current.as_mut() {
-                    doc.notes.edit(vec![Edit::Remove(id)]);
-                }
-                if self.notes_view.selected == Some(id) {
-                    self.notes_view.select(None);
-                }
-            }
-            Command::SelectAnnotation(id) => {
-                self.notes_view.select(id);
-                if id.is_some() {
-                    self.reader.clear_selection();
-                }
-            }
-            Command::GoToAnnotation(id) => {
-                let Some(doc) = self.current.as_ref() else {
-                    return;
-                };
-                if let Some(a) = doc.notes.set.get(id) {
-                    if a.is_placed() {
-                        let start = a.range.start;
-                        if let Some(top) = self.reader.top_char() {
-                            self.history.record(top);
-                        }
-                        self.reader.reveal_char(start);
-                        self.notes_view.flash(id);
-                    }
-                    self.notes_view.select(Some(id));
-                    self.reader.clear_selection();
-                }
-            }
-            Command::EditNote(id) => self.open_note_editor(id),
-            Command::AddSectionNote(node) => {
-                let Some(doc) = self.current.as_mut() else {
-                    return;
-                };
-                if node >= doc.outline.nodes.len() {
-                    return;
-                }
-                let a = Annotation::section_note(
-                    &doc.doc,
-                    &doc.outline,
-                    node,
-                    crate::annotate::now_ms(),
-                );
-                let id = a.id;
-                doc.notes.edit(vec![Edit::Add(a)]);
-                self.notes_view.select(Some(id));
-                self.open_note_editor(id);
-            }
-            Command::Undo | Command::Redo => {
-                if let Some(doc) = self.current.as_mut() {
-                    let done = if command == Command::Undo {
-                        doc.notes.undo()
-                    } else {
-                        doc.notes.redo()
-                    };
-                    if done
-                        && let Some(id) = self.notes_view.selected
-                        && doc.notes.set.get(id).is_none()
-                    {
-                        self.notes_view.select(None);
-                    }
-                }
-            }
+            } => self.act(Action::Highlight {
+                range,
+                color,
+                mark,
+                open_note,
+            }),
+            Command::HighlightSentence(at) => self.act(Action::HighlightSentence {
+                at,
+                color: self.settings.highlight_color,
+            }),
+            Command::UpdateAnnotation(a) => self.act(Action::UpdateAnnotation(a)),
+            Command::TypeNote(id, note) => self.act(Action::TypeNote(id, note)),
+            Command::EndTyping => self.act(Action::EndTyping),
+            Command::DeleteAnnotation(id) => self.act(Action::DeleteAnnotation(id)),
+            Command::SelectAnnotation(id) => self.act(Action::SelectAnnotation(id)),
+            Command::GoToAnnotation(id) => self.act(Action::GoToAnnotation(id)),
+            Command::EditNote(id) => self.act(Action::EditNote(id)),
+            Command::AddSectionNote(node) => self.act(Action::AddSectionNote(node)),
+            Command::Undo => self.act(Action::Undo),
+            Command::Redo => self.act(Action::Redo),
             Command::Copy(text) => {
                 self.last_copied = Some(text.clone());
                 ctx.copy_text(text);
@@ -1114,57 +937,10 @@ impl PizhuApp {
                     self.reader.reveal_char(m.start);
                 }
             }
-            Command::Back | Command::Forward => {
-                let Some(top) = self.reader.top_char() else {
-                    return;
-                };
-                let to = if command == Command::Back {
-                    self.history.back(top)
-                } else {
-                    self.history.forward(top)
-                };
-                if let Some(pos) = to {
-                    self.reader.jump_to_char(pos);
-                }
-            }
-            Command::NextBlank(step) => {
-                let Some(doc) = self.current.as_ref() else {
-                    return;
-                };
-                let list = &doc.outline.placeholders;
-                if list.is_empty() {
-                    return;
-                }
-                let n = list.len();
-                let next = match self.blank_current {
-                    Some(c) if step > 0 => (c + 1) % n,
-                    Some(c) => (c + n - 1) % n,
-                    None => {
-                        let top = self.reader.top_char().unwrap_or(0);
-                        let i = list.partition_point(|p| p.range.start < top);
-                        if step > 0 { i % n } else { (i + n - 1) % n }
-                    }
-                };
-                self.apply(ctx, Command::GoToBlank(next));
-            }
-            Command::GoToBlank(i) => {
-                let Some(range) = self
-                    .current
-                    .as_ref()
-                    .and_then(|d| d.outline.placeholders.get(i))
-                    .map(|p| p.range)
-                else {
-                    return;
-                };
-                if self.blank_current.is_none() {
-                    self.record_history();
-                }
-                self.blank_current = Some(i);
-                self.reader.reveal_char(range.start);
-                // Selected, so the blank stands out and can be copied or highlighted.
-                self.reader.select(range);
-                self.notes_view.select(None);
-            }
+            Command::Back => self.act(Action::Back),
+            Command::Forward => self.act(Action::Forward),
+            Command::NextBlank(step) => self.act(Action::NextBlank(step)),
+            Command::GoToBlank(i) => self.act(Action::GoToBlank(i)),
             Command::ShowBlanks(show) => self.show_blanks = show,
             Command::ShowShortcuts(show) => self.show_shortcuts = show,
             Command::ShowExport(show) => {

@@ -49,7 +49,7 @@ pub fn blanks_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                         ));
                         let before = before.rsplit('\n').next().unwrap_or("");
                         let after = after.split('\n').next().unwrap_or("");
-                        let current = app.blank_current == Some(i);
+                        let current = app.current.as_ref().is_some_and(|s| s.blank == Some(i));
                         let label = format!("{}. …{before}【{}】{after}…", i + 1, p.text);
                         let resp = ui.add(egui::Button::selectable(current, &label).truncate());
                         resp.widget_info(|| {

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::report::{Item, Report};
+use super::report::{Item, Report, format_time};
 use super::{ExportError, Format};
-use crate::annotate::{Kind, Mark};
+use crate::annotate::{AnchorState, Annotation, Kind, Mark};
 use crate::outline::NodeKind;
 
 /// The schema's version; bumped on any change a reader could notice.
@@ -18,7 +18,7 @@ struct Export<'a> {
     source_file: Option<&'a str>,
     exported_at: &'a str,
     document_chars: usize,
-    filter: JsonFilter,
+    filter: JsonFilter<'a>,
     count: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     with_highlights: Option<bool>,
@@ -28,10 +28,17 @@ struct Export<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonFilter {
+struct JsonFilter<'a> {
     colors: Vec<&'static str>,
     tags: Vec<String>,
     notes_only: bool,
+    /// Absent when no text was asked for (added in schema 1 without a bump: old readers
+    /// ignore it).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    query: &'a str,
+    /// The range the annotations were taken from, absent for the whole document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    within: Option<[usize; 2]>,
 }
 
 #[derive(Serialize)]
@@ -47,11 +54,16 @@ struct JsonNode<'a> {
     annotations: Vec<String>,
 }
 
+/// One annotation as JSON: the one record of the JSON export and of `pizhu notes --format
+/// json`.
 #[derive(Serialize)]
-struct JsonAnnotation<'a> {
+pub(crate) struct JsonAnnotation<'a> {
     /// A string: ids use all 64 bits, more than a JSON number keeps exactly in most readers.
     id: String,
     kind: &'static str,
+    /// How it was placed in the current text (`fuzzy` and `ambiguous` stay until the user
+    /// confirms the place in the window).
+    state: &'static str,
     color: Option<&'static str>,
     mark: Option<&'static str>,
     placed: bool,
@@ -68,33 +80,82 @@ struct JsonAnnotation<'a> {
     modified_ms: i64,
 }
 
-fn annotation<'a>(r: &Report, item: &'a Item) -> JsonAnnotation<'a> {
-    let a = item.a;
-    let highlight = a.kind == Kind::Highlight;
-    JsonAnnotation {
-        id: a.id.to_string(),
-        kind: match a.kind {
-            Kind::Highlight => "highlight",
-            Kind::SectionNote => "section_note",
-        },
-        color: highlight.then(|| a.color.name()),
-        mark: highlight.then_some(match a.mark {
-            Mark::Fill => "fill",
-            Mark::Underline => "underline",
-        }),
-        placed: item.placed(),
-        section: &item.path,
-        quote: &a.quote,
-        note: &a.note,
-        tags: &item.tags,
-        start: a.range.start,
-        end: a.range.end,
-        percent: f64::from(item.permille) / 10.0,
-        created: r.rfc3339(a.created_ms),
-        modified: r.rfc3339(a.modified_ms),
-        created_ms: a.created_ms,
-        modified_ms: a.modified_ms,
+impl<'a> JsonAnnotation<'a> {
+    /// The record of `a`, in section `section` (labels, outermost first; empty before the
+    /// first heading and when unplaced), with its `tags` (tag field, then the note's), at
+    /// `permille` of the document, times shown at `utc_offset_seconds`.
+    pub(crate) fn new(
+        a: &'a Annotation,
+        section: &'a [String],
+        tags: &'a [String],
+        permille: u32,
+        utc_offset_seconds: i32,
+    ) -> Self {
+        let highlight = a.kind == Kind::Highlight;
+        JsonAnnotation {
+            id: a.id.to_string(),
+            kind: kind_name(a.kind),
+            state: state_name(a.state),
+            color: highlight.then(|| a.color.name()),
+            mark: highlight.then_some(mark_name(a.mark)),
+            placed: a.is_placed(),
+            section,
+            quote: &a.quote,
+            note: &a.note,
+            tags,
+            start: a.range.start,
+            end: a.range.end,
+            percent: f64::from(permille) / 10.0,
+            created: format_time(a.created_ms, utc_offset_seconds, true),
+            modified: format_time(a.modified_ms, utc_offset_seconds, true),
+            created_ms: a.created_ms,
+            modified_ms: a.modified_ms,
+        }
     }
+}
+
+/// How an annotation was placed, as the JSON and `pizhu notes` name it.
+pub(crate) fn state_name(state: AnchorState) -> &'static str {
+    match state {
+        AnchorState::Exact => "placed",
+        AnchorState::Moved => "moved",
+        AnchorState::Fuzzy => "fuzzy",
+        AnchorState::Ambiguous => "ambiguous",
+        AnchorState::Unplaced => "unplaced",
+    }
+}
+
+/// A kind as the JSON and `pizhu notes` name it.
+pub(crate) fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Highlight => "highlight",
+        Kind::SectionNote => "section_note",
+    }
+}
+
+/// A mark as the JSON and `pizhu notes` name it.
+pub(crate) fn mark_name(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Fill => "fill",
+        Mark::Underline => "underline",
+    }
+}
+
+fn annotation<'a>(r: &Report, item: &'a Item) -> JsonAnnotation<'a> {
+    JsonAnnotation::new(
+        item.a,
+        &item.path,
+        &item.tags,
+        item.permille,
+        r.utc_offset_seconds,
+    )
+}
+
+/// Serialise plain data as pretty JSON with a final line break.
+pub(crate) fn to_json_line<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    Ok(s)
 }
 
 /// The report as JSON.
@@ -146,6 +207,8 @@ pub(crate) fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
                 .filter_map(|t| crate::annotate::clean_tag(t))
                 .collect(),
             notes_only: r.filter.notes_only,
+            query: r.filter.query.trim(),
+            within: r.filter.within.map(|w| [w.start, w.end]),
         },
         count: r.count,
         with_highlights: r.is_outline().then(|| r.shows_annotations()),

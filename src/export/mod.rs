@@ -9,7 +9,7 @@
 
 mod docx;
 mod html;
-mod json;
+pub(crate) mod json;
 mod labels;
 mod md;
 mod report;
@@ -19,11 +19,12 @@ mod txt;
 use std::path::{Path, PathBuf};
 
 pub use md::outline_markdown;
+pub(crate) use report::permille;
 pub use txt::outline_text;
 
 use serde::{Deserialize, Serialize};
 
-use crate::annotate::{Annotation, Color, Kind, clean_tag};
+use crate::annotate::Annotation;
 use crate::document::Document;
 use crate::outline::Outline;
 
@@ -108,55 +109,9 @@ pub enum Content {
     },
 }
 
-/// Which annotations to export.
-///
-/// Section notes whose note is empty carry nothing and are never exported.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Filter {
-    /// Only highlights of these colours (empty: every colour, and section notes too; a
-    /// colour filter leaves section notes out, as the annotations panel does).
-    pub colors: Vec<Color>,
-    /// Only annotations with at least one of these tags (empty: all); compared without a
-    /// leading `#` and ignoring case.
-    pub tags: Vec<String>,
-    /// Only annotations with a note.
-    pub notes_only: bool,
-}
-
-impl Filter {
-    /// Whether `a` is exported under this filter.
-    pub fn matches(&self, a: &Annotation) -> bool {
-        let has_note = !a.note.trim().is_empty();
-        if a.kind == Kind::SectionNote && !has_note {
-            return false;
-        }
-        if self.notes_only && !has_note {
-            return false;
-        }
-        if !self.colors.is_empty() && (a.kind != Kind::Highlight || !self.colors.contains(&a.color))
-        {
-            return false;
-        }
-        if !self.tags.is_empty() {
-            let wanted: Vec<String> = self
-                .tags
-                .iter()
-                .filter_map(|t| clean_tag(t))
-                .map(|t| t.to_lowercase())
-                .collect();
-            let tags = a.all_tags();
-            if !tags.iter().any(|t| wanted.contains(&t.to_lowercase())) {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// True when the filter lets everything through.
-    pub fn is_empty(&self) -> bool {
-        self.colors.is_empty() && self.tags.is_empty() && !self.notes_only
-    }
-}
+/// Which annotations to export: the one annotation filter (section notes whose note is
+/// empty carry nothing and are never exported, whatever the filter).
+pub use crate::annotate::filter::Filter;
 
 /// How to export: what, which annotations, and in which language.
 #[derive(Clone, Debug, PartialEq, Eq)]

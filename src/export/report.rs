@@ -90,6 +90,17 @@ pub(crate) struct Report<'a> {
     pub sections: Vec<Section<'a>>,
 }
 
+/// How far through a document of `doc_chars` chars char `pos` stands, in tenths of a percent.
+pub(crate) fn permille(pos: usize, doc_chars: usize) -> u32 {
+    (pos as u64 * 1000 / doc_chars.max(1) as u64).min(1000) as u32
+}
+
+/// Whether `a` is exported under `filter`: section notes whose note is empty carry nothing
+/// and are never exported.
+pub(crate) fn exported(filter: &Filter, a: &Annotation) -> bool {
+    !(a.kind == Kind::SectionNote && a.note.trim().is_empty()) && filter.matches(a)
+}
+
 /// Finds the node each annotation belongs to, in O(log n + depth) per annotation.
 struct NodeFinder<'o> {
     index: OutlineIndex<'o>,
@@ -140,7 +151,6 @@ impl<'a> Report<'a> {
                 .map(|j| node_labels[j].clone())
                 .collect()
         };
-        let chars = source.doc.char_count.max(1) as u64;
 
         let mut chosen: Vec<&Annotation> = match options.content {
             Content::Outline {
@@ -149,7 +159,7 @@ impl<'a> Report<'a> {
             _ => source
                 .annotations
                 .iter()
-                .filter(|a| options.filter.matches(a))
+                .filter(|a| exported(&options.filter, a))
                 .collect(),
         };
         chosen.sort_by_key(|a| (!a.is_placed(), a.range.start, a.range.end, a.id));
@@ -161,7 +171,7 @@ impl<'a> Report<'a> {
         let mut opening = Vec::new();
         let mut unplaced = Vec::new();
         for a in chosen {
-            let permille = (a.range.start as u64 * 1000 / chars).min(1000) as u32;
+            let permille = permille(a.range.start, source.doc.char_count);
             let node = if a.is_placed() {
                 finder.node_of(a)
             } else {
@@ -308,6 +318,13 @@ impl<'a> Report<'a> {
         if f.notes_only {
             parts.push(l.notes_only.to_owned());
         }
+        let query = f.query.trim();
+        if !query.is_empty() {
+            parts.push(format!("“{query}”"));
+        }
+        if let Some(w) = f.within {
+            parts.push(l.location(w.start, w.end, 0, true).replace(" · 0.0%", ""));
+        }
         (!parts.is_empty()).then(|| parts.join(" · "))
     }
 
@@ -365,11 +382,6 @@ impl<'a> Report<'a> {
     /// A time (ms since 1970) as local `YYYY-MM-DD HH:MM:SS`.
     pub fn local_time(&self, ms: i64) -> String {
         format_time(ms, self.utc_offset_seconds, false)
-    }
-
-    /// A time (ms since 1970) as RFC 3339 with the offset: `2026-11-25T14:03:05+08:00`.
-    pub fn rfc3339(&self, ms: i64) -> String {
-        format_time(ms, self.utc_offset_seconds, true)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::report::{Report, SectionKind, clean_text, format_time};
 use super::*;
-use crate::annotate::{AnchorState, Mark};
+use crate::annotate::{AnchorState, Color, Mark};
 use crate::document::{SourceFormat, TextRange};
 use crate::outline::outline;
 
@@ -138,7 +138,12 @@ fn filters_follow_the_annotations_panel() {
     let all = Filter::default();
     assert!(all.is_empty());
     assert!(all.matches(&plain) && all.matches(&tagged) && all.matches(&note));
-    assert!(!all.matches(&empty_note));
+    assert!(all.matches(&empty_note));
+    assert!(
+        !super::report::exported(&all, &empty_note),
+        "an empty section note carries nothing"
+    );
+    assert!(super::report::exported(&all, &note));
 
     let blue = Filter {
         colors: vec![Color::Blue],

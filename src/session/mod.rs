@@ -1,7 +1,400 @@
-//! One open document and everything a reader does with it, without a window: its
-//! annotations and their store, the way back and forward across jumps. The window (`app`)
-//! and the tests drive it; it never imports egui, eframe or rfd.
+//! One open document and everything a reader does with it, without a window: the document
+//! and its outline, its annotations and their store, the selected annotation, the way back
+//! and forward across jumps, the blank visited last. The window (`app`) and the tests drive it
+//! with [`Action`]s and carry out the [`Effect`]s it answers; it never imports egui, eframe or
+//! rfd.
 
 pub mod history;
-pub mod notes;
 pub mod keymap;
+pub mod notes;
+pub mod task;
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use crate::annotate::{Annotation, AnnotationId, Color, Edit, Kind, Mark, now_ms};
+use crate::document::{Document, SourceFormat, TextRange};
+use crate::outline::{Outline, outline};
+use crate::stats::{Counts, DEFAULT_RATE_CHARS_PER_MIN, Stats, stats};
+use history::History;
+use notes::Notes;
+
+/// File name shown for the bundled sample.
+pub const SAMPLE_NAME: &str = "sample-speech.txt";
+
+/// The bundled sample speech (our own writing; every outline level).
+pub static SAMPLE_TEXT: &str = include_str!("../../assets/sample-speech.txt");
+
+/// Which opened document a piece of state belongs to: unique for the life of the process,
+/// also when a document is opened twice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(u64);
+
+impl DocId {
+    /// A new, never used id.
+    pub fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// One open document and what the reader does with it.
+#[derive(Debug)]
+pub struct Session {
+    /// Which opening of a document this is.
+    pub id: DocId,
+    /// Where it came from (`None` for the bundled sample).
+    pub path: Option<PathBuf>,
+    /// File name for the window title.
+    pub name: String,
+    /// The document.
+    pub doc: Arc<Document>,
+    /// Its outline.
+    pub outline: Arc<Outline>,
+    /// Whole-document counts.
+    pub stats: Stats,
+    /// Its highlights and notes.
+    pub notes: Notes,
+    /// The selected annotation (shown in the editor, outlined in the text).
+    pub selected: Option<AnnotationId>,
+    /// Back / forward across jumps.
+    pub history: History,
+    /// The blank visited last.
+    pub blank: Option<usize>,
+    /// The last section counted for the status bar.
+    section_cache: RefCell<Option<(usize, Counts)>>,
+}
+
+/// Something a reader does with the open document. Where the reader is (`top`, the first
+/// char on screen) is given to [`Session::apply`] by the window.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Go to outline node `i`'s heading.
+    JumpToNode(usize),
+    /// Highlight a range; `open_note` then opens its note.
+    Highlight {
+        /// What to highlight.
+        range: TextRange,
+        /// In which colour.
+        color: Color,
+        /// Fill or underline.
+        mark: Mark,
+        /// Open the note editor on it.
+        open_note: bool,
+    },
+    /// Highlight the sentence around a char, in `color` (an exact one already there is
+    /// selected instead).
+    HighlightSentence {
+        /// A char in the sentence.
+        at: usize,
+        /// The colour for a new highlight.
+        color: Color,
+    },
+    /// Replace an annotation (colour, mark, tags) as one undoable step.
+    UpdateAnnotation(Annotation),
+    /// The note of an annotation as typed so far (one undo step per typing session).
+    TypeNote(AnnotationId, String),
+    /// Typing in a note ended.
+    EndTyping,
+    /// Delete an annotation.
+    DeleteAnnotation(AnnotationId),
+    /// Select an annotation (or none).
+    SelectAnnotation(Option<AnnotationId>),
+    /// Go to an annotation, select it and make it flash.
+    GoToAnnotation(AnnotationId),
+    /// Open an annotation's note for writing.
+    EditNote(AnnotationId),
+    /// Add a note on outline node `i`'s section.
+    AddSectionNote(usize),
+    /// Undo the last annotation change.
+    Undo,
+    /// Redo the last undone one.
+    Redo,
+    /// Go back to where the last jump left.
+    Back,
+    /// Go forward again.
+    Forward,
+    /// Go to the next (1) or previous (−1) blank to fill.
+    NextBlank(i32),
+    /// Go to blank `i`.
+    GoToBlank(usize),
+    /// Bring back what the newest readable backup of the notes holds.
+    RestoreBackup,
+}
+
+/// What the window does after an [`Action`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Scroll so that this char is at the top.
+    JumpTo(usize),
+    /// Scroll so that this char is well in view (unless it already is).
+    Reveal(usize),
+    /// Select this text in the reader.
+    SelectText(TextRange),
+    /// Clear the reader's text selection.
+    ClearTextSelection,
+    /// The selected annotation changed (the list brings it into view).
+    Selected(Option<AnnotationId>),
+    /// Make an annotation flash in the text.
+    Flash(AnnotationId),
+    /// Open the annotations panel with the cursor in this annotation's note.
+    EditNote(AnnotationId),
+    /// The outline should select node `i`.
+    OutlineSelect(usize),
+    /// This highlight colour was used (the next one defaults to it).
+    ColourUsed(Color),
+    /// The notes were restored from a backup: how many came back, and the backup's time
+    /// (`None`: there was no backup that could be read).
+    Restored(Option<(usize, SystemTime)>),
+}
+
+impl Session {
+    /// Compute the outline and counts of a document; its notes in memory only.
+    pub fn new(doc: Document, path: Option<PathBuf>, name: String) -> Self {
+        let outline = outline(&doc);
+        let stats = stats(&doc, &outline, DEFAULT_RATE_CHARS_PER_MIN);
+        Self {
+            id: DocId::next(),
+            path,
+            name,
+            doc: Arc::new(doc),
+            outline: Arc::new(outline),
+            stats,
+            notes: Notes::in_memory(),
+            selected: None,
+            history: History::default(),
+            blank: None,
+            section_cache: RefCell::new(None),
+        }
+    }
+
+    /// Load the document's highlights and notes from `data_dir` (none: in memory only).
+    pub fn with_notes(mut self, data_dir: Option<&Path>) -> Self {
+        if let Some(dir) = data_dir {
+            let title = self.display_title().to_owned();
+            self.notes = Notes::load(dir, &self.doc, self.path.as_deref(), &title);
+        }
+        self
+    }
+
+    /// The bundled sample speech.
+    pub fn sample() -> Self {
+        let doc = Document::from_text(SAMPLE_TEXT.to_owned(), "UTF-8", SourceFormat::Text);
+        Self::new(doc, None, SAMPLE_NAME.to_owned())
+    }
+
+    /// Open a file (on the caller's thread).
+    pub fn open(path: &Path, data_dir: Option<&Path>) -> Result<Self, crate::document::OpenError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let doc = Document::open(path)?;
+        Ok(Self::new(doc, Some(path.to_owned()), name).with_notes(data_dir))
+    }
+
+    /// The title to show: the document's own, else its file name.
+    pub fn display_title(&self) -> &str {
+        self.outline.title.as_deref().unwrap_or(&self.name)
+    }
+
+    /// Counts for outline node `i`'s section, cached (the status bar asks every frame).
+    pub fn section_counts(&self, i: usize) -> Counts {
+        let mut cache = self.section_cache.borrow_mut();
+        if let Some((node, counts)) = cache.as_ref()
+            && *node == i
+        {
+            return counts.clone();
+        }
+        let range: TextRange = self.outline.nodes[i].range;
+        let counts =
+            crate::stats::counts_in(&self.doc, &self.outline, range, DEFAULT_RATE_CHARS_PER_MIN);
+        *cache = Some((i, counts.clone()));
+        counts
+    }
+
+    /// The selected annotation, if it still exists.
+    pub fn selected_annotation(&self) -> Option<&Annotation> {
+        self.selected.and_then(|id| self.notes.set.get(id))
+    }
+
+    /// Do `action` with the reader at char `top` (`None`: not laid out yet); returns what
+    /// the window should do.
+    pub fn apply(&mut self, action: Action, top: Option<usize>) -> Vec<Effect> {
+        let mut out = Vec::new();
+        match action {
+            Action::JumpToNode(i) => {
+                if let Some(start) = self.outline.nodes.get(i).map(|n| n.range.start) {
+                    self.record(top);
+                    out.extend([Effect::JumpTo(start), Effect::OutlineSelect(i)]);
+                }
+            }
+            Action::Highlight {
+                range,
+                color,
+                mark,
+                open_note,
+            } => {
+                if range.is_empty() || range.end > self.doc.char_count {
+                    return out;
+                }
+                let mut a = Annotation::highlight(&self.doc, range, color, now_ms());
+                a.mark = mark;
+                let id = a.id;
+                self.notes.edit(vec![Edit::Add(a)]);
+                out.extend([Effect::ColourUsed(color), Effect::ClearTextSelection]);
+                self.select(Some(id), &mut out);
+                if open_note {
+                    out.push(Effect::EditNote(id));
+                }
+            }
+            Action::HighlightSentence { at, color } => {
+                let Some(range) = crate::annotate::units::sentence_at(&self.doc, at) else {
+                    return out;
+                };
+                // A sentence already highlighted exactly is selected, not doubled.
+                let existing = self
+                    .notes
+                    .set
+                    .overlapping(range)
+                    .find(|a| a.range == range)
+                    .map(|a| a.id);
+                match existing {
+                    Some(id) => self.select(Some(id), &mut out),
+                    None => {
+                        let highlight = Action::Highlight {
+                            range,
+                            color,
+                            mark: Mark::Fill,
+                            open_note: false,
+                        };
+                        return self.apply(highlight, top);
+                    }
+                }
+            }
+            Action::UpdateAnnotation(a) => {
+                if a.kind == Kind::Highlight {
+                    out.push(Effect::ColourUsed(a.color));
+                }
+                self.notes.edit(vec![Edit::Update(a)]);
+            }
+            Action::TypeNote(id, note) => self.notes.type_note(id, note),
+            Action::EndTyping => self.notes.end_typing(),
+            Action::DeleteAnnotation(id) => {
+                self.notes.edit(vec![Edit::Remove(id)]);
+                if self.selected == Some(id) {
+                    self.select(None, &mut out);
+                }
+            }
+            Action::SelectAnnotation(id) => {
+                self.select(id, &mut out);
+                if id.is_some() {
+                    out.push(Effect::ClearTextSelection);
+                }
+            }
+            Action::GoToAnnotation(id) => {
+                let Some(a) = self.notes.set.get(id) else {
+                    return out;
+                };
+                if a.is_placed() {
+                    let start = a.range.start;
+                    self.record(top);
+                    out.extend([Effect::Reveal(start), Effect::Flash(id)]);
+                }
+                self.select(Some(id), &mut out);
+                out.push(Effect::ClearTextSelection);
+            }
+            Action::EditNote(id) => {
+                if self.notes.set.get(id).is_some() {
+                    self.select(Some(id), &mut out);
+                    out.push(Effect::EditNote(id));
+                }
+            }
+            Action::AddSectionNote(node) => {
+                if node >= self.outline.nodes.len() {
+                    return out;
+                }
+                let a = Annotation::section_note(&self.doc, &self.outline, node, now_ms());
+                let id = a.id;
+                self.notes.edit(vec![Edit::Add(a)]);
+                self.select(Some(id), &mut out);
+                out.push(Effect::EditNote(id));
+            }
+            Action::Undo | Action::Redo => {
+                let done = if action == Action::Undo {
+                    self.notes.undo()
+                } else {
+                    self.notes.redo()
+                };
+                if done
+                    && let Some(id) = self.selected
+                    && self.notes.set.get(id).is_none()
+                {
+                    self.select(None, &mut out);
+                }
+            }
+            Action::Back | Action::Forward => {
+                let Some(top) = top else {
+                    return out;
+                };
+                let to = if action == Action::Back {
+                    self.history.back(top)
+                } else {
+                    self.history.forward(top)
+                };
+                out.extend(to.map(Effect::JumpTo));
+            }
+            Action::NextBlank(step) => {
+                let list = &self.outline.placeholders;
+                if list.is_empty() {
+                    return out;
+                }
+                let n = list.len();
+                let next = match self.blank {
+                    Some(c) if step > 0 => (c + 1) % n,
+                    Some(c) => (c + n - 1) % n,
+                    None => {
+                        let i = list.partition_point(|p| p.range.start < top.unwrap_or(0));
+                        if step > 0 { i % n } else { (i + n - 1) % n }
+                    }
+                };
+                return self.apply(Action::GoToBlank(next), top);
+            }
+            Action::GoToBlank(i) => {
+                let Some(range) = self.outline.placeholders.get(i).map(|p| p.range) else {
+                    return out;
+                };
+                if self.blank.is_none() {
+                    self.record(top);
+                }
+                self.blank = Some(i);
+                // Selected, so the blank stands out and can be copied or highlighted.
+                out.extend([Effect::Reveal(range.start), Effect::SelectText(range)]);
+                self.select(None, &mut out);
+            }
+            Action::RestoreBackup => {
+                let doc = Arc::clone(&self.doc);
+                out.push(Effect::Restored(self.notes.restore_backup(&doc)));
+            }
+        }
+        out
+    }
+
+    /// Remember where the reader is before a jump (for Back).
+    pub fn record(&mut self, top: Option<usize>) {
+        if let Some(top) = top {
+            self.history.record(top);
+        }
+    }
+
+    fn select(&mut self, id: Option<AnnotationId>, out: &mut Vec<Effect>) {
+        self.selected = id;
+        out.push(Effect::Selected(id));
+    }
+}
+
+#[cfg(test)]
+mod tests;

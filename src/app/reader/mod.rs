@@ -641,7 +641,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let mark_style = MarkStyle {
         set: &doc.notes.set,
         selection: reader.selection(),
-        selected: app.notes_view.selected,
+        selected: doc.selected,
         flash: app.notes_view.flashing(ui.input(|i| i.time)),
         theme: app.settings.theme,
         matches: if app.find.open {
@@ -741,7 +741,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         doc,
         shown: &shown,
         viewport: viewport_rect,
-        selected: app.notes_view.selected,
+        selected: doc.selected,
         last_color: app.settings.highlight_color,
         surface: surface_id,
         find_open: app.find.open,
