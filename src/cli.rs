@@ -564,39 +564,74 @@ fn read_only_failure(error: &StoreError, store: &DocStore, file: &Path) -> CliEr
     )
 }
 
-/// A store opened to read only (`notes`, `export`): any problem fails the command.
-fn load_read_only(
-    dir: &Path,
-    doc: &Document,
-    file: &Path,
-    title: &str,
-) -> Result<crate::store::annotations::Loaded, CliError> {
-    let loaded = DocStore::load_read_only(dir, doc, Some(file), title);
-    match &loaded.problem {
-        Some(problem) => Err(read_only_failure(problem, &loaded.store, file)),
-        None => Ok(loaded),
-    }
+/// How a command opens a document's notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    /// To read only (`notes`, `export`): any problem fails the command.
+    Read,
+    /// To write (`highlight`): records that could not be read are reported on stderr (the
+    /// whole file was kept aside), anything worse fails.
+    Write,
+    /// To restore from a backup (`restore`): as [`Access::Write`], and a damaged file (kept
+    /// aside) is no failure either.
+    Restore,
 }
 
-/// A store opened to write (`highlight`, `restore`): records that could not be read are
-/// reported on stderr (the whole file was kept aside), anything worse fails.
-fn load_for_writing(
-    dir: &Path,
-    doc: &Document,
-    file: &Path,
-    title: &str,
-) -> Result<crate::store::annotations::Loaded, CliError> {
-    let mut loaded = DocStore::load(dir, doc, Some(file), title);
-    match loaded.problem.take() {
-        None => Ok(loaded),
-        Some(problem @ StoreError::Partial { kept: Some(_), .. }) => {
-            crate::terminal::eprint_line(&format!(
-                "pizhu: warning: {}",
-                one_line(&problem.to_string())
-            ));
-            Ok(loaded)
+/// A document's notes as a command holds them between loading and saving.
+struct Notes {
+    store: DocStore,
+    set: AnnotationSet,
+    position: Option<usize>,
+    stored_chars: Option<usize>,
+}
+
+impl Notes {
+    /// Load the notes of `doc` from `dir` — the one load of every command on notes.
+    fn load(
+        dir: &Path,
+        doc: &Document,
+        file: &Path,
+        title: &str,
+        access: Access,
+    ) -> Result<Notes, CliError> {
+        let mut loaded = if access == Access::Read {
+            DocStore::load_read_only(dir, doc, Some(file), title)
+        } else {
+            DocStore::load(dir, doc, Some(file), title)
+        };
+        match loaded.problem.take() {
+            None => {}
+            Some(problem) if access == Access::Read => {
+                return Err(read_only_failure(&problem, &loaded.store, file));
+            }
+            Some(StoreError::Damaged { .. }) if access == Access::Restore => {}
+            Some(problem @ StoreError::Partial { kept: Some(_), .. }) => {
+                crate::terminal::eprint_line(&format!(
+                    "pizhu: warning: {}",
+                    one_line(&problem.to_string())
+                ));
+            }
+            Some(problem) => return Err(store_failure(problem)),
         }
-        Some(problem) => Err(store_failure(problem)),
+        Ok(Notes {
+            store: loaded.store,
+            set: loaded.annotations,
+            position: loaded.position,
+            stored_chars: loaded.stored_chars,
+        })
+    }
+
+    /// Place every annotation in the document's current text.
+    fn place(&mut self, doc: &Document) {
+        self.set.place_in_after(doc, self.stored_chars);
+    }
+
+    /// Save the notes (with the reading position), saying on failure that nothing was saved.
+    fn save(&mut self) -> Result<(), CliError> {
+        self.store
+            .save(&mut self.set, self.position)
+            .map(|_merged| ())
+            .map_err(store_failure)
     }
 }
 
@@ -640,9 +675,8 @@ fn highlight(
     let range = TextRange::new(start, start + quote.chars().count());
     let outline = outline(&doc);
     let dir = notes_dir(data_dir, file)?;
-    let loaded = load_for_writing(&dir, &doc, file, &doc_title(&outline, file))?;
-    let (mut store, mut set) = (loaded.store, loaded.annotations);
-    set.place_in_after(&doc, loaded.stored_chars);
+    let mut notes = Notes::load(&dir, &doc, file, &doc_title(&outline, file), Access::Write)?;
+    notes.place(&doc);
     let now = now_ms();
     let mut a = Annotation::highlight(&doc, range, req.color, now);
     a.note = req.note.to_owned();
@@ -651,10 +685,8 @@ fn highlight(
             a.tags.push(tag);
         }
     }
-    set.apply(vec![Edit::Add(a)], now);
-    store
-        .save(&mut set, loaded.position)
-        .map_err(store_failure)?;
+    notes.set.apply(vec![Edit::Add(a)], now);
+    notes.save()?;
     let path = section_path(&outline, range.start);
     let place = if path.is_empty() {
         "before the first heading".to_owned()
@@ -693,15 +725,14 @@ fn export_command(
     let outline = outline(&doc);
     let title = doc_title(&outline, file);
     let dir = crate::store::annotations::data_dir(data_dir);
-    let (mut set, store_path, stored_chars) = match &dir {
+    let (set, store_path) = match &dir {
         Some(dir) => {
-            let loaded = load_read_only(dir, &doc, file, &title)?;
-            let path = loaded.store.path().to_owned();
-            (loaded.annotations, Some(path), loaded.stored_chars)
+            let mut notes = Notes::load(dir, &doc, file, &title, Access::Read)?;
+            notes.place(&doc);
+            (notes.set, Some(notes.store.path().to_owned()))
         }
-        None => (AnnotationSet::default(), None, None),
+        None => (AnnotationSet::default(), None),
     };
-    set.place_in_after(&doc, stored_chars);
     let now = jiff::ZonedDateTime::now();
     let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
     let source_file = file.display().to_string();
@@ -750,30 +781,24 @@ fn restore(file: &Path, data_dir: Option<&Path>) -> Result<String, CliError> {
     let doc = open(file)?;
     let outline = outline(&doc);
     let dir = notes_dir(data_dir, file)?;
-    let mut loaded = DocStore::load(&dir, &doc, Some(file), &doc_title(&outline, file));
-    match loaded.problem.take() {
-        None | Some(StoreError::Damaged { .. }) => {}
-        Some(problem @ StoreError::Partial { kept: Some(_), .. }) => {
-            crate::terminal::eprint_line(&format!(
-                "pizhu: warning: {}",
-                one_line(&problem.to_string())
-            ));
-        }
-        Some(problem) => return Err(store_failure(problem)),
-    }
-    let Some(backup) = loaded.store.newest_good_backup() else {
+    let mut notes = Notes::load(
+        &dir,
+        &doc,
+        file,
+        &doc_title(&outline, file),
+        Access::Restore,
+    )?;
+    let Some(backup) = notes.store.newest_good_backup() else {
         return Err(fail(
             "there is no backup of this document's notes that can be read; nothing was changed",
-            loaded.store.path(),
+            notes.store.path(),
         ));
     };
-    let mut set = loaded.annotations;
-    let added = set.restore_from(backup.file.annotations, now_ms());
-    set.place_in_after(&doc, loaded.stored_chars);
-    loaded
-        .store
-        .save(&mut set, loaded.position.or(backup.file.position))
-        .map_err(store_failure)?;
+    let added = notes.set.restore_from(backup.file.annotations, now_ms());
+    notes.place(&doc);
+    notes.position = notes.position.or(backup.file.position);
+    notes.save()?;
+    let set = &notes.set;
     Ok(format!(
         "restored {added} annotations from the backup of {} ({}); the notes file now holds {}\n",
         crate::store::local_time(backup.modified),
@@ -794,9 +819,9 @@ fn notes(
     let outline = outline(&doc);
     let dir = notes_dir(data_dir, file)?;
     let title = doc_title(&outline, file);
-    let loaded = load_read_only(&dir, &doc, file, &title)?;
-    let mut set = loaded.annotations;
-    set.place_in_after(&doc, loaded.stored_chars);
+    let mut notes = Notes::load(&dir, &doc, file, &title, Access::Read)?;
+    notes.place(&doc);
+    let mut set = notes.set;
     if !filter.is_empty() {
         set = AnnotationSet::new(filter.apply(set.items()).cloned().collect(), Vec::new());
     }
@@ -804,7 +829,7 @@ fn notes(
         NotesFormat::Text => notes_text(&title, &outline, &set),
         NotesFormat::Json => {
             let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
-            notes_json(&title, &path, &doc, &loaded.store, &outline, set.items())
+            notes_json(&title, &path, &doc, &notes.store, &outline, set.items())
         }
     })
 }
