@@ -4,7 +4,15 @@
 //!
 //! `cargo bench --bench frame` (release). Goals (issue 3): p99 frame ≤ 4 ms; an outline
 //! click shows its heading at the top within 1 frame; readable text well under a second.
+//!
+//! `PIZHU_FRAME_FILE=PATH` benchmarks another file (issue 11: 100 MB from
+//! `../shared/tools/make-big.sh /tmp/big/big100.txt 100`). A filter after `--` runs only the
+//! parts whose name contains it: `window-open` (the file opened as the window does it, on a
+//! worker thread, frames paced like eframe's: each frame when a repaint is due, at most 60
+//! a second), `scroll`, `jumps`, `find`.
 
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, Vec2};
@@ -57,10 +65,31 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// Whether the part `name` runs: no filter, or a filter it contains.
+fn wanted(name: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs us with no args: stay quick then.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let Some(path) = big_file() else { return };
+    let path = match std::env::var_os("PIZHU_FRAME_FILE") {
+        Some(p) => PathBuf::from(p),
+        None => match big_file() {
+            Some(p) => p,
+            None => return,
+        },
+    };
+    if wanted("window-open") {
+        window_open(&path, quick);
+    }
+    if !(wanted("scroll") || wanted("jumps") || wanted("find")) {
+        return;
+    }
     let ctx = egui::Context::default();
     let mut frames = Frames {
         ctx: ctx.clone(),
@@ -74,10 +103,17 @@ fn main() {
     app.open_blocking(&path).expect("big file opens");
     let opened = start.elapsed();
     let first = frames.frame(&mut app, Vec::new());
+    // A large document's blocks are found on a worker thread: frames until text shows.
+    let mut slowest = first;
+    while app.reader.visible().is_none() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+        slowest = slowest.max(frames.frame(&mut app, Vec::new()));
+    }
+    let first = slowest;
     let readable = start.elapsed();
     let nodes = app.current.as_ref().map_or(0, |d| d.outline.nodes.len());
     println!(
-        "open {:.1} MB: document + outline {:.0} ms, first frame {:.0} ms, readable after {:.0} ms ({nodes} outline nodes)",
+        "open {:.1} MB: document + outline {:.0} ms, slowest frame until text shows {:.0} ms, readable after {:.0} ms ({nodes} outline nodes)",
         std::fs::metadata(&path).map_or(0.0, |m| m.len() as f64 / 1e6),
         ms(opened),
         ms(first),
@@ -87,7 +123,12 @@ fn main() {
     // Scroll: the wheel every frame, PageDown every 8th frame.
     let pointer = Pos2::new(900.0, 450.0);
     let count = if quick { 60 } else { 3000 };
-    scroll(&mut frames, &mut app, pointer, count, "");
+    if wanted("scroll") {
+        scroll(&mut frames, &mut app, pointer, count, "");
+    }
+    if !(wanted("scroll with highlights") || wanted("jumps") || wanted("find")) {
+        return;
+    }
 
     // The same with 10,000 highlights (a tenth with notes) spread through the document.
     if let Some(doc) = app.current.as_mut() {
@@ -112,15 +153,118 @@ fn main() {
     }
     app.push(Command::JumpToChar(0));
     frames.frame(&mut app, Vec::new());
-    scroll(
-        &mut frames,
-        &mut app,
-        pointer,
-        count,
-        " with 10,000 highlights",
+    if wanted("scroll with highlights") {
+        scroll(
+            &mut frames,
+            &mut app,
+            pointer,
+            count,
+            " with 10,000 highlights",
+        );
+    }
+    if wanted("jumps") {
+        jumps(&mut frames, &mut app, pointer, nodes, quick);
+    }
+    if wanted("find") {
+        find(&mut frames, &mut app);
+    }
+}
+
+/// Open `path` the way the window does (`PizhuApp::open`: a worker thread, the loading
+/// indicator meanwhile), with frames paced like eframe paces them: a frame runs when a
+/// repaint is due (asked for now, or after a delay), at most one per 1/60 s. Reports the time
+/// from the open to the first frame with the document's text on screen, how often and how
+/// long frames ran while loading, and the frames right after.
+fn window_open(path: &Path, quick: bool) {
+    let ctx = egui::Context::default();
+    // When the next repaint is due (eframe's repaint callback, set from any thread).
+    let due: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
+    let due_cb = Arc::clone(&due);
+    ctx.set_request_repaint_callback(move |info| {
+        let at = Instant::now() + info.delay;
+        if let Ok(mut due) = due_cb.lock() {
+            *due = Some(due.map_or(at, |d| d.min(at)));
+        }
+    });
+    let mut frames = Frames {
+        ctx: ctx.clone(),
+        time: 0.0,
+    };
+    let mut app = PizhuApp::new(&ctx, None, None, Startup::Sample);
+    for _ in 0..3 {
+        frames.frame(&mut app, Vec::new());
+    }
+    let start = Instant::now();
+    app.open(path.to_owned());
+    let mut last_frame = Instant::now();
+    let mut loading = Vec::new();
+    let mut first_full = None;
+    let mut swap_frames = Vec::new();
+    while start.elapsed() < Duration::from_secs(120) {
+        // Wait for a due repaint (none due: eframe sleeps until one is asked for).
+        loop {
+            let next = due.lock().ok().and_then(|d| *d);
+            let now = Instant::now();
+            if let Some(at) = next
+                && now >= at
+                && now >= last_frame + Duration::from_micros(16_667)
+            {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        if let Ok(mut d) = due.lock() {
+            *d = None;
+        }
+        last_frame = Instant::now();
+        let was_loading = app.is_loading();
+        frames.time = start.elapsed().as_secs_f64();
+        let took = frames.frame(&mut app, Vec::new());
+        if was_loading && app.is_loading() {
+            loading.push(took);
+        } else {
+            swap_frames.push(took);
+        }
+        if !app.is_loading() && app.reader.visible().is_some() {
+            first_full = Some(start.elapsed());
+            break;
+        }
+    }
+    let Some(first_full) = first_full else {
+        println!("window-open: not open after 120 s");
+        return;
+    };
+    let load_span = loading.len() as f64 / first_full.as_secs_f64().max(1e-9);
+    let swap_max = swap_frames.iter().max().copied().unwrap_or_default();
+    loading.sort();
+    // The frames after: the UI settling, then the wheel (the first touches of new text).
+    let mut after = Vec::new();
+    for _ in 0..if quick { 10 } else { 60 } {
+        after.push(frames.frame(&mut app, Vec::new()));
+    }
+    let pointer = Pos2::new(900.0, 450.0);
+    for _ in 0..if quick { 10 } else { 120 } {
+        let wheel = Event::MouseWheel {
+            unit: MouseWheelUnit::Point,
+            delta: Vec2::new(0.0, -120.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: Modifiers::NONE,
+        };
+        after.push(frames.frame(&mut app, vec![Event::PointerMoved(pointer), wheel]));
+    }
+    after.sort();
+    println!(
+        "window-open {:.1} MB: first full frame {:.0} ms after the open; {} frames while loading ({load_span:.1} Hz), max {:.2} ms; the document's first frame(s) max {:.2} ms; {} frames after: p99 {:.2} ms, max {:.2} ms",
+        std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6),
+        ms(first_full),
+        loading.len(),
+        loading.last().map_or(0.0, |d| ms(*d)),
+        ms(swap_max),
+        after.len(),
+        ms(percentile(&after, 0.99)),
+        ms(percentile(&after, 1.0)),
     );
-    jumps(&mut frames, &mut app, pointer, nodes, quick);
-    find(&mut frames, &mut app);
 }
 
 /// Find as you type over the whole document: how long until the first match is on screen

@@ -1,97 +1,51 @@
 //! The body: paragraphs typeset in the bundled CJK font, virtualised by paragraph.
 //!
-//! Only the paragraphs in view are laid out (`Painter::layout_job`, cached by egui); every
-//! other paragraph has an estimated height in a [`HeightIndex`] until it is first measured.
-//! Measuring happens before the scroll area is shown, and a block measured above the
-//! paragraph at the top of the view moves the scroll offset by the same amount, so the
-//! text under the reader's eyes never jumps.
+//! Only the paragraphs in view are laid out, and their galleys are kept between frames
+//! ([`layout::GalleyCache`]); every other paragraph has an estimated height in a
+//! [`HeightIndex`] until it is first measured. Measuring happens before the scroll area is
+//! shown, and a block measured above the paragraph at the top of the view moves the scroll
+//! offset by the same amount, so the text under the reader's eyes never jumps. The blocks of
+//! a large document are found on a worker thread, so opening it never holds a frame.
+//!
+//! Modules: `layout` (typesetting and the galley cache), `layout_index` (blocks and their
+//! heights), `scroll` (keys that scroll, scroll-bar marks), `input` (pointer, context menu,
+//! keys on the text), `toolbar` (the floating toolbar), `marks` (what is painted over).
 
+mod input;
+pub mod layout;
 pub mod layout_index;
 pub mod marks;
+mod scroll;
+mod toolbar;
 
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Duration;
 
-use egui::text::{LayoutJob, TextFormat, TextWrapping};
-use egui::{
-    Align, Color32, FontId, Galley, Key, Modifiers, Rect, Role, ScrollArea, Sense, Ui, Vec2,
-    WidgetInfo,
-};
+use egui::{Align, Color32, Galley, Rect, Role, ScrollArea, Sense, Ui, Vec2, WidgetInfo};
 
-use super::annotations_panel::menu_item;
-use super::fonts::{self, BODY, HEI, KAI};
-use super::theme::{Palette, palette};
+use super::theme::palette;
 use super::{Command, FocusArea, OpenDocument, PizhuApp};
-use crate::annotate::{AnnotationId, Color, Mark};
+use crate::annotate::AnnotationId;
 use crate::document::TextRange;
 use crate::outline::NodeKind;
-use layout_index::{Block, BlockKind, HeightIndex, blocks, estimate_height, text_width_em};
+use input::Scene;
+pub use layout::{BODY_PX, LINE_HEIGHT, MEASURE_EM, Metrics};
+use layout::{
+    BlockSet, GalleyCache, GalleyKey, LayoutKey, Style, block_galley, estimate_for,
+    first_shown_char,
+};
+use layout_index::{Block, BlockKind, HeightIndex};
 use marks::{MarkStyle, Marker, Shown};
+use scroll::Scroll;
+pub(crate) use toolbar::{changed, toggle_underline};
 
-/// Body text size at 100 % zoom, in points.
-pub const BODY_PX: f32 = 18.0;
-/// Row height as a multiple of the font size.
-pub const LINE_HEIGHT: f32 = 1.8;
-/// Longest line of body text, in ems (CJK characters): comfortable reading.
-pub const MEASURE_EM: f32 = 38.0;
 /// Paragraphs measured per frame beyond those in view, so they are exact before they show.
 const PREMEASURE_PER_FRAME: usize = 24;
-
-/// Everything that changes how paragraphs are laid out; a change rebuilds the index.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct LayoutKey {
-    doc: usize,
-    wrap_px: f32,
-    zoom: f32,
-    official: bool,
-    hide_boilerplate: bool,
-}
-
-/// Sizes for one zoom level.
-#[derive(Clone, Copy, Debug)]
-pub struct Metrics {
-    body_px: f32,
-    title_px: f32,
-    front_px: f32,
-    h1_px: f32,
-    h2_px: f32,
-}
-
-impl Metrics {
-    fn new(zoom: f32) -> Self {
-        Self {
-            body_px: BODY_PX * zoom,
-            title_px: 26.0 * zoom,
-            front_px: 15.0 * zoom,
-            h1_px: 21.0 * zoom,
-            h2_px: 19.0 * zoom,
-        }
-    }
-
-    /// Font size of a block's text.
-    fn size_of(&self, kind: BlockKind, whole_line_heading: bool) -> f32 {
-        match kind {
-            BlockKind::Title => self.title_px,
-            BlockKind::FrontMatter | BlockKind::Boilerplate => self.front_px,
-            BlockKind::Heading(1) if whole_line_heading => self.h1_px,
-            BlockKind::Heading(2) if whole_line_heading => self.h2_px,
-            _ => self.body_px,
-        }
-    }
-
-    /// Space above and below a block.
-    fn gaps(&self, kind: BlockKind) -> (f32, f32) {
-        let b = self.body_px;
-        match kind {
-            BlockKind::Title => (0.6 * b, 0.8 * b),
-            BlockKind::FrontMatter => (0.0, 0.3 * b),
-            BlockKind::Heading(1) => (1.1 * b, 0.5 * b),
-            BlockKind::Heading(_) => (0.5 * b, 0.4 * b),
-            BlockKind::Salutation => (0.6 * b, 0.3 * b),
-            BlockKind::Body => (0.0, 0.45 * b),
-            BlockKind::Boilerplate => (0.0, 0.2 * b),
-        }
-    }
-}
+/// Documents with more chars than this get their blocks on a worker thread.
+const BLOCKS_IN_BACKGROUND_CHARS: usize = 500_000;
+/// How often the body looks for blocks being built (the worker also wakes the window).
+const BLOCKS_POLL: Duration = Duration::from_millis(100);
 
 /// The reader's state between frames.
 #[derive(Default)]
@@ -103,6 +57,12 @@ pub struct ReaderView {
     mixed_heading: Vec<bool>,
     /// Each block's text width in ems (for height estimates).
     widths_em: Vec<f32>,
+    /// The (document, hide boilerplate) the blocks are for.
+    blocks_key: Option<(usize, bool)>,
+    /// Blocks being built on a worker thread, and what for.
+    building: Option<((usize, bool), Receiver<BlockSet>)>,
+    /// The galleys of recently shown blocks.
+    galleys: GalleyCache,
     /// Scroll offset after the last frame.
     offset: f32,
     viewport_height: f32,
@@ -215,9 +175,16 @@ impl ReaderView {
     }
 
     /// Rebuild blocks and estimates when the layout inputs changed; keeps the reading place.
-    fn prepare(&mut self, doc: &OpenDocument, key: LayoutKey, metrics: &Metrics) {
+    /// False while the blocks are still being built (nothing to show yet).
+    fn prepare(
+        &mut self,
+        doc: &OpenDocument,
+        key: LayoutKey,
+        metrics: &Metrics,
+        ctx: &egui::Context,
+    ) -> bool {
         if self.key == Some(key) {
-            return;
+            return true;
         }
         if self.key.is_some() && self.pending_jump.is_none() {
             self.pending_jump = self.top_char;
@@ -225,242 +192,102 @@ impl ReaderView {
         // Blocks and their text widths depend on the document and the boilerplate switch
         // only; a new width or zoom just redoes the arithmetic below.
         let blocks_key = (key.doc, key.hide_boilerplate);
-        if self.key.map(|k| (k.doc, k.hide_boilerplate)) != Some(blocks_key) {
-            self.rebuild_blocks(doc, key.hide_boilerplate);
+        if self.blocks_key != Some(blocks_key) {
+            let Some(set) = self.take_blocks(doc, blocks_key, ctx) else {
+                // Until they come, nothing of the old layout is shown or hit.
+                self.key = None;
+                self.blocks.clear();
+                self.index = HeightIndex::default();
+                self.last_shown.clear();
+                self.visible = None;
+                self.anchor = None;
+                return false;
+            };
+            self.blocks = set.blocks;
+            self.mixed_heading = set.mixed_heading;
+            self.widths_em = set.widths_em;
+            self.hidden_lines = set.hidden_lines;
+            self.blocks_key = Some(blocks_key);
         }
         let estimates = self
             .blocks
             .iter()
             .zip(&self.mixed_heading)
             .zip(&self.widths_em)
-            .map(|((b, &mixed), &width)| {
-                let size = metrics.size_of(b.kind, !mixed);
-                let (above, below) = metrics.gaps(b.kind);
-                let indent = if indents(b.kind, mixed) { 2.0 } else { 0.0 };
-                above
-                    + below
-                    + estimate_height(
-                        width + indent,
-                        size,
-                        (size * LINE_HEIGHT).round(),
-                        key.wrap_px,
-                    )
-            })
+            .map(|((b, &mixed), &width)| estimate_for(b.kind, mixed, width, metrics, key.wrap_px))
             .collect();
         self.index = HeightIndex::new(estimates);
         self.key = Some(key);
         self.anchor = None;
+        true
     }
 
-    fn rebuild_blocks(&mut self, doc: &OpenDocument, hide_boilerplate: bool) {
-        self.blocks = blocks(&doc.doc, &doc.outline, !hide_boilerplate);
-        self.hidden_lines = if hide_boilerplate {
-            doc.outline.boilerplate.len()
-        } else {
-            0
-        };
-        let heading_end: std::collections::HashMap<usize, usize> = doc
-            .outline
-            .nodes
-            .iter()
-            .filter(|n| n.kind == NodeKind::Heading)
-            .map(|n| (n.line, n.title_range.end))
-            .collect();
-        self.mixed_heading = self
-            .blocks
-            .iter()
-            .map(|b| {
-                matches!(b.kind, BlockKind::Heading(_))
-                    && heading_end
-                        .get(&b.line)
-                        .is_some_and(|&end| end + 1 < b.range.end)
-            })
-            .collect();
-        self.widths_em = self
-            .blocks
-            .iter()
-            .map(|b| text_width_em(doc.doc.line_text(&doc.doc.lines[b.line]).trim()))
-            .collect();
-    }
-}
-
-/// Whether a block's first line is indented two characters.
-fn indents(kind: BlockKind, mixed_heading: bool) -> bool {
-    matches!(kind, BlockKind::Body) || mixed_heading
-}
-
-/// What the layout of one block needs.
-struct Style<'a> {
-    metrics: &'a Metrics,
-    palette: Palette,
-    official: bool,
-    wrap_px: f32,
-}
-
-/// Lay out block `i` as a galley (egui caches identical jobs between frames).
-fn block_galley(
-    painter: &egui::Painter,
-    doc: &OpenDocument,
-    block: &Block,
-    mixed: bool,
-    style: &Style,
-) -> Arc<Galley> {
-    let text = doc.doc.line_text(&doc.doc.lines[block.line]).trim();
-    let text_start = first_shown_char(doc, block);
-    let m = style.metrics;
-    let p = &style.palette;
-    let size = m.size_of(block.kind, !mixed);
-    let (family, color) = match block.kind {
-        BlockKind::Title => (HEI, p.title),
-        BlockKind::FrontMatter => (if style.official { KAI } else { BODY }, p.dim),
-        BlockKind::Boilerplate => (BODY, p.boilerplate),
-        BlockKind::Heading(1) => (HEI, p.title),
-        BlockKind::Heading(2) => (if style.official { KAI } else { HEI }, p.heading),
-        BlockKind::Heading(_) => (BODY, p.heading),
-        BlockKind::Salutation | BlockKind::Body => (BODY, p.text),
-    };
-    let line_height = Some((size * LINE_HEIGHT).round());
-    let base = TextFormat {
-        font_id: FontId::new(size, fonts::family(BODY)),
-        color: p.text,
-        line_height,
-        ..Default::default()
-    };
-    let lead_format = TextFormat {
-        font_id: FontId::new(size, fonts::family(family)),
-        color,
-        ..base.clone()
-    };
-    // The heading part of a mixed paragraph: marker, title and its full stop.
-    let heading_chars = if mixed {
-        heading_on_line(doc, block)
-            .map_or(0, |n| (n.title_range.end + 1).saturating_sub(text_start))
-    } else if matches!(block.kind, BlockKind::Body | BlockKind::Salutation) {
-        0
-    } else {
-        usize::MAX
-    };
-    let mut job = LayoutJob {
-        wrap: TextWrapping::wrap_at_width(style.wrap_px),
-        halign: if matches!(block.kind, BlockKind::Title | BlockKind::FrontMatter) {
-            Align::Center
-        } else {
-            Align::LEFT
-        },
-        ..Default::default()
-    };
-    let placeholders = placeholders_in(doc, text_start, text.chars().count());
-    let points = point_markers_in(doc, text_start, text.chars().count());
-    let mut leading = if indents(block.kind, mixed) {
-        2.0 * size
-    } else {
-        0.0
-    };
-    // Bytes that could not be decoded were replaced by U+FFFD, which no bundled face draws:
-    // show the typesetter's 〓 (U+3013, GB 2312) instead — three UTF-8 bytes like U+FFFD,
-    // so every offset stays as it is. The document's text keeps U+FFFD.
-    let shown = if text.contains('\u{FFFD}') {
-        std::borrow::Cow::Owned(text.replace('\u{FFFD}', "\u{3013}"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    };
-    let offsets: Vec<usize> = text
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    let total = offsets.len() - 1;
-    let mut breaks: Vec<usize> = placeholders
-        .iter()
-        .chain(&points)
-        .flat_map(|r| [r.start, r.end])
-        .collect();
-    if heading_chars < total {
-        breaks.push(heading_chars);
-    }
-    breaks.push(total);
-    breaks.sort_unstable();
-    breaks.dedup();
-    let mut pos = 0usize;
-    for end in breaks.into_iter().filter(|&e| e <= total) {
-        if end <= pos {
-            continue;
+    /// The blocks for `blocks_key`: built here for a small document; for a large one, started
+    /// on a worker thread and `None` until it is done.
+    fn take_blocks(
+        &mut self,
+        doc: &OpenDocument,
+        blocks_key: (usize, bool),
+        ctx: &egui::Context,
+    ) -> Option<BlockSet> {
+        let hide = blocks_key.1;
+        if doc.doc.char_count <= BLOCKS_IN_BACKGROUND_CHARS {
+            self.building = None;
+            return Some(BlockSet::build(&doc.doc, &doc.outline, hide));
         }
-        let in_placeholder = placeholders.iter().any(|r| r.start <= pos && pos < r.end);
-        let mut format = if pos < heading_chars {
-            lead_format.clone()
-        } else {
-            base.clone()
-        };
-        if in_placeholder {
-            format.background = p.placeholder_bg;
-            format.color = p.placeholder_text;
-        } else if points.iter().any(|r| r.start <= pos && pos < r.end) {
-            // Inline points (`一要`, `第二，`) stand out, so the paragraph's structure shows.
-            format.color = p.heading;
-            format.font_id = FontId::new(size, fonts::family(HEI));
+        if let Some((k, rx)) = &self.building
+            && *k == blocks_key
+        {
+            return match rx.try_recv() {
+                Ok(set) => {
+                    self.building = None;
+                    Some(set)
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(BLOCKS_POLL);
+                    None
+                }
+                Err(TryRecvError::Disconnected) => {
+                    // The worker died: build here rather than show nothing.
+                    self.building = None;
+                    Some(BlockSet::build(&doc.doc, &doc.outline, hide))
+                }
+            };
         }
-        job.append(&shown[offsets[pos]..offsets[end]], leading, format);
-        leading = 0.0;
-        pos = end;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (text, outline, waker) = (Arc::clone(&doc.doc), Arc::clone(&doc.outline), ctx.clone());
+        let spawned = std::thread::Builder::new()
+            .name("reader-blocks".into())
+            .spawn(move || {
+                let _ = tx.send(BlockSet::build(&text, &outline, hide));
+                waker.request_repaint();
+            });
+        if spawned.is_err() {
+            return Some(BlockSet::build(&doc.doc, &doc.outline, hide));
+        }
+        self.building = Some((blocks_key, rx));
+        ctx.request_repaint_after(BLOCKS_POLL);
+        None
     }
-    if job.sections.is_empty() {
-        job.append("", leading, base);
+
+    /// Whether the blocks of the document are still being found (large documents).
+    pub fn is_preparing(&self) -> bool {
+        self.building.is_some()
     }
-    painter.layout_job(job)
-}
 
-/// The char offset of the first char a block shows (its line without leading white space).
-fn first_shown_char(doc: &OpenDocument, block: &Block) -> usize {
-    let raw = doc.doc.line_text(&doc.doc.lines[block.line]);
-    block.range.start + raw[..raw.len() - raw.trim_start().len()].chars().count()
-}
-
-/// The heading node that starts on a block's line (nodes are sorted by start).
-fn heading_on_line<'a>(
-    doc: &'a OpenDocument,
-    block: &Block,
-) -> Option<&'a crate::outline::OutlineNode> {
-    let nodes = &doc.outline.nodes;
-    let first = nodes.partition_point(|n| n.range.start < block.range.start);
-    nodes[first..]
-        .iter()
-        .take_while(|n| n.range.start <= block.range.end)
-        .find(|n| n.line == block.line && n.kind == NodeKind::Heading)
-}
-
-/// The markers of inline points within a block's text, relative to its first displayed char.
-fn point_markers_in(
-    doc: &OpenDocument,
-    text_start: usize,
-    len: usize,
-) -> Vec<std::ops::Range<usize>> {
-    let nodes = &doc.outline.nodes;
-    let first = nodes.partition_point(|n| n.range.start < text_start);
-    nodes[first..]
-        .iter()
-        .take_while(|n| n.range.start < text_start + len)
-        .filter(|n| n.kind == NodeKind::Point)
-        .map(|n| {
-            let start = n.range.start - text_start;
-            start..(start + n.marker.chars().count()).min(len)
-        })
-        .collect()
-}
-
-/// Placeholder ranges within a block's text, relative to its first displayed char.
-fn placeholders_in(
-    doc: &OpenDocument,
-    text_start: usize,
-    len: usize,
-) -> Vec<std::ops::Range<usize>> {
-    let list = &doc.outline.placeholders;
-    let first = list.partition_point(|p| p.range.end <= text_start);
-    list[first..]
-        .iter()
-        .take_while(|p| p.range.start < text_start + len)
-        .map(|p| p.range.start.saturating_sub(text_start)..(p.range.end - text_start).min(len))
-        .collect()
+    /// The galley of block `i` (kept between frames).
+    fn galley(
+        &mut self,
+        i: usize,
+        painter: &egui::Painter,
+        doc: &OpenDocument,
+        style: &Style,
+    ) -> Arc<Galley> {
+        let block = self.blocks[i];
+        let mixed = self.mixed_heading[i];
+        self.galleys
+            .get(i, || block_galley(painter, doc, &block, mixed, style))
+    }
 }
 
 /// The central panel: banner, loading indicator, hidden-lines notice, and the body.
@@ -484,7 +311,7 @@ pub fn central_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 );
                 ui.horizontal(|ui| {
                     ui.add_space(12.0);
-                    ui.spinner();
+                    loading_indicator(ui);
                     ui.label(label);
                 });
             }
@@ -505,6 +332,31 @@ pub fn central_ui(app: &mut PizhuApp, ui: &mut Ui) {
             super::find::find_bar_ui(app, ui);
             body_ui(app, ui);
         });
+}
+
+/// How often the loading indicator moves.
+const INDICATOR_STEP: Duration = Duration::from_millis(100);
+
+/// A spinner that turns in steps, a few times a second (egui's asks for every frame).
+fn loading_indicator(ui: &mut Ui) {
+    let size = ui.style().spacing.interact_size.y;
+    let (rect, response) = ui.allocate_exact_size(Vec2::splat(size), Sense::hover());
+    response.widget_info(|| WidgetInfo::new(Role::ProgressIndicator));
+    let step = (ui.input(|i| i.time) / INDICATOR_STEP.as_secs_f64()).floor();
+    let start = step * 0.1 * std::f64::consts::TAU;
+    let radius = rect.height() * 0.5 - 2.0;
+    let points: Vec<egui::Pos2> = (0..=24)
+        .map(|k| {
+            let angle = start + f64::from(k) / 24.0 * 1.5 * std::f64::consts::PI;
+            let (sin, cos) = angle.sin_cos();
+            rect.center() + radius * Vec2::new(cos as f32, sin as f32)
+        })
+        .collect();
+    ui.painter().add(egui::Shape::line(
+        points,
+        egui::Stroke::new(3.0, ui.visuals().strong_text_color()),
+    ));
+    ui.ctx().request_repaint_after(INDICATOR_STEP);
 }
 
 fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, banner: &super::Banner) {
@@ -567,20 +419,35 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         wrap_px: column.round(),
     };
     let reader = &mut app.reader;
-    reader.prepare(doc, key, &metrics);
+    if !reader.prepare(doc, key, &metrics, ui.ctx()) {
+        ui.horizontal(|ui| {
+            ui.add_space(12.0);
+            loading_indicator(ui);
+        });
+        return;
+    }
     if reader.blocks.is_empty() {
         return;
     }
+    let painter = ui.painter().clone();
+    let canary = painter.layout_job(GalleyCache::canary_job());
+    reader.galleys.begin_frame(
+        GalleyKey {
+            layout: key,
+            theme: app.settings.theme,
+            pixels_per_point: ui.ctx().pixels_per_point(),
+        },
+        canary,
+    );
 
     // Measure the blocks around the view (before it is shown, so nothing visible moves).
-    let painter = ui.painter().clone();
     let measure = |reader: &mut ReaderView, i: usize| -> f32 {
         if reader.index.is_exact(i) {
             return 0.0;
         }
-        let block = reader.blocks[i];
-        let galley = block_galley(&painter, doc, &block, reader.mixed_heading[i], &style);
-        let (above, below) = metrics.gaps(block.kind);
+        let kind = reader.blocks[i].kind;
+        let galley = reader.galley(i, &painter, doc, &style);
+        let (above, below) = metrics.gaps(kind);
         reader.index.set_exact(i, above + galley.size().y + below)
     };
     let mut offset = reader.offset;
@@ -590,7 +457,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         let b = reader.block_of_char(pos);
         measure(reader, b);
         let block = reader.blocks[b];
-        let galley = block_galley(&painter, doc, &block, reader.mixed_heading[b], &style);
+        let galley = reader.galley(b, &painter, doc, &style);
         let in_block = pos.saturating_sub(first_shown_char(doc, &block));
         let row_y = galley
             .pos_from_cursor(egui::text::CCursor::new(in_block))
@@ -619,7 +486,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
 
     let surface_id = ui.make_persistent_id("reader-surface");
-    let (page_keys, heading_step) = reader_keys(ui, surface_id);
+    let (page_keys, heading_step) = scroll::reader_keys(ui, surface_id);
     let line = metrics.body_px * LINE_HEIGHT;
     let page = (reader.viewport_height - line).max(line);
     offset += reader.autoscroll;
@@ -673,7 +540,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 break;
             }
             let block = reader.blocks[i];
-            let galley = block_galley(&painter, doc, &block, reader.mixed_heading[i], &style);
+            let galley = reader.galley(i, &painter, doc, &style);
             let (above, _) = metrics.gaps(block.kind);
             let pos = origin + Vec2::new(margin_x, top + above);
             let rect = Rect::from_min_size(pos, Vec2::new(style.wrap_px, galley.size().y));
@@ -683,10 +550,9 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
             } else {
                 pos
             };
-            let text = galley.text().to_owned();
             let placed = Shown {
                 galley_pos: pos,
-                chars: text.chars().count(),
+                chars: galley.text().chars().count(),
                 galley: galley.clone(),
                 text_start: first_shown_char(doc, &block),
                 rect: Rect::from_min_size(
@@ -701,14 +567,14 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 toolbar_anchor = Some(r);
             }
             shown.push(placed);
-            ui.painter().galley(pos, galley, pal.text);
+            ui.painter().galley(pos, Arc::clone(&galley), pal.text);
             let id = ui.make_persistent_id(("block", block.line));
             let response = ui.interact(rect, id, Sense::hover());
             let role = match block.kind {
                 BlockKind::Heading(_) | BlockKind::Title => Role::Heading,
                 _ => Role::Paragraph,
             };
-            response.widget_info(|| WidgetInfo::labeled(role, true, &text));
+            response.widget_info(|| WidgetInfo::labeled(role, true, galley.text()));
             i += 1;
         }
         first
@@ -727,7 +593,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         crate::app::keep_arrow_keys(ui, surface.id);
     }
     if app.find.open && !app.find.matches.is_empty() {
-        scroll_bar_marks(
+        scroll::scroll_bar_marks(
             ui,
             &mut app.reader,
             viewport_rect,
@@ -747,12 +613,12 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         find_open: app.find.open,
     };
     let reader = &mut app.reader;
-    pointer_ui(ui, &surface, &scene, reader, &mut commands);
-    note_tooltips(ui, &surface, &scene, &markers);
-    context_menu_ui(ui, &surface, &scene, reader, &mut commands);
-    mark_keys(ui, surface_id, &scene, reader, &mut commands);
+    input::pointer_ui(ui, &surface, &scene, reader, &mut commands);
+    input::note_tooltips(ui, &surface, &scene, &markers);
+    input::context_menu_ui(ui, &surface, &scene, reader, &mut commands);
+    input::mark_keys(ui, surface_id, &scene, reader, &mut commands);
     if !reader.dragging {
-        toolbar_ui(ui, &scene, toolbar_anchor, reader, &mut commands);
+        toolbar::toolbar_ui(ui, &scene, toolbar_anchor, reader, &mut commands);
     }
 
     let reader = &mut app.reader;
@@ -776,7 +642,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let within = reader.offset - reader.index.top(a);
     reader.anchor = Some((a, within));
     let block = reader.blocks[a];
-    let galley = block_galley(&painter, doc, &block, reader.mixed_heading[a], &style);
+    let galley = reader.galley(a, &painter, doc, &style);
     let (above, _) = metrics.gaps(block.kind);
     let cursor = galley.cursor_from_pos(Vec2::new(0.0, (within - above).max(0.0) + 1.0));
     reader.top_char = Some((first_shown_char(doc, &block) + cursor.index.0).min(block.range.end));
@@ -816,531 +682,5 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
     for c in commands {
         app.push(c);
-    }
-}
-
-/// A scroll the keyboard asks for.
-enum Scroll {
-    Lines(f32),
-    Pages(f32),
-    Home,
-    End,
-}
-
-/// Reader keys: when the body has focus, or nothing has (a focused button, checkbox or text
-/// field keeps its Space, Home and End).
-fn reader_keys(ui: &Ui, surface: egui::Id) -> (Option<Scroll>, Option<i32>) {
-    let focused = ui.memory(|m| m.focused());
-    if focused.is_some_and(|f| f != surface) {
-        return (None, None);
-    }
-
-    ui.input_mut(|i| {
-        let alt_up = i.consume_key(Modifiers::ALT, Key::ArrowUp);
-        let alt_down = i.consume_key(Modifiers::ALT, Key::ArrowDown);
-        let heading = if alt_up {
-            Some(-1)
-        } else if alt_down {
-            Some(1)
-        } else {
-            None
-        };
-        let scroll = if i.consume_key(Modifiers::SHIFT, Key::Space)
-            || i.consume_key(Modifiers::NONE, Key::PageUp)
-        {
-            Some(Scroll::Pages(-1.0))
-        } else if i.consume_key(Modifiers::NONE, Key::Space)
-            || i.consume_key(Modifiers::NONE, Key::PageDown)
-        {
-            Some(Scroll::Pages(1.0))
-        } else if i.consume_key(Modifiers::NONE, Key::Home)
-            || i.consume_key(Modifiers::COMMAND, Key::Home)
-        {
-            Some(Scroll::Home)
-        } else if i.consume_key(Modifiers::NONE, Key::End)
-            || i.consume_key(Modifiers::COMMAND, Key::End)
-        {
-            Some(Scroll::End)
-        } else if i.consume_key(Modifiers::NONE, Key::ArrowDown) {
-            Some(Scroll::Lines(1.0))
-        } else if i.consume_key(Modifiers::NONE, Key::ArrowUp) {
-            Some(Scroll::Lines(-1.0))
-        } else {
-            None
-        };
-        (scroll, heading)
-    })
-}
-
-/// The command that replaces `a` by a copy changed by `change` (one undoable step).
-pub(crate) fn changed(
-    a: &crate::annotate::Annotation,
-    change: impl FnOnce(&mut crate::annotate::Annotation),
-) -> Command {
-    let mut new = a.clone();
-    change(&mut new);
-    Command::UpdateAnnotation(new)
-}
-
-/// Fill ↔ underline.
-pub(crate) fn toggle_underline(a: &mut crate::annotate::Annotation) {
-    a.mark = match a.mark {
-        Mark::Fill => Mark::Underline,
-        Mark::Underline => Mark::Fill,
-    };
-}
-
-/// What the pointer, key and toolbar handlers of one frame look at.
-#[derive(Clone, Copy)]
-struct Scene<'a> {
-    t: &'static super::i18n::Strings,
-    doc: &'a OpenDocument,
-    /// The blocks on screen.
-    shown: &'a [Shown],
-    /// The visible body (screen).
-    viewport: Rect,
-    /// The selected annotation.
-    selected: Option<AnnotationId>,
-    /// The colour H uses.
-    last_color: Color,
-    /// The text surface (gets the keyboard back after a toolbar click).
-    surface: egui::Id,
-    /// Whether the find bar is open (Escape closes it).
-    find_open: bool,
-}
-
-/// Mouse selection: drag (scrolling past the edges), Shift+click to extend, double click for
-/// a word-sized run, triple click for a sentence, Alt+click to highlight a sentence, click
-/// on a highlight to select it.
-fn pointer_ui(
-    ui: &Ui,
-    surface: &egui::Response,
-    scene: &Scene,
-    reader: &mut ReaderView,
-    commands: &mut Vec<Command>,
-) {
-    let (viewport, shown, doc) = (scene.viewport, scene.shown, scene.doc);
-    let (pointer, press, modifiers) = ui.input(|i| {
-        (
-            i.pointer.interact_pos(),
-            i.pointer.press_origin(),
-            i.modifiers,
-        )
-    });
-    let clamp = |p: egui::Pos2| {
-        egui::Pos2::new(
-            p.x.clamp(viewport.left(), viewport.right()),
-            p.y.clamp(viewport.top() + 1.0, viewport.bottom() - 1.0),
-        )
-    };
-    let hit = |p: egui::Pos2| marks::char_at(shown, clamp(p));
-    if surface.drag_started()
-        && let Some(start) = press.and_then(hit)
-    {
-        let anchor = match reader.selection {
-            Some((anchor, _)) if modifiers.shift => anchor,
-            _ if modifiers.shift => reader.caret.unwrap_or(start),
-            _ => start,
-        };
-        reader.selection = Some((anchor, start));
-        reader.dragging = true;
-        commands.push(Command::SelectAnnotation(None));
-    }
-    if reader.dragging
-        && surface.dragged()
-        && let Some(p) = pointer
-    {
-        if let Some(head) = hit(p)
-            && let Some((anchor, _)) = reader.selection
-        {
-            reader.selection = Some((anchor, head));
-        }
-        // Past an edge: scroll, faster the further out.
-        let over = if p.y < viewport.top() {
-            p.y - viewport.top()
-        } else if p.y > viewport.bottom() {
-            p.y - viewport.bottom()
-        } else {
-            0.0
-        };
-        reader.autoscroll = (over * 0.5).clamp(-60.0, 60.0);
-        if reader.autoscroll != 0.0 {
-            ui.ctx().request_repaint();
-        }
-    }
-    if surface.drag_stopped() || (reader.dragging && !surface.dragged()) {
-        reader.dragging = false;
-        reader.autoscroll = 0.0;
-        if reader.selection().is_none() {
-            reader.selection = None;
-        }
-    }
-    let Some(at) = pointer.filter(|p| viewport.contains(*p)).and_then(hit) else {
-        return;
-    };
-    if surface.triple_clicked() {
-        if let Some(range) = crate::annotate::units::sentence_at(&doc.doc, at) {
-            reader.select(range);
-        }
-    } else if surface.double_clicked() {
-        if let Some(range) = crate::annotate::units::word_at(&doc.doc, at) {
-            reader.select(range);
-        }
-    } else if surface.clicked() {
-        if modifiers.alt {
-            commands.push(Command::HighlightSentence(at));
-        } else if modifiers.shift {
-            let anchor = reader
-                .selection
-                .map(|(a, _)| a)
-                .or(reader.caret)
-                .unwrap_or(at);
-            reader.selection = Some((anchor, at));
-        } else {
-            reader.selection = None;
-            reader.caret = Some(at);
-            let on = doc.notes.set.highlight_at(at).map(|a| a.id);
-            commands.push(Command::SelectAnnotation(on));
-        }
-    }
-}
-
-/// Hovering a note marker, or a highlight with a note, shows the note.
-fn note_tooltips(ui: &Ui, surface: &egui::Response, scene: &Scene, markers: &[Marker]) {
-    let (shown, doc) = (scene.shown, scene.doc);
-    if !surface.hovered() {
-        return;
-    }
-    let Some(p) = ui.input(|i| i.pointer.hover_pos()) else {
-        return;
-    };
-    let id = markers
-        .iter()
-        .find(|m| m.rect.expand(3.0).contains(p))
-        .map(|m| m.id)
-        .or_else(|| {
-            let block = shown.iter().find(|s| s.rect.contains(p))?;
-            let at = block.char_at(p);
-            let a = doc.notes.set.highlight_at(at)?;
-            // Only when the pointer is really over the highlighted text.
-            block
-                .rects(a.range)
-                .iter()
-                .any(|r| r.contains(p))
-                .then_some(a.id)
-        });
-    let Some(a) = id.and_then(|id| doc.notes.set.get(id)) else {
-        return;
-    };
-    if a.note.trim().is_empty() {
-        return;
-    }
-    let note = a.note.clone();
-    surface.clone().on_hover_ui_at_pointer(|ui| {
-        ui.set_max_width(360.0);
-        ui.label(note);
-    });
-}
-
-/// Right click: on a highlight, its actions; elsewhere, copy / highlight the selection.
-fn context_menu_ui(
-    ui: &Ui,
-    surface: &egui::Response,
-    scene: &Scene,
-    reader: &mut ReaderView,
-    commands: &mut Vec<Command>,
-) {
-    let (t, doc, shown, color) = (scene.t, scene.doc, scene.shown, scene.last_color);
-    if surface.secondary_clicked() {
-        let at = ui
-            .input(|i| i.pointer.interact_pos())
-            .and_then(|p| marks::char_at(shown, p));
-        reader.context_target = at
-            .and_then(|at| doc.notes.set.highlight_at(at))
-            .map(|a| a.id);
-        if let Some(id) = reader.context_target {
-            commands.push(Command::SelectAnnotation(Some(id)));
-        }
-    }
-    let target = reader.context_target.and_then(|id| doc.notes.set.get(id));
-    let selection = reader.selection();
-    surface.context_menu(|ui| {
-        if let Some(a) = target {
-            ui.horizontal(|ui| {
-                for c in Color::ALL {
-                    let label = format!("{}{}", t.change_to, t.color_name(c));
-                    let dot = ui.add(egui::Button::new(
-                        egui::RichText::new("●").color(super::theme::highlight_ink(c)),
-                    ));
-                    dot.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
-                    if dot.on_hover_text(&label).clicked() {
-                        commands.push(changed(a, |x| x.color = c));
-                        ui.close();
-                    }
-                }
-            });
-            let underline = a.mark == Mark::Underline;
-            if ui
-                .button(if underline { t.fill } else { t.underline })
-                .clicked()
-            {
-                commands.push(changed(a, toggle_underline));
-                ui.close();
-            }
-            super::annotations_panel::annotation_menu_items(ui, t, a, commands);
-        } else {
-            if let Some(range) = selection {
-                let highlight = |open_note| Command::Highlight {
-                    range,
-                    color,
-                    mark: Mark::Fill,
-                    open_note,
-                };
-                // The text is copied out only when asked (a selection can be the whole book).
-                if ui.button(t.copy).clicked() {
-                    commands.push(Command::Copy(marks::copy_text(&doc.doc, range)));
-                    ui.close();
-                }
-                menu_item(ui, t.highlight, highlight(false), commands);
-                menu_item(ui, t.add_note, highlight(true), commands);
-            }
-            if ui.button(t.select_all).clicked() {
-                reader.select(TextRange::new(0, doc.doc.char_count));
-                ui.close();
-            }
-        }
-    });
-}
-
-/// Keys for selections and highlights (when the text or nothing has focus): H highlights
-/// in the last colour, 1–5 in a colour (or recolour the selected highlight), U underlines,
-/// N opens a note, Delete removes the selected highlight, Ctrl+A selects all, Ctrl+C
-/// copies, Escape lets go.
-fn mark_keys(
-    ui: &Ui,
-    surface: egui::Id,
-    scene: &Scene,
-    reader: &mut ReaderView,
-    commands: &mut Vec<Command>,
-) {
-    let (doc, selected, last_color) = (scene.doc, scene.selected, scene.last_color);
-    if ui.memory(|m| m.focused()).is_some_and(|f| f != surface) {
-        return;
-    }
-    let selection = reader.selection();
-    let annotation = selected.and_then(|id| doc.notes.set.get(id));
-    let copy_event = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
-    ui.input_mut(|i| {
-        if i.consume_key(Modifiers::COMMAND, Key::A) {
-            reader.select(TextRange::new(0, doc.doc.char_count));
-            return;
-        }
-        if copy_event || i.consume_key(Modifiers::COMMAND, Key::C) {
-            if let Some(range) = selection {
-                commands.push(Command::Copy(marks::copy_text(&doc.doc, range)));
-            } else if let Some(a) = annotation {
-                commands.push(Command::Copy(a.quote.clone()));
-            }
-            return;
-        }
-        let digit = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5]
-            .iter()
-            .position(|&k| i.consume_key(Modifiers::NONE, k))
-            .map(|n| Color::ALL[n]);
-        if let Some(range) = selection {
-            let highlight = |color, mark, open_note| Command::Highlight {
-                range,
-                color,
-                mark,
-                open_note,
-            };
-            if let Some(color) = digit {
-                commands.push(highlight(color, Mark::Fill, false));
-            } else if i.consume_key(Modifiers::NONE, Key::H) {
-                commands.push(highlight(last_color, Mark::Fill, false));
-            } else if i.consume_key(Modifiers::NONE, Key::U) {
-                commands.push(highlight(last_color, Mark::Underline, false));
-            } else if i.consume_key(Modifiers::NONE, Key::N) {
-                commands.push(highlight(last_color, Mark::Fill, true));
-            } else if i.consume_key(Modifiers::NONE, Key::Escape) {
-                reader.clear_selection();
-            }
-        } else if let Some(a) = annotation {
-            if let Some(color) = digit
-                && a.color != color
-            {
-                commands.push(changed(a, |x| x.color = color));
-            } else if i.consume_key(Modifiers::NONE, Key::U) {
-                commands.push(changed(a, toggle_underline));
-            } else if i.consume_key(Modifiers::NONE, Key::N) {
-                commands.push(Command::EditNote(a.id));
-            } else if i.consume_key(Modifiers::NONE, Key::Delete)
-                || i.consume_key(Modifiers::NONE, Key::Backspace)
-            {
-                commands.push(Command::DeleteAnnotation(a.id));
-            } else if i.consume_key(Modifiers::NONE, Key::Escape) {
-                commands.push(Command::SelectAnnotation(None));
-            }
-        } else if scene.find_open && i.consume_key(Modifiers::NONE, Key::Escape) {
-            commands.push(Command::CloseFind);
-        }
-    });
-}
-
-/// The small floating toolbar by a selection (colours, underline, note, copy) or by the
-/// selected highlight (colours, underline, note, copy, delete).
-fn toolbar_ui(
-    ui: &Ui,
-    scene: &Scene,
-    selection_rect: Option<Rect>,
-    reader: &ReaderView,
-    commands: &mut Vec<Command>,
-) {
-    let Scene {
-        t,
-        doc,
-        shown,
-        viewport,
-        selected,
-        last_color,
-        surface,
-        ..
-    } = *scene;
-    let before = commands.len();
-    // What the toolbar acts on: the selected text, else the selected highlight.
-    enum Target<'a> {
-        Text(TextRange),
-        Mark(&'a crate::annotate::Annotation),
-    }
-    let target = match (
-        reader.selection(),
-        selected.and_then(|id| doc.notes.set.get(id)),
-    ) {
-        (Some(range), _) => Target::Text(range),
-        (None, Some(a)) if a.kind == crate::annotate::Kind::Highlight => Target::Mark(a),
-        _ => return,
-    };
-    let anchor = match target {
-        Target::Text(_) => selection_rect,
-        Target::Mark(a) => shown.iter().flat_map(|s| s.rects(a.range)).last(),
-    };
-    let Some(anchor) = anchor.filter(|r| viewport.intersects(*r)) else {
-        return;
-    };
-    let width = 300.0;
-    let x = anchor
-        .right()
-        .min(viewport.right() - width)
-        .max(viewport.left());
-    let y = if anchor.bottom() + 44.0 < viewport.bottom() {
-        anchor.bottom() + 6.0
-    } else {
-        (anchor.top() - 44.0).max(viewport.top())
-    };
-    let highlight = |range, color, mark, open_note| Command::Highlight {
-        range,
-        color,
-        mark,
-        open_note,
-    };
-    egui::Area::new(ui.scope_id().with("selection-toolbar"))
-        .order(egui::Order::Foreground)
-        .fixed_pos(egui::pos2(x, y))
-        .show(ui.ctx(), |ui| {
-            egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    for (n, c) in Color::ALL.into_iter().enumerate() {
-                        let (label, on) = match target {
-                            Target::Mark(a) => {
-                                (format!("{}{}", t.change_to, t.color_name(c)), a.color == c)
-                            }
-                            Target::Text(_) => {
-                                (format!("{}{}", t.highlight_in, t.color_name(c)), false)
-                            }
-                        };
-                        let text = egui::RichText::new(if on { "◎" } else { "●" })
-                            .size(18.0)
-                            .color(super::theme::highlight_ink(c));
-                        let dot = ui.add(egui::Button::new(text).frame(false));
-                        dot.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
-                        if dot.on_hover_text(format!("{label} ({})", n + 1)).clicked() {
-                            commands.push(match target {
-                                Target::Text(r) => highlight(r, c, Mark::Fill, false),
-                                Target::Mark(a) => changed(a, |x| x.color = c),
-                            });
-                        }
-                    }
-                    ui.separator();
-                    let underline = matches!(target, Target::Mark(a) if a.mark == Mark::Underline);
-                    if ui
-                        .selectable_label(underline, t.underline)
-                        .on_hover_text("U")
-                        .clicked()
-                    {
-                        commands.push(match target {
-                            Target::Text(r) => highlight(r, last_color, Mark::Underline, false),
-                            Target::Mark(a) => changed(a, toggle_underline),
-                        });
-                    }
-                    if ui.button(t.note).on_hover_text("N").clicked() {
-                        commands.push(match target {
-                            Target::Text(r) => highlight(r, last_color, Mark::Fill, true),
-                            Target::Mark(a) => Command::EditNote(a.id),
-                        });
-                    }
-                    if ui.button(t.copy).on_hover_text("Ctrl+C").clicked() {
-                        commands.push(Command::Copy(match target {
-                            Target::Text(r) => marks::copy_text(&doc.doc, r),
-                            Target::Mark(a) => a.quote.clone(),
-                        }));
-                    }
-                    if let Target::Mark(a) = target
-                        && ui.button(t.delete).on_hover_text("Delete").clicked()
-                    {
-                        commands.push(Command::DeleteAnnotation(a.id));
-                    }
-                });
-            });
-        });
-    // The keys (H, 1–5, N…) keep working after a click on the toolbar.
-    if commands.len() > before {
-        ui.memory_mut(|m| m.request_focus(surface));
-    }
-}
-
-/// Small marks on the right edge of the text for every find match, where the scroll bar
-/// would show it.
-fn scroll_bar_marks(
-    ui: &Ui,
-    reader: &mut ReaderView,
-    viewport: Rect,
-    matches: &[TextRange],
-    generation: u64,
-) {
-    let total = reader.index.total().max(1.0);
-    let key = (generation, total as u32, viewport.height() as u32);
-    if reader.ticks.as_ref().is_none_or(|(k, _)| *k != key) {
-        let mut ys: Vec<f32> = Vec::new();
-        for m in matches {
-            let b = reader.block_of_char(m.start);
-            let y = (reader.index.top(b) / total * viewport.height()).round();
-            if ys.last() != Some(&y) {
-                ys.push(y);
-            }
-        }
-        reader.ticks = Some((key, ys));
-    }
-    let Some((_, ys)) = &reader.ticks else {
-        return;
-    };
-    let x = viewport.right() - 3.0;
-    let painter = ui.painter();
-    let color = egui::Color32::from_rgb(0xFF, 0x8C, 0x00);
-    for &y in ys {
-        let y = viewport.top() + y;
-        painter.line_segment(
-            [egui::pos2(x - 7.0, y), egui::pos2(x, y)],
-            egui::Stroke::new(2.0, color),
-        );
     }
 }

@@ -1,0 +1,309 @@
+//! Pointer and keys on the text: selecting, the context menu, note tooltips, and the keys
+//! that highlight, recolour, copy or delete.
+
+use egui::{Key, Modifiers, Rect, Role, Ui, WidgetInfo};
+
+use super::ReaderView;
+use super::marks::{self, Marker, Shown};
+use super::toolbar::{changed, toggle_underline};
+use crate::annotate::{AnnotationId, Color, Mark};
+use crate::app::annotations_panel::menu_item;
+use crate::app::{Command, OpenDocument};
+use crate::document::TextRange;
+
+/// What the pointer, key and toolbar handlers of one frame look at.
+#[derive(Clone, Copy)]
+pub(super) struct Scene<'a> {
+    pub(super) t: &'static crate::app::i18n::Strings,
+    pub(super) doc: &'a OpenDocument,
+    /// The blocks on screen.
+    pub(super) shown: &'a [Shown],
+    /// The visible body (screen).
+    pub(super) viewport: Rect,
+    /// The selected annotation.
+    pub(super) selected: Option<AnnotationId>,
+    /// The colour H uses.
+    pub(super) last_color: Color,
+    /// The text surface (gets the keyboard back after a toolbar click).
+    pub(super) surface: egui::Id,
+    /// Whether the find bar is open (Escape closes it).
+    pub(super) find_open: bool,
+}
+
+/// Mouse selection: drag (scrolling past the edges), Shift+click to extend, double click for
+/// a word-sized run, triple click for a sentence, Alt+click to highlight a sentence, click
+/// on a highlight to select it.
+pub(super) fn pointer_ui(
+    ui: &Ui,
+    surface: &egui::Response,
+    scene: &Scene,
+    reader: &mut ReaderView,
+    commands: &mut Vec<Command>,
+) {
+    let (viewport, shown, doc) = (scene.viewport, scene.shown, scene.doc);
+    let (pointer, press, modifiers) = ui.input(|i| {
+        (
+            i.pointer.interact_pos(),
+            i.pointer.press_origin(),
+            i.modifiers,
+        )
+    });
+    let clamp = |p: egui::Pos2| {
+        egui::Pos2::new(
+            p.x.clamp(viewport.left(), viewport.right()),
+            p.y.clamp(viewport.top() + 1.0, viewport.bottom() - 1.0),
+        )
+    };
+    let hit = |p: egui::Pos2| marks::char_at(shown, clamp(p));
+    if surface.drag_started()
+        && let Some(start) = press.and_then(hit)
+    {
+        let anchor = match reader.selection {
+            Some((anchor, _)) if modifiers.shift => anchor,
+            _ if modifiers.shift => reader.caret.unwrap_or(start),
+            _ => start,
+        };
+        reader.selection = Some((anchor, start));
+        reader.dragging = true;
+        commands.push(Command::SelectAnnotation(None));
+    }
+    if reader.dragging
+        && surface.dragged()
+        && let Some(p) = pointer
+    {
+        if let Some(head) = hit(p)
+            && let Some((anchor, _)) = reader.selection
+        {
+            reader.selection = Some((anchor, head));
+        }
+        // Past an edge: scroll, faster the further out.
+        let over = if p.y < viewport.top() {
+            p.y - viewport.top()
+        } else if p.y > viewport.bottom() {
+            p.y - viewport.bottom()
+        } else {
+            0.0
+        };
+        reader.autoscroll = (over * 0.5).clamp(-60.0, 60.0);
+        if reader.autoscroll != 0.0 {
+            ui.ctx().request_repaint();
+        }
+    }
+    if surface.drag_stopped() || (reader.dragging && !surface.dragged()) {
+        reader.dragging = false;
+        reader.autoscroll = 0.0;
+        if reader.selection().is_none() {
+            reader.selection = None;
+        }
+    }
+    let Some(at) = pointer.filter(|p| viewport.contains(*p)).and_then(hit) else {
+        return;
+    };
+    if surface.triple_clicked() {
+        if let Some(range) = crate::annotate::units::sentence_at(&doc.doc, at) {
+            reader.select(range);
+        }
+    } else if surface.double_clicked() {
+        if let Some(range) = crate::annotate::units::word_at(&doc.doc, at) {
+            reader.select(range);
+        }
+    } else if surface.clicked() {
+        if modifiers.alt {
+            commands.push(Command::HighlightSentence(at));
+        } else if modifiers.shift {
+            let anchor = reader
+                .selection
+                .map(|(a, _)| a)
+                .or(reader.caret)
+                .unwrap_or(at);
+            reader.selection = Some((anchor, at));
+        } else {
+            reader.selection = None;
+            reader.caret = Some(at);
+            let on = doc.notes.set.highlight_at(at).map(|a| a.id);
+            commands.push(Command::SelectAnnotation(on));
+        }
+    }
+}
+
+/// Hovering a note marker, or a highlight with a note, shows the note.
+pub(super) fn note_tooltips(ui: &Ui, surface: &egui::Response, scene: &Scene, markers: &[Marker]) {
+    let (shown, doc) = (scene.shown, scene.doc);
+    if !surface.hovered() {
+        return;
+    }
+    let Some(p) = ui.input(|i| i.pointer.hover_pos()) else {
+        return;
+    };
+    let id = markers
+        .iter()
+        .find(|m| m.rect.expand(3.0).contains(p))
+        .map(|m| m.id)
+        .or_else(|| {
+            let block = shown.iter().find(|s| s.rect.contains(p))?;
+            let at = block.char_at(p);
+            let a = doc.notes.set.highlight_at(at)?;
+            // Only when the pointer is really over the highlighted text.
+            block
+                .rects(a.range)
+                .iter()
+                .any(|r| r.contains(p))
+                .then_some(a.id)
+        });
+    let Some(a) = id.and_then(|id| doc.notes.set.get(id)) else {
+        return;
+    };
+    if a.note.trim().is_empty() {
+        return;
+    }
+    let note = a.note.clone();
+    surface.clone().on_hover_ui_at_pointer(|ui| {
+        ui.set_max_width(360.0);
+        ui.label(note);
+    });
+}
+
+/// Right click: on a highlight, its actions; elsewhere, copy / highlight the selection.
+pub(super) fn context_menu_ui(
+    ui: &Ui,
+    surface: &egui::Response,
+    scene: &Scene,
+    reader: &mut ReaderView,
+    commands: &mut Vec<Command>,
+) {
+    let (t, doc, shown, color) = (scene.t, scene.doc, scene.shown, scene.last_color);
+    if surface.secondary_clicked() {
+        let at = ui
+            .input(|i| i.pointer.interact_pos())
+            .and_then(|p| marks::char_at(shown, p));
+        reader.context_target = at
+            .and_then(|at| doc.notes.set.highlight_at(at))
+            .map(|a| a.id);
+        if let Some(id) = reader.context_target {
+            commands.push(Command::SelectAnnotation(Some(id)));
+        }
+    }
+    let target = reader.context_target.and_then(|id| doc.notes.set.get(id));
+    let selection = reader.selection();
+    surface.context_menu(|ui| {
+        if let Some(a) = target {
+            ui.horizontal(|ui| {
+                for c in Color::ALL {
+                    let label = format!("{}{}", t.change_to, t.color_name(c));
+                    let dot = ui.add(egui::Button::new(
+                        egui::RichText::new("●").color(crate::app::theme::highlight_ink(c)),
+                    ));
+                    dot.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
+                    if dot.on_hover_text(&label).clicked() {
+                        commands.push(changed(a, |x| x.color = c));
+                        ui.close();
+                    }
+                }
+            });
+            let underline = a.mark == Mark::Underline;
+            if ui
+                .button(if underline { t.fill } else { t.underline })
+                .clicked()
+            {
+                commands.push(changed(a, toggle_underline));
+                ui.close();
+            }
+            crate::app::annotations_panel::annotation_menu_items(ui, t, a, commands);
+        } else {
+            if let Some(range) = selection {
+                let highlight = |open_note| Command::Highlight {
+                    range,
+                    color,
+                    mark: Mark::Fill,
+                    open_note,
+                };
+                // The text is copied out only when asked (a selection can be the whole book).
+                if ui.button(t.copy).clicked() {
+                    commands.push(Command::Copy(marks::copy_text(&doc.doc, range)));
+                    ui.close();
+                }
+                menu_item(ui, t.highlight, highlight(false), commands);
+                menu_item(ui, t.add_note, highlight(true), commands);
+            }
+            if ui.button(t.select_all).clicked() {
+                reader.select(TextRange::new(0, doc.doc.char_count));
+                ui.close();
+            }
+        }
+    });
+}
+
+/// Keys for selections and highlights (when the text or nothing has focus): H highlights
+/// in the last colour, 1–5 in a colour (or recolour the selected highlight), U underlines,
+/// N opens a note, Delete removes the selected highlight, Ctrl+A selects all, Ctrl+C
+/// copies, Escape lets go.
+pub(super) fn mark_keys(
+    ui: &Ui,
+    surface: egui::Id,
+    scene: &Scene,
+    reader: &mut ReaderView,
+    commands: &mut Vec<Command>,
+) {
+    let (doc, selected, last_color) = (scene.doc, scene.selected, scene.last_color);
+    if ui.memory(|m| m.focused()).is_some_and(|f| f != surface) {
+        return;
+    }
+    let selection = reader.selection();
+    let annotation = selected.and_then(|id| doc.notes.set.get(id));
+    let copy_event = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
+    ui.input_mut(|i| {
+        if i.consume_key(Modifiers::COMMAND, Key::A) {
+            reader.select(TextRange::new(0, doc.doc.char_count));
+            return;
+        }
+        if copy_event || i.consume_key(Modifiers::COMMAND, Key::C) {
+            if let Some(range) = selection {
+                commands.push(Command::Copy(marks::copy_text(&doc.doc, range)));
+            } else if let Some(a) = annotation {
+                commands.push(Command::Copy(a.quote.clone()));
+            }
+            return;
+        }
+        let digit = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5]
+            .iter()
+            .position(|&k| i.consume_key(Modifiers::NONE, k))
+            .map(|n| Color::ALL[n]);
+        if let Some(range) = selection {
+            let highlight = |color, mark, open_note| Command::Highlight {
+                range,
+                color,
+                mark,
+                open_note,
+            };
+            if let Some(color) = digit {
+                commands.push(highlight(color, Mark::Fill, false));
+            } else if i.consume_key(Modifiers::NONE, Key::H) {
+                commands.push(highlight(last_color, Mark::Fill, false));
+            } else if i.consume_key(Modifiers::NONE, Key::U) {
+                commands.push(highlight(last_color, Mark::Underline, false));
+            } else if i.consume_key(Modifiers::NONE, Key::N) {
+                commands.push(highlight(last_color, Mark::Fill, true));
+            } else if i.consume_key(Modifiers::NONE, Key::Escape) {
+                reader.clear_selection();
+            }
+        } else if let Some(a) = annotation {
+            if let Some(color) = digit
+                && a.color != color
+            {
+                commands.push(changed(a, |x| x.color = color));
+            } else if i.consume_key(Modifiers::NONE, Key::U) {
+                commands.push(changed(a, toggle_underline));
+            } else if i.consume_key(Modifiers::NONE, Key::N) {
+                commands.push(Command::EditNote(a.id));
+            } else if i.consume_key(Modifiers::NONE, Key::Delete)
+                || i.consume_key(Modifiers::NONE, Key::Backspace)
+            {
+                commands.push(Command::DeleteAnnotation(a.id));
+            } else if i.consume_key(Modifiers::NONE, Key::Escape) {
+                commands.push(Command::SelectAnnotation(None));
+            }
+        } else if scene.find_open && i.consume_key(Modifiers::NONE, Key::Escape) {
+            commands.push(Command::CloseFind);
+        }
+    });
+}

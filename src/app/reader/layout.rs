@@ -1,0 +1,656 @@
+//! Typesetting one block: sizes per zoom level, the `LayoutJob` of a paragraph, and the
+//! cache that keeps each visible paragraph's galley between frames.
+//!
+//! A galley depends on the document, the block, the wrap width, the zoom, the theme, the
+//! official style and the boilerplate switch (which blocks exist), and on egui's fonts.
+//! Selection, highlights and find matches are painted over it (see `marks`), so none of them
+//! invalidates a galley.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use egui::text::{LayoutJob, TextFormat, TextWrapping};
+use egui::{Align, FontId, Galley};
+
+use super::layout_index::{Block, BlockKind, blocks, estimate_height, text_width_em};
+use crate::app::OpenDocument;
+use crate::app::fonts::{self, BODY, HEI, KAI};
+use crate::app::settings::Theme;
+use crate::app::theme::Palette;
+use crate::document::Document;
+use crate::outline::{NodeKind, Outline};
+
+/// Body text size at 100 % zoom, in points.
+pub const BODY_PX: f32 = 18.0;
+/// Row height as a multiple of the font size.
+pub const LINE_HEIGHT: f32 = 1.8;
+/// Longest line of body text, in ems (CJK characters): comfortable reading.
+pub const MEASURE_EM: f32 = 38.0;
+
+/// Everything that changes how paragraphs are laid out; a change rebuilds the index.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutKey {
+    /// The document (its address).
+    pub doc: usize,
+    /// The column width.
+    pub wrap_px: f32,
+    /// The zoom factor.
+    pub zoom: f32,
+    /// Whether headings use the official faces.
+    pub official: bool,
+    /// Whether boilerplate lines are left out.
+    pub hide_boilerplate: bool,
+}
+
+/// Sizes for one zoom level.
+#[derive(Clone, Copy, Debug)]
+pub struct Metrics {
+    /// Body text size.
+    pub body_px: f32,
+    title_px: f32,
+    front_px: f32,
+    h1_px: f32,
+    h2_px: f32,
+}
+
+impl Metrics {
+    /// The sizes at `zoom`.
+    pub fn new(zoom: f32) -> Self {
+        Self {
+            body_px: BODY_PX * zoom,
+            title_px: 26.0 * zoom,
+            front_px: 15.0 * zoom,
+            h1_px: 21.0 * zoom,
+            h2_px: 19.0 * zoom,
+        }
+    }
+
+    /// Font size of a block's text.
+    pub fn size_of(&self, kind: BlockKind, whole_line_heading: bool) -> f32 {
+        match kind {
+            BlockKind::Title => self.title_px,
+            BlockKind::FrontMatter | BlockKind::Boilerplate => self.front_px,
+            BlockKind::Heading(1) if whole_line_heading => self.h1_px,
+            BlockKind::Heading(2) if whole_line_heading => self.h2_px,
+            _ => self.body_px,
+        }
+    }
+
+    /// Space above and below a block.
+    pub fn gaps(&self, kind: BlockKind) -> (f32, f32) {
+        let b = self.body_px;
+        match kind {
+            BlockKind::Title => (0.6 * b, 0.8 * b),
+            BlockKind::FrontMatter => (0.0, 0.3 * b),
+            BlockKind::Heading(1) => (1.1 * b, 0.5 * b),
+            BlockKind::Heading(_) => (0.5 * b, 0.4 * b),
+            BlockKind::Salutation => (0.6 * b, 0.3 * b),
+            BlockKind::Body => (0.0, 0.45 * b),
+            BlockKind::Boilerplate => (0.0, 0.2 * b),
+        }
+    }
+}
+
+/// Estimated height of a block (gaps included) before it is laid out.
+pub fn estimate_for(kind: BlockKind, mixed: bool, width_em: f32, m: &Metrics, wrap_px: f32) -> f32 {
+    let size = m.size_of(kind, !mixed);
+    let (above, below) = m.gaps(kind);
+    let indent = if indents(kind, mixed) { 2.0 } else { 0.0 };
+    above
+        + below
+        + estimate_height(
+            width_em + indent,
+            size,
+            (size * LINE_HEIGHT).round(),
+            wrap_px,
+        )
+}
+
+/// Whether a block's first line is indented two characters.
+pub fn indents(kind: BlockKind, mixed_heading: bool) -> bool {
+    matches!(kind, BlockKind::Body) || mixed_heading
+}
+
+/// What the layout of one block needs.
+pub struct Style<'a> {
+    /// Sizes at the current zoom.
+    pub metrics: &'a Metrics,
+    /// Colours of the theme.
+    pub palette: Palette,
+    /// Whether headings use the official faces.
+    pub official: bool,
+    /// The column width.
+    pub wrap_px: f32,
+}
+
+/// Lay out a block as a galley (a fresh `LayoutJob`: use [`GalleyCache`] to keep it).
+pub fn block_galley(
+    painter: &egui::Painter,
+    doc: &OpenDocument,
+    block: &Block,
+    mixed: bool,
+    style: &Style,
+) -> Arc<Galley> {
+    let text = doc.doc.line_text(&doc.doc.lines[block.line]).trim();
+    let text_start = first_shown_char(doc, block);
+    let m = style.metrics;
+    let p = &style.palette;
+    let size = m.size_of(block.kind, !mixed);
+    let (family, color) = match block.kind {
+        BlockKind::Title => (HEI, p.title),
+        BlockKind::FrontMatter => (if style.official { KAI } else { BODY }, p.dim),
+        BlockKind::Boilerplate => (BODY, p.boilerplate),
+        BlockKind::Heading(1) => (HEI, p.title),
+        BlockKind::Heading(2) => (if style.official { KAI } else { HEI }, p.heading),
+        BlockKind::Heading(_) => (BODY, p.heading),
+        BlockKind::Salutation | BlockKind::Body => (BODY, p.text),
+    };
+    let line_height = Some((size * LINE_HEIGHT).round());
+    let base = TextFormat {
+        font_id: FontId::new(size, fonts::family(BODY)),
+        color: p.text,
+        line_height,
+        ..Default::default()
+    };
+    let lead_format = TextFormat {
+        font_id: FontId::new(size, fonts::family(family)),
+        color,
+        ..base.clone()
+    };
+    // The heading part of a mixed paragraph: marker, title and its full stop.
+    let heading_chars = if mixed {
+        heading_on_line(doc, block)
+            .map_or(0, |n| (n.title_range.end + 1).saturating_sub(text_start))
+    } else if matches!(block.kind, BlockKind::Body | BlockKind::Salutation) {
+        0
+    } else {
+        usize::MAX
+    };
+    let mut job = LayoutJob {
+        wrap: TextWrapping::wrap_at_width(style.wrap_px),
+        halign: if matches!(block.kind, BlockKind::Title | BlockKind::FrontMatter) {
+            Align::Center
+        } else {
+            Align::LEFT
+        },
+        ..Default::default()
+    };
+    let placeholders = placeholders_in(doc, text_start, text.chars().count());
+    let points = point_markers_in(doc, text_start, text.chars().count());
+    let mut leading = if indents(block.kind, mixed) {
+        2.0 * size
+    } else {
+        0.0
+    };
+    // Bytes that could not be decoded were replaced by U+FFFD, which no bundled face draws:
+    // show the typesetter's 〓 (U+3013, GB 2312) instead — three UTF-8 bytes like U+FFFD,
+    // so every offset stays as it is. The document's text keeps U+FFFD.
+    let shown = if text.contains('\u{FFFD}') {
+        std::borrow::Cow::Owned(text.replace('\u{FFFD}', "\u{3013}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let offsets: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let total = offsets.len() - 1;
+    let mut breaks: Vec<usize> = placeholders
+        .iter()
+        .chain(&points)
+        .flat_map(|r| [r.start, r.end])
+        .collect();
+    if heading_chars < total {
+        breaks.push(heading_chars);
+    }
+    breaks.push(total);
+    breaks.sort_unstable();
+    breaks.dedup();
+    let mut pos = 0usize;
+    for end in breaks.into_iter().filter(|&e| e <= total) {
+        if end <= pos {
+            continue;
+        }
+        let in_placeholder = placeholders.iter().any(|r| r.start <= pos && pos < r.end);
+        let mut format = if pos < heading_chars {
+            lead_format.clone()
+        } else {
+            base.clone()
+        };
+        if in_placeholder {
+            format.background = p.placeholder_bg;
+            format.color = p.placeholder_text;
+        } else if points.iter().any(|r| r.start <= pos && pos < r.end) {
+            // Inline points (`一要`, `第二，`) stand out, so the paragraph's structure shows.
+            format.color = p.heading;
+            format.font_id = FontId::new(size, fonts::family(HEI));
+        }
+        job.append(&shown[offsets[pos]..offsets[end]], leading, format);
+        leading = 0.0;
+        pos = end;
+    }
+    if job.sections.is_empty() {
+        job.append("", leading, base);
+    }
+    painter.layout_job(job)
+}
+
+/// The char offset of the first char a block shows (its line without leading white space).
+pub fn first_shown_char(doc: &OpenDocument, block: &Block) -> usize {
+    let raw = doc.doc.line_text(&doc.doc.lines[block.line]);
+    block.range.start + raw[..raw.len() - raw.trim_start().len()].chars().count()
+}
+
+/// The heading node that starts on a block's line (nodes are sorted by start).
+fn heading_on_line<'a>(
+    doc: &'a OpenDocument,
+    block: &Block,
+) -> Option<&'a crate::outline::OutlineNode> {
+    let nodes = &doc.outline.nodes;
+    let first = nodes.partition_point(|n| n.range.start < block.range.start);
+    nodes[first..]
+        .iter()
+        .take_while(|n| n.range.start <= block.range.end)
+        .find(|n| n.line == block.line && n.kind == NodeKind::Heading)
+}
+
+/// The markers of inline points within a block's text, relative to its first displayed char.
+fn point_markers_in(
+    doc: &OpenDocument,
+    text_start: usize,
+    len: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let nodes = &doc.outline.nodes;
+    let first = nodes.partition_point(|n| n.range.start < text_start);
+    nodes[first..]
+        .iter()
+        .take_while(|n| n.range.start < text_start + len)
+        .filter(|n| n.kind == NodeKind::Point)
+        .map(|n| {
+            let start = n.range.start - text_start;
+            start..(start + n.marker.chars().count()).min(len)
+        })
+        .collect()
+}
+
+/// Placeholder ranges within a block's text, relative to its first displayed char.
+fn placeholders_in(
+    doc: &OpenDocument,
+    text_start: usize,
+    len: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let list = &doc.outline.placeholders;
+    let first = list.partition_point(|p| p.range.end <= text_start);
+    list[first..]
+        .iter()
+        .take_while(|p| p.range.start < text_start + len)
+        .map(|p| p.range.start.saturating_sub(text_start)..(p.range.end - text_start).min(len))
+        .collect()
+}
+
+/// The blocks of a document for one boilerplate setting, with what their height estimates
+/// need. Built from the whole text: on a worker thread for a large document.
+#[derive(Clone, Debug, Default)]
+pub struct BlockSet {
+    /// One per shown paragraph.
+    pub blocks: Vec<Block>,
+    /// Which blocks are headings whose title is only their first sentence.
+    pub mixed_heading: Vec<bool>,
+    /// Each block's text width in ems (for height estimates).
+    pub widths_em: Vec<f32>,
+    /// Lines left out because they are boilerplate.
+    pub hidden_lines: usize,
+}
+
+impl BlockSet {
+    /// The blocks of `doc`, boilerplate left out when `hide_boilerplate`.
+    pub fn build(doc: &Document, outline: &Outline, hide_boilerplate: bool) -> Self {
+        let blocks = blocks(doc, outline, !hide_boilerplate);
+        let hidden_lines = if hide_boilerplate {
+            outline.boilerplate.len()
+        } else {
+            0
+        };
+        let heading_end: HashMap<usize, usize> = outline
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Heading)
+            .map(|n| (n.line, n.title_range.end))
+            .collect();
+        let mixed_heading = blocks
+            .iter()
+            .map(|b| {
+                matches!(b.kind, BlockKind::Heading(_))
+                    && heading_end
+                        .get(&b.line)
+                        .is_some_and(|&end| end + 1 < b.range.end)
+            })
+            .collect();
+        let widths_em = blocks
+            .iter()
+            .map(|b| text_width_em(doc.line_text(&doc.lines[b.line]).trim()))
+            .collect();
+        Self {
+            blocks,
+            mixed_heading,
+            widths_em,
+            hidden_lines,
+        }
+    }
+}
+
+/// Everything besides the block that a galley depends on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GalleyKey {
+    /// Document, width, zoom, official style, boilerplate switch.
+    pub layout: LayoutKey,
+    /// Colours are part of the galley.
+    pub theme: Theme,
+    /// Glyphs are placed on the pixel grid.
+    pub pixels_per_point: f32,
+}
+
+/// Most galleys kept (about ten screens of paragraphs).
+const MAX_GALLEYS: usize = 400;
+/// Most text (bytes) kept in galleys (a few very long paragraphs are not kept long).
+const MAX_TEXT_BYTES: usize = 400_000;
+
+/// One kept galley.
+struct Entry {
+    galley: Arc<Galley>,
+    bytes: usize,
+    /// The frame that last used it.
+    used: u64,
+}
+
+/// The galleys of the blocks laid out recently, by block index, kept between frames so a
+/// frame lays out only paragraphs it has not seen (no `LayoutJob` per visible paragraph per
+/// frame). Everything is dropped when the [`GalleyKey`] changes or egui drops its own
+/// galleys (new fonts, a full glyph atlas: galleys point into the atlas); the least recently
+/// used go beyond [`MAX_GALLEYS`] galleys or [`MAX_TEXT_BYTES`] bytes of text.
+#[derive(Default)]
+pub struct GalleyCache {
+    key: Option<GalleyKey>,
+    /// egui's galley of a tiny fixed job, laid out every frame: while egui keeps its
+    /// galleys it returns the same one, and a new one means it dropped them.
+    canary: Option<Arc<Galley>>,
+    entries: HashMap<usize, Entry>,
+    bytes: usize,
+    frame: u64,
+}
+
+impl GalleyCache {
+    /// The job whose galley tells whether egui still has the galleys of the last frame.
+    pub fn canary_job() -> LayoutJob {
+        LayoutJob::simple_singleline(
+            "文A".to_owned(),
+            FontId::new(13.0, fonts::family(BODY)),
+            egui::Color32::WHITE,
+        )
+    }
+
+    /// Start a frame laid out with `key`; `canary` is this frame's galley of
+    /// [`Self::canary_job`].
+    pub fn begin_frame(&mut self, key: GalleyKey, canary: Arc<Galley>) {
+        self.frame += 1;
+        let same_fonts = self
+            .canary
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(c, &canary));
+        if self.key != Some(key) || !same_fonts {
+            self.clear();
+            self.key = Some(key);
+        }
+        self.canary = Some(canary);
+        self.evict();
+    }
+
+    /// The galley of block `i`, laid out by `layout` unless kept.
+    pub fn get(&mut self, i: usize, layout: impl FnOnce() -> Arc<Galley>) -> Arc<Galley> {
+        let frame = self.frame;
+        if let Some(e) = self.entries.get_mut(&i) {
+            e.used = frame;
+            return Arc::clone(&e.galley);
+        }
+        let galley = layout();
+        let bytes = galley.text().len();
+        self.bytes += bytes;
+        self.entries.insert(
+            i,
+            Entry {
+                galley: Arc::clone(&galley),
+                bytes,
+                used: frame,
+            },
+        );
+        galley
+    }
+
+    /// Number of galleys kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no galley is kept.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Drop every galley.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
+    }
+
+    /// Drop the least recently used galleys beyond the bounds (not those of the last frame).
+    fn evict(&mut self) {
+        if self.entries.len() <= MAX_GALLEYS && self.bytes <= MAX_TEXT_BYTES {
+            return;
+        }
+        let mut by_age: Vec<(u64, usize)> =
+            self.entries.iter().map(|(&i, e)| (e.used, i)).collect();
+        by_age.sort_unstable();
+        for (used, i) in by_age {
+            if (self.entries.len() <= MAX_GALLEYS / 2 && self.bytes <= MAX_TEXT_BYTES / 2)
+                || used + 1 >= self.frame
+            {
+                break;
+            }
+            if let Some(e) = self.entries.remove(&i) {
+                self.bytes -= e.bytes;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::settings::Theme;
+    use crate::app::theme::palette;
+
+    /// The sample's blocks and a context with the app's fonts.
+    fn setup() -> (egui::Context, OpenDocument, BlockSet) {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(fonts::definitions(None));
+        let doc = OpenDocument::sample();
+        let set = BlockSet::build(&doc.doc, &doc.outline, false);
+        (ctx, doc, set)
+    }
+
+    /// One pass of `ctx` (its texture changes dropped: no GPU here).
+    fn run(ctx: &egui::Context, f: impl FnMut(&mut egui::Ui)) {
+        let mut out = ctx.run_ui(egui::RawInput::default(), f);
+        out.textures_delta.clear();
+    }
+
+    fn key(zoom: f32, wrap_px: f32, theme: Theme) -> GalleyKey {
+        GalleyKey {
+            layout: LayoutKey {
+                doc: 1,
+                wrap_px,
+                zoom,
+                official: false,
+                hide_boilerplate: false,
+            },
+            theme,
+            pixels_per_point: 1.0,
+        }
+    }
+
+    /// One frame: the galleys of `blocks` as the reader gets them.
+    fn frame(
+        ctx: &egui::Context,
+        cache: &mut GalleyCache,
+        doc: &OpenDocument,
+        set: &BlockSet,
+        key: GalleyKey,
+        blocks: &[usize],
+    ) -> Vec<Arc<Galley>> {
+        let mut out = Vec::new();
+        run(&ctx, |ui| {
+            let painter = ui.painter();
+            cache.begin_frame(key, painter.layout_job(GalleyCache::canary_job()));
+            let metrics = Metrics::new(key.layout.zoom);
+            let style = Style {
+                metrics: &metrics,
+                palette: palette(key.theme),
+                official: key.layout.official,
+                wrap_px: key.layout.wrap_px,
+            };
+            for &i in blocks {
+                let (block, mixed) = (set.blocks[i], set.mixed_heading[i]);
+                out.push(cache.get(i, || block_galley(painter, doc, &block, mixed, &style)));
+            }
+        });
+        out
+    }
+
+    /// The first body paragraph of the sample (long enough to wrap).
+    fn body(set: &BlockSet) -> usize {
+        set.blocks
+            .iter()
+            .position(|b| b.kind == BlockKind::Body && b.range.len() > 60)
+            .expect("the sample has a long body paragraph")
+    }
+
+    #[test]
+    fn same_inputs_reuse_the_galley_between_frames() {
+        let (ctx, doc, set) = setup();
+        let mut cache = GalleyCache::default();
+        let k = key(1.0, 500.0, Theme::Light);
+        let i = body(&set);
+        let first = frame(&ctx, &mut cache, &doc, &set, k, &[0, i]);
+        let second = frame(&ctx, &mut cache, &doc, &set, k, &[0, i]);
+        assert!(Arc::ptr_eq(&first[1], &second[1]));
+        assert!(Arc::ptr_eq(&first[0], &second[0]));
+        assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn zoom_width_and_theme_lay_out_again() {
+        let (ctx, doc, set) = setup();
+        let mut cache = GalleyCache::default();
+        let i = body(&set);
+        let base = frame(
+            &ctx,
+            &mut cache,
+            &doc,
+            &set,
+            key(1.0, 500.0, Theme::Light),
+            &[i],
+        );
+        let zoomed = frame(
+            &ctx,
+            &mut cache,
+            &doc,
+            &set,
+            key(1.5, 500.0, Theme::Light),
+            &[i],
+        );
+        assert!(!Arc::ptr_eq(&base[0], &zoomed[0]));
+        assert!(zoomed[0].size().y > base[0].size().y);
+        let narrow = frame(
+            &ctx,
+            &mut cache,
+            &doc,
+            &set,
+            key(1.0, 300.0, Theme::Light),
+            &[i],
+        );
+        assert!(!Arc::ptr_eq(&base[0], &narrow[0]));
+        assert!(narrow[0].rows.len() > base[0].rows.len());
+        let dark = frame(
+            &ctx,
+            &mut cache,
+            &doc,
+            &set,
+            key(1.0, 300.0, Theme::Dark),
+            &[i],
+        );
+        assert!(!Arc::ptr_eq(&narrow[0], &dark[0]));
+        // Back to the first inputs: a fresh layout, equal to the first.
+        let again = frame(
+            &ctx,
+            &mut cache,
+            &doc,
+            &set,
+            key(1.0, 500.0, Theme::Light),
+            &[i],
+        );
+        assert_eq!(again[0].size(), base[0].size());
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn new_fonts_drop_the_galleys() {
+        let (ctx, doc, set) = setup();
+        let mut cache = GalleyCache::default();
+        let k = key(1.0, 500.0, Theme::Light);
+        let first = frame(&ctx, &mut cache, &doc, &set, k, &[0]);
+        // Fonts set during a frame apply from the next one: that frame lays out again.
+        let mut changed = fonts::definitions(None);
+        changed
+            .families
+            .insert(egui::FontFamily::Name("another".into()), Vec::new());
+        ctx.set_fonts(changed);
+        let second = frame(&ctx, &mut cache, &doc, &set, k, &[0]);
+        assert!(!Arc::ptr_eq(&first[0], &second[0]));
+        let third = frame(&ctx, &mut cache, &doc, &set, k, &[0]);
+        assert!(Arc::ptr_eq(&second[0], &third[0]));
+    }
+
+    #[test]
+    fn the_cache_keeps_a_bounded_number_of_galleys() {
+        let ctx = egui::Context::default();
+        let mut cache = GalleyCache::default();
+        let k = key(1.0, 500.0, Theme::Light);
+        // Ten blocks a frame, never the same twice: the least recently used go.
+        for f in 0..100 {
+            run(&ctx, |ui| {
+                let painter = ui.painter();
+                cache.begin_frame(k, painter.layout_job(GalleyCache::canary_job()));
+                for i in f * 10..f * 10 + 10 {
+                    let galley = cache.get(i, || {
+                        painter.layout_no_wrap(
+                            i.to_string(),
+                            FontId::default(),
+                            egui::Color32::BLACK,
+                        )
+                    });
+                    assert_eq!(galley.text(), i.to_string());
+                }
+            });
+            assert!(cache.len() <= MAX_GALLEYS + 10);
+        }
+        assert!(cache.len() >= MAX_GALLEYS / 2);
+        // The last frame's blocks are still there.
+        run(&ctx, |ui| {
+            let painter = ui.painter();
+            cache.begin_frame(k, painter.layout_job(GalleyCache::canary_job()));
+            let kept = cache.get(995, || panic!("block 995 was dropped"));
+            assert_eq!(kept.text(), "995");
+        });
+    }
+}
