@@ -2,13 +2,13 @@
 //! native save dialog or copied to the clipboard. The export runs on a worker thread.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::{Role, Ui, WidgetInfo};
 
 use super::{Banner, Command, PizhuApp};
 use crate::annotate::{Annotation, Color};
 use crate::export::{Content, Filter, Format, Lang, Options, Source, default_file_name, export};
+use crate::session::task::Task;
 
 /// What the worker reports.
 enum Done {
@@ -37,9 +37,9 @@ pub struct ExportView {
     /// Only annotations with a note.
     pub notes_only: bool,
     /// The save dialog, while it is up.
-    dialog: Option<Receiver<Option<PathBuf>>>,
+    dialog: Option<Task<Option<PathBuf>>>,
     /// The export being written.
-    working: Option<Receiver<Done>>,
+    working: Option<Task<Done>>,
     /// The last outcome: text and whether it is an error.
     pub status: Option<(String, bool)>,
 }
@@ -219,26 +219,21 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
         if let Some(dir) = doc.path.as_ref().and_then(|p| p.parent()) {
             dialog = dialog.set_directory(dir);
         }
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("export-dialog".into())
-            .spawn(move || {
-                let _ = tx.send(dialog.save_file());
-                repaint.request_repaint();
-            });
-        if spawned.is_ok() {
-            view.dialog = Some(rx);
+        if let Ok(task) = Task::spawn("export-dialog", Some(super::waker(ctx)), move || {
+            dialog.save_file()
+        }) {
+            view.dialog = Some(task);
         }
     }
-    if let Some(rx) = &view.dialog {
-        match rx.try_recv() {
-            Ok(Some(path)) => {
+    if let Some(task) = &mut view.dialog {
+        match task.poll() {
+            Some(Some(path)) => {
                 view.dialog = None;
                 start = Some(Some(path));
             }
-            Ok(None) | Err(TryRecvError::Disconnected) => view.dialog = None,
-            Err(TryRecvError::Empty) => {}
+            Some(None) => view.dialog = None,
+            None if task.lost() => view.dialog = None,
+            None => {}
         }
     }
     if let Some(target) = start {
@@ -258,28 +253,20 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
             .cloned()
             .chain(doc.notes.store_path().map(Path::to_owned))
             .collect();
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("export".into())
-            .spawn(move || {
-                let done = match (job.run(), target) {
-                    (Err(e), _) => Done::Failed(e),
-                    (Ok(bytes), Some(path)) => match crate::export::write_file_protecting(
-                        &path,
-                        &bytes,
-                        &protected.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
-                    ) {
-                        Ok(()) => Done::Saved(path),
-                        Err(e) => Done::Failed(e.to_string()),
-                    },
-                    (Ok(bytes), None) => Done::Copied(String::from_utf8_lossy(&bytes).into_owned()),
-                };
-                let _ = tx.send(done);
-                repaint.request_repaint();
-            });
-        if spawned.is_ok() {
-            view.working = Some(rx);
+        let work = move || match (job.run(), target) {
+            (Err(e), _) => Done::Failed(e),
+            (Ok(bytes), Some(path)) => match crate::export::write_file_protecting(
+                &path,
+                &bytes,
+                &protected.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
+            ) {
+                Ok(()) => Done::Saved(path),
+                Err(e) => Done::Failed(e.to_string()),
+            },
+            (Ok(bytes), None) => Done::Copied(String::from_utf8_lossy(&bytes).into_owned()),
+        };
+        if let Ok(task) = Task::spawn("export", Some(super::waker(ctx)), work) {
+            view.working = Some(task);
             view.status = None;
         }
     }
@@ -290,13 +277,13 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
 
 /// Take the worker's outcome.
 fn poll(app: &mut PizhuApp) {
-    let Some(rx) = &app.export.working else {
+    let Some(task) = &mut app.export.working else {
         return;
     };
-    let done = match rx.try_recv() {
-        Ok(done) => done,
-        Err(TryRecvError::Empty) => return,
-        Err(TryRecvError::Disconnected) => Done::Failed("the export stopped unexpectedly".into()),
+    let done = match task.poll() {
+        Some(done) => done,
+        None if task.lost() => Done::Failed("the export stopped unexpectedly".into()),
+        None => return,
     };
     app.export.working = None;
     let t = app.t();

@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::annotate::{Annotation, AnnotationId, Color, Mark};
 use crate::document::{Document, TextRange};
+use crate::session::task::Task;
 use crate::session::{Action, Effect};
 use i18n::Lang;
 use outline_panel::OutlineView;
@@ -167,6 +168,12 @@ pub(crate) fn keep_arrow_keys(ui: &egui::Ui, id: egui::Id) {
     });
 }
 
+/// A waker for a [`Task`]: the window repaints when the work is done.
+pub(crate) fn waker(ctx: &egui::Context) -> crate::session::task::Waker {
+    let ctx = ctx.clone();
+    Arc::new(move || ctx.request_repaint())
+}
+
 /// The three themes with their names, for menus.
 pub(crate) fn theme_choices(t: &i18n::Strings) -> [(Theme, &'static str); 3] {
     [
@@ -227,7 +234,7 @@ pub struct PizhuApp {
     commands: Vec<Command>,
     window_title: String,
     /// The open dialog, while it is up.
-    dialog: Option<Receiver<Option<PathBuf>>>,
+    dialog: Option<Task<Option<PathBuf>>>,
 }
 
 /// How the app starts.
@@ -366,8 +373,6 @@ impl PizhuApp {
             return;
         }
         let t = self.t();
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
         let mut dialog = rfd::FileDialog::new()
             .set_title(t.open.trim_end_matches('…'))
             .add_filter(t.files_documents, &["txt", "md", "markdown", "docx"])
@@ -380,28 +385,22 @@ impl PizhuApp {
         {
             dialog = dialog.set_directory(dir);
         }
-        let spawned = std::thread::Builder::new()
-            .name("open-dialog".into())
-            .spawn(move || {
-                let _ = tx.send(dialog.pick_file());
-                ctx.request_repaint();
-            });
-        if spawned.is_ok() {
-            self.dialog = Some(rx);
+        if let Ok(task) = Task::spawn("open-dialog", Some(waker(ctx)), move || dialog.pick_file()) {
+            self.dialog = Some(task);
         }
     }
 
     fn poll_dialog(&mut self) {
-        let Some(rx) = &self.dialog else { return };
-        match rx.try_recv() {
-            Ok(picked) => {
+        let Some(task) = &mut self.dialog else { return };
+        match task.poll() {
+            Some(picked) => {
                 self.dialog = None;
                 if let Some(path) = picked {
                     self.open(path);
                 }
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {}
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.dialog = None,
+            None if task.lost() => self.dialog = None,
+            None => {}
         }
     }
 
