@@ -9,6 +9,7 @@ pub mod cli;
 pub mod document;
 pub mod export;
 pub mod files;
+pub mod lang;
 pub mod outline;
 pub mod search;
 pub mod session;

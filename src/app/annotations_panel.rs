@@ -262,7 +262,7 @@ fn swatch(ui: &mut Ui, color: Color, on: bool, label: String) -> egui::Response 
 fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     ui.set_min_width(ui.available_width());
     let t = app.t();
-    let lang = u8::from(!std::ptr::eq(t, &super::i18n::ZH));
+    let lang = u8::from(!t.lang.is_zh());
     let theme = app.settings.theme;
     let Some(doc) = app.current.as_ref() else {
         return;

@@ -118,11 +118,7 @@ impl Job {
 pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     poll(app);
     let t = app.t();
-    let lang = if std::ptr::eq(t, &super::i18n::ZH) {
-        Lang::Zh
-    } else {
-        Lang::En
-    };
+    let lang = t.lang;
     let Some(doc) = app.current.as_ref() else {
         return;
     };

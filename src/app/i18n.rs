@@ -3,14 +3,7 @@
 use super::settings::LanguagePref;
 use crate::document::{DecodeError, DocxError, OpenError};
 
-/// A UI language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    /// 简体中文.
-    Zh,
-    /// English.
-    En,
-}
+pub use crate::lang::Lang;
 
 impl Lang {
     /// The language to use for a preference: `Auto` follows the system locale.
@@ -18,15 +11,7 @@ impl Lang {
         match pref {
             LanguagePref::Chinese => Self::Zh,
             LanguagePref::English => Self::En,
-            LanguagePref::Auto => Self::from_locale(sys_locale::get_locale().as_deref()),
-        }
-    }
-
-    /// Chinese for any `zh` locale, English otherwise.
-    pub fn from_locale(locale: Option<&str>) -> Self {
-        match locale {
-            Some(l) if l.to_ascii_lowercase().starts_with("zh") => Self::Zh,
-            _ => Self::En,
+            LanguagePref::Auto => Self::of_system(),
         }
     }
 
@@ -42,6 +27,8 @@ impl Lang {
 /// The fixed strings of the UI.
 #[derive(Debug)]
 pub struct Strings {
+    /// The language these strings are in.
+    pub lang: Lang,
     pub app_name: &'static str,
     pub open: &'static str,
     pub open_hint: &'static str,
@@ -171,6 +158,7 @@ pub struct Strings {
 
 /// 简体中文.
 pub static ZH: Strings = Strings {
+    lang: Lang::Zh,
     app_name: "批注",
     open: "打开…",
     open_hint: "打开文档（Ctrl+O），也可把文件拖进窗口",
@@ -294,6 +282,7 @@ pub static ZH: Strings = Strings {
 
 /// English.
 pub static EN: Strings = Strings {
+    lang: Lang::En,
     app_name: "Pizhu",
     open: "Open…",
     open_hint: "Open a document (Ctrl+O), or drop a file onto the window",
@@ -418,7 +407,7 @@ pub static EN: Strings = Strings {
 impl Strings {
     /// Why a document could not be opened, in this language (the path comes last).
     pub fn open_error(&self, error: &OpenError) -> String {
-        if !std::ptr::eq(self, &ZH) {
+        if self.lang != Lang::Zh {
             return error.to_string();
         }
         match error {
@@ -464,7 +453,7 @@ impl Strings {
     /// A place where the document was damaged and bytes were replaced, in this language
     /// (for a banner above the text; see [`crate::document::Document::warnings`]).
     pub fn decode_warning(&self, warning: &crate::document::DecodeWarning) -> String {
-        if !std::ptr::eq(self, &ZH) {
+        if self.lang != Lang::Zh {
             return warning.to_string();
         }
         let crate::document::DecodeWarning {
@@ -496,7 +485,7 @@ impl Strings {
     /// The notice of an annotation whose place waits for confirming: "文字有改动 · 原文：「…」".
     pub fn review_notice(&self, review: &crate::annotate::Review, quote: &str) -> String {
         use crate::annotate::ReviewReason;
-        let zh = std::ptr::eq(self, &ZH);
+        let zh = self.lang == Lang::Zh;
         let mut out = match (review.reason, zh) {
             (ReviewReason::Fuzzy, true) => "文字有改动".to_owned(),
             (ReviewReason::Fuzzy, false) => "Text changed".to_owned(),
@@ -522,7 +511,7 @@ impl Strings {
 
     /// How much an export will hold.
     pub fn export_count(&self, annotations: usize, outline: bool) -> String {
-        match (std::ptr::eq(self, &ZH), outline) {
+        match (self.lang == Lang::Zh, outline) {
             (true, false) => format!("将导出 {annotations} 条批注"),
             (true, true) => format!("导出提纲（可附 {annotations} 条高亮）"),
             (false, false) => format!("{annotations} annotations will be exported"),
@@ -537,7 +526,7 @@ impl Strings {
 
     /// Banner button: "从备份恢复（2026-11-27 14:02）".
     pub fn restore_backup_from(&self, when: &str) -> String {
-        if std::ptr::eq(self, &ZH) {
+        if self.lang == Lang::Zh {
             format!("从备份恢复（{when}）")
         } else {
             format!("Restore the backup of {when}")
@@ -546,7 +535,7 @@ impl Strings {
 
     /// "已从 … 的备份恢复 N 条批注".
     pub fn restored_backup(&self, n: usize, when: &str) -> String {
-        match (std::ptr::eq(self, &ZH), n) {
+        match (self.lang == Lang::Zh, n) {
             (true, _) => format!("已从 {when} 的备份恢复 {n} 条批注（Ctrl+Z 可撤销）"),
             (false, 1) => {
                 format!("Restored 1 annotation from the backup of {when} (Ctrl+Z undoes it)")
@@ -559,7 +548,7 @@ impl Strings {
 
     /// "已隐藏 N 行广告/网页残留".
     pub fn hidden_lines(&self, n: usize) -> String {
-        if std::ptr::eq(self, &ZH) {
+        if self.lang == Lang::Zh {
             format!("已隐藏 {n} 行广告/网页残留")
         } else {
             format!("{n} lines of ads / web residue hidden")
@@ -569,7 +558,7 @@ impl Strings {
     /// Speaking time, rounded to whole minutes (at least one).
     pub fn speaking_time(&self, seconds: u64) -> String {
         let minutes = seconds.div_ceil(60).max(1);
-        if std::ptr::eq(self, &ZH) {
+        if self.lang == Lang::Zh {
             format!("约 {minutes} 分钟")
         } else {
             format!("~{minutes} min")

@@ -72,7 +72,7 @@ pub fn blanks_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
 /// The shortcuts sheet (F1).
 pub fn shortcuts_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     let t = app.t();
-    let zh = std::ptr::eq(t, &super::i18n::ZH);
+    let zh = t.lang.is_zh();
     let mut open = true;
     egui::Window::new(t.shortcuts)
         .id(egui::Id::unique("shortcuts-window"))

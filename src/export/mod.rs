@@ -88,14 +88,7 @@ impl Format {
 }
 
 /// The language of the words an export adds (来源, 导出时间, colour names, headers…).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Chinese.
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
+pub use crate::lang::Lang;
 
 /// What to export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
