@@ -8,9 +8,9 @@ use std::sync::{Arc, OnceLock};
 use egui::{Role, TextEdit, Ui, WidgetInfo};
 
 use super::{Command, PizhuApp};
-use crate::session::keymap::{Action, Scope};
 use crate::document::{Document, TextRange};
 use crate::search::{Query, SearchError, Searchable, by_section, find_all};
+use crate::session::keymap::{Action, Scope};
 
 /// The outcome of one search.
 type Outcome = Result<Option<Vec<TextRange>>, SearchError>;

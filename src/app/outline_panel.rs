@@ -4,8 +4,8 @@ use egui::{Role, ScrollArea, Sense, TextEdit, Ui, Vec2, WidgetInfo};
 
 use super::theme::palette;
 use super::{Command, FocusArea, PizhuApp};
-use crate::session::keymap::{Action, Scope};
 use crate::outline::{NodeKind, Outline};
+use crate::session::keymap::{Action, Scope};
 
 /// The tree's state between frames.
 #[derive(Clone, Debug, Default)]

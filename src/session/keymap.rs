@@ -557,11 +557,8 @@ mod tests {
                 for chord in b.chords {
                     let label = chord.label(zh);
                     assert!(
-                        group
-                            .rows
-                            .iter()
-                            .any(|(keys, what)| *what == b.what(zh)
-                                && keys.split(" / ").any(|k| k == label)),
+                        group.rows.iter().any(|(keys, what)| *what == b.what(zh)
+                            && keys.split(" / ").any(|k| k == label)),
                         "{label} ({:?}) is not on the sheet",
                         b.action
                     );
