@@ -610,6 +610,13 @@ impl PizhuApp {
         let Some(doc) = self.current.as_mut() else {
             return;
         };
+        if !doc.notes.has_waker() {
+            let ctx = ctx.clone();
+            doc.notes.set_waker(Arc::new(move || ctx.request_repaint()));
+        }
+        if ctx.input(|i| i.events.contains(&egui::Event::WindowFocused(true))) {
+            doc.notes.check_store();
+        }
         let before = doc.notes.save_error.clone();
         if let Some(wait) = doc.notes.tick() {
             ctx.request_repaint_after(wait + Duration::from_millis(10));

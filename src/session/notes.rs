@@ -1,24 +1,58 @@
 //! The open document's highlights and notes: the set being edited, its store on disk, and
 //! when to write it.
+//!
+//! The store is never read or written on the caller's (the window's) thread while it runs:
+//! a save sends a copy of the set to a worker ([`Task`]), which takes the lock, merges what
+//! other windows wrote, writes the file and its backups, and sends back only what the merge
+//! brought in. That comes back into the set by the same newest-wins merge, so edits made
+//! while the save was under way are kept beside the other window's changes. One job runs
+//! at a time, and its result is merged before the next copy is taken, so nothing another
+//! window wrote is ever written over.
+//!
+//! Changes by other windows and `pizhu highlight` are noticed by watching the annotations
+//! folder (`notify`): the watcher wakes the window only when the store file really changed
+//! (size, time or inode differ from what this process last read or wrote). Where watching
+//! is not possible, the window asks for a check when it gains focus ([`Notes::check_store`]).
+//! Nothing is checked on a timer, so an idle window does no work.
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::annotate::{AnnotationId, AnnotationSet, Edit, now_ms};
+use notify::Watcher as _;
+
+use crate::annotate::{Annotation, AnnotationId, AnnotationSet, Edit, now_ms};
 use crate::document::Document;
 use crate::outline::Outline;
+use crate::session::task::{Task, Waker};
 use crate::store::annotations::{Autosave, DocStore};
 
-/// How often the store file is checked for changes made by another window.
-const REFRESH_EVERY: Duration = Duration::from_secs(2);
+/// Longest [`Notes::flush`] waits for a write already under way.
+const FLUSH_WAIT: Duration = Duration::from_secs(30);
 
 /// A document's annotations and their store.
-#[derive(Debug)]
 pub struct Notes {
     /// The highlights and notes.
     pub set: AnnotationSet,
-    store: Option<DocStore>,
+    /// The store and the worker's copy of the set; locked by the worker while it reads or
+    /// writes.
+    store: Option<Arc<Mutex<Writer>>>,
+    /// What the worker's copy holds of each annotation (a save sends what differs).
+    sent: Versions,
+    /// The worker's copy is to be made anew with the next save (the set changed in a way
+    /// `modified_ms` does not show: re-placed).
+    resync: bool,
+    /// The store file (kept here: the store itself may be busy).
+    path: Option<PathBuf>,
+    /// The read or write under way.
+    job: Option<Running>,
+    /// Watches the annotations folder for other writers (`None`: not possible here).
+    watch: Option<Arc<Watch>>,
+    /// What the worker, the watcher and this thread share.
+    shared: Arc<Shared>,
     autosave: Autosave,
     /// The reading position remembered in the store.
     pub stored_position: Option<usize>,
@@ -31,7 +65,6 @@ pub struct Notes {
     pub restorable: Option<SystemTime>,
     /// The last failed save (kept until a save succeeds).
     pub save_error: Option<String>,
-    last_refresh: Instant,
     /// Another window's changes came in (the view must be redrawn).
     pub merged: bool,
     /// The annotation whose note is being typed (one undo step per typing session).
@@ -40,26 +73,331 @@ pub struct Notes {
     counts: RefCell<Option<(u64, Vec<usize>)>>,
 }
 
+impl std::fmt::Debug for Notes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notes")
+            .field("annotations", &self.set.len())
+            .field("store", &self.path)
+            .field("busy", &self.job.as_ref().map(|j| j.saving))
+            .field("watching", &self.watch.is_some())
+            .field("pending", &self.autosave.pending())
+            .field("save_error", &self.save_error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// State shared with the worker thread and the watcher.
+#[derive(Default)]
+struct Shared {
+    /// Asks the window for a frame (set by the window).
+    waker: Mutex<Option<Waker>>,
+    /// The store file may have changed since this process last looked.
+    changed: AtomicBool,
+    /// The annotations folder was made, removed or replaced: watch it again.
+    rewatch: AtomicBool,
+}
+
+impl Shared {
+    fn wake(&self) {
+        let waker = lock(&self.waker).clone();
+        if let Some(wake) = waker {
+            wake();
+        }
+    }
+
+    /// The store file may have changed: ask for a check (waking the window once per burst).
+    fn changed(&self) {
+        if !self.changed.swap(true, Ordering::SeqCst) {
+            self.wake();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The store and the worker's copy of the set: what was last written or read, as far as
+/// this window knows (so a save sends only what changed since).
+struct Writer {
+    store: DocStore,
+    mirror: AnnotationSet,
+}
+
+/// Each annotation's last change (`modified_ms`), by id.
+type Versions = HashMap<AnnotationId, i64>;
+
+fn versions(set: &AnnotationSet) -> Versions {
+    set.items().iter().map(|a| (a.id, a.modified_ms)).collect()
+}
+
+/// A job on the worker thread.
+struct Running {
+    task: Task<Outcome>,
+    /// A save (not only a check for other writers' changes).
+    saving: bool,
+}
+
+/// What a job asks of the store.
+enum Job {
+    /// Bring the worker's copy up to date with these changes, then write it (merging other
+    /// writers' changes into it).
+    Save {
+        /// Annotations added or changed since the last job (all of them when `full`).
+        changed: Vec<Annotation>,
+        /// Ids no longer in the set.
+        gone: Vec<AnnotationId>,
+        /// The set's removals, all of them (a few thousand pairs at most).
+        removed: Vec<(AnnotationId, i64)>,
+        /// `changed` is the whole set: the copy is made anew.
+        full: bool,
+        position: Option<usize>,
+    },
+    /// Bring in other writers' changes.
+    Refresh,
+}
+
+/// What a job found: the changes to merge into the set, and what failed.
+#[derive(Debug, Default)]
+struct Outcome {
+    /// Annotations other writers added or changed.
+    items: Vec<Annotation>,
+    /// Removals by other writers.
+    removed: Vec<(AnnotationId, i64)>,
+    /// Ids that left the worker's copy.
+    gone: Vec<AnnotationId>,
+    /// The error, if the store could not be read or written.
+    error: Option<String>,
+}
+
+impl Job {
+    fn run(self, w: &mut Writer) -> Outcome {
+        let (before, removed_before, result) = match self {
+            Job::Save {
+                changed,
+                gone,
+                removed,
+                full,
+                position,
+            } => {
+                w.mirror = if full {
+                    AnnotationSet::new(changed, removed)
+                } else {
+                    updated(&w.mirror, changed, &gone, removed)
+                };
+                // Nothing worth a file yet: no annotations, and the reader is at the start.
+                if w.mirror.is_empty()
+                    && w.mirror.removed().is_empty()
+                    && position.unwrap_or(0) == 0
+                    && !w.store.exists()
+                {
+                    return Outcome::default();
+                }
+                let before = versions(&w.mirror);
+                let removed_before = w.mirror.removed().len();
+                let result = w.store.save(&mut w.mirror, position);
+                (before, removed_before, result)
+            }
+            Job::Refresh => {
+                if !w.store.changed_on_disk() {
+                    return Outcome::default();
+                }
+                let before = versions(&w.mirror);
+                let removed_before = w.mirror.removed().len();
+                let result = w.store.refresh(&mut w.mirror);
+                (before, removed_before, result)
+            }
+        };
+        let mut outcome = match result {
+            // The merge changed nothing.
+            Ok(false) => Outcome::default(),
+            _ => brought_in(&before, removed_before, &w.mirror),
+        };
+        outcome.error = result.err().map(|e| e.to_string());
+        outcome
+    }
+}
+
+/// `mirror` with `changed` put in (by id), `gone` taken out, and `removed` as the removals.
+fn updated(
+    mirror: &AnnotationSet,
+    changed: Vec<Annotation>,
+    gone: &[AnnotationId],
+    removed: Vec<(AnnotationId, i64)>,
+) -> AnnotationSet {
+    let mut by_id: HashMap<AnnotationId, Annotation> =
+        changed.into_iter().map(|a| (a.id, a)).collect();
+    let gone: HashSet<AnnotationId> = gone.iter().copied().collect();
+    let mut items: Vec<Annotation> = mirror
+        .items()
+        .iter()
+        .filter(|a| !gone.contains(&a.id))
+        .map(|a| by_id.remove(&a.id).unwrap_or_else(|| a.clone()))
+        .collect();
+    items.extend(by_id.into_values());
+    AnnotationSet::new(items, removed)
+}
+
+/// What a merge brought into `after`, a set that held `before` (each id's last change) and
+/// `removed_before` removals: new and newer annotations, and removals. The merge only
+/// appends removals; an annotation that went without one (its id was already known as
+/// removed) is passed on as removed when it was last changed, so an edit made since wins.
+fn brought_in(before: &Versions, removed_before: usize, after: &AnnotationSet) -> Outcome {
+    let items: Vec<Annotation> = after
+        .items()
+        .iter()
+        .filter(|a| before.get(&a.id) != Some(&a.modified_ms))
+        .cloned()
+        .collect();
+    let mut removed: Vec<(AnnotationId, i64)> = after
+        .removed()
+        .get(removed_before..)
+        .unwrap_or_default()
+        .to_vec();
+    let live: HashSet<AnnotationId> = after.items().iter().map(|a| a.id).collect();
+    let gone: Vec<AnnotationId> = before
+        .keys()
+        .filter(|id| !live.contains(id))
+        .copied()
+        .collect();
+    if !gone.is_empty() {
+        let noted: HashSet<AnnotationId> = removed.iter().map(|&(id, _)| id).collect();
+        removed.extend(
+            gone.iter()
+                .filter(|id| !noted.contains(id))
+                .map(|id| (*id, before[id])),
+        );
+    }
+    Outcome {
+        items,
+        removed,
+        gone,
+        error: None,
+    }
+}
+
+/// The watcher on the annotations folder and on the data folder that holds it (to notice
+/// the annotations folder being made or replaced).
+struct Watch {
+    state: Mutex<WatchState>,
+}
+
+struct WatchState {
+    watcher: notify::RecommendedWatcher,
+    /// The annotations folder.
+    dir: PathBuf,
+    /// The data folder.
+    parent: Option<PathBuf>,
+    dir_watched: bool,
+    parent_watched: bool,
+}
+
+impl Watch {
+    /// Watch `file`'s folder and the folder above; `None` when no watcher can be made.
+    fn start(file: &Path, store: &Arc<Mutex<Writer>>, shared: &Arc<Shared>) -> Option<Self> {
+        let dir = file.parent()?.to_owned();
+        let parent = dir.parent().map(Path::to_owned);
+        let (file, folder) = (file.to_owned(), dir.clone());
+        let store = Arc::downgrade(store);
+        let shared_cb = Arc::clone(shared);
+        let handler = move |event: notify::Result<notify::Event>| {
+            use notify::EventKind;
+            use notify::event::{AccessKind, AccessMode};
+            let event = match event {
+                Ok(event) => event,
+                // Events were lost (queue overflow): look.
+                Err(_) => return shared_cb.changed(),
+            };
+            match event.kind {
+                EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
+                EventKind::Access(_) => return,
+                _ => {}
+            }
+            if event.paths.contains(&folder) {
+                shared_cb.rewatch.store(true, Ordering::SeqCst);
+                return shared_cb.changed();
+            }
+            if !event.paths.contains(&file) {
+                return;
+            }
+            let Some(store) = store.upgrade() else { return };
+            // Busy: a job is reading or writing; the window looks again when it ends.
+            match store.try_lock() {
+                Ok(w) if !w.store.changed_on_disk() => {}
+                Ok(_) => shared_cb.changed(),
+                Err(_) => {
+                    shared_cb.changed.store(true, Ordering::SeqCst);
+                }
+            }
+        };
+        let watcher = notify::RecommendedWatcher::new(handler, notify::Config::default()).ok()?;
+        let watch = Self {
+            state: Mutex::new(WatchState {
+                watcher,
+                dir,
+                parent,
+                dir_watched: false,
+                parent_watched: false,
+            }),
+        };
+        watch.ensure(shared);
+        Some(watch)
+    }
+
+    /// Watch whichever of the two folders exists and is not watched yet (again, after the
+    /// annotations folder was replaced). Never called with the store locked.
+    fn ensure(&self, shared: &Shared) {
+        let mut s = lock(&self.state);
+        let WatchState {
+            watcher,
+            dir,
+            parent,
+            dir_watched,
+            parent_watched,
+        } = &mut *s;
+        if !*parent_watched && let Some(parent) = parent.as_deref() {
+            *parent_watched = watcher
+                .watch(parent, notify::RecursiveMode::NonRecursive)
+                .is_ok();
+        }
+        if shared.rewatch.swap(false, Ordering::SeqCst) && *dir_watched {
+            let _ = watcher.unwatch(dir);
+            *dir_watched = false;
+        }
+        if !*dir_watched {
+            *dir_watched = watcher
+                .watch(dir, notify::RecursiveMode::NonRecursive)
+                .is_ok();
+        }
+    }
+}
+
 impl Notes {
     /// Annotations kept in memory only (no data directory: tests, benchmarks).
     pub fn in_memory() -> Self {
         Self {
             set: AnnotationSet::default(),
             store: None,
+            sent: Versions::new(),
+            resync: false,
+            path: None,
+            job: None,
+            watch: None,
+            shared: Arc::default(),
             autosave: Autosave::default(),
             stored_position: None,
             position: None,
             load_problem: None,
             restorable: None,
             save_error: None,
-            last_refresh: Instant::now(),
             merged: false,
             typing: None,
             counts: RefCell::new(None),
         }
     }
 
-    /// Load the store of `doc` from `data_dir` and place every annotation in the text.
+    /// Load the store of `doc` from `data_dir` and place every annotation in the text, and
+    /// start watching it for other writers. Reads the file: call it off the UI thread.
     pub fn load(data_dir: &Path, doc: &Document, path: Option<&Path>, title: &str) -> Self {
         let loaded = DocStore::load(data_dir, doc, path, title);
         let mut set = loaded.annotations;
@@ -69,9 +407,21 @@ impl Notes {
             .as_ref()
             .and_then(|_| loaded.store.newest_good_backup())
             .map(|b| b.modified);
+        let file = loaded.store.path().to_owned();
+        let sent = versions(&set);
+        let store = Arc::new(Mutex::new(Writer {
+            store: loaded.store,
+            mirror: set.clone(),
+        }));
+        let shared = Arc::<Shared>::default();
+        let watch = Watch::start(&file, &store, &shared).map(Arc::new);
         Self {
             set,
-            store: Some(loaded.store),
+            store: Some(store),
+            sent,
+            path: Some(file),
+            watch,
+            shared,
             stored_position: loaded.position,
             position: loaded.position,
             load_problem: loaded.problem.map(|e| e.to_string()),
@@ -80,15 +430,37 @@ impl Notes {
         }
     }
 
+    /// Set what wakes the window when a write ends or another writer changed the store (a
+    /// window passes one that requests a repaint).
+    pub fn set_waker(&mut self, waker: Waker) {
+        *lock(&self.shared.waker) = Some(waker);
+    }
+
+    /// Whether a waker was set.
+    pub fn has_waker(&self) -> bool {
+        lock(&self.shared.waker).is_some()
+    }
+
+    /// Look for other writers' changes at the next [`Notes::tick`] (the window gained focus;
+    /// covers file systems that cannot be watched).
+    pub fn check_store(&mut self) {
+        if self.store.is_some() {
+            self.shared.changed.store(true, Ordering::SeqCst);
+        }
+    }
+
     /// Add back everything the newest readable backup holds that is not here, as one
     /// undoable step, and place it in `doc`. Returns how many came back and the backup's
-    /// time; `None` when there is no backup that can be read.
+    /// time; `None` when there is no backup that can be read. Reads the backups on this
+    /// thread (a user's request, not every frame), after any write under way.
     pub fn restore_backup(&mut self, doc: &Document) -> Option<(usize, SystemTime)> {
-        let backup = self.store.as_ref()?.newest_good_backup()?;
+        self.finish_job(FLUSH_WAIT);
+        let backup = lock(self.store.as_ref()?).store.newest_good_backup()?;
         self.typing = None;
         let added = self.set.restore_from(backup.file.annotations, now_ms());
         if added > 0 {
             self.set.place_in(doc);
+            self.resync = true;
             self.autosave.edited(Instant::now());
         }
         self.restorable = None;
@@ -97,9 +469,8 @@ impl Notes {
 
     /// Where the store lives, if anywhere.
     pub fn store_path(&self) -> Option<&Path> {
-        self.store.as_ref().map(|s| s.path())
+        self.path.as_deref()
     }
-
     /// Apply edits as one undoable step.
     pub fn edit(&mut self, edits: Vec<Edit>) {
         self.typing = None;
@@ -160,65 +531,214 @@ impl Notes {
         }
     }
 
-    /// Write the store if a write is due, and pick up changes from other windows. Returns
-    /// the time until the next write is due, so the window wakes up for it.
+    /// Start a write if one is due, start a check when the store changed on disk, and take
+    /// in what a finished job found. Never reads or writes the store on this thread.
+    /// Returns the time until the next write is due, so the window wakes up for it; `None`
+    /// when nothing waits on time (a job under way wakes the window when it ends).
     pub fn tick(&mut self) -> Option<Duration> {
-        let store = self.store.as_mut()?;
-        let now = Instant::now();
-        if self.autosave.due(now) {
-            self.save_now();
-        } else if !self.autosave.edits_pending()
-            && now.duration_since(self.last_refresh) >= REFRESH_EVERY
-        {
-            self.last_refresh = now;
-            match store.refresh(&mut self.set) {
-                Ok(changed) => self.merged |= changed,
-                Err(e) => self.save_error = Some(e.to_string()),
+        self.store.as_ref()?;
+        self.poll_job();
+        if self.job.is_none() {
+            if self.autosave.due(Instant::now()) {
+                self.start(true);
+            } else if self.shared.changed.swap(false, Ordering::SeqCst) {
+                self.start(false);
             }
         }
-        let due = self.autosave.due_in(Instant::now());
-        Some(due.unwrap_or(REFRESH_EVERY))
-    }
-
-    /// Write now if anything changed (document switch, exit).
-    pub fn flush(&mut self) {
-        if self.autosave.pending() {
-            self.save_now();
+        if self.job.is_some() {
+            return None;
         }
+        self.autosave.due_in(Instant::now())
     }
 
-    fn save_now(&mut self) {
-        let Some(store) = self.store.as_mut() else {
+    /// Write now if anything changed, and wait until it is written (document switch, exit).
+    /// A write already under way is waited for first (at most [`FLUSH_WAIT`]).
+    pub fn flush(&mut self) {
+        if !self.finish_job(FLUSH_WAIT) {
+            self.save_error = Some(format!(
+                "notes are still being written after {} s; the last changes may be lost",
+                FLUSH_WAIT.as_secs()
+            ));
+            return;
+        }
+        if !self.autosave.pending() {
+            return;
+        }
+        let Some(store) = self.store.clone() else {
             self.autosave.saved();
             return;
         };
-        // Nothing worth a file yet: no annotations, and the reader is at the start.
-        if self.set.is_empty()
-            && self.set.removed().is_empty()
-            && self.position.unwrap_or(0) == 0
-            && !store.exists()
-        {
-            self.autosave.saved();
-            return;
-        }
-        match store.save(&mut self.set, self.position) {
-            Ok(changed) => {
-                self.merged |= changed;
-                self.save_error = None;
-                self.autosave.saved();
-            }
-            Err(e) => {
-                // Kept in memory; tried again with the next change.
-                self.save_error = Some(e.to_string());
-                self.autosave.saved();
-            }
-        }
-        self.last_refresh = Instant::now();
+        let job = self.save_job();
+        self.autosave.saved();
+        let outcome = {
+            let mut store = lock(&store);
+            self.shared.changed.store(false, Ordering::SeqCst);
+            job.run(&mut store)
+        };
+        self.apply(outcome, true);
     }
 
-    /// Whether unsaved changes wait.
+    /// Whether unsaved changes wait (or are being written).
     pub fn pending(&self) -> bool {
-        self.autosave.pending()
+        self.autosave.pending() || self.job.as_ref().is_some_and(|j| j.saving)
+    }
+
+    /// What a save sends: the annotations that differ from the worker's copy (all of them
+    /// after a re-placing), the ids it has that the set no longer has, and the removals.
+    /// Costs a look-up per annotation and copies only what changed.
+    fn save_job(&mut self) -> Job {
+        let full = std::mem::take(&mut self.resync);
+        if full {
+            self.sent = versions(&self.set);
+            return Job::Save {
+                changed: self.set.items().to_vec(),
+                gone: Vec::new(),
+                removed: self.set.removed().to_vec(),
+                full,
+                position: self.position,
+            };
+        }
+        let mut changed = Vec::new();
+        let mut kept = 0;
+        for a in self.set.items() {
+            match self.sent.get(&a.id) {
+                Some(&m) if m == a.modified_ms => kept += 1,
+                Some(_) => {
+                    kept += 1;
+                    changed.push(a.clone());
+                }
+                None => changed.push(a.clone()),
+            }
+        }
+        // Every id the copy holds is still here, unless fewer were found than it holds.
+        let gone: Vec<AnnotationId> = if kept == self.sent.len() {
+            Vec::new()
+        } else {
+            let live: HashSet<AnnotationId> = self.set.items().iter().map(|a| a.id).collect();
+            self.sent
+                .keys()
+                .filter(|id| !live.contains(id))
+                .copied()
+                .collect()
+        };
+        for id in &gone {
+            self.sent.remove(id);
+        }
+        for a in &changed {
+            self.sent.insert(a.id, a.modified_ms);
+        }
+        Job::Save {
+            changed,
+            gone,
+            removed: self.set.removed().to_vec(),
+            full,
+            position: self.position,
+        }
+    }
+
+    /// Start a save (`saving`) or a check for other writers' changes on the worker.
+    fn start(&mut self, saving: bool) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let job = if saving {
+            self.autosave.saved();
+            self.save_job()
+        } else {
+            Job::Refresh
+        };
+        let shared = Arc::clone(&self.shared);
+        let watch = self.watch.clone();
+        let waker_shared = Arc::clone(&self.shared);
+        let waker: Waker = Arc::new(move || waker_shared.wake());
+        let spawned = Task::spawn("notes-store", Some(waker), move || {
+            let outcome = {
+                let mut store = lock(&store);
+                // Whatever changed on disk before this point is merged by this job.
+                shared.changed.store(false, Ordering::SeqCst);
+                job.run(&mut store)
+            };
+            // A save may have made the folder; a replaced folder is watched anew.
+            if let Some(watch) = watch {
+                watch.ensure(&shared);
+            }
+            outcome
+        });
+        match spawned {
+            Ok(task) => self.job = Some(Running { task, saving }),
+            Err(e) if saving => {
+                // The copy never got these changes: send everything next time.
+                self.resync = true;
+                self.save_error = Some(format!(
+                    "notes cannot be saved (no thread to write them: {e}); they are kept in memory and tried again with the next change"
+                ));
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// Take in the result of a finished job, if any.
+    fn poll_job(&mut self) {
+        let Some(running) = self.job.as_mut() else {
+            return;
+        };
+        if let Some(outcome) = running.task.poll() {
+            let saving = running.saving;
+            self.job = None;
+            self.apply(outcome, saving);
+        } else if running.task.lost() {
+            self.job_lost();
+        }
+    }
+
+    /// Wait for the job under way, at most `timeout`, and take in its result; false when
+    /// it has not ended by then.
+    fn finish_job(&mut self, timeout: Duration) -> bool {
+        let Some(running) = self.job.as_mut() else {
+            return true;
+        };
+        if let Some(outcome) = running.task.wait(timeout) {
+            let saving = running.saving;
+            self.job = None;
+            self.apply(outcome, saving);
+            true
+        } else if running.task.lost() {
+            self.job_lost();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn job_lost(&mut self) {
+        // What the copy holds is unknown now.
+        self.resync = true;
+        if self.job.take().is_some_and(|j| j.saving) {
+            self.autosave.edited(Instant::now());
+        }
+        self.save_error = Some(
+            "notes could not be saved (the writer stopped unexpectedly); they are kept in memory and tried again with the next change".into(),
+        );
+    }
+
+    /// Merge what a job brought in (newest wins, so edits made meanwhile stay).
+    fn apply(&mut self, outcome: Outcome, saving: bool) {
+        // The worker's copy holds these now.
+        for id in &outcome.gone {
+            self.sent.remove(id);
+        }
+        for a in &outcome.items {
+            self.sent.insert(a.id, a.modified_ms);
+        }
+        if !outcome.items.is_empty() || !outcome.removed.is_empty() {
+            self.merged |= self.set.merge(outcome.items, &outcome.removed);
+        }
+        match outcome.error {
+            // Kept in memory; tried again with the next change.
+            Some(e) => self.save_error = Some(e),
+            None if saving => self.save_error = None,
+            None => {}
+        }
     }
 
     /// Number of annotations in outline node `node`'s section (including subsections).
@@ -243,5 +763,391 @@ impl Notes {
             .as_ref()
             .and_then(|(_, c)| c.get(node).copied())
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotate::Color;
+    use crate::document::{SourceFormat, TextRange};
+    use std::sync::atomic::AtomicUsize;
+
+    const TEXT: &str = "同志们：\n　　一要提高站位。二要狠抓落实。三要严明纪律。四要改进作风。";
+    const DOC_PATH: &str = "/x/speech.txt";
+
+    fn doc() -> Document {
+        Document::from_text(TEXT.to_owned(), "UTF-8", SourceFormat::Text)
+    }
+
+    fn highlight(d: &Document, quote: &str, note: &str) -> Annotation {
+        let start = d.char_of_byte(d.text.find(quote).expect("quote"));
+        let mut a = Annotation::highlight(
+            d,
+            TextRange::new(start, start + quote.chars().count()),
+            Color::Yellow,
+            now_ms(),
+        );
+        a.note = note.to_owned();
+        a
+    }
+
+    fn load(dir: &Path, d: &Document) -> Notes {
+        Notes::load(dir, d, Some(Path::new(DOC_PATH)), "讲话")
+    }
+
+    /// Another process: load the store, change it, save it.
+    fn other_writer(dir: &Path, d: &Document, change: impl FnOnce(&mut AnnotationSet)) {
+        let mut loaded = DocStore::load(dir, d, Some(Path::new(DOC_PATH)), "讲话");
+        change(&mut loaded.annotations);
+        loaded
+            .store
+            .save(&mut loaded.annotations, None)
+            .expect("other writer saves");
+    }
+
+    /// What the store file holds now: each annotation's note, by its quote.
+    fn on_disk(dir: &Path, d: &Document) -> Vec<(String, String)> {
+        let loaded = DocStore::load(dir, d, Some(Path::new(DOC_PATH)), "讲话");
+        assert!(loaded.problem.is_none(), "{:?}", loaded.problem);
+        let mut all: Vec<(String, String)> = loaded
+            .annotations
+            .items()
+            .iter()
+            .map(|a| (a.quote.clone(), a.note.clone()))
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn in_set(notes: &Notes) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = notes
+            .set
+            .items()
+            .iter()
+            .map(|a| (a.quote.clone(), a.note.clone()))
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn pair(quote: &str, note: &str) -> (String, String) {
+        (quote.to_owned(), note.to_owned())
+    }
+
+    #[test]
+    fn edits_made_while_a_save_is_under_way_survive_beside_another_writers_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = doc();
+        let mut notes = load(dir.path(), &d);
+        let a = highlight(&d, "一要提高站位", "");
+        let gone = highlight(&d, "四要改进作风", "");
+        let (a_id, gone_id) = (a.id, gone.id);
+        notes.edit(vec![Edit::Add(a), Edit::Add(gone)]);
+        notes.flush();
+        // Another window adds one highlight and removes another.
+        other_writer(dir.path(), &d, |set| {
+            set.apply(
+                vec![
+                    Edit::Add(highlight(&d, "二要狠抓落实", "别处")),
+                    Edit::Remove(gone_id),
+                ],
+                now_ms(),
+            );
+        });
+        // This window edits and a save starts; more edits come while it is under way.
+        let mut first = notes.set.get(a_id).cloned().unwrap();
+        first.note = "改过".into();
+        notes.edit(vec![Edit::Update(first)]);
+        notes.start(true);
+        assert!(notes.job.is_some(), "the save runs on the worker");
+        assert!(notes.pending());
+        notes.edit(vec![Edit::Add(highlight(&d, "三要严明纪律", "写入时加的"))]);
+        let mut again = notes.set.get(a_id).cloned().unwrap();
+        again.note = "又改过".into();
+        notes.type_note(a_id, again.note.clone());
+        assert!(notes.finish_job(Duration::from_secs(10)));
+        let want = vec![
+            pair("一要提高站位", "又改过"),
+            pair("三要严明纪律", "写入时加的"),
+            pair("二要狠抓落实", "别处"),
+        ];
+        assert_eq!(in_set(&notes), want);
+        assert!(notes.merged);
+        assert!(notes.save_error.is_none());
+        // The edits made during the save are still to be written, and then all is on disk.
+        assert!(notes.pending());
+        notes.flush();
+        assert_eq!(on_disk(dir.path(), &d), want);
+        // Undo still works on this window's own steps.
+        assert!(notes.undo());
+        assert_eq!(notes.set.get(a_id).map(|a| a.note.as_str()), Some("改过"));
+    }
+
+    #[test]
+    fn flush_waits_until_everything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = doc();
+        let mut notes = load(dir.path(), &d);
+        notes.edit(vec![Edit::Add(highlight(&d, "一要提高站位", "甲"))]);
+        notes.start(true);
+        notes.edit(vec![Edit::Add(highlight(&d, "二要狠抓落实", "乙"))]);
+        notes.set_position(7);
+        notes.flush();
+        assert!(notes.job.is_none());
+        assert!(!notes.pending());
+        assert_eq!(
+            on_disk(dir.path(), &d),
+            vec![pair("一要提高站位", "甲"), pair("二要狠抓落实", "乙")]
+        );
+        let loaded = DocStore::load(dir.path(), &d, Some(Path::new(DOC_PATH)), "讲话");
+        assert_eq!(loaded.position, Some(7));
+    }
+
+    #[test]
+    fn tick_never_writes_on_the_callers_thread_and_returns_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = doc();
+        let mut notes = load(dir.path(), &d);
+        let woken = Arc::new(AtomicUsize::new(0));
+        let count = Arc::clone(&woken);
+        notes.set_waker(Arc::new(move || {
+            count.fetch_add(1, Ordering::SeqCst);
+        }));
+        notes.edit(vec![Edit::Add(highlight(&d, "一要提高站位", "甲"))]);
+        // Not due yet: the window is told when to come back.
+        let wait = notes.tick().expect("a write is due later");
+        assert!(wait > Duration::ZERO);
+        std::thread::sleep(wait);
+        // Due: the write starts on the worker; tick asks for no timed wake-up meanwhile.
+        assert_eq!(notes.tick(), None);
+        assert!(notes.job.is_some());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while notes.job.is_some() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+            notes.tick();
+        }
+        assert!(notes.job.is_none());
+        assert!(
+            woken.load(Ordering::SeqCst) >= 1,
+            "the worker woke the window"
+        );
+        assert_eq!(on_disk(dir.path(), &d), vec![pair("一要提高站位", "甲")]);
+        // Nothing pending: no timed wake-up at all.
+        notes.shared.changed.store(false, Ordering::SeqCst);
+        assert_eq!(notes.tick(), None);
+    }
+
+    #[test]
+    fn a_failed_save_is_reported_and_the_notes_stay_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = doc();
+        let mut notes = load(dir.path(), &d);
+        // The notes folder is a file: nothing can be written.
+        std::fs::write(dir.path().join("annotations"), b"not a folder").unwrap();
+        notes.edit(vec![Edit::Add(highlight(&d, "一要提高站位", "甲"))]);
+        notes.start(true);
+        assert!(notes.finish_job(Duration::from_secs(10)));
+        let error = notes.save_error.clone().expect("the failure is reported");
+        assert!(error.contains("cannot be saved"), "{error}");
+        assert_eq!(in_set(&notes), vec![pair("一要提高站位", "甲")]);
+        // Once the folder can be made, the next change saves everything, and the error goes.
+        std::fs::remove_file(dir.path().join("annotations")).unwrap();
+        notes.edit(vec![Edit::Add(highlight(&d, "二要狠抓落实", "乙"))]);
+        notes.flush();
+        assert!(notes.save_error.is_none());
+        assert_eq!(
+            on_disk(dir.path(), &d),
+            vec![pair("一要提高站位", "甲"), pair("二要狠抓落实", "乙")]
+        );
+    }
+
+    /// Tick until `done`, at most 10 s.
+    fn tick_until(notes: &mut Notes, done: impl Fn(&Notes) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !done(notes) && Instant::now() < deadline {
+            notes.tick();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(done(notes), "timed out: {notes:?}");
+    }
+
+    #[test]
+    fn another_writers_change_wakes_the_window_and_is_merged() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = doc();
+        let mut notes = load(dir.path(), &d);
+        assert!(notes.watch.is_some(), "inotify is available here");
+        let woken = Arc::new(AtomicUsize::new(0));
+        let count = Arc::clone(&woken);
+        notes.set_waker(Arc::new(move || {
+            count.fetch_add(1, Ordering::SeqCst);
+        }));
+        // No store yet, not even its folder: the data folder is watched for it.
+        assert!(!dir.path().join("annotations").exists());
+        other_writer(dir.path(), &d, |set| {
+            set.apply(
+                vec![Edit::Add(highlight(&d, "二要狠抓落实", "别处"))],
+                now_ms(),
+            );
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while woken.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(
+            woken.load(Ordering::SeqCst) > 0,
+            "the watcher woke the window"
+        );
+        tick_until(&mut notes, |n| n.set.len() == 1 && n.job.is_none());
+        assert!(notes.merged);
+        // The folder is watched now: a second change comes in too.
+        notes.merged = false;
+        other_writer(dir.path(), &d, |set| {
+            set.apply(
+                vec![Edit::Add(highlight(&d, "三要严明纪律", "又一处"))],
+                now_ms(),
+            );
+        });
+        tick_until(&mut notes, |n| n.set.len() == 2 && n.job.is_none());
+        assert_eq!(
+            in_set(&notes),
+            vec![pair("三要严明纪律", "又一处"), pair("二要狠抓落实", "别处")]
+        );
+        // This window's own write is not taken for another writer's.
+        notes.edit(vec![Edit::Add(highlight(&d, "一要提高站位", "甲"))]);
+        notes.flush();
+        std::thread::sleep(Duration::from_millis(300));
+        if notes.shared.changed.load(Ordering::SeqCst) {
+            notes.tick();
+            assert!(notes.finish_job(Duration::from_secs(10)));
+        }
+        notes.merged = false;
+        // (The check's own wake-up comes just after its result.)
+        std::thread::sleep(Duration::from_millis(100));
+        let before = woken.load(Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(woken.load(Ordering::SeqCst), before);
+        assert!(!notes.shared.changed.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn without_a_watcher_a_check_on_focus_brings_changes_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = doc();
+        let mut notes = load(dir.path(), &d);
+        notes.watch = None;
+        other_writer(dir.path(), &d, |set| {
+            set.apply(
+                vec![Edit::Add(highlight(&d, "二要狠抓落实", "别处"))],
+                now_ms(),
+            );
+        });
+        notes.shared.changed.store(false, Ordering::SeqCst);
+        notes.tick();
+        assert!(notes.set.is_empty() && notes.job.is_none());
+        notes.check_store();
+        tick_until(&mut notes, |n| n.set.len() == 1 && n.job.is_none());
+        assert!(notes.merged);
+    }
+
+    /// Every annotation's id, last change and note.
+    fn versions_of(items: &[Annotation]) -> Vec<(AnnotationId, i64, String)> {
+        let mut all: Vec<_> = items
+            .iter()
+            .map(|a| (a.id, a.modified_ms, a.note.clone()))
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn after_any_mix_of_edits_saves_and_other_writers_the_file_holds_the_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = doc();
+        let quotes = [
+            "一要提高站位",
+            "二要狠抓落实",
+            "三要严明纪律",
+            "四要改进作风",
+        ];
+        let mut notes = load(dir.path(), &d);
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for step in 0..200 {
+            let ids: Vec<AnnotationId> = notes.set.items().iter().map(|a| a.id).collect();
+            match next(9) {
+                0 | 1 => notes.edit(vec![Edit::Add(highlight(
+                    &d,
+                    quotes[next(4)],
+                    &format!("第{step}步"),
+                ))]),
+                2 if !ids.is_empty() => {
+                    notes.type_note(ids[next(ids.len())], format!("改于第{step}步"));
+                }
+                3 if !ids.is_empty() => notes.edit(vec![Edit::Remove(ids[next(ids.len())])]),
+                4 => {
+                    notes.undo();
+                }
+                5 => {
+                    notes.redo();
+                }
+                6 if notes.job.is_none() => notes.start(true),
+                7 => {
+                    notes.finish_job(Duration::from_secs(10));
+                }
+                _ => other_writer(dir.path(), &d, |set| {
+                    let theirs: Vec<AnnotationId> = set.items().iter().map(|a| a.id).collect();
+                    let edit = match (next(3), theirs.is_empty()) {
+                        (0, false) => Edit::Remove(theirs[next(theirs.len())]),
+                        (1, false) => {
+                            let mut a = set.items()[next(theirs.len())].clone();
+                            a.note = format!("别处改于第{step}步");
+                            Edit::Update(a)
+                        }
+                        _ => Edit::Add(highlight(&d, quotes[next(4)], &format!("别处{step}"))),
+                    };
+                    set.apply(vec![edit], now_ms() + 1);
+                }),
+            }
+            if step == 120 {
+                // A restore re-places everything: the worker's copy is made anew.
+                notes.restore_backup(&d);
+            }
+        }
+        notes.flush();
+        notes.check_store();
+        notes.tick();
+        assert!(notes.finish_job(Duration::from_secs(10)));
+        // Removals with no other writer about: only this window's copy can drop them.
+        let ids: Vec<AnnotationId> = notes.set.items().iter().map(|a| a.id).collect();
+        notes.edit(ids.iter().take(3).map(|&id| Edit::Remove(id)).collect());
+        notes.start(true);
+        assert!(notes.finish_job(Duration::from_secs(10)));
+        notes.autosave.edited(Instant::now());
+        notes.flush();
+        let loaded = DocStore::load(dir.path(), &d, Some(Path::new(DOC_PATH)), "讲话");
+        assert_eq!(
+            versions_of(loaded.annotations.items()),
+            versions_of(notes.set.items())
+        );
+        let mirror = lock(notes.store.as_ref().unwrap()).mirror.clone();
+        assert_eq!(versions_of(mirror.items()), versions_of(notes.set.items()));
+    }
+
+    #[test]
+    fn in_memory_notes_never_wake() {
+        let d = doc();
+        let mut notes = Notes::in_memory();
+        notes.edit(vec![Edit::Add(highlight(&d, "一要提高站位", "甲"))]);
+        notes.check_store();
+        assert_eq!(notes.tick(), None);
+        notes.flush();
+        assert_eq!(notes.set.len(), 1);
     }
 }

@@ -1,0 +1,338 @@
+//! Frames while the notes are saved and merged (issue 11): the real `PizhuApp::show` in a
+//! headless `egui::Context` at 1400×900, on a ~57,000-char document with 10,000
+//! highlights in a real store, scrolling every frame at 60 frames a second while
+//!
+//! - the window edits a highlight every 20 frames (each edit is saved 0.4 s later: lock,
+//!   merge, five backups, ~3 MB written, fsync, rename — on the notes worker), and
+//! - "another window" (a thread with its own `DocStore`) adds a highlight and saves every
+//!   0.7 s, which the window notices through its file watcher and merges.
+//!
+//! Reports the frame CPU time (UI pass + tessellation) p50 / p99 / max, how many writes
+//! happened, and that nothing was lost. For comparison it also times what a frame paid
+//! before: the same save done on the caller's thread, and the copy a save now takes.
+//!
+//! `cargo bench --bench notes_frame` (release). Goal: no frame above 4 ms.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, Vec2};
+use pizhu::annotate::{Annotation, AnnotationSet, Color, Edit};
+use pizhu::app::{PizhuApp, Startup};
+use pizhu::document::{Document, SourceFormat, TextRange};
+use pizhu::store::annotations::DocStore;
+
+const SIZE: Vec2 = Vec2::new(1400.0, 900.0);
+const ANNOTATIONS: usize = 10_000;
+const SAMPLE: &str = include_str!("../assets/sample-speech.txt");
+
+/// xorshift64*.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next() % (hi - lo + 1) as u64) as usize
+    }
+}
+
+const POOL: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工\
+也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制";
+
+/// Twenty copies of the sample under their own headings, every eighth char changed (as in
+/// `benches/store.rs`).
+fn document(rng: &mut Rng) -> String {
+    let pool: Vec<char> = POOL.chars().collect();
+    let mut out = String::new();
+    for part in 1..=20 {
+        out.push_str(&format!("第{part}部分 专题{part}\n"));
+        for (i, c) in SAMPLE.chars().enumerate() {
+            if i % 8 == 7 && c != '\n' {
+                out.push(pool[rng.range(0, pool.len() - 1)]);
+            } else {
+                out.push(c);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A highlight of 10–60 chars somewhere; three in ten with a note.
+fn highlight(doc: &Document, rng: &mut Rng, i: usize) -> Annotation {
+    let pool: Vec<char> = POOL.chars().collect();
+    let len = rng.range(10, 60);
+    let start = rng.range(0, doc.char_count - len);
+    let mut a = Annotation::highlight(
+        doc,
+        TextRange::new(start, start + len),
+        Color::ALL[i % 5],
+        pizhu::annotate::now_ms(),
+    );
+    if rng.range(0, 9) < 3 {
+        a.note = (0..rng.range(20, 200))
+            .map(|_| pool[rng.range(0, pool.len() - 1)])
+            .collect();
+    }
+    a
+}
+
+struct Frames {
+    ctx: egui::Context,
+    time: f64,
+}
+
+impl Frames {
+    /// Run one frame with `events`; returns its CPU time.
+    fn frame(&mut self, app: &mut PizhuApp, events: Vec<Event>) -> Duration {
+        self.time += 1.0 / 60.0;
+        let raw = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SIZE)),
+            time: Some(self.time),
+            predicted_dt: 1.0 / 60.0,
+            events,
+            ..Default::default()
+        };
+        let start = Instant::now();
+        let out = self.ctx.run_ui(raw, |ui| app.show(ui));
+        let egui::FullOutput {
+            shapes,
+            pixels_per_point,
+            mut textures_delta,
+            ..
+        } = out;
+        let primitives = self.ctx.tessellate(shapes, pixels_per_point);
+        let elapsed = start.elapsed();
+        std::hint::black_box(primitives);
+        textures_delta.clear();
+        elapsed
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Inode of the store file (every write renames a new file into place).
+fn inode(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path).ok().map(|m| m.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::symlink_metadata(path).ok().map(|m| m.len())
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs us with no args: stay quick.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let frames_to_run = if quick { 120 } else { 1800 };
+    let data = tempfile::tempdir().expect("temp dir");
+    let data_dir: PathBuf = data.path().join("data");
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let text = document(&mut rng);
+    let path = data.path().join("report.txt");
+    std::fs::write(&path, &text).expect("document written");
+    let path = std::fs::canonicalize(&path).expect("canonical path");
+
+    let ctx = egui::Context::default();
+    let mut frames = Frames {
+        ctx: ctx.clone(),
+        time: 0.0,
+    };
+    let mut app = PizhuApp::new(&ctx, None, Some(data_dir.clone()), Startup::Sample);
+    frames.frame(&mut app, Vec::new());
+    app.open_blocking(&path).expect("document opens");
+    let doc = Document::from_text(text.clone(), "UTF-8", SourceFormat::Text);
+    let title = {
+        let current = app.current.as_mut().expect("open");
+        let edits = (0..ANNOTATIONS)
+            .map(|i| Edit::Add(highlight(&doc, &mut rng, i)))
+            .collect();
+        current.notes.edit(edits);
+        current.notes.flush();
+        current.display_title().to_owned()
+    };
+    let store_path = app
+        .current
+        .as_ref()
+        .and_then(|d| d.notes.store_path())
+        .expect("a store")
+        .to_owned();
+    let bytes = std::fs::metadata(&store_path).map_or(0, |m| m.len());
+
+    // What a frame paid before: copying the set for the worker, and the save itself.
+    let (copy, save) = {
+        let notes = &app.current.as_ref().expect("open").notes;
+        let start = Instant::now();
+        let items = notes.set.items().to_vec();
+        let removed = notes.set.removed().to_vec();
+        let copy = start.elapsed();
+        let mut set = AnnotationSet::new(items, removed);
+        let mut loaded = DocStore::load(&data_dir, &doc, Some(&path), &title);
+        // A change, so the file is written (an unchanged store is not rewritten).
+        set.apply(
+            vec![Edit::Add(highlight(&doc, &mut rng, 0))],
+            pizhu::annotate::now_ms(),
+        );
+        let start = Instant::now();
+        loaded.store.save(&mut set, Some(0)).expect("saved");
+        (copy, start.elapsed())
+    };
+    // That change came from "elsewhere" too: the window merges it.
+
+    // Another window: adds a highlight and saves, every 0.7 s.
+    let stop = Arc::new(AtomicBool::new(false));
+    let written_elsewhere = Arc::new(AtomicUsize::new(0));
+    let other = {
+        let (stop, written) = (Arc::clone(&stop), Arc::clone(&written_elsewhere));
+        let (data_dir, path, title, doc) = (data_dir.clone(), path.clone(), title.clone(), doc);
+        std::thread::spawn(move || {
+            let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+            let mut added = Vec::new();
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(700));
+                let mut loaded = DocStore::load(&data_dir, &doc, Some(&path), &title);
+                let a = highlight(&doc, &mut rng, added.len());
+                added.push(a.id);
+                loaded
+                    .annotations
+                    .apply(vec![Edit::Add(a)], pizhu::annotate::now_ms());
+                if loaded.store.save(&mut loaded.annotations, None).is_ok() {
+                    written.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            added
+        })
+    };
+
+    let pointer = Pos2::new(900.0, 450.0);
+    let mut times = Vec::with_capacity(frames_to_run);
+    let mut edited = Vec::new();
+    let mut writes = 0;
+    let mut last_inode = inode(&store_path);
+    let started = Instant::now();
+    for i in 0..frames_to_run {
+        // 60 frames a second, so the saves (0.4 s after an edit) happen meanwhile.
+        let due = started + Duration::from_secs_f64(i as f64 / 60.0);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        if i % 20 == 10
+            && let Some(current) = app.current.as_mut()
+        {
+            let a = highlight(&current.doc, &mut rng, i);
+            edited.push(a.id);
+            current.notes.edit(vec![Edit::Add(a)]);
+        }
+        let mut events = vec![Event::PointerMoved(pointer)];
+        if i % 8 == 7 {
+            // Back to the top now and then, so the scrolling never runs out.
+            let key = if i % 400 == 399 {
+                Key::Home
+            } else {
+                Key::PageDown
+            };
+            events.push(Event::Key {
+                key,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers: Modifiers::NONE,
+            });
+        } else {
+            events.push(Event::MouseWheel {
+                unit: MouseWheelUnit::Point,
+                delta: Vec2::new(0.0, -120.0),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+                modifiers: Modifiers::NONE,
+            });
+        }
+        let generation = app.current.as_ref().map(|d| d.notes.set.generation());
+        let t = frames.frame(&mut app, events);
+        times.push(t);
+        let changed = app.current.as_ref().map(|d| d.notes.set.generation()) != generation;
+        if std::env::var_os("NOTES_FRAME_TRACE").is_some() && t > Duration::from_millis(4) {
+            eprintln!("frame {i}: {:.2} ms, set changed in it: {changed}, edit before it: {}", ms(t), i % 20 == 10);
+        }
+        let now = inode(&store_path);
+        if now != last_inode {
+            writes += 1;
+            last_inode = now;
+        }
+    }
+    stop.store(true, Ordering::SeqCst);
+    let added_elsewhere = other.join().expect("other writer");
+    let elsewhere = written_elsewhere.load(Ordering::SeqCst);
+    // Let the last merge come in, then write everything (as on exit).
+    for _ in 0..100 {
+        frames.frame(&mut app, Vec::new());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let notes = &mut app.current.as_mut().expect("open").notes;
+    notes.check_store();
+    for _ in 0..50 {
+        notes.tick();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    notes.flush();
+    let missing_here = added_elsewhere
+        .iter()
+        .filter(|id| notes.set.get(**id).is_none())
+        .count();
+    let on_disk = DocStore::load(
+        &data_dir,
+        &Document::from_text(text, "UTF-8", SourceFormat::Text),
+        Some(&path),
+        &title,
+    );
+    let missing_on_disk = edited
+        .iter()
+        .chain(&added_elsewhere)
+        .filter(|id| on_disk.annotations.get(**id).is_none())
+        .count();
+
+    times.sort();
+    println!(
+        "store: {} annotations, {:.1} MB; a save on the caller's thread (before): {:.1} ms; the copy a save takes now: {:.2} ms",
+        ANNOTATIONS,
+        bytes as f64 / 1e6,
+        ms(save),
+        ms(copy)
+    );
+    println!(
+        "{} frames at 60 fps, 1400×900, scrolling; {} edits here, {} writes by another window, {} writes in all: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; frames over 4 ms: {}",
+        times.len(),
+        edited.len(),
+        elsewhere,
+        writes,
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(percentile(&times, 1.0)),
+        times
+            .iter()
+            .filter(|t| **t > Duration::from_millis(4))
+            .count()
+    );
+    println!(
+        "lost: {missing_here} of the other window's highlights missing in this window, {missing_on_disk} of all missing on disk"
+    );
+    assert_eq!(missing_here + missing_on_disk, 0, "nothing may be lost");
+}
