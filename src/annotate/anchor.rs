@@ -19,7 +19,6 @@
 //! user confirms them.
 
 use memchr::memmem;
-use serde::{Deserialize, Serialize};
 
 use super::Annotation;
 use crate::document::{Document, TextRange};
@@ -46,7 +45,7 @@ pub enum AnchorState {
 }
 
 /// Why the place of an annotation waits for the user's confirmation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ReviewReason {
     /// Its text was edited: it was placed on text close to its old quote.
     #[default]
@@ -67,8 +66,7 @@ impl ReviewReason {
 
 /// A placement the user has not confirmed yet (stored with the annotation, so that a save
 /// and a reload do not forget that its text changed).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Review {
     /// The quote as it was before the first unconfirmed placing.
     pub old_quote: String,

@@ -18,6 +18,9 @@ pub use anchor::{
 pub use filter::Filter;
 
 /// A highlight colour.
+///
+/// Serialisable for the window's settings (its last highlight colour); the store writes
+/// its own `store::record::ColorRecord`.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
@@ -77,7 +80,7 @@ impl Color {
 }
 
 /// How a highlight is drawn.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Mark {
     /// A coloured background.
     #[default]
@@ -87,7 +90,7 @@ pub enum Mark {
 }
 
 /// What an annotation is attached to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// A highlighted passage (possibly with a note).
     #[default]
@@ -99,9 +102,8 @@ pub enum Kind {
 /// Unique id of an annotation (stable across saves, windows and merges).
 pub type AnnotationId = u64;
 
-/// One highlight or note.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// One highlight or note (stored as a `store::record::AnnotationRecord`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Annotation {
     /// Stable id.
     pub id: AnnotationId,
@@ -129,10 +131,8 @@ pub struct Annotation {
     pub modified_ms: i64,
     /// A placing on changed text (fuzzy or ambiguous) the user has not confirmed yet, with
     /// the quote before it; stored, and absent from the file when there is none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<Review>,
     /// How it stands in the current text (not stored; an unconfirmed review shows here).
-    #[serde(skip)]
     pub state: AnchorState,
 }
 

@@ -11,24 +11,23 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+pub use super::record::FORMAT_VERSION;
+use super::record::{AnnotationRecord, DocumentRecord, StoreRecord};
 use crate::annotate::{Annotation, AnnotationId, AnnotationSet};
 use crate::document::Document;
 use crate::files::{
     Links, Mode, ReadError, copy_aside, keep_aside, persist, read_regular, write_temp_beside,
 };
 
-/// Version written into every store file.
-pub const FORMAT_VERSION: u32 = 1;
 /// Backups kept of each store (the versions before the last five writes).
 pub const BACKUPS: usize = 5;
 /// Removals remembered for merging (older ones are forgotten first).
 const MAX_TOMBSTONES: usize = 5000;
 
-/// What a store file holds.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+/// What a store file holds (written and read as a [`StoreRecord`]).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoreFile {
     /// Format version ([`FORMAT_VERSION`]).
     pub version: u32,
@@ -44,9 +43,8 @@ pub struct StoreFile {
     pub removed: Vec<(AnnotationId, i64)>,
 }
 
-/// Where the document was last seen.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// Where the document was last seen (written as a [`DocumentRecord`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DocumentInfo {
     /// Its path when last opened (absolute), if it came from a file.
     pub path: Option<PathBuf>,
@@ -547,16 +545,17 @@ impl DocStore {
             removed.sort_by_key(|&(_, when)| std::cmp::Reverse(when));
             removed.truncate(MAX_TOMBSTONES);
         }
-        let file = StoreFile {
+        // Records borrowed from the set: nothing is copied to be written.
+        let record = StoreRecord {
             version: FORMAT_VERSION,
-            fingerprint: self.fingerprint.clone(),
-            document: self.info.clone(),
+            fingerprint: self.fingerprint.as_str().into(),
+            document: (&self.info).into(),
             position,
-            annotations: set.items().to_vec(),
-            removed,
+            annotations: set.items().iter().map(AnnotationRecord::from).collect(),
+            removed: removed.into(),
         };
-        let text =
-            to_ron(&file).map_err(|e| self.write_error(std::io::Error::other(e), &self.path))?;
+        let text = record_to_ron(&record)
+            .map_err(|e| self.write_error(std::io::Error::other(e), &self.path))?;
         let hash = blake3::hash(text.as_bytes());
         if self.written == Some(hash) && !self.changed_on_disk() {
             return Ok(Attempt::Done(merged));
@@ -786,14 +785,11 @@ fn some_raw<'de, D: serde::Deserializer<'de>>(
 /// dropped; a damaged document record becomes empty).
 pub fn parse_records(text: &str) -> Result<Parsed, String> {
     // A healthy file (nearly always) in one pass; record by record only when that fails.
-    if let Ok(mut file) = ron::from_str::<StoreFile>(text)
-        && file.version <= FORMAT_VERSION
+    if let Ok(record) = ron::from_str::<StoreRecord>(text)
+        && record.version <= FORMAT_VERSION
     {
-        for a in &mut file.annotations {
-            empty_if_inverted(a);
-        }
         return Ok(Parsed {
-            file,
+            file: record.into(),
             unreadable: Vec::new(),
         });
     }
@@ -807,11 +803,8 @@ pub fn parse_records(text: &str) -> Result<Parsed, String> {
     let mut unreadable = Vec::new();
     let mut annotations = Vec::with_capacity(raw.annotations.len());
     for (i, record) in raw.annotations.iter().enumerate() {
-        match record.into_rust::<Annotation>() {
-            Ok(mut a) => {
-                empty_if_inverted(&mut a);
-                annotations.push(a);
-            }
+        match record.into_rust::<AnnotationRecord>() {
+            Ok(a) => annotations.push(Annotation::from(a)),
             Err(e) => unreadable.push(format!("annotation {}: {}", i + 1, e.code)),
         }
     }
@@ -820,7 +813,8 @@ pub fn parse_records(text: &str) -> Result<Parsed, String> {
         fingerprint: raw.fingerprint,
         document: raw
             .document
-            .and_then(|d| d.into_rust().ok())
+            .and_then(|d| d.into_rust::<DocumentRecord>().ok())
+            .map(DocumentInfo::from)
             .unwrap_or_default(),
         position: raw.position,
         annotations,
@@ -831,14 +825,6 @@ pub fn parse_records(text: &str) -> Result<Parsed, String> {
             .collect(),
     };
     Ok(Parsed { file, unreadable })
-}
-
-/// An inverted range (a hand edit, a hostile file) is read as empty at its start: placing
-/// then goes by the quote.
-fn empty_if_inverted(a: &mut Annotation) {
-    if a.range.start > a.range.end {
-        a.range.end = a.range.start;
-    }
 }
 
 /// Parse a store file's text; any record that does not parse is an error.
@@ -856,8 +842,13 @@ pub fn parse(text: &str) -> Result<StoreFile, String> {
 /// `r#"…"#` when they hold `"` or `\`): escaping them char by char made saving 10,000
 /// annotations take over 100 ms instead of under 10.
 pub fn to_ron(file: &StoreFile) -> Result<String, ron::Error> {
+    record_to_ron(&StoreRecord::from(file))
+}
+
+/// A store record as RON text (see [`to_ron`]).
+fn record_to_ron(record: &StoreRecord<'_>) -> Result<String, ron::Error> {
     ron::ser::to_string_pretty(
-        file,
+        record,
         ron::ser::PrettyConfig::default()
             .struct_names(false)
             .indentor("  ".to_owned())

@@ -1,6 +1,7 @@
 //! Files Pizhu writes for the user: atomic writes, and damaged files kept aside.
 
 pub mod annotations;
+pub mod record;
 
 pub use crate::files::{keep_aside, write_atomic};
 
