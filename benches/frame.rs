@@ -287,7 +287,11 @@ fn find(frames: &mut Frames, app: &mut PizhuApp) {
         let mut shown = None;
         while start.elapsed() < Duration::from_secs(10) {
             frame_times.push(frames.frame(app, Vec::new()));
-            if app.find.is_current() && !app.find.is_searching() {
+            if app
+                .current
+                .as_ref()
+                .is_some_and(|s| s.find.is_current(&app.find.query) && !s.find.is_searching())
+            {
                 // The frame after the results arrive shows the first one.
                 frame_times.push(frames.frame(app, Vec::new()));
                 shown = Some(start.elapsed());
@@ -298,7 +302,7 @@ fn find(frames: &mut Frames, app: &mut PizhuApp) {
         frame_times.sort();
         println!(
             "find {query:?}: {} matches, first match on screen and count complete after {:.0} ms; {} frames meanwhile, max frame {:.2} ms",
-            app.find.matches.len(),
+            app.current.as_ref().map_or(0, |s| s.find.matches.len()),
             shown.map_or(f64::NAN, ms),
             frame_times.len(),
             ms(percentile(&frame_times, 1.0))

@@ -13,6 +13,11 @@ use pizhu::app::{Command, PizhuApp, Startup};
 use pizhu::outline::NodeKind;
 
 /// A window on `startup`, in English, at 1400×900.
+/// The session's find results.
+fn found<'h>(h: &'h Harness<'static, PizhuApp>) -> &'h pizhu::session::find::Find {
+    &h.state().current.as_ref().expect("a document is open").find
+}
+
 fn window(startup: Startup) -> Harness<'static, PizhuApp> {
     let mut h = Harness::builder()
         .with_size(Vec2::new(1400.0, 900.0))
@@ -1025,7 +1030,9 @@ fn annotations_whose_text_is_gone_are_listed_as_unplaced() {
 /// Run frames until the find bar's search has finished.
 fn settle_find(h: &mut Harness<'static, PizhuApp>) {
     wait_until(h, "the search", |app| {
-        app.find.is_current() && !app.find.is_searching()
+        app.current
+            .as_ref()
+            .is_some_and(|s| s.find.is_current(&app.find.query) && !s.find.is_searching())
     });
     h.run();
 }
@@ -1053,13 +1060,13 @@ fn seed_window() -> Option<Harness<'static, PizhuApp>> {
 fn find_counts_matches_and_steps_through_them() {
     let Some(mut h) = seed_window() else { return };
     find(&mut h, "党风廉政建设");
-    assert_eq!(h.state().find.matches.len(), 25);
+    assert_eq!(found(&h).matches.len(), 25);
     assert!(h.query_by_label("1 / 25").is_some());
     let doc = h.state().current.as_ref().expect("open").doc.clone();
     for k in 1..5 {
         press(&mut h, Modifiers::NONE, Key::Enter);
-        assert_eq!(h.state().find.current, Some(k));
-        let m = h.state().find.matches[k];
+        assert_eq!(found(&h).current, Some(k));
+        let m = found(&h).matches[k];
         assert_eq!(doc.slice(m), "党风廉政建设");
         let visible = h.state().reader.visible().expect("visible");
         assert!(
@@ -1069,14 +1076,14 @@ fn find_counts_matches_and_steps_through_them() {
         assert!(h.query_by_label(&format!("{} / 25", k + 1)).is_some());
     }
     press(&mut h, Modifiers::SHIFT, Key::Enter);
-    assert_eq!(h.state().find.current, Some(3));
+    assert_eq!(found(&h).current, Some(3));
     // F3 works from the text too; Escape closes the bar.
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert!(!h.state().find.open);
     press(&mut h, Modifiers::NONE, Key::F3);
-    assert_eq!(h.state().find.current, Some(4));
+    assert_eq!(found(&h).current, Some(4));
     // Matches are listed by section.
-    assert!(h.state().find.sections().len() > 3);
+    assert!(found(&h).sections().len() > 3);
 }
 
 #[test]
@@ -1084,20 +1091,18 @@ fn find_ignores_full_and_half_width_unless_exact() {
     let mut h = window(Startup::Sample);
     find(&mut h, "ＸＸ");
     let doc = h.state().current.as_ref().expect("open").doc.clone();
-    let found: Vec<String> = h
-        .state()
-        .find
+    let texts: Vec<String> = found(&h)
         .matches
         .iter()
         .map(|m| doc.slice(*m).to_owned())
         .collect();
-    assert!(found.iter().any(|f| f == "XX"), "{found:?}");
+    assert!(texts.iter().any(|f| f == "XX"), "{texts:?}");
     let ctx = h.ctx.clone();
     h.state_mut().find.query.exact = true;
     h.state_mut().apply(&ctx, Command::OpenFind);
     h.run();
     settle_find(&mut h);
-    assert!(h.state().find.matches.is_empty());
+    assert!(found(&h).matches.is_empty());
     assert!(h.query_by_label("No matches").is_some());
 }
 

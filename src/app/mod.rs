@@ -218,7 +218,7 @@ pub struct PizhuApp {
     /// The text last put on the clipboard.
     pub last_copied: Option<String>,
     /// The find bar.
-    pub find: find::FindState,
+    pub find: find::FindBar,
     /// Whether the blanks list is shown.
     pub show_blanks: bool,
     /// Whether the shortcuts sheet is shown.
@@ -282,7 +282,7 @@ impl PizhuApp {
             notes_view: annotations_panel::AnnotationsView::default(),
             show_settings: false,
             last_copied: None,
-            find: find::FindState::default(),
+            find: find::FindBar::default(),
             show_blanks: false,
             show_shortcuts: false,
             export: export_window::ExportView::default(),
@@ -404,14 +404,6 @@ impl PizhuApp {
         }
     }
 
-    /// Remember where the reader is before a jump (for Back).
-    fn record_history(&mut self) {
-        let top = self.reader.top_char();
-        if let Some(session) = self.current.as_mut() {
-            session.record(top);
-        }
-    }
-
     /// Show the annotations panel with the cursor in the selected annotation's note.
     fn open_note_editor(&mut self) {
         if !self.settings.show_annotations {
@@ -485,7 +477,6 @@ impl PizhuApp {
             });
         }
         self.notes_view = annotations_panel::AnnotationsView::default();
-        self.find.reset_for(&document.doc);
         if let Some(path) = &document.path {
             self.settings
                 .remember(path, document.display_title(), Some(position));
@@ -928,21 +919,8 @@ impl PizhuApp {
                 self.find.open = false;
                 self.focus_request = Some(FocusArea::Reader);
             }
-            Command::FindStep(step) => {
-                let top = self.reader.top_char().unwrap_or(0);
-                if let Some(i) = self.find.step(step, top) {
-                    self.apply(ctx, Command::GoToMatch(i));
-                }
-            }
-            Command::GoToMatch(i) => {
-                if let Some(m) = self.find.matches.get(i).copied() {
-                    if self.find.current.is_none() {
-                        self.record_history();
-                    }
-                    self.find.current = Some(i);
-                    self.reader.reveal_char(m.start);
-                }
-            }
+            Command::FindStep(step) => self.act(Action::FindStep(step)),
+            Command::GoToMatch(i) => self.act(Action::GoToMatch(i)),
             Command::Back => self.act(Action::Back),
             Command::Forward => self.act(Action::Forward),
             Command::NextBlank(step) => self.act(Action::NextBlank(step)),

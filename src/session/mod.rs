@@ -4,6 +4,7 @@
 //! with [`Action`]s and carry out the [`Effect`]s it answers; it never imports egui, eframe or
 //! rfd.
 
+pub mod find;
 pub mod history;
 pub mod keymap;
 pub mod notes;
@@ -19,6 +20,7 @@ use crate::annotate::{Annotation, AnnotationId, Color, Edit, Kind, Mark, now_ms}
 use crate::document::{Document, SourceFormat, TextRange};
 use crate::outline::{Outline, outline};
 use crate::stats::{Counts, DEFAULT_RATE_CHARS_PER_MIN, Stats, stats};
+use find::Find;
 use history::History;
 use notes::Notes;
 
@@ -64,6 +66,8 @@ pub struct Session {
     pub history: History,
     /// The blank visited last.
     pub blank: Option<usize>,
+    /// The matches of the find bar's query.
+    pub find: Find,
     /// The last section counted for the status bar.
     section_cache: RefCell<Option<(usize, Counts)>>,
 }
@@ -121,6 +125,10 @@ pub enum Action {
     NextBlank(i32),
     /// Go to blank `i`.
     GoToBlank(usize),
+    /// Go to the next (1) or previous (−1) match of the find bar's query.
+    FindStep(i32),
+    /// Go to match `i`.
+    GoToMatch(usize),
     /// Bring back what the newest readable backup of the notes holds.
     RestoreBackup,
 }
@@ -167,6 +175,7 @@ impl Session {
             selected: None,
             history: History::default(),
             blank: None,
+            find: Find::default(),
             section_cache: RefCell::new(None),
         }
     }
@@ -374,6 +383,20 @@ impl Session {
                 // Selected, so the blank stands out and can be copied or highlighted.
                 out.extend([Effect::Reveal(range.start), Effect::SelectText(range)]);
                 self.select(None, &mut out);
+            }
+            Action::FindStep(step) => {
+                if let Some(i) = self.find.step(step, top.unwrap_or(0)) {
+                    return self.apply(Action::GoToMatch(i), top);
+                }
+            }
+            Action::GoToMatch(i) => {
+                if let Some(m) = self.find.matches.get(i).copied() {
+                    if self.find.current.is_none() {
+                        self.record(top);
+                    }
+                    self.find.current = Some(i);
+                    out.push(Effect::Reveal(m.start));
+                }
             }
             Action::RestoreBackup => {
                 let doc = Arc::clone(&self.doc);

@@ -512,14 +512,14 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         flash: app.notes_view.flashing(ui.input(|i| i.time)),
         theme: app.settings.theme,
         matches: if app.find.open {
-            app.find.matches.as_slice()
+            doc.find.matches.as_slice()
         } else {
             &[]
         },
-        current_match: app
+        current_match: doc
             .find
             .current
-            .and_then(|i| app.find.matches.get(i).copied())
+            .and_then(|i| doc.find.matches.get(i).copied())
             .filter(|_| app.find.open),
     };
     if mark_style.flash.is_some() {
@@ -592,13 +592,13 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         app.focus = FocusArea::Reader;
         crate::app::keep_arrow_keys(ui, surface.id);
     }
-    if app.find.open && !app.find.matches.is_empty() {
+    if app.find.open && !doc.find.matches.is_empty() {
         scroll::scroll_bar_marks(
             ui,
             &mut app.reader,
             viewport_rect,
-            &app.find.matches,
-            app.find.generation,
+            &doc.find.matches,
+            doc.find.generation,
         );
     }
     let mut commands = Vec::new();
