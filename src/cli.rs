@@ -1,21 +1,19 @@
 //! The command line: `pizhu outline`, `pizhu stats`, `pizhu highlight`, `pizhu notes`, on
 //! top of the same core as the window.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use serde::Serialize;
 
 use crate::annotate::{Annotation, AnnotationSet, Color, Edit, Filter, clean_tag, now_ms};
 use crate::document::{Document, OpenError, TextRange};
-use crate::export::json::{JsonAnnotation, kind_name, mark_name, state_name};
-pub use crate::export::outline_text;
-use crate::outline::label::{
-    PATH_SEPARATOR, heading_label, node_path_in, section_path, section_path_in,
-};
-use crate::outline::{NodeKind, Outline, outline};
-use crate::stats::{DEFAULT_RATE_CHARS_PER_MIN, Stats, format_duration, stats};
+use crate::export::{NotesDocument, notes_json, one_line_quote, outline_json};
+// The listings the subcommands print live with the exports (and stats); these two are
+// also named here for the callers that still use them by this path.
+pub use crate::export::{notes_text, outline_text};
+use crate::outline::label::{PATH_SEPARATOR, section_path};
+use crate::outline::{Outline, outline};
+use crate::stats::{DEFAULT_RATE_CHARS_PER_MIN, stats, stats_json, stats_text};
 use crate::store::annotations::{DocStore, StoreError, data_dir as resolve_data_dir};
 
 /// 批注 Pizhu — read speeches, reports and official documents; see their outline.
@@ -264,7 +262,7 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             let stats = stats(&doc, &outline, *rate);
             Ok(match format {
                 StatsFormat::Text => stats_text(&outline, &stats),
-                StatsFormat::Json => json_line(&stats),
+                StatsFormat::Json => stats_json(&stats),
             })
         }
         Command::Highlight {
@@ -322,112 +320,6 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
         }
         Command::Restore { file } => restore(file, data_dir),
     }
-}
-
-fn json_line<T: Serialize>(value: &T) -> String {
-    // Serialising plain data structs cannot fail.
-    crate::export::json::to_json_line(value).unwrap_or_default()
-}
-
-#[derive(Serialize)]
-struct JsonOutline<'a> {
-    title: Option<&'a str>,
-    encoding: &'a str,
-    chars: usize,
-    nodes: Vec<JsonNode<'a>>,
-    placeholders: Vec<JsonPlaceholder<'a>>,
-    boilerplate: Vec<JsonRange>,
-}
-
-#[derive(Serialize)]
-struct JsonNode<'a> {
-    depth: u8,
-    kind: NodeKind,
-    marker: &'a str,
-    title: &'a str,
-    start: usize,
-    end: usize,
-}
-
-#[derive(Serialize)]
-struct JsonPlaceholder<'a> {
-    text: &'a str,
-    start: usize,
-    end: usize,
-}
-
-#[derive(Serialize)]
-struct JsonRange {
-    start: usize,
-    end: usize,
-}
-
-/// The outline as JSON with char offsets (see the README for the schema).
-pub fn outline_json(doc: &Document, outline: &Outline) -> String {
-    let value = JsonOutline {
-        title: outline.title.as_deref(),
-        encoding: &doc.encoding,
-        chars: doc.char_count,
-        nodes: outline
-            .nodes
-            .iter()
-            .map(|n| JsonNode {
-                depth: n.depth,
-                kind: n.kind,
-                marker: &n.marker,
-                title: &n.title,
-                start: n.range.start,
-                end: n.range.end,
-            })
-            .collect(),
-        placeholders: outline
-            .placeholders
-            .iter()
-            .map(|p| JsonPlaceholder {
-                text: &p.text,
-                start: p.range.start,
-                end: p.range.end,
-            })
-            .collect(),
-        boilerplate: outline
-            .boilerplate
-            .iter()
-            .map(|b| JsonRange {
-                start: b.range.start,
-                end: b.range.end,
-            })
-            .collect(),
-    };
-    json_line(&value)
-}
-
-/// Stats as a small table.
-pub fn stats_text(outline: &Outline, stats: &Stats) -> String {
-    let mut out = String::new();
-    if let Some(title) = &outline.title {
-        let _ = writeln!(out, "{title}");
-    }
-    let t = &stats.total;
-    let _ = writeln!(
-        out,
-        "全文\t字数 {}\t段落 {}\t讲话时长 {}（每分钟 {} 字）",
-        t.words,
-        t.paragraphs,
-        format_duration(t.speaking_seconds),
-        stats.rate_chars_per_min
-    );
-    for s in &stats.sections {
-        let c = &s.counts;
-        let _ = writeln!(
-            out,
-            "{}\t字数 {}\t段落 {}\t讲话时长 {}",
-            heading_label(&s.marker, &s.title),
-            c.words,
-            c.paragraphs,
-            format_duration(c.speaking_seconds)
-        );
-    }
-    out
 }
 
 /// What `pizhu highlight` was asked to do.
@@ -635,11 +527,6 @@ impl Notes {
     }
 }
 
-/// A quote as shown on one line.
-fn shown(quote: &str) -> String {
-    quote.replace('\n', "↵")
-}
-
 /// `pizhu highlight`: find the quote, add the highlight, save the store.
 fn highlight(
     file: &Path,
@@ -695,7 +582,7 @@ fn highlight(
     };
     Ok(format!(
         "highlighted 「{}」 ({}) {place}\n",
-        shown(&quote),
+        one_line_quote(&quote),
         req.color.name()
     ))
 }
@@ -829,137 +716,14 @@ fn notes(
         NotesFormat::Text => notes_text(&title, &outline, &set),
         NotesFormat::Json => {
             let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
-            notes_json(&title, &path, &doc, &notes.store, &outline, set.items())
+            let document = NotesDocument {
+                title: &title,
+                path: &path,
+                fingerprint: notes.store.fingerprint(),
+                store: notes.store.path(),
+            };
+            let utc_offset_seconds = jiff::ZonedDateTime::now().offset().seconds();
+            notes_json(&document, &doc, &outline, set.items(), utc_offset_seconds)
         }
     })
-}
-
-/// The listing of `pizhu notes`: annotations under their section paths, unplaced ones last.
-pub fn notes_text(title: &str, outline: &Outline, set: &AnnotationSet) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{title}");
-    let items = set.items();
-    let unplaced = items.iter().filter(|a| !a.is_placed()).count();
-    if items.is_empty() {
-        let _ = writeln!(out, "没有批注 (no annotations)");
-        return out;
-    }
-    let _ = write!(out, "{} 条批注 ({} annotations)", items.len(), items.len());
-    if unplaced > 0 {
-        let _ = write!(out, "，{unplaced} 条未能定位 ({unplaced} unplaced)");
-    }
-    out.push('\n');
-    let index = outline.index();
-    // The node of the annotation before and its section path (labels are made only when
-    // the node changes; two nodes with the same labels share one heading, as before).
-    let mut current: Option<(Option<usize>, Vec<String>)> = None;
-    for a in items.iter().filter(|a| a.is_placed()) {
-        let node = index.node_at(a.range.start);
-        if current.as_ref().is_none_or(|(n, _)| *n != node) {
-            let path = node.map_or_else(Vec::new, |i| node_path_in(&index, i));
-            if current.as_ref().is_none_or(|(_, p)| *p != path) {
-                let heading = if path.is_empty() {
-                    "开头 (before the first heading)".to_owned()
-                } else {
-                    path.join(PATH_SEPARATOR)
-                };
-                let _ = writeln!(out, "\n{heading}");
-            }
-            current = Some((node, path));
-        }
-        annotation_text(&mut out, a);
-    }
-    if unplaced > 0 {
-        let _ = writeln!(out, "\n未能定位 (unplaced)");
-        for a in items.iter().filter(|a| !a.is_placed()) {
-            annotation_text(&mut out, a);
-        }
-    }
-    out
-}
-
-/// One annotation of the text listing: quote, what it is, note, tags.
-fn annotation_text(out: &mut String, a: &Annotation) {
-    let _ = writeln!(out, "  「{}」", shown(&a.quote));
-    let at = if a.is_placed() {
-        "chars"
-    } else {
-        "was at chars"
-    };
-    let _ = writeln!(
-        out,
-        "    {} {} {} · {} · {at} {}–{}",
-        a.color.name(),
-        mark_name(a.mark),
-        kind_name(a.kind).replace('_', " "),
-        state_name(a.state),
-        a.range.start,
-        a.range.end
-    );
-    for (i, line) in a.note.lines().enumerate() {
-        let label = if i == 0 { "note:" } else { "     " };
-        let _ = writeln!(out, "    {label} {line}");
-    }
-    let tags = a.all_tags();
-    if !tags.is_empty() {
-        let _ = writeln!(out, "    tags: {}", tags.join(", "));
-    }
-}
-
-#[derive(Serialize)]
-struct JsonNotes<'a> {
-    document: JsonDocument<'a>,
-    annotations: Vec<JsonAnnotation<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonDocument<'a> {
-    title: &'a str,
-    path: String,
-    fingerprint: &'a str,
-    chars: usize,
-    store: String,
-}
-
-/// The listing of `pizhu notes --format json` (the schema is in the README).
-fn notes_json(
-    title: &str,
-    path: &Path,
-    doc: &Document,
-    store: &DocStore,
-    outline: &Outline,
-    items: &[Annotation],
-) -> String {
-    let index = outline.index();
-    let sections: Vec<Vec<String>> = items
-        .iter()
-        .map(|a| {
-            if a.is_placed() {
-                section_path_in(&index, a.range.start)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-    let tags: Vec<Vec<String>> = items.iter().map(Annotation::all_tags).collect();
-    let utc_offset_seconds = jiff::ZonedDateTime::now().offset().seconds();
-    let value = JsonNotes {
-        document: JsonDocument {
-            title,
-            path: path.to_string_lossy().into_owned(),
-            fingerprint: store.fingerprint(),
-            chars: doc.char_count,
-            store: store.path().to_string_lossy().into_owned(),
-        },
-        annotations: items
-            .iter()
-            .zip(&sections)
-            .zip(&tags)
-            .map(|((a, section), tags)| {
-                let permille = crate::export::permille(a.range.start, doc.char_count);
-                JsonAnnotation::new(a, section, tags, permille, utc_offset_seconds)
-            })
-            .collect(),
-    };
-    json_line(&value)
 }

@@ -1,8 +1,11 @@
 //! 字数, paragraphs and speaking time, counted the way Word counts 字数.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::document::{Document, TextRange};
+use crate::outline::label::heading_label;
 use crate::outline::{LineRole, Outline};
 
 /// Default speaking rate: characters per minute.
@@ -135,6 +138,43 @@ pub fn stats(doc: &Document, outline: &Outline, rate: u32) -> Stats {
 /// `m 分 s 秒` / `m min s s` style duration, language-neutral: `12:05`.
 pub fn format_duration(seconds: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// Stats as a small table (`pizhu stats`): the whole document, then each section.
+pub fn stats_text(outline: &Outline, stats: &Stats) -> String {
+    let mut out = String::new();
+    if let Some(title) = &outline.title {
+        let _ = writeln!(out, "{title}");
+    }
+    let t = &stats.total;
+    let _ = writeln!(
+        out,
+        "全文\t字数 {}\t段落 {}\t讲话时长 {}（每分钟 {} 字）",
+        t.words,
+        t.paragraphs,
+        format_duration(t.speaking_seconds),
+        stats.rate_chars_per_min
+    );
+    for s in &stats.sections {
+        let c = &s.counts;
+        let _ = writeln!(
+            out,
+            "{}\t字数 {}\t段落 {}\t讲话时长 {}",
+            heading_label(&s.marker, &s.title),
+            c.words,
+            c.paragraphs,
+            format_duration(c.speaking_seconds)
+        );
+    }
+    out
+}
+
+/// Stats as JSON with a final line break (`pizhu stats --format json`).
+pub fn stats_json(stats: &Stats) -> String {
+    // Serialising plain data structs cannot fail.
+    serde_json::to_string_pretty(stats)
+        .map(|s| s + "\n")
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -859,7 +859,7 @@ fn outline_without_highlights_is_the_bare_skeleton() {
         let txt = f.text(&options, Format::Txt);
         assert!(!txt.contains('◆'));
         // The tree is pizhu outline's: one line per node, indented by depth.
-        let cli = pizhu::cli::outline_text(&f.outline);
+        let cli = pizhu::export::outline_text(&f.outline);
         for line in cli.lines().skip(1) {
             assert!(
                 txt.contains(&format!("{line}\n")),

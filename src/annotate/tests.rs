@@ -496,6 +496,6 @@ fn an_empty_quote_past_the_end_is_unplaced_in_notes_and_in_the_export_alike() {
         .cloned()
         .collect();
     let set = AnnotationSet::new(valid, vec![]);
-    let listing = crate::cli::notes_text("t", &o, &set);
+    let listing = crate::export::notes_text("t", &o, &set);
     assert!(listing.contains("2 unplaced"), "{listing}");
 }

@@ -11,6 +11,7 @@ mod docx;
 mod html;
 pub(crate) mod json;
 mod labels;
+mod listing;
 mod md;
 mod report;
 mod table;
@@ -18,6 +19,7 @@ mod txt;
 
 use std::path::{Path, PathBuf};
 
+pub use listing::{NotesDocument, notes_json, notes_text, one_line_quote, outline_json};
 pub use md::outline_markdown;
 pub(crate) use report::permille;
 pub use txt::outline_text;
