@@ -87,6 +87,9 @@ fn main() {
     if wanted("window-open") {
         window_open(&path, quick);
     }
+    if wanted("show-document") {
+        show_document(&path);
+    }
     if !(wanted("scroll") || wanted("jumps") || wanted("find")) {
         return;
     }
@@ -168,6 +171,41 @@ fn main() {
     if wanted("find") {
         find(&mut frames, &mut app);
     }
+}
+
+/// What the UI thread does with a loaded document: `show_document`, then each frame until
+/// the text is on screen, timed apart.
+fn show_document(path: &Path) {
+    let ctx = egui::Context::default();
+    let mut frames = Frames {
+        ctx: ctx.clone(),
+        time: 0.0,
+    };
+    let mut app = PizhuApp::new(&ctx, None, None, Startup::Sample);
+    for _ in 0..3 {
+        frames.frame(&mut app, Vec::new());
+    }
+    let Ok(doc) = pizhu::session::Session::open(path, None) else {
+        println!("show-document: cannot open {}", path.display());
+        return;
+    };
+    let start = Instant::now();
+    app.show_document(doc);
+    let shown = start.elapsed();
+    let mut times = Vec::new();
+    while app.reader.visible().is_none() && start.elapsed() < Duration::from_secs(60) {
+        times.push(frames.frame(&mut app, Vec::new()));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    for _ in 0..3 {
+        times.push(frames.frame(&mut app, Vec::new()));
+    }
+    let list: Vec<String> = times.iter().map(|d| format!("{:.1}", ms(*d))).collect();
+    println!(
+        "show-document: show_document {:.1} ms; frames until text and 3 after (ms): {}",
+        ms(shown),
+        list.join(" ")
+    );
 }
 
 /// Open `path` the way the window does (`PizhuApp::open`: a worker thread, the loading

@@ -509,7 +509,7 @@ mod tests {
         blocks: &[usize],
     ) -> Vec<Arc<Galley>> {
         let mut out = Vec::new();
-        run(&ctx, |ui| {
+        run(ctx, |ui| {
             let painter = ui.painter();
             cache.begin_frame(key, painter.layout_job(GalleyCache::canary_job()));
             let metrics = Metrics::new(key.layout.zoom);

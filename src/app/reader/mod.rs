@@ -20,7 +20,7 @@ mod toolbar;
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use egui::{Align, Color32, Galley, Rect, Role, ScrollArea, Sense, Ui, Vec2, WidgetInfo};
 
@@ -42,6 +42,8 @@ pub(crate) use toolbar::{changed, toggle_underline};
 
 /// Paragraphs measured per frame beyond those in view, so they are exact before they show.
 const PREMEASURE_PER_FRAME: usize = 24;
+/// Time a frame may spend measuring paragraphs out of view.
+const PREMEASURE_BUDGET: Duration = Duration::from_millis(3);
 /// Documents with more chars than this get their blocks on a worker thread.
 const BLOCKS_IN_BACKGROUND_CHARS: usize = 500_000;
 /// How often the body looks for blocks being built (the worker also wakes the window).
@@ -475,8 +477,24 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     } else if let Some((a, within)) = reader.anchor {
         // Keep the anchor block where it was while blocks above it get measured.
         let rows = (reader.viewport_height / (metrics.body_px * LINE_HEIGHT)).ceil() as usize + 2;
-        let from = a.saturating_sub(PREMEASURE_PER_FRAME / 2);
-        for i in from..(a + rows + PREMEASURE_PER_FRAME / 2).min(reader.blocks.len()) {
+        let n = reader.blocks.len();
+        let view_end = (a + rows).min(n);
+        for i in a..view_end {
+            measure(reader, i);
+        }
+        // The blocks around the view, nearest first, as far as the frame's budget goes; the
+        // rest in the next frames.
+        let started = Instant::now();
+        let above = (a.saturating_sub(PREMEASURE_PER_FRAME / 2)..a).rev();
+        let below = view_end..(view_end + PREMEASURE_PER_FRAME / 2).min(n);
+        for i in above.chain(below) {
+            if reader.index.is_exact(i) {
+                continue;
+            }
+            if started.elapsed() > PREMEASURE_BUDGET {
+                ui.ctx().request_repaint();
+                break;
+            }
             measure(reader, i);
         }
         let expected = reader.index.top(a) + within;
