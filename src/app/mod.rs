@@ -150,6 +150,8 @@ struct Loading {
     path: PathBuf,
     started: Instant,
     result: Receiver<Result<OpenDocument, crate::document::OpenError>>,
+    /// The window to wake when the document is ready (set by the first poll).
+    waker: Arc<std::sync::Mutex<Option<egui::Context>>>,
 }
 
 /// Keep the arrow keys for a focused widget that uses them (tree, text) instead of letting
@@ -342,6 +344,8 @@ impl PizhuApp {
         let (tx, rx) = channel();
         let worker_path = path.clone();
         let data_dir = self.data_dir.clone();
+        let waker = Arc::new(std::sync::Mutex::new(None::<egui::Context>));
+        let worker_waker = Arc::clone(&waker);
         let spawned = std::thread::Builder::new()
             .name("open-document".into())
             .spawn(move || {
@@ -354,6 +358,11 @@ impl PizhuApp {
                         .with_notes(data_dir.as_deref())
                 });
                 let _ = tx.send(result);
+                if let Ok(waker) = worker_waker.lock()
+                    && let Some(ctx) = waker.as_ref()
+                {
+                    ctx.request_repaint();
+                }
             });
         match spawned {
             Ok(_) => {
@@ -361,6 +370,7 @@ impl PizhuApp {
                     path,
                     started: Instant::now(),
                     result: rx,
+                    waker,
                 });
             }
             Err(e) => self.fail(format!("{e}: {}", path.display())),
@@ -667,7 +677,11 @@ impl PizhuApp {
                 }
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {
-                ctx.request_repaint_after(Duration::from_millis(30));
+                // The worker wakes the window when done; meanwhile the indicator ticks slowly.
+                if let Ok(mut waker) = loading.waker.lock() {
+                    waker.get_or_insert_with(|| ctx.clone());
+                }
+                ctx.request_repaint_after(Duration::from_millis(100));
             }
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 let path = loading.path.clone();
