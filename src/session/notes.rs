@@ -86,6 +86,18 @@ impl std::fmt::Debug for Notes {
     }
 }
 
+impl Drop for Notes {
+    /// A write under way is finished before the notes go (a new window or process reading
+    /// the store next finds it written); changes not yet being written are not saved here.
+    fn drop(&mut self) {
+        if let Some(running) = self.job.as_mut()
+            && running.saving
+        {
+            running.task.wait(FLUSH_WAIT);
+        }
+    }
+}
+
 /// State shared with the worker thread and the watcher.
 #[derive(Default)]
 struct Shared {
@@ -419,14 +431,20 @@ impl Notes {
             set,
             store: Some(store),
             sent,
+            resync: false,
             path: Some(file),
+            job: None,
             watch,
             shared,
+            autosave: Autosave::default(),
             stored_position: loaded.position,
             position: loaded.position,
             load_problem: loaded.problem.map(|e| e.to_string()),
             restorable,
-            ..Self::in_memory()
+            save_error: None,
+            merged: false,
+            typing: None,
+            counts: RefCell::new(None),
         }
     }
 
@@ -749,12 +767,18 @@ impl Notes {
             .as_ref()
             .is_none_or(|(g, c)| *g != generation || c.len() != outline.nodes.len())
         {
-            let mut counts = vec![0usize; outline.nodes.len()];
+            // Each node's own annotations first, then each node's total is added to its
+            // ancestors once (not once per annotation).
+            let mut own = vec![0usize; outline.nodes.len()];
             for a in self.set.items().iter().filter(|a| a.is_placed()) {
                 if let Some(n) = outline.node_at(a.range.start) {
-                    for i in outline.path_to(n) {
-                        counts[i] += 1;
-                    }
+                    own[n] += 1;
+                }
+            }
+            let mut counts = vec![0usize; outline.nodes.len()];
+            for (n, &k) in own.iter().enumerate().filter(|&(_, &k)| k > 0) {
+                for i in outline.path_to(n) {
+                    counts[i] += k;
                 }
             }
             *cache = Some((generation, counts));
@@ -1138,6 +1162,43 @@ mod tests {
         );
         let mirror = lock(notes.store.as_ref().unwrap()).mirror.clone();
         assert_eq!(versions_of(mirror.items()), versions_of(notes.set.items()));
+    }
+
+    #[test]
+    fn counts_per_section_include_subsections() {
+        let d = Document::from_text(
+            crate::session::SAMPLE_TEXT.to_owned(),
+            "UTF-8",
+            SourceFormat::Text,
+        );
+        let outline = crate::outline::outline(&d);
+        let mut notes = Notes::in_memory();
+        let step = d.char_count / 97;
+        notes.edit(
+            (0..97)
+                .map(|k| {
+                    let start = k * step;
+                    Edit::Add(Annotation::highlight(
+                        &d,
+                        TextRange::new(start, start + 3),
+                        Color::Blue,
+                        now_ms(),
+                    ))
+                })
+                .collect(),
+        );
+        for node in 0..outline.nodes.len() {
+            let mut want = 0;
+            for a in notes.set.items() {
+                if let Some(n) = outline.node_at(a.range.start)
+                    && outline.path_to(n).contains(&node)
+                {
+                    want += 1;
+                }
+            }
+            assert_eq!(notes.count(&outline, node), want, "node {node}");
+        }
+        assert!(notes.count(&outline, 0) > 0);
     }
 
     #[test]
