@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use pizhu::annotate::{Annotation, AnnotationSet, Color, Edit};
-use pizhu::cli::{Command, NotesFormat, notes_text, run};
+use pizhu::cli::{Command, NotesFormat, run};
 use pizhu::document::{Document, SourceFormat, TextRange};
+use pizhu::export::notes_text;
 use pizhu::export::{Content, Filter, Format, Lang, Options, Source, export};
 use pizhu::outline::outline;
 use pizhu::store::annotations::DocStore;
@@ -211,6 +212,7 @@ fn bench(c: &mut Criterion) {
         let command = Command::Notes {
             file: doc_path.clone(),
             format,
+            filter: Default::default(),
         };
         group.bench_function(format!("notes 100k/whole command ({format:?})"), |b| {
             b.iter(|| run(&command, Some(&data)).expect("lists").len())

@@ -10,7 +10,7 @@ use crate::document::{Document, OpenError, TextRange};
 use crate::export::{NotesDocument, notes_json, one_line_quote, outline_json};
 // The listings the subcommands print live with the exports (and stats); these two are
 // also named here for the callers that still use them by this path.
-pub use crate::export::{notes_text, outline_text};
+use crate::export::{notes_text, outline_text};
 use crate::outline::label::{PATH_SEPARATOR, section_path};
 use crate::outline::{Outline, outline};
 use crate::stats::{DEFAULT_RATE_CHARS_PER_MIN, stats, stats_json, stats_text};

@@ -313,7 +313,7 @@ fn corpus_outlines_match_golden_files() {
             o.placeholders.len(),
             o.boilerplate.len()
         );
-        golden.push_str(&pizhu::cli::outline_text(&o));
+        golden.push_str(&pizhu::export::outline_text(&o));
         insta::assert_snapshot!(format!("outline-{name}"), golden);
     }
 }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use pizhu::annotate::{Annotation, AnnotationSet, Color, Edit};
-use pizhu::cli::notes_text;
 use pizhu::document::{Document, SourceFormat, TextRange};
+use pizhu::export::notes_text;
 use pizhu::outline::outline;
 
 const BODY: &str =
@@ -375,7 +375,7 @@ fn listing_many_notes_under_one_heading_is_not_quadratic() {
     let listing = notes_text("关于测试的讲话", &o, &set);
     let took = started.elapsed();
     assert!(listing.contains("40000 条批注"));
-    assert!(listing.contains("\n一、总体要求 › （一）加强学习 › 二是：深入调研\n"));
+    assert!(listing.contains("\n一、总体要求 › （一）加强学习 › 二是 深入调研\n"));
     assert!(took < std::time::Duration::from_secs(5), "{took:?}");
 }
 
@@ -410,8 +410,8 @@ fn listing_notes_gives_each_run_of_a_section_one_heading() {
     assert_eq!(
         headings,
         [
-            "一、总体要求 › （一）加强学习 › 一是：读书看报",
-            "一、总体要求 › （一）加强学习 › 二是：深入调研",
+            "一、总体要求 › （一）加强学习 › 一是 读书看报",
+            "一、总体要求 › （一）加强学习 › 二是 深入调研",
         ],
         "{listing}"
     );

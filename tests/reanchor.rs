@@ -505,7 +505,7 @@ fn a_fuzzy_placement_is_still_flagged_after_a_save_and_reload() {
             (AnchorState::Fuzzy, NOW, Some(&review)),
             "round {round}"
         );
-        let listing = pizhu::cli::notes_text("t", &outline, &loaded.annotations);
+        let listing = pizhu::export::notes_text("t", &outline, &loaded.annotations);
         assert!(listing.contains("· fuzzy ·"), "round {round}: {listing}");
         loaded
             .store

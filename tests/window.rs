@@ -478,6 +478,14 @@ fn a_damaged_settings_file_is_reported_and_kept() {
 // Highlights and notes.
 
 /// A window on the sample with annotations stored in `data_dir`.
+/// Run frames until the open document's notes are written (the save runs on a writer
+/// thread shortly after the last edit; on a loaded machine it may take a while).
+fn wait_saved(h: &mut Harness<'static, PizhuApp>) {
+    wait_until(h, "the notes to be saved", |app| {
+        app.current.as_ref().is_some_and(|s| !s.notes.pending())
+    });
+}
+
 fn window_with_data(data_dir: &Path) -> Harness<'static, PizhuApp> {
     let dir = data_dir.to_owned();
     let mut h = Harness::builder()
@@ -790,9 +798,8 @@ fn highlights_and_notes_survive_a_restart() {
         let ctx = h.ctx.clone();
         h.state_mut()
             .apply(&ctx, Command::TypeNote(id, "重读 #金句".into()));
-        // Written within a second, without quitting.
-        std::thread::sleep(Duration::from_millis(600));
-        h.run();
+        // Written without quitting (on the writer thread, shortly after the edit).
+        wait_saved(&mut h);
     }
     let stores: Vec<_> = std::fs::read_dir(data.path().join("annotations"))
         .expect("annotations folder")
@@ -927,7 +934,11 @@ fn an_unwritable_data_folder_warns_and_keeps_annotations_in_memory() {
     let range = range_of(&h, SENTENCE);
     h.state_mut().reader.select(range);
     press(&mut h, Modifiers::NONE, Key::H);
-    std::thread::sleep(Duration::from_millis(600));
+    wait_until(&mut h, "the failed save", |app| {
+        app.current
+            .as_ref()
+            .is_some_and(|s| s.notes.save_error.is_some())
+    });
     h.run();
     let alert = h
         .get_by_role(Role::Alert)
@@ -1253,9 +1264,8 @@ fn an_annotation_whose_text_changed_is_flagged_until_confirmed_in_the_panel() {
     h.run();
     assert!(h.query_by_label_contains("Text changed").is_none());
     assert_eq!(annotations(&h).pop().expect("kept").review, None);
-    // Saved within a second; a new window finds it confirmed.
-    std::thread::sleep(Duration::from_millis(600));
-    h.run();
+    // Saved without quitting; a new window finds it confirmed.
+    wait_saved(&mut h);
     drop(h);
     let h = window_with_data(data.path());
     assert!(h.query_by_label_contains("Text changed").is_none());

@@ -9,13 +9,13 @@ use crate::session::keymap::{Action, Chord, Key, Mods, Scope};
 fn modifiers(mods: Mods) -> Modifiers {
     let mut m = Modifiers::NONE;
     if mods.command {
-        m = m | Modifiers::COMMAND;
+        m |= Modifiers::COMMAND;
     }
     if mods.shift {
-        m = m | Modifiers::SHIFT;
+        m |= Modifiers::SHIFT;
     }
     if mods.alt {
-        m = m | Modifiers::ALT;
+        m |= Modifiers::ALT;
     }
     m
 }

@@ -1,7 +1,7 @@
 //! Pointer and keys on the text: selecting, the context menu, note tooltips, and the keys
 //! that highlight, recolour, copy or delete.
 
-use egui::{Key, Modifiers, Rect, Role, Ui, WidgetInfo};
+use egui::{Rect, Role, Ui, WidgetInfo};
 
 use super::ReaderView;
 use super::marks::{self, Marker, Shown};
@@ -10,6 +10,7 @@ use crate::annotate::{AnnotationId, Color, Mark};
 use crate::app::annotations_panel::menu_item;
 use crate::app::{Command, OpenDocument};
 use crate::document::TextRange;
+use crate::session::keymap::{Action, Scope};
 
 /// What the pointer, key and toolbar handlers of one frame look at.
 #[derive(Clone, Copy)]
@@ -250,13 +251,13 @@ pub(super) fn mark_keys(
     }
     let selection = reader.selection();
     let annotation = selected.and_then(|id| doc.notes.set.get(id));
-    let copy_event = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
     ui.input_mut(|i| {
-        if i.consume_key(Modifiers::COMMAND, Key::A) {
+        let mut key = |action, scope| crate::app::keys::pressed(i, action, scope);
+        if key(Action::SelectAll, Scope::Reader) {
             reader.select(TextRange::new(0, doc.doc.char_count));
             return;
         }
-        if copy_event || i.consume_key(Modifiers::COMMAND, Key::C) {
+        if key(Action::Copy, Scope::Reader) {
             if let Some(range) = selection {
                 commands.push(Command::Copy(marks::copy_text(&doc.doc, range)));
             } else if let Some(a) = annotation {
@@ -264,9 +265,8 @@ pub(super) fn mark_keys(
             }
             return;
         }
-        let digit = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5]
-            .iter()
-            .position(|&k| i.consume_key(Modifiers::NONE, k))
+        let digit = (1..=5u8)
+            .position(|n| key(Action::Colour(n), Scope::Reader))
             .map(|n| Color::ALL[n]);
         if let Some(range) = selection {
             let highlight = |color, mark, open_note| Command::Highlight {
@@ -277,13 +277,13 @@ pub(super) fn mark_keys(
             };
             if let Some(color) = digit {
                 commands.push(highlight(color, Mark::Fill, false));
-            } else if i.consume_key(Modifiers::NONE, Key::H) {
+            } else if key(Action::Highlight, Scope::Selection) {
                 commands.push(highlight(last_color, Mark::Fill, false));
-            } else if i.consume_key(Modifiers::NONE, Key::U) {
+            } else if key(Action::Underline, Scope::Reader) {
                 commands.push(highlight(last_color, Mark::Underline, false));
-            } else if i.consume_key(Modifiers::NONE, Key::N) {
+            } else if key(Action::Note, Scope::Reader) {
                 commands.push(highlight(last_color, Mark::Fill, true));
-            } else if i.consume_key(Modifiers::NONE, Key::Escape) {
+            } else if key(Action::ClearSelection, Scope::Selection) {
                 reader.clear_selection();
             }
         } else if let Some(a) = annotation {
@@ -291,18 +291,16 @@ pub(super) fn mark_keys(
                 && a.color != color
             {
                 commands.push(changed(a, |x| x.color = color));
-            } else if i.consume_key(Modifiers::NONE, Key::U) {
+            } else if key(Action::Underline, Scope::Reader) {
                 commands.push(changed(a, toggle_underline));
-            } else if i.consume_key(Modifiers::NONE, Key::N) {
+            } else if key(Action::Note, Scope::Reader) {
                 commands.push(Command::EditNote(a.id));
-            } else if i.consume_key(Modifiers::NONE, Key::Delete)
-                || i.consume_key(Modifiers::NONE, Key::Backspace)
-            {
+            } else if key(Action::Delete, Scope::Annotation) {
                 commands.push(Command::DeleteAnnotation(a.id));
-            } else if i.consume_key(Modifiers::NONE, Key::Escape) {
+            } else if key(Action::ClearSelection, Scope::Annotation) {
                 commands.push(Command::SelectAnnotation(None));
             }
-        } else if scene.find_open && i.consume_key(Modifiers::NONE, Key::Escape) {
+        } else if scene.find_open && key(Action::CloseFind, Scope::Reader) {
             commands.push(Command::CloseFind);
         }
     });

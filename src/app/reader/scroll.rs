@@ -1,6 +1,8 @@
 //! Scrolling by keyboard, and the find-match marks along the scroll bar.
 
-use egui::{Key, Modifiers, Rect, Ui};
+use egui::{Rect, Ui};
+
+use crate::session::keymap::{Action, Scope};
 
 use super::ReaderView;
 use crate::document::TextRange;
@@ -22,34 +24,25 @@ pub(super) fn reader_keys(ui: &Ui, surface: egui::Id) -> (Option<Scroll>, Option
     }
 
     ui.input_mut(|i| {
-        let alt_up = i.consume_key(Modifiers::ALT, Key::ArrowUp);
-        let alt_down = i.consume_key(Modifiers::ALT, Key::ArrowDown);
-        let heading = if alt_up {
+        let mut key = |action| crate::app::keys::pressed(i, action, Scope::Reader);
+        let heading = if key(Action::PreviousHeading) {
             Some(-1)
-        } else if alt_down {
+        } else if key(Action::NextHeading) {
             Some(1)
         } else {
             None
         };
-        let scroll = if i.consume_key(Modifiers::SHIFT, Key::Space)
-            || i.consume_key(Modifiers::NONE, Key::PageUp)
-        {
+        let scroll = if key(Action::PageUp) {
             Some(Scroll::Pages(-1.0))
-        } else if i.consume_key(Modifiers::NONE, Key::Space)
-            || i.consume_key(Modifiers::NONE, Key::PageDown)
-        {
+        } else if key(Action::PageDown) {
             Some(Scroll::Pages(1.0))
-        } else if i.consume_key(Modifiers::NONE, Key::Home)
-            || i.consume_key(Modifiers::COMMAND, Key::Home)
-        {
+        } else if key(Action::Start) {
             Some(Scroll::Home)
-        } else if i.consume_key(Modifiers::NONE, Key::End)
-            || i.consume_key(Modifiers::COMMAND, Key::End)
-        {
+        } else if key(Action::End) {
             Some(Scroll::End)
-        } else if i.consume_key(Modifiers::NONE, Key::ArrowDown) {
+        } else if key(Action::LineDown) {
             Some(Scroll::Lines(1.0))
-        } else if i.consume_key(Modifiers::NONE, Key::ArrowUp) {
+        } else if key(Action::LineUp) {
             Some(Scroll::Lines(-1.0))
         } else {
             None
