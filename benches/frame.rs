@@ -20,6 +20,7 @@ use pizhu::app::{Command, PizhuApp, Startup};
 
 #[path = "support/mod.rs"]
 mod support;
+use pizhu::session::Action as Act;
 use support::big_file;
 
 const SIZE: Vec2 = Vec2::new(1400.0, 900.0);
@@ -396,7 +397,7 @@ fn jumps(frames: &mut Frames, app: &mut PizhuApp, pointer: Pos2, nodes: usize, q
     let mut jump_times = Vec::new();
     let mut late = 0;
     for &node in &targets {
-        app.push(Command::JumpToNode(node));
+        app.push(Command::Act(Act::JumpToNode(node)));
         jump_times.push(frames.frame(app, Vec::new())); // the click's frame applies the command
         jump_times.push(frames.frame(app, Vec::new())); // the next frame shows it
         let start = app

@@ -11,6 +11,7 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use pizhu::app::settings::LanguagePref;
 use pizhu::app::{Command, PizhuApp, Startup};
 use pizhu::outline::NodeKind;
+use pizhu::session::Action as Act;
 
 /// A window on `startup`, in English, at 1400×900.
 /// The session's find results.
@@ -426,7 +427,8 @@ fn reopening_returns_to_the_same_place_with_the_same_settings() {
         h.state_mut()
             .apply(&ctx, Command::SetTheme(pizhu::app::settings::Theme::Sepia));
         h.run();
-        h.state_mut().apply(&ctx, Command::JumpToNode(node));
+        h.state_mut()
+            .apply(&ctx, Command::Act(Act::JumpToNode(node)));
         h.run();
         left_at = h.state().reader.top_char();
         h.state_mut().save_settings();
@@ -675,7 +677,8 @@ fn clicking_a_highlight_selects_it_and_n_writes_its_note_with_tags() {
     press(&mut h, Modifiers::NONE, Key::H);
     // Click elsewhere, then on the highlight: it is selected again.
     let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::SelectAnnotation(None));
+    h.state_mut()
+        .apply(&ctx, Command::Act(Act::SelectAnnotation(None)));
     h.run();
     let p = point_in(&mut h, SENTENCE, 2);
     click_at(&mut h, p, Modifiers::NONE);
@@ -797,7 +800,7 @@ fn highlights_and_notes_survive_a_restart() {
         let id = annotations(&h)[0].id;
         let ctx = h.ctx.clone();
         h.state_mut()
-            .apply(&ctx, Command::TypeNote(id, "重读 #金句".into()));
+            .apply(&ctx, Command::Act(Act::TypeNote(id, "重读 #金句".into())));
         // Written without quitting (on the writer thread, shortly after the edit).
         wait_saved(&mut h);
     }

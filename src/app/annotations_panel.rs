@@ -10,6 +10,7 @@ use super::theme::{highlight_ink, palette};
 use super::{Command, OpenDocument, PizhuApp};
 use crate::annotate::{Annotation, AnnotationId, Color, Filter, Kind, Mark, clean_tag};
 use crate::outline::Outline;
+use crate::session::Action as Act;
 
 /// How long a highlight flashes after a jump to it.
 pub const FLASH: Duration = Duration::from_millis(1400);
@@ -378,10 +379,10 @@ fn editor_ui(
             commands.push(Command::Copy(a.quote.clone()));
         }
         if a.is_placed() && ui.small_button(t.show_in_text).clicked() {
-            commands.push(Command::GoToAnnotation(a.id));
+            commands.push(Command::Act(Act::GoToAnnotation(a.id)));
         }
         if ui.small_button(t.delete).clicked() {
-            commands.push(Command::DeleteAnnotation(a.id));
+            commands.push(Command::Act(Act::DeleteAnnotation(a.id)));
         }
     });
     let quote: String = if a.quote.chars().count() > 300 {
@@ -433,10 +434,10 @@ fn editor_ui(
         view.focus_note = false;
     }
     if edit.changed() {
-        commands.push(Command::TypeNote(a.id, text.clone()));
+        commands.push(Command::Act(Act::TypeNote(a.id, text.clone())));
     }
     if edit.lost_focus() {
-        commands.push(Command::EndTyping);
+        commands.push(Command::Act(Act::EndTyping));
     }
     // Tags: those of the tag field can be removed here; `#标签` ones live in the note.
     ui.horizontal_wrapped(|ui| {
@@ -660,7 +661,7 @@ fn item_ui(
         resp.on_hover_text(&a.note)
     };
     if resp.clicked() {
-        commands.push(Command::GoToAnnotation(a.id));
+        commands.push(Command::Act(Act::GoToAnnotation(a.id)));
     }
     resp.context_menu(|ui| annotation_menu_items(ui, t, a, commands));
 }
@@ -701,7 +702,12 @@ pub fn annotation_menu_items(
     a: &Annotation,
     commands: &mut Vec<Command>,
 ) {
-    menu_item(ui, t.edit_note, Command::EditNote(a.id), commands);
+    menu_item(ui, t.edit_note, Command::Act(Act::EditNote(a.id)), commands);
     menu_item(ui, t.copy_quote, Command::Copy(a.quote.clone()), commands);
-    menu_item(ui, t.delete, Command::DeleteAnnotation(a.id), commands);
+    menu_item(
+        ui,
+        t.delete,
+        Command::Act(Act::DeleteAnnotation(a.id)),
+        commands,
+    );
 }

@@ -6,6 +6,7 @@ use egui::{Role, Ui, WidgetInfo};
 use super::outline_panel::node_label;
 use super::settings::LanguagePref;
 use super::{Command, PizhuApp};
+use crate::session::Action as Act;
 
 /// The top bar.
 pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
@@ -47,12 +48,12 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
             let back = ui.add_enabled(can_back, egui::Button::new("←"));
             back.widget_info(|| WidgetInfo::labeled(Role::Button, can_back, t.back));
             if back.on_hover_text(t.back).clicked() {
-                commands.push(Command::Back);
+                commands.push(Command::Act(Act::Back));
             }
             let forward = ui.add_enabled(can_forward, egui::Button::new("→"));
             forward.widget_info(|| WidgetInfo::labeled(Role::Button, can_forward, t.forward));
             if forward.on_hover_text(t.forward).clicked() {
-                commands.push(Command::Forward);
+                commands.push(Command::Act(Act::Forward));
             }
             if ui
                 .selectable_label(app.find.open, t.find)
@@ -310,7 +311,7 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                                 .on_hover_text(t.restore_backup_hint)
                                 .clicked()
                             {
-                                commands.push(Command::RestoreBackup);
+                                commands.push(Command::Act(Act::RestoreBackup));
                             }
                         });
                         ui.end_row();

@@ -5,6 +5,7 @@ use egui::{Role, TextEdit, Ui, WidgetInfo};
 
 use super::{Command, PizhuApp};
 use crate::search::Query;
+use crate::session::Action as Act;
 use crate::session::keymap::{Action, Scope};
 
 /// The find bar's own state; the matches live in the session ([`crate::session::find`]).
@@ -37,7 +38,7 @@ pub fn find_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     if found.poll(&outline) {
         // As you type, the reader goes to the first match from where it is.
         if let Some(i) = found.first_from(top) {
-            commands.push(Command::GoToMatch(i));
+            commands.push(Command::Act(Act::GoToMatch(i)));
         }
     }
     if !find.open {
@@ -61,10 +62,10 @@ pub fn find_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                         (previous, key(Action::FindNext), key(Action::CloseFind))
                     });
                     if enter {
-                        commands.push(Command::FindStep(1));
+                        commands.push(Command::Act(Act::FindStep(1)));
                     }
                     if shift_enter {
-                        commands.push(Command::FindStep(-1));
+                        commands.push(Command::Act(Act::FindStep(-1)));
                     }
                     if escape {
                         commands.push(Command::CloseFind);
@@ -109,12 +110,12 @@ pub fn find_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 let prev = ui.small_button("▲").on_hover_text(t.find_prev);
                 prev.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.find_prev));
                 if prev.clicked() {
-                    commands.push(Command::FindStep(-1));
+                    commands.push(Command::Act(Act::FindStep(-1)));
                 }
                 let next = ui.small_button("▼").on_hover_text(t.find_next);
                 next.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.find_next));
                 if next.clicked() {
-                    commands.push(Command::FindStep(1));
+                    commands.push(Command::Act(Act::FindStep(1)));
                 }
                 ui.separator();
                 ui.toggle_value(&mut find.query.exact, t.find_exact)
@@ -147,7 +148,7 @@ pub fn find_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                                 .add(egui::Button::new(text).frame(false).truncate())
                                 .clicked()
                             {
-                                commands.push(Command::GoToMatch(first));
+                                commands.push(Command::Act(Act::GoToMatch(first)));
                             }
                         }
                     });

@@ -21,10 +21,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use crate::annotate::{Annotation, AnnotationId, Color, Mark};
-use crate::document::{Document, TextRange};
+use crate::document::Document;
 use crate::session::task::Task;
-use crate::session::{Action, Effect};
+use crate::session::{Action as Act, Effect};
 use i18n::Lang;
 use outline_panel::OutlineView;
 use reader::ReaderView;
@@ -37,12 +36,12 @@ pub use crate::session::{SAMPLE_NAME, SAMPLE_TEXT, Session};
 /// Everything the UI can ask the app to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Something the open document's session does (annotations, jumps, find, blanks).
+    Act(Act),
     /// Show the native open dialog.
     OpenDialog,
     /// Open a file.
     Open(PathBuf),
-    /// Scroll so that this outline node sits at the top.
-    JumpToNode(usize),
     /// Scroll so that this char sits at the top.
     JumpToChar(usize),
     /// Zoom by a step (+1 / −1), or back to 100 % (0).
@@ -63,43 +62,10 @@ pub enum Command {
     ShowSettings(bool),
     /// Close the message banner.
     DismissBanner,
-    /// Bring back what the newest readable backup of the notes holds.
-    RestoreBackup,
     /// Move keyboard focus to the next panel (F6).
     CycleFocus,
-    /// Highlight a range; `open_note` then opens its note.
-    Highlight {
-        /// What to highlight.
-        range: TextRange,
-        /// In which colour.
-        color: Color,
-        /// Fill or underline.
-        mark: Mark,
-        /// Open the note editor on it.
-        open_note: bool,
-    },
     /// Highlight the sentence around a char (Alt+click).
     HighlightSentence(usize),
-    /// Replace an annotation (colour, mark, tags) as one undoable step.
-    UpdateAnnotation(Annotation),
-    /// The note of an annotation as typed so far.
-    TypeNote(AnnotationId, String),
-    /// Typing in a note ended.
-    EndTyping,
-    /// Delete an annotation.
-    DeleteAnnotation(AnnotationId),
-    /// Select an annotation (or none).
-    SelectAnnotation(Option<AnnotationId>),
-    /// Scroll to an annotation, select it and make it flash.
-    GoToAnnotation(AnnotationId),
-    /// Open the annotations panel on an annotation's note, with the cursor in it.
-    EditNote(AnnotationId),
-    /// Add a note on an outline node's section.
-    AddSectionNote(usize),
-    /// Undo the last annotation change.
-    Undo,
-    /// Redo the last undone annotation change.
-    Redo,
     /// Put text on the clipboard.
     Copy(String),
     /// Show or hide the annotations panel.
@@ -108,18 +74,6 @@ pub enum Command {
     OpenFind,
     /// Close the find bar.
     CloseFind,
-    /// Go to the next (1) or previous (−1) match.
-    FindStep(i32),
-    /// Go to match `i`.
-    GoToMatch(usize),
-    /// Go back to where the last jump left.
-    Back,
-    /// Go forward again.
-    Forward,
-    /// Go to the next (1) or previous (−1) blank to fill.
-    NextBlank(i32),
-    /// Go to blank `i`.
-    GoToBlank(usize),
     /// Show or hide the blanks list.
     ShowBlanks(bool),
     /// Show or hide the keyboard shortcuts.
@@ -765,16 +719,16 @@ impl PizhuApp {
                 Action::NextTheme => Command::NextTheme,
                 Action::Settings => Command::ShowSettings(true),
                 Action::Shortcuts => Command::ShowShortcuts(true),
-                Action::Back => Command::Back,
-                Action::Forward => Command::Forward,
+                Action::Back => Command::Act(Act::Back),
+                Action::Forward => Command::Act(Act::Forward),
                 Action::CycleFocus => Command::CycleFocus,
-                Action::NextBlank => Command::NextBlank(1),
-                Action::PreviousBlank => Command::NextBlank(-1),
+                Action::NextBlank => Command::Act(Act::NextBlank(1)),
+                Action::PreviousBlank => Command::Act(Act::NextBlank(-1)),
                 Action::Find => Command::OpenFind,
-                Action::FindNext => Command::FindStep(1),
-                Action::FindPrevious => Command::FindStep(-1),
-                Action::Redo => Command::Redo,
-                Action::Undo => Command::Undo,
+                Action::FindNext => Command::Act(Act::FindStep(1)),
+                Action::FindPrevious => Command::Act(Act::FindStep(-1)),
+                Action::Redo => Command::Act(Act::Redo),
+                Action::Undo => Command::Act(Act::Undo),
                 _ => continue,
             };
             self.push(command);
@@ -785,7 +739,7 @@ impl PizhuApp {
     }
 
     /// Do a session action on the open document and carry out what it answers.
-    fn act(&mut self, action: Action) {
+    fn act(&mut self, action: Act) {
         let top = self.reader.top_char();
         let Some(session) = self.current.as_mut() else {
             return;
@@ -834,7 +788,7 @@ impl PizhuApp {
         match command {
             Command::OpenDialog => self.open_dialog(ctx),
             Command::Open(path) => self.open(path),
-            Command::JumpToNode(i) => self.act(Action::JumpToNode(i)),
+            Command::Act(action) => self.act(action),
             Command::JumpToChar(pos) => self.reader.jump_to_char(pos),
             Command::Zoom(step) => {
                 let zoom = match step {
@@ -882,32 +836,10 @@ impl PizhuApp {
             }
             Command::ShowSettings(show) => self.show_settings = show,
             Command::DismissBanner => self.banner = None,
-            Command::RestoreBackup => self.act(Action::RestoreBackup),
-            Command::Highlight {
-                range,
-                color,
-                mark,
-                open_note,
-            } => self.act(Action::Highlight {
-                range,
-                color,
-                mark,
-                open_note,
-            }),
-            Command::HighlightSentence(at) => self.act(Action::HighlightSentence {
+            Command::HighlightSentence(at) => self.act(Act::HighlightSentence {
                 at,
                 color: self.settings.highlight_color,
             }),
-            Command::UpdateAnnotation(a) => self.act(Action::UpdateAnnotation(a)),
-            Command::TypeNote(id, note) => self.act(Action::TypeNote(id, note)),
-            Command::EndTyping => self.act(Action::EndTyping),
-            Command::DeleteAnnotation(id) => self.act(Action::DeleteAnnotation(id)),
-            Command::SelectAnnotation(id) => self.act(Action::SelectAnnotation(id)),
-            Command::GoToAnnotation(id) => self.act(Action::GoToAnnotation(id)),
-            Command::EditNote(id) => self.act(Action::EditNote(id)),
-            Command::AddSectionNote(node) => self.act(Action::AddSectionNote(node)),
-            Command::Undo => self.act(Action::Undo),
-            Command::Redo => self.act(Action::Redo),
             Command::Copy(text) => {
                 self.last_copied = Some(text.clone());
                 ctx.copy_text(text);
@@ -933,12 +865,6 @@ impl PizhuApp {
                 self.find.open = false;
                 self.focus_request = Some(FocusArea::Reader);
             }
-            Command::FindStep(step) => self.act(Action::FindStep(step)),
-            Command::GoToMatch(i) => self.act(Action::GoToMatch(i)),
-            Command::Back => self.act(Action::Back),
-            Command::Forward => self.act(Action::Forward),
-            Command::NextBlank(step) => self.act(Action::NextBlank(step)),
-            Command::GoToBlank(i) => self.act(Action::GoToBlank(i)),
             Command::ShowBlanks(show) => self.show_blanks = show,
             Command::ShowShortcuts(show) => self.show_shortcuts = show,
             Command::ShowExport(show) => {

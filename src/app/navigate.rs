@@ -3,6 +3,7 @@
 use egui::{Role, Ui, WidgetInfo};
 
 use super::{Command, PizhuApp};
+use crate::session::Action as Act;
 
 /// Chars of context shown on each side of a blank.
 const BLANK_CONTEXT: usize = 14;
@@ -28,10 +29,10 @@ pub fn blanks_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
             }
             ui.horizontal(|ui| {
                 if ui.button(t.prev_blank).clicked() {
-                    commands.push(Command::NextBlank(-1));
+                    commands.push(Command::Act(Act::NextBlank(-1)));
                 }
                 if ui.button(t.next_blank).clicked() {
-                    commands.push(Command::NextBlank(1));
+                    commands.push(Command::Act(Act::NextBlank(1)));
                 }
             });
             ui.separator();
@@ -56,7 +57,7 @@ pub fn blanks_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                             WidgetInfo::selected(Role::Button, true, current, &label)
                         });
                         if resp.clicked() {
-                            commands.push(Command::GoToBlank(i));
+                            commands.push(Command::Act(Act::GoToBlank(i)));
                         }
                     }
                 });

@@ -5,6 +5,7 @@ use egui::{Role, ScrollArea, Sense, TextEdit, Ui, Vec2, WidgetInfo};
 use super::theme::palette;
 use super::{Command, FocusArea, PizhuApp};
 use crate::outline::{NodeKind, Outline};
+use crate::session::Action as Act;
 use crate::session::keymap::{Action, Scope};
 
 /// The tree's state between frames.
@@ -321,11 +322,11 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 let resp = resp.on_hover_text(&label);
                 if resp.clicked() {
                     view.selected = Some(i);
-                    commands.push(Command::JumpToNode(i));
+                    commands.push(Command::Act(Act::JumpToNode(i)));
                 }
                 resp.context_menu(|ui| {
                     if ui.button(t.add_note).clicked() {
-                        commands.push(Command::AddSectionNote(i));
+                        commands.push(Command::Act(Act::AddSectionNote(i)));
                         ui.close();
                     }
                 });
@@ -386,7 +387,7 @@ fn tree_keys(ui: &Ui, view: &mut OutlineView, commands: &mut Vec<Command>) {
                 select(view, p);
             }
         } else if enter {
-            commands.push(Command::JumpToNode(s));
+            commands.push(Command::Act(Act::JumpToNode(s)));
         }
     }
 }

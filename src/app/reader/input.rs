@@ -10,6 +10,7 @@ use crate::annotate::{AnnotationId, Color, Mark};
 use crate::app::annotations_panel::menu_item;
 use crate::app::{Command, OpenDocument};
 use crate::document::TextRange;
+use crate::session::Action as Act;
 use crate::session::keymap::{Action, Scope};
 
 /// What the pointer, key and toolbar handlers of one frame look at.
@@ -66,7 +67,7 @@ pub(super) fn pointer_ui(
         };
         reader.selection = Some((anchor, start));
         reader.dragging = true;
-        commands.push(Command::SelectAnnotation(None));
+        commands.push(Command::Act(Act::SelectAnnotation(None)));
     }
     if reader.dragging
         && surface.dragged()
@@ -122,7 +123,7 @@ pub(super) fn pointer_ui(
             reader.selection = None;
             reader.caret = Some(at);
             let on = doc.notes.set.highlight_at(at).map(|a| a.id);
-            commands.push(Command::SelectAnnotation(on));
+            commands.push(Command::Act(Act::SelectAnnotation(on)));
         }
     }
 }
@@ -181,7 +182,7 @@ pub(super) fn context_menu_ui(
             .and_then(|at| doc.notes.set.highlight_at(at))
             .map(|a| a.id);
         if let Some(id) = reader.context_target {
-            commands.push(Command::SelectAnnotation(Some(id)));
+            commands.push(Command::Act(Act::SelectAnnotation(Some(id))));
         }
     }
     let target = reader.context_target.and_then(|id| doc.notes.set.get(id));
@@ -212,11 +213,13 @@ pub(super) fn context_menu_ui(
             crate::app::annotations_panel::annotation_menu_items(ui, t, a, commands);
         } else {
             if let Some(range) = selection {
-                let highlight = |open_note| Command::Highlight {
-                    range,
-                    color,
-                    mark: Mark::Fill,
-                    open_note,
+                let highlight = |open_note| {
+                    Command::Act(Act::Highlight {
+                        range,
+                        color,
+                        mark: Mark::Fill,
+                        open_note,
+                    })
                 };
                 // The text is copied out only when asked (a selection can be the whole book).
                 if ui.button(t.copy).clicked() {
@@ -269,11 +272,13 @@ pub(super) fn mark_keys(
             .position(|n| key(Action::Colour(n), Scope::Reader))
             .map(|n| Color::ALL[n]);
         if let Some(range) = selection {
-            let highlight = |color, mark, open_note| Command::Highlight {
-                range,
-                color,
-                mark,
-                open_note,
+            let highlight = |color, mark, open_note| {
+                Command::Act(Act::Highlight {
+                    range,
+                    color,
+                    mark,
+                    open_note,
+                })
             };
             if let Some(color) = digit {
                 commands.push(highlight(color, Mark::Fill, false));
@@ -294,11 +299,11 @@ pub(super) fn mark_keys(
             } else if key(Action::Underline, Scope::Reader) {
                 commands.push(changed(a, toggle_underline));
             } else if key(Action::Note, Scope::Reader) {
-                commands.push(Command::EditNote(a.id));
+                commands.push(Command::Act(Act::EditNote(a.id)));
             } else if key(Action::Delete, Scope::Annotation) {
-                commands.push(Command::DeleteAnnotation(a.id));
+                commands.push(Command::Act(Act::DeleteAnnotation(a.id)));
             } else if key(Action::ClearSelection, Scope::Annotation) {
-                commands.push(Command::SelectAnnotation(None));
+                commands.push(Command::Act(Act::SelectAnnotation(None)));
             }
         } else if scene.find_open && key(Action::CloseFind, Scope::Reader) {
             commands.push(Command::CloseFind);

@@ -29,6 +29,7 @@ use super::{Command, FocusArea, OpenDocument, PizhuApp};
 use crate::annotate::AnnotationId;
 use crate::document::TextRange;
 use crate::outline::NodeKind;
+use crate::session::Action as Act;
 use input::Scene;
 pub use layout::{BODY_PX, LINE_HEIGHT, MEASURE_EM, Metrics};
 use layout::{
@@ -388,7 +389,7 @@ fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, banner: &super::Banner) {
                         .button(app.t().restore_backup_from(&crate::store::local_time(when)))
                         .clicked()
                 {
-                    app.push(Command::RestoreBackup);
+                    app.push(Command::Act(Act::RestoreBackup));
                 }
                 if ui.button(app.t().dismiss).clicked() {
                     app.push(Command::DismissBanner);
@@ -695,7 +696,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 .map(|(i, _)| i)
         };
         if let Some(i) = target {
-            commands.push(Command::JumpToNode(i));
+            commands.push(Command::Act(Act::JumpToNode(i)));
         }
     }
     for c in commands {

@@ -8,6 +8,7 @@ use super::marks;
 use crate::annotate::{Color, Mark};
 use crate::app::Command;
 use crate::document::TextRange;
+use crate::session::Action as Act;
 
 /// The command that replaces `a` by a copy changed by `change` (one undoable step).
 pub(crate) fn changed(
@@ -16,7 +17,7 @@ pub(crate) fn changed(
 ) -> Command {
     let mut new = a.clone();
     change(&mut new);
-    Command::UpdateAnnotation(new)
+    Command::Act(Act::UpdateAnnotation(new))
 }
 
 /// Fill ↔ underline.
@@ -77,11 +78,13 @@ pub(super) fn toolbar_ui(
     } else {
         (anchor.top() - 44.0).max(viewport.top())
     };
-    let highlight = |range, color, mark, open_note| Command::Highlight {
-        range,
-        color,
-        mark,
-        open_note,
+    let highlight = |range, color, mark, open_note| {
+        Command::Act(Act::Highlight {
+            range,
+            color,
+            mark,
+            open_note,
+        })
     };
     egui::Area::new(ui.scope_id().with("selection-toolbar"))
         .order(egui::Order::Foreground)
@@ -125,7 +128,7 @@ pub(super) fn toolbar_ui(
                     if ui.button(t.note).on_hover_text("N").clicked() {
                         commands.push(match target {
                             Target::Text(r) => highlight(r, last_color, Mark::Fill, true),
-                            Target::Mark(a) => Command::EditNote(a.id),
+                            Target::Mark(a) => Command::Act(Act::EditNote(a.id)),
                         });
                     }
                     if ui.button(t.copy).on_hover_text("Ctrl+C").clicked() {
@@ -137,7 +140,7 @@ pub(super) fn toolbar_ui(
                     if let Target::Mark(a) = target
                         && ui.button(t.delete).on_hover_text("Delete").clicked()
                     {
-                        commands.push(Command::DeleteAnnotation(a.id));
+                        commands.push(Command::Act(Act::DeleteAnnotation(a.id)));
                     }
                 });
             });
