@@ -299,6 +299,9 @@ pub enum Edit {
     Remove(AnnotationId),
 }
 
+/// Up to this many incoming changes, a merge scans instead of indexing every item.
+const FEW: usize = 32;
+
 /// The annotations of one document, kept in document order, with undo and redo.
 #[derive(Clone, Debug, Default)]
 pub struct AnnotationSet {
@@ -491,6 +494,22 @@ impl AnnotationSet {
         theirs: Vec<Annotation>,
         their_removed: &[(AnnotationId, i64)],
     ) -> bool {
+        // Another window's change is usually a handful of annotations: a scan of the items
+        // per change costs less than indexing ten thousand of them (the window merges on the
+        // UI thread).
+        if theirs.len() + their_removed.len() <= FEW {
+            self.merge_few(theirs, their_removed)
+        } else {
+            self.merge_indexed(theirs, their_removed)
+        }
+    }
+
+    /// [`AnnotationSet::merge`] through an index of every item: linear in items + changes.
+    fn merge_indexed(
+        &mut self,
+        theirs: Vec<Annotation>,
+        their_removed: &[(AnnotationId, i64)],
+    ) -> bool {
         use std::collections::HashMap;
         use std::collections::hash_map::Entry;
         // O(n + theirs) for stores of a million annotations: the live items holding each id
@@ -548,6 +567,65 @@ impl AnnotationSet {
             self.items.retain(|_| {
                 i += 1;
                 !dead[i - 1]
+            });
+        }
+        if changed {
+            self.sort();
+            self.generation += 1;
+        }
+        changed
+    }
+
+    /// [`AnnotationSet::merge`] for a few changes, by scanning: the same outcome, without
+    /// indexing every item.
+    fn merge_few(
+        &mut self,
+        theirs: Vec<Annotation>,
+        their_removed: &[(AnnotationId, i64)],
+    ) -> bool {
+        let mut dead: Vec<usize> = Vec::new();
+        let first_live = |items: &[Annotation], dead: &[usize], id: AnnotationId| {
+            (0..items.len()).find(|&i| items[i].id == id && !dead.contains(&i))
+        };
+        let mut changed = false;
+        for &(id, when) in their_removed {
+            if let Some(i) = first_live(&self.items, &dead, id)
+                && self.items[i].modified_ms <= when
+            {
+                dead.push(i);
+                changed = true;
+            }
+            if !self.removed.iter().any(|&(r, _)| r == id) {
+                self.removed.push((id, when));
+            }
+        }
+        for a in theirs {
+            let removed_when = self
+                .removed
+                .iter()
+                .filter(|&&(r, _)| r == a.id)
+                .map(|&(_, when)| when)
+                .max();
+            if removed_when.is_some_and(|when| when >= a.modified_ms) {
+                continue;
+            }
+            match first_live(&self.items, &dead, a.id) {
+                Some(i) if self.items[i].modified_ms < a.modified_ms => {
+                    self.items[i] = a;
+                    changed = true;
+                }
+                Some(_) => {}
+                None => {
+                    self.items.push(a);
+                    changed = true;
+                }
+            }
+        }
+        if !dead.is_empty() {
+            let mut i = 0;
+            self.items.retain(|_| {
+                i += 1;
+                !dead.contains(&(i - 1))
             });
         }
         if changed {

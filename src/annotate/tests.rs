@@ -499,3 +499,54 @@ fn an_empty_quote_past_the_end_is_unplaced_in_notes_and_in_the_export_alike() {
     let listing = crate::export::notes_text("t", &o, &set);
     assert!(listing.contains("2 unplaced"), "{listing}");
 }
+
+#[test]
+fn merging_a_few_changes_by_scanning_gives_what_the_index_gives() {
+    // Random sets with duplicate ids, removals on both sides and changes newer and older than
+    // ours: both ways of merging must leave the same items, removals and answer.
+    let d = doc(SPEECH);
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n.max(1)
+    };
+    let base = mark(&d, "提高站位", 0);
+    for round in 0..500 {
+        let mut annotation = |id: u64, next: &mut dyn FnMut(u64) -> u64| {
+            let mut a = base.clone();
+            a.id = id;
+            a.modified_ms = 1000 + next(50) as i64;
+            a.note = format!("{}", next(3));
+            let start = next(20) as usize;
+            a.range = TextRange::new(start, start + 1 + next(5) as usize);
+            a
+        };
+        let mine: Vec<Annotation> = (0..next(12))
+            .map(|_| annotation(next(10), &mut next))
+            .collect();
+        let my_removed: Vec<(AnnotationId, i64)> = (0..next(4))
+            .map(|_| (next(10), 1000 + next(50) as i64))
+            .collect();
+        let theirs: Vec<Annotation> = (0..next(10))
+            .map(|_| annotation(next(10), &mut next))
+            .collect();
+        let their_removed: Vec<(AnnotationId, i64)> = (0..next(5))
+            .map(|_| (next(10), 1000 + next(50) as i64))
+            .collect();
+        let set = AnnotationSet::new(mine, my_removed);
+        let (mut a, mut b) = (set.clone(), set);
+        let changed_a = a.merge_few(theirs.clone(), &their_removed);
+        let changed_b = b.merge_indexed(theirs, &their_removed);
+        assert_eq!(changed_a, changed_b, "round {round}");
+        let key = |s: &AnnotationSet| -> Vec<(u64, i64, String, TextRange)> {
+            s.items()
+                .iter()
+                .map(|x| (x.id, x.modified_ms, x.note.clone(), x.range))
+                .collect()
+        };
+        assert_eq!(key(&a), key(&b), "round {round}");
+        assert_eq!(a.removed(), b.removed(), "round {round}");
+    }
+}
