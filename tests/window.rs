@@ -877,6 +877,10 @@ fn a_damaged_store_offers_its_newest_backup_and_restoring_brings_the_notes_back(
         })
         .expect("the banner offers the backup");
     restore.click();
+    // The backup is read on a worker; the window brings it in when it is there.
+    wait_until(&mut h, "the restore", |app| {
+        app.current.as_ref().is_some_and(|s| !s.notes.restoring())
+    });
     settle(&mut h);
     let restored = annotations(&h);
     assert_eq!(restored.len(), 1, "backup 1 held the first highlight");

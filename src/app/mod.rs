@@ -154,6 +154,8 @@ pub struct PizhuApp {
     pub settings: Settings,
     settings_path: Option<PathBuf>,
     settings_dirty_since: Option<Instant>,
+    /// Settings being written on a worker.
+    settings_write: Option<Task<Result<(), (std::io::Error, PathBuf)>>>,
     /// Where highlights and notes are stored (`None`: kept in memory only).
     data_dir: Option<PathBuf>,
     /// UI language in effect.
@@ -225,6 +227,7 @@ impl PizhuApp {
             settings,
             settings_path,
             settings_dirty_since: None,
+            settings_write: None,
             data_dir,
             current: None,
             loading: None,
@@ -480,8 +483,14 @@ impl PizhuApp {
         self.settings_dirty_since = Some(Instant::now());
     }
 
-    /// Write settings now if they changed.
+    /// Write settings now if they changed, on this thread (exit, tests): waits for a write
+    /// under way first.
     pub fn save_settings(&mut self) {
+        if let Some(mut task) = self.settings_write.take()
+            && let Some(done) = task.wait(Duration::from_secs(10))
+        {
+            self.settings_written(done);
+        }
         self.remember_position();
         if self.settings_dirty_since.take().is_none() {
             return;
@@ -489,7 +498,41 @@ impl PizhuApp {
         let Some(path) = self.settings_path.clone() else {
             return;
         };
-        if let Err(e) = settings::save(&path, &self.settings) {
+        let done = settings::save(&path, &self.settings).map_err(|e| (e, path));
+        self.settings_written(done);
+    }
+
+    /// Write settings on a worker if they changed (never in a frame); one write at a time.
+    fn save_settings_soon(&mut self, ctx: &egui::Context) {
+        if let Some(task) = &mut self.settings_write {
+            match task.poll() {
+                Some(done) => {
+                    self.settings_write = None;
+                    self.settings_written(done);
+                }
+                None if task.lost() => self.settings_write = None,
+                None => return,
+            }
+        }
+        self.remember_position();
+        if self.settings_dirty_since.take().is_none() {
+            return;
+        }
+        let Some(path) = self.settings_path.clone() else {
+            return;
+        };
+        let settings = self.settings.clone();
+        let write = move || settings::save(&path, &settings).map_err(|e| (e, path));
+        match Task::spawn("settings", Some(waker(ctx)), write) {
+            Ok(task) => self.settings_write = Some(task),
+            // No thread to be had: try again on the next change.
+            Err(_) => self.settings_dirty_since = Some(Instant::now()),
+        }
+    }
+
+    /// A settings write ended: a failure gets a banner.
+    fn settings_written(&mut self, done: Result<(), (std::io::Error, PathBuf)>) {
+        if let Err((e, path)) = done {
             self.banner = Some(Banner {
                 text: format!(
                     "settings could not be saved ({e}); check the folder is writable: {}",
@@ -536,10 +579,12 @@ impl PizhuApp {
         }
         self.remember_position_lazily();
         self.tick_notes(ui.ctx());
-        if let Some(since) = self.settings_dirty_since
-            && since.elapsed() > Duration::from_millis(1000)
+        if self.settings_write.is_some()
+            || self
+                .settings_dirty_since
+                .is_some_and(|since| since.elapsed() > Duration::from_millis(1000))
         {
-            self.save_settings();
+            self.save_settings_soon(ui.ctx());
         } else if self.settings_dirty_since.is_some() {
             ui.ctx().request_repaint_after(Duration::from_millis(1050));
         }
@@ -572,6 +617,7 @@ impl PizhuApp {
         if ctx.input(|i| i.events.contains(&egui::Event::WindowFocused(true))) {
             doc.notes.check_store();
         }
+        let finished = doc.poll();
         let before = doc.notes.save_error.clone();
         if let Some(wait) = doc.notes.tick() {
             ctx.request_repaint_after(wait + Duration::from_millis(10));
@@ -588,6 +634,9 @@ impl PizhuApp {
                 is_error: true,
                 restore: None,
             });
+        }
+        for effect in finished {
+            self.carry_out(effect);
         }
     }
 

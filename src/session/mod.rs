@@ -154,8 +154,9 @@ pub enum Effect {
     OutlineSelect(usize),
     /// This highlight colour was used (the next one defaults to it).
     ColourUsed(Color),
-    /// The notes were restored from a backup: how many came back, and the backup's time
-    /// (`None`: there was no backup that could be read).
+    /// The notes were restored from a backup (answering [`Action::RestoreBackup`], from
+    /// [`Session::poll`]): how many came back, and the backup's time (`None`: there was no
+    /// backup that could be read).
     Restored(Option<(usize, SystemTime)>),
 }
 
@@ -399,11 +400,23 @@ impl Session {
                 }
             }
             Action::RestoreBackup => {
-                let doc = Arc::clone(&self.doc);
-                out.push(Effect::Restored(self.notes.restore_backup(&doc)));
+                // Read on a worker; `poll` answers with `Effect::Restored`.
+                if !self.notes.start_restore() {
+                    out.push(Effect::Restored(None));
+                }
             }
         }
         out
+    }
+
+    /// What finished on a worker since the last call (a restore read its backup); the window
+    /// calls it every frame it runs.
+    pub fn poll(&mut self) -> Vec<Effect> {
+        let doc = Arc::clone(&self.doc);
+        match self.notes.poll_restore(&doc) {
+            Some(restored) => vec![Effect::Restored(restored)],
+            None => Vec::new(),
+        }
     }
 
     /// Remember where the reader is before a jump (for Back).

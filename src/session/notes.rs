@@ -49,6 +49,8 @@ pub struct Notes {
     path: Option<PathBuf>,
     /// The read or write under way.
     job: Option<Running>,
+    /// The newest readable backup being read (a restore the user asked for).
+    restoring: Option<Task<Option<crate::store::annotations::Backup>>>,
     /// Watches the annotations folder for other writers (`None`: not possible here).
     watch: Option<Arc<Watch>>,
     /// What the worker, the watcher and this thread share.
@@ -394,6 +396,7 @@ impl Notes {
             resync: false,
             path: None,
             job: None,
+            restoring: None,
             watch: None,
             shared: Arc::default(),
             autosave: Autosave::default(),
@@ -434,6 +437,7 @@ impl Notes {
             resync: false,
             path: Some(file),
             job: None,
+            restoring: None,
             watch,
             shared,
             autosave: Autosave::default(),
@@ -467,13 +471,41 @@ impl Notes {
         }
     }
 
-    /// Add back everything the newest readable backup holds that is not here, as one
-    /// undoable step, and place it in `doc`. Returns how many came back and the backup's
-    /// time; `None` when there is no backup that can be read. Reads the backups on this
-    /// thread (a user's request, not every frame), after any write under way.
-    pub fn restore_backup(&mut self, doc: &Document) -> Option<(usize, SystemTime)> {
-        self.finish_job(FLUSH_WAIT);
-        let backup = lock(self.store.as_ref()?).store.newest_good_backup()?;
+    /// Start reading the newest readable backup on a worker (it waits for a write under way
+    /// first); [`Notes::poll_restore`] brings it in. False when there is no store.
+    pub fn start_restore(&mut self) -> bool {
+        let Some(store) = self.store.clone() else {
+            return false;
+        };
+        if self.restoring.is_some() {
+            return true;
+        }
+        let shared = Arc::clone(&self.shared);
+        let waker: Waker = Arc::new(move || shared.wake());
+        let read = move || lock(&store).store.newest_good_backup();
+        self.restoring = Task::spawn("restore", Some(waker), read).ok();
+        self.restoring.is_some()
+    }
+
+    /// Whether a restore is under way.
+    pub fn restoring(&self) -> bool {
+        self.restoring.is_some()
+    }
+
+    /// When the backup started by [`Notes::start_restore`] has been read: add back everything
+    /// it holds that is not here, as one undoable step, placed in `doc`. `Some(None)`: there
+    /// is no backup that can be read; `None`: not done yet (or nothing started).
+    pub fn poll_restore(&mut self, doc: &Document) -> Option<Option<(usize, SystemTime)>> {
+        let task = self.restoring.as_mut()?;
+        let backup = match task.poll() {
+            Some(backup) => backup,
+            None if task.lost() => None,
+            None => return None,
+        };
+        self.restoring = None;
+        let Some(backup) = backup else {
+            return Some(None);
+        };
         self.typing = None;
         let added = self.set.restore_from(backup.file.annotations, now_ms());
         if added > 0 {
@@ -482,7 +514,22 @@ impl Notes {
             self.autosave.edited(Instant::now());
         }
         self.restorable = None;
-        Some((added, backup.modified))
+        Some(Some((added, backup.modified)))
+    }
+
+    /// [`Notes::start_restore`] and wait for it (tests, the command line; never in a frame).
+    pub fn restore_backup(&mut self, doc: &Document) -> Option<(usize, SystemTime)> {
+        if !self.start_restore() {
+            return None;
+        }
+        let deadline = Instant::now() + FLUSH_WAIT;
+        while Instant::now() < deadline {
+            if let Some(done) = self.poll_restore(doc) {
+                return done;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        None
     }
 
     /// Where the store lives, if anywhere.
