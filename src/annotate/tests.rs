@@ -514,7 +514,7 @@ fn merging_a_few_changes_by_scanning_gives_what_the_index_gives() {
     };
     let base = mark(&d, "提高站位", 0);
     for round in 0..500 {
-        let mut annotation = |id: u64, next: &mut dyn FnMut(u64) -> u64| {
+        let annotation = |id: u64, next: &mut dyn FnMut(u64) -> u64| {
             let mut a = base.clone();
             a.id = id;
             a.modified_ms = 1000 + next(50) as i64;

@@ -971,7 +971,7 @@ impl eframe::App for PizhuApp {
         self.flush();
     }
 
-    fn on_exit(&mut self) {
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.flush();
     }
 
