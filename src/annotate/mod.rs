@@ -8,8 +8,6 @@ pub mod units;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-use serde::{Deserialize, Serialize};
-
 use crate::document::{Document, TextRange};
 use crate::outline::Outline;
 pub use anchor::{
@@ -17,13 +15,8 @@ pub use anchor::{
 };
 pub use filter::Filter;
 
-/// A highlight colour.
-///
-/// Serialisable for the window's settings (its last highlight colour); the store writes
-/// its own `store::record::ColorRecord`.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+/// A highlight colour (the store and the settings write `store::record::ColorRecord`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Color {
     /// 黄.
     #[default]

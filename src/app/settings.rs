@@ -88,6 +88,7 @@ pub struct Settings {
     /// Width of the annotations panel in points.
     pub annotations_width: f32,
     /// The colour H highlights in (the last one used).
+    #[serde(with = "color_record")]
     pub highlight_color: crate::annotate::Color,
 }
 
@@ -225,6 +226,23 @@ pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
     let text = ron::ser::to_string_pretty(settings, ron::ser::PrettyConfig::default())
         .map_err(std::io::Error::other)?;
     crate::files::replace_file(path, text.as_bytes(), crate::files::Mode::Private)
+}
+
+/// The settings file writes a colour as the store does (`store::record::ColorRecord`), so
+/// the domain's `Color` is not a file format.
+mod color_record {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::annotate::Color;
+    use crate::store::record::ColorRecord;
+
+    pub fn serialize<S: Serializer>(color: &Color, s: S) -> Result<S::Ok, S::Error> {
+        ColorRecord::from(*color).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Color, D::Error> {
+        ColorRecord::deserialize(d).map(Color::from)
+    }
 }
 
 #[cfg(test)]
