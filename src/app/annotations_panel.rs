@@ -9,7 +9,6 @@ use super::reader::{changed, toggle_underline};
 use super::theme::{highlight_ink, palette};
 use super::{Command, OpenDocument, PizhuApp};
 use crate::annotate::{Annotation, AnnotationId, Color, Filter, Kind, Mark, clean_tag};
-use crate::outline::Outline;
 use crate::session::Action as Act;
 
 /// How long a highlight flashes after a jump to it.
@@ -86,10 +85,9 @@ impl AnnotationsView {
     }
 }
 
-/// Whether `a` passes the panel's filters.
-fn shown(view: &AnnotationsView, a: &Annotation) -> bool {
-    // The one annotation filter (text folded like the find bar).
-    let filter = Filter {
+/// The panel's filters as the one annotation filter (text folded like the find bar).
+fn panel_filter(view: &AnnotationsView) -> Filter {
+    Filter {
         colors: Color::ALL
             .into_iter()
             .zip(view.colors)
@@ -98,15 +96,7 @@ fn shown(view: &AnnotationsView, a: &Annotation) -> bool {
         tags: view.tag.iter().cloned().collect(),
         query: view.filter.clone(),
         ..Filter::default()
-    };
-    filter.matches(a)
-}
-
-/// The section path of a char, as the panel and the exports show it.
-pub fn section_path(outline: &Outline, pos: usize) -> Option<String> {
-    let node = outline.node_at(pos)?;
-    let path = crate::outline::label::node_path(outline, node);
-    Some(path.join(crate::outline::label::PATH_SEPARATOR))
+    }
 }
 
 /// The rows of the list, their tops, and every tag with its count.
@@ -136,8 +126,10 @@ fn build_rows(
     };
     let mut rows = Vec::new();
     let items = set.items();
+    let filter = panel_filter(view);
+    let shown = |a: &Annotation| filter.matches(a);
     let unplaced: Vec<usize> = (0..items.len())
-        .filter(|&i| !items[i].is_placed() && shown(view, &items[i]))
+        .filter(|&i| !items[i].is_placed() && shown(&items[i]))
         .collect();
     if !unplaced.is_empty() {
         rows.push(Row::Header {
@@ -146,19 +138,30 @@ fn build_rows(
         });
         rows.extend(unplaced.into_iter().map(Row::Item));
     }
+    // Items are in document order: the section path is made once per outline node, not
+    // once per annotation (10,000 annotations are rebuilt after every edit).
+    let index = doc.outline.index();
     let mut last: Option<String> = None;
+    let mut last_node: Option<Option<usize>> = None;
     for (i, a) in items.iter().enumerate() {
-        if !a.is_placed() || !shown(view, a) {
+        if !a.is_placed() || !shown(a) {
             continue;
         }
-        let path = section_path(&doc.outline, a.range.start)
-            .unwrap_or_else(|| doc.display_title().to_owned());
-        if last.as_ref() != Some(&path) {
-            rows.push(Row::Header {
-                label: path.clone(),
-                unplaced: false,
-            });
-            last = Some(path);
+        let node = index.node_at(a.range.start);
+        if last_node != Some(node) {
+            last_node = Some(node);
+            let path = match node {
+                Some(n) => crate::outline::label::node_path_in(&index, n)
+                    .join(crate::outline::label::PATH_SEPARATOR),
+                None => doc.display_title().to_owned(),
+            };
+            if last.as_ref() != Some(&path) {
+                rows.push(Row::Header {
+                    label: path.clone(),
+                    unplaced: false,
+                });
+                last = Some(path);
+            }
         }
         rows.push(Row::Item(i));
     }
@@ -184,15 +187,13 @@ fn build_rows(
 
 /// Every tag in use with its count, most used first.
 pub fn tag_counts(items: &[Annotation]) -> Vec<(String, usize)> {
-    let mut tags: Vec<(String, usize)> = Vec::new();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for a in items {
         for tag in a.all_tags() {
-            match tags.iter_mut().find(|(t, _)| *t == tag) {
-                Some((_, n)) => *n += 1,
-                None => tags.push((tag, 1)),
-            }
+            *counts.entry(tag).or_default() += 1;
         }
     }
+    let mut tags: Vec<(String, usize)> = counts.into_iter().collect();
     tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     tags
 }
