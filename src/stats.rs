@@ -117,23 +117,49 @@ pub fn speaking_seconds(words: usize, rate: u32) -> u64 {
 
 /// Count a document and its top-level sections.
 pub fn stats(doc: &Document, outline: &Outline, rate: u32) -> Stats {
-    let total = counts_in(doc, outline, TextRange::new(0, doc.char_count), rate);
-    let sections = outline
-        .nodes
-        .iter()
-        .filter(|n| n.depth == 1)
-        .map(|n| SectionStats {
-            marker: n.marker.clone(),
-            title: n.title.clone(),
-            counts: counts_in(doc, outline, n.range, rate),
+    let whole = TextRange::new(0, doc.char_count);
+    let sections = || {
+        outline
+            .nodes
+            .iter()
+            .filter(|n| n.depth == 1)
+            .map(|n| SectionStats {
+                marker: n.marker.clone(),
+                title: n.title.clone(),
+                counts: counts_in(doc, outline, n.range, rate),
+            })
+            .collect::<Vec<_>>()
+    };
+    // The whole text and its sections are two passes over it: on a large document (opening
+    // 100 MB in the window waits for them) they run side by side.
+    let (total, sections) = if doc.char_count > PARALLEL_CHARS {
+        std::thread::scope(|scope| {
+            let total = std::thread::Builder::new()
+                .name("stats".into())
+                .spawn_scoped(scope, || counts_in(doc, outline, whole, rate));
+            let sections = sections();
+            let total = match total {
+                Ok(handle) => match handle.join() {
+                    Ok(total) => total,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                // No thread to be had: one after the other.
+                Err(_) => counts_in(doc, outline, whole, rate),
+            };
+            (total, sections)
         })
-        .collect();
+    } else {
+        (counts_in(doc, outline, whole, rate), sections())
+    };
     Stats {
         rate_chars_per_min: rate,
         total,
         sections,
     }
 }
+
+/// Above this many chars, [`stats`] counts the whole text and its sections on two threads.
+const PARALLEL_CHARS: usize = 1 << 20;
 
 /// `m 分 s 秒` / `m min s s` style duration, language-neutral: `12:05`.
 pub fn format_duration(seconds: u64) -> String {
@@ -180,6 +206,42 @@ pub fn stats_json(stats: &Stats) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_document_counts_the_same_on_two_threads() {
+        let mut text = String::from("关于测试的讲话\n");
+        let mut n = 0;
+        while text.chars().count() <= PARALLEL_CHARS + 1000 {
+            n += 1;
+            text.push_str(&format!("{}、第{n}部分\n", ["一", "二", "三"][n % 3]));
+            text.push_str(&"我们要把思想统一到会议精神上来，真抓实干。".repeat(40));
+            text.push('\n');
+        }
+        let doc = crate::document::Document::from_text(
+            text,
+            "UTF-8",
+            crate::document::SourceFormat::Text,
+        );
+        let outline = crate::outline::outline(&doc);
+        assert!(doc.char_count > PARALLEL_CHARS);
+        let got = stats(&doc, &outline, 240);
+        let whole = TextRange::new(0, doc.char_count);
+        assert_eq!(got.total, counts_in(&doc, &outline, whole, 240));
+        let one_by_one: Vec<Counts> = outline
+            .nodes
+            .iter()
+            .filter(|n| n.depth == 1)
+            .map(|n| counts_in(&doc, &outline, n.range, 240))
+            .collect();
+        assert!(!one_by_one.is_empty());
+        assert_eq!(
+            got.sections
+                .iter()
+                .map(|s| s.counts.clone())
+                .collect::<Vec<_>>(),
+            one_by_one
+        );
+    }
 
     #[test]
     fn words_count_like_word() {
