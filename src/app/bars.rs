@@ -197,19 +197,23 @@ pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     } else {
         top as f32 * 100.0 / doc.doc.char_count as f32
     };
-    let total = &doc.stats.total;
+    // A large document's counts arrive from a worker a moment after it shows.
+    let total = doc.stats.as_ref().map(|s| &s.total);
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(format!("{} {}", t.encoding, doc.doc.encoding));
                 ui.separator();
-                ui.label(format!(
-                    "{} {} {} · {}",
-                    t.whole_document,
-                    total.words,
-                    t.characters,
-                    t.speaking_time(total.speaking_seconds)
-                ));
+                ui.label(match total {
+                    Some(total) => format!(
+                        "{} {} {} · {}",
+                        t.whole_document,
+                        total.words,
+                        t.characters,
+                        t.speaking_time(total.speaking_seconds)
+                    ),
+                    None => format!("{} …", t.whole_document),
+                });
                 if let Some(c) = &section {
                     ui.separator();
                     ui.label(format!(

@@ -610,9 +610,8 @@ impl PizhuApp {
         let Some(doc) = self.current.as_mut() else {
             return;
         };
-        if !doc.notes.has_waker() {
-            let ctx = ctx.clone();
-            doc.notes.set_waker(Arc::new(move || ctx.request_repaint()));
+        if !doc.has_waker() {
+            doc.set_waker(waker(ctx));
         }
         if ctx.input(|i| i.events.contains(&egui::Event::WindowFocused(true))) {
             doc.notes.check_store();

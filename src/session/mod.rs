@@ -12,8 +12,8 @@ pub mod task;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use crate::annotate::{Annotation, AnnotationId, Color, Edit, Kind, Mark, now_ms};
@@ -23,12 +23,26 @@ use crate::stats::{Counts, DEFAULT_RATE_CHARS_PER_MIN, Stats, stats};
 use find::Find;
 use history::History;
 use notes::Notes;
+use task::{Task, Waker};
 
 /// File name shown for the bundled sample.
 pub const SAMPLE_NAME: &str = "sample-speech.txt";
 
 /// The bundled sample speech (our own writing; every outline level).
 pub static SAMPLE_TEXT: &str = include_str!("../../assets/sample-speech.txt");
+
+/// Whom a worker wakes when it is done (the window's repaint), set once the window has one.
+#[derive(Default)]
+struct WakerSlot(Mutex<Option<Waker>>);
+
+impl std::fmt::Debug for WakerSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WakerSlot")
+    }
+}
+
+/// Above this many chars, a document's counts are made on a worker after it is shown.
+const COUNT_LATER_CHARS: usize = 2_000_000;
 
 /// Which opened document a piece of state belongs to: unique for the life of the process,
 /// also when a document is opened twice.
@@ -56,8 +70,13 @@ pub struct Session {
     pub doc: Arc<Document>,
     /// Its outline.
     pub outline: Arc<Outline>,
-    /// Whole-document counts.
-    pub stats: Stats,
+    /// Whole-document counts (`None` while a large document is still being counted on a
+    /// worker: see [`Session::poll`]).
+    pub stats: Option<Stats>,
+    /// The count of a large document under way.
+    stats_task: Option<Task<Stats>>,
+    /// Whom to wake when work on a worker ends (set by the window).
+    waker: Arc<WakerSlot>,
     /// Its highlights and notes.
     pub notes: Notes,
     /// The selected annotation (shown in the editor, outlined in the text).
@@ -163,15 +182,41 @@ pub enum Effect {
 impl Session {
     /// Compute the outline and counts of a document; its notes in memory only.
     pub fn new(doc: Document, path: Option<PathBuf>, name: String) -> Self {
-        let outline = outline(&doc);
-        let stats = stats(&doc, &outline, DEFAULT_RATE_CHARS_PER_MIN);
+        let outline = Arc::new(outline(&doc));
+        let doc = Arc::new(doc);
+        let waker: Arc<WakerSlot> = Arc::default();
+        // A large document is shown before its counts are done (the status bar waits).
+        let (stats, stats_task) = if doc.char_count <= COUNT_LATER_CHARS {
+            (
+                Some(stats(&doc, &outline, DEFAULT_RATE_CHARS_PER_MIN)),
+                None,
+            )
+        } else {
+            let (d, o, slot) = (Arc::clone(&doc), Arc::clone(&outline), Arc::clone(&waker));
+            let wake: Waker = Arc::new(move || {
+                let waker = slot.0.lock().ok().and_then(|w| w.clone());
+                if let Some(wake) = waker {
+                    wake();
+                }
+            });
+            let count = move || stats(&d, &o, DEFAULT_RATE_CHARS_PER_MIN);
+            match Task::spawn("stats", Some(wake), count) {
+                Ok(task) => (None, Some(task)),
+                Err(_) => (
+                    Some(stats(&doc, &outline, DEFAULT_RATE_CHARS_PER_MIN)),
+                    None,
+                ),
+            }
+        };
         Self {
             id: DocId::next(),
             path,
             name,
-            doc: Arc::new(doc),
-            outline: Arc::new(outline),
+            doc,
+            outline,
             stats,
+            stats_task,
+            waker,
             notes: Notes::in_memory(),
             selected: None,
             history: History::default(),
@@ -412,11 +457,33 @@ impl Session {
     /// What finished on a worker since the last call (a restore read its backup); the window
     /// calls it every frame it runs.
     pub fn poll(&mut self) -> Vec<Effect> {
+        if let Some(task) = &mut self.stats_task {
+            if let Some(stats) = task.poll() {
+                self.stats = Some(stats);
+                self.stats_task = None;
+            } else if task.lost() {
+                self.stats_task = None;
+            }
+        }
         let doc = Arc::clone(&self.doc);
         match self.notes.poll_restore(&doc) {
             Some(restored) => vec![Effect::Restored(restored)],
             None => Vec::new(),
         }
+    }
+
+    /// Whom to wake when work on a worker ends (the window asks for a frame): the notes'
+    /// writer and watcher, a restore, the count of a large document.
+    pub fn set_waker(&mut self, waker: Waker) {
+        if let Ok(mut slot) = self.waker.0.lock() {
+            *slot = Some(Arc::clone(&waker));
+        }
+        self.notes.set_waker(waker);
+    }
+
+    /// Whether [`Session::set_waker`] was called.
+    pub fn has_waker(&self) -> bool {
+        self.waker.0.lock().is_ok_and(|w| w.is_some())
     }
 
     /// Remember where the reader is before a jump (for Back).

@@ -193,3 +193,29 @@ fn restoring_without_a_store_says_there_is_no_backup() {
         vec![Effect::Restored(None)]
     );
 }
+
+#[test]
+fn a_large_document_is_shown_before_its_counts_which_arrive_from_a_worker() {
+    let paragraph = "我们要把思想统一到会议精神上来，真抓实干，久久为功。\n";
+    let text = paragraph.repeat(COUNT_LATER_CHARS / paragraph.chars().count() + 10);
+    let doc = Document::from_text(text, "UTF-8", SourceFormat::Text);
+    let mut s = Session::new(doc, None, "big.txt".into());
+    let woken = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&woken);
+    s.set_waker(Arc::new(move || {
+        flag.store(true, std::sync::atomic::Ordering::SeqCst)
+    }));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while s.stats.is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the counts never came"
+        );
+        s.poll();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let expected = stats(&s.doc, &s.outline, DEFAULT_RATE_CHARS_PER_MIN);
+    assert_eq!(s.stats.as_ref().map(|x| &x.total), Some(&expected.total));
+    // A small one is counted at once.
+    assert!(session().stats.is_some());
+}
