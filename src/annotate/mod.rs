@@ -155,10 +155,23 @@ static HASHTAG: LazyLock<regex::Regex> = LazyLock::new(|| {
         .expect("valid hashtag pattern")
 });
 
+/// Whether `text` has a `#` or `＃` at all (a SIMD byte search: the panel asks it of
+/// every note after each edit, and most notes have none).
+fn may_hold_tag(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr(b'#', bytes).is_some() || memchr::memmem::find(bytes, "＃".as_bytes()).is_some()
+}
+
+/// [`HASHTAG`] without its group: the whole `#tag`.
+static HASHTAG_WHOLE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"[#＃][^\s#＃，。；：！？、,.;:!?（）()【】\[\]“”‘’《》<>'\x22]+")
+        .expect("valid hashtag pattern")
+});
+
 /// The `#标签` tags written in a note, in order, without duplicates.
 pub fn hashtags(note: &str) -> Vec<String> {
     // Most notes have no tag: no regex for them (the panel counts tags over every note).
-    if !note.contains(['#', '＃']) {
+    if !may_hold_tag(note) {
         return Vec::new();
     }
     let mut seen = BTreeSet::new();
@@ -219,6 +232,33 @@ impl Annotation {
         self.prefix = last_chars(&doc.text[..s], CONTEXT_CHARS).to_owned();
         self.suffix = first_chars(&doc.text[e..], CONTEXT_CHARS).to_owned();
         self.state = AnchorState::Exact;
+    }
+
+    /// Every tag once, borrowed: those of the tag field, then the `#标签` of the note (no
+    /// copies: the annotations panel counts them over every annotation after each edit).
+    pub fn each_tag(&self) -> impl Iterator<Item = &str> {
+        let typed = if may_hold_tag(&self.note) {
+            // `find_iter` (no capture groups) runs on the regex's fast path.
+            Some(
+                HASHTAG_WHOLE
+                    .find_iter(&self.note)
+                    .map(|m| m.as_str().trim_start_matches(['#', '＃'])),
+            )
+        } else {
+            None
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        self.tags
+            .iter()
+            .map(String::as_str)
+            .chain(typed.into_iter().flatten())
+            .filter(move |t| {
+                let new = !seen.contains(t);
+                if new {
+                    seen.push(t);
+                }
+                new
+            })
     }
 
     /// Every tag: those of the tag field, then the `#标签` of the note.

@@ -550,3 +550,16 @@ fn merging_a_few_changes_by_scanning_gives_what_the_index_gives() {
         assert_eq!(a.removed(), b.removed(), "round {round}");
     }
 }
+
+#[test]
+fn each_tag_gives_the_same_tags_as_all_tags_without_copying() {
+    let d = doc(SPEECH);
+    let mut a = mark(&d, "提高站位", 0);
+    a.tags = vec!["金句".into(), "提法".into()];
+    a.note = "好 #金句 又 ＃新提法，#新提法 #数字".into();
+    let each: Vec<&str> = a.each_tag().collect();
+    assert_eq!(each, a.all_tags());
+    assert_eq!(each, ["金句", "提法", "新提法", "数字"]);
+    a.note = "没有标签".into();
+    assert_eq!(a.each_tag().collect::<Vec<_>>(), ["金句", "提法"]);
+}

@@ -187,13 +187,14 @@ fn build_rows(
 
 /// Every tag in use with its count, most used first.
 pub fn tag_counts(items: &[Annotation]) -> Vec<(String, usize)> {
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for a in items {
-        for tag in a.all_tags() {
+        for tag in a.each_tag() {
             *counts.entry(tag).or_default() += 1;
         }
     }
-    let mut tags: Vec<(String, usize)> = counts.into_iter().collect();
+    let mut tags: Vec<(String, usize)> =
+        counts.into_iter().map(|(t, n)| (t.to_owned(), n)).collect();
     tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     tags
 }
