@@ -15,56 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, Vec2};
+use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, Vec2};
 use pizhu::app::{Command, PizhuApp, Startup};
 
-#[path = "support/mod.rs"]
-mod support;
 use pizhu::session::Action as Act;
-use support::big_file;
-
-const SIZE: Vec2 = Vec2::new(1400.0, 900.0);
-
-struct Frames {
-    ctx: egui::Context,
-    time: f64,
-}
-
-impl Frames {
-    /// Run one frame with `events`; returns its CPU time.
-    fn frame(&mut self, app: &mut PizhuApp, events: Vec<Event>) -> Duration {
-        self.time += 1.0 / 60.0;
-        let raw = RawInput {
-            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SIZE)),
-            time: Some(self.time),
-            predicted_dt: 1.0 / 60.0,
-            events,
-            ..Default::default()
-        };
-        let start = Instant::now();
-        let out = self.ctx.run_ui(raw, |ui| app.show(ui));
-        let egui::FullOutput {
-            shapes,
-            pixels_per_point,
-            mut textures_delta,
-            ..
-        } = out;
-        let primitives = self.ctx.tessellate(shapes, pixels_per_point);
-        let elapsed = start.elapsed();
-        std::hint::black_box(primitives);
-        textures_delta.clear();
-        elapsed
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
+use pizhu_benches::{Frames, big_file, ms, percentile};
 
 /// Whether the part `name` runs: no filter, or a filter it contains.
 fn wanted(name: &str) -> bool {
@@ -95,10 +50,7 @@ fn main() {
         return;
     }
     let ctx = egui::Context::default();
-    let mut frames = Frames {
-        ctx: ctx.clone(),
-        time: 0.0,
-    };
+    let mut frames = Frames::new(&ctx);
     let mut app = PizhuApp::new(&ctx, None, None, Startup::Sample);
     frames.frame(&mut app, Vec::new());
 
@@ -178,10 +130,7 @@ fn main() {
 /// the text is on screen, timed apart.
 fn show_document(path: &Path) {
     let ctx = egui::Context::default();
-    let mut frames = Frames {
-        ctx: ctx.clone(),
-        time: 0.0,
-    };
+    let mut frames = Frames::new(&ctx);
     let mut app = PizhuApp::new(&ctx, None, None, Startup::Sample);
     for _ in 0..3 {
         frames.frame(&mut app, Vec::new());
@@ -225,10 +174,7 @@ fn window_open(path: &Path, quick: bool) {
             *due = Some(due.map_or(at, |d| d.min(at)));
         }
     });
-    let mut frames = Frames {
-        ctx: ctx.clone(),
-        time: 0.0,
-    };
+    let mut frames = Frames::new(&ctx);
     let mut app = PizhuApp::new(&ctx, None, None, Startup::Sample);
     for _ in 0..3 {
         frames.frame(&mut app, Vec::new());

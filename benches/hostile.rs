@@ -19,6 +19,7 @@ use pizhu::export::notes_text;
 use pizhu::export::{Content, Filter, Format, Lang, Options, Source, export};
 use pizhu::outline::outline;
 use pizhu::store::annotations::DocStore;
+use pizhu_benches::Rng;
 
 /// Size of the outline document, in bytes.
 const DEEP_BYTES: usize = 4 * 1024 * 1024;
@@ -42,22 +43,6 @@ fn deep_document(bytes: usize) -> String {
 /// A document of many sections and points (the deep one, ~1 MB), for the notes.
 fn notes_document() -> String {
     deep_document(1024 * 1024)
-}
-
-/// xorshift64*.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
 }
 
 /// `n` highlights of 4–40 chars spread over `doc`, one in five with a short note.

@@ -18,53 +18,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, Vec2};
+use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, Vec2};
 use pizhu::annotate::{Annotation, AnnotationSet, Color, Edit};
 use pizhu::app::{PizhuApp, Startup};
 use pizhu::document::{Document, SourceFormat, TextRange};
 use pizhu::store::annotations::DocStore;
+use pizhu_benches::{Frames, POOL, Rng, ms, percentile, twenty_samples as document};
 
-const SIZE: Vec2 = Vec2::new(1400.0, 900.0);
 const ANNOTATIONS: usize = 10_000;
-const SAMPLE: &str = include_str!("../assets/sample-speech.txt");
-
-/// xorshift64*.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-}
-
-const POOL: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工\
-也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制";
-
-/// Twenty copies of the sample under their own headings, every eighth char changed (as in
-/// `benches/store.rs`).
-fn document(rng: &mut Rng) -> String {
-    let pool: Vec<char> = POOL.chars().collect();
-    let mut out = String::new();
-    for part in 1..=20 {
-        out.push_str(&format!("第{part}部分 专题{part}\n"));
-        for (i, c) in SAMPLE.chars().enumerate() {
-            if i % 8 == 7 && c != '\n' {
-                out.push(pool[rng.range(0, pool.len() - 1)]);
-            } else {
-                out.push(c);
-            }
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// A highlight of 10–60 chars somewhere; three in ten with a note.
 fn highlight(doc: &Document, rng: &mut Rng, i: usize) -> Annotation {
@@ -85,53 +46,12 @@ fn highlight(doc: &Document, rng: &mut Rng, i: usize) -> Annotation {
     a
 }
 
-struct Frames {
-    ctx: egui::Context,
-    time: f64,
-}
-
-impl Frames {
-    /// Run one frame with `events`; returns its CPU time.
-    fn frame(&mut self, app: &mut PizhuApp, events: Vec<Event>) -> Duration {
-        self.time += 1.0 / 60.0;
-        let raw = RawInput {
-            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SIZE)),
-            time: Some(self.time),
-            predicted_dt: 1.0 / 60.0,
-            events,
-            ..Default::default()
-        };
-        let start = Instant::now();
-        let out = self.ctx.run_ui(raw, |ui| app.show(ui));
-        let egui::FullOutput {
-            shapes,
-            pixels_per_point,
-            mut textures_delta,
-            ..
-        } = out;
-        let primitives = self.ctx.tessellate(shapes, pixels_per_point);
-        let elapsed = start.elapsed();
-        std::hint::black_box(primitives);
-        textures_delta.clear();
-        elapsed
-    }
-}
-
 /// CPU time this thread has run (Linux: `/proc/thread-self/schedstat`, in ns), so that
 /// frames are measured apart from the time other processes on a busy machine take.
 fn thread_cpu() -> Option<Duration> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
     Some(Duration::from_nanos(ns))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// Inode of the store file (every write renames a new file into place).
@@ -162,10 +82,7 @@ fn main() {
     let path = std::fs::canonicalize(&path).expect("canonical path");
 
     let ctx = egui::Context::default();
-    let mut frames = Frames {
-        ctx: ctx.clone(),
-        time: 0.0,
-    };
+    let mut frames = Frames::new(&ctx);
     let mut app = PizhuApp::new(&ctx, None, Some(data_dir.clone()), Startup::Sample);
     frames.frame(&mut app, Vec::new());
     app.open_blocking(&path).expect("document opens");

@@ -7,9 +7,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pizhu::{Document, outline};
 
-#[path = "support/mod.rs"]
-mod support;
-use support::{big_file, shared};
+use pizhu_benches::{big_file, shared};
 
 fn bench(c: &mut Criterion) {
     let seed = shared().join("corpus/seed/speech-lianzheng.gb18030.txt");

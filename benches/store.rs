@@ -11,47 +11,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use pizhu::annotate::{Annotation, AnnotationSet, Color, Mark};
 use pizhu::document::{Document, SourceFormat, TextRange};
 use pizhu::store::annotations::{DocStore, parse, to_ron};
+use pizhu_benches::{POOL, Rng, twenty_samples as document};
 
 const ANNOTATIONS: usize = 10_000;
-
-/// xorshift64*.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-}
-
-const POOL: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工\
-也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制";
-
-/// Twenty copies of the sample under their own headings, every eighth char changed, so the
-/// copies differ as the parts of a long report do.
-fn document(rng: &mut Rng) -> String {
-    let sample = pizhu::app::SAMPLE_TEXT;
-    let pool: Vec<char> = POOL.chars().collect();
-    let mut out = String::new();
-    for part in 1..=20 {
-        out.push_str(&format!("第{part}部分 专题{part}\n"));
-        for (i, c) in sample.chars().enumerate() {
-            if i % 8 == 7 && c != '\n' {
-                out.push(pool[rng.range(0, pool.len() - 1)]);
-            } else {
-                out.push(c);
-            }
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// 10,000 highlights of 10–60 chars; 30 % with notes of 20–200 chars, some with tags.
 fn annotations(doc: &Document, rng: &mut Rng) -> Vec<Annotation> {

@@ -36,3 +36,106 @@ pub fn big_file() -> Option<PathBuf> {
         .ok()?;
     status.success().then_some(out)
 }
+
+/// xorshift64*: small, seedable, good enough for picking places and lengths.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `lo..=hi`.
+    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next() % (hi - lo + 1) as u64) as usize
+    }
+}
+
+/// Common characters, for text that differs from copy to copy and for notes.
+pub const POOL: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工\
+也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制";
+
+/// Twenty copies of the sample under their own headings, every eighth char changed, so the
+/// copies differ as the parts of a long report do (~57,000 chars).
+pub fn twenty_samples(rng: &mut Rng) -> String {
+    let pool: Vec<char> = POOL.chars().collect();
+    let mut out = String::new();
+    for part in 1..=20 {
+        out.push_str(&format!("第{part}部分 专题{part}\n"));
+        for (i, c) in pizhu::app::SAMPLE_TEXT.chars().enumerate() {
+            if i % 8 == 7 && c != '\n' {
+                out.push(pool[rng.range(0, pool.len() - 1)]);
+            } else {
+                out.push(c);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The window size the frame benchmarks draw at.
+pub const SIZE: egui::Vec2 = egui::Vec2::new(1400.0, 900.0);
+
+/// The real window (`PizhuApp::show`) driven headless at 60 frames a second.
+pub struct Frames {
+    /// The egui context the frames run in.
+    pub ctx: egui::Context,
+    /// egui time of the last frame, in seconds.
+    pub time: f64,
+}
+
+impl Frames {
+    /// Frames in `ctx`, starting at time 0.
+    pub fn new(ctx: &egui::Context) -> Self {
+        Self {
+            ctx: ctx.clone(),
+            time: 0.0,
+        }
+    }
+
+    /// Run one frame with `events` (layout and tessellation); returns how long it took.
+    pub fn frame(
+        &mut self,
+        app: &mut pizhu::app::PizhuApp,
+        events: Vec<egui::Event>,
+    ) -> std::time::Duration {
+        self.time += 1.0 / 60.0;
+        let raw = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SIZE)),
+            time: Some(self.time),
+            predicted_dt: 1.0 / 60.0,
+            events,
+            ..Default::default()
+        };
+        let start = std::time::Instant::now();
+        let out = self.ctx.run_ui(raw, |ui| app.show(ui));
+        let egui::FullOutput {
+            shapes,
+            pixels_per_point,
+            mut textures_delta,
+            ..
+        } = out;
+        let primitives = self.ctx.tessellate(shapes, pixels_per_point);
+        let elapsed = start.elapsed();
+        std::hint::black_box(primitives);
+        textures_delta.clear();
+        elapsed
+    }
+}
+
+/// The `p` quantile (0–1) of sorted durations.
+pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Milliseconds.
+pub fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
