@@ -881,19 +881,16 @@ mod tests {
     fn on_disk(dir: &Path, d: &Document) -> Vec<(String, String)> {
         let loaded = DocStore::load(dir, d, Some(Path::new(DOC_PATH)), "讲话");
         assert!(loaded.problem.is_none(), "{:?}", loaded.problem);
-        let mut all: Vec<(String, String)> = loaded
-            .annotations
-            .items()
-            .iter()
-            .map(|a| (a.quote.clone(), a.note.clone()))
-            .collect();
-        all.sort();
-        all
+        quotes_and_notes(&loaded.annotations)
     }
 
     fn in_set(notes: &Notes) -> Vec<(String, String)> {
-        let mut all: Vec<(String, String)> = notes
-            .set
+        quotes_and_notes(&notes.set)
+    }
+
+    /// Each annotation's quote and note, sorted.
+    fn quotes_and_notes(set: &AnnotationSet) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = set
             .items()
             .iter()
             .map(|a| (a.quote.clone(), a.note.clone()))
