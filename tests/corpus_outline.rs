@@ -4,7 +4,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_well_formed, corpus, render, shape};
+use common::{assert_reads_like, assert_well_formed, corpus, render, shape};
 use pizhu::document::Document;
 use pizhu::outline::{LineRole, NodeKind, Outline, outline};
 
@@ -148,6 +148,10 @@ fn docx_files_give_the_same_outline_as_their_text() {
         assert_eq!(render(&from_docx), render(&from_txt), "{docx}");
         assert_eq!(from_docx.title, from_txt.title, "{docx}");
     }
+    assert_reads_like(
+        &c.join("docx/speech-lianzheng.plain.docx"),
+        &c.join("seed/speech-lianzheng.txt"),
+    );
 }
 
 /// The files of a folder, sorted.

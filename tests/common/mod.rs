@@ -116,3 +116,42 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// The text with every whitespace char removed: what "the same text after whitespace
+/// normalisation" compares (a PDF's or OFD's line breaks and indents are layout, not text).
+pub fn without_whitespace(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// `converted` (a PDF, OFD, .doc, HTML, EPUB … made from `original`) reads as the original:
+/// the same outline, title, blanks and boilerplate, and the same text once whitespace is
+/// ignored. `original` is usually the seed's `.txt`.
+pub fn assert_reads_like(converted: &Path, original: &Path) {
+    let open = |p: &Path| {
+        let doc = pizhu::document::Document::open(p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let o = pizhu::outline::outline(&doc);
+        assert_well_formed(&o, doc.char_count);
+        (doc, o)
+    };
+    let (doc, o) = open(converted);
+    let (ref_doc, reference) = open(original);
+    let name = converted.display();
+    assert_eq!(render(&o), render(&reference), "{name}: outline");
+    assert_eq!(o.title, reference.title, "{name}: title");
+    assert_eq!(
+        o.placeholders.len(),
+        reference.placeholders.len(),
+        "{name}: blanks"
+    );
+    assert_eq!(
+        o.boilerplate.len(),
+        reference.boilerplate.len(),
+        "{name}: boilerplate"
+    );
+    assert_eq!(
+        without_whitespace(&doc.text),
+        without_whitespace(&ref_doc.text),
+        "{name}: text"
+    );
+}
