@@ -241,6 +241,9 @@ pub fn open(path: &Path) -> Result<Document, CliError> {
     for warning in &doc.warnings {
         crate::terminal::eprint_line(&format!("pizhu: warning: {warning}: {}", path.display()));
     }
+    for notice in &doc.notices {
+        crate::terminal::eprint_line(&format!("pizhu: warning: {notice}: {}", path.display()));
+    }
     Ok(doc)
 }
 

@@ -450,6 +450,21 @@ impl Strings {
         }
     }
 
+    /// What a reader should know about how a document was read, in this language (for a
+    /// banner above the text; see [`crate::document::Document::notices`]).
+    pub fn format_notice(&self, notice: &crate::document::FormatNotice) -> String {
+        use crate::document::{FormatNotice, page_list};
+        if self.lang != Lang::Zh {
+            return notice.to_string();
+        }
+        match notice {
+            FormatNotice::ScannedPages { pages, total } => format!(
+                "共 {total} 页，其中第 {} 页是扫描图片，没有文字层；需要先做文字识别（OCR）才能阅读这些页的文字",
+                page_list(pages, "、", "–")
+            ),
+        }
+    }
+
     /// A place where the document was damaged and bytes were replaced, in this language
     /// (for a banner above the text; see [`crate::document::Document::warnings`]).
     pub fn decode_warning(&self, warning: &crate::document::DecodeWarning) -> String {
@@ -600,6 +615,12 @@ mod tests {
             places: 1,
         };
         assert!(ZH.decode_warning(&damage).contains("第 789 行"));
+        let scans = crate::document::FormatNotice::ScannedPages {
+            pages: vec![2, 3, 5],
+            total: 6,
+        };
+        assert!(ZH.format_notice(&scans).contains("第 2–3、5 页是扫描图片"));
+        assert!(EN.format_notice(&scans).contains("pages 2–3, 5 of 6"));
         assert!(EN.decode_warning(&damage).contains("(line 789)"));
     }
 

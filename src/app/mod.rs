@@ -418,8 +418,8 @@ impl PizhuApp {
             .and_then(|p| self.settings.position_of(p))
             .or(document.notes.stored_position)
             .unwrap_or(0);
-        if !document.doc.warnings.is_empty() {
-            // Bytes that could not be decoded were replaced: say where, once.
+        if !document.doc.warnings.is_empty() || !document.doc.notices.is_empty() {
+            // Bytes that could not be decoded were replaced, pages that are scans: say so, once.
             let t = self.t();
             let text = document
                 .doc
@@ -427,6 +427,7 @@ impl PizhuApp {
                 .iter()
                 // The text shows replaced bytes as 〓 (no bundled face draws U+FFFD).
                 .map(|w| t.decode_warning(w).replace('\u{FFFD}', "\u{3013}"))
+                .chain(document.doc.notices.iter().map(|n| t.format_notice(n)))
                 .collect::<Vec<_>>()
                 .join(if self.lang == Lang::Zh { "；" } else { "; " });
             let colon = if self.lang == Lang::Zh { "：" } else { ": " };

@@ -114,6 +114,63 @@ pub struct Document {
     /// text, and its `line` (from 1) indexes [`Document::lines`] as `line - 1`, so a banner
     /// can offer to jump there. The command line prints each as a warning on stderr.
     pub warnings: Vec<DecodeWarning>,
+    /// What a reader should know about how the document was read that is not damage to its
+    /// bytes (pages that are scanned images, …). Shown like [`Document::warnings`]: a
+    /// warning line on stderr, a banner in the window.
+    pub notices: Vec<FormatNotice>,
+}
+
+/// Something about how a document was read that its reader should know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatNotice {
+    /// Pages that are images with no text layer (scans): their text needs OCR.
+    ScannedPages {
+        /// The pages, numbered from 1, in order.
+        pages: Vec<u32>,
+        /// How many pages the document has.
+        total: u32,
+    },
+}
+
+impl std::fmt::Display for FormatNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ScannedPages { pages, total } => {
+                let (what, verb) = if pages.len() == 1 {
+                    ("page", "is a scanned image")
+                } else {
+                    ("pages", "are scanned images")
+                };
+                write!(
+                    f,
+                    "{what} {} of {total} {verb} with no text; run OCR on them to read their text",
+                    page_list(pages, ", ", "–")
+                )
+            }
+        }
+    }
+}
+
+/// Page numbers as a short list with runs joined: `1–3, 7, 9–10`.
+pub fn page_list(pages: &[u32], comma: &str, dash: &str) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < pages.len() {
+        let mut j = i;
+        while j + 1 < pages.len() && pages[j + 1] == pages[j] + 1 {
+            j += 1;
+        }
+        if !out.is_empty() {
+            out.push_str(comma);
+        }
+        out.push_str(&pages[i].to_string());
+        if j > i {
+            out.push_str(dash);
+            out.push_str(&pages[j].to_string());
+        }
+        i = j + 1;
+    }
+    out
 }
 
 /// Why a file could not be opened.
@@ -414,6 +471,7 @@ impl Document {
             lines,
             char_count,
             warnings: Vec::new(),
+            notices: Vec::new(),
         }
     }
 }
@@ -591,6 +649,24 @@ mod tests {
                 .warnings
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn scanned_pages_are_listed_with_runs_joined() {
+        let notice = FormatNotice::ScannedPages {
+            pages: vec![1, 2, 3, 7, 9, 10],
+            total: 12,
+        };
+        assert_eq!(
+            notice.to_string(),
+            "pages 1–3, 7, 9–10 of 12 are scanned images with no text; run OCR on them to read their text"
+        );
+        let one = FormatNotice::ScannedPages {
+            pages: vec![4],
+            total: 4,
+        };
+        assert!(one.to_string().starts_with("page 4 of 4 is a scanned image"));
+        assert_eq!(page_list(&[], ", ", "–"), "");
     }
 
     #[test]
