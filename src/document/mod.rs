@@ -3,6 +3,7 @@
 
 mod docx;
 mod encoding;
+pub mod layout;
 mod markdown;
 
 use std::io::Read;
