@@ -421,7 +421,17 @@ impl Strings {
                 "无法识别文件的编码（支持 UTF-8、UTF-16、GB18030/GBK、Big5）；请转换为 UTF-8 后再打开".into()
             }
             OpenError::Decode(DecodeError::Io(e)) => format!("读取文件时出错（{e}），请确认文件可读"),
-            OpenError::LegacyOffice => "这是旧版 Word（.doc）等 Office 文件，无法直接读取；请在 Word 或 WPS 中另存为 .docx 或 .txt".into(),
+            OpenError::Doc(e) => {
+                use crate::document::DocError as D;
+                match e {
+                    D::Encrypted => "这个 Word 97–2003（.doc）文件设置了打开密码，无法读取；请在 Word 或 WPS 中去掉密码后重新保存".into(),
+                    D::FastSaved => "这个 .doc 文件是旧版 Word“快速保存”的，无法读取；请在 Word 或 WPS 中打开并重新保存（文件 → 另存为 Word 文档）".into(),
+                    D::TooOld => "这是 Word 6 或 Word 95 文件，比可读取的 Word 97–2003 格式更旧；请在 Word 或 WPS 中另存为 .docx".into(),
+                    D::Works => "这是 Microsoft Works 文档，不是金山 WPS 文档，无法读取；请在 LibreOffice 或 Works 中另存为 .docx".into(),
+                    D::Damaged(detail) => format!("这个 Word 97–2003（.doc）文件已损坏（{detail}）；请在 Word 或 WPS 中修复，或重新获取原文件"),
+                    D::TooMuchText => "这个 .doc 文件的文字太多，无法打开；请在 Word 中拆分成较小的文档".into(),
+                }
+            }
             OpenError::NotAFile(kind) => {
                 use crate::files::FileKind as K;
                 let what = match kind {

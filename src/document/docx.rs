@@ -410,7 +410,7 @@ fn heading_number(rest: &str) -> Option<LineHint> {
 }
 
 /// Hint from a style name: `title`, `heading N` (also Chinese `标题`, `标题 N`).
-fn name_hint(name: &str) -> LineHint {
+pub(super) fn name_hint(name: &str) -> LineHint {
     let name = name.trim().to_lowercase();
     if name == "title" || name == "标题" {
         return LineHint::Title;

@@ -1,6 +1,7 @@
 //! Bytes → [`Document`]: format sniffing, encoding detection, line-end normalisation,
 //! and the per-line style hints that `.md` and `.docx` sources carry.
 
+mod doc;
 mod docx;
 mod encoding;
 pub mod layout;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::{FileKind, Links, ReadError};
 
+pub use doc::DocError;
 pub use docx::{DocxError, DocxParagraph, MAX_DOCX_XML_BYTES, read_docx};
 pub use encoding::{
     DecodeError, DecodeWarning, Decoded, MAX_DECODE_WARNINGS, SNIFF_BYTES, decode_stream,
@@ -69,6 +71,8 @@ pub enum SourceFormat {
     Markdown,
     /// A Word `.docx` file.
     Docx,
+    /// A Word 97–2003 `.doc` file (or a Kingsoft WPS `.wps`, the same format).
+    Doc,
 }
 
 /// What the source format says about a line, before any numbering is read.
@@ -208,11 +212,9 @@ pub enum OpenError {
     /// The file claims to be, or is, a Word document that cannot be read.
     #[error(transparent)]
     Docx(#[from] DocxError),
-    /// An old binary `.doc` (or other OLE compound) file.
-    #[error(
-        "this is an old binary Word (.doc) or other Office file, which Pizhu cannot read; save it as .docx or .txt and open that"
-    )]
-    LegacyOffice,
+    /// A Word 97–2003 `.doc` / WPS `.wps` file that cannot be read.
+    #[error(transparent)]
+    Doc(#[from] DocError),
     /// A password-protected Office 2007+ file: an OLE compound file holding the encrypted
     /// package (`EncryptionInfo`, `EncryptedPackage`) instead of a zip.
     #[error(
@@ -350,7 +352,10 @@ impl Document {
         }
         if head.starts_with(&CFB_MAGIC) {
             rest.read_to_end(&mut head)?;
-            return Err(compound_file_error(head));
+            let mut doc = Self::from_paragraphs(doc::read_compound(head, &ext)?);
+            doc.format = SourceFormat::Doc;
+            doc.encoding = "Word 97–2003".to_owned();
+            return Ok(doc);
         }
         if ext == "docx" {
             return Err(DocxError::NotZip.into());
@@ -481,21 +486,6 @@ impl Document {
 /// container of password-protected `.docx` files.
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Why an OLE compound file cannot be opened, from the streams inside it.
-fn compound_file_error(bytes: Vec<u8>) -> OpenError {
-    let Ok(cfb) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else {
-        // Too damaged to look inside; the magic still says "old Office file".
-        return OpenError::LegacyOffice;
-    };
-    if cfb.is_stream("/EncryptionInfo") && cfb.is_stream("/EncryptedPackage") {
-        OpenError::PasswordProtected
-    } else if cfb.is_stream("/WordDocument") {
-        OpenError::LegacyOffice
-    } else {
-        OpenError::NotWordCompound
-    }
-}
-
 /// Count chars (std's counter is vectorised).
 pub fn count_chars(s: &str) -> usize {
     s.chars().count()
@@ -621,17 +611,26 @@ mod tests {
             assert!(matches!(err, OpenError::PasswordProtected), "{name}: {err}");
             assert!(err.to_string().contains("password"), "{err}");
         }
+        // A WordDocument stream that is not one: damaged, said in Word's terms.
         let doc = compound_file(&["/WordDocument", "/1Table"]);
         let err = Document::from_bytes(doc, "old.doc").unwrap_err();
-        assert!(matches!(err, OpenError::LegacyOffice), "{err}");
+        assert!(matches!(err, OpenError::Doc(DocError::Damaged(_))), "{err}");
+        // A Microsoft Works .wps is named as such.
+        let works = compound_file(&["/CONTENTS", "/MatOST"]);
+        let err = Document::from_bytes(works, "旧.wps").unwrap_err();
+        assert!(matches!(err, OpenError::Doc(DocError::Works)), "{err}");
+        assert!(err.to_string().contains("Microsoft Works"), "{err}");
         let xls = compound_file(&["/Workbook"]);
         let err = Document::from_bytes(xls, "sheet.xls").unwrap_err();
         assert!(matches!(err, OpenError::NotWordCompound), "{err}");
-        // Too damaged to look inside: still an old Office file, and no panic.
+        // Too damaged to look inside: a damaged Word file, and no panic.
         let mut cut = compound_file(&["/WordDocument"]);
         for len in [8, 100, 512, 700, cut.len() - 1] {
             let err = Document::from_bytes(cut[..len].to_vec(), "old.doc").unwrap_err();
-            assert!(matches!(err, OpenError::LegacyOffice), "{len}: {err}");
+            assert!(
+                matches!(err, OpenError::Doc(DocError::Damaged(_))),
+                "{len}: {err}"
+            );
         }
         cut[600..].fill(0xFF);
         assert!(Document::from_bytes(cut, "old.doc").is_err());

@@ -1,0 +1,260 @@
+//! Word 97–2003 `.doc` / Kingsoft `.wps`, saved web pages (HTML, MHTML) and EPUB: each read
+//! as the document it was made from.
+
+mod common;
+
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pizhu::document::{DocError, Document, LineHint, OpenError, SourceFormat};
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// `soffice`, or `None` (after saying so) when it is missing; under CI it must be there.
+fn soffice() -> Option<PathBuf> {
+    let found = on_path("soffice");
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "soffice must be installed under CI (Debian: libreoffice-writer-nogui)"
+        );
+        let _ = writeln!(std::io::stderr(), "skipped: soffice not installed");
+    }
+    found
+}
+
+/// Convert `input` with LibreOffice to `format` (`doc`, `epub` …) in `dir`; the new file.
+fn convert(soffice: &Path, input: &Path, format: &str, dir: &Path) -> PathBuf {
+    let profile = dir.join("lo-profile");
+    let mut child = Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", format, "--outdir"])
+        .arg(dir)
+        .arg(input)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn soffice");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > Duration::from_secs(300) {
+            let _ = child.kill();
+            panic!("soffice took more than 300 s on {}", input.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().expect("output");
+    let ext = format.split(':').next().unwrap_or(format);
+    let made = dir
+        .join(input.file_stem().expect("stem"))
+        .with_extension(ext);
+    assert!(
+        made.is_file(),
+        "soffice made no {ext} from {}: {}\n{}",
+        input.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    made
+}
+
+fn lines(doc: &Document) -> Vec<&str> {
+    doc.lines.iter().map(|l| doc.line_text(l)).collect()
+}
+
+fn hint_of(doc: &Document, text: &str) -> LineHint {
+    doc.lines
+        .iter()
+        .find(|l| doc.line_text(l) == text)
+        .unwrap_or_else(|| panic!("no line {text:?} in {:?}", lines(doc)))
+        .hint
+}
+
+// ---------------------------------------------------------------- .doc and .wps
+
+#[test]
+fn doc_seed_reads_like_the_seed_also_as_wps() {
+    let Some(c) = common::corpus() else { return };
+    let doc = c.join("doc/speech-lianzheng.doc");
+    let seed = c.join("seed/speech-lianzheng.txt");
+    common::assert_reads_like(&doc, &seed);
+    let opened = Document::open(&doc).expect("opens");
+    assert_eq!(opened.format, SourceFormat::Doc);
+    // A Kingsoft .wps is the same format: the same file renamed opens the same.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wps = dir.path().join("讲话.wps");
+    std::fs::copy(&doc, &wps).expect("copy");
+    common::assert_reads_like(&wps, &seed);
+}
+
+#[test]
+fn doc_report_has_the_reports_outline_and_heading_hints() {
+    let Some(c) = common::corpus() else { return };
+    let doc = c.join("doc/2026-beijing.doc");
+    common::assert_reads_like(&doc, &c.join("reports/2026-beijing.txt"));
+    // Made from the styled .docx: the same hints as the .docx gives.
+    let from_doc = Document::open(&doc).expect("doc");
+    let from_docx = Document::open(&c.join("docx/2026-beijing.styled.docx")).expect("docx");
+    let hints = |d: &Document| -> Vec<(String, LineHint)> {
+        d.lines
+            .iter()
+            .filter(|l| l.hint != LineHint::None)
+            .map(|l| (d.line_text(l).trim().to_owned(), l.hint))
+            .collect()
+    };
+    let expected = hints(&from_docx);
+    assert!(expected.len() > 5, "{expected:?}");
+    assert!(expected.iter().any(|(_, h)| *h == LineHint::Title));
+    assert_eq!(hints(&from_doc), expected);
+}
+
+/// A flat ODF text with a header, a footer, a hyperlink, a page-number field and a table.
+const FODT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ xmlns:xlink="http://www.w3.org/1999/xlink"
+ office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:automatic-styles><style:page-layout style:name="pm1"/></office:automatic-styles>
+ <office:master-styles>
+  <style:master-page style:name="Standard" style:page-layout-name="pm1">
+   <style:header><text:p>页眉：某某市人民政府办公室</text:p></style:header>
+   <style:footer><text:p>页脚第<text:page-number text:select-page="current">1</text:page-number>页</text:p></style:footer>
+  </style:master-page>
+ </office:master-styles>
+ <office:body><office:text>
+  <text:h text:outline-level="1">一、总体要求</text:h>
+  <text:p>详见<text:a xlink:type="simple" xlink:href="http://www.gov.cn/">中国政府网</text:a>公告。</text:p>
+  <table:table table:name="T1"><table:table-column table:number-columns-repeated="2"/>
+   <table:table-row><table:table-cell><text:p>项目</text:p></table:table-cell><table:table-cell><text:p>金额</text:p></table:table-cell></table:table-row>
+   <table:table-row><table:table-cell><text:p>道路</text:p></table:table-cell><table:table-cell><text:p>120万元</text:p></table:table-cell></table:table-row>
+  </table:table>
+  <text:p>本页是第<text:page-number text:select-page="current">1</text:page-number>页。</text:p>
+  <text:p>以上意见，请认真贯彻执行。</text:p>
+ </office:text></office:body>
+</office:document>
+"#;
+
+#[test]
+fn doc_made_by_libreoffice_keeps_tables_and_field_results_and_leaves_out_headers() {
+    let Some(soffice) = soffice() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fodt = dir.path().join("notice.fodt");
+    std::fs::write(&fodt, FODT).expect("write");
+    let doc_path = convert(&soffice, &fodt, "doc", dir.path());
+    let doc = Document::open(&doc_path).expect("opens");
+    let got: Vec<&str> = lines(&doc)
+        .into_iter()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "一、总体要求",
+            "详见中国政府网公告。",
+            "项目\t金额",
+            "道路\t120万元",
+            "本页是第1页。",
+            "以上意见，请认真贯彻执行。",
+        ],
+        "{:?}",
+        doc.text
+    );
+    assert_eq!(hint_of(&doc, "一、总体要求"), LineHint::Heading(1));
+    assert!(!doc.text.contains("页眉") && !doc.text.contains("页脚"));
+    assert!(!doc.text.contains("HYPERLINK") && !doc.text.contains("PAGE"));
+}
+
+/// `bytes` (a compound file) with its WordDocument stream changed by `edit`.
+fn edit_word_stream(bytes: &[u8], edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    let mut cfb = cfb::CompoundFile::open(std::io::Cursor::new(bytes.to_vec())).expect("cfb");
+    let mut word = Vec::new();
+    cfb.open_stream("/WordDocument")
+        .expect("stream")
+        .read_to_end(&mut word)
+        .expect("read");
+    edit(&mut word);
+    let mut stream = cfb.open_stream("/WordDocument").expect("stream");
+    stream.seek(SeekFrom::Start(0)).expect("seek");
+    stream.write_all(&word).expect("write");
+    drop(stream);
+    cfb.flush().expect("flush");
+    cfb.into_inner().into_inner()
+}
+
+#[test]
+fn doc_flags_fast_saved_and_encrypted_get_their_message() {
+    let Some(c) = common::corpus() else { return };
+    let bytes = std::fs::read(c.join("doc/speech-lianzheng.doc")).expect("doc");
+    // The untouched copy round-trips through the editor and still opens.
+    let same = edit_word_stream(&bytes, |_| {});
+    Document::from_bytes(same, "x.doc").expect("opens");
+    let fast = edit_word_stream(&bytes, |w| w[10] |= 0x04);
+    let err = Document::from_bytes(fast, "x.doc").expect_err("fast-saved");
+    assert!(matches!(err, OpenError::Doc(DocError::FastSaved)), "{err}");
+    assert!(err.to_string().contains("save it again"), "{err}");
+    let encrypted = edit_word_stream(&bytes, |w| w[11] |= 0x01);
+    let err = Document::from_bytes(encrypted, "x.doc").expect_err("encrypted");
+    assert!(matches!(err, OpenError::Doc(DocError::Encrypted)), "{err}");
+    assert!(err.to_string().contains("password"), "{err}");
+    // An older FIB (Word 6/95) is named as such.
+    let wrong = edit_word_stream(&bytes, |w| w[2..4].copy_from_slice(&[0x65, 0]));
+    let err = Document::from_bytes(wrong, "x.doc").expect_err("Word 6");
+    assert!(matches!(err, OpenError::Doc(DocError::TooOld)), "{err}");
+}
+
+#[test]
+fn doc_cut_short_or_scribbled_never_panics() {
+    let Some(c) = common::corpus() else { return };
+    for name in ["doc/speech-lianzheng.doc", "doc/2026-beijing.doc"] {
+        let bytes = std::fs::read(c.join(name)).expect("doc");
+        for len in [8, 511, 512, 1024, 4096, bytes.len() / 3, bytes.len() / 2] {
+            let err = Document::from_bytes(bytes[..len].to_vec(), "x.doc");
+            assert!(err.is_err(), "{name} cut at {len} opened");
+        }
+        // Bytes of the WordDocument stream overwritten: an error or a document, no panic.
+        for at in [24usize, 64, 76, 154, 418, 422, 600, 1500] {
+            let scribbled = edit_word_stream(&bytes, |w| {
+                if let Some(b) = w.get_mut(at..at + 4) {
+                    b.copy_from_slice(&[0xFF, 0xFF, 0xFF, 0x7F]);
+                }
+            });
+            let _ = Document::from_bytes(scribbled, "x.doc");
+        }
+    }
+}
+
+#[test]
+fn works_wps_is_named_as_works() {
+    let mut cfb = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("cfb");
+    for name in ["/CONTENTS", "/SPELLING"] {
+        let mut s = cfb.create_stream(name).expect("stream");
+        s.write_all(&[3u8; 700]).expect("write");
+    }
+    cfb.flush().expect("flush");
+    let bytes = cfb.into_inner().into_inner();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("信.wps");
+    std::fs::write(&path, &bytes).expect("write");
+    let err = Document::open(&path).expect_err("works");
+    assert!(matches!(err, OpenError::Doc(DocError::Works)), "{err}");
+    let out = common::pizhu(&["outline", &path.to_string_lossy()]);
+    assert!(!out.status.success());
+    assert!(
+        common::stderr(&out).contains("Microsoft Works"),
+        "{}",
+        common::stderr(&out)
+    );
+}
