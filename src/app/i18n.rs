@@ -447,6 +447,22 @@ impl Strings {
             }
             OpenError::PasswordProtected => "这个 Word 文件设置了打开密码，无法读取；请在 Word 或 WPS 中打开，去掉密码（文件 → 信息 → 保护文档 → 用密码进行加密，清空密码）后重新保存".into(),
             OpenError::NotWordCompound => "这是 Office 复合文档，但不是 Word 文档（可能是 Excel .xls 或 PowerPoint .ppt 文件）；请打开 Word、.txt 或 .md 文档".into(),
+            OpenError::Ofd(e) => {
+                use crate::document::OfdError as O;
+                match e {
+                    O::NotZip => "这不是有效的 OFD 文件（不是 zip 格式）；请打开原始文件，或重新导出为 OFD".into(),
+                    O::NotOfd => "这是 zip 压缩包，但不是 OFD 文档（没有 OFD.xml）；请打开原始的 .ofd 文件".into(),
+                    O::Damaged(detail) => format!("这个 OFD 文件已损坏（{detail}）；请重新获取原文件，或在 OFD 阅读器中打开后重新保存"),
+                    O::Encrypted => "这个 OFD 文件已加密，无法读取；请在有密码的 OFD 阅读器中打开，导出为未加密的文件".into(),
+                    O::Unsupported(detail) => format!("这个 OFD 文件使用了无法读取的 zip 特性（{detail}）；请在 OFD 阅读器中打开后重新保存"),
+                    O::Missing(what) => format!("这个 OFD 文件已损坏：缺少 {what}；请重新获取原文件，或在 OFD 阅读器中打开后重新保存"),
+                    O::Malformed { part, detail } => format!("这个 OFD 文件已损坏：{part} 不是有效的 XML（{detail}）；请重新获取原文件"),
+                    O::TooLarge { limit_mb } => format!("这个 OFD 文件太大，解压后超过 {limit_mb} MB；请拆分文档，或导出为 PDF 或文本"),
+                    O::TooMuchText => "这个 OFD 文件的文字太多，无法打开；请拆分成较小的文档".into(),
+                    O::ScannedOnly { pages } => format!("这个 OFD 文件没有可读的文字：全部 {pages} 页都是扫描图像；请先做文字识别（OCR）再打开"),
+                    O::NoText { pages } => format!("这个 OFD 文件没有可读的文字（共 {pages} 页，页面上没有文字）；请打开其他文件"),
+                }
+            }
             OpenError::Docx(e) => match e {
                 DocxError::NotZip => "这不是有效的 Word .docx 文件（不是 zip 格式）；请打开原始文件，或在 Word 中重新保存".into(),
                 DocxError::NotWord => "这是 zip 压缩包，但不是 Word 文档（没有 word/document.xml，可能是 .xlsx 或 .pptx）；请在 Word 中另存为 .docx".into(),

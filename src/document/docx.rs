@@ -219,16 +219,18 @@ fn zip_error(err: ZipError) -> DocxError {
     }
 }
 
-/// A reader that fails once more than `limit` bytes went through it.
-struct CountingReader<R> {
+/// A reader that fails once more than `limit` bytes went through it (also bounds the
+/// OFD reader's zip entries).
+pub(super) struct CountingReader<R> {
     inner: R,
     count: u64,
     limit: u64,
-    exceeded: bool,
+    /// Set once the limit was passed.
+    pub(super) exceeded: bool,
 }
 
 impl<R> CountingReader<R> {
-    fn new(inner: R, limit: u64) -> Self {
+    pub(super) fn new(inner: R, limit: u64) -> Self {
         Self {
             inner,
             count: 0,

@@ -6,6 +6,7 @@ mod docx;
 mod encoding;
 pub mod layout;
 mod markdown;
+mod ofd;
 
 use std::io::Read;
 use std::path::Path;
@@ -16,6 +17,7 @@ use crate::files::{FileKind, Links, ReadError};
 
 pub use doc::DocError;
 pub use docx::{DocxError, DocxParagraph, MAX_DOCX_XML_BYTES, read_docx};
+pub use ofd::{MAX_OFD_INFLATED_BYTES, OfdError};
 pub use encoding::{
     DecodeError, DecodeWarning, Decoded, MAX_DECODE_WARNINGS, SNIFF_BYTES, decode_stream,
     decode_text,
@@ -73,6 +75,8 @@ pub enum SourceFormat {
     Docx,
     /// A Word 97–2003 `.doc` file (or a Kingsoft WPS `.wps`, the same format).
     Doc,
+    /// An OFD file (GB/T 33190), its pages' text reflowed into paragraphs.
+    Ofd,
 }
 
 /// What the source format says about a line, before any numbering is read.
@@ -215,6 +219,9 @@ pub enum OpenError {
     /// A Word 97–2003 `.doc` / WPS `.wps` file that cannot be read.
     #[error(transparent)]
     Doc(#[from] DocError),
+    /// The file claims to be, or is, an OFD document that cannot be read.
+    #[error(transparent)]
+    Ofd(#[from] OfdError),
     /// A password-protected Office 2007+ file: an OLE compound file holding the encrypted
     /// package (`EncryptionInfo`, `EncryptedPackage`) instead of a zip.
     #[error(
@@ -348,6 +355,9 @@ impl Document {
             .unwrap_or_default();
         if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
             rest.read_to_end(&mut head)?;
+            if ext == "ofd" || ofd::is_ofd(&head) {
+                return Ok(ofd::read_ofd(&head)?);
+            }
             return Ok(Self::from_paragraphs(read_docx(&head)?));
         }
         if head.starts_with(&CFB_MAGIC) {
@@ -359,6 +369,9 @@ impl Document {
         }
         if ext == "docx" {
             return Err(DocxError::NotZip.into());
+        }
+        if ext == "ofd" {
+            return Err(OfdError::NotZip.into());
         }
         let decoded = decode_stream(head, rest, total_len)?;
         let format = if matches!(ext.as_str(), "md" | "markdown" | "mdown" | "mkd") {
