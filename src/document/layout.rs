@@ -77,7 +77,7 @@ pub fn reflow(pages: &[Page], bookmarks: &[Bookmark]) -> Reflowed {
     let mut image_only_pages = Vec::new();
     for (index, page) in pages.iter().enumerate() {
         let runs = prepare_runs(page);
-        if runs.is_empty() {
+        if runs.iter().all(|g| g.text.is_empty()) {
             if page.images > 0 {
                 image_only_pages.push(index);
             }
@@ -139,9 +139,14 @@ fn is_cjk_text(text: &str) -> bool {
 /// A run with its whitespace edges trimmed and its right edge known.
 #[derive(Clone, Debug)]
 struct Glyphs {
+    /// The chars, blanks at either end removed; empty for a run of blanks only.
     text: String,
+    /// Left edge of the first char that is not blank.
     x: f32,
+    /// Right edge of the last char that is not blank.
     x1: f32,
+    /// Right edge of the run as drawn, blanks included (spaces that fill a line).
+    end: f32,
     y: f32,
     size: f32,
 }
@@ -155,9 +160,6 @@ fn prepare_runs(page: &Page) -> Vec<Glyphs> {
             continue;
         }
         let trimmed = run.text.trim_matches(is_blank);
-        if trimmed.is_empty() {
-            continue;
-        }
         let estimated = estimate_width(&run.text, run.size);
         let width = if run.width.is_finite() && run.width > 0.0 {
             run.width
@@ -170,6 +172,18 @@ fn prepare_runs(page: &Page) -> Vec<Glyphs> {
         } else {
             1.0
         };
+        if trimmed.is_empty() {
+            // Blanks only: no text, but they say how far the line was drawn.
+            out.push(Glyphs {
+                text: String::new(),
+                x: run.x,
+                x1: run.x,
+                end: run.x + width,
+                y: run.y,
+                size: run.size,
+            });
+            continue;
+        }
         let lead_len = run.text.len() - run.text.trim_start_matches(is_blank).len();
         let lead = estimate_width(&run.text[..lead_len], run.size) * scale;
         let trail_start = run.text.trim_end_matches(is_blank).len();
@@ -178,6 +192,7 @@ fn prepare_runs(page: &Page) -> Vec<Glyphs> {
             text: trimmed.to_owned(),
             x: run.x + lead,
             x1: run.x + (width - trail).max(lead),
+            end: run.x + width,
             y: run.y,
             size: run.size,
         });
@@ -214,6 +229,8 @@ struct Row {
     runs: Vec<Glyphs>,
     y: f32,
     size: f32,
+    /// Right edge of what the row draws, blanks included.
+    end: f32,
 }
 
 /// Group runs into rows by baseline (tolerance relative to the font size).
@@ -233,10 +250,17 @@ fn rows(mut runs: Vec<Glyphs>) -> Vec<Row> {
         rows.push(Row {
             y: run.y,
             size: run.size,
+            end: run.end,
             runs: vec![run],
         });
     }
     for row in &mut rows {
+        row.end = row
+            .runs
+            .iter()
+            .map(|g| g.end)
+            .fold(f32::NEG_INFINITY, f32::max);
+        row.runs.retain(|g| !g.text.is_empty());
         row.runs.sort_by(|a, b| a.x.total_cmp(&b.x));
         // The baseline and size of the row are those of its longest run (its body text,
         // not a superscript).
@@ -250,6 +274,7 @@ fn rows(mut runs: Vec<Glyphs>) -> Vec<Row> {
             row.size = size;
         }
     }
+    rows.retain(|row| !row.runs.is_empty());
     rows
 }
 
@@ -391,10 +416,13 @@ fn page_lines(
 ) {
     let rows = rows(runs);
     let gutters = gutters(&rows);
+    // On a page of one column, blanks drawn up to the right edge make a full line.
+    let one_column = gutters.is_empty();
     let make_line = |runs: &[Glyphs], row: &Row, block: usize| {
         let text = join_runs(runs);
         let x0 = runs.first().map_or(0.0, |g| g.x);
-        let x1 = runs.iter().map(|g| g.x1).fold(x0, f32::max);
+        let ink = runs.iter().map(|g| g.x1).fold(x0, f32::max);
+        let x1 = if one_column { ink.max(row.end) } else { ink };
         Line {
             cjk: is_cjk_text(&text),
             text,
@@ -655,10 +683,11 @@ fn indented(line: &Line, edges: Edges) -> bool {
     line.x0 - edges.left > 0.8 * line.size
 }
 
-/// Whether a line is centred in its block and clear of its left edge.
+/// Whether a line is centred in its block: clear of both edges, by about as much.
 fn centred(line: &Line, edges: Edges) -> bool {
-    let centre = (edges.left + edges.right) / 2.0;
-    line.x0 - edges.left > line.size && ((line.x0 + line.x1) / 2.0 - centre).abs() < 1.5 * line.size
+    let left = line.x0 - edges.left;
+    let right = edges.right - line.x1;
+    left > line.size && right > line.size && (left - right).abs() < line.size
 }
 
 /// Whether two font sizes differ (a heading against body text).
@@ -731,10 +760,30 @@ fn paragraphs(all: &[Line], blocks: &[Block]) -> Vec<Para> {
     paras
 }
 
+/// A list item's marker at the start of a line: `1、`, `2.`, `（三）`, `四、`, `第五条`.
+static ITEM_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[0-9０-９]{1,3}(?:、|[.．](?:[^0-9０-９]|$))|[（(][一二三四五六七八九十0-9０-９]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十百0-9]{1,4}[章节条])",
+    )
+    .expect("item pattern")
+});
+
+/// Whether a line ends a sentence (and so may end a paragraph).
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end_matches(is_blank).ends_with([
+        '。', '！', '？', '；', '：', '!', '?', ';', ':', '》', '」', '』', '”',
+    ])
+}
+
+/// A list: the line before ends a sentence and this one starts with an item's marker.
+fn starts_item(prev: &Line, line: &Line) -> bool {
+    ends_sentence(&prev.text) && ITEM_START.is_match(line.text.trim_start_matches(is_blank))
+}
+
 /// Whether `line` starts a new paragraph after `prev`.
 fn new_paragraph(prev: &Line, line: &Line, edges: &[Edges], pitch: f32, body_size: f32) -> bool {
     let (pe, le) = (edges[prev.block], edges[line.block]);
-    if sizes_differ(prev.size, line.size) {
+    if sizes_differ(prev.size, line.size) || starts_item(prev, line) {
         return true;
     }
     if prev.block != line.block {
@@ -1159,6 +1208,59 @@ mod tests {
                 long("正", 40)
             ]
         );
+    }
+
+    #[test]
+    fn blanks_drawn_to_the_right_edge_fill_the_line() {
+        // "会员群：" and spaces up to the edge, wrapped: the line goes on, as one paragraph.
+        let spaces = " ".repeat(2 * (COLS - 6));
+        for runs in [
+            vec![run(&format!("会员群：{spaces}"), LEFT + 2.0 * EM, 50.0)],
+            // The same with the blanks drawn as runs of their own.
+            vec![
+                run("会员群：", LEFT + 2.0 * EM, 50.0),
+                run(&spaces, LEFT + 6.0 * EM, 50.0),
+            ],
+        ] {
+            let mut runs = runs;
+            runs.push(run("免费QQ群：", LEFT, 50.0 + PITCH));
+            assert_eq!(texts(&[page(runs)]), vec!["会员群：免费QQ群："]);
+        }
+    }
+
+    #[test]
+    fn regression_a_short_indented_heading_is_not_a_centred_title() {
+        // An indented heading ending short, then an indented first line: two paragraphs,
+        // although both lines sit near the middle of the block.
+        let (runs, _) = lay_out(&[&long("二", 24), &long("一", 40)], 0);
+        assert_eq!(texts(&[page(runs)]), vec![long("二", 24), long("一", 40)]);
+        let head = Run {
+            width: 24.0 * EM,
+            ..run(&long("二", 24), LEFT + 2.0 * EM, 50.0)
+        };
+        let next = run(&long("一", COLS - 2), LEFT + 2.0 * EM, 50.0 + PITCH);
+        assert_eq!(texts(&[page(vec![head, next])]).len(), 2);
+    }
+
+    #[test]
+    fn a_list_item_after_a_full_line_ending_a_sentence_starts_a_paragraph() {
+        // Items one line each, some as long as the longest: the marker tells them apart.
+        let item = |text: &str, row: usize| run(text, LEFT, 50.0 + row as f32 * PITCH);
+        let p = page(vec![
+            item(&format!("1、{}。", long("甲", COLS - 3)), 0),
+            item(&format!("2、{}》", long("乙", COLS - 3)), 1),
+            item(&format!("3.{}", long("丙", COLS - 2)), 2),
+            item(&format!("1.5{}。", long("丁", COLS - 4)), 3),
+            item("（四）戊。", 4),
+        ]);
+        let paras = texts(&[p]);
+        assert_eq!(paras.len(), 4, "{paras:?}");
+        // "1.5…" is a number, not an item: it goes on the line before.
+        assert!(
+            paras[2].starts_with("3.") && paras[2].contains("1.5"),
+            "{paras:?}"
+        );
+        assert_eq!(paras[3], "（四）戊。");
     }
 
     #[test]
