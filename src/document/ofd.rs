@@ -614,6 +614,8 @@ struct TextObject {
     chars_before: usize,
     /// Where the last `TextCode` ended, object space (the next one may omit X or Y).
     pen: (f32, f32),
+    /// Its glyphs so far, placed on the page.
+    placed: Vec<Placed>,
 }
 
 /// The `TextCode` being read.
@@ -675,6 +677,7 @@ fn read_page(xml: &[u8], part: &str, area: Area, chars: &mut usize) -> Result<Pa
                         transforms: Vec::new(),
                         chars_before: 0,
                         pen: (0.0, 0.0),
+                        placed: Vec::new(),
                     });
                 }
                 Some("CGTransform") => {
@@ -729,10 +732,14 @@ fn read_page(xml: &[u8], part: &str, area: Area, chars: &mut usize) -> Result<Pa
                 }
                 Some("TextCode") => {
                     if let (Some(obj), Some(code)) = (object.as_mut(), code.take()) {
-                        code_runs(obj, &code, &mut page.runs);
+                        place_code(obj, &code);
                     }
                 }
-                Some("TextObject") => object = None,
+                Some("TextObject") => {
+                    if let Some(obj) = object.take() {
+                        object_runs(&obj, &mut page.runs);
+                    }
+                }
                 _ => {}
             },
         }
@@ -814,9 +821,19 @@ fn glyph_units(obj: &TextObject, text: &str) -> Vec<String> {
     units
 }
 
-/// Turn one `TextCode` into runs: chars advancing along one baseline make one run; a
-/// jump back, a move to another baseline or a wide jump starts another.
-fn code_runs(obj: &mut TextObject, code: &TextCode, runs: &mut Vec<Run>) {
+/// A glyph position with its text, placed on the page.
+struct Placed {
+    text: String,
+    x: f32,
+    y: f32,
+    /// The advance the `TextCode` gives it (`DeltaX`), page units.
+    advance: Option<f32>,
+    /// The advance estimated from its chars, page units.
+    estimate: f32,
+}
+
+/// Place one `TextCode`'s glyph positions on the page (object space → CTM → Boundary).
+fn place_code(obj: &mut TextObject, code: &TextCode) {
     let units = glyph_units(obj, &code.text);
     obj.chars_before += code.text.chars().count();
     if units.is_empty() {
@@ -824,66 +841,75 @@ fn code_runs(obj: &mut TextObject, code: &TextCode, runs: &mut Vec<Run>) {
     }
     let dx = deltas(code.delta_x.as_deref(), units.len().saturating_sub(1));
     let dy = deltas(code.delta_y.as_deref(), units.len().saturating_sub(1));
-    let size = obj.size;
     let (mut x, mut y) = (code.x.unwrap_or(obj.pen.0), code.y.unwrap_or(obj.pen.1));
-    let page_size = size * obj.ctm.scale();
-    let to_page = |x: f32, y: f32| {
-        let (px, py) = obj.ctm.apply(x, y);
-        (px + obj.origin.0, py + obj.origin.1)
-    };
-    // The run being built: text, start (page), end x (page), baseline (page).
+    let scale_x = obj.ctm.scale_x();
+    for (i, unit) in units.into_iter().enumerate() {
+        let estimate = layout::estimate_width(&unit, obj.size);
+        let step = dx.get(i).copied();
+        if !unit.is_empty() {
+            let (px, py) = obj.ctm.apply(x, y);
+            obj.placed.push(Placed {
+                text: unit,
+                x: px + obj.origin.0,
+                y: py + obj.origin.1,
+                advance: step.map(|s| s * scale_x),
+                estimate: estimate * scale_x,
+            });
+        }
+        x += step.unwrap_or(estimate);
+        y += dy.get(i).copied().unwrap_or(0.0);
+    }
+    obj.pen = (x, y);
+}
+
+/// Turn a text object's glyphs into runs: glyphs advancing along one baseline make one
+/// run; a jump back, a move to another baseline or a wide jump starts another. A glyph's
+/// advance is its `DeltaX`, else the distance to the next glyph (one `TextCode` per
+/// char), unless either jumps well past the glyph (text spread over a form).
+fn object_runs(obj: &TextObject, runs: &mut Vec<Run>) {
+    let size = obj.size * obj.ctm.scale();
+    if !(size.is_finite() && size > 0.0) {
+        return;
+    }
+    let same_line = |a: &Placed, b: &Placed| (a.y - b.y).abs() < 0.05 * size;
+    // The run being built: text, left edge, right edge, baseline.
     let mut current: Option<(String, f32, f32, f32)> = None;
     let flush = |current: &mut Option<(String, f32, f32, f32)>, runs: &mut Vec<Run>| {
-        if let Some((text, x0, x1, y)) = current.take()
-            && !text.is_empty()
-            && page_size.is_finite()
-            && page_size > 0.0
-        {
+        if let Some((text, x0, x1, y)) = current.take() {
             runs.push(Run {
                 text,
                 x: x0,
                 y,
                 width: (x1 - x0).max(0.0),
-                size: page_size,
+                size,
             });
         }
     };
-    for (i, unit) in units.iter().enumerate() {
-        let step = dx
-            .get(i)
-            .copied()
-            .unwrap_or_else(|| layout::estimate_width(unit, size));
-        let (px, py) = to_page(x, y);
-        // A char's advance is its delta, unless the delta jumps well past the char (text
-        // spread over a form): then the jump is a gap between runs.
-        let estimate = layout::estimate_width(unit, size);
-        let advance = if i + 1 < units.len() && dx.get(i).is_some() && step <= 2.0 * estimate {
-            step
-        } else {
-            estimate
+    for (i, glyph) in obj.placed.iter().enumerate() {
+        let next = obj.placed.get(i + 1).filter(|n| same_line(glyph, n));
+        let fits = |a: f32| a > 0.0 && a <= 2.0 * glyph.estimate;
+        let advance = match (glyph.advance, next) {
+            (Some(a), _) if fits(a) => a,
+            (None, Some(n)) if fits(n.x - glyph.x) => n.x - glyph.x,
+            _ => glyph.estimate,
         };
-        let end_x = px + advance * obj.ctm.scale_x();
+        let end = glyph.x + advance;
         match current.as_mut() {
             Some((text, _, x1, baseline))
-                if (py - *baseline).abs() < 0.05 * page_size
-                    && px >= *x1 - 0.5 * page_size
-                    && px <= *x1 + 2.0 * page_size =>
+                if (glyph.y - *baseline).abs() < 0.05 * size
+                    && glyph.x >= *x1 - 0.5 * size
+                    && glyph.x <= *x1 + 0.5 * size =>
             {
-                text.push_str(unit);
-                *x1 = end_x.max(*x1);
+                text.push_str(&glyph.text);
+                *x1 = end.max(*x1);
             }
             _ => {
                 flush(&mut current, runs);
-                if !unit.is_empty() {
-                    current = Some((unit.clone(), px, end_x, py));
-                }
+                current = Some((glyph.text.clone(), glyph.x, end, glyph.y));
             }
         }
-        x += step;
-        y += dy.get(i).copied().unwrap_or(0.0);
     }
     flush(&mut current, runs);
-    obj.pen = (x, y);
 }
 
 #[cfg(test)]
@@ -1041,6 +1067,34 @@ mod tests {
         assert!((second.size - 5.0).abs() < 1e-3);
         assert!((second.width - 15.0).abs() < 1e-3, "{second:?}");
         assert_eq!(chars, 8);
+    }
+
+    #[test]
+    fn one_text_code_per_char_makes_one_run() {
+        // Each char its own TextCode with its own X, 5.5 mm apart (Latin ones too, on a
+        // 公文 grid), a space among them: one run, as wide as drawn.
+        let codes: String = "会员QQ 群"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                format!(
+                    r#"<ofd:TextCode X="{}" Y="5">{c}</ofd:TextCode>"#,
+                    i as f32 * 5.5
+                )
+            })
+            .collect();
+        let obj = format!(
+            r#"<ofd:TextObject ID="3" Boundary="30 40 100 7" Size="5.6">{codes}</ofd:TextObject>"#
+        );
+        let mut chars = 0;
+        let page = read_page(content(&obj).as_bytes(), "p", Area::default(), &mut chars).unwrap();
+        assert_eq!(page.runs.len(), 1, "{:?}", page.runs);
+        assert_eq!(page.runs[0].text, "会员QQ 群");
+        assert!(
+            (page.runs[0].width - (5.0 * 5.5 + 5.6)).abs() < 1e-3,
+            "{:?}",
+            page.runs
+        );
     }
 
     #[test]
