@@ -457,10 +457,23 @@ impl Strings {
                     O::Unsupported(detail) => format!("这个 OFD 文件使用了无法读取的 zip 特性（{detail}）；请在 OFD 阅读器中打开后重新保存"),
                     O::Missing(what) => format!("这个 OFD 文件已损坏：缺少 {what}；请重新获取原文件，或在 OFD 阅读器中打开后重新保存"),
                     O::Malformed { part, detail } => format!("这个 OFD 文件已损坏：{part} 不是有效的 XML（{detail}）；请重新获取原文件"),
-                    O::TooLarge { limit_mb } => format!("这个 OFD 文件太大，解压后超过 {limit_mb} MB；请拆分文档，或导出为 PDF 或文本"),
+                    O::TooLarge { one_part, limit_mb } => {
+                        let what = if *one_part { "其中一个部件" } else { "" };
+                        format!("这个 OFD 文件太大，{what}解压后超过 {limit_mb} MB；请拆分文档，或导出为 PDF 或文本")
+                    }
                     O::TooMuchText => "这个 OFD 文件的文字太多，无法打开；请拆分成较小的文档".into(),
                     O::ScannedOnly { pages } => format!("这个 OFD 文件没有可读的文字：全部 {pages} 页都是扫描图像；请先做文字识别（OCR）再打开"),
                     O::NoText { pages } => format!("这个 OFD 文件没有可读的文字（共 {pages} 页，页面上没有文字）；请打开其他文件"),
+                }
+            }
+            OpenError::Pdf(e) => {
+                use crate::document::PdfError as P;
+                match e {
+                    P::NotPdf => "这个文件的扩展名是 .pdf，但它不是 PDF（没有 PDF 文件头），可能已损坏或是改了名的其他文件；请打开原始文档".into(),
+                    P::Damaged { detail } => format!("这个 PDF 文件已损坏，无法读取其中的页面（{detail}）；请重新获取原文件，或请发送者重新导出"),
+                    P::PasswordProtected => "这个 PDF 文件设置了打开密码，无法读取；请在 PDF 阅读器中输入密码打开，另存或打印为不带密码的副本后再打开".into(),
+                    P::ScanOnly { pages } => format!("这个 PDF 是扫描件：全部 {pages} 页都是图像，没有可读的文字；请先做文字识别（OCR，例如用 WPS、Acrobat 或 ocrmypdf）再打开"),
+                    P::NoText => "这个 PDF 没有可读的文字（页面是空的，或文字被画成了图形）；请打开它的原始文档，或先做文字识别（OCR）".into(),
                 }
             }
             OpenError::Docx(e) => match e {

@@ -81,9 +81,12 @@ pub enum OfdError {
     },
     /// The parts inflate to more than the limits.
     #[error(
-        "the OFD file is too large to open: its parts unpack to more than {limit_mb} MB; split the document or export it as PDF or text"
+        "the OFD file is too large to open: {} unpacks to more than {limit_mb} MB; split the document or export it as PDF or text",
+        if *.one_part { "one of its parts" } else { "it" }
     )]
     TooLarge {
+        /// Whether one part passed its own limit (else all the parts together did).
+        one_part: bool,
         /// The limit in MB.
         limit_mb: u64,
     },
@@ -263,13 +266,13 @@ impl<'a> Package<'a> {
         let limit = MAX_PART_BYTES.min(self.left);
         let entry = self.zip.by_index(index).map_err(zip_error)?;
         if entry.size() > limit {
-            return Err(too_large());
+            return Err(too_large(limit));
         }
         let mut reader = CountingReader::new(entry, limit);
         let mut out = Vec::new();
         if let Err(err) = reader.read_to_end(&mut out) {
             return Err(if reader.exceeded {
-                too_large()
+                too_large(limit)
             } else {
                 OfdError::Damaged(format!("{path}: {err}"))
             });
@@ -279,9 +282,19 @@ impl<'a> Package<'a> {
     }
 }
 
-fn too_large() -> OfdError {
-    OfdError::TooLarge {
-        limit_mb: MAX_OFD_INFLATED_BYTES / BYTES_PER_MB,
+/// The error for a read that went past `limit`: the part's own limit or what was left of
+/// the whole file's.
+fn too_large(limit: u64) -> OfdError {
+    if limit == MAX_PART_BYTES {
+        OfdError::TooLarge {
+            one_part: true,
+            limit_mb: MAX_PART_BYTES / BYTES_PER_MB,
+        }
+    } else {
+        OfdError::TooLarge {
+            one_part: false,
+            limit_mb: MAX_OFD_INFLATED_BYTES / BYTES_PER_MB,
+        }
     }
 }
 
@@ -1281,7 +1294,12 @@ mod tests {
         let bytes = out.finish().unwrap().into_inner();
         assert!(bytes.len() < 1 << 20);
         let e = read_ofd(&bytes).unwrap_err();
-        assert!(matches!(e, OfdError::TooLarge { limit_mb: 256 }), "{e}");
+        assert!(matches!(e, OfdError::TooLarge { limit_mb: 64, .. }), "{e}");
+        assert!(
+            e.to_string()
+                .contains("one of its parts unpacks to more than 64 MB"),
+            "{e}"
+        );
     }
 
     #[test]
