@@ -7,6 +7,7 @@ mod encoding;
 pub mod layout;
 mod markdown;
 mod ofd;
+mod pdf;
 
 use std::io::Read;
 use std::path::Path;
@@ -18,6 +19,7 @@ use crate::files::{FileKind, Links, ReadError};
 pub use doc::DocError;
 pub use docx::{DocxError, DocxParagraph, MAX_DOCX_XML_BYTES, read_docx};
 pub use ofd::{MAX_OFD_INFLATED_BYTES, OfdError};
+pub use pdf::{MAX_PDF_PAGES, PdfError};
 pub use encoding::{
     DecodeError, DecodeWarning, Decoded, MAX_DECODE_WARNINGS, SNIFF_BYTES, decode_stream,
     decode_text,
@@ -77,6 +79,8 @@ pub enum SourceFormat {
     Doc,
     /// An OFD file (GB/T 33190), its pages' text reflowed into paragraphs.
     Ofd,
+    /// A PDF with a text layer, its pages' text reflowed into paragraphs.
+    Pdf,
 }
 
 /// What the source format says about a line, before any numbering is read.
@@ -222,6 +226,9 @@ pub enum OpenError {
     /// The file claims to be, or is, an OFD document that cannot be read.
     #[error(transparent)]
     Ofd(#[from] OfdError),
+    /// A PDF that cannot be read (damaged, password-protected, a scan with no text).
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
     /// A password-protected Office 2007+ file: an OLE compound file holding the encrypted
     /// package (`EncryptionInfo`, `EncryptedPackage`) instead of a zip.
     #[error(
@@ -353,6 +360,10 @@ impl Document {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase())
             .unwrap_or_default();
+        if pdf::is_pdf(&head) {
+            rest.read_to_end(&mut head)?;
+            return Ok(pdf::read_pdf(&head)?);
+        }
         if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
             rest.read_to_end(&mut head)?;
             if ext == "ofd" || ofd::is_ofd(&head) {
@@ -372,6 +383,9 @@ impl Document {
         }
         if ext == "ofd" {
             return Err(OfdError::NotZip.into());
+        }
+        if ext == "pdf" {
+            return Err(PdfError::NotPdf.into());
         }
         let decoded = decode_stream(head, rest, total_len)?;
         let format = if matches!(ext.as_str(), "md" | "markdown" | "mdown" | "mkd") {
