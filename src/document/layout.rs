@@ -659,9 +659,25 @@ fn block_edges(lines: &[&Line], blocks: &[Block]) -> Vec<Edges> {
 /// Width of the first word of a line: what would have fitted at the end of the line before.
 fn first_word_width(line: &Line) -> f32 {
     let mut width = 0.0;
-    for c in line.text.chars() {
-        if is_wide(c) {
-            return if width == 0.0 { line.size } else { width };
+    let mut chars = line.text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_wide(c) || (width == 0.0 && OPENING.contains(c)) {
+            if width > 0.0 {
+                // A number or word, and the punctuation after it: `5.4%，`.
+                return width + if CLOSING.contains(c) { line.size } else { 0.0 };
+            }
+            // CJK line breaking keeps an opening bracket with the char after it and a
+            // closing one with the char before it: `市“一`, `“一`, `帮；` move to the next
+            // line together, leaving the line before short by their width.
+            let second = chars.next();
+            let third = chars.next();
+            let together = match (second, third) {
+                (Some(b), Some(_)) if OPENING.contains(b) => 3.0,
+                (Some(b), _) if CLOSING.contains(b) => 2.0,
+                (Some(_), _) if OPENING.contains(c) => 2.0,
+                _ => 1.0,
+            };
+            return together * line.size;
         }
         if is_blank(c) {
             break;
@@ -671,10 +687,24 @@ fn first_word_width(line: &Line) -> f32 {
     width
 }
 
+/// Punctuation a CJK line may not end with.
+const OPENING: &str = "“‘《（「『【〔〈〖([{";
+
+/// Punctuation a CJK line may not start with.
+const CLOSING: &str = "，。、；：？！”’》）」』】〕〉〗…,.;:?!)]}";
+
 /// Whether `line` stops clearly short of the block's right edge.
-fn ends_short(line: &Line, next: &Line, edges: Edges) -> bool {
+///
+/// In a document whose paragraphs start indented or with space above, a CJK line followed
+/// by one that is not indented must end more than 4 em short: line breaking rules (numbers kept with the
+/// punctuation around them, `，308`, `75.6%从`) leave lines a few chars short inside a
+/// paragraph.
+fn ends_short(line: &Line, next: &Line, edges: Edges, indent_style: bool) -> bool {
     let room = edges.right - line.x1;
-    let need = first_word_width(next) + if line.cjk { 0.0 } else { 0.3 * line.size };
+    let mut need = first_word_width(next) + if line.cjk { 0.0 } else { 0.3 * line.size };
+    if indent_style && line.cjk {
+        need = need.max(3.5 * line.size);
+    }
     room > need + 0.5 * line.size
 }
 
@@ -736,12 +766,23 @@ fn paragraphs(all: &[Line], blocks: &[Block]) -> Vec<Para> {
     );
     let pitch = if pitch > 0.0 { pitch } else { 1.5 };
     let body_size = median(lines.iter().map(|l| l.size).collect());
+    // Paragraphs marked by indented first lines or by space above them (one line in
+    // twelve or more so marked).
+    let indented_lines = lines.iter().filter(|l| indented(l, edges[l.block])).count();
+    let spaced_lines = lines
+        .windows(2)
+        .filter(|w| {
+            w[0].block == w[1].block && w[1].y - w[0].y > 1.4 * pitch * w[1].size.max(w[0].size)
+        })
+        .count();
+    let marked = |n: usize| n >= 3 && n * 12 >= lines.len();
+    let indent_style = marked(indented_lines) || marked(spaced_lines);
     let mut paras: Vec<Para> = Vec::new();
     let mut prev: Option<&Line> = None;
     for &line in &lines {
         let starts = match prev {
             None => true,
-            Some(p) => new_paragraph(p, line, &edges, pitch, body_size),
+            Some(p) => new_paragraph(p, line, &edges, (pitch, body_size, indent_style)),
         };
         match paras.last_mut() {
             Some(para) if !starts => {
@@ -781,7 +822,12 @@ fn starts_item(prev: &Line, line: &Line) -> bool {
 }
 
 /// Whether `line` starts a new paragraph after `prev`.
-fn new_paragraph(prev: &Line, line: &Line, edges: &[Edges], pitch: f32, body_size: f32) -> bool {
+fn new_paragraph(
+    prev: &Line,
+    line: &Line,
+    edges: &[Edges],
+    (pitch, body_size, indent_style): (f32, f32, bool),
+) -> bool {
     let (pe, le) = (edges[prev.block], edges[line.block]);
     if sizes_differ(prev.size, line.size) || starts_item(prev, line) {
         return true;
@@ -789,7 +835,7 @@ fn new_paragraph(prev: &Line, line: &Line, edges: &[Edges], pitch: f32, body_siz
     if prev.block != line.block {
         // Across a page or column break: the paragraph goes on when the last line ran to
         // the right edge and the next one is not indented.
-        return ends_short(prev, line, pe) || indented(line, le) || centred(prev, pe);
+        return ends_short(prev, line, pe, indent_style) || indented(line, le) || centred(prev, pe);
     }
     let dy = line.y - prev.y;
     if dy <= 0.0 || dy > 1.4 * pitch * line.size.max(prev.size) {
@@ -797,11 +843,15 @@ fn new_paragraph(prev: &Line, line: &Line, edges: &[Edges], pitch: f32, body_siz
     }
     // A title over several centred lines.
     if centred(line, le)
-        && (centred(prev, pe) || (prev.size > 1.15 * body_size && !ends_short(prev, line, pe)))
+        && (centred(prev, pe)
+            || (prev.size > 1.15 * body_size && !ends_short(prev, line, pe, indent_style)))
     {
         return false;
     }
-    indented(line, le) || ends_short(prev, line, pe)
+    if indented(line, le) {
+        return true;
+    }
+    ends_short(prev, line, pe, indent_style)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1076,6 +1126,58 @@ mod tests {
             texts(&[p]),
             vec![long("甲", COLS + 10), long("乙", 2 * COLS + 2)]
         );
+    }
+
+    #[test]
+    fn a_line_left_short_by_chars_that_break_together_goes_on() {
+        // `市“` and `帮；` cannot be split, so the line before them ends two or three chars
+        // short: not the end of a paragraph. Three chars short before a plain char is.
+        for (next, short_by, joined) in [
+            ("市“一联三帮”专项行动", 3, true),
+            ("帮；贵在实", 2, true),
+            ("“一网通办”", 2, true),
+            ("5.4%，高于全国", 3, true),
+            ("落实到位", 2, false),
+        ] {
+            let p = page(vec![
+                run(&long("甲", COLS), LEFT, 50.0),
+                run(&long("甲", COLS - short_by), LEFT, 50.0 + PITCH),
+                run(next, LEFT, 50.0 + 2.0 * PITCH),
+            ]);
+            assert_eq!(texts(&[p]).len() == 1, joined, "{next}");
+        }
+    }
+
+    #[test]
+    fn in_an_indented_document_a_line_a_few_chars_short_goes_on() {
+        // Paragraphs start indented; inside the second one a line ends 3 chars short (a
+        // number kept whole), and the line after it is not indented: the same paragraph.
+        let mut runs = lay_out(&[&long("甲", 70), &long("乙", 58)], 0).0;
+        runs.push(run(&long("丙", COLS - 3), LEFT, 40.0 + 5.0 * PITCH));
+        runs.push(run("5.4%，高于全国。", LEFT, 40.0 + 6.0 * PITCH));
+        runs.extend(lay_out(&[&long("丁", 40)], 7).0);
+        let paras = texts(&[page(runs)]);
+        assert_eq!(paras.len(), 3, "{paras:?}");
+        assert!(paras[1].ends_with("丙5.4%，高于全国。"), "{paras:?}");
+        // The same where paragraphs are marked by space above them.
+        let mut runs = vec![run(&long("甲", COLS), LEFT, 40.0)];
+        for row in 0..3 {
+            runs.push(run(&long("乙", COLS), LEFT, 60.0 + row as f32 * PITCH));
+        }
+        runs.push(run(&long("丙", COLS - 3), LEFT, 60.0 + 3.0 * PITCH));
+        runs.push(run("5.4%，高于全国。", LEFT, 60.0 + 4.0 * PITCH));
+        runs.push(run(&long("丁", 10), LEFT, 80.0 + 4.0 * PITCH));
+        runs.push(run(&long("戊", 10), LEFT, 100.0 + 4.0 * PITCH));
+        let paras = texts(&[page(runs)]);
+        assert_eq!(paras.len(), 4, "{paras:?}");
+        assert!(paras[1].ends_with("丙5.4%，高于全国。"), "{paras:?}");
+        // Without indented paragraphs, the same short line ends its paragraph.
+        let p = page(vec![
+            run(&long("丙", COLS), LEFT, 50.0),
+            run(&long("丙", COLS - 3), LEFT, 50.0 + PITCH),
+            run("高于全国。", LEFT, 50.0 + 2.0 * PITCH),
+        ]);
+        assert_eq!(texts(&[p]).len(), 2);
     }
 
     #[test]
