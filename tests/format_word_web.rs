@@ -258,3 +258,222 @@ fn works_wps_is_named_as_works() {
         common::stderr(&out)
     );
 }
+
+// ---------------------------------------------------------------- web pages
+
+#[test]
+fn html_export_reads_like_the_seed() {
+    let Some(c) = common::corpus() else { return };
+    let html = c.join("html/speech-lianzheng.html");
+    common::assert_reads_like(&html, &c.join("seed/speech-lianzheng.txt"));
+    let doc = Document::open(&html).expect("opens");
+    assert_eq!(doc.format, SourceFormat::Html);
+    assert!(doc.encoding.starts_with("UTF-8"), "{}", doc.encoding);
+    // The page's CSS is not text.
+    assert!(!doc.text.contains("line-height"));
+}
+
+#[test]
+fn gbk_page_with_meta_charset() {
+    let html = "<!DOCTYPE html><html><head><meta charset=\"gbk\"><title>通知</title></head>\
+                <body><p>各区县人民政府：</p><p>现将有关事项通知如下。</p></body></html>";
+    let (bytes, _, _) = encoding_rs::GBK.encode(html);
+    let bytes = bytes.into_owned();
+    let doc = Document::from_bytes(bytes.clone(), "通知.htm").expect("opens");
+    assert_eq!(lines(&doc), ["各区县人民政府：", "现将有关事项通知如下。"]);
+    assert!(doc.encoding.starts_with("gb18030"), "{}", doc.encoding);
+    // Sniffed by content, whatever the name.
+    let doc = Document::from_bytes(bytes, "download").expect("opens");
+    assert_eq!(doc.format, SourceFormat::Html);
+}
+
+/// A gov.cn-like page: navigation, a share bar and a footer around the article.
+const CLUTTERED: &str = r#"<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>关于加强廉政建设的意见_中国政府网</title>
+<script>window.x = "<p>脚本</p>";</script><style>.a{color:red}</style></head>
+<body>
+<div class="header"><a href="/">首页</a> | <a href="/zhengce">政策</a></div>
+<nav><ul><li>国务院</li><li>总理</li></ul></nav>
+<div class="crumbs">首页 &gt; 政策 &gt; 文件</div>
+<div class="article">
+  <h1>关于加强廉政建设的意见</h1>
+  <div class="pages-date">2024-01-05 来源：办公厅</div>
+  <div class="bdsharebuttonbox">分享到：微信 微博</div>
+  <div id="UCAP-CONTENT">
+    <p>各省、自治区、直辖市人民政府：</p>
+    <h2>一、总体要求</h2>
+    <p>（一）坚持问题导向。推动工作落实。</p>
+    <table><tr><td>项目</td><td>金额</td></tr><tr><td>道路</td><td>120万元</td></tr></table>
+  </div>
+</div>
+<!-- 统计代码 -->
+<div id="footer">版权所有：中国政府网 | 京ICP备05070218号</div>
+</body></html>"#;
+
+#[test]
+fn cluttered_page_reads_only_the_article() {
+    let doc = Document::from_bytes(CLUTTERED.as_bytes().to_vec(), "page.html").expect("opens");
+    assert_eq!(
+        lines(&doc),
+        [
+            "关于加强廉政建设的意见",
+            "2024-01-05 来源：办公厅",
+            "各省、自治区、直辖市人民政府：",
+            "一、总体要求",
+            "（一）坚持问题导向。推动工作落实。",
+            "项目\t金额",
+            "道路\t120万元",
+        ]
+    );
+    assert_eq!(hint_of(&doc, "关于加强廉政建设的意见"), LineHint::Title);
+    assert_eq!(hint_of(&doc, "一、总体要求"), LineHint::Heading(2));
+    let outline = pizhu::outline::outline(&doc);
+    assert_eq!(outline.title.as_deref(), Some("关于加强廉政建设的意见"));
+}
+
+#[test]
+fn wechat_article_reads_js_content() {
+    let html = r#"<!DOCTYPE html><html><head><title>学习贯彻全会精神</title></head><body>
+      <div class="rich_media_area_primary">
+        <h1 class="rich_media_title" id="activity-name"> 学习贯彻全会精神 </h1>
+        <div id="meta_content"><span>某某发布</span> <em>2024年1月5日</em></div>
+        <div class="rich_media_content js_underline_content" id="js_content" style="visibility: hidden;">
+          <section><p><span>一、提高政治站位</span></p><p>全文如下。</p></section>
+        </div>
+        <div class="qr_code_pc_inner">微信扫一扫关注该公众号</div>
+      </div>
+      <div id="js_pc_qr_code">扫码</div><p>阅读原文</p>
+    </body></html>"#;
+    let doc = Document::from_bytes(html.as_bytes().to_vec(), "wx.html").expect("opens");
+    assert_eq!(
+        lines(&doc),
+        ["学习贯彻全会精神", "一、提高政治站位", "全文如下。"]
+    );
+    assert_eq!(hint_of(&doc, "学习贯彻全会精神"), LineHint::Title);
+}
+
+/// `html` wrapped in an MHTML archive (as Chrome saves it), with the page encoded `how`.
+fn mhtml(html: &[u8], how: &str) -> Vec<u8> {
+    let body = match how {
+        "base64" => {
+            const A: &[u8; 64] =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for (i, chunk) in html.chunks(3).enumerate() {
+                if i > 0 && i % 19 == 0 {
+                    out.push_str("\r\n");
+                }
+                let b = [
+                    chunk[0],
+                    chunk.get(1).copied().unwrap_or(0),
+                    chunk.get(2).copied().unwrap_or(0),
+                ];
+                let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+                for k in 0..4 {
+                    if k <= chunk.len() {
+                        out.push(A[(n >> (18 - 6 * k)) as usize & 63] as char);
+                    } else {
+                        out.push('=');
+                    }
+                }
+            }
+            out
+        }
+        _ => {
+            let mut out = String::new();
+            let mut col = 0;
+            for &b in html {
+                let piece = if b == b'\n' {
+                    col = 0;
+                    out.push_str("\r\n");
+                    continue;
+                } else if b == b'=' || b >= 0x80 {
+                    format!("={b:02X}")
+                } else {
+                    (b as char).to_string()
+                };
+                if col + piece.len() > 75 {
+                    out.push_str("=\r\n");
+                    col = 0;
+                }
+                col += piece.len();
+                out.push_str(&piece);
+            }
+            out
+        }
+    };
+    format!(
+        "From: <Saved by Blink>\r\nSnapshot-Content-Location: http://www.gov.cn/x.htm\r\n\
+         Subject: =?utf-8?Q?x?=\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\
+         \ttype=\"text/html\";\r\n\tboundary=\"----MultipartBoundary--abc----\"\r\n\r\n\
+         ------MultipartBoundary--abc----\r\nContent-Type: text/css\r\n\
+         Content-Transfer-Encoding: quoted-printable\r\nContent-Location: cid:css\r\n\r\n\
+         p {{ color: red; }}\r\n\
+         ------MultipartBoundary--abc----\r\nContent-Type: text/html; charset=\"utf-8\"\r\n\
+         Content-Transfer-Encoding: {how}\r\nContent-Location: http://www.gov.cn/x.htm\r\n\r\n\
+         {body}\r\n\
+         ------MultipartBoundary--abc----\r\nContent-Type: image/png\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n\
+         ------MultipartBoundary--abc------\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn mhtml_archives_read_like_the_seed() {
+    let Some(c) = common::corpus() else { return };
+    let html = std::fs::read(c.join("html/speech-lianzheng.html")).expect("html");
+    let seed = c.join("seed/speech-lianzheng.txt");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (how, name) in [("quoted-printable", "讲话.mhtml"), ("base64", "讲话.mht")] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, mhtml(&html, how)).expect("write");
+        common::assert_reads_like(&path, &seed);
+        // Sniffed by content too.
+        let bytes = std::fs::read(&path).expect("read");
+        let doc = Document::from_bytes(bytes, "saved").expect("opens");
+        assert_eq!(doc.format, SourceFormat::Html, "{how}");
+        assert!(doc.encoding.contains("MHTML"), "{}", doc.encoding);
+    }
+    // An archive without a page.
+    let no_page = b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: image/png\r\n\r\nxx\r\n--b--\r\n";
+    let err = Document::from_bytes(no_page.to_vec(), "x.mht").expect_err("no page");
+    assert!(matches!(err, OpenError::Web(_)), "{err}");
+    assert!(err.to_string().contains("no HTML page"), "{err}");
+}
+
+#[test]
+fn fifty_megabytes_of_nested_divs_open_in_bounded_time() {
+    let n = 50 * 1024 * 1024 / 11;
+    let mut html = String::with_capacity(n * 11 + 100);
+    html.push_str("<!DOCTYPE html><html><body>");
+    for _ in 0..n {
+        html.push_str("<div>");
+    }
+    html.push_str("最深处");
+    for _ in 0..n {
+        html.push_str("</div>");
+    }
+    html.push_str("<p>之后</p></body></html>");
+    assert!(html.len() > 49 * 1024 * 1024);
+    let start = Instant::now();
+    let doc = Document::from_bytes(html.into_bytes(), "bomb.html").expect("opens");
+    let took = start.elapsed();
+    assert_eq!(lines(&doc), ["最深处", "之后"]);
+    // Linear: about 25 s in a debug build on two busy cores; the bound leaves room for CI.
+    assert!(took < Duration::from_secs(120), "took {took:?}");
+}
+
+#[test]
+fn cli_outlines_a_web_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("x.html");
+    std::fs::write(&path, CLUTTERED).expect("write");
+    let out = common::pizhu(&["outline", &path.to_string_lossy()]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    assert!(text.contains("一、总体要求"), "{text}");
+    assert!(text.contains("坚持问题导向"), "{text}");
+    assert!(!text.contains("版权所有"), "{text}");
+}

@@ -421,6 +421,10 @@ impl Strings {
                 "无法识别文件的编码（支持 UTF-8、UTF-16、GB18030/GBK、Big5）；请转换为 UTF-8 后再打开".into()
             }
             OpenError::Decode(DecodeError::Io(e)) => format!("读取文件时出错（{e}），请确认文件可读"),
+            OpenError::Web(e) => match e {
+                crate::document::WebError::NoPage => "这个网页存档（.mht/.mhtml）里没有 HTML 网页；请在浏览器中打开该网页，另存为“网页，全部”或 .html".into(),
+                crate::document::WebError::TooMuchText => "这个网页的文字太多，无法打开；请把各部分分别保存为较小的文件".into(),
+            },
             OpenError::Doc(e) => {
                 use crate::document::DocError as D;
                 match e {

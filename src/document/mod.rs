@@ -4,6 +4,7 @@
 mod doc;
 mod docx;
 mod encoding;
+mod html;
 pub mod layout;
 mod markdown;
 mod ofd;
@@ -18,12 +19,13 @@ use crate::files::{FileKind, Links, ReadError};
 
 pub use doc::DocError;
 pub use docx::{DocxError, DocxParagraph, MAX_DOCX_XML_BYTES, read_docx};
-pub use ofd::{MAX_OFD_INFLATED_BYTES, OfdError};
-pub use pdf::{MAX_PDF_PAGES, PdfError};
 pub use encoding::{
     DecodeError, DecodeWarning, Decoded, MAX_DECODE_WARNINGS, SNIFF_BYTES, decode_stream,
     decode_text,
 };
+pub use html::WebError;
+pub use ofd::{MAX_OFD_INFLATED_BYTES, OfdError};
+pub use pdf::{MAX_PDF_PAGES, PdfError};
 
 /// Largest file Pizhu opens; anything bigger is refused with a clear message.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -77,6 +79,8 @@ pub enum SourceFormat {
     Docx,
     /// A Word 97–2003 `.doc` file (or a Kingsoft WPS `.wps`, the same format).
     Doc,
+    /// A saved web page (HTML, or the page inside an MHTML archive).
+    Html,
     /// An OFD file (GB/T 33190), its pages' text reflowed into paragraphs.
     Ofd,
     /// A PDF with a text layer, its pages' text reflowed into paragraphs.
@@ -223,6 +227,9 @@ pub enum OpenError {
     /// A Word 97–2003 `.doc` / WPS `.wps` file that cannot be read.
     #[error(transparent)]
     Doc(#[from] DocError),
+    /// A web page or web archive that cannot be read.
+    #[error(transparent)]
+    Web(#[from] WebError),
     /// The file claims to be, or is, an OFD document that cannot be read.
     #[error(transparent)]
     Ofd(#[from] OfdError),
@@ -378,6 +385,17 @@ impl Document {
             doc.encoding = "Word 97–2003".to_owned();
             return Ok(doc);
         }
+        let html_by_content = html::looks_like_html(&head, "");
+        if !html_by_content && html::looks_like_mhtml(&head, &ext) {
+            rest.read_to_end(&mut head)?;
+            let (page, charset) = html::mhtml_page(&head)?;
+            drop(head);
+            return Self::from_web_page(page, charset.as_deref(), "MHTML");
+        }
+        if html_by_content || html::looks_like_html(&head, &ext) {
+            rest.read_to_end(&mut head)?;
+            return Self::from_web_page(head, None, "HTML");
+        }
         if ext == "docx" {
             return Err(DocxError::NotZip.into());
         }
@@ -395,6 +413,16 @@ impl Document {
         };
         let mut doc = Self::from_text(decoded.text, decoded.encoding, format);
         doc.warnings = decoded.warnings;
+        Ok(doc)
+    }
+
+    /// A saved web page's main text (`what`: `HTML`, `MHTML`, for the encoding label).
+    fn from_web_page(bytes: Vec<u8>, charset: Option<&str>, what: &str) -> Result<Self, OpenError> {
+        let (text, encoding) = html::decode_html(bytes, charset)?;
+        let page = html::html_to_paragraphs(&text, html::Mode::Page)?;
+        let mut doc = Self::from_paragraphs(page.paragraphs);
+        doc.format = SourceFormat::Html;
+        doc.encoding = format!("{encoding} ({what})");
         Ok(doc)
     }
 
@@ -692,7 +720,10 @@ mod tests {
             pages: vec![4],
             total: 4,
         };
-        assert!(one.to_string().starts_with("page 4 of 4 is a scanned image"));
+        assert!(
+            one.to_string()
+                .starts_with("page 4 of 4 is a scanned image")
+        );
         assert_eq!(page_list(&[], ", ", "–"), "");
     }
 
