@@ -27,11 +27,11 @@ const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// Deepest element nesting accepted in a part.
 const MAX_DEPTH: usize = 256;
 /// Most chars of text read from all pages.
-const MAX_TEXT_CHARS: usize = 64_000_000;
+const MAX_TEXT_CHARS: usize = 4_000_000;
 /// Most pages read.
 const MAX_PAGES: usize = 100_000;
 /// Most outline entries read.
-const MAX_OUTLINE: usize = 100_000;
+const MAX_OUTLINE: usize = 10_000;
 /// Most extra glyph positions one `CGTransform` may add (a hostile `GlyphCount`).
 const MAX_EXTRA_GLYPHS: usize = 64;
 const BYTES_PER_MB: u64 = 1024 * 1024;
@@ -621,8 +621,9 @@ struct TextObject {
     origin: (f32, f32),
     ctm: Ctm,
     size: f32,
-    /// `(code position, code count, glyph count)` of its `CGTransform`s.
-    transforms: Vec<(usize, usize, usize)>,
+    /// Its `CGTransform`s that are not one to one: code position → (code count, glyph
+    /// count).
+    transforms: HashMap<usize, (usize, usize)>,
     /// Chars of its earlier `TextCode`s (code positions count across them).
     chars_before: usize,
     /// Where the last `TextCode` ended, object space (the next one may omit X or Y).
@@ -687,7 +688,7 @@ fn read_page(xml: &[u8], part: &str, area: Area, chars: &mut usize) -> Result<Pa
                             .and_then(|s| s.trim().parse::<f32>().ok())
                             .filter(|s| s.is_finite() && *s > 0.0)
                             .unwrap_or(3.5),
-                        transforms: Vec::new(),
+                        transforms: HashMap::new(),
                         chars_before: 0,
                         pen: (0.0, 0.0),
                         placed: Vec::new(),
@@ -700,12 +701,11 @@ fn read_page(xml: &[u8], part: &str, area: Area, chars: &mut usize) -> Result<Pa
                                 .and_then(|v| v.trim().parse::<usize>().ok())
                                 .unwrap_or(0)
                         };
-                        if obj.transforms.len() < 100_000 {
-                            obj.transforms.push((
-                                n("CodePosition"),
-                                n("CodeCount"),
-                                n("GlyphCount"),
-                            ));
+                        let (count, glyphs) = (n("CodeCount"), n("GlyphCount"));
+                        if obj.transforms.len() < 100_000 && count > 0 && count != glyphs {
+                            obj.transforms
+                                .entry(n("CodePosition"))
+                                .or_insert((count, glyphs));
                         }
                     }
                 }
@@ -805,12 +805,8 @@ fn glyph_units(obj: &TextObject, text: &str) -> Vec<String> {
     let mut units: Vec<String> = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
-        let cluster = obj
-            .transforms
-            .iter()
-            .find(|&&(pos, count, glyphs)| pos == base + i && count > 0 && count != glyphs);
-        match cluster {
-            Some(&(_, count, glyphs)) => {
+        match obj.transforms.get(&(base + i)) {
+            Some(&(count, glyphs)) => {
                 let end = (i + count).min(chars.len());
                 let unit: String = chars[i..end].iter().collect();
                 if glyphs == 0 {
@@ -820,7 +816,9 @@ fn glyph_units(obj: &TextObject, text: &str) -> Vec<String> {
                     }
                 } else {
                     units.push(unit);
-                    let extra = (glyphs - 1).min(MAX_EXTRA_GLYPHS);
+                    // Bounded however many glyphs the file claims.
+                    let room = (2 * chars.len() + MAX_EXTRA_GLYPHS).saturating_sub(units.len());
+                    let extra = (glyphs - 1).min(MAX_EXTRA_GLYPHS).min(room);
                     units.extend(std::iter::repeat_n(String::new(), extra));
                 }
                 i = end;
@@ -1133,6 +1131,11 @@ mod tests {
         let runs: Vec<(&str, f32)> = page.runs.iter().map(|r| (r.text.as_str(), r.x)).collect();
         // "fi" at 10, then "x" 30 further on: a wide jump makes it a run of its own.
         assert_eq!(runs, vec![("fi", 10.0), ("x", 40.0)]);
+        // A hostile glyph count adds a bounded number of empty positions.
+        let obj = r#"<ofd:TextObject ID="3" Boundary="0 0 100 10" Size="4"><ofd:CGTransform CodePosition="0" CodeCount="1" GlyphCount="4000000000"/><ofd:TextCode X="10" Y="5">甲乙</ofd:TextCode></ofd:TextObject>"#;
+        let page = read_page(content(obj).as_bytes(), "p", Area::default(), &mut chars).unwrap();
+        let text: String = page.runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(text, "甲乙");
     }
 
     #[test]
