@@ -23,7 +23,7 @@ use pizhu::annotate::{Annotation, AnnotationSet, Color, Edit};
 use pizhu::app::{PizhuApp, Startup};
 use pizhu::document::{Document, SourceFormat, TextRange};
 use pizhu::store::annotations::DocStore;
-use pizhu_benches::{Frames, POOL, Rng, ms, percentile, twenty_samples as document};
+use pizhu_benches::{Frames, POOL, Rng, ms, percentile, thread_cpu, twenty_samples as document};
 
 const ANNOTATIONS: usize = 10_000;
 
@@ -44,14 +44,6 @@ fn highlight(doc: &Document, rng: &mut Rng, i: usize) -> Annotation {
             .collect();
     }
     a
-}
-
-/// CPU time this thread has run (Linux: `/proc/thread-self/schedstat`, in ns), so that
-/// frames are measured apart from the time other processes on a busy machine take.
-fn thread_cpu() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
 }
 
 /// Inode of the store file (every write renames a new file into place).
@@ -124,7 +116,7 @@ fn main() {
     };
     // The notes' work left on the UI thread, each the median of 31 runs: finding what a
     // save must send (a look-up per annotation), and merging what another window changed.
-    let (walk, merge) = {
+    let (walk, merge, rows, counts) = {
         let set = app.current.as_ref().expect("open").notes.set.clone();
         let sent: std::collections::HashMap<u64, i64> =
             set.items().iter().map(|a| (a.id, a.modified_ms)).collect();
@@ -161,7 +153,35 @@ fn main() {
                 })
                 .collect(),
         );
-        (walk, merge)
+        // The annotations panel's rows, remade after every change (in the frame after it).
+        let outline = &app.current.as_ref().expect("open").outline;
+        let rows = median(
+            (0..31)
+                .map(|_| {
+                    let start = Instant::now();
+                    std::hint::black_box(pizhu::annotate::group::rows(
+                        set.items(),
+                        outline,
+                        &pizhu::annotate::Filter::default(),
+                    ));
+                    start.elapsed()
+                })
+                .collect(),
+        );
+        // The outline panel's per-section counts, remade after every change too.
+        let counts = median(
+            (0..31)
+                .map(|_| {
+                    let start = Instant::now();
+                    std::hint::black_box(pizhu::annotate::group::section_counts(
+                        set.items(),
+                        outline,
+                    ));
+                    start.elapsed()
+                })
+                .collect(),
+        );
+        (walk, merge, rows, counts)
     };
 
     // Another window: adds a highlight and saves, every 0.7 s.
@@ -315,9 +335,11 @@ fn main() {
         ms(copy)
     );
     println!(
-        "on the UI thread now: what a save sends {:.3} ms, merging one change from another window {:.3} ms (medians)",
+        "on the UI thread now: what a save sends {:.3} ms, merging one change from another window {:.3} ms, the annotations panel's rows after a change {:.3} ms, the outline's counts {:.3} ms (medians)",
         ms(walk),
-        ms(merge)
+        ms(merge),
+        ms(rows),
+        ms(counts)
     );
     println!(
         "{} frames at 60 fps, 1400×900, scrolling; {} edits here, {} writes by another window, {} writes in all: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; frames over 4 ms: {}",

@@ -3,6 +3,7 @@
 
 pub mod anchor;
 pub mod filter;
+pub mod group;
 pub mod units;
 
 use std::collections::BTreeSet;
@@ -158,8 +159,11 @@ static HASHTAG: LazyLock<regex::Regex> = LazyLock::new(|| {
 /// Whether `text` has a `#` or `＃` at all (a SIMD byte search: the panel asks it of
 /// every note after each edit, and most notes have none).
 fn may_hold_tag(text: &str) -> bool {
+    // One searcher for every call: `memmem::find` would build one per note.
+    static FULL_WIDTH_HASH: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("＃".as_bytes()));
     let bytes = text.as_bytes();
-    memchr::memchr(b'#', bytes).is_some() || memchr::memmem::find(bytes, "＃".as_bytes()).is_some()
+    memchr::memchr(b'#', bytes).is_some() || FULL_WIDTH_HASH.find(bytes).is_some()
 }
 
 /// [`HASHTAG`] without its group: the whole `#tag`.

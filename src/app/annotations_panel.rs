@@ -8,6 +8,7 @@ use egui::{Color32, Rect, Role, ScrollArea, Sense, TextEdit, Ui, UiBuilder, Vec2
 use super::reader::{changed, toggle_underline};
 use super::theme::{highlight_ink, palette};
 use super::{Command, OpenDocument, PizhuApp};
+use crate::annotate::group::Row;
 use crate::annotate::{Annotation, AnnotationId, Color, Filter, Kind, Mark, clean_tag};
 use crate::session::Action as Act;
 
@@ -33,27 +34,42 @@ pub struct AnnotationsView {
     /// Scroll the list to the selected annotation.
     reveal: bool,
     rows: RowsCache,
+    /// Tag counts for the tag menu, made when the menu opens.
+    tags: TagCounts,
     list_offset: f32,
     list_height: f32,
 }
 
-/// What the rows were built for: set generation, text, colours, tag, language.
-type RowsKey = (u64, String, [bool; 5], Option<String>, u8);
+/// What the rows were built for: set generation, text, colours, tag.
+type RowsKey = (u64, String, [bool; 5], Option<String>);
 
 #[derive(Debug, Default)]
 struct RowsCache {
     key: Option<RowsKey>,
     rows: Vec<Row>,
     tops: Vec<f32>,
-    tags: Vec<(String, usize)>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum Row {
-    /// A section path (or the unplaced group).
-    Header { label: String, unplaced: bool },
-    /// An annotation, by index into the set's items.
-    Item(usize),
+/// Every tag of a document's annotations with its count, counted again only when asked
+/// for after the set changed: a tag menu asks when it opens, not every frame (counting
+/// reads every note).
+#[derive(Debug, Default)]
+pub struct TagCounts {
+    /// The document and set generation counted.
+    key: Option<(crate::session::DocId, u64)>,
+    counts: Vec<(String, usize)>,
+}
+
+impl TagCounts {
+    /// The counts for `doc`'s annotations, most used first.
+    pub fn of(&mut self, doc: &OpenDocument) -> &[(String, usize)] {
+        let key = (doc.id, doc.notes.set.generation());
+        if self.key != Some(key) {
+            self.counts = tag_counts(doc.notes.set.items());
+            self.key = Some(key);
+        }
+        &self.counts
+    }
 }
 
 impl AnnotationsView {
@@ -99,14 +115,14 @@ fn panel_filter(view: &AnnotationsView) -> Filter {
     }
 }
 
-/// The rows of the list, their tops, and every tag with its count.
+/// The rows of the list (annotations under their sections) and their tops, remade when
+/// the set or the filter changed.
 fn build_rows(
     view: &mut AnnotationsView,
     doc: &OpenDocument,
     header_h: f32,
     item_h: f32,
     review_h: f32,
-    lang: u8,
 ) {
     let set = &doc.notes.set;
     let key = (
@@ -114,74 +130,27 @@ fn build_rows(
         view.filter.clone(),
         view.colors,
         view.tag.clone(),
-        lang,
     );
     if view.rows.key.as_ref() == Some(&key) {
         return;
     }
-    let t = if lang == 0 {
-        &super::i18n::ZH
-    } else {
-        &super::i18n::EN
-    };
-    let mut rows = Vec::new();
     let items = set.items();
-    let filter = panel_filter(view);
-    let shown = |a: &Annotation| filter.matches(a);
-    let unplaced: Vec<usize> = (0..items.len())
-        .filter(|&i| !items[i].is_placed() && shown(&items[i]))
-        .collect();
-    if !unplaced.is_empty() {
-        rows.push(Row::Header {
-            label: format!("{} · {}", t.unplaced, unplaced.len()),
-            unplaced: true,
-        });
-        rows.extend(unplaced.into_iter().map(Row::Item));
-    }
-    // Items are in document order: the section path is made once per outline node, not
-    // once per annotation (10,000 annotations are rebuilt after every edit).
-    let index = doc.outline.index();
-    let mut last: Option<String> = None;
-    let mut last_node: Option<Option<usize>> = None;
-    for (i, a) in items.iter().enumerate() {
-        if !a.is_placed() || !shown(a) {
-            continue;
-        }
-        let node = index.node_at(a.range.start);
-        if last_node != Some(node) {
-            last_node = Some(node);
-            let path = match node {
-                Some(n) => crate::outline::label::node_path_in(&index, n)
-                    .join(crate::outline::label::PATH_SEPARATOR),
-                None => doc.display_title().to_owned(),
-            };
-            if last.as_ref() != Some(&path) {
-                rows.push(Row::Header {
-                    label: path.clone(),
-                    unplaced: false,
-                });
-                last = Some(path);
-            }
-        }
-        rows.push(Row::Item(i));
-    }
+    let rows = crate::annotate::group::rows(items, &doc.outline, &panel_filter(view));
     let mut tops = Vec::with_capacity(rows.len() + 1);
     let mut y = 0.0;
     for row in &rows {
         tops.push(y);
         y += match row {
-            Row::Header { .. } => header_h,
+            Row::Unplaced(_) | Row::Section(_) => header_h,
             Row::Item(i) if items.get(*i).is_some_and(shows_review) => item_h + review_h,
             Row::Item(_) => item_h,
         };
     }
     tops.push(y);
-    let tags = tag_counts(items);
     view.rows = RowsCache {
         key: Some(key),
         rows,
         tops,
-        tags,
     };
 }
 
@@ -199,13 +168,15 @@ pub fn tag_counts(items: &[Annotation]) -> Vec<(String, usize)> {
     tags
 }
 
-/// A drop-down choosing one tag (or all), with counts (the panel's and the export's filter).
+/// A drop-down choosing one tag (or all), with counts (the panel's and the export's
+/// filter); the counts are made when it opens.
 pub fn tag_combo_ui(
     ui: &mut Ui,
     id_salt: &str,
     t: &super::i18n::Strings,
     selected: &mut Option<String>,
-    tags: &[(String, usize)],
+    tags: &mut TagCounts,
+    doc: &OpenDocument,
 ) {
     let current = selected.clone().unwrap_or_else(|| t.all_tags.to_owned());
     egui::ComboBox::from_id_salt(id_salt)
@@ -217,7 +188,7 @@ pub fn tag_combo_ui(
             {
                 *selected = None;
             }
-            for (tag, n) in tags {
+            for (tag, n) in tags.of(doc) {
                 let on = selected.as_ref() == Some(tag);
                 if ui.selectable_label(on, format!("#{tag} ({n})")).clicked() {
                     *selected = Some(tag.clone());
@@ -265,7 +236,6 @@ fn swatch(ui: &mut Ui, color: Color, on: bool, label: String) -> egui::Response 
 fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     ui.set_min_width(ui.available_width());
     let t = app.t();
-    let lang = u8::from(!t.lang.is_zh());
     let theme = app.settings.theme;
     let Some(doc) = app.current.as_ref() else {
         return;
@@ -301,7 +271,7 @@ fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let header_h = body_h + 10.0;
     let item_h = body_h * 3.0 + 18.0;
     let review_h = ui.spacing().interact_size.y + 2.0;
-    build_rows(view, doc, header_h, item_h, review_h, lang);
+    build_rows(view, doc, header_h, item_h, review_h);
     ui.horizontal_wrapped(|ui| {
         for (i, color) in Color::ALL.into_iter().enumerate() {
             let label = format!("{}{}", t.filter_by, t.color_name(color));
@@ -309,7 +279,7 @@ fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 view.colors[i] = !view.colors[i];
             }
         }
-        tag_combo_ui(ui, "tag-filter", t, &mut view.tag, &view.rows.tags);
+        tag_combo_ui(ui, "tag-filter", t, &mut view.tag, &mut view.tags, doc);
         if view.filtering() && ui.small_button(t.clear_filter).clicked() {
             view.filter.clear();
             view.colors = [false; 5];
@@ -533,17 +503,22 @@ fn list_ui(
                 Vec2::new(width, tops[r + 1] - top),
             );
             match row {
-                Row::Header { label, unplaced } => {
+                Row::Unplaced(_) | Row::Section(_) => {
+                    let (label, unplaced) = match row {
+                        Row::Unplaced(n) => (format!("{} · {n}", t.unplaced), true),
+                        Row::Section(Some(path)) => (path.clone(), false),
+                        _ => (doc.display_title().to_owned(), false),
+                    };
                     let mut child = ui.new_child(UiBuilder::new().max_rect(rect));
                     child.add_space(4.0);
-                    let text = egui::RichText::new(label).small().strong();
-                    let text = if *unplaced {
+                    let text = egui::RichText::new(&label).small().strong();
+                    let text = if unplaced {
                         text.color(Color32::from_rgb(0xC0, 0x39, 0x2B))
                     } else {
                         text
                     };
                     let resp = child.add(egui::Label::new(text).truncate());
-                    if *unplaced {
+                    if unplaced {
                         resp.on_hover_text(t.unplaced_hint);
                     } else {
                         resp.on_hover_text(label);

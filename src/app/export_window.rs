@@ -36,6 +36,8 @@ pub struct ExportView {
     pub tag: Option<String>,
     /// Only annotations with a note.
     pub notes_only: bool,
+    /// Tag counts for the tag menu, made when it opens.
+    tags: super::annotations_panel::TagCounts,
     /// The save dialog, while it is up.
     dialog: Option<Task<Option<PathBuf>>>,
     /// The export being written.
@@ -54,6 +56,7 @@ impl Default for ExportView {
             colors: [false; 5],
             tag: None,
             notes_only: false,
+            tags: Default::default(),
             dialog: None,
             working: None,
             status: None,
@@ -134,7 +137,6 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
         .iter()
         .filter(|a| options.filter.matches(a))
         .count();
-    let tags = super::annotations_panel::tag_counts(doc.notes.set.items());
     egui::Window::new(t.export_title)
         .id(egui::Id::unique("export-window"))
         .open(&mut open)
@@ -172,7 +174,14 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                 }
             });
             ui.horizontal_wrapped(|ui| {
-                super::annotations_panel::tag_combo_ui(ui, "export-tag", t, &mut view.tag, &tags);
+                super::annotations_panel::tag_combo_ui(
+                    ui,
+                    "export-tag",
+                    t,
+                    &mut view.tag,
+                    &mut view.tags,
+                    doc,
+                );
                 ui.checkbox(&mut view.notes_only, t.export_notes_only);
             });
             ui.weak(t.export_count(count, view.outline));

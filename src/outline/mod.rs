@@ -162,6 +162,11 @@ impl<'a> OutlineIndex<'a> {
         self.outline
     }
 
+    /// The parent of node `i` (`None` for a top-level node), as [`Outline::path_to`] finds it.
+    pub fn parent(&self, i: usize) -> Option<usize> {
+        self.parents.get(i).copied().flatten()
+    }
+
     /// [`Outline::node_at`]: the deepest node whose range contains char `pos`.
     ///
     /// A node holding `pos` is the last node starting at or before it, or an ancestor of

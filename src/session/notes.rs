@@ -814,20 +814,7 @@ impl Notes {
             .as_ref()
             .is_none_or(|(g, c)| *g != generation || c.len() != outline.nodes.len())
         {
-            // Each node's own annotations first, then each node's total is added to its
-            // ancestors once (not once per annotation).
-            let mut own = vec![0usize; outline.nodes.len()];
-            for a in self.set.items().iter().filter(|a| a.is_placed()) {
-                if let Some(n) = outline.node_at(a.range.start) {
-                    own[n] += 1;
-                }
-            }
-            let mut counts = vec![0usize; outline.nodes.len()];
-            for (n, &k) in own.iter().enumerate().filter(|&(_, &k)| k > 0) {
-                for i in outline.path_to(n) {
-                    counts[i] += k;
-                }
-            }
+            let counts = crate::annotate::group::section_counts(self.set.items(), outline);
             *cache = Some((generation, counts));
         }
         cache
