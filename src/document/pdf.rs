@@ -214,8 +214,9 @@ fn page_nodes(pdf: &lopdf::Document) -> Vec<PageNode<'_>> {
     };
     const LETTER: [f32; 4] = [0.0, 0.0, 612.0, 792.0];
     let mut seen: HashSet<ObjectId> = HashSet::new();
-    let mut stack: Vec<(ObjectId, Option<&Dictionary>, Option<[f32; 4]>, usize)> =
-        vec![(root, None, None, 0)];
+    /// A tree node to visit: its id, what it inherits (resources, box), its depth.
+    type Pending<'a> = (ObjectId, Option<&'a Dictionary>, Option<[f32; 4]>, usize);
+    let mut stack: Vec<Pending<'_>> = vec![(root, None, None, 0)];
     while let Some((id, resources, bbox, depth)) = stack.pop() {
         if !seen.insert(id) {
             continue;
@@ -1043,10 +1044,8 @@ impl<'a> PageWalk<'a, '_> {
                         self.marked.push(actual.map(|t| (t, false)));
                     }
                 }
-                b"EMC" => {
-                    if self.marked.len() > marked_base {
-                        self.marked.pop();
-                    }
+                b"EMC" if self.marked.len() > marked_base => {
+                    self.marked.pop();
                 }
                 _ => {}
             }
