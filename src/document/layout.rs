@@ -1438,6 +1438,27 @@ mod tests {
     }
 
     #[test]
+    fn a_page_of_a_hundred_thousand_runs_takes_little_time() {
+        // One char per run: 1,000 on one baseline, then 100 rows of them.
+        let mut runs = Vec::new();
+        for row in 0..100 {
+            for i in 0..1_000 {
+                runs.push(run("字", LEFT + i as f32 * EM, 40.0 + row as f32 * PITCH));
+            }
+        }
+        let start = std::time::Instant::now();
+        let out = reflow(&[page(runs)], &[]);
+        assert_eq!(
+            out.paragraphs
+                .iter()
+                .map(|p| p.text.chars().count())
+                .sum::<usize>(),
+            100_000
+        );
+        assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+    }
+
+    #[test]
     fn many_bookmarks_that_match_nothing_take_little_time() {
         // 10,000 paragraphs all starting alike, 10,000 bookmarks matching none of them.
         let mut pages = Vec::new();
