@@ -477,3 +477,61 @@ fn cli_outlines_a_web_page() {
     assert!(text.contains("坚持问题导向"), "{text}");
     assert!(!text.contains("版权所有"), "{text}");
 }
+
+// ---------------------------------------------------------------- EPUB
+
+/// `epub` (a zip) with `container.xml` replaced by `container`.
+fn with_container(epub: &[u8], container: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("entry");
+        let name = entry.name().expect("name").into_owned();
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).expect("read");
+        if name == "META-INF/container.xml" {
+            content = container.to_vec();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&content).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn epub_made_by_libreoffice_reads_like_the_seed() {
+    let Some(c) = common::corpus() else { return };
+    let Some(soffice) = soffice() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The .txt itself: LibreOffice's EPUB export of a text document.
+    let seed = c.join("seed/speech-lianzheng.txt");
+    let txt = dir.path().join("speech.txt");
+    std::fs::copy(&seed, &txt).expect("copy");
+    let epub = convert(&soffice, &txt, "epub", dir.path());
+    common::assert_reads_like(&epub, &seed);
+    let doc = Document::open(&epub).expect("opens");
+    assert_eq!(doc.format, SourceFormat::Epub);
+    // Sniffed by content, whatever the name.
+    let bytes = std::fs::read(&epub).expect("read");
+    let doc = Document::from_bytes(bytes.clone(), "book.zip").expect("opens");
+    assert_eq!(doc.format, SourceFormat::Epub);
+
+    // A broken container.xml: one clear sentence, no panic.
+    for container in [
+        &b"<container><rootfiles><rootfile full-path="[..],
+        b"<container><rootfiles/></container>",
+        b"<container><rootfiles><rootfile full-path=\"OEBPS/missing.opf\"/></rootfiles></container>",
+    ] {
+        let broken = with_container(&bytes, container);
+        let err = Document::from_bytes(broken, "book.epub").expect_err("broken");
+        assert!(matches!(err, OpenError::Epub(_)), "{err}");
+        let message = err.to_string();
+        assert!(message.contains("EPUB book is damaged"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+    }
+    // Cut short: refused, no panic.
+    for len in [100, bytes.len() / 2, bytes.len() - 10] {
+        assert!(Document::from_bytes(bytes[..len].to_vec(), "book.epub").is_err());
+    }
+}

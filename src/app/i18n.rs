@@ -421,6 +421,18 @@ impl Strings {
                 "无法识别文件的编码（支持 UTF-8、UTF-16、GB18030/GBK、Big5）；请转换为 UTF-8 后再打开".into()
             }
             OpenError::Decode(DecodeError::Io(e)) => format!("读取文件时出错（{e}），请确认文件可读"),
+            OpenError::Epub(e) => {
+                use crate::document::EpubError as E;
+                match e {
+                    E::NotZip => "这不是有效的 EPUB 电子书（不是 zip 格式）；请重新获取，或用 calibre、Sigil 重新转换".into(),
+                    E::Damaged(detail) => format!("这本 EPUB 电子书已损坏（{detail}）；请重新获取，或用 calibre、Sigil 重新转换"),
+                    E::Container(detail) => format!("这本 EPUB 电子书已损坏：META-INF/container.xml {detail}，找不到各章内容；请重新获取，或用 calibre、Sigil 修复"),
+                    E::Package(detail) => format!("这本 EPUB 电子书已损坏：其包文件（OPF）{detail}；请重新获取，或用 calibre、Sigil 修复"),
+                    E::Drm => "这本 EPUB 电子书有 DRM 保护（章节已加密），无法读取；请在购买它的阅读软件中打开".into(),
+                    E::TooLarge { limit_mb, .. } => format!("这本 EPUB 电子书太大，解压后超过 {limit_mb} MB；请拆分或转换为 .txt"),
+                    E::TooMuchText => "这本 EPUB 电子书的文字太多，无法打开；请把部分内容转换为 .txt".into(),
+                }
+            }
             OpenError::Web(e) => match e {
                 crate::document::WebError::NoPage => "这个网页存档（.mht/.mhtml）里没有 HTML 网页；请在浏览器中打开该网页，另存为“网页，全部”或 .html".into(),
                 crate::document::WebError::TooMuchText => "这个网页的文字太多，无法打开；请把各部分分别保存为较小的文件".into(),

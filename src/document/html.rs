@@ -60,7 +60,6 @@ pub(super) enum Mode {
 pub(super) struct Extracted {
     pub paragraphs: Vec<DocxParagraph>,
     /// `(id, index of the first paragraph at or after the element)`.
-    #[allow(dead_code)] // Read by the EPUB reader (next).
     pub anchors: Vec<(String, usize)>,
 }
 

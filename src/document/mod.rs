@@ -4,6 +4,7 @@
 mod doc;
 mod docx;
 mod encoding;
+mod epub;
 mod html;
 pub mod layout;
 mod markdown;
@@ -23,6 +24,7 @@ pub use encoding::{
     DecodeError, DecodeWarning, Decoded, MAX_DECODE_WARNINGS, SNIFF_BYTES, decode_stream,
     decode_text,
 };
+pub use epub::{EpubError, MAX_EPUB_INFLATED_BYTES, MAX_EPUB_PART_BYTES};
 pub use html::WebError;
 pub use ofd::{MAX_OFD_INFLATED_BYTES, OfdError};
 pub use pdf::{MAX_PDF_PAGES, PdfError};
@@ -81,6 +83,8 @@ pub enum SourceFormat {
     Doc,
     /// A saved web page (HTML, or the page inside an MHTML archive).
     Html,
+    /// An EPUB book, its chapters in reading order.
+    Epub,
     /// An OFD file (GB/T 33190), its pages' text reflowed into paragraphs.
     Ofd,
     /// A PDF with a text layer, its pages' text reflowed into paragraphs.
@@ -230,6 +234,9 @@ pub enum OpenError {
     /// A web page or web archive that cannot be read.
     #[error(transparent)]
     Web(#[from] WebError),
+    /// An EPUB book that cannot be read.
+    #[error(transparent)]
+    Epub(#[from] EpubError),
     /// The file claims to be, or is, an OFD document that cannot be read.
     #[error(transparent)]
     Ofd(#[from] OfdError),
@@ -376,6 +383,12 @@ impl Document {
             if ext == "ofd" || ofd::is_ofd(&head) {
                 return Ok(ofd::read_ofd(&head)?);
             }
+            if ext == "epub" || epub::is_epub(&head) {
+                let mut doc = Self::from_paragraphs(epub::read_epub(&head)?);
+                doc.format = SourceFormat::Epub;
+                doc.encoding = "UTF-8 (EPUB)".to_owned();
+                return Ok(doc);
+            }
             return Ok(Self::from_paragraphs(read_docx(&head)?));
         }
         if head.starts_with(&CFB_MAGIC) {
@@ -401,6 +414,9 @@ impl Document {
         }
         if ext == "ofd" {
             return Err(OfdError::NotZip.into());
+        }
+        if ext == "epub" {
+            return Err(EpubError::NotZip.into());
         }
         if ext == "pdf" {
             return Err(PdfError::NotPdf.into());
