@@ -18,10 +18,8 @@ pub mod theme;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use crate::document::Document;
 use crate::session::task::Task;
 use crate::session::{Action as Act, Effect};
 use i18n::Lang;
@@ -101,11 +99,13 @@ pub type OpenDocument = Session;
 
 /// A document being opened on a worker thread.
 struct Loading {
-    path: PathBuf,
+    /// The file being opened (`None`: the bundled sample).
+    path: Option<PathBuf>,
+    /// Its name, for the indicator.
+    name: String,
     started: Instant,
-    result: Receiver<Result<OpenDocument, crate::document::OpenError>>,
-    /// The window to wake when the document is ready (set by the first poll).
-    waker: Arc<std::sync::Mutex<Option<egui::Context>>>,
+    /// The document and its notes, read on a worker.
+    task: Task<Result<OpenDocument, crate::document::OpenError>>,
 }
 
 /// Keep the arrow keys for a focused widget that uses them (tree, text) instead of letting
@@ -150,6 +150,8 @@ pub enum FocusArea {
 
 /// The reading window.
 pub struct PizhuApp {
+    /// The window's context, to wake it from workers.
+    ctx: egui::Context,
     /// Settings and reading history (saved to the config directory).
     pub settings: Settings,
     settings_path: Option<PathBuf>,
@@ -223,6 +225,7 @@ impl PizhuApp {
             None => (Settings::default(), None),
         };
         let mut app = Self {
+            ctx: ctx.clone(),
             lang: Lang::resolve(settings.language),
             settings,
             settings_path,
@@ -257,10 +260,10 @@ impl PizhuApp {
         ctx.set_visuals(theme::visuals(app.settings.theme));
         match startup {
             Startup::File(path) => app.open(path),
-            Startup::Sample => app.show_document(app.sample_document()),
+            Startup::Sample => app.open_sample(),
             Startup::Resume => match app.settings.recent.first().map(|r| r.path.clone()) {
                 Some(path) if path.exists() => app.open(path),
-                _ => app.show_document(app.sample_document()),
+                _ => app.open_sample(),
             },
         }
         app
@@ -296,41 +299,44 @@ impl PizhuApp {
 
     /// Start opening `path` on a worker thread; the current document stays until it is ready.
     pub fn open(&mut self, path: PathBuf) {
-        // One name per file: recent list, positions, dialogs and exports see the full path.
-        let path = std::fs::canonicalize(&path).unwrap_or(path);
-        let (tx, rx) = channel();
-        let worker_path = path.clone();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let data_dir = self.data_dir.clone();
-        let waker = Arc::new(std::sync::Mutex::new(None::<egui::Context>));
-        let worker_waker = Arc::clone(&waker);
-        let spawned = std::thread::Builder::new()
-            .name("open-document".into())
-            .spawn(move || {
-                let name = worker_path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let result = Document::open(&worker_path).map(|doc| {
-                    OpenDocument::new(doc, Some(worker_path.clone()), name)
-                        .with_notes(data_dir.as_deref())
-                });
-                let _ = tx.send(result);
-                if let Ok(waker) = worker_waker.lock()
-                    && let Some(ctx) = waker.as_ref()
-                {
-                    ctx.request_repaint();
-                }
-            });
-        match spawned {
-            Ok(_) => {
+        let worker_path = path.clone();
+        self.start_loading(Some(path), name, move || {
+            // One name per file: recent list, positions, dialogs and exports see the full
+            // path (resolved here: a network folder may take its time).
+            let path = std::fs::canonicalize(&worker_path).unwrap_or(worker_path);
+            OpenDocument::open(&path, data_dir.as_deref())
+        });
+    }
+
+    /// Show the bundled sample, its notes read on a worker like any document's.
+    fn open_sample(&mut self) {
+        let data_dir = self.data_dir.clone();
+        self.start_loading(None, crate::session::SAMPLE_NAME.to_owned(), move || {
+            Ok(OpenDocument::sample().with_notes(data_dir.as_deref()))
+        });
+    }
+
+    fn start_loading(
+        &mut self,
+        path: Option<PathBuf>,
+        name: String,
+        work: impl FnOnce() -> Result<OpenDocument, crate::document::OpenError> + Send + 'static,
+    ) {
+        match Task::spawn("open-document", Some(waker(&self.ctx)), work) {
+            Ok(task) => {
                 self.loading = Some(Loading {
                     path,
+                    name,
                     started: Instant::now(),
-                    result: rx,
-                    waker,
+                    task,
                 });
             }
-            Err(e) => self.fail(format!("{e}: {}", path.display())),
+            Err(e) => self.fail(format!("{e}: {name}")),
         }
     }
 
@@ -380,20 +386,12 @@ impl PizhuApp {
         self.notes_view.focus_note = true;
     }
 
-    /// The bundled sample, with its notes.
-    fn sample_document(&self) -> OpenDocument {
-        OpenDocument::sample().with_notes(self.data_dir.as_deref())
-    }
-
     /// Open `path` on this thread (benchmarks, tests).
     pub fn open_blocking(&mut self, path: &Path) -> Result<(), String> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let doc = Document::open(path).map_err(|e| format!("{e}: {}", path.display()))?;
-        let document = OpenDocument::new(doc, Some(path.to_owned()), name)
-            .with_notes(self.data_dir.as_deref());
+        let document = OpenDocument::open(path, self.data_dir.as_deref())
+            .map_err(|e| format!("{e}: {}", path.display()))?;
+        // What was being opened (the sample at start-up, say) no longer comes in after it.
+        self.loading = None;
         self.show_document(document);
         Ok(())
     }
@@ -652,9 +650,11 @@ impl PizhuApp {
     }
 
     fn poll_loading(&mut self, ctx: &egui::Context) {
-        let Some(loading) = &self.loading else { return };
-        match loading.result.try_recv() {
-            Ok(Ok(doc)) => {
+        let Some(loading) = &mut self.loading else {
+            return;
+        };
+        match loading.task.poll() {
+            Some(Ok(doc)) => {
                 self.loading = None;
                 // An earlier failure to open is answered; other notices stay.
                 if self
@@ -666,42 +666,34 @@ impl PizhuApp {
                 }
                 self.show_document(doc);
             }
-            Ok(Err(error)) => {
-                let message = format!(
-                    "{}: {}",
-                    self.t().open_error(&error),
-                    loading.path.display()
-                );
+            Some(Err(error)) => {
+                let what = loading
+                    .path
+                    .as_ref()
+                    .map_or_else(|| loading.name.clone(), |p| p.display().to_string());
+                let message = format!("{}: {what}", self.t().open_error(&error));
                 self.loading = None;
                 self.fail(message);
                 // Nothing on screen yet (the last document is gone): show the sample.
                 if self.current.is_none() {
-                    self.show_document(self.sample_document());
+                    self.open_sample();
                 }
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                // The worker wakes the window when done; meanwhile the indicator ticks slowly.
-                if let Ok(mut waker) = loading.waker.lock() {
-                    waker.get_or_insert_with(|| ctx.clone());
-                }
-                ctx.request_repaint_after(Duration::from_millis(100));
-            }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                let path = loading.path.clone();
+            None if loading.task.lost() => {
+                let name = loading.name.clone();
                 self.loading = None;
-                self.fail(format!(
-                    "the reader stopped unexpectedly: {}",
-                    path.display()
-                ));
+                self.fail(format!("the reader stopped unexpectedly: {name}"));
             }
+            // The worker wakes the window when done; meanwhile the indicator ticks slowly.
+            None => ctx.request_repaint_after(Duration::from_millis(100)),
         }
     }
 
-    /// Time the current load has taken, and its file.
-    pub fn loading_state(&self) -> Option<(&Path, Duration)> {
+    /// The name of the document being opened, and the time it has taken so far.
+    pub fn loading_state(&self) -> Option<(&str, Duration)> {
         self.loading
             .as_ref()
-            .map(|l| (l.path.as_path(), l.started.elapsed()))
+            .map(|l| (l.name.as_str(), l.started.elapsed()))
     }
 
     fn global_input(&mut self, ctx: &egui::Context) {

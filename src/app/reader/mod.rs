@@ -302,11 +302,7 @@ pub fn central_ui(app: &mut PizhuApp, ui: &mut Ui) {
             if let Some(banner) = app.banner.clone() {
                 banner_ui(app, ui, &banner);
             }
-            if let Some((path, elapsed)) = app.loading_state() {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+            if let Some((name, elapsed)) = app.loading_state() {
                 let label = format!(
                     "{} {name}（{:.1} s）",
                     app.t().opening,
