@@ -18,8 +18,8 @@ pub mod marks;
 mod scroll;
 mod toolbar;
 
+use crate::session::task::Task;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
 use egui::{Align, Color32, Galley, Rect, Role, ScrollArea, Sense, Ui, Vec2, WidgetInfo};
@@ -63,7 +63,7 @@ pub struct ReaderView {
     /// The (document, hide boilerplate) the blocks are for.
     blocks_key: Option<(usize, bool)>,
     /// Blocks being built on a worker thread, and what for.
-    building: Option<((usize, bool), Receiver<BlockSet>)>,
+    building: Option<((usize, bool), Task<BlockSet>)>,
     /// The galleys of recently shown blocks.
     galleys: GalleyCache,
     /// Scroll offset after the last frame.
@@ -238,39 +238,31 @@ impl ReaderView {
             self.building = None;
             return Some(BlockSet::build(&doc.doc, &doc.outline, hide));
         }
-        if let Some((k, rx)) = &self.building
+        if let Some((k, task)) = &mut self.building
             && *k == blocks_key
         {
-            return match rx.try_recv() {
-                Ok(set) => {
-                    self.building = None;
-                    Some(set)
-                }
-                Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(BLOCKS_POLL);
-                    None
-                }
-                Err(TryRecvError::Disconnected) => {
-                    // The worker died: build here rather than show nothing.
-                    self.building = None;
-                    Some(BlockSet::build(&doc.doc, &doc.outline, hide))
-                }
-            };
+            if let Some(set) = task.poll() {
+                self.building = None;
+                return Some(set);
+            }
+            if task.lost() {
+                // The worker died: build here rather than show nothing.
+                self.building = None;
+                return Some(BlockSet::build(&doc.doc, &doc.outline, hide));
+            }
+            ctx.request_repaint_after(BLOCKS_POLL);
+            return None;
         }
-        let (tx, rx) = std::sync::mpsc::channel();
-        let (text, outline, waker) = (Arc::clone(&doc.doc), Arc::clone(&doc.outline), ctx.clone());
-        let spawned = std::thread::Builder::new()
-            .name("reader-blocks".into())
-            .spawn(move || {
-                let _ = tx.send(BlockSet::build(&text, &outline, hide));
-                waker.request_repaint();
-            });
-        if spawned.is_err() {
-            return Some(BlockSet::build(&doc.doc, &doc.outline, hide));
+        let (text, outline) = (Arc::clone(&doc.doc), Arc::clone(&doc.outline));
+        let work = move || BlockSet::build(&text, &outline, hide);
+        match Task::spawn("reader-blocks", Some(super::waker(ctx)), work) {
+            Ok(task) => {
+                self.building = Some((blocks_key, task));
+                ctx.request_repaint_after(BLOCKS_POLL);
+                None
+            }
+            Err(_) => Some(BlockSet::build(&doc.doc, &doc.outline, hide)),
         }
-        self.building = Some((blocks_key, rx));
-        ctx.request_repaint_after(BLOCKS_POLL);
-        None
     }
 
     /// Whether the blocks of the document are still being found (large documents).
