@@ -136,7 +136,7 @@ pub fn read_ofd(bytes: &[u8]) -> Result<Document, OfdError> {
     let doc_root = info
         .doc_root
         .ok_or_else(|| OfdError::Missing("the document part (OFD.xml names no DocRoot)".into()))?;
-    let doc_path = resolve("", &doc_root);
+    let doc_path = package.locate("", &doc_root);
     let doc_xml = package
         .read(&doc_path)?
         .ok_or_else(|| OfdError::Missing(format!("its document part {doc_root} (Document.xml)")))?;
@@ -145,7 +145,7 @@ pub fn read_ofd(bytes: &[u8]) -> Result<Document, OfdError> {
     let mut pages = Vec::with_capacity(structure.pages.len());
     let mut chars = 0usize;
     for (n, page_ref) in structure.pages.iter().enumerate() {
-        let path = resolve(doc_dir, &page_ref.base_loc);
+        let path = package.locate(doc_dir, &page_ref.base_loc);
         let xml = package.read(&path)?.ok_or_else(|| {
             OfdError::Missing(format!(
                 "the content of page {} ({})",
@@ -156,6 +156,13 @@ pub fn read_ofd(bytes: &[u8]) -> Result<Document, OfdError> {
         let page = read_page(&xml, &path, structure.area, &mut chars)?;
         pages.push(page);
     }
+    let page_of_id: HashMap<&str, usize> = structure
+        .pages
+        .iter()
+        .enumerate()
+        .rev()
+        .filter_map(|(i, p)| Some((p.id.as_deref()?.trim(), i)))
+        .collect();
     let bookmarks: Vec<Bookmark> = structure
         .outline
         .iter()
@@ -163,13 +170,8 @@ pub fn read_ofd(bytes: &[u8]) -> Result<Document, OfdError> {
             title: title.clone(),
             level: *level,
             page: page_id
-                .as_ref()
-                .and_then(|id| {
-                    structure
-                        .pages
-                        .iter()
-                        .position(|p| p.id.as_deref() == Some(id))
-                })
+                .as_deref()
+                .and_then(|id| page_of_id.get(id.trim()).copied())
                 .unwrap_or(0),
         })
         .collect();
@@ -255,6 +257,19 @@ impl<'a> Package<'a> {
             names,
             left: MAX_OFD_INFLATED_BYTES,
         })
+    }
+
+    /// Where a location named in the part folder `dir` is: relative to `dir`, else from
+    /// the package root (some producers write root paths without the leading slash).
+    fn locate(&self, dir: &str, loc: &str) -> String {
+        let relative = resolve(dir, loc);
+        if self.names.contains_key(&normalise(&relative))
+            || !self.names.contains_key(&normalise(loc))
+        {
+            relative
+        } else {
+            loc.trim().to_owned()
+        }
     }
 
     /// The inflated bytes of the entry at `path` (any case, any slashes), `None` when the
@@ -1018,16 +1033,25 @@ mod tests {
             ("ofd.XML", &ofd_xml("/doc_0/DOCUMENT.xml", "")),
             (
                 "Doc_0/Document.xml",
-                &document_xml(&["/Doc_0/pages/page_0/content.xml"], ""),
+                &document_xml(
+                    &["/Doc_0/pages/page_0/content.xml", "Doc_0/Pages/Page_1.xml"],
+                    "",
+                ),
             ),
             (
                 "Doc_0/Pages/Page_0/Content.xml",
                 &content(&line(30.0, 50.0, "你好")),
             ),
+            // Named from the root without the leading slash.
+            (
+                "Doc_0/Pages/Page_1.xml",
+                &content(&line(30.0, 50.0, "再见")),
+            ),
         ]);
         assert!(is_ofd(&bytes));
         let doc = read_ofd(&bytes).unwrap();
-        assert_eq!(texts(&doc), vec!["你好"]);
+        // Both pages read (one paragraph: the first page's only line is full).
+        assert_eq!(doc.text.replace('\n', ""), "你好再见");
         assert_eq!(doc.format, SourceFormat::Ofd);
     }
 
