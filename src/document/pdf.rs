@@ -619,6 +619,26 @@ impl Font {
     }
 }
 
+/// Kangxi radicals (U+2F00–U+2FD5), which some producers' `ToUnicode` maps give for the
+/// ideographs they look like, as those ideographs (their compatibility decomposition):
+/// `⼀⼈` → `一人`, so that find and the outline see the real text.
+fn unify_radicals(text: &mut String) {
+    let is_radical = |c: char| ('\u{2F00}'..='\u{2FD5}').contains(&c);
+    if !text.chars().any(is_radical) {
+        return;
+    }
+    *text = text
+        .chars()
+        .map(|c| {
+            let mut unified = c;
+            if is_radical(c) {
+                unicode_normalization::char::decompose_compatible(c, |d| unified = d);
+            }
+            unified
+        })
+        .collect();
+}
+
 /// Append a CMap's Unicode value.
 fn push_bf(s: BfString, out: &mut String) {
     match s {
@@ -1154,6 +1174,7 @@ impl<'a> PageWalk<'a, '_> {
         if text.is_empty() {
             return;
         }
+        unify_radicals(&mut text);
         let end = mul(tm, &gs.ctm);
         let scale_y = start[2].hypot(start[3]);
         let size = (gs.size.abs() * font.size_scale * scale_y).max(0.1);
@@ -1635,6 +1656,19 @@ mod tests {
             &[&String::from_utf8(stream(cmap.as_bytes())).expect("ascii")],
         );
         assert_eq!(text_of(&pdf), "中文C");
+    }
+
+    #[test]
+    fn kangxi_radicals_from_to_unicode_read_as_ideographs() {
+        let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <00> <FF> endcodespacerange\n3 beginbfchar\n<41> <2F00>\n<42> <2F08>\n<43> <2E8C>\nendbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end";
+        let font = "<< /Type /Font /Subtype /Type1 /BaseFont /X /ToUnicode 6 0 R >>";
+        let pdf = one_page(
+            font,
+            b"BT /F1 12 Tf 72 700 Td (ABC) Tj ET",
+            &[&String::from_utf8(stream(cmap.as_bytes())).expect("ascii")],
+        );
+        // U+2E8C (a radical supplement form) has no ideograph to stand for: kept.
+        assert_eq!(text_of(&pdf), "一人\u{2E8C}");
     }
 
     #[test]
