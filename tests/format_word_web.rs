@@ -55,9 +55,8 @@ fn convert(soffice: &Path, input: &Path, format: &str, dir: &Path) -> PathBuf {
     }
     let out = child.wait_with_output().expect("output");
     let ext = format.split(':').next().unwrap_or(format);
-    let made = dir
-        .join(input.file_stem().expect("stem"))
-        .with_extension(ext);
+    let stem = input.file_stem().expect("stem").to_string_lossy();
+    let made = dir.join(format!("{stem}.{ext}"));
     assert!(
         made.is_file(),
         "soffice made no {ext} from {}: {}\n{}",
@@ -534,4 +533,29 @@ fn epub_made_by_libreoffice_reads_like_the_seed() {
     for len in [100, bytes.len() / 2, bytes.len() - 10] {
         assert!(Document::from_bytes(bytes[..len].to_vec(), "book.epub").is_err());
     }
+}
+
+#[test]
+fn epub_of_the_styled_report_keeps_its_outline_and_headings() {
+    let Some(c) = common::corpus() else { return };
+    let Some(soffice) = soffice() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docx = c.join("docx/2026-beijing.styled.docx");
+    let epub = convert(&soffice, &docx, "epub", dir.path());
+    common::assert_reads_like(&epub, &c.join("reports/2026-beijing.txt"));
+    let book = Document::open(&epub).expect("opens");
+    let word = Document::open(&docx).expect("opens");
+    // LibreOffice starts a chapter at each Heading 1 and lists only those in the contents
+    // (its Heading 2 paragraphs become styled <p>s): the contents give them back as
+    // level-1 headings; the level-2 ones come from their numbering, as the check above saw.
+    let headings = |d: &Document, level: u8| -> Vec<String> {
+        d.lines
+            .iter()
+            .filter(|l| l.hint == LineHint::Heading(level))
+            .map(|l| d.line_text(l).trim().to_owned())
+            .collect()
+    };
+    let expected = headings(&word, 1);
+    assert_eq!(expected.len(), 3, "{expected:?}");
+    assert_eq!(headings(&book, 1), expected);
 }
