@@ -377,8 +377,33 @@ fn para_props(grp: &[u8]) -> ParaProps {
     props
 }
 
-/// Heading hints of the styles in the STSH, indexed by `istd`.
+/// Longest `istdBase` chain followed (also stops cycles).
+const MAX_STYLE_CHAIN: usize = 32;
+
+/// Heading hints of the styles in the STSH, indexed by `istd`: a style's own (built-in id
+/// or name), else the one of the style it is based on (`istdBase`).
 fn style_hints(stsh: &[u8]) -> Vec<LineHint> {
+    let own = own_style_hints(stsh);
+    (0..own.len())
+        .map(|istd| {
+            let mut at = istd;
+            for _ in 0..MAX_STYLE_CHAIN {
+                let (hint, base) = own[at];
+                if hint != LineHint::None {
+                    return hint;
+                }
+                match base {
+                    Some(b) if b < own.len() => at = b,
+                    _ => break,
+                }
+            }
+            LineHint::None
+        })
+        .collect()
+}
+
+/// Each style's own hint and the style it is based on.
+fn own_style_hints(stsh: &[u8]) -> Vec<(LineHint, Option<usize>)> {
     let mut hints = Vec::new();
     let Some(cb_stshi) = u16_at(stsh, 0).map(usize::from) else {
         return hints;
@@ -397,9 +422,12 @@ fn style_hints(stsh: &[u8]) -> Vec<LineHint> {
         };
         pos += cb;
         hints.push(if std.is_empty() {
-            LineHint::None
+            (LineHint::None, None)
         } else {
-            std_hint(std, cb_base as usize)
+            // StdfBase: sti in the first word, istdBase in the top 12 bits of the second
+            // (0x0FFF: based on nothing).
+            let base = u16_at(std, 2).map(|w| w >> 4).filter(|&b| b != 0x0FFF);
+            (std_hint(std, cb_base as usize), base.map(usize::from))
         });
     }
     hints
@@ -707,7 +735,7 @@ mod tests {
     #[test]
     fn style_names_and_builtin_ids_give_hints() {
         // STSHI of 4 bytes (cstd 3, cbSTDBaseInFile 10), then three STDs.
-        let mut stsh = vec![6, 0, 3, 0, 10, 0, 0, 0];
+        let mut stsh = vec![6, 0, 5, 0, 10, 0, 0, 0];
         let std = |sti: u16, name: &str| {
             let mut s = vec![0u8; 10];
             s[..2].copy_from_slice(&sti.to_le_bytes());
@@ -719,13 +747,29 @@ mod tests {
             s.extend([0, 0]);
             s
         };
-        for s in [std(0, "Normal"), std(2, "heading 2"), std(0x0FFE, "标题 3")] {
+        let mut based = std(0x0FFE, "我的标题");
+        based[2..4].copy_from_slice(&(1u16 << 4).to_le_bytes());
+        let mut cycle = std(0x0FFE, "环");
+        cycle[2..4].copy_from_slice(&(4u16 << 4).to_le_bytes());
+        for s in [
+            std(0, "Normal"),
+            std(2, "heading 2"),
+            std(0x0FFE, "标题 3"),
+            based,
+            cycle,
+        ] {
             stsh.extend((s.len() as u16).to_le_bytes());
             stsh.extend(s);
         }
         assert_eq!(
             style_hints(&stsh),
-            [LineHint::None, LineHint::Heading(2), LineHint::Heading(3)]
+            [
+                LineHint::None,
+                LineHint::Heading(2),
+                LineHint::Heading(3),
+                LineHint::Heading(2),
+                LineHint::None
+            ]
         );
         for len in 0..stsh.len() {
             let _ = style_hints(&stsh[..len]);
