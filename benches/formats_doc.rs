@@ -30,8 +30,7 @@ fn two_megabytes() -> Option<PathBuf> {
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            p.extension().is_some_and(|e| e == "txt")
-                && !p.to_string_lossy().contains(".gbk.")
+            p.extension().is_some_and(|e| e == "txt") && !p.to_string_lossy().contains(".gbk.")
         })
         .collect();
     names.sort();
@@ -74,7 +73,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("formats_doc");
     group.sample_size(20);
     group.bench_function("2mb/open", |b| {
-        b.iter(|| Document::open(&doc_path).expect("the .doc opens").char_count)
+        b.iter(|| {
+            Document::open(&doc_path)
+                .expect("the .doc opens")
+                .char_count
+        })
     });
     group.bench_function("2mb/open+outline", |b| {
         b.iter(|| {
@@ -87,7 +90,9 @@ fn bench(c: &mut Criterion) {
     let mut runs = Vec::new();
     for _ in 0..20 {
         let start = Instant::now();
-        let _ = Document::open(&doc_path).expect("the .doc opens").char_count;
+        let _ = Document::open(&doc_path)
+            .expect("the .doc opens")
+            .char_count;
         runs.push(start.elapsed());
     }
     runs.sort();
