@@ -663,6 +663,14 @@ mod tests {
         assert!(protected.contains("密码"), "{protected}");
         let xls = ZH.open_error(&OpenError::NotWordCompound);
         assert!(xls.contains("不是 Word 文档"), "{xls}");
+        let works = ZH.open_error(&OpenError::Doc(crate::document::DocError::Works));
+        assert!(works.contains("Microsoft Works"), "{works}");
+        let damaged = OpenError::Doc(crate::document::DocError::Damaged("x".into()));
+        assert!(ZH.open_error(&damaged).contains("已损坏（x）"));
+        let page = ZH.open_error(&OpenError::Web(crate::document::WebError::NoPage));
+        assert!(page.contains("没有 HTML 网页"), "{page}");
+        let drm = ZH.open_error(&OpenError::Epub(crate::document::EpubError::Drm));
+        assert!(drm.contains("DRM"), "{drm}");
         let damage = crate::document::DecodeWarning {
             byte_offset: 123_456,
             line: 789,
