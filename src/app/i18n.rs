@@ -488,6 +488,7 @@ impl Strings {
                     P::NotPdf => "这个文件的扩展名是 .pdf，但它不是 PDF（没有 PDF 文件头），可能已损坏或是改了名的其他文件；请打开原始文档".into(),
                     P::Damaged { detail } => format!("这个 PDF 文件已损坏，无法读取其中的页面（{detail}）；请重新获取原文件，或请发送者重新导出"),
                     P::PasswordProtected => "这个 PDF 文件设置了打开密码，无法读取；请在 PDF 阅读器中输入密码打开，另存或打印为不带密码的副本后再打开".into(),
+                    P::TooManyObjects { limit } => format!("这个 PDF 由超过 {limit} 个对象组成，超出 Pizhu 的读取上限；它可能已损坏或是为拖垮阅读器而构造的，请在 PDF 阅读器中把它打印为新的 PDF，或拆分后再打开"),
                     P::ScanOnly { pages } => format!("这个 PDF 是扫描件：全部 {pages} 页都是图像，没有可读的文字；请先做文字识别（OCR，例如用 WPS、Acrobat 或 ocrmypdf）再打开"),
                     P::NoText => "这个 PDF 没有可读的文字（页面是空的，或文字被画成了图形）；请打开它的原始文档，或先做文字识别（OCR）".into(),
                 }

@@ -26,6 +26,10 @@ use super::{Document, FormatNotice, SourceFormat};
 
 /// Pages read at most; a longer document is read up to here.
 pub const MAX_PDF_PAGES: usize = 10_000;
+/// Objects a PDF may hold (counted before parsing: `endobj`s plus the `/N` of each object
+/// stream). lopdf keeps every object in memory, about 0.8 KB each at worst, so this bounds
+/// memory to a few hundred MB; real documents of thousands of pages hold far fewer.
+pub const MAX_PDF_OBJECTS: usize = 500_000;
 /// Largest single decoded stream (page content, form, CMap).
 const MAX_STREAM_BYTES: usize = 64 << 20;
 /// Content bytes decoded over the whole document.
@@ -72,6 +76,14 @@ pub enum PdfError {
         "this PDF is protected with a password, so Pizhu cannot read it; open it in a PDF reader with the password, save or print a copy without it, and open that copy"
     )]
     PasswordProtected,
+    /// More objects than [`MAX_PDF_OBJECTS`].
+    #[error(
+        "this PDF is built from more than {limit} objects, more than Pizhu reads; it may be damaged or made to overload readers, so print it to a new PDF from a PDF reader, or split it, and open that"
+    )]
+    TooManyObjects {
+        /// The limit.
+        limit: usize,
+    },
     /// Every page is an image: a scan with no text layer.
     #[error(
         "this PDF is a scan: its {pages} page(s) are images with no text, so there is nothing to read; run OCR on it (for example in WPS, Acrobat or ocrmypdf) and open the result"
@@ -124,6 +136,11 @@ pub fn read_pdf(bytes: &[u8]) -> Result<Document, PdfError> {
 
 /// Parse the file; a damaged cross-reference table is rebuilt by lopdf (lenient loading).
 fn load(bytes: &[u8]) -> Result<lopdf::Document, PdfError> {
+    if count_objects(bytes) > MAX_PDF_OBJECTS {
+        return Err(PdfError::TooManyObjects {
+            limit: MAX_PDF_OBJECTS,
+        });
+    }
     let options = lopdf::LoadOptions {
         max_decompressed_size: Some(MAX_STREAM_BYTES),
         ..Default::default()
@@ -139,6 +156,38 @@ fn load(bytes: &[u8]) -> Result<lopdf::Document, PdfError> {
         return Err(PdfError::PasswordProtected);
     }
     Ok(pdf)
+}
+
+/// How many objects lopdf would load: every `endobj`, plus what each object stream's `/N`
+/// declares (its objects are parsed from that count, whatever the stream holds).
+fn count_objects(bytes: &[u8]) -> usize {
+    let direct = memchr::memmem::find_iter(bytes, b"endobj").count();
+    let mut packed = 0usize;
+    for at in memchr::memmem::find_iter(bytes, b"/ObjStm") {
+        // The stream's dictionary: from its `<<` (within 1 KB before) to the next `stream`.
+        let from = at.saturating_sub(1024);
+        let start = memchr::memmem::rfind(&bytes[from..at], b"<<").map_or(at, |i| from + i);
+        let window = &bytes[start..(at + 1024).min(bytes.len())];
+        let end = memchr::memmem::find(window, b"stream").unwrap_or(window.len());
+        let dict = &window[..end];
+        let declared = memchr::memmem::find_iter(dict, b"/N").find_map(|i| {
+            let rest = &dict[i + 2..];
+            let digits: Vec<u8> = rest
+                .iter()
+                .skip_while(|b| b.is_ascii_whitespace())
+                .take_while(|b| b.is_ascii_digit())
+                .copied()
+                .collect();
+            // `/N` itself, not `/Name`: white space or a digit follows.
+            let is_n = rest
+                .first()
+                .is_some_and(|b| b.is_ascii_whitespace() || b.is_ascii_digit());
+            is_n.then(|| std::str::from_utf8(&digits).ok()?.parse::<usize>().ok())
+                .flatten()
+        });
+        packed = packed.saturating_add(declared.unwrap_or(0));
+    }
+    direct.saturating_add(packed)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1798,6 +1847,31 @@ mod tests {
     fn an_empty_page_has_no_text() {
         let pdf = one_page(HELVETICA, b"0 0 m 100 100 l S", &[]);
         assert!(matches!(read_pdf(&pdf), Err(PdfError::NoText)));
+    }
+
+    #[test]
+    fn too_many_objects_are_refused_before_parsing() {
+        let mut objects = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [] /Count 0 >>".to_vec(),
+        ];
+        objects.extend((0..MAX_PDF_OBJECTS).map(|_| b"null".to_vec()));
+        assert!(matches!(
+            read_pdf(&build_pdf(&objects)),
+            Err(PdfError::TooManyObjects { .. })
+        ));
+        // An object stream that declares a million objects, in a file of a few lines.
+        let bomb = b"%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N 1000000 /First 10 /Length 0 >>\nstream\n\nendstream\nendobj\n";
+        assert_eq!(count_objects(bomb), 1 + 1_000_000);
+        assert!(matches!(
+            read_pdf(bomb),
+            Err(PdfError::TooManyObjects { .. })
+        ));
+        // `/Name` is not `/N`.
+        assert_eq!(
+            count_objects(b"<< /Type /ObjStm /Name 5 >> stream endobj"),
+            1
+        );
     }
 
     #[test]
