@@ -328,6 +328,10 @@ fn cluttered_page_reads_only_the_article() {
     assert_eq!(hint_of(&doc, "一、总体要求"), LineHint::Heading(2));
     let outline = pizhu::outline::outline(&doc);
     assert_eq!(outline.title.as_deref(), Some("关于加强廉政建设的意见"));
+    // Web pages named .doc (Word's "save as web page", many download sites) are pages.
+    let as_doc = Document::from_bytes(CLUTTERED.as_bytes().to_vec(), "意见.doc").expect("opens");
+    assert_eq!(as_doc.format, SourceFormat::Html);
+    assert_eq!(as_doc.text, doc.text);
 }
 
 #[test]
