@@ -8,11 +8,17 @@ use crate::outline::{NodeKind, Outline};
 use crate::session::Action as Act;
 use crate::session::keymap::{Action, Scope};
 
+/// How long one frame may spend drawing the tree's rows before it leaves the rest to the
+/// next frame.
+const LAYOUT_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
+
 /// The tree's state between frames.
 #[derive(Clone, Debug, Default)]
 pub struct OutlineView {
-    /// Whether each node shows its children.
-    pub expanded: Vec<bool>,
+    /// Whether each node shows its children (changed through `set_expanded`).
+    expanded: Vec<bool>,
+    /// Counts changes to `expanded`, so that the rows know when to be remade.
+    expansion: u64,
     /// Whether each node has children.
     has_children: Vec<bool>,
     /// Each node's parent.
@@ -37,21 +43,10 @@ impl OutlineView {
     /// A tree for `outline`, every heading expanded.
     pub fn new(outline: &Outline) -> Self {
         let n = outline.nodes.len();
-        let mut parent = vec![None; n];
+        let parent: Vec<Option<usize>> = (0..n).map(|i| outline.parent(i)).collect();
         let mut has_children = vec![false; n];
-        let mut stack: Vec<usize> = Vec::new();
-        for (i, node) in outline.nodes.iter().enumerate() {
-            while stack
-                .last()
-                .is_some_and(|&p| outline.nodes[p].depth >= node.depth)
-            {
-                stack.pop();
-            }
-            if let Some(&p) = stack.last() {
-                parent[i] = Some(p);
-                has_children[p] = true;
-            }
-            stack.push(i);
+        for p in parent.iter().flatten() {
+            has_children[*p] = true;
         }
         Self {
             expanded: vec![true; n],
@@ -66,16 +61,17 @@ impl OutlineView {
         &self.rows
     }
 
-    fn expansion_hash(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.expanded.hash(&mut h);
-        h.finish()
+    /// Show or hide node `i`'s children.
+    fn set_expanded(&mut self, i: usize, on: bool) {
+        if self.expanded[i] != on {
+            self.expanded[i] = on;
+            self.expansion += 1;
+        }
     }
 
     /// Recompute the rows if the filter or the expansion changed.
     pub fn refresh_rows(&mut self, outline: &Outline) {
-        let key = (self.filter.clone(), self.expansion_hash());
+        let key = (self.filter.clone(), self.expansion);
         if self.rows_for.as_ref() == Some(&key) {
             return;
         }
@@ -121,7 +117,7 @@ impl OutlineView {
     /// Expand everything, collapse everything, or show `level` levels.
     pub fn expand_to(&mut self, outline: &Outline, level: Option<u8>) {
         for (i, node) in outline.nodes.iter().enumerate() {
-            self.expanded[i] = level.is_none_or(|l| node.depth < l);
+            self.set_expanded(i, level.is_none_or(|l| node.depth < l));
         }
     }
 
@@ -129,7 +125,7 @@ impl OutlineView {
     pub fn reveal(&mut self, i: usize) {
         let mut at = self.parent.get(i).copied().flatten();
         while let Some(p) = at {
-            self.expanded[p] = true;
+            self.set_expanded(p, true);
             at = self.parent[p];
         }
         self.reveal = Some(i);
@@ -261,9 +257,17 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
             area = area.vertical_scroll_offset((y - view.height / 3.0).max(0.0));
         }
     }
-    let rows = view.rows.clone();
+    // Taken out for the frame (not copied: 100,000 nodes), put back below.
+    let rows = std::mem::take(&mut view.rows);
+    let started = std::time::Instant::now();
     let output = area.show_rows(ui, row_height, rows.len(), |ui, range| {
-        for &i in &rows[range] {
+        for (k, &i) in rows[range].iter().enumerate() {
+            if k > 0 && started.elapsed() > LAYOUT_BUDGET {
+                // Labels in glyphs never drawn before (a new document): the rest of the
+                // tree comes next frame, so no frame stalls.
+                ui.ctx().request_repaint();
+                break;
+            }
             let node = &outline.nodes[i];
             let indent = f32::from(node.depth.saturating_sub(1)) * 14.0;
             ui.horizontal(|ui| {
@@ -284,7 +288,8 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     );
                     icon.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
                     if icon.clicked() {
-                        view.expanded[i] = !view.expanded[i];
+                        let on = !view.expanded[i];
+                        view.set_expanded(i, on);
                     }
                 } else {
                     let _ = icon_rect;
@@ -333,6 +338,7 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
             });
         }
     });
+    view.rows = rows;
     view.offset = output.state.clamped_offset().y;
     view.height = output.inner_rect.height();
     for c in commands {
@@ -375,14 +381,14 @@ fn tree_keys(ui: &Ui, view: &mut OutlineView, commands: &mut Vec<Command>) {
     } else if let Some(s) = view.selected {
         if right {
             if view.has_children[s] && !view.expanded[s] {
-                view.expanded[s] = true;
+                view.set_expanded(s, true);
             } else if view.has_children[s] && view.rows.contains(&(s + 1)) {
                 // The first child, unless the filter hides it.
                 select(view, s + 1);
             }
         } else if left {
             if view.has_children[s] && view.expanded[s] {
-                view.expanded[s] = false;
+                view.set_expanded(s, false);
             } else if let Some(p) = view.parent[s] {
                 select(view, p);
             }

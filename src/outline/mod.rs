@@ -83,63 +83,57 @@ pub struct Outline {
     pub boilerplate: Vec<Boilerplate>,
     /// The role of every line of the document.
     pub roles: Vec<LineRole>,
+    /// The parent of each node, found once when the outline is made (a frame asks for the
+    /// section at the top of the view every time: no walk back through 100,000 nodes).
+    /// Empty in an outline read back from JSON: then found when asked for.
+    #[serde(skip)]
+    parents: Vec<Option<usize>>,
+}
+
+/// The parent of each of `nodes` (`None` at the top level): the nearest node before it with
+/// a smaller depth.
+fn parents_of(nodes: &[OutlineNode]) -> Vec<Option<usize>> {
+    let mut parents = Vec::with_capacity(nodes.len());
+    // Nodes whose depth rises strictly from the bottom: the candidate parents.
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, node) in nodes.iter().enumerate() {
+        while stack
+            .last()
+            .is_some_and(|&top| nodes[top].depth >= node.depth)
+        {
+            stack.pop();
+        }
+        parents.push(stack.last().copied().filter(|_| node.depth > 1));
+        stack.push(i);
+    }
+    parents
 }
 
 impl Outline {
-    /// Index of the deepest node whose range contains char `pos` (the section you are in).
+    /// Index of the deepest node whose range contains char `pos` (the section you are in):
+    /// O(log n + depth).
     pub fn node_at(&self, pos: usize) -> Option<usize> {
-        let upto = self.nodes.partition_point(|n| n.range.start <= pos);
-        (0..upto)
-            .rev()
-            .find(|&i| {
-                self.nodes[i].range.start <= pos
-                    && pos < self.nodes[i].range.end.max(self.nodes[i].range.start + 1)
-            })
-            .or_else(|| upto.checked_sub(1).filter(|&i| self.nodes[i].depth == 1))
+        self.index().node_at(pos)
     }
 
     /// Indices of the node and its ancestors, outermost first.
-    ///
-    /// Walks back through the nodes before `idx` (up to all of them under one top-level
-    /// heading); for many lookups build an [`OutlineIndex`] once with [`Outline::index`].
     pub fn path_to(&self, idx: usize) -> Vec<usize> {
-        let mut path = vec![idx];
-        let mut depth = self.nodes[idx].depth;
-        // A top-level node has no ancestor: nothing to look for.
-        if depth <= 1 {
-            return path;
-        }
-        for i in (0..idx).rev() {
-            if self.nodes[i].depth < depth {
-                path.push(i);
-                depth = self.nodes[i].depth;
-                if depth == 1 {
-                    break;
-                }
-            }
-        }
-        path.reverse();
-        path
+        self.index().path_to(idx)
     }
 
-    /// The parent links of every node, for many [`OutlineIndex::node_at`] and
-    /// [`OutlineIndex::path_to`] lookups (an export or a listing of every annotation):
-    /// O(n) once, then O(log n + depth) per lookup instead of up to O(n).
+    /// The parent of node `i` (`None` for a top-level node).
+    pub fn parent(&self, i: usize) -> Option<usize> {
+        self.index().parent(i)
+    }
+
+    /// The outline with its parent links: free for an outline made by [`outline`], O(n)
+    /// once for one read back from JSON.
     pub fn index(&self) -> OutlineIndex<'_> {
-        let mut parents = Vec::with_capacity(self.nodes.len());
-        // Nodes whose depth rises strictly from the bottom: the candidate parents.
-        let mut stack: Vec<usize> = Vec::new();
-        for (i, node) in self.nodes.iter().enumerate() {
-            while stack
-                .last()
-                .is_some_and(|&top| self.nodes[top].depth >= node.depth)
-            {
-                stack.pop();
-            }
-            // The nearest node before `i` with a smaller depth, as `path_to` finds it.
-            parents.push(stack.last().copied().filter(|_| node.depth > 1));
-            stack.push(i);
-        }
+        let parents = if self.parents.len() == self.nodes.len() {
+            std::borrow::Cow::Borrowed(self.parents.as_slice())
+        } else {
+            std::borrow::Cow::Owned(parents_of(&self.nodes))
+        };
         OutlineIndex {
             outline: self,
             parents,
@@ -153,7 +147,7 @@ impl Outline {
 pub struct OutlineIndex<'a> {
     outline: &'a Outline,
     /// The parent of each node (`None` at the top level).
-    parents: Vec<Option<usize>>,
+    parents: std::borrow::Cow<'a, [Option<usize>]>,
 }
 
 impl<'a> OutlineIndex<'a> {
@@ -895,6 +889,7 @@ impl<'a> Builder<'a> {
             title,
             title_range,
             salutation,
+            parents: parents_of(&self.nodes),
             nodes: self.nodes,
             placeholders,
             boilerplate,

@@ -30,8 +30,8 @@ pub const MEASURE_EM: f32 = 38.0;
 /// Everything that changes how paragraphs are laid out; a change rebuilds the index.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayoutKey {
-    /// The document (its address).
-    pub doc: usize,
+    /// The document.
+    pub doc: crate::session::DocId,
     /// The column width.
     pub wrap_px: f32,
     /// The zoom factor.
@@ -488,7 +488,7 @@ mod tests {
     fn key(zoom: f32, wrap_px: f32, theme: Theme) -> GalleyKey {
         GalleyKey {
             layout: LayoutKey {
-                doc: 1,
+                doc: crate::session::DocId::default(),
                 wrap_px,
                 zoom,
                 official: false,

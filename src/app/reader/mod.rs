@@ -61,9 +61,9 @@ pub struct ReaderView {
     /// Each block's text width in ems (for height estimates).
     widths_em: Vec<f32>,
     /// The (document, hide boilerplate) the blocks are for.
-    blocks_key: Option<(usize, bool)>,
+    blocks_key: Option<(crate::session::DocId, bool)>,
     /// Blocks being built on a worker thread, and what for.
-    building: Option<((usize, bool), Task<BlockSet>)>,
+    building: Option<((crate::session::DocId, bool), Task<Prepared>)>,
     /// The galleys of recently shown blocks.
     galleys: GalleyCache,
     /// Scroll offset after the last frame.
@@ -196,7 +196,7 @@ impl ReaderView {
         // only; a new width or zoom just redoes the arithmetic below.
         let blocks_key = (key.doc, key.hide_boilerplate);
         if self.blocks_key != Some(blocks_key) {
-            let Some(set) = self.take_blocks(doc, blocks_key, ctx) else {
+            let Some(ready) = self.take_blocks(doc, blocks_key, key, *metrics, ctx) else {
                 // Until they come, nothing of the old layout is shown or hit.
                 self.key = None;
                 self.blocks.clear();
@@ -206,62 +206,92 @@ impl ReaderView {
                 self.anchor = None;
                 return false;
             };
+            let Prepared { set, index } = ready;
             self.blocks = set.blocks;
             self.mixed_heading = set.mixed_heading;
             self.widths_em = set.widths_em;
             self.hidden_lines = set.hidden_lines;
             self.blocks_key = Some(blocks_key);
+            if let Some((for_key, index)) = index
+                && for_key == key
+            {
+                // Estimated on the worker for this very layout: nothing left to do here.
+                self.index = index;
+                self.key = Some(key);
+                self.anchor = None;
+                return true;
+            }
         }
-        let estimates = self
-            .blocks
-            .iter()
-            .zip(&self.mixed_heading)
-            .zip(&self.widths_em)
-            .map(|((b, &mixed), &width)| estimate_for(b.kind, mixed, width, metrics, key.wrap_px))
-            .collect();
-        self.index = HeightIndex::new(estimates);
+        self.index = HeightIndex::new(estimates(
+            &self.blocks,
+            &self.mixed_heading,
+            &self.widths_em,
+            metrics,
+            key.wrap_px,
+        ));
         self.key = Some(key);
         self.anchor = None;
         true
     }
 
     /// The blocks for `blocks_key`: built here for a small document; for a large one, started
-    /// on a worker thread and `None` until it is done.
+    /// on a worker thread (with the height estimates for `key`, a million blocks' worth of
+    /// arithmetic kept out of the frame) and `None` until it is done.
     fn take_blocks(
         &mut self,
         doc: &OpenDocument,
-        blocks_key: (usize, bool),
+        blocks_key: (crate::session::DocId, bool),
+        key: LayoutKey,
+        metrics: Metrics,
         ctx: &egui::Context,
-    ) -> Option<BlockSet> {
+    ) -> Option<Prepared> {
         let hide = blocks_key.1;
         if doc.doc.char_count <= BLOCKS_IN_BACKGROUND_CHARS {
             self.building = None;
-            return Some(BlockSet::build(&doc.doc, &doc.outline, hide));
+            let set = BlockSet::build(&doc.doc, &doc.outline, hide);
+            return Some(Prepared { set, index: None });
         }
         if let Some((k, task)) = &mut self.building
             && *k == blocks_key
         {
-            if let Some(set) = task.poll() {
+            if let Some(ready) = task.poll() {
                 self.building = None;
-                return Some(set);
+                return Some(ready);
             }
             if task.lost() {
                 // The worker died: build here rather than show nothing.
                 self.building = None;
-                return Some(BlockSet::build(&doc.doc, &doc.outline, hide));
+                let set = BlockSet::build(&doc.doc, &doc.outline, hide);
+                return Some(Prepared { set, index: None });
             }
             ctx.request_repaint_after(BLOCKS_POLL);
             return None;
         }
         let (text, outline) = (Arc::clone(&doc.doc), Arc::clone(&doc.outline));
-        let work = move || BlockSet::build(&text, &outline, hide);
+        let work = move || {
+            let set = BlockSet::build(&text, &outline, hide);
+            let heights = estimates(
+                &set.blocks,
+                &set.mixed_heading,
+                &set.widths_em,
+                &metrics,
+                key.wrap_px,
+            );
+            Prepared {
+                set,
+                index: Some((key, HeightIndex::new(heights))),
+            }
+        };
         match Task::spawn("reader-blocks", Some(super::waker(ctx)), work) {
             Ok(task) => {
                 self.building = Some((blocks_key, task));
                 ctx.request_repaint_after(BLOCKS_POLL);
                 None
             }
-            Err(_) => Some(BlockSet::build(&doc.doc, &doc.outline, hide)),
+            Err(_) => {
+                let set = BlockSet::build(&doc.doc, &doc.outline, hide);
+                Some(Prepared { set, index: None })
+            }
         }
     }
 
@@ -283,6 +313,32 @@ impl ReaderView {
         self.galleys
             .get(i, || block_galley(painter, doc, &block, mixed, style))
     }
+}
+
+/// How long one frame may spend laying out the body's paragraphs before it leaves the rest
+/// of the screen to the next frame.
+const LAYOUT_BUDGET: Duration = Duration::from_millis(5);
+
+/// Blocks found on a worker, with their height index for the layout they were found for.
+struct Prepared {
+    set: BlockSet,
+    index: Option<(LayoutKey, HeightIndex)>,
+}
+
+/// The estimated height of every block at `metrics` and `wrap_px`.
+fn estimates(
+    blocks: &[Block],
+    mixed_heading: &[bool],
+    widths_em: &[f32],
+    metrics: &Metrics,
+    wrap_px: f32,
+) -> Vec<f32> {
+    blocks
+        .iter()
+        .zip(mixed_heading)
+        .zip(widths_em)
+        .map(|((b, &mixed), &width)| estimate_for(b.kind, mixed, width, metrics, wrap_px))
+        .collect()
 }
 
 /// The central panel: banner, loading indicator, hidden-lines notice, and the body.
@@ -388,6 +444,7 @@ fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, banner: &super::Banner) {
 
 /// The scrolling body text.
 fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    let started = Instant::now();
     let Some(doc) = app.current.as_ref() else {
         return;
     };
@@ -397,7 +454,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let column = (MEASURE_EM * metrics.body_px).min((avail - 48.0).max(120.0));
     let margin_x = ((avail - column) / 2.0).max(12.0);
     let key = LayoutKey {
-        doc: Arc::as_ptr(&doc.doc) as usize,
+        doc: doc.id,
         wrap_px: column.round(),
         zoom: app.settings.zoom,
         official: app.settings.official_style,
@@ -541,6 +598,12 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         let first = reader.index.block_at(viewport.min.y);
         let mut i = first;
         while i < reader.blocks.len() {
+            if i > first && started.elapsed() > LAYOUT_BUDGET {
+                // New text in glyphs never drawn before (a document's first screen): the
+                // rest of the screen comes next frame, so no frame stalls.
+                ui.ctx().request_repaint();
+                break;
+            }
             measure(reader, i);
             let top = reader.index.top(i);
             if top > viewport.max.y {
