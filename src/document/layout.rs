@@ -742,14 +742,16 @@ fn sizes_differ(a: f32, b: f32) -> bool {
 }
 
 /// Append a line to a paragraph: CJK lines join directly, Latin with one space, and a
-/// hyphen between letters at the end of a line joins the word without it.
+/// hyphen between Latin letters at the end of a line joins the word without it (between
+/// CJK chars a hyphen is text: `自然指数-科研城市`).
 fn append_line(text: &mut String, prev: &Line, line: &str) {
     let line = line.trim_matches(is_blank);
     let last = text.chars().next_back();
     let first = line.chars().next();
     if let (Some('-'), Some(first)) = (last, first) {
         let before = text[..text.len() - 1].chars().next_back();
-        if before.is_some_and(char::is_alphabetic) && first.is_alphabetic() {
+        let latin = |c: char| c.is_alphabetic() && !is_wide(c);
+        if before.is_some_and(latin) && latin(first) {
             text.pop();
             text.push_str(line);
             return;
@@ -1135,6 +1137,12 @@ mod tests {
             latin("2000 were kept.", 50.0 + PITCH),
         ]);
         assert!(texts(&[p])[0].contains("1990-"));
+        // Nor between CJK chars: `自然指数-科研城市` broken after the hyphen keeps it.
+        let p = page(vec![
+            latin("建设自然指数-", 50.0),
+            latin("科研城市。", 50.0 + PITCH),
+        ]);
+        assert_eq!(texts(&[p]), vec!["建设自然指数-科研城市。"]);
     }
 
     #[test]

@@ -128,8 +128,8 @@ pub fn without_whitespace(text: &str) -> String {
 /// ignored. `original` is usually the seed's `.txt`.
 pub fn assert_reads_like(converted: &Path, original: &Path) {
     let open = |p: &Path| {
-        let doc = pizhu::document::Document::open(p)
-            .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let doc =
+            pizhu::document::Document::open(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         let o = pizhu::outline::outline(&doc);
         assert_well_formed(&o, doc.char_count);
         (doc, o)
