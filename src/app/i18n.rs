@@ -200,7 +200,7 @@ pub static ZH: Strings = Strings {
     minutes: "分钟",
     position: "位置",
     encoding: "编码",
-    files_documents: "文档（.txt .md .docx）",
+    files_documents: "文档（.txt .docx .doc .wps .pdf .ofd .html .epub …）",
     files_all: "所有文件",
     placeholder_marked: "待填写",
     close: "关闭",
@@ -324,7 +324,7 @@ pub static EN: Strings = Strings {
     minutes: "min",
     position: "Position",
     encoding: "Encoding",
-    files_documents: "Documents (.txt .md .docx)",
+    files_documents: "Documents (.txt .docx .doc .wps .pdf .ofd .html .epub …)",
     files_all: "All files",
     placeholder_marked: "blank to fill",
     close: "Close",
@@ -412,11 +412,11 @@ impl Strings {
         }
         match error {
             OpenError::Io { source } => format!("无法读取文件（{source}），请确认文件存在且有读取权限"),
-            OpenError::IsDirectory => "这是一个文件夹，不是文档；请选择其中的 .txt、.md 或 .docx 文件".into(),
+            OpenError::IsDirectory => "这是一个文件夹，不是文档；请选择其中的文档（.txt、.docx、.doc、.wps、.pdf、.ofd、.html、.epub 等）".into(),
             OpenError::TooLarge { size_mb, limit_mb } => {
                 format!("文件有 {size_mb} MB，超过了可打开的 {limit_mb} MB；请拆分成较小的文件")
             }
-            OpenError::Decode(DecodeError::Binary) => "这是二进制文件（图片、压缩包、程序等），不是文本；请打开 .txt、.md 或 .docx 文档".into(),
+            OpenError::Decode(DecodeError::Binary) => "这是二进制文件（图片、压缩包、程序等），不是文本，也不是可读取的文档；请打开 .txt、.docx、.doc、.wps、.pdf、.ofd、.html 或 .epub 文档".into(),
             OpenError::Decode(DecodeError::Undecodable) => {
                 "无法识别文件的编码（支持 UTF-8、UTF-16、GB18030/GBK、Big5）；请转换为 UTF-8 后再打开".into()
             }
@@ -459,7 +459,7 @@ impl Strings {
                     K::Directory => "文件夹",
                     K::Regular | K::Other => "特殊文件",
                 };
-                format!("这是{what}，不是文档；请选择 .txt、.md 或 .docx 文件")
+                format!("这是{what}，不是文档；请选择文档文件（.txt、.docx、.doc、.wps、.pdf、.ofd、.html、.epub 等）")
             }
             OpenError::PasswordProtected => "这个 Word 文件设置了打开密码，无法读取；请在 Word 或 WPS 中打开，去掉密码（文件 → 信息 → 保护文档 → 用密码进行加密，清空密码）后重新保存".into(),
             OpenError::NotWordCompound => "这是 Office 复合文档，但不是 Word 文档（可能是 Excel .xls 或 PowerPoint .ppt 文件）；请打开 Word、.txt 或 .md 文档".into(),

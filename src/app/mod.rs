@@ -348,7 +348,7 @@ impl PizhuApp {
         let t = self.t();
         let mut dialog = rfd::FileDialog::new()
             .set_title(t.open.trim_end_matches('…'))
-            .add_filter(t.files_documents, &["txt", "md", "markdown", "docx"])
+            .add_filter(t.files_documents, crate::document::EXTENSIONS)
             .add_filter(t.files_all, &["*"]);
         if let Some(dir) = self
             .current

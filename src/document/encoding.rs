@@ -85,7 +85,9 @@ impl std::fmt::Display for DecodeWarning {
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     /// The bytes look like binary data (an image, an archive, a program …).
-    #[error("this file holds binary data, not text; open a .txt, .md or .docx document instead")]
+    #[error(
+        "this file holds binary data, not text or a document Pizhu reads; open a .txt, .docx, .doc, .wps, .pdf, .ofd, .html or .epub document instead"
+    )]
     Binary,
     /// The file could not be read.
     #[error("cannot read the file ({0}); check that it is readable")]

@@ -91,6 +91,14 @@ pub enum SourceFormat {
     Pdf,
 }
 
+/// The file name extensions of the documents Pizhu opens (lower case, without the dot): the
+/// open dialog's filter, the desktop entry's types and a folder's documents are these. A
+/// file is still read by its content whatever its name.
+pub const EXTENSIONS: &[&str] = &[
+    "txt", "text", "md", "markdown", "docx", "doc", "wps", "pdf", "ofd", "html", "htm", "xhtml",
+    "shtml", "mht", "mhtml", "epub",
+];
+
 /// What the source format says about a line, before any numbering is read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LineHint {
@@ -205,11 +213,13 @@ pub enum OpenError {
         source: std::io::Error,
     },
     /// The path names a directory.
-    #[error("this is a folder, not a document; choose a .txt, .md or .docx file inside it")]
+    #[error(
+        "this is a folder, not a document; choose a document inside it (.txt, .docx, .doc, .wps, .pdf, .ofd, .html, .epub …)"
+    )]
     IsDirectory,
     /// The path names a FIFO, a device, a socket: something that is not a file to read.
     #[error(
-        "this is {}, not a document; choose a .txt, .md or .docx file", .0.describe()
+        "this is {}, not a document; choose a document file (.txt, .docx, .doc, .wps, .pdf, .ofd, .html, .epub …)", .0.describe()
     )]
     NotAFile(FileKind),
     /// The file is larger than [`MAX_FILE_BYTES`].
