@@ -243,6 +243,18 @@ pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()>
     Ok(())
 }
 
+/// Write `bytes` to a new file at `path`, readable only by the user, never replacing
+/// anything already there (`AlreadyExists` then): written in full to a temporary file first,
+/// then linked into place only if the name is free, and the folder fsynced.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = write_temp_beside(path, bytes, Mode::Private)?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    if let Ok(d) = File::open(parent_dir(path)) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 fn parent_dir(path: &Path) -> &Path {
     path.parent()
         .filter(|d| !d.as_os_str().is_empty())

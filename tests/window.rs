@@ -1280,3 +1280,67 @@ fn an_annotation_whose_text_changed_is_flagged_until_confirmed_in_the_panel() {
     let a = annotations(&h).pop().expect("kept");
     assert_eq!((a.quote.as_str(), a.review), (now, None));
 }
+
+#[test]
+fn pasted_text_opens_as_a_document_kept_in_the_data_folder() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut h = window_with_data(data.path());
+    let text = "在全县基层减负工作推进会上的讲话\n同志们：\n一、认清形势\n基层减负要抓实。\n二、抓好落实\n一是精简会议，二是压缩文件。";
+    // In the find field, a paste is the field's own: no document is made.
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::OpenFind);
+    h.run();
+    h.event(egui::Event::Paste("基层".into()));
+    h.run();
+    assert!(!h.state().is_loading());
+    assert_eq!(
+        h.state().current.as_ref().expect("open").path,
+        None,
+        "still the sample"
+    );
+    h.key_press(Key::Escape);
+    h.run();
+    // Anywhere else, Ctrl+V's paste opens the text as a new document.
+    h.event(egui::Event::Paste(text.into()));
+    settle(&mut h);
+    let doc = h.state().current.as_ref().expect("open");
+    let path = doc.path.clone().expect("kept as a file");
+    assert_eq!(path.parent(), Some(data.path().join("pasted").as_path()));
+    assert!(
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("在全县基层减负工作推进会上的讲话 ")),
+        "{path:?}"
+    );
+    assert_eq!(
+        doc.outline.title.as_deref(),
+        Some("在全县基层减负工作推进会上的讲话")
+    );
+    let titles: Vec<&str> = doc.outline.nodes.iter().map(|n| n.title.as_str()).collect();
+    assert_eq!(titles, ["认清形势", "抓好落实", "精简会议", "压缩文件"]);
+    assert!(h.query_all_by_label("二、抓好落实").next().is_some());
+    // A highlight on it is kept like any document's.
+    let range = range_of(&h, "基层减负要抓实");
+    h.state_mut().apply(
+        &ctx,
+        Command::Act(Act::Highlight {
+            range,
+            color: pizhu::annotate::Color::Green,
+            mark: pizhu::annotate::Mark::Fill,
+            open_note: false,
+        }),
+    );
+    h.run();
+    wait_saved(&mut h);
+    let reopened = pizhu::session::Session::open(&path, Some(data.path())).expect("reopens");
+    assert_eq!(reopened.notes.set.len(), 1);
+    // Blank text: a clear banner, no document.
+    h.event(egui::Event::Paste(" \n ".into()));
+    h.run();
+    let alert = h
+        .get_by_role(Role::Alert)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    assert!(alert.contains("no text"), "{alert}");
+}

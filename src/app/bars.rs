@@ -17,6 +17,18 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
             if ui.button(t.open).on_hover_text(t.open_hint).clicked() {
                 commands.push(Command::OpenDialog);
             }
+            let paste_hint = crate::session::keymap::hover(
+                t.paste_document_hint,
+                crate::session::keymap::Action::PasteDocument,
+                t.lang.is_zh(),
+            );
+            if ui
+                .button(t.paste_document)
+                .on_hover_text(paste_hint)
+                .clicked()
+            {
+                commands.push(Command::PasteDocument);
+            }
             ui.menu_button(t.recent, |ui| {
                 if app.settings.recent.is_empty() {
                     ui.weak(t.no_recent);

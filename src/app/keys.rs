@@ -87,7 +87,12 @@ fn egui_key(key: Key) -> Option<egui::Key> {
         Key::Escape => E::Escape,
         Key::Delete => E::Delete,
         Key::Backspace => E::Backspace,
-        Key::Question | Key::MouseBack | Key::MouseForward | Key::CopyEvent | Key::Gesture(_) => {
+        Key::Question
+        | Key::MouseBack
+        | Key::MouseForward
+        | Key::CopyEvent
+        | Key::PasteEvent
+        | Key::Gesture(_) => {
             return None;
         }
     })
@@ -103,6 +108,7 @@ fn consume_chord(i: &mut InputState, chord: &Chord) -> bool {
         Key::MouseBack => i.pointer.button_pressed(egui::PointerButton::Extra1),
         Key::MouseForward => i.pointer.button_pressed(egui::PointerButton::Extra2),
         Key::CopyEvent => i.events.iter().any(|e| matches!(e, egui::Event::Copy)),
+        Key::PasteEvent => i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))),
         Key::Gesture(_) => false,
         key => {
             let Some(wanted) = egui_key(key) else {
@@ -159,6 +165,7 @@ mod tests {
                         | Key::MouseBack
                         | Key::MouseForward
                         | Key::CopyEvent
+                        | Key::PasteEvent
                         | Key::Gesture(_)
                 );
                 assert!(

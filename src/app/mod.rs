@@ -40,6 +40,10 @@ pub enum Command {
     OpenDialog,
     /// Open a file.
     Open(PathBuf),
+    /// Make a document of pasted text (kept in the data folder) and open it.
+    NewFromText(String),
+    /// Ask for the clipboard's text, to open it as a new document.
+    PasteDocument,
     /// Scroll so that this char sits at the top.
     JumpToChar(usize),
     /// Zoom by a step (+1 / −1), or back to 100 % (0).
@@ -311,6 +315,45 @@ impl PizhuApp {
             let path = std::fs::canonicalize(&worker_path).unwrap_or(worker_path);
             OpenDocument::open(&path, data_dir.as_deref())
         });
+    }
+
+    /// Open pasted text as a document: kept as a UTF-8 file in the data folder's `pasted`
+    /// folder (written on the worker), so that its notes are kept like any document's;
+    /// without a data folder, a document in memory only.
+    fn open_pasted(&mut self, text: String) {
+        let t = self.t();
+        if text.trim().is_empty() {
+            self.banner = Some(Banner {
+                text: t.paste_empty.to_owned(),
+                is_error: true,
+                restore: None,
+            });
+            return;
+        }
+        let name = t.pasted_document.to_owned();
+        match self.data_dir.clone() {
+            Some(data_dir) => {
+                // The user's clock to the minute, without the colon file names avoid.
+                let stamp = crate::store::local_time(std::time::SystemTime::now()).replace(':', "");
+                self.start_loading(None, name, move || {
+                    let path =
+                        crate::session::paste::keep(&data_dir, &text, &stamp).map_err(|e| {
+                            crate::document::OpenError::Io {
+                                source: std::io::Error::other(e.to_string()),
+                            }
+                        })?;
+                    OpenDocument::open(&path, Some(&data_dir))
+                });
+            }
+            None => self.start_loading(None, name.clone(), move || {
+                let doc = crate::document::Document::from_text(
+                    text,
+                    "UTF-8",
+                    crate::document::SourceFormat::Text,
+                );
+                Ok(OpenDocument::new(doc, None, name))
+            }),
+        }
     }
 
     /// Show the bundled sample, its notes read on a worker like any document's.
@@ -702,6 +745,7 @@ impl PizhuApp {
         // field its own keys (it undoes its own typing).
         const WINDOW: &[(Action, Scope)] = &[
             (Action::Open, Scope::Window),
+            (Action::PasteDocument, Scope::WindowNotTyping),
             (Action::Export, Scope::Window),
             (Action::Quit, Scope::Window),
             (Action::ZoomIn, Scope::Window),
@@ -727,7 +771,11 @@ impl PizhuApp {
             (Action::Undo, Scope::WindowNotTyping),
         ];
         let typing = ctx.text_edit_focused();
-        let (actions, dropped) = ctx.input_mut(|i| {
+        let (actions, dropped, pasted) = ctx.input_mut(|i| {
+            let pasted = i.events.iter().find_map(|e| match e {
+                egui::Event::Paste(text) => Some(text.clone()),
+                _ => None,
+            });
             let actions: Vec<Action> = WINDOW
                 .iter()
                 .filter(|(_, scope)| !(typing && *scope == Scope::WindowNotTyping))
@@ -740,11 +788,16 @@ impl PizhuApp {
                 .iter()
                 .map(|f| f.path().to_path_buf())
                 .find(|p| !p.as_os_str().is_empty());
-            (actions, dropped)
+            (actions, dropped, pasted)
         });
         for action in actions {
             let command = match action {
                 Action::Open => Command::OpenDialog,
+                Action::PasteDocument => match &pasted {
+                    Some(text) => Command::NewFromText(text.clone()),
+                    // The key without the clipboard's text: ask for it (it comes as a paste).
+                    None => Command::PasteDocument,
+                },
                 Action::Export => Command::ShowExport(true),
                 Action::Quit => {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -828,6 +881,8 @@ impl PizhuApp {
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::OpenDialog => self.open_dialog(ctx),
+            Command::PasteDocument => ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste),
+            Command::NewFromText(text) => self.open_pasted(text),
             Command::Open(path) => self.open(path),
             Command::Act(action) => self.act(action),
             Command::JumpToChar(pos) => self.reader.jump_to_char(pos),

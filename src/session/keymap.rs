@@ -85,6 +85,9 @@ pub enum Key {
     MouseForward,
     /// The system's copy command (Ctrl+C or the Copy key / menu).
     CopyEvent,
+    /// The system's paste command (Ctrl+V, Shift+Insert or the Paste key), with the
+    /// clipboard's text.
+    PasteEvent,
     /// A pointer gesture on the text (shown in the sheet, handled by the reader).
     Gesture(Gesture),
 }
@@ -156,6 +159,7 @@ impl Chord {
             Key::MouseBack => pick(zh, "鼠标后退键", "mouse back button").into(),
             Key::MouseForward => pick(zh, "鼠标前进键", "mouse forward button").into(),
             Key::CopyEvent => pick(zh, "复制", "Copy").into(),
+            Key::PasteEvent => pick(zh, "粘贴", "Paste").into(),
             Key::Gesture(g) => match g {
                 Gesture::Drag => pick(zh, "拖动", "Drag"),
                 Gesture::ShiftClick => pick(zh, "Shift+单击", "Shift+click"),
@@ -237,6 +241,8 @@ impl Group {
 pub enum Action {
     /// Open a document.
     Open,
+    /// Open the clipboard's text as a new document.
+    PasteDocument,
     /// Export annotations or the outline.
     Export,
     /// Quit.
@@ -411,6 +417,7 @@ macro_rules! bind {
 pub const KEYMAP: &[Binding] = &[
     // Document
     bind!(Action::Open, [cmd(Key::Letter('O'))], Window, Document, "打开文档", "Open a document"),
+    bind!(Action::PasteDocument, [cmd(Key::Letter('V')), k(Key::PasteEvent)], WindowNotTyping, Document, "把剪贴板里的文字作为新文档打开", "Open the clipboard's text as a new document"),
     bind!(Action::Export, [cmd(Key::Letter('E'))], Window, Document, "导出批注或提纲", "Export annotations or the outline"),
     bind!(Action::Quit, [cmd(Key::Letter('Q'))], Window, Document, "退出（一切已保存）", "Quit (everything is saved)"),
     bind!(Action::ZoomIn, [cmd(Key::Equals), cmd(Key::Plus)], Window, Document, "放大", "Zoom in"),

@@ -8,6 +8,7 @@ pub mod find;
 pub mod history;
 pub mod keymap;
 pub mod notes;
+pub mod paste;
 pub mod task;
 
 use std::cell::RefCell;
