@@ -4,58 +4,15 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
 use std::time::{Duration, Instant};
 
 use pizhu::document::{Document, FormatNotice, OpenError, PdfError, SourceFormat};
 
-fn on_path(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-}
-
-/// LibreOffice, or `None` after saying so (under CI it must be there).
-fn soffice() -> Option<PathBuf> {
-    let found = on_path("soffice");
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "soffice must be installed under CI (Debian: libreoffice-writer-nogui)"
-        );
-        let _ = writeln!(std::io::stderr(), "skipped: soffice not installed");
-    }
-    found
-}
-
-/// Convert `src` to PDF in `dir` with LibreOffice (its own profile, killed after 5 min).
+/// Convert `src` to PDF in `dir` with LibreOffice.
 fn convert_to_pdf(soffice: &Path, src: &Path, dir: &Path) -> PathBuf {
-    let mut child = Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .arg(src)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("soffice starts");
-    let start = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if start.elapsed() > Duration::from_secs(300) {
-            let _ = child.kill();
-            panic!("soffice took more than 5 minutes on {}", src.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let pdf = dir.join(src.with_extension("pdf").file_name().expect("name"));
-    assert!(pdf.is_file(), "soffice made no PDF of {}", src.display());
-    pdf
+    common::convert(soffice, src, "pdf", dir)
 }
 
 /// `got == expected`, reporting the first difference with some context (not whole texts).
@@ -148,7 +105,7 @@ fn the_beijing_report_pdf_has_the_outline_of_the_txt_and_no_page_furniture() {
 
 #[test]
 fn a_pdf_with_a_running_header_and_page_numbers_reads_like_its_text() {
-    let (Some(corpus), Some(soffice)) = (common::corpus(), soffice()) else {
+    let (Some(corpus), Some(soffice)) = (common::corpus(), common::soffice()) else {
         return;
     };
     let tmp = tempfile::tempdir().expect("tempdir");

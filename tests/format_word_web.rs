@@ -4,68 +4,9 @@
 mod common;
 
 use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pizhu::document::{DocError, Document, LineHint, OpenError, SourceFormat};
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-}
-
-/// `soffice`, or `None` (after saying so) when it is missing; under CI it must be there.
-fn soffice() -> Option<PathBuf> {
-    let found = on_path("soffice");
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "soffice must be installed under CI (Debian: libreoffice-writer-nogui)"
-        );
-        let _ = writeln!(std::io::stderr(), "skipped: soffice not installed");
-    }
-    found
-}
-
-/// Convert `input` with LibreOffice to `format` (`doc`, `epub` …) in `dir`; the new file.
-fn convert(soffice: &Path, input: &Path, format: &str, dir: &Path) -> PathBuf {
-    let profile = dir.join("lo-profile");
-    let mut child = Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", format, "--outdir"])
-        .arg(dir)
-        .arg(input)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn soffice");
-    let start = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if start.elapsed() > Duration::from_secs(300) {
-            let _ = child.kill();
-            panic!("soffice took more than 300 s on {}", input.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let out = child.wait_with_output().expect("output");
-    let ext = format.split(':').next().unwrap_or(format);
-    let stem = input.file_stem().expect("stem").to_string_lossy();
-    let made = dir.join(format!("{stem}.{ext}"));
-    assert!(
-        made.is_file(),
-        "soffice made no {ext} from {}: {}\n{}",
-        input.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    made
-}
 
 fn lines(doc: &Document) -> Vec<&str> {
     doc.lines.iter().map(|l| doc.line_text(l)).collect()
@@ -148,11 +89,13 @@ const FODT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 #[test]
 fn doc_made_by_libreoffice_keeps_tables_and_field_results_and_leaves_out_headers() {
-    let Some(soffice) = soffice() else { return };
+    let Some(soffice) = common::soffice() else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("tempdir");
     let fodt = dir.path().join("notice.fodt");
     std::fs::write(&fodt, FODT).expect("write");
-    let doc_path = convert(&soffice, &fodt, "doc", dir.path());
+    let doc_path = common::convert(&soffice, &fodt, "doc", dir.path());
     let doc = Document::open(&doc_path).expect("opens");
     let got: Vec<&str> = lines(&doc)
         .into_iter()
@@ -505,13 +448,15 @@ fn with_container(epub: &[u8], container: &[u8]) -> Vec<u8> {
 #[test]
 fn epub_made_by_libreoffice_reads_like_the_seed() {
     let Some(c) = common::corpus() else { return };
-    let Some(soffice) = soffice() else { return };
+    let Some(soffice) = common::soffice() else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("tempdir");
     // The .txt itself: LibreOffice's EPUB export of a text document.
     let seed = c.join("seed/speech-lianzheng.txt");
     let txt = dir.path().join("speech.txt");
     std::fs::copy(&seed, &txt).expect("copy");
-    let epub = convert(&soffice, &txt, "epub", dir.path());
+    let epub = common::convert(&soffice, &txt, "epub", dir.path());
     common::assert_reads_like(&epub, &seed);
     let doc = Document::open(&epub).expect("opens");
     assert_eq!(doc.format, SourceFormat::Epub);
@@ -542,10 +487,12 @@ fn epub_made_by_libreoffice_reads_like_the_seed() {
 #[test]
 fn epub_of_the_styled_report_keeps_its_outline_and_headings() {
     let Some(c) = common::corpus() else { return };
-    let Some(soffice) = soffice() else { return };
+    let Some(soffice) = common::soffice() else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("tempdir");
     let docx = c.join("docx/2026-beijing.styled.docx");
-    let epub = convert(&soffice, &docx, "epub", dir.path());
+    let epub = common::convert(&soffice, &docx, "epub", dir.path());
     common::assert_reads_like(&epub, &c.join("reports/2026-beijing.txt"));
     let book = Document::open(&epub).expect("opens");
     let word = Document::open(&docx).expect("opens");

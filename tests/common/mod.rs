@@ -3,7 +3,8 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use pizhu::outline::{NodeKind, Outline};
 
@@ -154,4 +155,62 @@ pub fn assert_reads_like(converted: &Path, original: &Path) {
         without_whitespace(&ref_doc.text),
         "{name}: text"
     );
+}
+
+/// The program `name` on `PATH`.
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// `soffice`, or `None` (after saying so) when it is missing; under CI it must be there.
+pub fn soffice() -> Option<PathBuf> {
+    let found = on_path("soffice");
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "soffice must be installed under CI (Debian: libreoffice-writer-nogui)"
+        );
+        let _ = writeln!(std::io::stderr(), "skipped: soffice not installed");
+    }
+    found
+}
+
+/// Convert `input` with LibreOffice to `format` (`doc`, `epub` …) in `dir`; the new file.
+pub fn convert(soffice: &Path, input: &Path, format: &str, dir: &Path) -> PathBuf {
+    let profile = dir.join("lo-profile");
+    let mut child = Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", format, "--outdir"])
+        .arg(dir)
+        .arg(input)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn soffice");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > Duration::from_secs(300) {
+            let _ = child.kill();
+            panic!("soffice took more than 300 s on {}", input.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().expect("output");
+    let ext = format.split(':').next().unwrap_or(format);
+    let stem = input.file_stem().expect("stem").to_string_lossy();
+    let made = dir.join(format!("{stem}.{ext}"));
+    assert!(
+        made.is_file(),
+        "soffice made no {ext} from {}: {}\n{}",
+        input.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    made
 }
