@@ -6,7 +6,6 @@
 //! `cargo bench --bench formats_doc`
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -47,19 +46,8 @@ fn two_megabytes() -> Option<PathBuf> {
     std::fs::create_dir_all(&dir).ok()?;
     let src = dir.join("reports-2mb.txt");
     std::fs::write(&src, text).ok()?;
-    let made = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("soffice-profile").display()
-        ))
-        .args(["--headless", "--convert-to", "doc", "--outdir"])
-        .arg(&dir)
-        .arg(&src)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .ok()?;
-    (made.success() && out.exists()).then_some(out)
+    let made = pizhu_benches::soffice_convert(&src, "doc", &dir)?;
+    (made == out).then_some(out)
 }
 
 fn bench(c: &mut Criterion) {

@@ -44,19 +44,8 @@ fn hundred_pages() -> Option<PathBuf> {
     std::fs::create_dir_all(&dir).ok()?;
     let src = dir.join("reports-100p.txt");
     std::fs::write(&src, text).ok()?;
-    let made = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("soffice-profile").display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(&dir)
-        .arg(&src)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .ok()?;
-    (made.success() && out.exists()).then_some(out)
+    let made = pizhu_benches::soffice_convert(&src, "pdf", &dir)?;
+    (made == out).then_some(out)
 }
 
 /// One run of `pdftotext file /dev/null`, or `None` when it is missing or fails.

@@ -157,3 +157,22 @@ pub fn thread_cpu() -> Option<std::time::Duration> {
         )
     })
 }
+
+/// Convert `src` with LibreOffice to `format` (`pdf`, `doc` …) in `dir` (its own profile
+/// there): the new file, or `None` when soffice is missing or fails.
+pub fn soffice_convert(src: &Path, format: &str, dir: &Path) -> Option<PathBuf> {
+    let made = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("soffice-profile").display()
+        ))
+        .args(["--headless", "--convert-to", format, "--outdir"])
+        .arg(dir)
+        .arg(src)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    let out = dir.join(src.with_extension(format).file_name()?);
+    (made.success() && out.exists()).then_some(out)
+}
