@@ -1300,8 +1300,9 @@ fn pasted_text_opens_as_a_document_kept_in_the_data_folder() {
     );
     h.key_press(Key::Escape);
     h.run();
-    // Anywhere else, Ctrl+V's paste opens the text as a new document.
+    // Anywhere else, Ctrl+V's paste opens the text as a new document (on a worker).
     h.event(egui::Event::Paste(text.into()));
+    h.step();
     settle(&mut h);
     let doc = h.state().current.as_ref().expect("open");
     let path = doc.path.clone().expect("kept as a file");

@@ -34,6 +34,11 @@ pub struct OutlineView {
     rows_for: Option<(String, u64)>,
     /// A row to scroll into view.
     reveal: Option<usize>,
+    /// The last frame left rows for the next (the next one then draws them all).
+    deferred: bool,
+    /// Frames drawn for this outline (only a new outline's first frames may leave rows
+    /// for later: after that, every frame draws every visible row, so no click is lost).
+    frames: u32,
     /// Scroll offset and visible height of the tree.
     offset: f32,
     height: f32,
@@ -260,12 +265,18 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     // Taken out for the frame (not copied: 100,000 nodes), put back below.
     let rows = std::mem::take(&mut view.rows);
     let started = std::time::Instant::now();
+    // Only a new outline's first frames may leave rows to the next, and only if the last
+    // did not: new glyphs are rasterised once, and a slow machine still sees every row.
+    let may_defer = view.frames < 2 && !view.deferred;
+    view.frames = view.frames.saturating_add(1);
+    let mut deferred = false;
     let output = area.show_rows(ui, row_height, rows.len(), |ui, range| {
         for (k, &i) in rows[range].iter().enumerate() {
-            if k > 0 && started.elapsed() > LAYOUT_BUDGET {
+            if may_defer && k > 0 && started.elapsed() > LAYOUT_BUDGET {
                 // Labels in glyphs never drawn before (a new document): the rest of the
                 // tree comes next frame, so no frame stalls.
                 ui.ctx().request_repaint();
+                deferred = true;
                 break;
             }
             let node = &outline.nodes[i];
@@ -339,6 +350,7 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
         }
     });
     view.rows = rows;
+    view.deferred = deferred;
     view.offset = output.state.clamped_offset().y;
     view.height = output.inner_rect.height();
     for c in commands {

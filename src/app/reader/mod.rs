@@ -54,6 +54,11 @@ const BLOCKS_POLL: Duration = Duration::from_millis(100);
 #[derive(Default)]
 pub struct ReaderView {
     key: Option<LayoutKey>,
+    /// The last frame left part of the screen to the next (which then draws it all).
+    deferred: bool,
+    /// Frames drawn since the layout changed (only the first may leave part of the screen
+    /// for later: after that, every frame draws all it shows, so no click is lost).
+    frames_since_layout: u32,
     blocks: Vec<Block>,
     index: HeightIndex,
     /// Which blocks are headings whose title is only their first sentence.
@@ -217,6 +222,7 @@ impl ReaderView {
             {
                 // Estimated on the worker for this very layout: nothing left to do here.
                 self.index = index;
+                self.frames_since_layout = 0;
                 self.key = Some(key);
                 self.anchor = None;
                 return true;
@@ -229,6 +235,7 @@ impl ReaderView {
             metrics,
             key.wrap_px,
         ));
+        self.frames_since_layout = 0;
         self.key = Some(key);
         self.anchor = None;
         true
@@ -592,16 +599,23 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let mut shown: Vec<Shown> = Vec::new();
     let mut markers: Vec<Marker> = Vec::new();
     let mut toolbar_anchor: Option<Rect> = None;
+    // Only the first frames of a new layout (a new document, zoom or width) may leave the
+    // rest of the screen to the next, and only if the last did not: new glyphs are
+    // rasterised once, and a slow machine still sees the whole screen.
+    let may_defer = reader.frames_since_layout < 2 && !reader.deferred;
+    reader.frames_since_layout = reader.frames_since_layout.saturating_add(1);
+    let mut deferred = false;
     let output = area.show_viewport(ui, |ui, viewport| {
         ui.set_height(reader.index.total());
         let origin = ui.max_rect().left_top();
         let first = reader.index.block_at(viewport.min.y);
         let mut i = first;
         while i < reader.blocks.len() {
-            if i > first && started.elapsed() > LAYOUT_BUDGET {
+            if may_defer && i > first && started.elapsed() > LAYOUT_BUDGET {
                 // New text in glyphs never drawn before (a document's first screen): the
                 // rest of the screen comes next frame, so no frame stalls.
                 ui.ctx().request_repaint();
+                deferred = true;
                 break;
             }
             measure(reader, i);
@@ -649,6 +663,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         }
         first
     });
+    reader.deferred = deferred;
     let viewport_rect = output.inner_rect;
     let surface = ui.interact(viewport_rect, surface_id, Sense::click_and_drag());
     surface.widget_info(|| WidgetInfo::labeled(Role::Document, true, app.t().reader));
