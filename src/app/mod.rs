@@ -112,6 +112,27 @@ struct Loading {
     task: Task<Result<OpenDocument, crate::document::OpenError>>,
 }
 
+/// Whether this frame's input could act on what a frame draws (a click, a key, a screen
+/// reader's action): such a frame must draw everything it shows, never leave a part of it
+/// for the next frame (see the layout budgets of the reader and the outline).
+pub(crate) fn acting(ui: &egui::Ui) -> bool {
+    ui.input(|i| {
+        i.pointer.any_pressed()
+            || i.pointer.any_released()
+            || i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key { .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::Paste(_)
+                        | egui::Event::Copy
+                        | egui::Event::Cut
+                        | egui::Event::AccessKitActionRequest(_)
+                )
+            })
+    })
+}
+
 /// Keep the arrow keys for a focused widget that uses them (tree, text) instead of letting
 /// egui move focus with them.
 pub(crate) fn keep_arrow_keys(ui: &egui::Ui, id: egui::Id) {

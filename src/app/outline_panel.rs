@@ -36,8 +36,9 @@ pub struct OutlineView {
     reveal: Option<usize>,
     /// The last frame left rows for the next (the next one then draws them all).
     deferred: bool,
-    /// Frames drawn for this outline (only a new outline's first frames may leave rows
-    /// for later: after that, every frame draws every visible row, so no click is lost).
+    /// Frames drawn for this outline: only a new outline's first frames may leave rows for
+    /// later (egui finds what a click hits in the frame before it: every later frame draws
+    /// every visible row, so no click is lost).
     frames: u32,
     /// Scroll offset and visible height of the tree.
     offset: f32,
@@ -265,9 +266,10 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     // Taken out for the frame (not copied: 100,000 nodes), put back below.
     let rows = std::mem::take(&mut view.rows);
     let started = std::time::Instant::now();
-    // Only a new outline's first frames may leave rows to the next, and only if the last
-    // did not: new glyphs are rasterised once, and a slow machine still sees every row.
-    let may_defer = view.frames < 2 && !view.deferred;
+    // A new outline's first frames may leave rows to the next, but not two in a row (new
+    // glyphs are rasterised once, so a slow machine still sees every row) and not while a
+    // click or key could be meant for a row left out.
+    let may_defer = view.frames < 2 && !view.deferred && !super::acting(ui);
     view.frames = view.frames.saturating_add(1);
     let mut deferred = false;
     let output = area.show_rows(ui, row_height, rows.len(), |ui, range| {

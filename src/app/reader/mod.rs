@@ -56,8 +56,9 @@ pub struct ReaderView {
     key: Option<LayoutKey>,
     /// The last frame left part of the screen to the next (which then draws it all).
     deferred: bool,
-    /// Frames drawn since the layout changed (only the first may leave part of the screen
-    /// for later: after that, every frame draws all it shows, so no click is lost).
+    /// Frames drawn since the layout changed: only the first may leave part of the screen
+    /// for later (egui finds what a click hits in the frame before it: every later frame
+    /// draws all it shows, so no click is lost).
     frames_since_layout: u32,
     blocks: Vec<Block>,
     index: HeightIndex,
@@ -599,10 +600,11 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let mut shown: Vec<Shown> = Vec::new();
     let mut markers: Vec<Marker> = Vec::new();
     let mut toolbar_anchor: Option<Rect> = None;
-    // Only the first frames of a new layout (a new document, zoom or width) may leave the
-    // rest of the screen to the next, and only if the last did not: new glyphs are
-    // rasterised once, and a slow machine still sees the whole screen.
-    let may_defer = reader.frames_since_layout < 2 && !reader.deferred;
+    // The first frames of a new layout (a new document, zoom or width) may leave the rest
+    // of the screen to the next, but not two in a row (new glyphs are rasterised once, so a
+    // slow machine still sees the whole screen) and not while a click or key could be meant
+    // for the text left out.
+    let may_defer = reader.frames_since_layout < 2 && !reader.deferred && !super::acting(ui);
     reader.frames_since_layout = reader.frames_since_layout.saturating_add(1);
     let mut deferred = false;
     let output = area.show_viewport(ui, |ui, viewport| {
