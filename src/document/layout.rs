@@ -62,6 +62,17 @@ pub struct Reflowed {
     pub image_only_pages: Vec<usize>,
 }
 
+impl Reflowed {
+    /// The notice naming the scanned pages of a document of `total` pages (none: `None`).
+    pub fn scanned_notice(&self, total: usize) -> Option<super::FormatNotice> {
+        let page = |p: usize| u32::try_from(p).unwrap_or(u32::MAX);
+        (!self.image_only_pages.is_empty()).then(|| super::FormatNotice::ScannedPages {
+            pages: self.image_only_pages.iter().map(|&p| page(p + 1)).collect(),
+            total: page(total),
+        })
+    }
+}
+
 /// Estimated advance of `text` at font size `size`: a full em per CJK char, half an em
 /// for anything else.
 pub fn estimate_width(text: &str, size: f32) -> f32 {

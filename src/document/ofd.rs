@@ -18,7 +18,7 @@ use zip::result::ZipError;
 
 use super::docx::CountingReader;
 use super::layout::{self, Bookmark, Page, Run};
-use super::{Document, DocxParagraph, FormatNotice, LineHint, SourceFormat};
+use super::{Document, DocxParagraph, LineHint, SourceFormat};
 
 /// Most bytes read from all the zip's entries together, inflated.
 pub const MAX_OFD_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
@@ -185,21 +185,13 @@ pub fn read_ofd(bytes: &[u8]) -> Result<Document, OfdError> {
             },
         );
     }
+    let scanned = reflowed.scanned_notice(pages.len());
     let mut paragraphs = reflowed.paragraphs;
     apply_title(&mut paragraphs, info.title.as_deref());
     let mut doc = Document::from_paragraphs(paragraphs);
     doc.format = SourceFormat::Ofd;
     doc.encoding = "OFD".to_owned();
-    if !reflowed.image_only_pages.is_empty() {
-        doc.notices.push(FormatNotice::ScannedPages {
-            pages: reflowed
-                .image_only_pages
-                .iter()
-                .map(|&p| u32::try_from(p + 1).unwrap_or(u32::MAX))
-                .collect(),
-            total: u32::try_from(pages.len()).unwrap_or(u32::MAX),
-        });
-    }
+    doc.notices.extend(scanned);
     Ok(doc)
 }
 
@@ -1350,7 +1342,7 @@ mod tests {
         let doc = read_ofd(&bytes).unwrap();
         assert_eq!(
             doc.notices,
-            vec![FormatNotice::ScannedPages {
+            vec![crate::document::FormatNotice::ScannedPages {
                 pages: vec![2],
                 total: 2
             }]

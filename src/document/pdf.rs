@@ -22,7 +22,7 @@ use hayro_cmap::{BfString, CMap, CMapName, CidFamily};
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::layout::{self, Bookmark, Page, Run};
-use super::{Document, FormatNotice, SourceFormat};
+use super::{Document, SourceFormat};
 
 /// Pages read at most; a longer document is read up to here.
 pub const MAX_PDF_PAGES: usize = 10_000;
@@ -118,19 +118,11 @@ pub fn read_pdf(bytes: &[u8]) -> Result<Document, PdfError> {
             PdfError::NoText
         });
     }
+    let scanned = reflowed.scanned_notice(total);
     let mut doc = Document::from_paragraphs(reflowed.paragraphs);
     doc.format = SourceFormat::Pdf;
     doc.encoding = "PDF".to_owned();
-    if !reflowed.image_only_pages.is_empty() {
-        doc.notices.push(FormatNotice::ScannedPages {
-            pages: reflowed
-                .image_only_pages
-                .iter()
-                .map(|&p| u32::try_from(p + 1).unwrap_or(u32::MAX))
-                .collect(),
-            total: u32::try_from(total).unwrap_or(u32::MAX),
-        });
-    }
+    doc.notices.extend(scanned);
     Ok(doc)
 }
 
@@ -1825,7 +1817,7 @@ mod tests {
         assert_eq!(doc.format, SourceFormat::Pdf);
         assert_eq!(
             doc.notices,
-            vec![FormatNotice::ScannedPages {
+            vec![crate::document::FormatNotice::ScannedPages {
                 pages: vec![2],
                 total: 2
             }]
