@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{DocxParagraph, LineHint};
+use super::{DocxParagraph, LineHint, is_wide};
 
 /// A run of text drawn at one place: one or more chars in reading order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -107,23 +107,6 @@ pub fn reflow(pages: &[Page], bookmarks: &[Bookmark]) -> Reflowed {
 
 // ---------------------------------------------------------------------------------------
 // Characters
-
-/// Ideographs, kana, hangul, CJK punctuation and full-width forms: text set one em per char
-/// with no spaces between words.
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF
-        | 0x2E80..=0x303F
-        | 0x3040..=0x9FFF
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7AF
-        | 0xF900..=0xFAFF
-        | 0xFE10..=0xFE1F
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFF)
-}
 
 /// Whitespace drawn as text: ASCII and Unicode spaces, including the ideographic U+3000.
 fn is_blank(c: char) -> bool {

@@ -567,6 +567,24 @@ impl Document {
 /// container of password-protected `.docx` files.
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
+/// Ideographs, kana, hangul, CJK punctuation and full-width forms: text set one em per char
+/// with no spaces between words (page layout joins lines by it, the reader estimates widths
+/// by it).
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF
+        | 0x2E80..=0x303F
+        | 0x3040..=0x9FFF
+        | 0xA960..=0xA97F
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0xFE10..=0xFE1F
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFF)
+}
+
 /// Count chars (std's counter is vectorised).
 pub fn count_chars(s: &str) -> usize {
     s.chars().count()

@@ -180,9 +180,9 @@ pub fn estimate_height(width_em: f32, font_px: f32, line_height_px: f32, wrap_px
     rows * line_height_px
 }
 
+/// Wide in a CJK face: the wide chars, and the quotes and dashes a CJK face sets full width.
 fn is_wide(c: char) -> bool {
-    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…')
+    crate::document::is_wide(c) || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…')
 }
 
 #[cfg(test)]
