@@ -123,6 +123,39 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_link_or_fifo_planted_at_the_name_is_never_followed_nor_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(FOLDER);
+        std::fs::create_dir_all(&folder).unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let name = |n: &str| folder.join(format!("标题 2026-11-28 0935{n}.txt"));
+        std::os::unix::fs::symlink(&victim, name("")).unwrap();
+        let fifo = name("-2");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        let path = keep(dir.path(), "标题\n正文。", "2026-11-28 0935").unwrap();
+        let expected = if made.is_ok_and(|s| s.success()) {
+            "-3"
+        } else {
+            "-2"
+        };
+        assert_eq!(path, name(expected));
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        assert!(
+            std::fs::symlink_metadata(name(""))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // Nothing but the three names in the folder: no temp file left behind.
+        assert_eq!(
+            std::fs::read_dir(&folder).unwrap().count(),
+            1 + usize::from(expected == "-3") + 1
+        );
+    }
+
     #[test]
     fn names_lose_what_file_systems_refuse_and_blank_text_is_refused() {
         assert_eq!(file_stem("a/b:c*d?\"e<f>g|h\\i"), "abcdefghi");
