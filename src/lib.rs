@@ -10,6 +10,7 @@ pub mod document;
 pub mod export;
 pub mod files;
 pub mod lang;
+pub mod library;
 pub mod outline;
 pub mod search;
 pub mod session;

@@ -1,5 +1,6 @@
 //! The layering of ARCHITECTURE.md, checked on the source: the core imports no face (egui,
-//! eframe, rfd, app, cli) and no session or store; session and store import no face; only
+//! eframe, rfd, app, cli) and no session or store; session, library and store import no
+//! face, and library no session; only
 //! `app/keys.rs` names an egui key; only `files.rs` and two named entry points touch files.
 
 use std::path::{Path, PathBuf};
@@ -79,6 +80,15 @@ fn forbidden_for(rel: &str) -> &'static [&'static str] {
         CORE
     } else if rel.starts_with("session/") || rel.starts_with("store/") {
         FACES
+    } else if rel.starts_with("library/") {
+        &[
+            "egui",
+            "eframe",
+            "rfd",
+            "crate::app",
+            "crate::cli",
+            "crate::session",
+        ]
     } else if rel == "cli.rs" || rel.starts_with("cli/") {
         &["egui", "eframe", "rfd", "crate::app"]
     } else if rel.starts_with("app/") {

@@ -186,6 +186,29 @@ pub fn hashtags(note: &str) -> Vec<String> {
         .collect()
 }
 
+/// `note` with every `#from` tag (`＃from` too; the tag compared ignoring case, as filters
+/// do) written `#to`, keeping the `#` or `＃` it had; `None` when it holds none.
+pub fn rename_hashtags(note: &str, from: &str, to: &str) -> Option<String> {
+    if !may_hold_tag(note) {
+        return None;
+    }
+    let from = from.to_lowercase();
+    let mut out = String::with_capacity(note.len());
+    let mut last = 0;
+    for m in HASHTAG_WHOLE.find_iter(note) {
+        let hash = m.as_str().chars().next().map_or(1, char::len_utf8);
+        if m.as_str()[hash..].to_lowercase() == from {
+            out.push_str(&note[last..m.start() + hash]);
+            out.push_str(to);
+            last = m.end();
+        }
+    }
+    (last > 0).then(|| {
+        out.push_str(&note[last..]);
+        out
+    })
+}
+
 /// A tag as typed in the tag field: trimmed, without a leading `#`.
 pub fn clean_tag(tag: &str) -> Option<String> {
     let tag = tag.trim().trim_start_matches(['#', '＃']).trim();

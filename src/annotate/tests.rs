@@ -563,3 +563,14 @@ fn each_tag_gives_the_same_tags_as_all_tags_without_copying() {
     a.note = "没有标签".into();
     assert_eq!(a.each_tag().collect::<Vec<_>>(), ["金句", "提法"]);
 }
+
+#[test]
+fn hashtags_are_renamed_ignoring_case_and_keeping_their_hash() {
+    let note = "好 #Policy，又 ＃policy #policy2 #其他 #policy";
+    assert_eq!(
+        rename_hashtags(note, "policy", "政策").as_deref(),
+        Some("好 #政策，又 ＃政策 #policy2 #其他 #政策")
+    );
+    assert_eq!(rename_hashtags(note, "无", "有"), None);
+    assert_eq!(rename_hashtags("没有标签", "policy", "x"), None);
+}

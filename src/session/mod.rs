@@ -249,7 +249,12 @@ impl Session {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let doc = Document::open(path)?;
-        Ok(Self::new(doc, Some(path.to_owned()), name).with_notes(data_dir))
+        let session = Self::new(doc, Some(path.to_owned()), name).with_notes(data_dir);
+        if let Some(dir) = data_dir {
+            // The library lists what was read; failing to note it never keeps a document shut.
+            let _ = crate::library::record_open(dir, path, &session.doc, session.display_title());
+        }
+        Ok(session)
     }
 
     /// The title to show: the document's own, else its file name.

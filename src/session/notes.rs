@@ -28,7 +28,7 @@ use crate::annotate::{Annotation, AnnotationId, AnnotationSet, Edit, now_ms};
 use crate::document::Document;
 use crate::outline::Outline;
 use crate::session::task::{Task, Waker};
-use crate::store::annotations::{Autosave, DocStore};
+use crate::store::annotations::{Access, Autosave, DocStore};
 
 /// Longest [`Notes::flush`] waits for a write already under way.
 const FLUSH_WAIT: Duration = Duration::from_secs(30);
@@ -69,6 +69,12 @@ pub struct Notes {
     pub save_error: Option<String>,
     /// Another window's changes came in (the view must be redrawn).
     pub merged: bool,
+    /// The store whose notes were found by this document's content (it was moved and
+    /// edited): they are in the set, and that store is retired on the first save.
+    pub reattached: Option<PathBuf>,
+    /// Notes that may belong to this document (a weaker match by content), for the window to
+    /// offer: Attach runs `library::attach` on a worker, and the store watcher brings them in.
+    pub offers: Vec<crate::library::Offer>,
     /// The annotation whose note is being typed (one undo step per typing session).
     typing: Option<AnnotationId>,
     /// Per outline node: annotations in its section (computed for a generation).
@@ -406,6 +412,8 @@ impl Notes {
             restorable: None,
             save_error: None,
             merged: false,
+            reattached: None,
+            offers: Vec::new(),
             typing: None,
             counts: RefCell::new(None),
         }
@@ -414,7 +422,10 @@ impl Notes {
     /// Load the store of `doc` from `data_dir` and place every annotation in the text, and
     /// start watching it for other writers. Reads the file: call it off the UI thread.
     pub fn load(data_dir: &Path, doc: &Document, path: Option<&Path>, title: &str) -> Self {
-        let loaded = DocStore::load(data_dir, doc, path, title);
+        // By fingerprint, by path, else by content (a document moved and edited).
+        let opened =
+            crate::library::reattach::load_store(data_dir, doc, path, title, Access::Write);
+        let loaded = opened.loaded;
         let mut set = loaded.annotations;
         set.place_in_after(doc, loaded.stored_chars);
         let restorable = loaded
@@ -447,6 +458,8 @@ impl Notes {
             restorable,
             save_error: None,
             merged: false,
+            reattached: opened.reattached,
+            offers: opened.offers,
             typing: None,
             counts: RefCell::new(None),
         }

@@ -168,18 +168,54 @@ fn inode(meta: &std::fs::Metadata) -> u64 {
 /// Attempts at locking (or saving into) a notes folder that is being replaced meanwhile.
 const LOCK_ATTEMPTS: usize = 50;
 
-/// A held lock on the annotations folder (released on drop).
+/// A held lock on a folder (released on drop): see [`lock_folder`].
 #[derive(Debug)]
-struct DirLock {
+pub struct DirLock {
     _file: File,
     inode: u64,
 }
 
 impl DirLock {
     /// Whether the folder at `dir` is still the one this lock holds.
-    fn holds(&self, dir: &Path) -> bool {
+    pub fn holds(&self, dir: &Path) -> bool {
         std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir() && inode(&m) == self.inode)
     }
+}
+
+/// An exclusive lock on the folder `dir` itself, made if missing (released on drop): the
+/// annotations folder for its stores, the data folder for `library.ron`. A lock *file* can be
+/// deleted while writers run, letting the next writer lock a new file beside the old holder;
+/// a folder that holds files cannot be removed while it holds anything. What is locked is
+/// checked to still be the folder at that path (an empty folder could be removed and made
+/// anew while this process waited).
+pub fn lock_folder(dir: &Path) -> std::io::Result<DirLock> {
+    for _ in 0..LOCK_ATTEMPTS {
+        std::fs::create_dir_all(dir)?;
+        let file = match File::open(dir) {
+            Ok(file) => file,
+            // Removed between making it and opening it: make it again.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        let meta = file.metadata()?;
+        if !meta.is_dir() {
+            return Err(std::io::Error::other(format!(
+                "{} is not a folder",
+                dir.display()
+            )));
+        }
+        file.lock()?;
+        let lock = DirLock {
+            _file: file,
+            inode: inode(&meta),
+        };
+        if lock.holds(dir) {
+            return Ok(lock);
+        }
+    }
+    Err(std::io::Error::other(
+        "the folder was removed or replaced during every attempt to lock it",
+    ))
 }
 
 /// How one attempt at saving ended.
@@ -330,6 +366,70 @@ impl DocStore {
             store,
             problem,
         }
+    }
+
+    /// Open a store by its file, without its document (the notebook edits the notes of
+    /// documents that may be gone): the store's name gives the fingerprint, and what the file
+    /// records of the document is written back as it was. A store that does not exist loads
+    /// empty (check [`DocStore::exists`] before saving one).
+    pub fn load_file(path: &Path, access: Access) -> Loaded {
+        let dir = path
+            .parent()
+            .map(Path::to_owned)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let fingerprint = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if access == Access::Write {
+            remove_stale_temps(&dir, &fingerprint);
+        }
+        let mut store = DocStore {
+            dir,
+            path: path.to_owned(),
+            fingerprint,
+            info: DocumentInfo::default(),
+            access,
+            seen: None,
+            written: None,
+            migrated_from: None,
+            frozen: access == Access::ReadOnly,
+        };
+        let (file, problem) = match store.read() {
+            Ok(Some((file, problem))) => (file, problem),
+            Ok(None) => (StoreFile::default(), None),
+            Err(e) => (StoreFile::default(), Some(e)),
+        };
+        store.info = file.document.clone();
+        Loaded {
+            stored_chars: Some(file.document.chars).filter(|&n| n > 0),
+            annotations: AnnotationSet::new(file.annotations, file.removed),
+            position: file.position,
+            store,
+            problem,
+        }
+    }
+
+    /// Take the notes of another store (`old`: one found by the content of the document, see
+    /// `library::reattach`) as this document's: the caller puts its annotations in the set;
+    /// the first save writes them under this fingerprint and moves `old` to `backups/`, as for
+    /// an edited document found by its path.
+    pub fn adopt(&mut self, old: PathBuf) {
+        if old != self.path {
+            self.migrated_from = Some(old);
+        }
+    }
+
+    /// Whether notes were found for the document: its own store, or an earlier version's
+    /// (found by path, or adopted).
+    pub fn found(&self) -> bool {
+        self.migrated_from.is_some() || self.exists()
+    }
+
+    /// The store whose notes were taken over (found by path or adopted), until the first
+    /// save retires it.
+    pub fn migrated_from(&self) -> Option<&Path> {
+        self.migrated_from.as_deref()
     }
 
     /// Whether the store file exists.
@@ -579,44 +679,15 @@ impl DocStore {
         self.written = Some(hash);
         if let Some(old) = self.migrated_from.take() {
             // The earlier version's notes now live here; keep its file with the backups.
-            let _ = std::fs::create_dir_all(self.dir.join("backups"));
-            let name = old.file_name().map(|n| n.to_owned()).unwrap_or_default();
-            let _ = std::fs::rename(&old, self.dir.join("backups").join(name));
+            let _ = retire(&old);
         }
         drop(lock);
         Ok(Attempt::Done(merged))
     }
 
-    /// An exclusive lock on the annotations folder itself (released on drop). A lock *file*
-    /// can be deleted while writers run, letting the next writer lock a new file beside
-    /// the old holder; the folder that holds the stores cannot be removed while it holds
-    /// anything. What is locked is checked to still be the folder at that path (an empty
-    /// folder could be removed and made anew while this process waited).
+    /// An exclusive lock on the annotations folder itself (see [`lock_folder`]).
     fn lock(&self) -> std::io::Result<DirLock> {
-        for _ in 0..LOCK_ATTEMPTS {
-            std::fs::create_dir_all(&self.dir)?;
-            let file = match File::open(&self.dir) {
-                Ok(file) => file,
-                // Removed between making it and opening it: make it again.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e),
-            };
-            let meta = file.metadata()?;
-            if !meta.is_dir() {
-                return Err(std::io::Error::other("the notes folder is not a folder"));
-            }
-            file.lock()?;
-            let lock = DirLock {
-                _file: file,
-                inode: inode(&meta),
-            };
-            if lock.holds(&self.dir) {
-                return Ok(lock);
-            }
-        }
-        Err(std::io::Error::other(
-            "the notes folder was removed or replaced during every attempt to lock it",
-        ))
+        lock_folder(&self.dir)
     }
 
     fn backup_path(&self, n: usize) -> PathBuf {
@@ -696,6 +767,63 @@ impl DocStore {
             })
         })
     }
+}
+
+/// Move a store file to `backups/` beside it, under its own name when that is free, else
+/// `NAME.retired-N.ron` (the first `N` free): never replacing a file there, never deleting
+/// anything. Returns where it went.
+pub fn retire(store: &Path) -> std::io::Result<PathBuf> {
+    let dir = store
+        .parent()
+        .ok_or_else(|| std::io::Error::other("a store file has a folder"))?
+        .join("backups");
+    std::fs::create_dir_all(&dir)?;
+    let stem = store
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let meta = std::fs::symlink_metadata(store)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(format!(
+            "it is {}, not a notes file",
+            crate::files::FileKind::of(&meta).describe()
+        )));
+    }
+    for n in 1..1000 {
+        let name = if n == 1 {
+            format!("{stem}.ron")
+        } else {
+            format!("{stem}.retired-{n}.ron")
+        };
+        let target = dir.join(name);
+        // link() never replaces a file: the name is taken only if it is free.
+        match std::fs::hard_link(store, &target) {
+            Ok(()) => {
+                std::fs::remove_file(store)?;
+                return Ok(target);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            // No hard links here (another file system): a rename onto a name seen free.
+            Err(_) if std::fs::symlink_metadata(&target).is_err() => {
+                std::fs::rename(store, &target)?;
+                return Ok(target);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no free name in the backups folder"))
+}
+
+/// Read a store file without changing anything: only a regular file, never through a link,
+/// at most [`MAX_STORE_BYTES`], parsed record by record. `Ok(None)`: there is no such file.
+pub fn read_store(path: &Path) -> Result<Option<Parsed>, String> {
+    let bytes = match read_regular(path, Links::Refuse, MAX_STORE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|e| format!("not UTF-8 text ({e})"))?;
+    parse_records(text).map(Some)
 }
 
 /// Whether two files hold the same bytes (false when either cannot be read).

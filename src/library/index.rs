@@ -1,0 +1,410 @@
+//! The notebook's index, `<data>/library.index`: what the stores held when last read, so the
+//! notebook of 100,000 annotations opens without parsing a thousand RON files.
+//!
+//! It is derived and never the only copy of anything: each store is taken from it only while
+//! the store file has the same length, modification time and inode as when it was read
+//! ([`Stamp`]); any other store is read again, and a missing, damaged or older index is simply
+//! rebuilt. Beside the stores it keeps what opening the documents found — which fingerprint
+//! the file at a path had (by the file's stamp), and the section labels of each fingerprint's
+//! outline — so documents are opened once per change, not once per start.
+//!
+//! The file is `MAGIC`, a little-endian `u32` version, then the records in the compact
+//! binary serde format `postcard` (a RON index of 100,000 annotations took over a second to
+//! read back; see BENCHMARKS.md). Written atomically (`files::write_atomic`), never by a
+//! read-only command.
+
+use std::borrow::Cow;
+use std::fs::Metadata;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::annotate::{AnchorState, Annotation, Review};
+use crate::document::TextRange;
+use crate::files::{Links, read_regular, write_atomic};
+use crate::store::record::{ColorRecord, KindRecord, MarkRecord, ReviewReasonRecord};
+
+/// The index's file in the data folder.
+pub const FILE_NAME: &str = "library.index";
+/// What the file starts with.
+const MAGIC: &[u8] = b"pizhu notebook index\n";
+/// Version of the records after the magic; another version is rebuilt, not read.
+pub const INDEX_VERSION: u32 = 1;
+/// Largest index read.
+const MAX_INDEX_BYTES: u64 = 4 << 30;
+
+/// A file's length, modification time and inode: it changed when any of them did (every
+/// store write renames a new file into place, a new inode even within one clock tick).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Length in bytes.
+    pub len: u64,
+    /// Modification time: seconds since 1970.
+    pub secs: i64,
+    /// And nanoseconds.
+    pub nanos: u32,
+    /// The inode (0 where there is none).
+    pub inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file described by `meta`.
+    pub fn of(meta: &Metadata) -> Self {
+        let (secs, nanos) = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or((0, 0), |d| (d.as_secs() as i64, d.subsec_nanos()));
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Self {
+            len: meta.len(),
+            secs,
+            nanos,
+            inode,
+        }
+    }
+}
+
+/// Every store file of an annotations folder (`*.ron`, regular files only, never through a
+/// link), sorted by name, with its metadata.
+pub fn store_files(dir: &Path) -> Vec<(PathBuf, Metadata)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(PathBuf, Metadata)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let path = e.path();
+            if path.extension().is_none_or(|x| x != "ron") {
+                return None;
+            }
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            meta.is_file().then_some((path, meta))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// The whole index: the head (small: what each store and document is), then the bodies
+/// (each store's annotations, in the head's order). The two are encoded one after the other,
+/// so the head can be read without decoding the annotations ([`parse_head`]).
+#[derive(Debug, Default)]
+pub struct IndexRecord<'a> {
+    /// Stores, documents and outlines.
+    pub head: IndexHead<'a>,
+    /// Each store's annotations, in the order of `head.stores`.
+    pub bodies: Vec<Vec<AnnotationRecord<'a>>>,
+}
+
+/// What each store and document is, without the annotations.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct IndexHead<'a> {
+    /// Every store that could be read.
+    #[serde(borrow)]
+    pub stores: Vec<StoreRecord<'a>>,
+    /// What the document file at a path held when it was last opened.
+    #[serde(borrow)]
+    pub checks: Vec<CheckRecord<'a>>,
+    /// Section labels of the outline of each fingerprint's text.
+    #[serde(borrow)]
+    pub outlines: Vec<OutlineRecord<'a>>,
+}
+
+/// One store, as read.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct StoreRecord<'a> {
+    /// Its file name in `annotations/`.
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
+    /// Its file's stamp when read.
+    pub stamp: Stamp,
+    /// The fingerprint it is the store of (its file name's stem).
+    #[serde(borrow)]
+    pub fingerprint: Cow<'a, str>,
+    /// The document's path as the store records it.
+    #[serde(borrow)]
+    pub doc_path: Option<Cow<'a, str>>,
+    /// The document's title as the store records it.
+    #[serde(borrow)]
+    pub title: Cow<'a, str>,
+    /// The document's length in chars.
+    pub chars: u64,
+    /// The reading position.
+    pub position: Option<u64>,
+    /// Annotations that could not be read (one line), when some could not.
+    #[serde(borrow)]
+    pub problem: Option<Cow<'a, str>>,
+    /// How many annotations it holds (its body's length).
+    pub count: u64,
+}
+
+/// One annotation (every field the store holds).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct AnnotationRecord<'a> {
+    /// Id.
+    pub id: u64,
+    /// Highlight or section note.
+    pub kind: KindRecord,
+    /// Colour.
+    pub color: ColorRecord,
+    /// Fill or underline.
+    pub mark: MarkRecord,
+    /// Start (char offset).
+    pub start: u64,
+    /// End (char offset).
+    pub end: u64,
+    /// The text it covers.
+    #[serde(borrow)]
+    pub quote: Cow<'a, str>,
+    /// Context before.
+    #[serde(borrow)]
+    pub prefix: Cow<'a, str>,
+    /// Context after.
+    #[serde(borrow)]
+    pub suffix: Cow<'a, str>,
+    /// The note.
+    #[serde(borrow)]
+    pub note: Cow<'a, str>,
+    /// Tags of the tag field.
+    #[serde(borrow)]
+    pub tags: Vec<Cow<'a, str>>,
+    /// Created (ms since 1970).
+    pub created_ms: i64,
+    /// Last changed (ms since 1970).
+    pub modified_ms: i64,
+    /// An unconfirmed placing: the old quote and why.
+    #[serde(borrow)]
+    pub review: Option<(Cow<'a, str>, ReviewReasonRecord)>,
+}
+
+/// What the document file at `path` held when it was last opened.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckRecord<'a> {
+    /// The path.
+    #[serde(borrow)]
+    pub path: Cow<'a, str>,
+    /// The file's stamp then.
+    pub stamp: Stamp,
+    /// The fingerprint of its text (empty: it could not be opened).
+    #[serde(borrow)]
+    pub fingerprint: Cow<'a, str>,
+}
+
+/// The sections of one text's outline.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct OutlineRecord<'a> {
+    /// The text's fingerprint.
+    #[serde(borrow)]
+    pub fingerprint: Cow<'a, str>,
+    /// Its nodes, in document order.
+    #[serde(borrow)]
+    pub nodes: Vec<NodeRecord<'a>>,
+}
+
+/// One outline node: its range, label and parent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeRecord<'a> {
+    /// First char.
+    pub start: u64,
+    /// One past the last.
+    pub end: u64,
+    /// Index of its parent node (`u32::MAX`: none).
+    pub parent: u32,
+    /// Its depth (1: top level).
+    pub depth: u8,
+    /// Its label (`outline::label::node_label`).
+    #[serde(borrow)]
+    pub label: Cow<'a, str>,
+}
+
+impl<'a> From<&'a Annotation> for AnnotationRecord<'a> {
+    fn from(a: &'a Annotation) -> Self {
+        Self {
+            id: a.id,
+            kind: a.kind.into(),
+            color: a.color.into(),
+            mark: a.mark.into(),
+            start: a.range.start as u64,
+            end: a.range.end as u64,
+            quote: Cow::Borrowed(&a.quote),
+            prefix: Cow::Borrowed(&a.prefix),
+            suffix: Cow::Borrowed(&a.suffix),
+            note: Cow::Borrowed(&a.note),
+            tags: a.tags.iter().map(|t| Cow::Borrowed(t.as_str())).collect(),
+            created_ms: a.created_ms,
+            modified_ms: a.modified_ms,
+            review: a
+                .review
+                .as_ref()
+                .map(|r| (Cow::Borrowed(r.old_quote.as_str()), r.reason.into())),
+        }
+    }
+}
+
+impl From<&AnnotationRecord<'_>> for Annotation {
+    fn from(r: &AnnotationRecord<'_>) -> Self {
+        let start = r.start as usize;
+        Self {
+            id: r.id,
+            kind: r.kind.into(),
+            color: r.color.into(),
+            mark: r.mark.into(),
+            range: TextRange::new(start, (r.end as usize).max(start)),
+            quote: r.quote.clone().into_owned(),
+            prefix: r.prefix.clone().into_owned(),
+            suffix: r.suffix.clone().into_owned(),
+            note: r.note.clone().into_owned(),
+            tags: r.tags.iter().map(|t| t.clone().into_owned()).collect(),
+            created_ms: r.created_ms,
+            modified_ms: r.modified_ms,
+            review: r.review.as_ref().map(|(q, reason)| Review {
+                old_quote: q.clone().into_owned(),
+                reason: (*reason).into(),
+            }),
+            state: AnchorState::Exact,
+            ..Annotation::default()
+        }
+    }
+}
+
+/// `<data>/library.index`.
+pub fn path(data_dir: &Path) -> PathBuf {
+    data_dir.join(FILE_NAME)
+}
+
+/// The index file's bytes, if there is one that can be read (a regular file, not through a
+/// link, with this version's magic). Parse them with [`parse`].
+pub fn read_bytes(data_dir: &Path) -> Option<Vec<u8>> {
+    let bytes = read_regular(&path(data_dir), Links::Refuse, MAX_INDEX_BYTES).ok()?;
+    let head = MAGIC.len() + 4;
+    (bytes.len() >= head
+        && bytes.starts_with(MAGIC)
+        && bytes[MAGIC.len()..head] == INDEX_VERSION.to_le_bytes())
+    .then_some(bytes)
+}
+
+/// The head of bytes read by [`read_bytes`], borrowing its strings, and the bytes after it
+/// (`None`: damaged; rebuilt then).
+pub fn parse_head(bytes: &[u8]) -> Option<(IndexHead<'_>, &[u8])> {
+    postcard::take_from_bytes(bytes.get(MAGIC.len() + 4..)?).ok()
+}
+
+/// The whole index in bytes read by [`read_bytes`], borrowing its strings (`None`: damaged;
+/// rebuilt then).
+pub fn parse(bytes: &[u8]) -> Option<IndexRecord<'_>> {
+    let (head, rest) = parse_head(bytes)?;
+    let bodies: Vec<Vec<AnnotationRecord<'_>>> = postcard::from_bytes(rest).ok()?;
+    let fits = bodies.len() == head.stores.len()
+        && head
+            .stores
+            .iter()
+            .zip(&bodies)
+            .all(|(s, b)| s.count == b.len() as u64);
+    fits.then_some(IndexRecord { head, bodies })
+}
+
+/// The index as bytes.
+pub fn to_bytes(record: &IndexRecord<'_>) -> Result<Vec<u8>, postcard::Error> {
+    let mut out = Vec::with_capacity(1 << 20);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&INDEX_VERSION.to_le_bytes());
+    let out = postcard::to_extend(&record.head, out)?;
+    postcard::to_extend(&record.bodies, out)
+}
+
+/// Write the index atomically.
+pub fn write(data_dir: &Path, record: &IndexRecord<'_>) -> std::io::Result<()> {
+    let bytes = to_bytes(record).map_err(std::io::Error::other)?;
+    write_atomic(&path(data_dir), &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotate::{Color, Kind, Mark, ReviewReason};
+
+    #[test]
+    fn an_index_round_trips_and_a_damaged_one_is_not_read() {
+        let a = Annotation {
+            id: 7,
+            kind: Kind::SectionNote,
+            color: Color::Pink,
+            mark: Mark::Underline,
+            range: TextRange::new(3, 9),
+            quote: "狠抓落实".into(),
+            prefix: "二要".into(),
+            suffix: "。".into(),
+            note: "笔记 #金句".into(),
+            tags: vec!["作风".into()],
+            created_ms: 1,
+            modified_ms: 2,
+            review: Some(Review {
+                old_quote: "抓好".into(),
+                reason: ReviewReason::Ambiguous,
+            }),
+            state: AnchorState::Exact,
+            ..Annotation::default()
+        };
+        let record = IndexRecord {
+            head: IndexHead {
+                stores: vec![StoreRecord {
+                    name: "b3-1.ron".into(),
+                    stamp: Stamp {
+                        len: 5,
+                        secs: 6,
+                        nanos: 7,
+                        inode: 8,
+                    },
+                    fingerprint: "b3-1".into(),
+                    doc_path: Some("/x/讲话.txt".into()),
+                    title: "讲话".into(),
+                    chars: 99,
+                    position: Some(4),
+                    problem: None,
+                    count: 1,
+                }],
+                checks: vec![CheckRecord {
+                    path: "/x/讲话.txt".into(),
+                    stamp: Stamp::default(),
+                    fingerprint: "b3-1".into(),
+                }],
+                outlines: vec![OutlineRecord {
+                    fingerprint: "b3-1".into(),
+                    nodes: vec![NodeRecord {
+                        start: 0,
+                        end: 9,
+                        parent: u32::MAX,
+                        depth: 1,
+                        label: "一、总体要求".into(),
+                    }],
+                }],
+            },
+            bodies: vec![vec![AnnotationRecord::from(&a)]],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &record).unwrap();
+        let bytes = read_bytes(dir.path()).expect("read back");
+        let back = parse(&bytes).expect("parses");
+        assert_eq!(Annotation::from(&back.bodies[0][0]), a);
+        assert!(
+            matches!(back.head.stores[0].title, Cow::Borrowed(_)),
+            "strings borrow"
+        );
+        assert_eq!(back.head.checks, record.head.checks);
+        assert_eq!(back.head.outlines[0].nodes, record.head.outlines[0].nodes);
+        let (head, _) = parse_head(&bytes).expect("the head alone");
+        assert_eq!(head.stores[0].count, 1);
+        // Cut short: not read. Another version: not read.
+        std::fs::write(path(dir.path()), &bytes[..bytes.len() / 2]).unwrap();
+        let cut = read_bytes(dir.path()).unwrap();
+        assert!(parse(&cut).is_none());
+        let mut other = bytes.clone();
+        other[MAGIC.len()] = 9;
+        std::fs::write(path(dir.path()), other).unwrap();
+        assert!(read_bytes(dir.path()).is_none());
+    }
+}

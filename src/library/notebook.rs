@@ -1,0 +1,1177 @@
+//! The notebook (金句库): every highlight, note and section note of every store, with its
+//! document and section path, searchable as the user types.
+//!
+//! Loading takes each store from the index ([`super::index`]) while its file is unchanged and
+//! reads it again otherwise; a document is opened only when its file changed since it was
+//! last looked at (to tell whether it still has the store's text, and for its outline's
+//! section labels). Searching goes through one folded copy of every quote, note and tag
+//! (made when loading), so a keystroke is one substring search over it.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use memchr::memmem;
+
+use super::index::{
+    self, AnnotationRecord, CheckRecord, IndexHead, IndexRecord, NodeRecord, OutlineRecord, Stamp,
+};
+use super::{Library, LibraryError, one_line};
+use crate::annotate::{
+    Annotation, AnnotationId, Edit, Filter, Kind, clean_tag, hashtags, now_ms, rename_hashtags,
+};
+use crate::document::Document;
+use crate::outline::label::{PATH_SEPARATOR, node_label};
+use crate::search::fold_char;
+use crate::store::annotations::{Access, DocStore, fingerprint, read_store};
+
+/// The citation format used unless the user set another: `{quote}——《{title}》，{section}`
+/// (the section part is left out, comma included, when the section is unknown).
+pub const DEFAULT_CITATION: &str = "{quote}——《{title}》，{section}";
+
+/// One store's document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotebookDoc {
+    /// The store's key (the fingerprint of the document's text).
+    pub fingerprint: String,
+    /// Its title (the library's, else the store's, else the file name).
+    pub title: String,
+    /// Where it is (the library's path for this text, else the path the store records).
+    pub path: Option<PathBuf>,
+    /// The store file.
+    pub store: PathBuf,
+    /// The document's length in chars (as the store records it).
+    pub chars: usize,
+    /// The reading position (char offset), for reading progress.
+    pub position: Option<usize>,
+    /// Whether the document is there with this text.
+    pub status: DocStatus,
+}
+
+/// Whether a store's document is where it was, with the same text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DocStatus {
+    /// The file is there and holds the store's text.
+    Present,
+    /// The file is gone (or cannot be read).
+    Missing,
+    /// The file is there, but its text is no longer this fingerprint's.
+    Changed,
+    /// The store records no path (the bundled sample, a document in memory).
+    Unknown,
+}
+
+/// One annotation, with its document and section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Index into [`Notebook::docs`].
+    pub doc: usize,
+    /// The annotation as its store holds it.
+    pub annotation: Annotation,
+    /// Outline labels of its section, outermost first (`outline::label`); empty when the
+    /// document's outline is unknown (never opened with this text) or before any heading.
+    pub section: Vec<String>,
+}
+
+/// Which entries to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Colours, tags, notes only and text (folded as the find bar folds); `within` is
+    /// ignored.
+    pub filter: Filter,
+    /// Only documents whose title or path holds this (folded).
+    pub doc: Option<String>,
+    /// Only annotations created at or after this time (ms since 1970).
+    pub from_ms: Option<i64>,
+    /// Only annotations created at or before this time (ms since 1970).
+    pub to_ms: Option<i64>,
+}
+
+/// In which order [`Notebook::select`] answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Newest first (by creation).
+    #[default]
+    Newest,
+    /// By document (the library's order, documents it does not know after, by title), then
+    /// in document order — so by section.
+    ByDocument,
+}
+
+/// Every annotation of every store.
+#[derive(Clone, Debug, Default)]
+pub struct Notebook {
+    docs: Vec<NotebookDoc>,
+    entries: Vec<Entry>,
+    /// Stores that could not be read (one line each).
+    problems: Vec<String>,
+    /// Per document: its store as read, and its entries.
+    stores: Vec<StoreMeta>,
+    /// What the document file at a path held when last opened: its stamp and fingerprint.
+    checks: HashMap<String, (Stamp, String)>,
+    /// Section labels of each fingerprint's outline.
+    outlines: HashMap<String, Arc<Vec<Node>>>,
+    /// `library.ron`'s stamp when read.
+    library_stamp: Option<Stamp>,
+    /// Whether this notebook writes the index (not for read-only commands).
+    write_index: bool,
+    search: Search,
+}
+
+/// What the notebook keeps of a store besides its annotations.
+#[derive(Clone, Debug)]
+struct StoreMeta {
+    name: String,
+    stamp: Stamp,
+    recorded_path: Option<String>,
+    recorded_title: String,
+    problem: Option<String>,
+    entries: Range<usize>,
+}
+
+/// An outline node as the index keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Node {
+    start: usize,
+    end: usize,
+    depth: u8,
+    parent: Option<u32>,
+    label: String,
+}
+
+/// What searching and filtering go through.
+#[derive(Clone, Debug, Default)]
+struct Search {
+    /// Every entry's quote, note and tags, folded, each followed by `\u{1}`.
+    folded: String,
+    /// Where each entry's text starts in `folded` (and one more: the end).
+    starts: Vec<usize>,
+    /// Tag names as first written, by id.
+    tag_names: Vec<String>,
+    /// Tag ids by lower-case name.
+    tag_ids: HashMap<String, u32>,
+    /// Every entry's tag ids (the tag field's, then the note's `#标签`), one after another.
+    entry_tags: Vec<u32>,
+    /// Where each entry's tag ids start in `entry_tags` (and one more: the end).
+    tag_starts: Vec<usize>,
+    /// Entries newest first.
+    newest: Vec<u32>,
+}
+
+/// The notebook as loaded.
+#[derive(Debug)]
+pub struct LoadedNotebook {
+    /// The notebook.
+    pub notebook: Notebook,
+    /// Stores that could not be read (in full or at all), one line each naming the file.
+    pub problems: Vec<String>,
+}
+
+/// A store as read (from its file or from the index).
+struct StoreData {
+    name: String,
+    stamp: Stamp,
+    fingerprint: String,
+    doc_path: Option<String>,
+    title: String,
+    chars: usize,
+    position: Option<usize>,
+    problem: Option<String>,
+    annotations: Vec<Annotation>,
+}
+
+impl StoreData {
+    fn from_record(r: &index::StoreRecord<'_>, body: &[AnnotationRecord<'_>]) -> Self {
+        Self {
+            name: r.name.clone().into_owned(),
+            stamp: r.stamp,
+            fingerprint: r.fingerprint.clone().into_owned(),
+            doc_path: r.doc_path.as_ref().map(|p| p.clone().into_owned()),
+            title: r.title.clone().into_owned(),
+            chars: r.chars as usize,
+            position: r.position.map(|p| p as usize),
+            problem: r.problem.as_ref().map(|p| p.clone().into_owned()),
+            annotations: body.iter().map(Annotation::from).collect(),
+        }
+    }
+
+    /// Read the store file at `path` (nothing is changed). `Err`: the line to report.
+    fn read(path: &Path, name: String, stamp: Stamp) -> Result<Option<Self>, String> {
+        let parsed = match read_store(path) {
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => return Ok(None),
+            Err(reason) => {
+                return Err(format!(
+                    "the notes file could not be read ({}): {}",
+                    one_line(&reason),
+                    path.display()
+                ));
+            }
+        };
+        let problem = parsed.unreadable.first().map(|first| {
+            format!(
+                "{} of {} annotations in the notes file could not be read ({}): {}",
+                parsed.unreadable.len(),
+                parsed.unreadable.len() + parsed.file.annotations.len(),
+                one_line(first),
+                path.display()
+            )
+        });
+        let file = parsed.file;
+        let fingerprint = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(Some(Self {
+            name,
+            stamp,
+            fingerprint,
+            doc_path: file.document.path.map(|p| p.to_string_lossy().into_owned()),
+            title: file.document.title,
+            chars: file.document.chars,
+            position: file.position,
+            problem,
+            annotations: file.annotations,
+        }))
+    }
+}
+
+/// The stamp of the file at `path`, not following a link.
+fn stamp_of(path: &Path) -> Option<Stamp> {
+    std::fs::symlink_metadata(path).ok().map(|m| Stamp::of(&m))
+}
+
+/// Every store of `data_dir`, each taken by `reuse` (from the index or the last notebook)
+/// when its name and stamp are known, else read again. Returns them, the problems, and
+/// whether anything was read again.
+fn read_stores(
+    data_dir: &Path,
+    mut reuse: impl FnMut(&str, Stamp) -> Option<StoreData>,
+) -> (Vec<StoreData>, Vec<String>, bool) {
+    let mut stores = Vec::new();
+    let mut problems = Vec::new();
+    let mut changed = false;
+    for (path, meta) in index::store_files(&data_dir.join("annotations")) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stamp = Stamp::of(&meta);
+        let store = match reuse(&name, stamp) {
+            Some(store) => Some(store),
+            None => {
+                changed = true;
+                match StoreData::read(&path, name, stamp) {
+                    Ok(store) => store,
+                    Err(problem) => {
+                        problems.push(problem);
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(store) = store {
+            problems.extend(store.problem.clone());
+            stores.push(store);
+        }
+    }
+    (stores, problems, changed)
+}
+
+impl Notebook {
+    /// Read every store of `data_dir` (through the index while a store is unchanged) and the
+    /// library (for titles, paths and order). `write_index`: the index is written when
+    /// anything was read again — false for read-only commands, which change nothing in the
+    /// data folder. Opens documents whose files changed since the index saw them: call it on
+    /// a worker.
+    pub fn load(data_dir: &Path, write_index: bool) -> LoadedNotebook {
+        let bytes = index::read_bytes(data_dir);
+        let record = bytes.as_deref().and_then(index::parse);
+        let (by_name, checks, outlines) = match &record {
+            Some(r) => (
+                r.head
+                    .stores
+                    .iter()
+                    .zip(&r.bodies)
+                    .map(|(s, b)| (s.name.as_ref(), (s, b.as_slice())))
+                    .collect::<HashMap<_, _>>(),
+                checks_of(&r.head.checks),
+                outlines_of(&r.head.outlines),
+            ),
+            None => Default::default(),
+        };
+        let mut reused = 0;
+        let (stores, problems, mut changed) = read_stores(data_dir, |name, stamp| {
+            let (r, body) = by_name.get(name).filter(|(r, _)| r.stamp == stamp)?;
+            reused += 1;
+            Some(StoreData::from_record(r, body))
+        });
+        // A store removed since the index was written.
+        changed |= record.is_none() || reused != by_name.len();
+        drop(by_name);
+        let notebook = build(
+            data_dir,
+            stores,
+            problems,
+            checks,
+            outlines,
+            write_index,
+            &mut changed,
+        );
+        drop(record);
+        if write_index && changed {
+            // The index is derived: failing to write it costs time next start, nothing else.
+            let _ = index::write(data_dir, &notebook.to_record());
+        }
+        LoadedNotebook {
+            problems: notebook.problems.clone(),
+            notebook,
+        }
+    }
+
+    /// The stores' documents.
+    pub fn docs(&self) -> &[NotebookDoc] {
+        &self.docs
+    }
+
+    /// Every annotation, by document (in [`Order::ByDocument`] order).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Stores that could not be read when this notebook was made (one line each).
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// The entries of document `doc`, in document order.
+    pub fn entries_of(&self, doc: usize) -> Range<usize> {
+        self.stores.get(doc).map_or(0..0, |s| s.entries.clone())
+    }
+
+    /// Indices into [`Notebook::entries`] of the entries `q` lets through, in `order`.
+    /// Text is folded as [`crate::search::folded_contains`] folds it.
+    pub fn select(&self, q: &Query, order: Order) -> Vec<usize> {
+        let n = self.entries.len();
+        let s = &self.search;
+        // The text: one search through every entry's folded text.
+        let needle: String = q.filter.query.trim().chars().map(fold_char).collect();
+        let hits: Option<Vec<bool>> = (!needle.is_empty()).then(|| {
+            let mut hits = vec![false; n];
+            if needle.contains('\u{1}') {
+                return hits;
+            }
+            let finder = memmem::Finder::new(needle.as_bytes());
+            let hay = s.folded.as_bytes();
+            let mut at = 0;
+            while let Some(found) = finder.find(&hay[at..]) {
+                let pos = at + found;
+                // The entry holding it; the search goes on after that entry.
+                let i = s.starts.partition_point(|&st| st <= pos) - 1;
+                hits[i] = true;
+                at = s.starts[i + 1];
+                if at >= hay.len() {
+                    break;
+                }
+            }
+            hits
+        });
+        let docs_ok: Option<Vec<bool>> = q
+            .doc
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|pattern| {
+                self.docs
+                    .iter()
+                    .map(|d| {
+                        crate::search::folded_contains(&d.title, pattern)
+                            || d.path.as_ref().is_some_and(|p| {
+                                crate::search::folded_contains(&p.to_string_lossy(), pattern)
+                            })
+                    })
+                    .collect()
+            });
+        let wanted_tags: Option<Vec<u32>> = (!q.filter.tags.is_empty()).then(|| {
+            q.filter
+                .tags
+                .iter()
+                .filter_map(|t| clean_tag(t))
+                .filter_map(|t| s.tag_ids.get(&t.to_lowercase()).copied())
+                .collect()
+        });
+        let f = &q.filter;
+        let keep = |i: usize| -> bool {
+            let e = &self.entries[i];
+            let a = &e.annotation;
+            if hits.as_ref().is_some_and(|h| !h[i]) {
+                return false;
+            }
+            if docs_ok.as_ref().is_some_and(|ok| !ok[e.doc]) {
+                return false;
+            }
+            if f.notes_only && a.note.trim().is_empty() {
+                return false;
+            }
+            if !f.colors.is_empty() && (a.kind != Kind::Highlight || !f.colors.contains(&a.color)) {
+                return false;
+            }
+            if q.from_ms.is_some_and(|from| a.created_ms < from)
+                || q.to_ms.is_some_and(|to| a.created_ms > to)
+            {
+                return false;
+            }
+            if let Some(wanted) = &wanted_tags {
+                let have = &s.entry_tags[s.tag_starts[i]..s.tag_starts[i + 1]];
+                if !have.iter().any(|t| wanted.contains(t)) {
+                    return false;
+                }
+            }
+            true
+        };
+        match order {
+            Order::ByDocument => (0..n).filter(|&i| keep(i)).collect(),
+            Order::Newest => s
+                .newest
+                .iter()
+                .map(|&i| i as usize)
+                .filter(|&i| keep(i))
+                .collect(),
+        }
+    }
+
+    /// Every tag of the entries of `selection` with how many of them carry it, most used
+    /// first, then by name. Tags differing only in case count as one (named as first seen).
+    pub fn tag_counts(&self, selection: &[usize]) -> Vec<(String, usize)> {
+        let s = &self.search;
+        let mut counts = vec![0usize; s.tag_names.len()];
+        for &i in selection {
+            if i + 1 < s.tag_starts.len() {
+                for &t in &s.entry_tags[s.tag_starts[i]..s.tag_starts[i + 1]] {
+                    counts[t as usize] += 1;
+                }
+            }
+        }
+        let mut out: Vec<(String, usize)> = counts
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, c)| c > 0)
+            .map(|(t, c)| (s.tag_names[t].clone(), c))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
+    /// A new notebook when a store, the library or a document's file changed since this one
+    /// was made, re-reading only the stores that changed (the others are taken from here);
+    /// `None` when nothing did. The window calls it on a worker when the store folder
+    /// changes.
+    pub fn refreshed(&self, data_dir: &Path) -> Option<Notebook> {
+        let files = index::store_files(&data_dir.join("annotations"));
+        let mine: HashMap<&str, (Stamp, usize)> = self
+            .stores
+            .iter()
+            .enumerate()
+            .map(|(d, s)| (s.name.as_str(), (s.stamp, d)))
+            .collect();
+        let same_stores = files.len() == mine.len()
+            && files.iter().all(|(path, meta)| {
+                let name = path.file_name().map(|n| n.to_string_lossy());
+                name.and_then(|n| mine.get(n.as_ref()).map(|(s, _)| *s)) == Some(Stamp::of(meta))
+            });
+        let same_library = stamp_of(&Library::path(data_dir)) == self.library_stamp;
+        if same_stores && same_library && self.statuses_hold() {
+            return None;
+        }
+        let (stores, problems, _) = read_stores(data_dir, |name, stamp| {
+            let &(s, d) = mine.get(name)?;
+            (s == stamp).then(|| self.store_data(d))
+        });
+        let mut changed = true;
+        let notebook = build(
+            data_dir,
+            stores,
+            problems,
+            self.checks.clone(),
+            self.outlines.clone(),
+            self.write_index,
+            &mut changed,
+        );
+        if self.write_index {
+            let _ = index::write(data_dir, &notebook.to_record());
+        }
+        Some(notebook)
+    }
+
+    /// Whether every document's file is as it was when its status was found.
+    fn statuses_hold(&self) -> bool {
+        self.docs.iter().all(|d| {
+            let Some(path) = &d.path else {
+                return true;
+            };
+            let now = std::fs::metadata(path)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| Stamp::of(&m));
+            let known = self
+                .checks
+                .get(path.to_string_lossy().as_ref())
+                .map(|(s, _)| *s);
+            match (d.status, now) {
+                (DocStatus::Missing, None) => true,
+                (DocStatus::Missing, Some(now)) => known == Some(now) && known.is_some(),
+                (_, None) => false,
+                (_, Some(now)) => known == Some(now),
+            }
+        })
+    }
+
+    /// Document `d`'s store as this notebook holds it.
+    fn store_data(&self, d: usize) -> StoreData {
+        let meta = &self.stores[d];
+        let doc = &self.docs[d];
+        StoreData {
+            name: meta.name.clone(),
+            stamp: meta.stamp,
+            fingerprint: doc.fingerprint.clone(),
+            doc_path: meta.recorded_path.clone(),
+            title: meta.recorded_title.clone(),
+            chars: doc.chars,
+            position: doc.position,
+            problem: meta.problem.clone(),
+            annotations: self.entries[meta.entries.clone()]
+                .iter()
+                .map(|e| e.annotation.clone())
+                .collect(),
+        }
+    }
+
+    /// The index's records of this notebook (borrowing its strings).
+    fn to_record(&self) -> IndexRecord<'_> {
+        let stores = self
+            .stores
+            .iter()
+            .zip(&self.docs)
+            .map(|(meta, doc)| index::StoreRecord {
+                name: meta.name.as_str().into(),
+                stamp: meta.stamp,
+                fingerprint: doc.fingerprint.as_str().into(),
+                doc_path: meta.recorded_path.as_deref().map(Into::into),
+                title: meta.recorded_title.as_str().into(),
+                chars: doc.chars as u64,
+                position: doc.position.map(|p| p as u64),
+                problem: meta.problem.as_deref().map(Into::into),
+                count: meta.entries.len() as u64,
+            })
+            .collect();
+        let bodies = self
+            .stores
+            .iter()
+            .map(|meta| {
+                self.entries[meta.entries.clone()]
+                    .iter()
+                    .map(|e| AnnotationRecord::from(&e.annotation))
+                    .collect()
+            })
+            .collect();
+        // Only what the documents of these stores need.
+        let used: std::collections::HashSet<String> = self
+            .docs
+            .iter()
+            .filter_map(|d| d.path.as_ref())
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let mut checks: Vec<CheckRecord<'_>> = self
+            .checks
+            .iter()
+            .filter(|(path, _)| used.contains(path.as_str()))
+            .map(|(path, (stamp, fp))| CheckRecord {
+                path: path.as_str().into(),
+                stamp: *stamp,
+                fingerprint: fp.as_str().into(),
+            })
+            .collect();
+        checks.sort_by(|a, b| a.path.cmp(&b.path));
+        let fingerprints: std::collections::HashSet<&str> =
+            self.docs.iter().map(|d| d.fingerprint.as_str()).collect();
+        let mut outlines: Vec<OutlineRecord<'_>> = self
+            .outlines
+            .iter()
+            .filter(|(fp, _)| fingerprints.contains(fp.as_str()))
+            .map(|(fp, nodes)| OutlineRecord {
+                fingerprint: fp.as_str().into(),
+                nodes: nodes
+                    .iter()
+                    .map(|n| NodeRecord {
+                        start: n.start as u64,
+                        end: n.end as u64,
+                        parent: n.parent.unwrap_or(u32::MAX),
+                        depth: n.depth,
+                        label: n.label.as_str().into(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        outlines.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+        IndexRecord {
+            head: IndexHead {
+                stores,
+                checks,
+                outlines,
+            },
+            bodies,
+        }
+    }
+}
+
+fn checks_of(records: &[CheckRecord<'_>]) -> HashMap<String, (Stamp, String)> {
+    records
+        .iter()
+        .map(|c| {
+            (
+                c.path.clone().into_owned(),
+                (c.stamp, c.fingerprint.clone().into_owned()),
+            )
+        })
+        .collect()
+}
+
+fn outlines_of(records: &[OutlineRecord<'_>]) -> HashMap<String, Arc<Vec<Node>>> {
+    records
+        .iter()
+        .map(|o| {
+            let nodes = o
+                .nodes
+                .iter()
+                .map(|n| Node {
+                    start: n.start as usize,
+                    end: n.end as usize,
+                    depth: n.depth,
+                    parent: (n.parent != u32::MAX).then_some(n.parent),
+                    label: n.label.clone().into_owned(),
+                })
+                .collect();
+            (o.fingerprint.clone().into_owned(), Arc::new(nodes))
+        })
+        .collect()
+}
+
+/// The section labels of a document's outline.
+fn skeleton(doc: &Document) -> Vec<Node> {
+    let outline = crate::outline::outline(doc);
+    let index = outline.index();
+    outline
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Node {
+            start: n.range.start,
+            end: n.range.end,
+            depth: n.depth,
+            parent: index.parent(i).map(|p| p as u32),
+            label: node_label(n),
+        })
+        .collect()
+}
+
+/// The deepest node holding char `pos`, as `OutlineIndex::node_at` finds it.
+fn node_at(nodes: &[Node], pos: usize) -> Option<usize> {
+    let upto = nodes.partition_point(|n| n.start <= pos);
+    let last = upto.checked_sub(1)?;
+    let mut at = Some(last);
+    while let Some(i) = at {
+        let n = &nodes[i];
+        if n.start <= pos && pos < n.end.max(n.start + 1) {
+            return Some(i);
+        }
+        at = n.parent.map(|p| p as usize);
+    }
+    (nodes[last].depth == 1).then_some(last)
+}
+
+/// Labels of node `i` and its ancestors, outermost first.
+fn path_of(nodes: &[Node], i: usize) -> Vec<String> {
+    let mut path = vec![nodes[i].label.clone()];
+    let mut at = nodes[i].parent;
+    while let Some(p) = at {
+        let p = p as usize;
+        if p >= nodes.len() || path.len() > nodes.len() {
+            break;
+        }
+        path.push(nodes[p].label.clone());
+        at = nodes[p].parent;
+    }
+    path.reverse();
+    path
+}
+
+/// Whether the file at `path` holds the text `fp` (opening it only when its stamp differs
+/// from the one checked last; then the outline is made too, if this text has none yet).
+fn status_of(
+    path: Option<&Path>,
+    fp: &str,
+    checks: &mut HashMap<String, (Stamp, String)>,
+    outlines: &mut HashMap<String, Arc<Vec<Node>>>,
+    changed: &mut bool,
+) -> DocStatus {
+    let Some(path) = path else {
+        return DocStatus::Unknown;
+    };
+    let Some(meta) = std::fs::metadata(path).ok().filter(|m| m.is_file()) else {
+        return DocStatus::Missing;
+    };
+    let stamp = Stamp::of(&meta);
+    let key = path.to_string_lossy().into_owned();
+    let known = checks
+        .get(&key)
+        .filter(|(s, f)| *s == stamp && (f != fp || outlines.contains_key(fp)))
+        .map(|(_, f)| f.clone());
+    let found = match known {
+        Some(found) => found,
+        None => {
+            *changed = true;
+            let found = match Document::open(path) {
+                Ok(doc) => {
+                    let found = fingerprint(&doc.text);
+                    if found == fp && !outlines.contains_key(fp) {
+                        outlines.insert(found.clone(), Arc::new(skeleton(&doc)));
+                    }
+                    found
+                }
+                Err(_) => String::new(),
+            };
+            checks.insert(key, (stamp, found.clone()));
+            found
+        }
+    };
+    if found == fp {
+        DocStatus::Present
+    } else if found.is_empty() {
+        DocStatus::Missing
+    } else {
+        DocStatus::Changed
+    }
+}
+
+/// Make the notebook of `stores`: statuses, order, sections, search.
+fn build(
+    data_dir: &Path,
+    stores: Vec<StoreData>,
+    problems: Vec<String>,
+    mut checks: HashMap<String, (Stamp, String)>,
+    mut outlines: HashMap<String, Arc<Vec<Node>>>,
+    write_index: bool,
+    changed: &mut bool,
+) -> Notebook {
+    let library_stamp = stamp_of(&Library::path(data_dir));
+    let library = Library::read(data_dir).library;
+    let store_dir = data_dir.join("annotations");
+    let mut docs: Vec<(NotebookDoc, StoreData)> = stores
+        .into_iter()
+        .map(|s| {
+            let known = library.by_fingerprint(&s.fingerprint);
+            let path = known
+                .map(|d| d.path.clone())
+                .or_else(|| s.doc_path.as_ref().map(PathBuf::from));
+            let status = status_of(
+                path.as_deref(),
+                &s.fingerprint,
+                &mut checks,
+                &mut outlines,
+                changed,
+            );
+            let title = [
+                known.map(|d| d.title.as_str()).unwrap_or_default(),
+                s.title.as_str(),
+            ]
+            .into_iter()
+            .find(|t| !t.trim().is_empty())
+            .map(str::to_owned)
+            .or_else(|| {
+                path.as_ref()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| s.fingerprint.clone());
+            let doc = NotebookDoc {
+                fingerprint: s.fingerprint.clone(),
+                title,
+                path,
+                store: store_dir.join(&s.name),
+                chars: s.chars,
+                position: s.position,
+                status,
+            };
+            (doc, s)
+        })
+        .collect();
+    // The library's order (by text, else by path); documents it does not know after.
+    let rank = |d: &NotebookDoc| {
+        library
+            .docs
+            .iter()
+            .position(|l| l.fingerprint.as_deref() == Some(d.fingerprint.as_str()))
+            .or_else(|| {
+                d.path
+                    .as_ref()
+                    .and_then(|p| library.docs.iter().position(|l| &l.path == p))
+            })
+            .unwrap_or(usize::MAX)
+    };
+    let mut ranked: Vec<(usize, (NotebookDoc, StoreData))> =
+        docs.drain(..).map(|d| (rank(&d.0), d)).collect();
+    ranked.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.0.title.cmp(&b.1.0.title))
+            .then_with(|| a.1.1.name.cmp(&b.1.1.name))
+    });
+    let mut notebook = Notebook {
+        checks,
+        library_stamp,
+        write_index,
+        problems,
+        ..Notebook::default()
+    };
+    let total: usize = ranked.iter().map(|(_, (_, s))| s.annotations.len()).sum();
+    notebook.entries.reserve_exact(total);
+    for (d, (_, (doc, store))) in ranked.into_iter().enumerate() {
+        let nodes = outlines.get(&doc.fingerprint).cloned();
+        let first = notebook.entries.len();
+        let mut annotations = store.annotations;
+        annotations.sort_by_key(|a| (a.range.start, a.range.end, a.id));
+        // Consecutive annotations are mostly in the same section: its labels made once.
+        let mut last: Option<(Option<usize>, Vec<String>)> = None;
+        for a in annotations {
+            let section = match &nodes {
+                Some(nodes) => {
+                    let node = node_at(nodes, a.range.start);
+                    match &last {
+                        Some((n, labels)) if *n == node => labels.clone(),
+                        _ => {
+                            let labels = node.map(|i| path_of(nodes, i)).unwrap_or_default();
+                            last = Some((node, labels.clone()));
+                            labels
+                        }
+                    }
+                }
+                None => Vec::new(),
+            };
+            notebook.entries.push(Entry {
+                doc: d,
+                annotation: a,
+                section,
+            });
+        }
+        notebook.stores.push(StoreMeta {
+            name: store.name,
+            stamp: store.stamp,
+            recorded_path: store.doc_path,
+            recorded_title: store.title,
+            problem: store.problem,
+            entries: first..notebook.entries.len(),
+        });
+        notebook.docs.push(doc);
+    }
+    notebook.outlines = outlines;
+    notebook.search = Search::of(&notebook.entries);
+    notebook
+}
+
+impl Search {
+    fn of(entries: &[Entry]) -> Self {
+        let mut s = Search {
+            starts: Vec::with_capacity(entries.len() + 1),
+            tag_starts: Vec::with_capacity(entries.len() + 1),
+            ..Search::default()
+        };
+        let bytes: usize = entries
+            .iter()
+            .map(|e| e.annotation.quote.len() + e.annotation.note.len() + 3)
+            .sum();
+        s.folded.reserve_exact(bytes + 64);
+        for e in entries {
+            let a = &e.annotation;
+            s.starts.push(s.folded.len());
+            push_folded(&mut s.folded, &a.quote);
+            s.folded.push('\u{1}');
+            push_folded(&mut s.folded, &a.note);
+            s.folded.push('\u{1}');
+            for t in &a.tags {
+                push_folded(&mut s.folded, t);
+                s.folded.push('\u{1}');
+            }
+            s.tag_starts.push(s.entry_tags.len());
+            for tag in a.each_tag() {
+                let key = tag.to_lowercase();
+                let id = match s.tag_ids.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        let id = s.tag_names.len() as u32;
+                        s.tag_names.push(tag.to_owned());
+                        s.tag_ids.insert(key, id);
+                        id
+                    }
+                };
+                // `each_tag` may give one tag in two cases: counted once.
+                if !s.entry_tags[s.tag_starts[s.tag_starts.len() - 1]..].contains(&id) {
+                    s.entry_tags.push(id);
+                }
+            }
+        }
+        s.starts.push(s.folded.len());
+        s.tag_starts.push(s.entry_tags.len());
+        let mut newest: Vec<u32> = (0..entries.len() as u32).collect();
+        newest.sort_by_key(|&i| std::cmp::Reverse(entries[i as usize].annotation.created_ms));
+        s.newest = newest;
+        s
+    }
+}
+
+/// Append `text` folded (as `search::fold`), copying runs that folding leaves alone.
+fn push_folded(out: &mut String, text: &str) {
+    // Most text (CJK) folds to itself: copied as it is.
+    if text.chars().all(|c| fold_char(c) == c && c != '\u{1}') {
+        out.push_str(text);
+        return;
+    }
+    out.extend(
+        text.chars()
+            .map(fold_char)
+            .map(|c| if c == '\u{1}' { ' ' } else { c }),
+    );
+}
+
+/// The store file `store` if it is one of `data_dir`'s (a `*.ron` directly in its
+/// `annotations/` folder): nothing else is ever written by the notebook.
+fn own_store(data_dir: &Path, store: &Path) -> Result<PathBuf, LibraryError> {
+    let dir = data_dir.join("annotations");
+    let inside = store.parent().is_some_and(|p| {
+        p == dir || std::fs::canonicalize(p).ok() == std::fs::canonicalize(&dir).ok()
+    }) && store.extension().is_some_and(|e| e == "ron");
+    if !inside {
+        return Err(LibraryError::Store {
+            message: format!("not a notes file of the data folder {}", data_dir.display()),
+            path: store.to_owned(),
+        });
+    }
+    Ok(dir.join(store.file_name().unwrap_or_default()))
+}
+
+/// Load a store to change it: under the store's rules (a damaged file is kept aside and
+/// reported; nothing is written then).
+fn load_for_edit(store: &Path) -> Result<crate::store::annotations::Loaded, LibraryError> {
+    let mut loaded = DocStore::load_file(store, Access::Write);
+    if let Some(problem) = loaded.problem.take() {
+        return Err(LibraryError::Store {
+            message: format!("{}; nothing was changed", one_line(&problem.to_string())),
+            path: store.to_owned(),
+        });
+    }
+    if !loaded.store.exists() {
+        return Err(LibraryError::Store {
+            message: "the notes file is gone (removed or renamed meanwhile); nothing was changed"
+                .into(),
+            path: store.to_owned(),
+        });
+    }
+    Ok(loaded)
+}
+
+fn save(loaded: &mut crate::store::annotations::Loaded, store: &Path) -> Result<(), LibraryError> {
+    loaded
+        .store
+        .save(&mut loaded.annotations, loaded.position)
+        .map(|_| ())
+        .map_err(|e| LibraryError::Store {
+            message: one_line(&e.to_string()),
+            path: store.to_owned(),
+        })
+}
+
+/// Tags as typed: cleaned (no `#`, trimmed), blanks and repeats (ignoring case) dropped.
+fn clean_tags(tags: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in tags.iter().filter_map(|t| clean_tag(t)) {
+        if !out.iter().any(|o| o.to_lowercase() == t.to_lowercase()) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// Set the note and tags of annotation `id` in the store file `store`: under the store's
+/// lock, merged with what is on disk (newest wins), written atomically with its backups. The
+/// document need not exist.
+pub fn edit_note(
+    data_dir: &Path,
+    store: &Path,
+    id: AnnotationId,
+    note: String,
+    tags: Vec<String>,
+) -> Result<(), LibraryError> {
+    let store = own_store(data_dir, store)?;
+    let mut loaded = load_for_edit(&store)?;
+    let Some(mut a) = loaded.annotations.get(id).cloned() else {
+        return Err(LibraryError::NoSuchAnnotation { id, path: store });
+    };
+    let tags = clean_tags(tags);
+    if a.note == note && a.tags == tags {
+        return Ok(());
+    }
+    a.note = note;
+    a.tags = tags;
+    loaded.annotations.apply(vec![Edit::Update(a)], now_ms());
+    save(&mut loaded, &store)
+}
+
+/// Rename the tag `from` to `to` in every store — in tag fields and as `#from` in notes,
+/// ignoring case; renaming onto a tag that exists merges the two. Returns how many
+/// annotations changed. Stores that cannot be read are left unchanged and reported (after
+/// the others were changed).
+pub fn rename_tag(data_dir: &Path, from: &str, to: &str) -> Result<usize, LibraryError> {
+    let (Some(from), Some(to)) = (clean_tag(from), clean_tag(to)) else {
+        return Err(LibraryError::Store {
+            message: "a tag to rename, and a new name, both not blank, are needed".into(),
+            path: data_dir.to_owned(),
+        });
+    };
+    if hashtags(&format!("#{to}")) != [to.clone()] {
+        return Err(LibraryError::Store {
+            message: format!(
+                "“{to}” cannot be a tag: it holds a space or punctuation that ends a #tag"
+            ),
+            path: data_dir.to_owned(),
+        });
+    }
+    let key = from.to_lowercase();
+    let notebook = Notebook::load(data_dir, false).notebook;
+    let mut changed = 0;
+    let mut skipped: Vec<(PathBuf, String)> = Vec::new();
+    for (d, doc) in notebook.docs.iter().enumerate() {
+        let has = notebook.entries[notebook.entries_of(d)]
+            .iter()
+            .any(|e| e.annotation.each_tag().any(|t| t.to_lowercase() == key));
+        if !has {
+            continue;
+        }
+        let mut loaded = match load_for_edit(&doc.store) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                skipped.push((doc.store.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let edits: Vec<Edit> = loaded
+            .annotations
+            .items()
+            .iter()
+            .filter_map(|a| renamed(a, &key, &to))
+            .map(Edit::Update)
+            .collect();
+        let n = edits.len();
+        if n == 0 {
+            continue;
+        }
+        loaded.annotations.apply(edits, now_ms());
+        match save(&mut loaded, &doc.store) {
+            Ok(()) => changed += n,
+            Err(e) => skipped.push((doc.store.clone(), e.to_string())),
+        }
+    }
+    match skipped.first() {
+        None => Ok(changed),
+        Some((path, reason)) => Err(LibraryError::Incomplete {
+            changed,
+            skipped: skipped.len(),
+            reason: reason.clone(),
+            path: path.clone(),
+        }),
+    }
+}
+
+/// `a` with the tag `key` (lower case) renamed `to`, if it has it.
+fn renamed(a: &Annotation, key: &str, to: &str) -> Option<Annotation> {
+    let has = a.tags.iter().any(|t| t.to_lowercase() == key);
+    let note = rename_hashtags(&a.note, key, to);
+    if !has && note.is_none() {
+        return None;
+    }
+    let mut b = a.clone();
+    if has {
+        let tags = a
+            .tags
+            .iter()
+            .map(|t| {
+                if t.to_lowercase() == key {
+                    to.to_owned()
+                } else {
+                    t.clone()
+                }
+            })
+            .collect();
+        b.tags = clean_tags(tags);
+    }
+    if let Some(note) = note {
+        b.note = note;
+    }
+    Some(b)
+}
+
+/// Characters left out before a placeholder whose value is empty (`，{section}`).
+const SEPARATORS: &[char] = &[
+    ',', '，', '、', ';', '；', ':', '：', '·', '|', '/', '-', '—', ' ', '\t', '　',
+];
+
+/// The entry quoted in `format`: `{quote}`, `{title}`, `{section}` (labels joined by ` › `),
+/// `{note}` and `{date}` (created, local `YYYY-MM-DD`) are filled in; a placeholder whose
+/// value is empty takes the separators just before it along (`，{section}` without a section
+/// leaves nothing). Unknown `{…}` are kept as written.
+pub fn citation(format: &str, entry: &Entry, doc: &NotebookDoc) -> String {
+    let a = &entry.annotation;
+    let mut out = String::with_capacity(format.len() + a.quote.len() + doc.title.len() + 32);
+    let mut rest = format;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find('}') else {
+            out.push_str(after);
+            rest = "";
+            break;
+        };
+        let name = &after[1..close];
+        let value = match name {
+            "quote" => Some(a.quote.trim().to_owned()),
+            "title" => Some(doc.title.clone()),
+            "section" => Some(entry.section.join(PATH_SEPARATOR)),
+            "note" => Some(a.note.trim().to_owned()),
+            "date" => Some(local_date(a.created_ms)),
+            _ => None,
+        };
+        match value {
+            Some(v) if v.is_empty() => {
+                let kept = out.trim_end_matches(SEPARATORS).len();
+                out.truncate(kept);
+            }
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&after[..=close]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A time (ms since 1970) as the local date, `YYYY-MM-DD` (empty when out of range).
+fn local_date(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|ts| {
+            ts.to_zoned_datetime(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;
