@@ -16,6 +16,10 @@ use crate::outline::{Outline, outline};
 use crate::stats::{DEFAULT_RATE_CHARS_PER_MIN, stats, stats_json, stats_text};
 use crate::store::annotations::{DocStore, StoreError, data_dir as resolve_data_dir};
 
+mod annotated;
+
+pub use annotated::AnnotatedArgs;
+
 /// 批注 Pizhu — read speeches, reports and official documents; see their outline.
 #[derive(Debug, Parser)]
 #[command(
@@ -135,6 +139,9 @@ pub enum Command {
         /// Labels in English instead of Chinese.
         #[arg(long)]
         english: bool,
+        /// The annotated document instead (--annotated).
+        #[command(flatten)]
+        annotated: AnnotatedArgs,
         /// Write to this file (atomically) instead of stdout; required for docx.
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
@@ -299,7 +306,19 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             english,
             output,
             force,
+            annotated,
         } => {
+            if annotated.annotated {
+                let output = output.as_deref().map(|path| (path, *force));
+                return annotated::export(
+                    file,
+                    annotated,
+                    &filter.filter(),
+                    *english,
+                    output,
+                    data_dir,
+                );
+            }
             let options = crate::export::Options {
                 content: if *outline {
                     crate::export::Content::Outline {
@@ -507,6 +526,11 @@ impl Notes {
                 ));
             }
             Some(problem) => return Err(store_failure(problem)),
+        }
+        // A .docx's comments, imported once (read-only commands show them, unsaved).
+        if !doc.markup.comments.is_empty() || !doc.markup.highlights.is_empty() {
+            let found = crate::annotate::imported::from_document(doc, &outline(doc));
+            loaded.annotations.import(found);
         }
         Ok(Notes {
             store: loaded.store,

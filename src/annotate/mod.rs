@@ -4,6 +4,7 @@
 pub mod anchor;
 pub mod filter;
 pub mod group;
+pub mod imported;
 pub mod units;
 
 use std::collections::BTreeSet;
@@ -128,6 +129,11 @@ pub struct Annotation {
     pub review: Option<Review>,
     /// How it stands in the current text (not stored; an unconfirmed review shows here).
     pub state: AnchorState,
+    /// The Word comment (or highlighted run) it was imported from, while the reader has
+    /// not changed it: who wrote it and when ([`imported::owned_if_edited`]).
+    pub imported: Option<Box<imported::Imported>>,
+    /// Replies to the Word comment it was imported from, in order (kept when edited).
+    pub replies: Vec<imported::Reply>,
 }
 
 impl Default for Annotation {
@@ -147,6 +153,8 @@ impl Default for Annotation {
             modified_ms: 0,
             review: None,
             state: AnchorState::Exact,
+            imported: None,
+            replies: Vec::new(),
         }
     }
 }

@@ -38,10 +38,23 @@ pub struct AnnotationsView {
     tags: TagCounts,
     list_offset: f32,
     list_height: f32,
+    /// Authors whose imported Word comments are hidden (in the list and the text).
+    pub hidden_authors: std::collections::BTreeSet<String>,
 }
 
-/// What the rows were built for: set generation, text, colours, tag.
-type RowsKey = (u64, String, [bool; 5], Option<String>);
+/// Whether `a` is an imported comment of an author in `hidden`.
+pub fn hidden(hidden: &std::collections::BTreeSet<String>, a: &Annotation) -> bool {
+    !hidden.is_empty() && a.imported.as_ref().is_some_and(|i| hidden.contains(&i.author))
+}
+
+/// What the rows were built for: set generation, text, colours, tag, hidden authors.
+type RowsKey = (
+    u64,
+    String,
+    [bool; 5],
+    Option<String>,
+    std::collections::BTreeSet<String>,
+);
 
 #[derive(Debug, Default)]
 struct RowsCache {
@@ -130,12 +143,30 @@ fn build_rows(
         view.filter.clone(),
         view.colors,
         view.tag.clone(),
+        view.hidden_authors.clone(),
     );
     if view.rows.key.as_ref() == Some(&key) {
         return;
     }
     let items = set.items();
-    let rows = crate::annotate::group::rows(items, &doc.outline, &panel_filter(view));
+    let mut rows = crate::annotate::group::rows(items, &doc.outline, &panel_filter(view));
+    if !view.hidden_authors.is_empty() {
+        rows.retain(|r| !matches!(r, Row::Item(i) if items.get(*i).is_some_and(|a| hidden(&view.hidden_authors, a))));
+        // A heading left with nothing under it goes too.
+        let mut kept: Vec<Row> = Vec::with_capacity(rows.len());
+        for row in rows {
+            if !matches!(row, Row::Item(_))
+                && kept.last().is_some_and(|r| !matches!(r, Row::Item(_)))
+            {
+                kept.pop();
+            }
+            kept.push(row);
+        }
+        if kept.last().is_some_and(|r| !matches!(r, Row::Item(_))) {
+            kept.pop();
+        }
+        rows = kept;
+    }
     let mut tops = Vec::with_capacity(rows.len() + 1);
     let mut y = 0.0;
     for row in &rows {
@@ -280,6 +311,7 @@ fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
             }
         }
         tag_combo_ui(ui, "tag-filter", t, &mut view.tag, &mut view.tags, doc);
+        authors_ui(ui, t.lang, &mut view.hidden_authors, doc);
         if view.filtering() && ui.small_button(t.clear_filter).clicked() {
             view.filter.clear();
             view.colors = [false; 5];
@@ -377,6 +409,7 @@ fn editor_ui(
     if !a.is_placed() {
         ui.colored_label(Color32::from_rgb(0xC0, 0x39, 0x2B), t.unplaced);
     }
+    comment_ui(ui, t.lang, a);
     if let Some(review) = a.review.as_ref().filter(|_| shows_review(a)) {
         ui.horizontal_wrapped(|ui| {
             let notice = egui::RichText::new(t.review_notice(review, &a.quote))
@@ -687,4 +720,88 @@ pub fn annotation_menu_items(
         Command::Act(Act::DeleteAnnotation(a.id)),
         commands,
     );
+}
+
+/// Who wrote an imported Word comment, when, and its replies (the editor shows them).
+fn comment_ui(ui: &mut Ui, lang: crate::lang::Lang, a: &Annotation) {
+    let zh = lang == crate::lang::Lang::Zh;
+    let when = |ms: Option<i64>| {
+        ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+            .map(|ts| {
+                ts.to_zoned_datetime(jiff::tz::TimeZone::system())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    if let Some(i) = a.imported.as_deref() {
+        let text = match (i.author.is_empty(), zh) {
+            (true, true) => "Word 文档中的突出显示（未改动）".to_owned(),
+            (true, false) => "A highlight from the Word document (unchanged)".to_owned(),
+            (false, true) => format!("Word 批注 · {} · {}（改动后即为你的批注）", i.author, when(i.date_ms)),
+            (false, false) => format!(
+                "Word comment · {} · {} (yours once you change it)",
+                i.author,
+                when(i.date_ms)
+            ),
+        };
+        ui.add(egui::Label::new(egui::RichText::new(text).small().weak()).wrap());
+    }
+    for r in &a.replies {
+        let head = format!("↳ {} · {}", r.author, when(r.date_ms));
+        ui.add(egui::Label::new(egui::RichText::new(head).small().strong()).wrap());
+        ui.add(egui::Label::new(egui::RichText::new(&r.text).small()).wrap());
+    }
+}
+
+/// The authors of the document's imported comments, each with a tick that hides theirs.
+fn authors_ui(
+    ui: &mut Ui,
+    lang: crate::lang::Lang,
+    hidden: &mut std::collections::BTreeSet<String>,
+    doc: &OpenDocument,
+) {
+    let authors: std::collections::BTreeSet<&str> = doc
+        .notes
+        .set
+        .items()
+        .iter()
+        .filter_map(|a| a.imported.as_deref())
+        .map(|i| i.author.as_str())
+        .filter(|a| !a.is_empty())
+        .collect();
+    if authors.is_empty() {
+        return;
+    }
+    let zh = lang == crate::lang::Lang::Zh;
+    let label = if hidden.is_empty() {
+        if zh { "批注作者" } else { "Authors" }.to_owned()
+    } else if zh {
+        format!("已隐藏 {} 位作者", hidden.len())
+    } else {
+        format!("{} authors hidden", hidden.len())
+    };
+    egui::ComboBox::from_id_salt("author-filter")
+        .selected_text(label)
+        .show_ui(ui, |ui| {
+            for author in authors {
+                let mut shown = !hidden.contains(author);
+                let text = if zh {
+                    format!("显示 {author} 的批注")
+                } else {
+                    format!("Show {author}'s comments")
+                };
+                if ui.checkbox(&mut shown, text).changed() {
+                    if shown {
+                        hidden.remove(author);
+                    } else {
+                        hidden.insert(author.to_owned());
+                    }
+                }
+            }
+        })
+        .response
+        .widget_info(|| {
+            WidgetInfo::labeled(Role::ComboBox, true, if zh { "批注作者" } else { "Authors" })
+        });
 }

@@ -311,6 +311,7 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                         commands.push(Command::ToggleHideBoilerplate);
                     }
                     ui.end_row();
+                    author_row(ui, t.lang, &app.settings.author, &mut commands);
                     if let Some(store) = app.current.as_ref().and_then(|d| d.notes.store_path()) {
                         ui.label(t.notes_file);
                         ui.vertical(|ui| {
@@ -340,4 +341,27 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     for c in commands {
         app.push(c);
     }
+}
+
+/// Settings: the name the annotated document signs the reader's comments with.
+fn author_row(ui: &mut egui::Ui, lang: crate::lang::Lang, author: &str, commands: &mut Vec<Command>) {
+    let (label, hint) = match lang {
+        crate::lang::Lang::Zh => ("批注署名", "导出批注版 Word 文档时批注的作者（空：系统用户名）"),
+        crate::lang::Lang::En => (
+            "Comment author",
+            "The author of the comments in an exported annotated Word document (empty: the login name)",
+        ),
+    };
+    ui.label(label);
+    let mut name = author.to_owned();
+    let edit = ui.add(
+        egui::TextEdit::singleline(&mut name)
+            .hint_text(super::export_window::comment_author(""))
+            .desired_width(200.0),
+    );
+    edit.widget_info(|| WidgetInfo::text_edit(true, "", &name, label));
+    if edit.on_hover_text(hint).changed() {
+        commands.push(Command::SetAuthor(name));
+    }
+    ui.end_row();
 }

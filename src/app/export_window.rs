@@ -1,5 +1,7 @@
 //! Export… (Ctrl+E): annotations or the outline, in six formats, filtered; saved with the
-//! native save dialog or copied to the clipboard. The export runs on a worker thread.
+//! native save dialog or copied to the clipboard. Export annotated document… (Ctrl+Shift+E):
+//! the document itself as a Word file with the highlights in it and the notes as Word
+//! comments, signed with the settings' author. The export runs on a worker thread.
 
 use std::path::{Path, PathBuf};
 
@@ -7,7 +9,10 @@ use egui::{Role, Ui, WidgetInfo};
 
 use super::{Banner, Command, PizhuApp};
 use crate::annotate::{Annotation, Color};
-use crate::export::{Content, Filter, Format, Lang, Options, Source, default_file_name, export};
+use crate::export::{
+    AnnotatedOptions, AnnotatedSource, Blanks, Content, Filter, Format, HighlightStyle, Lang,
+    Options, Source, annotated_docx, default_file_name, export,
+};
 use crate::session::task::Task;
 
 /// What the worker reports.
@@ -36,6 +41,12 @@ pub struct ExportView {
     pub tag: Option<String>,
     /// Only annotations with a note.
     pub notes_only: bool,
+    /// The annotated document (a Word file with comments) instead.
+    pub annotated: bool,
+    /// In the annotated document: shading or Word's highlight colours.
+    pub highlight: HighlightStyle,
+    /// In the annotated document: a comment 待填写 on each blank.
+    pub mark_blanks: bool,
     /// Tag counts for the tag menu, made when it opens.
     tags: super::annotations_panel::TagCounts,
     /// The save dialog, while it is up.
@@ -56,6 +67,9 @@ impl Default for ExportView {
             colors: [false; 5],
             tag: None,
             notes_only: false,
+            annotated: false,
+            highlight: HighlightStyle::Shading,
+            mark_blanks: false,
             tags: Default::default(),
             dialog: None,
             working: None,
@@ -89,6 +103,71 @@ impl ExportView {
     }
 }
 
+/// The words of the annotated document's controls.
+struct Words {
+    what: &'static str,
+    title: &'static str,
+    highlight_as: &'static str,
+    shading: &'static str,
+    word_colours: &'static str,
+    mark_blanks: &'static str,
+    author: &'static str,
+    author_hint: &'static str,
+    file_suffix: &'static str,
+    copy_of: &'static str,
+    gongwen: &'static str,
+}
+
+fn words(lang: Lang) -> Words {
+    match lang {
+        Lang::Zh => Words {
+            what: "批注版文档（Word）",
+            title: "导出批注版文档",
+            highlight_as: "划线显示为",
+            shading: "底纹（Pizhu 的颜色）",
+            word_colours: "Word 突出显示颜色",
+            mark_blanks: "每处待填写（×）加批注“待填写”",
+            author: "批注署名",
+            author_hint: "在“设置”中修改",
+            file_suffix: "批注版",
+            copy_of: "原 Word 文档的副本，样式不变",
+            gongwen: "按 GB/T 9704 公文格式排版",
+        },
+        Lang::En => Words {
+            what: "Annotated document (Word)",
+            title: "Export annotated document",
+            highlight_as: "Highlights as",
+            shading: "Shading (Pizhu's colours)",
+            word_colours: "Word highlight colours",
+            mark_blanks: "A comment \"To fill in\" on each blank (×)",
+            author: "Comments signed",
+            author_hint: "change it in Settings",
+            file_suffix: "annotated",
+            copy_of: "a copy of the original Word document, its styles kept",
+            gongwen: "laid out as an official document (GB/T 9704)",
+        },
+    }
+}
+
+/// The author the settings name, else the login name, else `Pizhu`.
+pub fn comment_author(settings_author: &str) -> String {
+    let name = settings_author.trim();
+    if !name.is_empty() {
+        return name.to_owned();
+    }
+    ["USER", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|n| !n.trim().is_empty()))
+        .unwrap_or_else(|| "Pizhu".to_owned())
+}
+
+/// What the annotated document needs besides a report's job.
+struct AnnotatedJob {
+    options: AnnotatedOptions,
+    /// The `.docx` to copy, when the document is one.
+    original: Option<PathBuf>,
+}
+
 /// Everything the worker needs, owned.
 struct Job {
     doc: std::sync::Arc<crate::document::Document>,
@@ -98,10 +177,34 @@ struct Job {
     source_file: Option<String>,
     options: Options,
     format: Format,
+    annotated: Option<AnnotatedJob>,
 }
 
 impl Job {
     fn run(&self) -> Result<Vec<u8>, String> {
+        if let Some(job) = &self.annotated {
+            let original = match &job.original {
+                Some(path) => Some(
+                    crate::files::read_regular(
+                        path,
+                        crate::files::Links::Follow,
+                        crate::document::MAX_FILE_BYTES,
+                    )
+                    .map_err(|e| format!("{e}: {}", path.display()))?,
+                ),
+                None => None,
+            };
+            let source = AnnotatedSource {
+                doc: &self.doc,
+                outline: &self.outline,
+                annotations: &self.annotations,
+                title: &self.title,
+                original: original.as_deref(),
+            };
+            return annotated_docx(&source, &job.options)
+                .map(|made| made.bytes)
+                .map_err(|e| e.to_string());
+        }
         let now = jiff::ZonedDateTime::now();
         let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
         let source = Source {
@@ -128,8 +231,10 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     let mut open = true;
     let mut start: Option<Option<PathBuf>> = None; // Some(None): copy; Some(Some(p)): save
     let mut ask_path = false;
+    let author = comment_author(&app.settings.author);
     let view = &mut app.export;
     let options = view.options(lang);
+    let w = words(lang);
     let count = doc
         .notes
         .set
@@ -137,26 +242,57 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
         .iter()
         .filter(|a| options.filter.matches(a))
         .count();
-    egui::Window::new(t.export_title)
+    egui::Window::new(if view.annotated { w.title } else { t.export_title })
         .id(egui::Id::unique("export-window"))
         .open(&mut open)
         .default_width(440.0)
         .collapsible(false)
         .show(ctx, |ui: &mut Ui| {
-            ui.horizontal(|ui| {
-                ui.label(t.export_what);
-                ui.radio_value(&mut view.outline, false, t.annotations);
-                ui.radio_value(&mut view.outline, true, t.outline_panel);
-            });
-            if view.outline {
-                ui.checkbox(&mut view.with_highlights, t.export_with_highlights);
-            }
             ui.horizontal_wrapped(|ui| {
-                ui.label(t.export_format);
-                for f in Format::ALL {
-                    ui.radio_value(&mut view.format, f, f.label());
+                ui.label(t.export_what);
+                if ui
+                    .radio(!view.annotated && !view.outline, t.annotations)
+                    .clicked()
+                {
+                    (view.annotated, view.outline) = (false, false);
+                }
+                if ui
+                    .radio(!view.annotated && view.outline, t.outline_panel)
+                    .clicked()
+                {
+                    (view.annotated, view.outline) = (false, true);
+                }
+                if ui.radio(view.annotated, w.what).clicked() {
+                    view.annotated = true;
                 }
             });
+            if view.annotated {
+                ui.weak(if doc.doc.format == crate::document::SourceFormat::Docx {
+                    w.copy_of
+                } else {
+                    w.gongwen
+                });
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(w.highlight_as);
+                    ui.radio_value(&mut view.highlight, HighlightStyle::Shading, w.shading);
+                    ui.radio_value(&mut view.highlight, HighlightStyle::Word, w.word_colours);
+                });
+                ui.checkbox(&mut view.mark_blanks, w.mark_blanks);
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(format!("{}：{author}", w.author));
+                    ui.weak(format!("（{}）", w.author_hint));
+                });
+            } else {
+                if view.outline {
+                    ui.checkbox(&mut view.with_highlights, t.export_with_highlights);
+                }
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(t.export_format);
+                    for f in Format::ALL {
+                        ui.radio_value(&mut view.format, f, f.label());
+                    }
+                });
+            }
             ui.separator();
             ui.horizontal_wrapped(|ui| {
                 ui.label(t.export_filter);
@@ -184,7 +320,7 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                 );
                 ui.checkbox(&mut view.notes_only, t.export_notes_only);
             });
-            ui.weak(t.export_count(count, view.outline));
+            ui.weak(t.export_count(count, view.outline && !view.annotated));
             ui.separator();
             ui.horizontal(|ui| {
                 let busy = view.working.is_some() || view.dialog.is_some();
@@ -195,6 +331,7 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                     ask_path = true;
                 }
                 if view.format.is_text()
+                    && !view.annotated
                     && ui
                         .add_enabled(!busy, egui::Button::new(t.export_copy))
                         .clicked()
@@ -216,11 +353,21 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
             }
         });
     if ask_path {
-        let name = default_file_name(doc.display_title(), options.content, view.format, lang);
+        let format = if view.annotated {
+            Format::Docx
+        } else {
+            view.format
+        };
+        let mut name = default_file_name(doc.display_title(), options.content, format, lang);
+        if view.annotated {
+            // `标题-批注.docx` → `标题-批注版.docx`.
+            let stem = name.rsplit_once('-').map_or(name.as_str(), |(s, _)| s);
+            name = format!("{stem}-{}.docx", w.file_suffix);
+        }
         let mut dialog = rfd::FileDialog::new()
             .set_title(t.export_save.trim_end_matches('…'))
             .set_file_name(&name)
-            .add_filter(view.format.label(), &[view.format.extension()]);
+            .add_filter(format.label(), &[format.extension()]);
         if let Some(dir) = doc.path.as_ref().and_then(|p| p.parent()) {
             dialog = dialog.set_directory(dir);
         }
@@ -248,6 +395,24 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
             annotations: doc.notes.set.items().to_vec(),
             title: doc.display_title().to_owned(),
             source_file: doc.path.as_ref().map(|p| p.display().to_string()),
+            annotated: view.annotated.then(|| AnnotatedJob {
+                options: AnnotatedOptions {
+                    author: author.clone(),
+                    filter: options.filter.clone(),
+                    highlight: view.highlight,
+                    blanks: if view.mark_blanks {
+                        Blanks::Mark
+                    } else {
+                        Blanks::Keep
+                    },
+                    lang,
+                    now_ms: crate::annotate::now_ms(),
+                },
+                original: doc
+                    .path
+                    .clone()
+                    .filter(|_| doc.doc.format == crate::document::SourceFormat::Docx),
+            }),
             options,
             format: view.format,
         };

@@ -530,6 +530,32 @@ impl Strings {
                 "共 {total} 页，其中第 {} 页是扫描图片，没有文字层；需要先做文字识别（OCR）才能阅读这些页的文字",
                 page_list(pages, "、", "–")
             ),
+            FormatNotice::Comments(p) => {
+                let mut parts: Vec<String> = Vec::new();
+                if let Some(why) = &p.unreadable {
+                    parts.push(format!("文档的批注无法读取（{why}）"));
+                }
+                if p.unplaced > 0 {
+                    parts.push(format!(
+                        "{} 条批注中有 {} 条在正文中找不到位置（批注标记缺失），未导入",
+                        p.total, p.unplaced
+                    ));
+                }
+                if p.stray_marks > 0 {
+                    parts.push(format!(
+                        "正文中有 {} 个批注标记没有对应的批注（或重复），已忽略",
+                        p.stray_marks
+                    ));
+                }
+                if p.cut > 0 {
+                    parts.push(format!(
+                        "{} 条批注超过 {} 字，超出部分未导入",
+                        p.cut,
+                        crate::document::MAX_COMMENT_CHARS
+                    ));
+                }
+                parts.join("；")
+            }
         }
     }
 

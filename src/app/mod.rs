@@ -84,6 +84,10 @@ pub enum Command {
     NextTheme,
     /// Show or hide the export window.
     ShowExport(bool),
+    /// Show the export window on the annotated document (a Word file with comments).
+    ShowAnnotatedExport,
+    /// The name the annotated document signs comments with.
+    SetAuthor(String),
 }
 
 /// A message shown at the top of the window.
@@ -820,6 +824,7 @@ impl PizhuApp {
                     None => Command::PasteDocument,
                 },
                 Action::Export => Command::ShowExport(true),
+                Action::ExportAnnotated => Command::ShowAnnotatedExport,
                 Action::Quit => {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                     continue;
@@ -988,7 +993,17 @@ impl PizhuApp {
                 self.export.open = show;
                 if show {
                     self.export.status = None;
+                    self.export.annotated = false;
                 }
+            }
+            Command::ShowAnnotatedExport => {
+                self.export.open = true;
+                self.export.status = None;
+                self.export.annotated = true;
+            }
+            Command::SetAuthor(author) => {
+                self.settings.author = author;
+                self.mark_settings_dirty();
             }
             Command::NextTheme => {
                 let themes = theme_choices(self.t());

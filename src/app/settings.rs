@@ -90,6 +90,9 @@ pub struct Settings {
     /// The colour H highlights in (the last one used).
     #[serde(with = "color_record")]
     pub highlight_color: crate::annotate::Color,
+    /// The name the annotated document signs the reader's comments with (empty: the login
+    /// name).
+    pub author: String,
 }
 
 impl Default for Settings {
@@ -108,6 +111,7 @@ impl Default for Settings {
             show_annotations: true,
             annotations_width: 320.0,
             highlight_color: crate::annotate::Color::Yellow,
+            author: String::new(),
         }
     }
 }

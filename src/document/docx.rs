@@ -34,6 +34,7 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 use super::LineHint;
+use super::docx_markup::{DocxMarkup, DocxTextMap, MarkKind, Recorded, RunFormat, Spot};
 
 /// Most bytes of `word/document.xml` Pizhu inflates before refusing the file.
 pub const MAX_DOCX_XML_BYTES: u64 = 128 * 1024 * 1024;
@@ -78,7 +79,7 @@ const NUMBERING_PART: &str = "word/numbering.xml";
 const BYTES_PER_MB: u64 = 1024 * 1024;
 
 /// Elements of `document.xml` whose whole content is ignored.
-const DOCUMENT_SKIPPED: &[&str] = &[
+pub(super) const DOCUMENT_SKIPPED: &[&str] = &[
     "Fallback",
     "del",
     "delText",
@@ -155,6 +156,79 @@ pub fn read_docx(bytes: &[u8]) -> Result<Vec<DocxParagraph>, DocxError> {
     read_docx_with(bytes, Limits::DEFAULT)
 }
 
+/// Read the paragraphs of a `.docx` and what it holds besides its text: its comments
+/// (批注) and its highlighted runs, placed in the text the paragraphs make.
+pub fn read_docx_with_markup(bytes: &[u8]) -> Result<(Vec<DocxParagraph>, DocxMarkup), DocxError> {
+    let mut archive = open_archive(bytes)?;
+    let body = read_body(&mut archive, Limits::DEFAULT, None)?;
+    let markup = super::docx_markup::markup(&mut archive, &body.recorded, &body.done);
+    Ok((body.done, markup))
+}
+
+/// A `.docx`'s paragraphs with where each piece of their text stands in its
+/// `word/document.xml` (the bytes given back, inflated): what the annotated export needs to
+/// weave comments into a copy of the original.
+pub fn docx_text_map(bytes: &[u8]) -> Result<DocxTextMap, DocxError> {
+    let mut archive = open_archive(bytes)?;
+    let mut xml = Vec::new();
+    {
+        let entry = archive.by_name(DOCUMENT_PART).map_err(zip_error)?;
+        let mut counted = CountingReader::new(entry, MAX_DOCX_XML_BYTES);
+        if let Err(e) = counted.read_to_end(&mut xml) {
+            return Err(if counted.exceeded {
+                too_large(MAX_DOCX_XML_BYTES)
+            } else {
+                DocxError::Damaged(e.to_string())
+            });
+        }
+    }
+    let body = read_body(&mut archive, Limits::DEFAULT, Some(&xml))?;
+    let pieces = body.recorded.pieces(&body.done);
+    Ok(DocxTextMap {
+        paragraphs: body.done,
+        pieces,
+        document_xml: xml,
+    })
+}
+
+/// The parsed body of a `.docx` and what was recorded while reading it.
+struct Body {
+    done: Vec<DocxParagraph>,
+    recorded: Recorded,
+}
+
+/// Parse `word/document.xml` (from `xml` when given: its pieces of text are then recorded).
+fn read_body(
+    archive: &mut Archive<'_>,
+    limits: Limits,
+    xml: Option<&[u8]>,
+) -> Result<Body, DocxError> {
+    if archive.index_for_name(DOCUMENT_PART).is_none() {
+        return Err(DocxError::NotWord);
+    }
+    let styles = read_styles(archive);
+    let numbering = read_numbering(archive);
+    let mut body = BodyParser::new(&styles, &numbering, limits);
+    match xml {
+        Some(xml) => {
+            body.recorded.pieces = Some(Vec::new());
+            parse_part_at(xml, limits.xml_bytes, DOCUMENT_SKIPPED, |event, at| {
+                body.event(event, at)
+            })?;
+        }
+        None => {
+            let entry = archive.by_name(DOCUMENT_PART).map_err(zip_error)?;
+            parse_part_at(entry, limits.xml_bytes, DOCUMENT_SKIPPED, |event, at| {
+                body.event(event, at)
+            })?;
+        }
+    }
+    Ok(Body {
+        done: body.done,
+        recorded: body.recorded,
+    })
+}
+
 /// The bounds applied while reading (smaller in tests).
 #[derive(Clone, Copy, Debug)]
 struct Limits {
@@ -174,20 +248,10 @@ impl Limits {
 /// [`read_docx`] with explicit limits.
 fn read_docx_with(bytes: &[u8], limits: Limits) -> Result<Vec<DocxParagraph>, DocxError> {
     let mut archive = open_archive(bytes)?;
-    if archive.index_for_name(DOCUMENT_PART).is_none() {
-        return Err(DocxError::NotWord);
-    }
-    let styles = read_styles(&mut archive);
-    let numbering = read_numbering(&mut archive);
-    let entry = archive.by_name(DOCUMENT_PART).map_err(zip_error)?;
-    let mut body = BodyParser::new(&styles, &numbering, limits);
-    parse_part(entry, limits.xml_bytes, DOCUMENT_SKIPPED, |event| {
-        body.event(event)
-    })?;
-    Ok(body.done)
+    Ok(read_body(&mut archive, limits, None)?.done)
 }
 
-type Archive<'a> = ZipArchive<Cursor<&'a [u8]>>;
+pub(super) type Archive<'a> = ZipArchive<Cursor<&'a [u8]>>;
 
 /// Open the zip; bytes that start like a zip but do not parse are damaged, not "not a zip".
 fn open_archive(bytes: &[u8]) -> Result<Archive<'_>, DocxError> {
@@ -258,16 +322,28 @@ impl<R: Read> Read for CountingReader<R> {
 type PartReader<R> = Reader<BufReader<CountingReader<R>>>;
 
 /// Stream-parse one XML part, passing events outside `skipped` elements to `handle`.
-fn parse_part<R: Read>(
+pub(super) fn parse_part<R: Read>(
     entry: R,
     limit: u64,
     skipped: &[&str],
     mut handle: impl FnMut(Event<'_>) -> Result<(), DocxError>,
 ) -> Result<(), DocxError> {
+    parse_part_at(entry, limit, skipped, |event, _| handle(event))
+}
+
+/// [`parse_part`], also telling `handle` the byte offset in the inflated part where each
+/// event starts (the export finds the runs it splits by it).
+pub(super) fn parse_part_at<R: Read>(
+    entry: R,
+    limit: u64,
+    skipped: &[&str],
+    mut handle: impl FnMut(Event<'_>, u64) -> Result<(), DocxError>,
+) -> Result<(), DocxError> {
     let mut reader = Reader::from_reader(BufReader::new(CountingReader::new(entry, limit)));
     let mut buf = Vec::with_capacity(8 * 1024);
     let mut filter = SkipFilter::new(skipped);
     loop {
+        let at = reader.buffer_position();
         let event = match reader.read_event_into(&mut buf) {
             Ok(event) => event,
             Err(err) => return Err(xml_failure(&err, &mut reader)),
@@ -276,7 +352,7 @@ fn parse_part<R: Read>(
             return filter.finish();
         }
         if filter.pass(&event) {
-            handle(event)?;
+            handle(event, at)?;
         }
         buf.clear();
     }
@@ -356,7 +432,7 @@ fn too_large(limit: u64) -> DocxError {
 }
 
 /// The value of the attribute with local name `local` (e.g. `w:val` → `val`).
-fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
+pub(super) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
     let found = e
         .attributes()
         .with_checks(false)
@@ -526,7 +602,7 @@ fn read_styles(archive: &mut Archive<'_>) -> Styles {
 }
 
 /// Stream an optional part through `on_event`; `None` when it is missing or unreadable.
-fn read_optional_part(
+pub(super) fn read_optional_part(
     archive: &mut Archive<'_>,
     name: &str,
     limit: u64,
@@ -1239,6 +1315,10 @@ struct ParaBuf {
     num_id: Option<u32>,
     num_level: Option<u32>,
     page_break: bool,
+    /// Which paragraph this is, counted as paragraphs open (places recorded in it name it).
+    seq: usize,
+    /// Chars in `text`.
+    chars: usize,
 }
 
 impl ParaBuf {
@@ -1251,12 +1331,17 @@ impl ParaBuf {
         }
     }
 
-    fn push(&mut self, s: &str) {
+    /// Append `s`; returns the char offset in `text` where it starts.
+    fn push(&mut self, s: &str) -> usize {
         if self.page_break && !self.text.is_empty() {
             self.text.push('\n');
+            self.chars += 1;
         }
         self.page_break = false;
+        let at = self.chars;
         self.text.push_str(s);
+        self.chars += s.chars().count();
+        at
     }
 }
 
@@ -1271,6 +1356,16 @@ struct BodyParser<'s> {
     props_depth: usize,
     in_text: bool,
     chars: usize,
+    /// Where the event being handled starts in the part.
+    at: u64,
+    /// Paragraphs opened so far.
+    opened: usize,
+    /// The runs open (a text box's runs sit inside a run), with what marks their text.
+    runs: Vec<RunFormat>,
+    /// Inside the `w:rPr` of the innermost run.
+    in_run_props: bool,
+    /// Comment marks, marked runs and (for the export) every piece of text, with where.
+    pub(super) recorded: Recorded,
 }
 
 impl<'s> BodyParser<'s> {
@@ -1285,10 +1380,16 @@ impl<'s> BodyParser<'s> {
             props_depth: 0,
             in_text: false,
             chars: 0,
+            at: 0,
+            opened: 0,
+            runs: Vec::new(),
+            in_run_props: false,
+            recorded: Recorded::default(),
         }
     }
 
-    fn event(&mut self, event: Event<'_>) -> Result<(), DocxError> {
+    fn event(&mut self, event: Event<'_>, at: u64) -> Result<(), DocxError> {
+        self.at = at;
         match event {
             Event::Start(e) => self.start(&e),
             Event::Empty(e) => self.empty(&e),
@@ -1306,6 +1407,15 @@ impl<'s> BodyParser<'s> {
                 self.props_depth += 1;
                 Ok(())
             }
+            "r" if self.props_depth == 0 => {
+                self.runs.push(RunFormat::default());
+                self.in_run_props = false;
+                Ok(())
+            }
+            "rPr" if self.props_depth == 0 && !self.runs.is_empty() => {
+                self.in_run_props = true;
+                Ok(())
+            }
             "t" if self.props_depth == 0 => {
                 self.in_text = true;
                 Ok(())
@@ -1319,6 +1429,11 @@ impl<'s> BodyParser<'s> {
             "p" => return self.close_paragraph(),
             "pPr" => self.props_depth = self.props_depth.saturating_sub(1),
             "t" => self.in_text = false,
+            "r" if self.props_depth == 0 => {
+                self.runs.pop();
+                self.in_run_props = false;
+            }
+            "rPr" => self.in_run_props = false,
             _ => {}
         }
         Ok(())
@@ -1335,7 +1450,16 @@ impl<'s> BodyParser<'s> {
             self.property(e, name.as_ref());
             return Ok(());
         }
+        if self.in_run_props {
+            if let Some(run) = self.runs.last_mut() {
+                run.property(e, name.as_ref());
+            }
+            return Ok(());
+        }
         match name.as_ref() {
+            "commentRangeStart" => self.comment_mark(e, MarkKind::Start),
+            "commentRangeEnd" => self.comment_mark(e, MarkKind::End),
+            "commentReference" => self.comment_mark(e, MarkKind::Reference),
             "tab" | "ptab" => self.push_text("\t"),
             "br" if is_page_or_column_break(e) => {
                 if let Some(para) = self.open.last_mut() {
@@ -1369,7 +1493,12 @@ impl<'s> BodyParser<'s> {
                 "its paragraphs are nested too deeply".to_string(),
             ));
         }
-        self.open.push(ParaBuf::default());
+        self.open.push(ParaBuf {
+            seq: self.opened,
+            ..ParaBuf::default()
+        });
+        self.opened += 1;
+        self.recorded.done_of.push(usize::MAX);
         Ok(())
     }
 
@@ -1380,11 +1509,14 @@ impl<'s> BodyParser<'s> {
         if self.done.len() >= self.limits.paragraphs {
             return Err(DocxError::TooMuchText);
         }
+        let mut label_chars = 0;
         if let Some(label) = self.list_label(&para) {
             self.count_chars(&label)?;
             para.text.insert_str(0, &label);
+            label_chars = label.chars().count();
         }
         para.text.shrink_to_fit();
+        self.recorded.closed(para.seq, self.done.len(), label_chars);
         let hint = para.hint(self.styles);
         self.done.push(DocxParagraph {
             text: para.text,
@@ -1434,8 +1566,31 @@ impl<'s> BodyParser<'s> {
         }
         self.count_chars(s)?;
         if let Some(para) = self.open.last_mut() {
-            para.push(s);
+            let offset = para.push(s);
+            let chars = para.chars - offset;
+            let run = self.runs.last().filter(|r| r.marks());
+            self.recorded
+                .text(self.at, para.seq, offset, chars, run.cloned());
         }
+        Ok(())
+    }
+
+    /// A `w:commentRangeStart`, `w:commentRangeEnd` or `w:commentReference`.
+    fn comment_mark(&mut self, e: &BytesStart<'_>, kind: MarkKind) -> Result<(), DocxError> {
+        let Some(id) = attr(e, "id") else {
+            return Ok(());
+        };
+        let spot = match self.open.last() {
+            Some(para) => Spot::In {
+                para: para.seq,
+                offset: para.chars,
+            },
+            None => Spot::Between {
+                next: self.opened,
+                after: self.opened.checked_sub(1),
+            },
+        };
+        self.recorded.marks.push((kind, id, spot));
         Ok(())
     }
 

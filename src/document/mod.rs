@@ -3,6 +3,7 @@
 
 mod doc;
 mod docx;
+mod docx_markup;
 mod encoding;
 mod epub;
 mod html;
@@ -19,7 +20,13 @@ use serde::{Deserialize, Serialize};
 use crate::files::{FileKind, Links, ReadError};
 
 pub use doc::DocError;
-pub use docx::{DocxError, DocxParagraph, MAX_DOCX_XML_BYTES, read_docx};
+pub use docx::{
+    DocxError, DocxParagraph, MAX_DOCX_XML_BYTES, docx_text_map, read_docx, read_docx_with_markup,
+};
+pub use docx_markup::{
+    CommentProblems, DocxComment, DocxHighlight, DocxMarkup, DocxTextMap, MAX_COMMENT_CHARS,
+    RunColor, TextPiece, is_colourful, parse_hex,
+};
 pub use encoding::{
     DecodeError, DecodeWarning, Decoded, MAX_DECODE_WARNINGS, SNIFF_BYTES, decode_stream,
     decode_text,
@@ -147,6 +154,9 @@ pub struct Document {
     /// bytes (pages that are scanned images, …). Shown like [`Document::warnings`]: a
     /// warning line on stderr, a banner in the window.
     pub notices: Vec<FormatNotice>,
+    /// A `.docx`'s comments (批注) and marked runs, placed in `text` (empty for other
+    /// formats): the session imports them as annotations.
+    pub markup: DocxMarkup,
 }
 
 /// Something about how a document was read that its reader should know.
@@ -159,6 +169,8 @@ pub enum FormatNotice {
         /// How many pages the document has.
         total: u32,
     },
+    /// A `.docx` whose comments could not all be read or placed.
+    Comments(CommentProblems),
 }
 
 impl std::fmt::Display for FormatNotice {
@@ -176,6 +188,7 @@ impl std::fmt::Display for FormatNotice {
                     page_list(pages, ", ", "–")
                 )
             }
+            Self::Comments(problems) => write!(f, "{problems}"),
         }
     }
 }
@@ -399,7 +412,11 @@ impl Document {
                 doc.encoding = "UTF-8 (EPUB)".to_owned();
                 return Ok(doc);
             }
-            return Ok(Self::from_paragraphs(read_docx(&head)?));
+            let (paragraphs, markup) = read_docx_with_markup(&head)?;
+            let mut doc = Self::from_paragraphs(paragraphs);
+            doc.notices.extend(markup.problems.clone().map(FormatNotice::Comments));
+            doc.markup = markup;
+            return Ok(doc);
         }
         if head.starts_with(&CFB_MAGIC) {
             rest.read_to_end(&mut head)?;
@@ -559,6 +576,7 @@ impl Document {
             char_count,
             warnings: Vec::new(),
             notices: Vec::new(),
+            markup: DocxMarkup::default(),
         }
     }
 }

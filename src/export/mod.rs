@@ -7,6 +7,9 @@
 //! and [`Options`], and rendered by one function per [`Format`]. The shapes of the formats,
 //! and the JSON schema, are described in `docs/export-formats.md`.
 
+mod annotated;
+mod annotated_gongwen;
+mod annotated_weave;
 mod docx;
 mod html;
 pub(crate) mod json;
@@ -20,6 +23,9 @@ mod txt;
 use std::path::{Path, PathBuf};
 
 pub use listing::{NotesDocument, notes_json, notes_text, one_line_quote, outline_json};
+pub use annotated::{
+    Annotated, AnnotatedOptions, AnnotatedSource, Blanks, HighlightStyle, Layout, annotated_docx,
+};
 pub use md::outline_markdown;
 pub(crate) use report::permille;
 pub use txt::outline_text;

@@ -245,6 +245,8 @@ pub enum Action {
     PasteDocument,
     /// Export annotations or the outline.
     Export,
+    /// Export the annotated document (a Word file with comments).
+    ExportAnnotated,
     /// Quit.
     Quit,
     /// Zoom in.
@@ -419,6 +421,7 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Action::Open, [cmd(Key::Letter('O'))], Window, Document, "打开文档", "Open a document"),
     bind!(Action::PasteDocument, [cmd(Key::Letter('V')), k(Key::PasteEvent)], WindowNotTyping, Document, "把剪贴板里的文字作为新文档打开", "Open the clipboard's text as a new document"),
     bind!(Action::Export, [cmd(Key::Letter('E'))], Window, Document, "导出批注或提纲", "Export annotations or the outline"),
+    bind!(Action::ExportAnnotated, [c(Mods::CMD_SHIFT, Key::Letter('E'))], Window, Document, "导出批注版文档（Word 批注）", "Export the annotated document (Word comments)"),
     bind!(Action::Quit, [cmd(Key::Letter('Q'))], Window, Document, "退出（一切已保存）", "Quit (everything is saved)"),
     bind!(Action::ZoomIn, [cmd(Key::Equals), cmd(Key::Plus)], Window, Document, "放大", "Zoom in"),
     bind!(Action::ZoomOut, [cmd(Key::Minus)], Window, Document, "缩小", "Zoom out"),

@@ -209,7 +209,7 @@ impl Session {
                 ),
             }
         };
-        Self {
+        let mut session = Self {
             id: DocId::next(),
             path,
             name,
@@ -224,7 +224,9 @@ impl Session {
             blank: None,
             find: Find::default(),
             section_cache: RefCell::new(None),
-        }
+        };
+        session.import_markup();
+        session
     }
 
     /// Load the document's highlights and notes from `data_dir` (none: in memory only).
@@ -232,8 +234,18 @@ impl Session {
         if let Some(dir) = data_dir {
             let title = self.display_title().to_owned();
             self.notes = Notes::load(dir, &self.doc, self.path.as_deref(), &title);
+            self.import_markup();
         }
         self
+    }
+
+    /// Add the comments and highlighted runs of a `.docx` the notes do not hold yet (nor
+    /// removed): imported once, whatever the number of openings.
+    fn import_markup(&mut self) {
+        let found = crate::annotate::imported::from_document(&self.doc, &self.outline);
+        if !found.is_empty() {
+            self.notes.import(found);
+        }
     }
 
     /// The bundled sample speech.
@@ -336,9 +348,12 @@ impl Session {
                     }
                 }
             }
-            Action::UpdateAnnotation(a) => {
+            Action::UpdateAnnotation(mut a) => {
                 if a.kind == Kind::Highlight {
                     out.push(Effect::ColourUsed(a.color));
+                }
+                if let Some(old) = self.notes.set.get(a.id) {
+                    crate::annotate::imported::owned_if_edited(old, &mut a);
                 }
                 self.notes.edit(vec![Edit::Update(a)]);
             }

@@ -549,6 +549,12 @@ impl Notes {
     pub fn store_path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
+    /// Add annotations imported from the document (its Word comments) that the set has
+    /// never held; saved with the next save. Returns how many were added.
+    pub fn import(&mut self, items: Vec<Annotation>) -> usize {
+        self.set.import(items)
+    }
+
     /// Apply edits as one undoable step.
     pub fn edit(&mut self, edits: Vec<Edit>) {
         self.typing = None;
@@ -565,6 +571,8 @@ impl Notes {
             return;
         }
         a.note = note;
+        // A comment imported from a Word document is the reader's once they write in it.
+        a.imported = None;
         if self.typing == Some(id) {
             self.set.replace_last(a, now_ms());
         } else {

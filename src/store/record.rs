@@ -13,6 +13,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::annotate::imported::{Imported, Reply};
 use crate::annotate::{
     AnchorState, Annotation, AnnotationId, Color, Kind, Mark, Review, ReviewReason,
 };
@@ -84,6 +85,84 @@ pub struct AnnotationRecord<'a> {
     /// An unconfirmed placing; absent from the file when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewRecord<'a>>,
+    /// The Word comment it was imported from, while unedited; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<ImportedRecord<'a>>,
+    /// Replies to that comment; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replies: Vec<ReplyRecord<'a>>,
+}
+
+/// Who wrote an imported comment, and when, as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "Imported", default)]
+pub struct ImportedRecord<'a> {
+    /// The comment's author (empty for a highlighted run).
+    pub author: Cow<'a, str>,
+    /// Their initials.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub initials: Cow<'a, str>,
+    /// The comment's date, milliseconds since 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_ms: Option<i64>,
+}
+
+/// A reply to an imported comment, as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "Reply", default)]
+pub struct ReplyRecord<'a> {
+    /// Who wrote it.
+    pub author: Cow<'a, str>,
+    /// Their initials.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub initials: Cow<'a, str>,
+    /// When, milliseconds since 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_ms: Option<i64>,
+    /// What it says.
+    pub text: Cow<'a, str>,
+}
+
+impl<'a> From<&'a Imported> for ImportedRecord<'a> {
+    fn from(i: &'a Imported) -> Self {
+        Self {
+            author: Cow::Borrowed(&i.author),
+            initials: Cow::Borrowed(&i.initials),
+            date_ms: i.date_ms,
+        }
+    }
+}
+
+impl From<ImportedRecord<'_>> for Imported {
+    fn from(i: ImportedRecord<'_>) -> Self {
+        Self {
+            author: i.author.into_owned(),
+            initials: i.initials.into_owned(),
+            date_ms: i.date_ms,
+        }
+    }
+}
+
+impl<'a> From<&'a Reply> for ReplyRecord<'a> {
+    fn from(r: &'a Reply) -> Self {
+        Self {
+            author: Cow::Borrowed(&r.author),
+            initials: Cow::Borrowed(&r.initials),
+            date_ms: r.date_ms,
+            text: Cow::Borrowed(&r.text),
+        }
+    }
+}
+
+impl From<ReplyRecord<'_>> for Reply {
+    fn from(r: ReplyRecord<'_>) -> Self {
+        Self {
+            author: r.author.into_owned(),
+            initials: r.initials.into_owned(),
+            date_ms: r.date_ms,
+            text: r.text.into_owned(),
+        }
+    }
 }
 
 /// A range of char offsets, as written (`(start: …, end: …)`).
@@ -271,6 +350,8 @@ impl<'a> From<&'a Annotation> for AnnotationRecord<'a> {
             created_ms: a.created_ms,
             modified_ms: a.modified_ms,
             review: a.review.as_ref().map(ReviewRecord::from),
+            imported: a.imported.as_deref().map(ImportedRecord::from),
+            replies: a.replies.iter().map(ReplyRecord::from).collect(),
         }
     }
 }
@@ -298,6 +379,8 @@ impl From<AnnotationRecord<'_>> for Annotation {
             modified_ms: r.modified_ms,
             review: r.review.map(Review::from),
             state: AnchorState::Exact,
+            imported: r.imported.map(|i| Box::new(Imported::from(i))),
+            replies: r.replies.into_iter().map(Reply::from).collect(),
         }
     }
 }
@@ -379,7 +462,46 @@ mod tests {
                 reason: ReviewReason::Ambiguous,
             }),
             state: AnchorState::Fuzzy,
+            imported: Some(Box::new(Imported {
+                author: "张三".into(),
+                initials: "张".into(),
+                date_ms: Some(1_700_000_000_000),
+            })),
+            replies: vec![Reply {
+                author: "李四".into(),
+                initials: String::new(),
+                date_ms: None,
+                text: "同意\n#补充".into(),
+            }],
         }
+    }
+
+    #[test]
+    fn an_imported_comment_keeps_its_author_date_and_replies_and_plain_ones_write_nothing_new() {
+        let a = sample();
+        let saved = pretty(&AnnotationRecord::from(&a));
+        assert!(saved.contains("imported: Some("), "{saved}");
+        assert!(saved.contains("replies: ["), "{saved}");
+        assert_eq!(read(&saved).replies, a.replies);
+        assert_eq!(read(&saved).imported, a.imported);
+        // The reader's own annotation is written as before these fields existed.
+        let own = Annotation {
+            imported: None,
+            replies: Vec::new(),
+            ..sample()
+        };
+        let saved = pretty(&AnnotationRecord::from(&own));
+        assert!(!saved.contains("imported") && !saved.contains("replies"), "{saved}");
+        // A highlighted run: author unknown, no initials or date written.
+        let run = Annotation {
+            imported: Some(Box::default()),
+            replies: Vec::new(),
+            ..sample()
+        };
+        let saved = pretty(&AnnotationRecord::from(&run));
+        assert!(saved.contains("imported: Some(("), "{saved}");
+        assert!(!saved.contains("initials") && !saved.contains("date_ms"), "{saved}");
+        assert_eq!(read(&saved).imported, run.imported);
     }
 
     #[test]

@@ -118,6 +118,15 @@ pub struct MarkStyle<'a> {
     pub matches: &'a [TextRange],
     /// The match the reader is at.
     pub current_match: Option<TextRange>,
+    /// Authors whose imported comments are hidden.
+    pub hidden_authors: &'a std::collections::BTreeSet<String>,
+}
+
+impl MarkStyle<'_> {
+    /// Whether `a` is shown (not an imported comment of a hidden author).
+    fn shows(&self, a: &crate::annotate::Annotation) -> bool {
+        !crate::app::annotations_panel::hidden(self.hidden_authors, a)
+    }
 }
 
 /// A note marker painted this frame: where, and whose note.
@@ -137,7 +146,7 @@ pub fn paint_block_marks(
     markers: &mut Vec<Marker>,
 ) -> Option<Rect> {
     let block = shown.range();
-    for a in style.set.overlapping(block) {
+    for a in style.set.overlapping(block).filter(|a| style.shows(a)) {
         let rects = shown.rects(a.range);
         let ink = highlight_ink(a.color);
         for r in &rects {
@@ -184,6 +193,7 @@ pub fn paint_block_marks(
         .iter()
         .take_while(|a| a.range.start < block.end.max(block.start + 1))
         .filter(|a| a.kind == Kind::SectionNote && a.is_placed() && !a.note.trim().is_empty())
+        .filter(|a| style.shows(a))
     {
         let end = TextRange::new(a.range.start, a.range.end.max(a.range.start + 1));
         if let Some(last) = shown.rects(end).last() {

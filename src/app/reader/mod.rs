@@ -593,6 +593,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
             .current
             .and_then(|i| doc.find.matches.get(i).copied())
             .filter(|_| app.find.open),
+        hidden_authors: &app.notes_view.hidden_authors,
     };
     if mark_style.flash.is_some() {
         ui.ctx().request_repaint();
