@@ -154,11 +154,12 @@ fn docx_files_give_the_same_outline_as_their_text() {
     );
 }
 
-/// The files of a folder, sorted.
+/// The files of a folder (not its folders), sorted.
 fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
         .collect();
     paths.sort();
     paths
@@ -379,5 +380,65 @@ fn fixture_documents_match_golden_files() {
             golden.push_str(&format!("  {:?} {}\n", b.kind, doc.slice(b.range)));
         }
         insta::assert_snapshot!(format!("fixture-{name}"), golden);
+    }
+}
+
+/// The golden text of a fixture of `tests/fixtures/outline`: title, salutation, metadata,
+/// contents block, outline, topic sentences, blanks and boilerplate.
+fn outline_golden(doc: &Document, o: &Outline) -> String {
+    let mut golden = format!(
+        "title: {:?}\nsalutation: {:?}\n",
+        o.title,
+        o.salutation.map(|r| doc.slice(r))
+    );
+    for m in &o.metadata {
+        assert_eq!(doc.slice(m.range), m.value, "{m:?}");
+        golden.push_str(&format!("metadata: {} = {}\n", m.key, m.value));
+    }
+    if let Some(c) = o.contents {
+        let lines = doc.slice(c).lines().count();
+        golden.push_str(&format!("contents: {lines} lines\n"));
+    }
+    golden.push('\n');
+    golden.push_str(&render(o));
+    if !o.topics.is_empty() {
+        golden.push_str("\ntopics:\n");
+        for t in &o.topics {
+            assert_eq!(doc.slice(t.title_range), t.title, "{t:?}");
+            golden.push_str(&format!("{} {}\n", t.depth, t.title));
+        }
+        // In the tree, every topic sits under its heading, its points under it.
+        let with = o.with_topics();
+        assert_well_formed(&with, doc.char_count);
+        golden.push_str("\nwith topics:\n");
+        golden.push_str(&render(&with));
+    }
+    golden.push_str("\nplaceholders:");
+    for p in &o.placeholders {
+        golden.push_str(&format!(" {}", p.text));
+    }
+    golden.push_str("\nboilerplate:\n");
+    for b in &o.boilerplate {
+        golden.push_str(&format!("  {:?} {}\n", b.kind, doc.slice(b.range)));
+    }
+    golden
+}
+
+#[test]
+fn outline_fixtures_match_golden_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outline");
+    let files = files_in(&dir);
+    assert!(files.len() >= 15, "{} fixtures", files.len());
+    for path in files {
+        let (doc, o) = open(&path);
+        let name = name_of(&path);
+        // Every title stands where its range says, and no title keeps an invisible char.
+        for n in &o.nodes {
+            assert!(
+                !n.title.contains(['\u{200B}', '\u{FEFF}', '\u{200C}']),
+                "{name}: {n:?}"
+            );
+        }
+        insta::assert_snapshot!(format!("outline-fixture-{name}"), outline_golden(&doc, &o));
     }
 }

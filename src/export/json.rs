@@ -175,6 +175,7 @@ pub(crate) fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
                     kind: match node.kind {
                         NodeKind::Heading => "heading",
                         NodeKind::Point => "point",
+                        NodeKind::Topic => "topic",
                     },
                     marker: &node.marker,
                     title: &node.title,

@@ -101,6 +101,7 @@ fn outline_entry(r: &Report, s: &Section, out: &mut String) {
 fn node_text(node: &OutlineNode) -> String {
     match node.kind {
         NodeKind::Heading => escape(&node_label(node), false),
+        NodeKind::Topic => format!("**{}**", escape(&node.title, false)),
         NodeKind::Point => format!(
             "*{}*：{}",
             escape(&node.marker, false),

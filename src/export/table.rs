@@ -87,7 +87,7 @@ fn node_row(r: &Report, s: &Section) -> Option<Vec<String>> {
     let kinds = r.labels.csv_row_kinds;
     let kind = match node.kind {
         NodeKind::Heading => kinds[0],
-        NodeKind::Point => kinds[1],
+        NodeKind::Point | NodeKind::Topic => kinds[1],
     };
     Some(vec![
         node.depth.to_string(),

@@ -82,6 +82,7 @@ fn node_text(node: &OutlineNode) -> String {
     match node.kind {
         NodeKind::Heading => one_line(&node_label(node)),
         NodeKind::Point => format!("· {}：{}", node.marker, one_line(&node.title)),
+        NodeKind::Topic => format!("▪ {}", one_line(&node.title)),
     }
 }
 

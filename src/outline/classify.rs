@@ -8,7 +8,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::marker::parse_heading_marker;
+use super::marker::{parse_bare_decimal, parse_heading_marker};
+use super::meta::{self, Found};
 use crate::document::{Document, LineHint, SourceFormat};
 
 /// What kind of boilerplate a line is.
@@ -38,6 +39,11 @@ pub enum LineRole {
     FrontMatter,
     /// The salutation (`同志们：`) on a line of its own.
     Salutation,
+    /// Document metadata: YAML front matter, a gov.cn block (`索引号：…`), a 公文 header
+    /// (`国发〔2024〕1号`, the 主送机关) or end matter (署名, 成文日期, `（此件公开发布）`).
+    Metadata,
+    /// A table of contents (`目录` and its entries) before the body.
+    Contents,
     /// A line that opens an outline heading.
     Heading,
     /// Body text.
@@ -70,25 +76,46 @@ pub(super) struct Classified {
     pub title: Option<TitleSpan>,
     /// Line index and byte length (from the content start) of the salutation.
     pub salutation: Option<(usize, usize)>,
+    /// The hint of every line: the format's, or `#` headings of a `.txt` that is Markdown.
+    pub hints: Vec<LineHint>,
+    /// Document metadata, in document order.
+    pub metadata: Vec<Found>,
+    /// First and last line of a table of contents.
+    pub contents: Option<(usize, usize)>,
+    /// The titles of the documents of a compilation (汇编), in order; empty for one document.
+    pub documents: Vec<TitleSpan>,
 }
 
-/// Trim white space (ASCII, U+3000 and the rest of Unicode's White_Space).
+/// Chars that take no room and are no text: zero-width spaces and joiners, the byte-order
+/// mark, the word joiner, the soft hyphen.
+pub(super) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+    )
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || is_invisible(c)
+}
+
+/// Trim white space (ASCII, U+3000 and the rest of Unicode's White_Space) and invisible chars.
 pub(super) fn trim_ws(s: &str) -> &str {
-    s.trim()
+    s.trim_matches(is_space)
 }
 
 /// Byte range (absolute, in `doc.text`) of a line's content: without surrounding white
-/// space, and for Markdown without heading `#`s and a `**bold**` wrapper.
-fn content_range(doc: &Document, idx: usize) -> Range<usize> {
+/// space and invisible chars, and for Markdown without heading `#`s and a `**bold**` wrapper.
+fn content_range(doc: &Document, idx: usize, hint: LineHint, markdown: bool) -> Range<usize> {
     let line = &doc.lines[idx];
     let raw = doc.line_text(line);
-    let mut start = line.byte_start + (raw.len() - raw.trim_start().len());
+    let mut start = line.byte_start + (raw.len() - raw.trim_start_matches(is_space).len());
     // A blank line has its (empty) content at its end.
-    let mut end = (line.byte_start + raw.trim_end().len()).max(start);
-    if doc.format == SourceFormat::Markdown {
+    let mut end = (line.byte_start + raw.trim_end_matches(is_space).len()).max(start);
+    if markdown {
         let text = &doc.text[start..end];
         let mut inner = text;
-        if matches!(line.hint, LineHint::Heading(_)) && inner.starts_with('#') {
+        if matches!(hint, LineHint::Heading(_)) && inner.starts_with('#') {
             inner = inner.trim_start_matches('#').trim_start();
             let closed = inner.trim_end_matches('#');
             if closed.len() < inner.len()
@@ -107,6 +134,49 @@ fn content_range(doc: &Document, idx: usize) -> Range<usize> {
         end = start + inner.len();
     }
     start..end
+}
+
+/// `# 标题` … `###### 标题`: an ATX heading of a `.txt` that is Markdown.
+fn atx_level(t: &str) -> Option<u8> {
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    let rest = &t[hashes..];
+    ((1..=6).contains(&hashes) && rest.starts_with([' ', '\t']) && !rest.trim().is_empty())
+        .then(|| u8::try_from(hashes).unwrap_or(6))
+}
+
+/// The hint of every line. A plain-text file that is really Markdown (YAML front matter, or
+/// at least two `#` headings outside code fences) gets its `#` lines as headings.
+fn line_hints(doc: &Document) -> (Vec<LineHint>, bool) {
+    let mut hints: Vec<LineHint> = doc.lines.iter().map(|l| l.hint).collect();
+    if doc.format != SourceFormat::Text {
+        return (hints, doc.format == SourceFormat::Markdown);
+    }
+    let mut fence = false;
+    let mut found = Vec::new();
+    let mut front_matter = false;
+    for (i, line) in doc.lines.iter().enumerate() {
+        let t = doc.line_text(line);
+        let first = t.as_bytes().first().copied();
+        if !matches!(first, Some(b'#' | b'`' | b'~' | b'-')) {
+            continue;
+        }
+        let t = t.trim_end();
+        if i == 0 && t == "---" {
+            front_matter = true;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = !fence;
+        } else if !fence && let Some(level) = atx_level(t) {
+            found.push((i, level));
+        }
+    }
+    let markdown = found.len() >= 2 || (front_matter && !found.is_empty());
+    if markdown {
+        for (i, level) in found {
+            hints[i] = LineHint::Heading(level);
+        }
+    }
+    (hints, markdown)
 }
 
 fn char_len(s: &str) -> usize {
@@ -128,9 +198,93 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static META_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(来源|来源于|稿源|出处|作者|编辑|责任编辑|发布时间|发表时间|发布日期|更新时间|时间|日期|浏览次数|浏览量|阅读量|阅读次数|点击数|点击量|字号|字体|分享|分享到)\s*[:：]\s*(.{0,30})$")
+    Regex::new(r"^[（(【\[]?\s*(来源|来源于|稿源|稿件来源|文章来源|信息来源|图片来源|出处|作者|编辑|责编|责任编辑|审核|校对|发布时间|发表时间|发布日期|更新时间|时间|日期|浏览次数|浏览量|阅读量|阅读次数|点击数|点击量|访问量|字号|字体|分享|分享到|分类|隐藏分类)\s*[:：]\s*([^（(【\[）)】\]]{0,30}?)\s*[）)】\]]?$")
         .expect("valid regex")
 });
+
+/// `首页 > 政务公开 > 政策文件`, `当前位置：首页 > …`: a breadcrumb trail.
+fn is_breadcrumb(t: &str) -> bool {
+    if [
+        "当前位置",
+        "您的位置",
+        "您现在的位置",
+        "所在位置",
+        "我的位置",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
+    {
+        return true;
+    }
+    let parts: Vec<&str> = t.split(['>', '›', '»', '＞', '→']).map(str::trim).collect();
+    parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| char_len(p) <= 16 && !p.chars().any(is_sentence_punct))
+}
+
+/// The licence and provenance tail of a wiki copy: `本作品在全世界都属于公有领域…`,
+/// `Public domain`, `取自“https://zh.wikisource.org/…”`, `姊妹计划：数据项`.
+fn is_licence_line(t: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "Public domain",
+        "public domain",
+        "CC BY",
+        "CC-BY",
+        "CC0",
+        "维基文库",
+        "维基百科",
+        "Wikisource",
+        "wikisource",
+        "wikipedia",
+        "本页面最后修订",
+        "隐藏分类",
+        "姊妹计划",
+        "GNU自由文档",
+    ];
+    if MARKS.iter().any(|w| t.contains(w)) || t.starts_with("取自“") || t.starts_with("取自\"")
+    {
+        return true;
+    }
+    ["本作品", "此作品", "这部作品", "该作品"]
+        .iter()
+        .any(|w| t.contains(w))
+        && [
+            "公有领域",
+            "著作权法",
+            "版权",
+            "许可协议",
+            "授权条款",
+            "知识共享",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+        && !is_heading_like(t)
+}
+
+/// `上一篇：…`, `相关阅读：`: links to other pages.
+fn is_link_line(t: &str) -> bool {
+    [
+        "上一篇",
+        "下一篇",
+        "上一条",
+        "下一条",
+        "相关阅读",
+        "推荐阅读",
+        "延伸阅读",
+        "相关文章",
+        "相关新闻",
+        "热点推荐",
+        "猜你喜欢",
+        "更多阅读",
+    ]
+    .iter()
+    .any(|w| {
+        t.strip_prefix(w).is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with(['：', ':', ' ', '　', '》', '>'])
+        })
+    })
+}
 
 static HEX_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[0-9a-fA-F]{16,}\s*[:：]?$").expect("valid regex"));
@@ -191,6 +345,23 @@ const RESIDUE_TOKENS: &[&str] = &[
     "打开",
     "保存",
     "TOP",
+    "复制链接",
+    "复制",
+    "手机版",
+    "扫码",
+    "微信扫一扫",
+    "扫一扫分享",
+    "打印文章",
+    "收藏本页",
+    "字体大小",
+    "视力保护色",
+    "护眼模式",
+    "背景色",
+    "关闭本窗口",
+    "打印正文",
+    "【打印】",
+    "A+",
+    "A-",
 ];
 
 /// Strong signs of a redistributor's advertising.
@@ -248,7 +419,10 @@ fn is_chrome_symbol(c: char) -> bool {
 
 /// A line made only of web-page chrome.
 fn is_web_residue(t: &str) -> bool {
-    if META_LABEL.is_match(t) || HEX_ID.is_match(t) {
+    if META_LABEL.is_match(t) || HEX_ID.is_match(t) || is_breadcrumb(t) || is_link_line(t) {
+        return true;
+    }
+    if char_len(t) <= 400 && is_licence_line(t) {
         return true;
     }
     if TIMESTAMP.is_match(t) && (t.contains(':') || t.contains('：') || t.contains('时')) {
@@ -280,6 +454,11 @@ fn is_caption(t: &str) -> bool {
     if char_len(t) > 150 {
         return false;
     }
+    // `（新华社记者 某某 摄）`
+    let t = t
+        .strip_prefix(['（', '('])
+        .and_then(|x| x.strip_suffix(['）', ')']))
+        .unwrap_or(t);
     let tail: String = {
         let chars: Vec<char> = t.chars().collect();
         chars[chars.len().saturating_sub(14)..].iter().collect()
@@ -320,7 +499,14 @@ pub(super) fn salutation_len(t: &str) -> Option<usize> {
         "亲爱的",
         "嘉宾",
     ];
-    let end = t.find(['：', ':'])?;
+    // `同志们！` on a line of its own opens older speeches as `同志们：` opens newer ones.
+    let end = match t.find(['：', ':']) {
+        Some(end) => end,
+        None if t.ends_with(['！', '!']) && char_len(t) <= 12 => {
+            t.len() - t.chars().next_back().map_or(0, char::len_utf8)
+        }
+        None => return None,
+    };
     let head = &t[..end];
     if head.is_empty()
         || char_len(head) > 20
@@ -345,6 +531,20 @@ fn is_front_matter_line(t: &str) -> bool {
         || ((t.starts_with('（') || t.starts_with('(')) && (t.ends_with('）') || t.ends_with(')')))
 }
 
+/// `1　总则` right before its `1.1　编制目的`: the first heading of decimal numbering.
+fn opens_decimal(texts: &[&str], i: usize) -> bool {
+    let Some(m) = parse_bare_decimal(texts[i]) else {
+        return false;
+    };
+    texts[i + 1..]
+        .iter()
+        .find(|t| !t.is_empty())
+        .and_then(|t| parse_heading_marker(t))
+        .is_some_and(|n| {
+            n.style == super::marker::Style::Decimal(2) && n.prefix == m.ordinal && n.ordinal == 1
+        })
+}
+
 fn is_heading_like(t: &str) -> bool {
     parse_heading_marker(t).is_some()
 }
@@ -352,8 +552,12 @@ fn is_heading_like(t: &str) -> bool {
 /// Classify every line of `doc`.
 pub(super) fn classify(doc: &Document) -> Classified {
     let n = doc.lines.len();
-    let content: Vec<Range<usize>> = (0..n).map(|i| content_range(doc, i)).collect();
+    let (hints, markdown) = line_hints(doc);
+    let content: Vec<Range<usize>> = (0..n)
+        .map(|i| content_range(doc, i, hints[i], markdown))
+        .collect();
     let texts: Vec<&str> = content.iter().map(|r| &doc.text[r.clone()]).collect();
+    let starts: Vec<usize> = content.iter().map(|r| r.start).collect();
     let mut roles: Vec<LineRole> = texts
         .iter()
         .map(|t| {
@@ -366,14 +570,57 @@ pub(super) fn classify(doc: &Document) -> Classified {
         .collect();
     let long = |i: usize| char_len(texts[i]) > LONG_LINE_CHARS;
 
+    // Metadata at the head: YAML front matter, a gov.cn block, a 公文 header.
+    let mut metadata = Vec::new();
+    let mut yaml_title = None;
+    if let Some((found, close)) = meta::front_matter(&texts, &starts) {
+        for role in &mut roles[..=close] {
+            *role = LineRole::Metadata;
+        }
+        yaml_title = found
+            .iter()
+            .find(|f| f.key.eq_ignore_ascii_case("title") && !f.value.is_empty())
+            .cloned();
+        metadata.extend(found);
+    }
+    let first_long = (0..n).find(|&i| long(i)).unwrap_or(n);
+    let head_limit = first_long.min(80);
+    let (gov, gov_lines) = meta::gov_block(&texts, &starts, head_limit);
+    for &i in &gov_lines {
+        if roles[i] == LineRole::Body {
+            roles[i] = LineRole::Metadata;
+        }
+    }
+    let gov_title = gov.iter().find(|f| f.key == "标题").cloned();
+    metadata.extend(gov);
+    for i in 0..head_limit {
+        if roles[i] != LineRole::Body {
+            continue;
+        }
+        let found = meta::header_line(texts[i], i, starts[i]);
+        if !found.is_empty() {
+            roles[i] = LineRole::Metadata;
+            add_once(&mut metadata, found);
+        }
+    }
+    let contents = find_contents(&texts, &roles);
+    if let Some((a, b)) = contents {
+        for role in &mut roles[a..=b] {
+            if *role == LineRole::Body {
+                *role = LineRole::Contents;
+            }
+        }
+    }
+
     // Where the body starts at the latest: a salutation, a numbered heading or a long paragraph.
     let head_end = (0..n)
         .find(|&i| {
             let t = texts[i];
-            !t.is_empty()
+            roles[i] == LineRole::Body
                 && (salutation_len(t).is_some()
                     || is_heading_like(t)
-                    || matches!(doc.lines[i].hint, LineHint::Heading(_))
+                    || opens_decimal(&texts, i)
+                    || matches!(hints[i], LineHint::Heading(_))
                     || long(i))
         })
         .unwrap_or(n);
@@ -383,7 +630,7 @@ pub(super) fn classify(doc: &Document) -> Classified {
     let tail_start = after_last_long.unwrap_or(n.saturating_sub(5)).max(head_end);
     let in_edge = |i: usize| i < head_end || i >= tail_start;
 
-    mark_residue(&texts, &mut roles);
+    mark_residue(&texts, &mut roles, head_end);
     // A 公文 title names its genre (…的讲话, …工作报告); find it before advertising is marked,
     // so that a title with an advertising suffix or no blank line around it is never lost.
     let mut title = find_title(doc, &texts, &content, &roles, head_end, true);
@@ -410,6 +657,33 @@ pub(super) fn classify(doc: &Document) -> Classified {
     if title.is_none() {
         title = find_title(doc, &texts, &content, &roles, head_end, false);
     }
+    // The front matter's `title:` is the title; so is a gov.cn block's `标题：` when no line
+    // of the page states it.
+    let from_meta = |f: &Found| TitleSpan {
+        lines: (f.line, f.line),
+        text: f.value.clone(),
+        bytes: f.bytes.clone(),
+    };
+    if let Some(y) = &yaml_title
+        && title.as_ref().is_none_or(|t| t.text != y.value)
+    {
+        // The same title as the first heading (`# 标题`): that line is the title.
+        let stated = (0..n)
+            .filter(|&i| roles[i] == LineRole::Body)
+            .take(3)
+            .find(|&i| texts[i] == y.value);
+        title = Some(match stated {
+            Some(i) => TitleSpan {
+                lines: (i, i),
+                text: y.value.clone(),
+                bytes: content[i].clone(),
+            },
+            None => from_meta(y),
+        });
+    }
+    if title.is_none() {
+        title = gov_title.as_ref().map(from_meta);
+    }
     // Head/tail stamps are looked for only after the body proper (its last long paragraph).
     if let Some(tail) = after_last_long {
         mark_repeats(
@@ -420,6 +694,54 @@ pub(super) fn classify(doc: &Document) -> Classified {
             tail.max(head_end),
         );
     }
+    // The 主送机关 of a 公文: the line after the title (or its header) that addresses bodies;
+    // the body starts after it.
+    let mut head_end = head_end;
+    if let Some(t) = &title {
+        let after = (t.lines.1 + 1..n)
+            .filter(|&i| !matches!(roles[i], LineRole::Blank | LineRole::Boilerplate(_)))
+            .take(3)
+            .find(|&i| roles[i] == LineRole::Body);
+        if let Some(i) = after
+            && let Some(len) = meta::addressee(texts[i])
+        {
+            roles[i] = LineRole::Metadata;
+            head_end = head_end.min(i + 1);
+            metadata.push(Found {
+                key: "主送机关".to_owned(),
+                value: texts[i][..len].to_owned(),
+                line: i,
+                bytes: starts[i]..starts[i] + len,
+            });
+        }
+    }
+
+    let documents = find_documents(doc, &texts, &content, &mut roles, title.as_ref(), head_end);
+    // End matter (署名, 成文日期 …) before each document that follows, before an appendix,
+    // and at the end.
+    let mut ends: Vec<usize> = documents.iter().skip(1).map(|d| d.lines.0).collect();
+    ends.extend((head_end..n).filter(|&i| {
+        roles[i] == LineRole::Body
+            && (texts[i].starts_with("附件") || texts[i].starts_with("附表"))
+            && char_len(texts[i]) <= 40
+    }));
+    ends.push(n);
+    for end in ends {
+        let found = meta::end_matter(&texts, &starts, end, |i| {
+            !matches!(roles[i], LineRole::Blank | LineRole::Boilerplate(_))
+        });
+        if found
+            .iter()
+            .any(|f| roles[f.line] != LineRole::Body || f.line < head_end)
+        {
+            continue;
+        }
+        for f in &found {
+            roles[f.line] = LineRole::Metadata;
+        }
+        add_once(&mut metadata, found);
+    }
+    metadata.sort_by_key(|f| (f.line, f.bytes.start));
 
     // Salutation: the first one before the body proper.
     let scan_from = title.as_ref().map_or(0, |t| t.lines.1 + 1);
@@ -429,8 +751,7 @@ pub(super) fn classify(doc: &Document) -> Classified {
         if roles[i] != LineRole::Body {
             continue;
         }
-        if let Some(len) = salutation_len(texts[i]).filter(|_| doc.lines[i].hint == LineHint::None)
-        {
+        if let Some(len) = salutation_len(texts[i]).filter(|_| hints[i] == LineHint::None) {
             salutation = Some((i, len));
             if len == texts[i].len() {
                 roles[i] = LineRole::Salutation;
@@ -446,11 +767,14 @@ pub(super) fn classify(doc: &Document) -> Classified {
     }
     if let Some(t) = &title {
         for role in &mut roles[t.lines.0..=t.lines.1] {
-            *role = LineRole::Title;
+            if *role != LineRole::Metadata {
+                *role = LineRole::Title;
+            }
         }
     }
-    for role in roles.iter_mut().take(body_start) {
-        if *role == LineRole::Body {
+    let first_document = documents.first().map(|d| d.lines.0);
+    for (i, role) in roles.iter_mut().enumerate().take(body_start) {
+        if *role == LineRole::Body && first_document != Some(i) {
             *role = LineRole::FrontMatter;
         }
     }
@@ -459,10 +783,103 @@ pub(super) fn classify(doc: &Document) -> Classified {
         content,
         title,
         salutation,
+        hints,
+        metadata,
+        contents,
+        documents,
     }
 }
 
-fn mark_residue(texts: &[&str], roles: &mut [LineRole]) {
+/// Add the metadata `found` whose key is not known yet (a gov.cn block and the page's own
+/// header both state the 发文字号; the card shows it once).
+fn add_once(metadata: &mut Vec<Found>, found: Vec<Found>) {
+    for f in found {
+        if !metadata.iter().any(|m| m.key == f.key) {
+            metadata.push(f);
+        }
+    }
+}
+
+/// Text without white space, for comparing a contents entry with its heading.
+fn compact(t: &str) -> String {
+    t.chars().filter(|c| !is_space(*c)).collect()
+}
+
+/// A contents entry without its page number and leader dots: `第一章　总则……1` → `第一章总则`.
+fn entry_key(t: &str) -> String {
+    let t = t.trim_end_matches(|c: char| {
+        c.is_ascii_digit() || is_space(c) || matches!(c, '…' | '.' | '．' | '·' | '-' | '—' | '_')
+    });
+    compact(t)
+}
+
+/// A table of contents near the top: a `目录` line, then short entries up to the line where
+/// the first entry comes again (the body begins) or a paragraph starts.
+fn find_contents(texts: &[&str], roles: &[LineRole]) -> Option<(usize, usize)> {
+    let limit = texts.len().min(400);
+    let at = (0..limit).find(|&i| {
+        roles[i] == LineRole::Body && matches!(compact(texts[i]).as_str(), "目录" | "目次")
+    })?;
+    let mut first: Option<String> = None;
+    let mut last = at;
+    let mut entries = 0;
+    for (i, t) in texts.iter().enumerate().skip(at + 1) {
+        if t.is_empty() {
+            continue;
+        }
+        if roles[i] != LineRole::Body
+            || char_len(t) > SHORT_LINE_CHARS
+            || t.ends_with(['。', '；', '：', ':'])
+        {
+            break;
+        }
+        let key = entry_key(t);
+        if key.is_empty() {
+            last = i;
+            continue;
+        }
+        match &first {
+            None => first = Some(key),
+            Some(f) if *f == key => break,
+            Some(_) => {}
+        }
+        entries += 1;
+        last = i;
+    }
+    (entries >= 2).then_some((at, last))
+}
+
+/// A line of nothing but chrome symbols: `>`, `|`, `】`, a lone `×`.
+fn is_symbol_line(t: &str) -> bool {
+    !t.is_empty() && t.chars().all(is_chrome_symbol)
+}
+
+/// Chars that end a sentence or close one: a line ending in one ends its sentence.
+fn closes_sentence(t: &str) -> bool {
+    t.ends_with(|c: char| {
+        matches!(
+            c,
+            '。' | '！'
+                | '？'
+                | '；'
+                | '：'
+                | '!'
+                | '?'
+                | ';'
+                | ':'
+                | '”'
+                | '’'
+                | '」'
+                | '』'
+                | '）'
+                | ')'
+                | '》'
+                | '】'
+        )
+    })
+}
+
+fn mark_residue(texts: &[&str], roles: &mut [LineRole], head_end: usize) {
     let residue = LineRole::Boilerplate(BoilerplateKind::WebResidue);
     let mut i = 0;
     while i < texts.len() {
@@ -472,10 +889,15 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole]) {
         {
             roles[i] = residue;
             // `来源：` alone: its value sits on the next line.
-            if META_LABEL
-                .captures(t)
-                .is_some_and(|c| c.get(2).is_none_or(|v| v.is_empty()))
-                && let Some(next) = texts.get(i + 1)
+            if META_LABEL.captures(t).is_some_and(|c| {
+                c.get(2).is_none_or(|v| v.is_empty())
+                    && !c.get(1).is_some_and(|l| {
+                        matches!(
+                            l.as_str(),
+                            "分享" | "分享到" | "字号" | "字体" | "分类" | "隐藏分类"
+                        )
+                    })
+            }) && let Some(next) = texts.get(i + 1)
                 && !next.is_empty()
                 && char_len(next) <= 20
                 && !next.chars().any(is_sentence_punct)
@@ -493,7 +915,34 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole]) {
         }
         i += 1;
     }
-    // Menus: three or more very short lines in a row.
+    // Links split over lines around `>` and `|` lines: `首页` / `>` / `政务公开` / `>`.
+    let prev_content = |i: usize| (0..i).rev().find(|&j| !texts[j].is_empty());
+    let next_content = |i: usize| (i + 1..texts.len()).find(|&j| !texts[j].is_empty());
+    for i in 0..texts.len() {
+        let t = texts[i];
+        if roles[i] != LineRole::Body
+            || t.is_empty()
+            || char_len(t) > 16
+            || t.chars().any(is_sentence_punct)
+            || is_heading_like(t)
+        {
+            continue;
+        }
+        let separator = |j: Option<usize>| {
+            j.is_some_and(|j| {
+                roles[j] == residue
+                    && matches!(
+                        texts[j],
+                        ">" | "＞" | "›" | "»" | "|" | "｜" | "/" | ">>" | "》"
+                    )
+            })
+        };
+        if separator(prev_content(i)) || separator(next_content(i)) {
+            roles[i] = residue;
+        }
+    }
+    // Menus: three or more very short lines in a row; but words of a sentence that a copied
+    // page broke at its links (`根据` / `宪法` / `和` / `基本法` / `，制定本法。`) are text.
     let is_tiny = |t: &str| {
         !t.is_empty()
             && char_len(t) <= 4
@@ -510,7 +959,20 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole]) {
         while end < texts.len() && is_tiny(texts[end]) {
             end += 1;
         }
-        if end - start >= 3 {
+        let in_sentence = start >= head_end
+            && prev_content(start).is_some_and(|p| {
+                roles[p] == LineRole::Body
+                    && !closes_sentence(texts[p])
+                    && !is_symbol_line(texts[p])
+            })
+            && next_content(end.saturating_sub(1)).is_some_and(|q| {
+                let t = texts[q];
+                roles[q] == LineRole::Body
+                    && (t.starts_with(|c: char| "，、。；：）”,.;:)".contains(c))
+                        || closes_sentence(t))
+            })
+            && !texts[start..end].iter().any(|t| RESIDUE_TOKENS.contains(t));
+        if end - start >= 3 && !in_sentence {
             for role in &mut roles[start..end] {
                 if *role == LineRole::Body {
                     *role = residue;
@@ -586,6 +1048,10 @@ const GENRES: &[&str] = &[
     "讲话稿",
     "发言稿",
     "工作要点",
+    "汇编",
+    "选编",
+    "文集",
+    "摘编",
 ];
 
 /// A bracketed suffix such as `（会员专享）` that advertises rather than titles.
@@ -630,22 +1096,23 @@ fn find_title(
                 && (!genre_only || is_genre_title(texts[i]))
         })?
     };
-    // A title wrapped over two lines: a short unpunctuated line right before the genre line.
-    let first = match line.checked_sub(1) {
-        Some(p)
-            if genre_only
-                && roles[p] == LineRole::Body
-                && is_title_candidate(texts[p])
-                && char_len(texts[p]) <= 30
-                && !texts[p]
-                    .chars()
-                    .any(|c| is_sentence_punct(c) || matches!(c, '：' | ':'))
-                && !is_genre_title(texts[p]) =>
-        {
-            p
-        }
-        _ => line,
+    // A title wrapped over two or three lines: short unpunctuated lines right before the
+    // genre line (`关于进一步加强` / `基层治理工作的` / `实施意见`).
+    let continues = |p: usize| {
+        genre_only
+            && roles[p] == LineRole::Body
+            && is_title_candidate(texts[p])
+            && char_len(texts[p]) <= 30
+            && !texts[p]
+                .chars()
+                .any(|c| is_sentence_punct(c) || matches!(c, '：' | ':'))
+            && !is_genre_title(texts[p])
+            && !is_front_matter_line(texts[p])
     };
+    let mut first = line;
+    while first > 0 && line - first < 2 && continues(first - 1) {
+        first -= 1;
+    }
     let last_text = texts[line];
     let cut = ad_suffix_start(last_text).unwrap_or(last_text.len());
     let end = content[line].start + trim_ws(&last_text[..cut]).len();
@@ -665,6 +1132,135 @@ fn find_title(
     })
 }
 
+/// The end of a compilation's title (`…讲话汇编`): the documents follow it.
+fn is_compilation_title(t: &str) -> bool {
+    ["汇编", "选编", "文集", "合集", "汇集", "摘编"]
+        .iter()
+        .any(|w| t.trim_end_matches(['）', ')']).ends_with(w))
+}
+
+/// The titles of the documents of a compilation (汇编): several speeches, reports or a
+/// notice and the plan it issues, one after another. A document's title is a short line
+/// naming its genre, after the end of a paragraph (or of the one before it), and followed
+/// by its own front matter (date, byline), salutation, addressee or document number, or
+/// quoted in `《》` earlier (a notice issuing it). Empty when the text is one document.
+fn find_documents(
+    doc: &Document,
+    texts: &[&str],
+    content: &[Range<usize>],
+    roles: &mut [LineRole],
+    title: Option<&TitleSpan>,
+    head_end: usize,
+) -> Vec<TitleSpan> {
+    let n = texts.len();
+    let Some(main) = title else {
+        return Vec::new();
+    };
+    let is_content = |roles: &[LineRole], i: usize| {
+        !matches!(roles[i], LineRole::Blank | LineRole::Boilerplate(_))
+    };
+    let compilation = is_compilation_title(&main.text);
+    let from = main.lines.1 + 1;
+    let mut found: Vec<TitleSpan> = Vec::new();
+    for i in from.max(if compilation { from } else { head_end })..n {
+        let t = texts[i];
+        if roles[i] != LineRole::Body
+            || t == main.text
+            || !(4..=50).contains(&char_len(t))
+            || t.ends_with(|c: char| is_sentence_punct(c) || matches!(c, '：' | ':'))
+            || t.contains(['。', '；', '！', '？'])
+            || is_heading_like(t)
+            || t.starts_with("附件")
+            || t.starts_with("附表")
+            || !is_genre_title(t)
+        {
+            continue;
+        }
+        let prev = (0..i).rev().find(|&p| is_content(roles, p));
+        let prev_ok = prev.is_none_or(|p| {
+            let pt = texts[p];
+            (compilation && p <= main.lines.1)
+                || roles[p] == LineRole::Metadata
+                || closes_sentence(pt)
+                || meta_date(pt)
+        });
+        if !prev_ok || prev.is_some_and(|p| texts[p].starts_with("附件") && char_len(texts[p]) <= 6)
+        {
+            continue;
+        }
+        let next: Vec<usize> = (i + 1..n)
+            .filter(|&j| is_content(roles, j))
+            .take(3)
+            .collect();
+        let opens = next.iter().any(|&j| {
+            let nt = texts[j];
+            is_front_matter_line(nt)
+                || salutation_len(nt).is_some()
+                || meta::addressee(nt).is_some()
+                || !meta::header_line(nt, j, 0).is_empty()
+        });
+        // A notice issuing it quotes it shortly before (within 20 KB).
+        let quoted = || {
+            let needle = format!("《{t}》");
+            let end = content[i].start;
+            let mut from = end.saturating_sub(20_000);
+            while !doc.text.is_char_boundary(from) {
+                from += 1;
+            }
+            doc.text[from..end].contains(&needle)
+        };
+        if opens || quoted() {
+            found.push(TitleSpan {
+                lines: (i, i),
+                text: t.to_owned(),
+                bytes: content[i].clone(),
+            });
+        }
+    }
+    if found.is_empty() || (compilation && found.len() < 2) {
+        return Vec::new();
+    }
+    if !compilation {
+        found.insert(0, main.clone());
+    }
+    // Each document's own front matter and salutation.
+    for d in found.iter().skip(usize::from(!compilation)) {
+        let mut j = d.lines.1 + 1;
+        let mut seen = 0;
+        while j < n && seen < 4 {
+            if !is_content(roles, j) {
+                j += 1;
+                continue;
+            }
+            seen += 1;
+            let t = texts[j];
+            if roles[j] != LineRole::Body {
+                j += 1;
+                continue;
+            }
+            if salutation_len(t).is_some_and(|len| len == t.len()) {
+                roles[j] = LineRole::Salutation;
+                break;
+            }
+            if is_front_matter_line(t)
+                || (char_len(t) <= 12 && !t.chars().any(is_sentence_punct) && !is_heading_like(t))
+            {
+                roles[j] = LineRole::FrontMatter;
+                j += 1;
+                continue;
+            }
+            break;
+        }
+    }
+    found
+}
+
+/// A date on a line of its own (a document's last line).
+fn meta_date(t: &str) -> bool {
+    let t = t.trim_end_matches(|c: char| c.is_whitespace());
+    char_len(t) <= 16 && t.ends_with('日') && t.contains('年') && t.contains('月')
+}
+
 /// Lines found both at the head and at the tail are the redistributor's stamp.
 fn mark_repeats(
     texts: &[&str],
@@ -681,7 +1277,8 @@ fn mark_repeats(
     let head_limit = (head_end + 3).min(n).min(tail_start);
     let mut head: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, t) in texts.iter().enumerate().take(head_limit) {
-        if char_len(t) >= 4 {
+        // A contents block repeats the headings on purpose.
+        if char_len(t) >= 4 && !matches!(roles[i], LineRole::Contents | LineRole::Metadata) {
             head.entry(key(t)).or_default().push(i);
         }
     }

@@ -25,7 +25,7 @@ pub fn heading_label(marker: &str, title: &str) -> String {
 /// A node as a reader names it: headings as written, points as `marker title` (`一是 全面清理`).
 pub fn node_label(node: &OutlineNode) -> String {
     match node.kind {
-        NodeKind::Heading => heading_label(&node.marker, &node.title),
+        NodeKind::Heading | NodeKind::Topic => heading_label(&node.marker, &node.title),
         NodeKind::Point => format!("{} {}", node.marker, node.title),
     }
 }

@@ -4,7 +4,9 @@
 mod classify;
 pub mod label;
 pub mod marker;
+mod meta;
 mod placeholder;
+mod topics;
 
 use std::sync::LazyLock;
 
@@ -13,7 +15,10 @@ use serde::{Deserialize, Serialize};
 
 pub use classify::{BoilerplateKind, LineRole};
 use classify::{Classified, classify};
-use marker::{LAST, PointFamily, Style, parse_heading_marker, parse_point_marker};
+use marker::{
+    LAST, PointFamily, Style, parse_bare_decimal, parse_dot_before_digit, parse_heading_marker,
+    parse_point_marker,
+};
 
 use crate::document::{Document, LineHint, TextRange, count_chars};
 
@@ -23,8 +28,12 @@ use crate::document::{Document, LineHint, TextRange, count_chars};
 pub enum NodeKind {
     /// A heading: `一、`, `（一）`, `1.`, a Word or Markdown heading, an unnumbered part.
     Heading,
-    /// An inline point inside a paragraph: `一是`, `二要`, `第一，`, `首先`.
+    /// An inline point inside a paragraph: `一是`, `二要`, `第一，`, `首先`, `①`.
     Point,
+    /// A topic sentence (段首句): the short first sentence of one of several parallel
+    /// paragraphs under a heading (`做强科技创新核心驱动。…`). Kept apart in
+    /// [`Outline::topics`]; [`Outline::with_topics`] puts them in the tree.
+    Topic,
 }
 
 /// One entry of the outline tree, in document order.
@@ -66,6 +75,21 @@ pub struct Boilerplate {
     pub line: usize,
 }
 
+/// One item of document metadata: a gov.cn label (`索引号`, `发文字号` …), a 公文 field
+/// (`发文机关标志`, `签发人`, `主送机关`, `署名`, `成文日期`, `公开方式`, `抄送`, `印发`) or a
+/// YAML front-matter key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataEntry {
+    /// What it is (see above), the YAML key as written.
+    pub key: String,
+    /// Its value as written.
+    pub value: String,
+    /// Where the value stands.
+    pub range: TextRange,
+    /// Index of its line.
+    pub line: usize,
+}
+
 /// The structure of a document.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outline {
@@ -83,6 +107,17 @@ pub struct Outline {
     pub boilerplate: Vec<Boilerplate>,
     /// The role of every line of the document.
     pub roles: Vec<LineRole>,
+    /// Document metadata (front matter, a gov.cn block, a 公文 header and end matter), in
+    /// document order.
+    #[serde(default)]
+    pub metadata: Vec<MetadataEntry>,
+    /// Where a table of contents stands (`目录` and its entries), shown as it is.
+    #[serde(default)]
+    pub contents: Option<TextRange>,
+    /// Topic sentences (段首句), an optional level: not in [`Outline::nodes`] (see
+    /// [`Outline::with_topics`]).
+    #[serde(default)]
+    pub topics: Vec<OutlineNode>,
     /// The parent of each node, found once when the outline is made (a frame asks for the
     /// section at the top of the view every time: no walk back through 100,000 nodes).
     /// Empty in an outline read back from JSON: then found when asked for.
@@ -124,6 +159,43 @@ impl Outline {
     /// The parent of node `i` (`None` for a top-level node).
     pub fn parent(&self, i: usize) -> Option<usize> {
         self.index().parent(i)
+    }
+
+    /// The outline with its topic sentences in the tree, each under its heading, the points
+    /// of its paragraph under it; without topics, the same outline.
+    pub fn with_topics(&self) -> Outline {
+        if self.topics.is_empty() {
+            return self.clone();
+        }
+        let mut nodes = Vec::with_capacity(self.nodes.len() + self.topics.len());
+        let mut topics = self.topics.iter().peekable();
+        // The topic whose paragraph the nodes now being copied are in.
+        let mut open: Option<OutlineNode> = None;
+        for node in &self.nodes {
+            while let Some(t) = topics.next_if(|t| t.range.start <= node.range.start) {
+                open = Some(t.clone());
+                nodes.push(t.clone());
+            }
+            let mut node = node.clone();
+            if let Some(t) = &open
+                && node.kind == NodeKind::Point
+                && node.depth == t.depth
+                && node.range.start < t.range.end
+            {
+                node.depth += 1;
+                node.range.end = node.range.end.min(t.range.end);
+            } else if node.range.start >= open.as_ref().map_or(0, |t| t.range.end) {
+                open = None;
+            }
+            nodes.push(node);
+        }
+        nodes.extend(topics.cloned());
+        Outline {
+            parents: parents_of(&nodes),
+            nodes,
+            topics: Vec::new(),
+            ..self.clone()
+        }
     }
 
     /// The outline with its parent links: free for an outline made by [`outline`], O(n)
@@ -211,13 +283,44 @@ enum StyleKey {
     Appendix,
     /// A short unnumbered part heading (`“十四五”时期工作回顾`).
     Unnumbered,
+    /// The title of one document of a compilation (汇编): everything else nests under it.
+    Document,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct Frame {
     key: StyleKey,
     ordinal: u32,
+    /// For decimal numbering, the number before the last part (`2` of `2.3`).
+    prefix: u32,
 }
+
+/// The last heading of a numbering style, for numbering that runs on across parts
+/// (`（五）` under `二、` after `（一）…（四）` under `一、`).
+#[derive(Clone, Copy, Debug)]
+struct Running {
+    style: Style,
+    ordinal: u32,
+    /// The style of the heading it was under.
+    parent: Option<StyleKey>,
+}
+
+/// Longest title of an article (`第一条 为了惩罚犯罪`): its first words.
+const ARTICLE_TITLE_CHARS: usize = 24;
+
+/// Words that name a closing or opening part without a number (`结束语`).
+const PART_WORDS: &[&str] = &[
+    "结束语",
+    "结语",
+    "前言",
+    "引言",
+    "序言",
+    "导言",
+    "总结语",
+    "尾声",
+    "后记",
+    "附则",
+];
 
 /// The heading a line opens, before it is placed.
 struct HeadingCandidate {
@@ -234,6 +337,12 @@ struct HeadingCandidate {
     extra_lines: usize,
     /// Whether the title is the whole remaining line (unnumbered, appendix, styled).
     whole_line: bool,
+    /// Decimal numbering: the number before the last part.
+    prefix: u32,
+    /// An article that keeps the number before it (`第十条之一`), or one whose number may
+    /// skip articles left out (`第十条` after `第七条` in an amended text).
+    inserted: bool,
+    spaced: bool,
 }
 
 impl HeadingCandidate {
@@ -254,6 +363,26 @@ impl HeadingCandidate {
             rest_line,
             extra_lines: 0,
             whole_line: true,
+            prefix: 0,
+            inserted: false,
+            spaced: false,
+        }
+    }
+
+    /// A heading opened by a numbering marker found at byte `at` of line `idx`.
+    fn numbered(m: &marker::Marker, body: &str, start: usize, at: usize, idx: usize) -> Self {
+        Self {
+            key: StyleKey::Marker(m.style),
+            ordinal: m.ordinal,
+            start,
+            marker: body[..m.len_bytes].to_owned(),
+            rest_byte: at + m.len_bytes,
+            rest_line: idx,
+            extra_lines: 0,
+            whole_line: false,
+            prefix: m.prefix,
+            inserted: m.inserted,
+            spaced: m.spaced,
         }
     }
 }
@@ -274,11 +403,19 @@ struct Builder<'a> {
     /// Indices of nodes whose range is still open, shallowest first.
     open: Vec<usize>,
     /// Last ordinal of each point family in the current section.
-    points: [Option<u32>; 3],
+    points: [Option<u32>; 4],
     heading_depth: u8,
     any_heading: bool,
-    /// Last number seen for each chapter unit (章 numbers run on across 篇).
-    chapters: Vec<(char, u32)>,
+    /// Whether the current document of a compilation has a heading yet.
+    doc_heading: bool,
+    /// The last heading of each numbering style (numbering running on across parts).
+    running: Vec<Running>,
+    /// The document has decimal headings (`1.1`), which make a bare `1　总则` a heading.
+    decimal_doc: bool,
+    /// Lines that are unnumbered parts of one series (`关于…` after `关于…`).
+    series: Vec<usize>,
+    /// The next document title of a compilation.
+    next_document: usize,
     /// End of the last content line before the current one.
     prev_content_end: usize,
     /// The current line's index and char range, and where its content starts.
@@ -296,12 +433,13 @@ fn family_index(f: PointFamily) -> usize {
         PointFamily::Ordinal => 0,
         PointFamily::Diyi => 1,
         PointFamily::Shouxian => 2,
+        PointFamily::Circled => 3,
     }
 }
 
 /// Where an inline point may begin: a numeral before 是/要, 第 and a numeral, 首先 ….
 static POINT_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new("[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+|首先|其次|再次|最后")
+    Regex::new("[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+|首先|其次|再次|最后|[①-⑳]")
         .expect("valid regex")
 });
 
@@ -338,25 +476,185 @@ fn capped_title(title: &str) -> (String, usize) {
     }
 }
 
+/// The rank of the units of a law, largest first: 编, 分编, 章, 节, 条.
+fn law_rank(style: Style) -> Option<u8> {
+    match style {
+        Style::Chapter('编') => Some(1),
+        Style::Chapter('分') => Some(2),
+        Style::Chapter('章') => Some(3),
+        Style::Chapter('节') => Some(4),
+        Style::Article => Some(5),
+        _ => None,
+    }
+}
+
+/// Where an article's title stands in the text after its marker (byte offset, byte length):
+/// a bracketed title (`【立法目的】`, `（立法目的）`), or its first clause (`为了惩罚犯罪`).
+fn article_title(rest: &str) -> (usize, usize) {
+    if let Some(open) = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '【' | '［' | '[' | '〔' | '（'))
+    {
+        let close = match open {
+            '【' => '】',
+            '［' => '］',
+            '[' => ']',
+            '〔' => '〕',
+            _ => '）',
+        };
+        let inner = &rest[open.len_utf8()..];
+        if let Some(end) = inner.find(close)
+            && (1..=30).contains(&inner[..end].chars().count())
+            && !inner[..end].contains(['，', '。'])
+        {
+            return (open.len_utf8(), end);
+        }
+    }
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| ends_sentence(c) || matches!(c, '，' | ','))
+        .map_or(rest.len(), |(i, _)| i);
+    (0, end)
+}
+
+/// An article's title cut to [`ARTICLE_TITLE_CHARS`] (with `…`), and the chars it shows.
+fn article_capped(title: &str) -> (String, usize) {
+    match title.char_indices().nth(ARTICLE_TITLE_CHARS) {
+        Some((cut, _)) => (format!("{}…", &title[..cut]), ARTICLE_TITLE_CHARS),
+        None => (title.to_owned(), title.chars().count()),
+    }
+}
+
+/// `总　　则` → `总则`: a short title spaced out for print.
+fn compact_spaced(title: String) -> String {
+    let words = title.chars().filter(|c| !c.is_whitespace()).count();
+    let spaced = title.contains(char::is_whitespace)
+        && words <= 6
+        && title
+            .chars()
+            .all(|c| c.is_whitespace() || ('\u{4E00}'..='\u{9FFF}').contains(&c));
+    if spaced {
+        title.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        title
+    }
+}
+
+/// A title without zero-width and other invisible chars.
+fn strip_invisible(title: String) -> String {
+    if title.chars().any(classify::is_invisible) {
+        title
+            .chars()
+            .filter(|&c| !classify::is_invisible(c))
+            .collect()
+    } else {
+        title
+    }
+}
+
 impl<'a> Builder<'a> {
     fn new(doc: &'a Document, cls: Classified) -> Self {
-        Self {
+        let mut builder = Self {
             doc,
             cls,
             stack: Vec::new(),
             nodes: Vec::new(),
             open: Vec::new(),
-            points: [None; 3],
+            points: [None; 4],
             heading_depth: 0,
             any_heading: false,
-            chapters: Vec::new(),
+            doc_heading: false,
+            running: Vec::new(),
+            decimal_doc: false,
+            series: Vec::new(),
+            next_document: 0,
             prev_content_end: 0,
             cur_line: 0,
             cur_range: TextRange::default(),
             cur_line_content_start: 0,
             last_point_title_byte: None,
             sequence_continuations: None,
+        };
+        builder.decimal_doc = builder.count_decimal_headings() >= 2;
+        builder.series = builder.find_series();
+        builder
+    }
+
+    /// Lines opening with a decimal heading marker (`1.1　编制目的`), counted up to two.
+    fn count_decimal_headings(&self) -> usize {
+        (0..self.doc.lines.len())
+            .filter(|&i| {
+                self.cls.roles[i] == LineRole::Body
+                    && self
+                        .content(i)
+                        .as_bytes()
+                        .first()
+                        .is_some_and(u8::is_ascii_digit)
+                    && parse_heading_marker(self.content(i))
+                        .is_some_and(|m| matches!(m.style, Style::Decimal(_)))
+            })
+            .take(2)
+            .count()
+    }
+
+    /// A short line standing alone between paragraphs (a part heading without a number).
+    fn is_standalone_line(&self, idx: usize, body: &str) -> bool {
+        let len = body.chars().count();
+        if !(2..=30).contains(&len)
+            || body.ends_with(is_trailing_punct)
+            || body.contains(['。', '！', '？'])
+            || parse_heading_marker(body).is_some()
+        {
+            return false;
         }
+        let closes_paragraph = |t: &str| t.ends_with(|c: char| ends_sentence(c) || is_closer(c));
+        // The line before must close a paragraph (or be the salutation or front matter).
+        let prev = (0..idx).rev().find(|&i| self.is_content(i));
+        let prev_ok = prev.is_some_and(|p| {
+            matches!(
+                self.cls.roles[p],
+                LineRole::Salutation | LineRole::FrontMatter | LineRole::Metadata
+            ) || closes_paragraph(self.content(p))
+        });
+        let next_ok = self.next_content_line(idx).is_some_and(|n| {
+            let t = self.content(n);
+            t.chars().count() >= 40.max(2 * len) && closes_paragraph(t)
+        });
+        prev_ok && next_ok
+    }
+
+    /// Unnumbered parts of one series: standalone lines sharing their first two chars
+    /// (`关于九大路线`, `关于路线斗争`, `关于形势和任务`).
+    fn find_series(&self) -> Vec<usize> {
+        let mut by_prefix: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for i in 0..self.doc.lines.len() {
+            if self.cls.roles[i] != LineRole::Body {
+                continue;
+            }
+            let body = self.content(i);
+            // Cheap tests first: most lines are long paragraphs.
+            if body.len() > 30 * 4 || body.chars().nth(1).is_none() {
+                continue;
+            }
+            if self.is_standalone_line(i, body) {
+                let prefix: String = body.chars().take(2).collect();
+                if prefix
+                    .chars()
+                    .all(|c| c.is_alphanumeric() && !c.is_ascii_digit())
+                {
+                    by_prefix.entry(prefix).or_default().push(i);
+                }
+            }
+        }
+        let mut series: Vec<usize> = by_prefix
+            .into_values()
+            .filter(|v| v.len() >= 2)
+            .flatten()
+            .collect();
+        series.sort_unstable();
+        series
     }
 
     /// Char offset of a byte offset within line `idx`.
@@ -395,8 +693,16 @@ impl<'a> Builder<'a> {
             self.cur_range = line.range;
             self.cur_line_content_start = self.char_at(i, content_start);
             let mut consumed = 1;
-            // Every `Body` line lies at or after the body start: earlier ones are front matter.
-            if self.cls.roles[i] == LineRole::Body {
+            if self
+                .cls
+                .documents
+                .get(self.next_document)
+                .is_some_and(|d| d.lines.0 == i)
+            {
+                consumed += self.open_document(i);
+            } else if self.cls.roles[i] == LineRole::Body {
+                // Every `Body` line lies at or after the body start: earlier ones are front
+                // matter.
                 let body_from = match self.cls.salutation {
                     Some((l, len)) if l == i => content_start + len,
                     _ => content_start,
@@ -411,6 +717,42 @@ impl<'a> Builder<'a> {
             self.prev_content_end = self.doc.lines[last].range.end;
             i += consumed;
         }
+    }
+
+    /// Open the next document of a compilation at its title on line `idx`: a top-level part
+    /// whose numbering starts afresh. Returns the extra lines its title takes.
+    fn open_document(&mut self, idx: usize) -> usize {
+        let d = &self.cls.documents[self.next_document];
+        self.next_document += 1;
+        let (last, text, bytes) = (d.lines.1, d.text.clone(), d.bytes.clone());
+        let start = self.char_at(idx, bytes.start);
+        let (title, shown) = capped_title(&text);
+        self.stack.clear();
+        self.stack.push(Frame {
+            key: StyleKey::Document,
+            ordinal: 1,
+            prefix: 0,
+        });
+        self.running.clear();
+        self.open_node(OutlineNode {
+            depth: 1,
+            kind: NodeKind::Heading,
+            marker: String::new(),
+            title,
+            range: TextRange::new(start, start),
+            title_range: TextRange::new(start, start + shown),
+            line: idx,
+        });
+        self.heading_depth = 1;
+        self.any_heading = true;
+        self.doc_heading = false;
+        self.points = [None; 4];
+        for role in &mut self.cls.roles[idx..=last] {
+            if *role != LineRole::Title {
+                *role = LineRole::Heading;
+            }
+        }
+        last - idx
     }
 
     /// Open a heading on line `idx` if one starts there; returns the extra lines consumed.
@@ -428,34 +770,57 @@ impl<'a> Builder<'a> {
                 .len();
         let title_from = cand.rest_byte + skipped;
         let rest = &self.doc.text[title_from.min(rest_end)..rest_end];
-        let (title_len, after) = if cand.whole_line {
-            (rest.len(), None)
+        let article = cand.key == StyleKey::Marker(Style::Article);
+        let (title_from, title_len, after) = if article {
+            let (from, len) = article_title(rest);
+            let after = rest
+                .char_indices()
+                .find(|&(_, c)| ends_sentence(c))
+                .map(|(pos, c)| title_from + pos + c.len_utf8());
+            (title_from + from, len, after)
+        } else if cand.whole_line {
+            (title_from, rest.len(), None)
         } else {
             match rest.char_indices().find(|&(_, c)| ends_sentence(c)) {
-                Some((pos, c)) => (pos, Some(title_from + pos + c.len_utf8())),
-                None => (rest.len(), None),
+                Some((pos, c)) => (title_from, pos, Some(title_from + pos + c.len_utf8())),
+                None => (title_from, rest.len(), None),
             }
         };
-        let title = trim_title(&rest[..title_len]);
-        if title.is_empty() {
+        let rest = &self.doc.text[title_from.min(rest_end)..rest_end];
+        let title = trim_title(&rest[..title_len.min(rest.len())]);
+        // An article may have no words of its own; an appendix (`附件一`) may stand alone.
+        let bare_appendix = cand.key == StyleKey::Appendix && !cand.marker.is_empty();
+        if title.is_empty() && !article && !bare_appendix {
             return None;
         }
         // A title that is its whole line, short, with no sentence in it, stands on its own;
         // only such a line may restart a top-level list or skip a number.
-        let standalone =
-            after.is_none_or(|a| a >= rest_end) && title.chars().count() <= STANDALONE_TITLE_CHARS;
-        let level_idx = self.place(cand.key, cand.ordinal, standalone)?;
+        let standalone = !article
+            && after.is_none_or(|a| a >= rest_end)
+            && title.chars().count() <= STANDALONE_TITLE_CHARS;
+        let level_idx = self.place(&cand, standalone)?;
         let depth = u8::try_from(level_idx + 1).unwrap_or(u8::MAX);
+        let parent = level_idx.checked_sub(1).map(|p| self.stack[p].key);
         self.stack.truncate(level_idx);
         self.stack.push(Frame {
             key: cand.key,
             ordinal: cand.ordinal,
+            prefix: cand.prefix,
         });
-        if let StyleKey::Marker(Style::Chapter(unit)) = cand.key {
-            self.chapters.retain(|&(u, _)| u != unit);
-            self.chapters.push((unit, cand.ordinal));
+        if let StyleKey::Marker(style) = cand.key {
+            self.running.retain(|r| r.style != style);
+            self.running.push(Running {
+                style,
+                ordinal: cand.ordinal,
+                parent,
+            });
         }
-        let (title, shown_chars) = capped_title(title);
+        let (title, shown_chars) = if article {
+            article_capped(title)
+        } else {
+            capped_title(title)
+        };
+        let title = compact_spaced(strip_invisible(title));
         let title_start = self.char_at(rest_line, title_from);
         self.open_node(OutlineNode {
             depth,
@@ -468,7 +833,8 @@ impl<'a> Builder<'a> {
         });
         self.heading_depth = depth;
         self.any_heading = true;
-        self.points = [None; 3];
+        self.doc_heading = true;
+        self.points = [None; 4];
         for role in &mut self.cls.roles[idx..=idx + cand.extra_lines] {
             *role = LineRole::Heading;
         }
@@ -479,27 +845,27 @@ impl<'a> Builder<'a> {
     }
 
     fn heading_candidate(&self, idx: usize, from_byte: usize) -> Option<HeadingCandidate> {
-        let line = self.doc.lines[idx];
+        let hint = self.cls.hints[idx];
         let body = &self.doc.text[from_byte..self.cls.content[idx].end];
         let start = self.char_at(idx, from_byte);
-        if let Some(m) = parse_heading_marker(body) {
-            let key = StyleKey::Marker(m.style);
+        let marker = parse_heading_marker(body).or_else(|| self.bare_decimal(idx, body));
+        let numbered =
+            |m: &marker::Marker| HeadingCandidate::numbered(m, body, start, from_byte, idx);
+        if let Some(m) = marker {
+            let cand = numbered(&m);
             // A styled heading whose numbering does not fit is still a heading (by its style).
-            let fits = self.place(key, m.ordinal, true).is_some();
-            if fits || !matches!(line.hint, LineHint::Heading(_)) {
-                return Some(HeadingCandidate {
-                    key,
-                    ordinal: m.ordinal,
-                    start,
-                    marker: body[..m.len_bytes].to_owned(),
-                    rest_byte: from_byte + m.len_bytes,
-                    rest_line: idx,
-                    extra_lines: 0,
-                    whole_line: false,
-                });
+            let fits = self.place(&cand, true).is_some();
+            if fits || !matches!(hint, LineHint::Heading(_)) {
+                // `20.2026年…`, `21.5+2…`: the next item of a list, not a decimal.
+                if !fits && let Some(item) = self.item_before_digit(body) {
+                    return Some(numbered(&item));
+                }
+                return Some(cand);
             }
+        } else if let Some(item) = self.item_before_digit(body) {
+            return Some(numbered(&item));
         }
-        if let LineHint::Heading(level) = line.hint {
+        if let LineHint::Heading(level) = hint {
             return Some(HeadingCandidate::whole_line(
                 StyleKey::Ranked(level),
                 start,
@@ -526,6 +892,40 @@ impl<'a> Builder<'a> {
         None
     }
 
+    /// `1　总则`: the top level of a document numbered `1.1`, `1.2` …, a short title alone.
+    fn bare_decimal(&self, idx: usize, body: &str) -> Option<marker::Marker> {
+        if !self.decimal_doc {
+            return None;
+        }
+        let m = parse_bare_decimal(body)?;
+        let title = body[m.len_bytes..].trim();
+        let short = title.chars().count() <= 20 && !title.contains(['。', '，', '；', '：']);
+        // The next top-level number, or its own `N.1` follows soon.
+        let goes_on = self
+            .stack
+            .iter()
+            .any(|f| f.key == StyleKey::Marker(Style::Decimal(1)) && f.ordinal + 1 == m.ordinal);
+        let opens = goes_on
+            || (idx + 1..self.doc.lines.len())
+                .filter(|&i| self.is_content(i))
+                .take(6)
+                .any(|i| {
+                    parse_heading_marker(self.content(i)).is_some_and(|n| {
+                        n.style == Style::Decimal(2) && n.prefix == m.ordinal && n.ordinal == 1
+                    })
+                });
+        (short && opens).then_some(m)
+    }
+
+    /// `20.2026年10件民生实事`: the next item of an open `1.` list, a digit after its stop.
+    fn item_before_digit(&self, body: &str) -> Option<marker::Marker> {
+        let m = parse_dot_before_digit(body)?;
+        self.stack
+            .iter()
+            .any(|f| f.key == StyleKey::Marker(Style::ArabicDot) && f.ordinal + 1 == m.ordinal)
+            .then_some(m)
+    }
+
     /// `（` alone on a line, its numeral and `）` on the next: one heading over two lines.
     fn broken_bracket(&self, idx: usize, body: &str, start: usize) -> Option<HeadingCandidate> {
         if !matches!(body, "（" | "(") {
@@ -550,6 +950,9 @@ impl<'a> Builder<'a> {
             rest_line: next,
             extra_lines: 1,
             whole_line: false,
+            prefix: 0,
+            inserted: false,
+            spaced: false,
         })
     }
 
@@ -623,75 +1026,178 @@ impl<'a> Builder<'a> {
         Some(cand)
     }
 
-    /// A short unpunctuated line between body paragraphs, at the top level of a document
-    /// whose parts are not numbered (`“十四五”时期工作回顾`).
+    /// The index of the top level in the style stack: 1 inside a document of a compilation.
+    fn base(&self) -> usize {
+        usize::from(
+            self.stack
+                .first()
+                .is_some_and(|f| f.key == StyleKey::Document),
+        )
+    }
+
+    /// A part heading without a number: a closing or opening part (`结束语`), a line of a
+    /// series of such parts (`关于…`), or a short unpunctuated line between body paragraphs at
+    /// the top level of a document whose parts are not numbered (`“十四五”时期工作回顾`).
     fn is_unnumbered_heading(&self, idx: usize, body: &str) -> bool {
-        if !(self.stack.is_empty() || matches!(self.stack[0].key, StyleKey::Unnumbered)) {
+        let started = self.cls.salutation.is_some() || self.any_heading || self.cls.title.is_some();
+        if started && PART_WORDS.contains(&body.trim_end_matches(['：', ':'])) {
+            return true;
+        }
+        if self.series.binary_search(&idx).is_ok() {
+            return true;
+        }
+        let base = self.base();
+        if !(self.stack.len() <= base || matches!(self.stack[base].key, StyleKey::Unnumbered)) {
             return false;
         }
         if self.cls.salutation.is_none() && !self.any_heading {
             return false;
         }
-        let len = body.chars().count();
-        if !(2..=30).contains(&len)
-            || body.ends_with(is_trailing_punct)
-            || body.contains(['。', '！', '？'])
-        {
-            return false;
-        }
-        let closes_paragraph = |t: &str| t.ends_with(|c: char| ends_sentence(c) || is_closer(c));
-        // The line before must close a paragraph (or be the salutation).
-        let prev = (0..idx).rev().find(|&i| self.is_content(i));
-        let prev_ok = prev.is_some_and(|p| {
-            self.cls.roles[p] == LineRole::Salutation || closes_paragraph(self.content(p))
-        });
-        let next_ok = self.next_content_line(idx).is_some_and(|n| {
-            let t = self.content(n);
-            t.chars().count() >= 40.max(2 * len) && closes_paragraph(t)
-        });
-        prev_ok && next_ok
+        self.is_standalone_line(idx, body)
     }
 
-    /// Where a heading of this style and number goes: the index in the style stack
-    /// (its depth − 1), or `None` when it does not fit the sequence. `standalone` says
-    /// whether the heading is a short line of its own, which may restart a top-level
-    /// list or skip a number or two.
-    fn place(&self, key: StyleKey, ordinal: u32, standalone: bool) -> Option<usize> {
+    /// Where a heading goes: the index in the style stack (its depth − 1), or `None` when it
+    /// does not fit the sequence. `standalone` says whether the heading is a short line of
+    /// its own, which may restart a top-level list or skip a number or two.
+    fn place(&self, cand: &HeadingCandidate, standalone: bool) -> Option<usize> {
+        let base = self.base();
+        let (key, ordinal) = (cand.key, cand.ordinal);
         match key {
-            StyleKey::Appendix | StyleKey::Unnumbered => Some(0),
+            StyleKey::Document => Some(0),
+            StyleKey::Appendix | StyleKey::Unnumbered => Some(base),
             StyleKey::Ranked(level) => Some(
                 self.stack
                     .iter()
+                    .skip(base)
                     .position(|f| matches!(f.key, StyleKey::Ranked(l) if l >= level))
-                    .unwrap_or(self.stack.len()),
+                    .map_or(self.stack.len(), |i| i + base),
             ),
             StyleKey::Marker(style) => {
                 if let Some(i) = self.stack.iter().position(|f| f.key == key) {
-                    let last = self.stack[i].ordinal;
+                    let frame = self.stack[i];
+                    let last = frame.ordinal;
+                    if let Style::Decimal(_) = style {
+                        // `1.3` after `1.2`; `2.1` after `1.3` when no `2` line stands between.
+                        let next = ordinal == last.saturating_add(1) && cand.prefix == frame.prefix;
+                        let new_parent =
+                            ordinal == 1 && cand.prefix == frame.prefix.saturating_add(1);
+                        return (next || new_parent).then_some(i);
+                    }
                     let next = ordinal == last.saturating_add(1);
                     // A restart under the same parent would be a second `（一）`: only the
                     // top level restarts, and only with a heading line of its own.
-                    let restart = ordinal == 1 && i == 0 && standalone;
+                    let restart =
+                        ordinal == 1 && ((i == base && standalone) || self.after_lead_in());
                     let gap = standalone
                         && ordinal > last.saturating_add(1)
                         && ordinal <= last.saturating_add(3)
                         && !self.sequence_resumes(style, last);
-                    (next || restart || gap).then_some(i)
-                } else if ordinal == 1 || !self.any_heading {
-                    Some(self.stack.len())
-                } else if let Style::Chapter(unit) = style {
-                    // 章 numbers run on across 篇: 第三章 may follow 第二篇.
-                    let last = self
-                        .chapters
-                        .iter()
-                        .find(|&&(u, _)| u == unit)
-                        .map(|&(_, n)| n);
-                    (last.map(|n| n.saturating_add(1)) == Some(ordinal)).then_some(self.stack.len())
+                    // Articles: `第十条之一` keeps the number; an amended text leaves articles out.
+                    let article = style == Style::Article
+                        && ((cand.inserted && ordinal == last)
+                            || (cand.spaced
+                                && ordinal > last.saturating_add(1)
+                                && ordinal <= last.saturating_add(10)
+                                && !self.sequence_resumes(style, last)));
+                    (next || restart || gap || article).then_some(i)
+                } else if let Some(i) = self.smaller_law_unit(style) {
+                    // `第二章` after articles with no chapter before them (a text that lost its
+                    // `第一章`): a chapter never nests under an article or a section.
+                    (ordinal == 1 || standalone || self.fits_new_level(cand, style)).then_some(i)
                 } else {
-                    None
+                    self.fits_new_level(cand, style).then_some(self.stack.len())
                 }
             }
         }
+    }
+
+    /// Whether a heading of a style not open at the moment may open a level below the
+    /// current one: a first item, the document's first heading, an article that goes on
+    /// with the numbering of the articles before it (articles run through the whole law, 章
+    /// through its 篇), or numbering that runs on across parts (`（五）` under `二、` after
+    /// `（一）…（四）` under `一、`) — never across articles: a `（六）` in 第三条 is no
+    /// sixth item of 第二条.
+    fn fits_new_level(&self, cand: &HeadingCandidate, style: Style) -> bool {
+        let ordinal = cand.ordinal;
+        let parent = self.stack.last().map(|f| f.key);
+        if let Style::Decimal(k) = style {
+            // `1.2.1` under `1.2`: the parent's number is this one's prefix.
+            let parent_fits = match self.stack.last() {
+                Some(f) if f.key == StyleKey::Marker(Style::Decimal(k - 1)) => {
+                    f.ordinal == cand.prefix
+                }
+                _ => true,
+            };
+            return parent_fits && (ordinal == 1 || !self.any_heading);
+        }
+        if style == Style::Article {
+            return match self.running_last(style) {
+                // `第一条为了…` without a space: an article only where the numbering goes on.
+                Some(l) if !cand.spaced => {
+                    ordinal == l.saturating_add(1) || (cand.inserted && ordinal == l)
+                }
+                Some(l) => {
+                    (cand.inserted && ordinal == l)
+                        || (ordinal > l && ordinal <= l.saturating_add(10))
+                }
+                // The first article (of a law, or of one book of a code: `第四百六十三条`).
+                None => cand.spaced || self.article_follows(ordinal),
+            };
+        }
+        if ordinal == 1 || !self.any_heading || (self.base() == 1 && !self.doc_heading) {
+            return true;
+        }
+        let Some(run) = self.running.iter().find(|r| r.style == style) else {
+            return false;
+        };
+        let next = ordinal == run.ordinal.saturating_add(1);
+        match style {
+            Style::Chapter(_) => next,
+            _ => next && run.parent == parent && parent != Some(StyleKey::Marker(Style::Article)),
+        }
+    }
+
+    /// Whether the paragraph before the current line ends in a colon (`核材料，是指：`):
+    /// it introduces a new list, which may start again from its first item.
+    fn after_lead_in(&self) -> bool {
+        (0..self.cur_line)
+            .rev()
+            .find(|&i| self.is_content(i))
+            .is_some_and(|p| {
+                self.cls.roles[p] == LineRole::Body && self.content(p).ends_with(['：', ':'])
+            })
+    }
+
+    /// The first open level that is a smaller unit of a law than `style` (编 › 分编 › 章 ›
+    /// 节 › 条), where a heading of `style` goes instead of under it.
+    fn smaller_law_unit(&self, style: Style) -> Option<usize> {
+        let rank = law_rank(style)?;
+        let base = self.base();
+        self.stack
+            .iter()
+            .enumerate()
+            .skip(base)
+            .find_map(|(i, f)| match f.key {
+                StyleKey::Marker(s) if law_rank(s).is_some_and(|r| r > rank) => Some(i),
+                _ => None,
+            })
+    }
+
+    /// The last number of a style seen so far in this document.
+    fn running_last(&self, style: Style) -> Option<u32> {
+        self.running
+            .iter()
+            .find(|r| r.style == style)
+            .map(|r| r.ordinal)
+    }
+
+    /// Whether `第N+1条` opens a line soon after this one (an unspaced `第N条` is an article).
+    fn article_follows(&self, n: u32) -> bool {
+        (self.cur_line + 1..self.doc.lines.len())
+            .filter(|&i| self.is_content(i))
+            .take(40)
+            .filter_map(|i| parse_heading_marker(self.content(i)))
+            .any(|m| m.style == Style::Article && m.ordinal == n + 1)
     }
 
     /// Whether a later heading line of `style` carries on from `last`, which shows that a
@@ -715,21 +1221,50 @@ impl<'a> Builder<'a> {
             let before = text[..b].trim_end_matches(|c: char| c.is_whitespace() || is_closer(c));
             let (sentence_start, clause_start) = match before.chars().next_back() {
                 None => (at_start, false),
-                Some(c) => (ends_sentence(c), matches!(c, '，' | ',')),
+                Some(c) => (ends_sentence(c), matches!(c, '，' | ',' | '、')),
             };
-            if !(sentence_start || clause_start) {
+            let circled = m.as_str().starts_with(|c: char| ('①'..='⑳').contains(&c));
+            if !(sentence_start || clause_start || circled) {
                 continue;
             }
             let Some(pm) = parse_point_marker(&text[b..]) else {
                 continue;
             };
-            // After a comma only the next item of an open sequence may follow (`一是…，二是…`).
-            if sentence_start || pm.ordinal != 1 {
+            // After a comma only the next item of an open sequence may follow (`一是…，二是…`),
+            // or a first item whose second follows (`加强纪律建设，一是要…。二是要…`); `①`
+            // opens a sequence anywhere when `②` follows.
+            let opens = pm.ordinal == 1
+                && (circled || clause_start)
+                && self.second_follows(idx, &text[b + pm.shown_bytes..], pm.family);
+            let accept = if circled {
+                pm.ordinal != 1 || opens
+            } else {
+                sentence_start || pm.ordinal != 1 || opens
+            };
+            if accept {
                 last_char += count_chars(&text[last_byte..b]);
                 last_byte = b;
                 self.try_point(idx, from + b, last_char, pm);
             }
         }
+    }
+
+    /// Whether the second item of a sequence of `family` follows a first one: in the rest of
+    /// its line `rest`, or at the start of the next paragraph.
+    fn second_follows(&self, idx: usize, rest: &str, family: PointFamily) -> bool {
+        let seconds: &[&str] = match family {
+            PointFamily::Ordinal => &["二是", "二要"],
+            PointFamily::Diyi => &["第二，", "第二、", "第二,"],
+            PointFamily::Circled => &["②"],
+            PointFamily::Shouxian => return false,
+        };
+        if seconds.iter().any(|w| rest.contains(w)) {
+            return true;
+        }
+        family != PointFamily::Circled
+            && self
+                .next_content_line(idx)
+                .is_some_and(|n| seconds.iter().any(|w| self.content(n).starts_with(w)))
     }
 
     fn try_point(&mut self, idx: usize, at_byte: usize, at_char: usize, pm: marker::PointMarker) {
@@ -851,7 +1386,8 @@ impl<'a> Builder<'a> {
                 .lines
                 .partition_point(|l| l.byte_end < byte)
                 .min(doc.lines.len().saturating_sub(1));
-            self.char_at(line, byte.max(doc.lines[line].byte_start))
+            let l = &doc.lines[line];
+            l.range.start + count_chars(&doc.text[l.byte_start..byte.max(l.byte_start)])
         };
         let title_range = self
             .cls
@@ -862,7 +1398,21 @@ impl<'a> Builder<'a> {
             let start = self.cls.content[i].start;
             TextRange::new(byte_to_char(start), byte_to_char(start + len))
         });
-        let title = self.cls.title.take().map(|t| t.text);
+        let title = self.cls.title.take().map(|t| strip_invisible(t.text));
+        let metadata = std::mem::take(&mut self.cls.metadata)
+            .into_iter()
+            .map(|f| MetadataEntry {
+                range: TextRange::new(byte_to_char(f.bytes.start), byte_to_char(f.bytes.end)),
+                key: f.key,
+                value: f.value,
+                line: f.line,
+            })
+            .collect();
+        let contents = self
+            .cls
+            .contents
+            .map(|(a, b)| TextRange::new(doc.lines[a].range.start, doc.lines[b].range.end));
+        let topics = topics::find(doc, &self.cls.roles, &self.cls.content, &self.nodes);
         let roles = std::mem::take(&mut self.cls.roles);
         let mut placeholders = Vec::new();
         let mut boilerplate = Vec::new();
@@ -894,6 +1444,9 @@ impl<'a> Builder<'a> {
             placeholders,
             boilerplate,
             roles,
+            metadata,
+            contents,
+            topics,
         }
     }
 }

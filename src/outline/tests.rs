@@ -338,3 +338,172 @@ fn a_long_run_of_sections_under_one_heading_is_indexed_in_linear_time() {
         assert_eq!(index.path_to(i), o.path_to(i));
     }
 }
+
+#[test]
+fn articles_are_nodes_only_at_a_line_start_and_in_sequence() {
+    let o = outline_of(
+        "某某条例\n第一条　为了规范管理，制定本条例。\n第二条　依照本条例第十条的规定执行。\n第十条规定的标准另行制定。\n第三条　有下列情形之一的：\n（一）甲；\n（二）乙。\n第四条　本条例自公布之日起施行。",
+    );
+    assert_eq!(
+        summary(&o),
+        [
+            "1 第一条 为了规范管理",
+            "1 第二条 依照本条例第十条的规定执行",
+            "1 第三条 有下列情形之一的",
+            "2 （一） 甲",
+            "2 （二） 乙",
+            "1 第四条 本条例自公布之日起施行",
+        ]
+    );
+}
+
+#[test]
+fn items_restart_in_every_article_and_never_run_on_from_another() {
+    let o = outline_of(
+        "某某办法\n第一条　下列事项：\n（一）甲；\n（二）乙；\n（三）丙。\n第二条　本办法所称单位，是指机关。\n（四）本条所称机关包括事业单位。\n第三条　下列情形：\n（一）丁；\n（二）戊。",
+    );
+    assert_eq!(
+        summary(&o),
+        [
+            "1 第一条 下列事项",
+            "2 （一） 甲",
+            "2 （二） 乙",
+            "2 （三） 丙",
+            "1 第二条 本办法所称单位",
+            "1 第三条 下列情形",
+            "2 （一） 丁",
+            "2 （二） 戊",
+        ]
+    );
+}
+
+#[test]
+fn numbering_runs_on_across_parts() {
+    let o = outline_of(&format!(
+        "某某意见\n各区人民政府：\n{BODY}\n一、总体要求\n（一）甲。{BODY}\n（二）乙。{BODY}\n二、重点任务\n（三）丙。{BODY}\n（四）丁。{BODY}\n三、保障\n（五）戊。{BODY}"
+    ));
+    let depths: Vec<(u8, String)> = o
+        .nodes
+        .iter()
+        .map(|n| (n.depth, n.marker.clone()))
+        .collect();
+    assert_eq!(
+        depths,
+        [
+            (1, "一、".into()),
+            (2, "（一）".into()),
+            (2, "（二）".into()),
+            (1, "二、".into()),
+            (2, "（三）".into()),
+            (2, "（四）".into()),
+            (1, "三、".into()),
+            (2, "（五）".into()),
+        ]
+    );
+}
+
+#[test]
+fn decimal_headings_and_quantities() {
+    let o = outline_of(
+        "某某预案\n1　总则\n1.1　编制目的\n为了做好工作，制定本预案。\n1.5万亿元的投资不是标题。\n1.2 编制依据\n依据有关法律。\n2　组织体系\n2.1 指挥部\n负责统一指挥。",
+    );
+    assert_eq!(
+        summary(&o),
+        [
+            "1 1 总则",
+            "2 1.1 编制目的",
+            "2 1.2 编制依据",
+            "1 2 组织体系",
+            "2 2.1 指挥部"
+        ]
+    );
+}
+
+#[test]
+fn a_document_of_a_compilation_is_never_swallowed_by_the_appendix_before_it() {
+    let o = outline_of(&format!(
+        "第一份报告\n——2024年1月5日在某某会议上\n各位代表：\n一、回顾\n{BODY}\n附件\n名词解释\n1.“两新”：指设备更新。\n第二份报告\n——2025年1月5日在某某会议上\n各位代表：\n一、回顾\n{BODY}"
+    ));
+    assert_eq!(
+        summary(&o),
+        [
+            "1  第一份报告",
+            "2 一、 回顾",
+            "2 附件 名词解释",
+            "3 1. “两新”",
+            "1  第二份报告",
+            "2 一、 回顾",
+        ]
+    );
+}
+
+#[test]
+fn metadata_ranges_point_at_their_values() {
+    let text = "某某省人民政府文件\n某政发〔2025〕8号\n某某省人民政府关于某某工作的通知\n各市、县人民政府：\n现将有关事项通知如下。\n某某省人民政府\n2025年4月10日";
+    let doc = Document::from_text(text.to_owned(), "UTF-8", SourceFormat::Text);
+    let o = outline(&doc);
+    let found: Vec<(&str, &str)> = o
+        .metadata
+        .iter()
+        .map(|m| (m.key.as_str(), doc.slice(m.range)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("发文机关标志", "某某省人民政府文件"),
+            ("发文字号", "某政发〔2025〕8号"),
+            ("主送机关", "各市、县人民政府"),
+            ("署名", "某某省人民政府"),
+            ("成文日期", "2025年4月10日"),
+        ]
+    );
+    assert_eq!(o.title.as_deref(), Some("某某省人民政府关于某某工作的通知"));
+    for m in &o.metadata {
+        assert_eq!(o.roles[m.line], LineRole::Metadata, "{m:?}");
+    }
+    assert_eq!(o.roles[4], LineRole::Body);
+}
+
+#[test]
+fn topic_sentences_are_kept_apart_until_asked_for() {
+    let o = outline_of(&format!(
+        "标题\n一、工作回顾\n做强科技创新。{BODY}\n加快成果转化。{BODY}一是建平台。二是强机制。\n"
+    ));
+    assert_eq!(
+        summary(&o),
+        [
+            "1 一、 工作回顾",
+            "2 point 一是 建平台",
+            "2 point 二是 强机制"
+        ]
+    );
+    let titles: Vec<&str> = o.topics.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["做强科技创新", "加快成果转化"]);
+    let with = o.with_topics();
+    let kinds: Vec<(u8, NodeKind)> = with.nodes.iter().map(|n| (n.depth, n.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (1, NodeKind::Heading),
+            (2, NodeKind::Topic),
+            (2, NodeKind::Topic),
+            (3, NodeKind::Point),
+            (3, NodeKind::Point),
+        ]
+    );
+    assert_eq!(with.path_to(4), [0, 2, 4]);
+    // One short opener alone is no parallel series.
+    let o = outline_of(&format!(
+        "标题\n一、回顾\n成绩来之不易。{BODY}\n{BODY}\n{BODY}"
+    ));
+    assert!(o.topics.is_empty());
+}
+
+#[test]
+fn words_of_a_sentence_on_their_own_lines_are_text_but_menus_are_not() {
+    let o = outline_of(
+        "某某条例\n第一条　为了规范管理，根据\n宪法\n和\n基本法\n，制定本条例。\n第二条　本条例自公布之日起施行。\n首页\n新闻\n政务\n服务",
+    );
+    let hidden: Vec<usize> = o.boilerplate.iter().map(|b| b.line).collect();
+    assert_eq!(hidden, [7, 8, 9, 10]);
+}

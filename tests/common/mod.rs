@@ -89,10 +89,10 @@ pub fn assert_well_formed(outline: &Outline, char_count: usize) {
 pub fn render(outline: &Outline) -> String {
     let mut out = String::new();
     for n in &outline.nodes {
-        let kind = if n.kind == NodeKind::Point {
-            "point "
-        } else {
-            ""
+        let kind = match n.kind {
+            NodeKind::Point => "point ",
+            NodeKind::Topic => "topic ",
+            NodeKind::Heading => "",
         };
         out.push_str(&format!("{} {kind}{} {}\n", n.depth, n.marker, n.title));
     }
@@ -213,4 +213,29 @@ pub fn convert(soffice: &Path, input: &Path, format: &str, dir: &Path) -> PathBu
         String::from_utf8_lossy(&out.stderr)
     );
     made
+}
+
+/// The part `name` of a `.docx` (zip) package, as text.
+pub fn docx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
+    let mut part = zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut text = String::new();
+    part.read_to_string(&mut text).expect("UTF-8 part");
+    text
+}
+
+/// XML indented one element a line (for golden files).
+pub fn pretty_xml(xml: &str) -> String {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().trim_text(true);
+    let mut writer = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 1);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Eof => break,
+            event => writer.write_event(event).expect("write"),
+        }
+    }
+    String::from_utf8(writer.into_inner()).expect("UTF-8")
 }

@@ -49,7 +49,8 @@ pub fn blocks(doc: &Document, outline: &Outline, show_boilerplate: bool) -> Vec<
             LineRole::Boilerplate(_) if !show_boilerplate => continue,
             LineRole::Boilerplate(_) => BlockKind::Boilerplate,
             LineRole::Title => BlockKind::Title,
-            LineRole::FrontMatter => BlockKind::FrontMatter,
+            LineRole::FrontMatter | LineRole::Metadata => BlockKind::FrontMatter,
+            LineRole::Contents => BlockKind::Body,
             LineRole::Salutation => BlockKind::Salutation,
             LineRole::Heading => {
                 // A heading split over two lines (a broken `（`) keeps one depth.
