@@ -4,12 +4,12 @@
 
 mod common;
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{corpus, sample};
+use common::{corpus, docx_part, pretty_xml, sample};
 use pizhu::annotate::{Annotation, Color};
 use pizhu::annotate::{AnnotationSet, Kind, Mark};
 use pizhu::document::{Document, LineHint, TextRange};
@@ -250,28 +250,6 @@ fn golden(bytes: &[u8], format: Format) -> String {
         }
         _ => String::from_utf8(bytes.to_vec()).expect("UTF-8"),
     }
-}
-
-fn docx_part(bytes: &[u8], name: &str) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
-    let mut part = zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let mut text = String::new();
-    part.read_to_string(&mut text).expect("UTF-8 part");
-    text
-}
-
-fn pretty_xml(xml: &str) -> String {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_str(xml);
-    reader.config_mut().trim_text(true);
-    let mut writer = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 1);
-    loop {
-        match reader.read_event().expect("well-formed XML") {
-            Event::Eof => break,
-            event => writer.write_event(event).expect("write"),
-        }
-    }
-    String::from_utf8(writer.into_inner()).expect("UTF-8")
 }
 
 fn assert_golden(f: &Fixture, what: &str, options: &Options, format: Format) {

@@ -110,6 +110,9 @@ fn document(r: &Report) -> String {
                 "",
                 &runs(&s.label, ""),
             );
+            for line in r.section_lines(s) {
+                para(&mut out, "Meta", "", &runs(&line, ""));
+            }
             for item in &s.items {
                 annotation(r, item, None, &mut out);
             }

@@ -21,7 +21,7 @@ pub(crate) fn render(r: &Report) -> String {
         l.html_lang,
         esc(r.title),
         esc(r.kind_name()),
-        css(),
+        css(r.collection.is_some()),
         esc(r.title)
     );
     for line in r.header_lines() {
@@ -39,6 +39,9 @@ pub(crate) fn render(r: &Report) -> String {
                 ""
             };
             let _ = writeln!(out, "<h{level}{class}>{}</h{level}>", esc(&s.label));
+            for line in r.section_lines(s) {
+                let _ = writeln!(out, "<p class=\"source\">{}</p>", esc(&line));
+            }
             for item in &s.items {
                 annotation(r, item, &mut out);
             }
@@ -154,8 +157,9 @@ fn entry(r: &Report, s: &Section, out: &mut String) {
     }
 }
 
-/// The page's style sheet: screen and print, highlight colours.
-fn css() -> String {
+/// The page's style sheet: screen and print, highlight colours (and a collection's
+/// source lines under each document).
+fn css(collection: bool) -> String {
     let mut css = String::from(
         "* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n\
          html { color-scheme: light; }\n\
@@ -187,6 +191,9 @@ fn css() -> String {
          @page { margin: 2cm; }\n\
          @media print { body { max-width: none; margin: 0; padding: 0; } }\n",
     );
+    if collection {
+        css.push_str(".source { color: #666; font-size: .9em; margin: -.4em 0 1em; }\n");
+    }
     for color in Color::ALL {
         let (c, hex) = (class(color), color_hex(color));
         let _ = writeln!(

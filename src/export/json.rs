@@ -158,8 +158,85 @@ pub(crate) fn to_json_line<T: Serialize>(value: &T) -> Result<String, serde_json
     Ok(s)
 }
 
+/// A collection of many documents' annotations as JSON (`content: "collection"`).
+#[derive(Serialize)]
+struct CollectionExport<'a> {
+    schema_version: u32,
+    content: &'static str,
+    title: &'a str,
+    exported_at: &'a str,
+    grouped: bool,
+    /// The filter in words, as the caller put it; absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter: Option<&'a str>,
+    count: usize,
+    documents: Vec<CollectedDocument<'a>>,
+    annotations: Vec<CollectedAnnotation<'a>>,
+}
+
+#[derive(Serialize)]
+struct CollectedDocument<'a> {
+    title: &'a str,
+    source_file: Option<&'a str>,
+    chars: usize,
+    count: usize,
+}
+
+/// An annotation of a collection (and of `pizhu notes --all --format json`): the one
+/// annotation record, and its document (by index into `documents`).
+#[derive(Serialize)]
+pub(crate) struct CollectedAnnotation<'a> {
+    pub document: usize,
+    #[serde(flatten)]
+    pub annotation: JsonAnnotation<'a>,
+}
+
+/// A collection report as JSON.
+fn render_collection(
+    r: &Report,
+    grouped: bool,
+    filter: Option<&str>,
+) -> Result<Vec<u8>, ExportError> {
+    let value = CollectionExport {
+        schema_version: SCHEMA_VERSION,
+        content: "collection",
+        title: r.title,
+        exported_at: r.exported_at,
+        grouped,
+        filter,
+        count: r.count,
+        documents: r
+            .docs
+            .iter()
+            .map(|d| CollectedDocument {
+                title: d.title,
+                source_file: d.source_file,
+                chars: d.chars,
+                count: d.count,
+            })
+            .collect(),
+        annotations: r
+            .sections
+            .iter()
+            .flat_map(|s| s.items.iter())
+            .map(|item| CollectedAnnotation {
+                document: item.doc.unwrap_or_default(),
+                annotation: annotation(r, item),
+            })
+            .collect(),
+    };
+    let mut bytes =
+        serde_json::to_vec_pretty(&value).map_err(|e| ExportError::build(Format::Json, e))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
 /// The report as JSON.
 pub(crate) fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
+    if let Some(c) = &r.collection {
+        let filter = c.filter_summary.as_deref().filter(|f| !f.trim().is_empty());
+        return render_collection(r, c.grouped, filter);
+    }
     let annotations = r
         .sections
         .iter()

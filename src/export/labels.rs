@@ -56,6 +56,12 @@ pub(crate) struct Labels {
     pub csv_outline: [&'static str; 8],
     /// Names of the outline CSV's row kinds: heading, point, highlight, section note.
     pub csv_row_kinds: [&'static str; 4],
+    /// Column headers a collection's CSV puts before the annotations': document, source.
+    pub csv_collection: [&'static str; 2],
+    /// "Documents" (count line of a collection).
+    pub documents: &'static str,
+    /// What a document's title is quoted with: `《…》` / `“…”`.
+    pub title_quotes: (&'static str, &'static str),
 }
 
 /// Chinese.
@@ -99,6 +105,9 @@ static ZH: Labels = Labels {
     ],
     csv_outline: ["层级", "类型", "序号", "标题", "路径", "起", "止", "笔记"],
     csv_row_kinds: ["标题", "要点", "划线", "章节笔记"],
+    csv_collection: ["文档", "来源"],
+    documents: "文档",
+    title_quotes: ("《", "》"),
 };
 
 /// English.
@@ -133,6 +142,9 @@ static EN: Labels = Labels {
         "Depth", "Kind", "Marker", "Title", "Path", "Start", "End", "Note",
     ],
     csv_row_kinds: ["heading", "point", "highlight", "section note"],
+    csv_collection: ["Document", "Source"],
+    documents: "Documents",
+    title_quotes: ("“", "”"),
 };
 
 impl Labels {
@@ -165,6 +177,12 @@ impl Labels {
     pub fn annotations_count(&self, n: usize) -> String {
         let unit = if std::ptr::eq(self, &ZH) { " 条" } else { "" };
         format!("{}{}{n}{unit}", self.annotations, self.colon)
+    }
+
+    /// `文档：3 篇` / `Documents: 3`.
+    pub fn documents_count(&self, n: usize) -> String {
+        let unit = if std::ptr::eq(self, &ZH) { " 篇" } else { "" };
+        format!("{}{}{n}{unit}", self.documents, self.colon)
     }
 
     /// `提纲：27 项` / `Outline: 27 entries`.

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::json::{JsonAnnotation, kind_name, mark_name, state_name, to_json_line};
+use super::json::{
+    CollectedAnnotation, JsonAnnotation, kind_name, mark_name, state_name, to_json_line,
+};
 use crate::annotate::{Annotation, AnnotationSet};
 use crate::document::Document;
 use crate::outline::label::{PATH_SEPARATOR, node_path_in, section_path_in};
@@ -120,7 +122,7 @@ pub fn notes_text(title: &str, outline: &Outline, set: &AnnotationSet) -> String
             let path = node.map_or_else(Vec::new, |i| node_path_in(&index, i));
             if current.as_ref().is_none_or(|(_, p)| *p != path) {
                 let heading = if path.is_empty() {
-                    "开头 (before the first heading)".to_owned()
+                    OPENING.to_owned()
                 } else {
                     path.join(PATH_SEPARATOR)
                 };
@@ -128,20 +130,194 @@ pub fn notes_text(title: &str, outline: &Outline, set: &AnnotationSet) -> String
             }
             current = Some((node, path));
         }
-        annotation_text(&mut out, a);
+        annotation_text(&mut out, a, "");
     }
     if unplaced > 0 {
-        let _ = writeln!(out, "\n未能定位 (unplaced)");
+        let _ = writeln!(out, "\n{UNPLACED}");
         for a in items.iter().filter(|a| !a.is_placed()) {
-            annotation_text(&mut out, a);
+            annotation_text(&mut out, a, "");
         }
     }
     out
 }
 
-/// One annotation of the text listing: quote, what it is, note, tags.
-fn annotation_text(out: &mut String, a: &Annotation) {
-    let _ = writeln!(out, "  「{}」", one_line_quote(&a.quote));
+/// The heading of annotations before the first heading in the listings.
+const OPENING: &str = "开头 (before the first heading)";
+/// The heading of annotations that could not be placed in the listings.
+const UNPLACED: &str = "未能定位 (unplaced)";
+
+/// A document of `pizhu notes --all`.
+#[derive(Clone, Copy, Debug)]
+pub struct ListedDocument<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its file, if known.
+    pub path: Option<&'a Path>,
+    /// Fingerprint of its text (its store's name).
+    pub fingerprint: &'a str,
+    /// Its notes file.
+    pub store: &'a Path,
+    /// Its length in chars (0: unknown).
+    pub chars: usize,
+    /// `present`, `missing`, `changed` or `unknown`: whether its file is where it was.
+    pub status: &'a str,
+}
+
+/// An annotation of `pizhu notes --all`: its document (index into the documents), section
+/// path and itself.
+#[derive(Clone, Copy, Debug)]
+pub struct ListedNote<'a> {
+    /// Index into the documents.
+    pub doc: usize,
+    /// Labels of its section and the section's ancestors (empty before the first heading
+    /// and when unplaced).
+    pub section: &'a [String],
+    /// The annotation.
+    pub annotation: &'a Annotation,
+}
+
+/// The listing of `pizhu notes --all`: documents in the order their first annotation comes,
+/// each with its annotations under their section paths (in the order given), those not
+/// placed last.
+pub fn notes_all_text(docs: &[ListedDocument<'_>], notes: &[ListedNote<'_>]) -> String {
+    let mut out = String::new();
+    let mut order: Vec<usize> = Vec::new();
+    let mut of_doc: Vec<Vec<&ListedNote>> = vec![Vec::new(); docs.len()];
+    for n in notes {
+        let Some(list) = of_doc.get_mut(n.doc) else {
+            continue;
+        };
+        if list.is_empty() {
+            order.push(n.doc);
+        }
+        list.push(n);
+    }
+    if notes.is_empty() {
+        let _ = writeln!(out, "没有批注 (no annotations)");
+        return out;
+    }
+    let (n, docs_n) = (notes.len(), order.len());
+    let _ = writeln!(
+        out,
+        "{n} 条批注，{docs_n} 篇文档 ({n} annotation{} in {docs_n} document{})",
+        if n == 1 { "" } else { "s" },
+        if docs_n == 1 { "" } else { "s" }
+    );
+    for d in order {
+        let doc = &docs[d];
+        let _ = write!(out, "\n《{}》", doc.title.replace('\n', " "));
+        match doc.path {
+            Some(path) => {
+                let _ = write!(out, " {}", path.display());
+            }
+            None => out.push_str(" (no file)"),
+        }
+        if !matches!(doc.status, "present" | "unknown") {
+            let _ = write!(out, " ({})", doc.status);
+        }
+        out.push('\n');
+        let (placed, unplaced): (Vec<&ListedNote>, Vec<&ListedNote>) =
+            of_doc[d].iter().partition(|n| n.annotation.is_placed());
+        let mut current: Option<&[String]> = None;
+        for n in placed {
+            if current != Some(n.section) {
+                let heading = if n.section.is_empty() {
+                    OPENING.to_owned()
+                } else {
+                    n.section.join(PATH_SEPARATOR)
+                };
+                let _ = writeln!(out, "  {heading}");
+                current = Some(n.section);
+            }
+            annotation_text(&mut out, n.annotation, "  ");
+        }
+        if !unplaced.is_empty() {
+            let _ = writeln!(out, "  {UNPLACED}");
+            for n in unplaced {
+                annotation_text(&mut out, n.annotation, "  ");
+            }
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonAllNotes<'a> {
+    documents: Vec<JsonListedDocument<'a>>,
+    annotations: Vec<CollectedAnnotation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonListedDocument<'a> {
+    title: &'a str,
+    path: Option<String>,
+    fingerprint: &'a str,
+    chars: usize,
+    store: String,
+    status: &'a str,
+    count: usize,
+}
+
+/// The listing of `pizhu notes --all --format json`: every document, and each annotation
+/// (the record of the JSON export) with the index of its document, in the order given;
+/// times shown at `utc_offset_seconds`.
+pub fn notes_all_json(
+    docs: &[ListedDocument<'_>],
+    notes: &[ListedNote<'_>],
+    utc_offset_seconds: i32,
+) -> String {
+    let tags: Vec<Vec<String>> = notes.iter().map(|n| n.annotation.all_tags()).collect();
+    let mut counts = vec![0; docs.len()];
+    for n in notes {
+        if let Some(c) = counts.get_mut(n.doc) {
+            *c += 1;
+        }
+    }
+    let value = JsonAllNotes {
+        documents: docs
+            .iter()
+            .zip(counts)
+            .map(|(d, count)| JsonListedDocument {
+                title: d.title,
+                path: d.path.map(|p| p.to_string_lossy().into_owned()),
+                fingerprint: d.fingerprint,
+                chars: d.chars,
+                store: d.store.to_string_lossy().into_owned(),
+                status: d.status,
+                count,
+            })
+            .collect(),
+        annotations: notes
+            .iter()
+            .zip(&tags)
+            .map(|(n, tags)| {
+                let chars = docs.get(n.doc).map_or(0, |d| d.chars);
+                let a = n.annotation;
+                let permille = if chars == 0 {
+                    0
+                } else {
+                    super::permille(a.range.start, chars)
+                };
+                CollectedAnnotation {
+                    document: n.doc,
+                    annotation: JsonAnnotation::new(
+                        a,
+                        n.section,
+                        tags,
+                        permille,
+                        utc_offset_seconds,
+                    ),
+                }
+            })
+            .collect(),
+    };
+    json_line(&value)
+}
+
+/// One annotation of the text listing, each line after `indent`: quote, what it is, note,
+/// tags.
+fn annotation_text(out: &mut String, a: &Annotation, indent: &str) {
+    let _ = writeln!(out, "{indent}  「{}」", one_line_quote(&a.quote));
     let at = if a.is_placed() {
         "chars"
     } else {
@@ -149,7 +325,7 @@ fn annotation_text(out: &mut String, a: &Annotation) {
     };
     let _ = writeln!(
         out,
-        "    {} {} {} · {} · {at} {}–{}",
+        "{indent}    {} {} {} · {} · {at} {}–{}",
         a.color.name(),
         mark_name(a.mark),
         kind_name(a.kind).replace('_', " "),
@@ -159,11 +335,11 @@ fn annotation_text(out: &mut String, a: &Annotation) {
     );
     for (i, line) in a.note.lines().enumerate() {
         let label = if i == 0 { "note:" } else { "     " };
-        let _ = writeln!(out, "    {label} {line}");
+        let _ = writeln!(out, "{indent}    {label} {line}");
     }
     let tags = a.all_tags();
     if !tags.is_empty() {
-        let _ = writeln!(out, "    tags: {}", tags.join(", "));
+        let _ = writeln!(out, "{indent}    tags: {}", tags.join(", "));
     }
 }
 

@@ -24,6 +24,9 @@ pub(crate) fn render(r: &Report) -> String {
         for s in &r.sections {
             let level = (usize::from(s.depth) + 1).min(6);
             let _ = writeln!(out, "\n{} {}", "#".repeat(level), escape(&s.label, false));
+            for line in r.section_lines(s) {
+                let _ = writeln!(out, "\n{}", escape(&line, false));
+            }
             for item in &s.items {
                 out.push('\n');
                 annotation(r, item, &mut out);
@@ -46,7 +49,8 @@ fn annotation(r: &Report, item: &Item, out: &mut String) {
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "*{}*", r.meta(item));
+    // A collection's meta line names documents and sections: text like any other.
+    let _ = writeln!(out, "*{}*", escape(&r.meta(item), false));
     let note = item.a.note.trim();
     if !note.is_empty() {
         let _ = writeln!(out, "\n{}", escape(note, true));

@@ -10,6 +10,7 @@
 mod annotated;
 mod annotated_gongwen;
 mod annotated_weave;
+mod collection;
 mod docx;
 mod html;
 pub(crate) mod json;
@@ -22,12 +23,16 @@ mod txt;
 
 use std::path::{Path, PathBuf};
 
-pub use listing::{NotesDocument, notes_json, notes_text, one_line_quote, outline_json};
 pub use annotated::{
     Annotated, AnnotatedOptions, AnnotatedSource, Blanks, HighlightStyle, Layout, annotated_docx,
 };
+pub use collection::{CollectedNote, Collection, export_collection, filter_summary};
+pub use listing::{
+    ListedDocument, ListedNote, NotesDocument, notes_all_json, notes_all_text, notes_json,
+    notes_text, one_line_quote, outline_json,
+};
 pub use md::outline_markdown;
-pub(crate) use report::permille;
+pub(crate) use report::{format_time, permille};
 pub use txt::outline_text;
 
 use serde::{Deserialize, Serialize};
@@ -180,14 +185,18 @@ impl ExportError {
 
 /// Export `source` as `format`: the file's bytes.
 pub fn export(source: &Source, options: &Options, format: Format) -> Result<Vec<u8>, ExportError> {
-    let report = report::Report::build(source, options);
+    render(&report::Report::build(source, options), format)
+}
+
+/// A report as `format`: the file's bytes.
+fn render(report: &report::Report, format: Format) -> Result<Vec<u8>, ExportError> {
     match format {
-        Format::Md => Ok(md::render(&report).into_bytes()),
-        Format::Txt => Ok(txt::render(&report).into_bytes()),
-        Format::Html => Ok(html::render(&report).into_bytes()),
-        Format::Csv => table::render(&report),
-        Format::Json => json::render(&report),
-        Format::Docx => docx::render(&report),
+        Format::Md => Ok(md::render(report).into_bytes()),
+        Format::Txt => Ok(txt::render(report).into_bytes()),
+        Format::Html => Ok(html::render(report).into_bytes()),
+        Format::Csv => table::render(report),
+        Format::Json => json::render(report),
+        Format::Docx => docx::render(report),
     }
 }
 

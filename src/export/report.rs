@@ -20,6 +20,11 @@ pub(crate) enum SectionKind {
     Opening,
     /// Annotations that could not be placed in the current text.
     Unplaced,
+    /// A document of a collection, by index into [`Report::docs`].
+    Document(usize),
+    /// A heading known only by its label: a section of a collection's document, or a day
+    /// of a collection listed newest first.
+    Group,
 }
 
 /// One exported annotation with what the formats show beside it.
@@ -33,6 +38,8 @@ pub(crate) struct Item<'a> {
     pub path: Vec<String>,
     /// How far through the document it starts, in tenths of a percent.
     pub permille: u32,
+    /// In a collection: its document, by index into [`Report::docs`].
+    pub doc: Option<usize>,
 }
 
 impl Item<'_> {
@@ -59,6 +66,26 @@ pub(crate) struct Section<'a> {
     pub path: Vec<String>,
     /// Its annotations, in document order.
     pub items: Vec<Item<'a>>,
+}
+
+/// A document of a collection, as the export names it.
+pub(crate) struct DocHead<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its file, if known.
+    pub source_file: Option<&'a str>,
+    /// Its length in chars (0: unknown).
+    pub chars: usize,
+    /// How many of its annotations are exported.
+    pub count: usize,
+}
+
+/// What a collection (annotations of many documents) adds to a report.
+pub(crate) struct CollectionHead {
+    /// Grouped by document and section (else in the caller's order, by day).
+    pub grouped: bool,
+    /// The filter in words, as the caller put it.
+    pub filter_summary: Option<String>,
 }
 
 /// Everything an export shows, before it is given a format.
@@ -88,6 +115,10 @@ pub(crate) struct Report<'a> {
     /// For annotations: only sections that hold something, and their ancestors. For the
     /// outline: every node.
     pub sections: Vec<Section<'a>>,
+    /// A collection's documents, in the order they first come (empty for one document).
+    pub docs: Vec<DocHead<'a>>,
+    /// Set when the report is a collection of many documents' annotations.
+    pub collection: Option<CollectionHead>,
 }
 
 /// How far through a document of `doc_chars` chars char `pos` stands, in tenths of a percent.
@@ -182,6 +213,7 @@ impl<'a> Report<'a> {
                 tags: a.all_tags(),
                 path: node.map(path_of).unwrap_or_default(),
                 permille,
+                doc: None,
             };
             match node {
                 _ if !a.is_placed() => unplaced.push(item),
@@ -250,6 +282,8 @@ impl<'a> Report<'a> {
             outline,
             count,
             sections,
+            docs: Vec::new(),
+            collection: None,
         }
     }
 
@@ -281,6 +315,15 @@ impl<'a> Report<'a> {
     pub fn header_lines(&self) -> Vec<String> {
         let l = self.labels;
         let mut lines = Vec::new();
+        if let Some(c) = &self.collection {
+            lines.push(format!("{}{}{}", l.exported, l.colon, self.exported_at));
+            lines.push(l.annotations_count(self.count));
+            lines.push(l.documents_count(self.docs.len()));
+            if let Some(filter) = c.filter_summary.as_deref().filter(|f| !f.trim().is_empty()) {
+                lines.push(format!("{}{}{filter}", l.filter, l.colon));
+            }
+            return lines;
+        }
         if let Some(file) = self.source_file {
             lines.push(format!("{}{}{file}", l.source, l.colon));
         }
@@ -299,37 +342,37 @@ impl<'a> Report<'a> {
 
     /// The filter in words (`黄色、绿色 · #学习 · 仅含笔记`), or `None` when there is none.
     fn filter_text(&self) -> Option<String> {
-        let l = self.labels;
-        let f = self.filter;
-        let mut parts = Vec::new();
-        if !f.colors.is_empty() {
-            let names: Vec<&str> = f.colors.iter().map(|&c| l.color(c)).collect();
-            parts.push(names.join(l.comma));
-        }
-        let tags: Vec<String> = f
-            .tags
-            .iter()
-            .filter_map(|t| crate::annotate::clean_tag(t))
-            .map(|t| format!("#{t}"))
-            .collect();
-        if !tags.is_empty() {
-            parts.push(tags.join(" "));
-        }
-        if f.notes_only {
-            parts.push(l.notes_only.to_owned());
-        }
-        let query = f.query.trim();
-        if !query.is_empty() {
-            parts.push(format!("“{query}”"));
-        }
-        if let Some(w) = f.within {
-            parts.push(l.location(w.start, w.end, 0, true).replace(" · 0.0%", ""));
-        }
+        let parts = filter_words(self.labels, self.filter);
         (!parts.is_empty()).then(|| parts.join(" · "))
     }
 
+    /// The lines under a section's heading: a collection's document names its file.
+    pub fn section_lines(&self, section: &Section) -> Vec<String> {
+        let l = self.labels;
+        match section.kind {
+            SectionKind::Document(i) => self
+                .docs
+                .get(i)
+                .and_then(|d| d.source_file)
+                .map(|file| format!("{}{}{file}", l.source, l.colon))
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Where an annotation of a collection comes from: `《title》 › section › …`.
+    pub fn origin(&self, item: &Item) -> Option<String> {
+        let doc = self.docs.get(item.doc?)?;
+        let (open, close) = self.labels.title_quotes;
+        let mut parts = vec![format!("{open}{}{close}", doc.title)];
+        parts.extend(item.path.iter().cloned());
+        Some(parts.join(crate::outline::label::PATH_SEPARATOR))
+    }
+
     /// The line shown beside an annotation: what it is (colour, underline, or section
-    /// note) and where it stands.
+    /// note) and where it stands; in a collection also when it was made, and, listed by
+    /// day, its document and section.
     pub fn meta(&self, item: &Item) -> String {
         let l = self.labels;
         let a = item.a;
@@ -342,7 +385,29 @@ impl<'a> Report<'a> {
                 parts.push(l.underline.to_owned());
             }
         }
-        parts.push(l.location(a.range.start, a.range.end, item.permille, item.placed()));
+        let Some(c) = &self.collection else {
+            parts.push(l.location(a.range.start, a.range.end, item.permille, item.placed()));
+            return parts.join(" · ");
+        };
+        let time = format_time(a.created_ms, self.utc_offset_seconds, false);
+        // To the minute.
+        let time = time.get(..16).unwrap_or(&time).to_owned();
+        if c.grouped {
+            let chars = item
+                .doc
+                .and_then(|d| self.docs.get(d))
+                .map_or(0, |d| d.chars);
+            let location = l.location(a.range.start, a.range.end, item.permille, item.placed());
+            parts.push(match location.rsplit_once(" · ") {
+                // The document's length is not known: no percent.
+                Some((at, _)) if chars == 0 => at.to_owned(),
+                _ => location,
+            });
+            parts.push(time);
+        } else {
+            parts.push(time);
+            parts.extend(self.origin(item));
+        }
         parts.join(" · ")
     }
 
@@ -383,6 +448,35 @@ impl<'a> Report<'a> {
     pub fn local_time(&self, ms: i64) -> String {
         format_time(ms, self.utc_offset_seconds, false)
     }
+}
+
+/// The parts of an annotation filter in words (`黄色、绿色`, `#学习`, `仅含笔记`, `“减负”`).
+pub(crate) fn filter_words(l: &Labels, f: &Filter) -> Vec<String> {
+    let mut parts = Vec::new();
+    if !f.colors.is_empty() {
+        let names: Vec<&str> = f.colors.iter().map(|&c| l.color(c)).collect();
+        parts.push(names.join(l.comma));
+    }
+    let tags: Vec<String> = f
+        .tags
+        .iter()
+        .filter_map(|t| crate::annotate::clean_tag(t))
+        .map(|t| format!("#{t}"))
+        .collect();
+    if !tags.is_empty() {
+        parts.push(tags.join(" "));
+    }
+    if f.notes_only {
+        parts.push(l.notes_only.to_owned());
+    }
+    let query = f.query.trim();
+    if !query.is_empty() {
+        parts.push(format!("“{query}”"));
+    }
+    if let Some(w) = f.within {
+        parts.push(l.location(w.start, w.end, 0, true).replace(" · 0.0%", ""));
+    }
+    parts
 }
 
 /// Format `ms` since 1970 at a fixed offset from UTC; times out of range show as empty.

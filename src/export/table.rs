@@ -24,6 +24,21 @@ pub(crate) fn render(r: &Report) -> Result<Vec<u8>, ExportError> {
                 w.write_record(item_row(r, s, item)).map_err(fail)?;
             }
         }
+    } else if r.collection.is_some() {
+        let l = r.labels;
+        w.write_record(l.csv_collection.iter().chain(&l.csv_annotations))
+            .map_err(fail)?;
+        for s in &r.sections {
+            for item in &s.items {
+                let doc = item.doc.and_then(|d| r.docs.get(d));
+                let head = [
+                    cell(doc.map_or("", |d| d.title)),
+                    cell(doc.and_then(|d| d.source_file).unwrap_or_default()),
+                ];
+                let row = head.into_iter().chain(annotation_row(r, s, item));
+                w.write_record(row).map_err(fail)?;
+            }
+        }
     } else {
         w.write_record(r.labels.csv_annotations).map_err(fail)?;
         for s in &r.sections {
@@ -47,11 +62,15 @@ pub(crate) fn cell(s: &str) -> String {
 }
 
 /// The section column: the path, or the group's name (opening, unplaced).
-fn section_cell(s: &Section, item: &Item) -> String {
-    if item.path.is_empty() {
-        s.label.clone()
-    } else {
+fn section_cell(r: &Report, s: &Section, item: &Item) -> String {
+    if !item.path.is_empty() {
         item.path.join(" › ")
+    } else if r.collection.is_some() {
+        // A collection's sections are documents, sections and days: name the group.
+        let l = r.labels;
+        (if item.placed() { l.opening } else { l.unplaced }).to_owned()
+    } else {
+        s.label.clone()
     }
 }
 
@@ -65,7 +84,7 @@ fn annotation_row(r: &Report, s: &Section, item: &Item) -> Vec<String> {
         (l.highlight, l.color(a.color), l.mark(a.mark))
     };
     vec![
-        cell(&section_cell(s, item)),
+        cell(&section_cell(r, s, item)),
         kind.to_owned(),
         cell(&a.quote),
         cell(&a.note),
@@ -105,7 +124,9 @@ fn node_row(r: &Report, s: &Section) -> Option<Vec<String>> {
 fn item_row(r: &Report, s: &Section, item: &Item) -> Vec<String> {
     let kinds = r.labels.csv_row_kinds;
     let depth = match s.kind {
-        SectionKind::Node(_) => s.depth.saturating_add(1),
+        SectionKind::Node(_) | SectionKind::Document(_) | SectionKind::Group => {
+            s.depth.saturating_add(1)
+        }
         SectionKind::Opening | SectionKind::Unplaced => 1,
     };
     let kind = if item.is_section_note() {
@@ -118,7 +139,7 @@ fn item_row(r: &Report, s: &Section, item: &Item) -> Vec<String> {
         kind.to_owned(),
         String::new(),
         cell(&item.a.quote),
-        cell(&section_cell(s, item)),
+        cell(&section_cell(r, s, item)),
         item.a.range.start.to_string(),
         item.a.range.end.to_string(),
         cell(&item.a.note),

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::outline::label::node_label;
 use crate::outline::{NodeKind, Outline, OutlineNode};
 
-use super::report::{Item, Report, Section};
+use super::report::{Item, Report, Section, SectionKind};
 
 /// The report as plain text.
 pub(crate) fn render(r: &Report) -> String {
@@ -22,7 +22,17 @@ pub(crate) fn render(r: &Report) -> String {
         }
     } else {
         for s in &r.sections {
-            let _ = writeln!(out, "{}\n", one_line(&s.label));
+            if let SectionKind::Document(_) = s.kind {
+                // A collection's document stands out from the sections under it.
+                let (open, close) = r.labels.title_quotes;
+                let _ = writeln!(out, "{open}{}{close}", one_line(&s.label));
+            } else {
+                let _ = writeln!(out, "{}", one_line(&s.label));
+            }
+            for line in r.section_lines(s) {
+                let _ = writeln!(out, "{line}");
+            }
+            out.push('\n');
             for item in &s.items {
                 annotation(r, item, "", &mut out);
                 out.push('\n');
