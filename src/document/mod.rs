@@ -414,7 +414,8 @@ impl Document {
             }
             let (paragraphs, markup) = read_docx_with_markup(&head)?;
             let mut doc = Self::from_paragraphs(paragraphs);
-            doc.notices.extend(markup.problems.clone().map(FormatNotice::Comments));
+            doc.notices
+                .extend(markup.problems.clone().map(FormatNotice::Comments));
             doc.markup = markup;
             return Ok(doc);
         }

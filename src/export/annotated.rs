@@ -30,7 +30,15 @@ use super::{ExportError, Filter, Format, Lang};
 
 /// How a highlight shows in Word.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum HighlightStyle {
@@ -44,7 +52,15 @@ pub enum HighlightStyle {
 
 /// What becomes of the blanks to fill (`×`, `XX`, `某某`…).
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Blanks {
@@ -177,7 +193,7 @@ pub(super) struct Marks {
 /// first char of the name.
 fn initials_of(author: &str) -> String {
     let words: Vec<&str> = author.split_whitespace().collect();
-    if words.len() > 1 && words.iter().all(|w| w.chars().all(|c| c.is_ascii())) {
+    if words.len() > 1 && words.iter().all(|w| w.is_ascii()) {
         return words
             .iter()
             .filter_map(|w| w.chars().next())
@@ -453,7 +469,10 @@ impl Looks {
 
     /// Whether any char of `start..end` has a look.
     pub(super) fn any_in(&self, start: usize, end: usize) -> bool {
-        let first = self.starts.partition_point(|&s| s <= start).saturating_sub(1);
+        let first = self
+            .starts
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
         self.starts[first..]
             .iter()
             .zip(&self.looks[first..])
@@ -461,7 +480,11 @@ impl Looks {
             .enumerate()
             .any(|(i, (s, look))| {
                 // The stretch reaches into `start..end`.
-                let next = self.starts.get(first + i + 1).copied().unwrap_or(usize::MAX);
+                let next = self
+                    .starts
+                    .get(first + i + 1)
+                    .copied()
+                    .unwrap_or(usize::MAX);
                 next > start && *s < end && *look != Look::default()
             })
     }
@@ -477,7 +500,11 @@ impl Looks {
 
 /// The run properties a look adds (in schema order among themselves: `w:highlight`, `w:u`,
 /// `w:shd`), with namespace prefix `p` (`w:`).
-pub(super) fn look_props(look: Look, style: HighlightStyle, p: &str) -> Vec<(&'static str, String)> {
+pub(super) fn look_props(
+    look: Look,
+    style: HighlightStyle,
+    p: &str,
+) -> Vec<(&'static str, String)> {
     let mut props = Vec::new();
     if let Some(c) = look.fill {
         match style {
@@ -573,11 +600,13 @@ impl Insert {
             Insert::End(id) => format!(
                 "<{p}commentRangeEnd {p}id=\"{id}\"/><{p}r><{p}commentReference {p}id=\"{id}\"/></{p}r>"
             ),
-            Insert::Point(id) => format!(
-                "{}{}",
-                Insert::Start(id).xml(p),
-                Insert::End(id).xml(p)
-            ),
+            Insert::Point(id) => format!("{}{}", Insert::Start(id).xml(p), Insert::End(id).xml(p)),
+        }
+    }
+
+    fn id(self) -> u32 {
+        match self {
+            Insert::End(id) | Insert::Start(id) | Insert::Point(id) => id,
         }
     }
 
@@ -624,7 +653,24 @@ pub(super) fn cuts(pieces: &[TextPiece], comments: &[Comment]) -> Vec<(Cut, Inse
             (None, None) => {}
         }
     }
-    out.sort_by_key(|&(cut, insert)| (cut, insert.order()));
+    // At one place: ends before starts; an end of a later-starting comment first and a start
+    // of a longer one first, so that ranges nest where they can (readers that keep a stack
+    // of open comments, as pandoc does, lose none).
+    let range_of = |id: u32| {
+        comments
+            .iter()
+            .find(|c| c.id == id)
+            .map_or(TextRange::default(), |c| c.range)
+    };
+    out.sort_by_key(|&(cut, insert)| {
+        let r = range_of(insert.id());
+        let within = match insert {
+            Insert::End(_) => usize::MAX - r.start,
+            Insert::Start(_) => usize::MAX - r.end,
+            Insert::Point(_) => 0,
+        };
+        (cut, insert.order(), within)
+    });
     out
 }
 
@@ -686,7 +732,11 @@ impl<'a> RunWriter<'a> {
             .filter(|(name, _)| !replaced.contains(&name.as_str()))
             .map(|(name, xml)| (rpr_rank(name), xml.as_str()))
             .collect();
-        props.extend(extra.iter().map(|(name, xml)| (rpr_rank(name), xml.as_str())));
+        props.extend(
+            extra
+                .iter()
+                .map(|(name, xml)| (rpr_rank(name), xml.as_str())),
+        );
         // Stable: the original's order among equals.
         props.sort_by_key(|&(rank, _)| rank);
         if !props.is_empty() {

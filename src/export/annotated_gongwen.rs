@@ -25,8 +25,8 @@ use crate::outline::NodeKind;
 use super::ExportError;
 use super::annotated::{
     Annotated, AnnotatedOptions, AnnotatedSource, COMMENTS_REL, COMMENTS_TYPE, Cut, EXTENDED_REL,
-    EXTENDED_TYPE, Insert, Layout, Looks, MC_NS, Package, R_NS, RunWriter, W_NS, W14_NS,
-    XML_DECL, comments_extended_xml, comments_xml, cuts, esc, marks,
+    EXTENDED_TYPE, Insert, Layout, Looks, MC_NS, Package, R_NS, RunWriter, W_NS, W14_NS, XML_DECL,
+    comments_extended_xml, comments_xml, cuts, esc, marks,
 };
 
 /// Body text: 仿宋_GB2312.
@@ -148,9 +148,9 @@ fn line_roles(source: &AnnotatedSource<'_>) -> Vec<Role> {
         .map(|l| {
             let text = doc.line_text(l);
             let own_indent = text.starts_with([' ', '\u{3000}', '\t']);
-            let salutation = outline
-                .salutation
-                .is_some_and(|s| s.start >= l.range.start && s.start < l.range.end.max(l.range.start + 1));
+            let salutation = outline.salutation.is_some_and(|s| {
+                s.start >= l.range.start && s.start < l.range.end.max(l.range.start + 1)
+            });
             Role::Body {
                 indent: !own_indent && !salutation,
                 inline: None,
@@ -259,7 +259,7 @@ fn body_xml(
             }
             w.char(c, looks.at(line.range.start + k));
         }
-        while cut < cuts.len() && cuts[cut].0 .0 == piece {
+        while cut < cuts.len() && cuts[cut].0.0 == piece {
             w.insert(cuts[cut].1);
             cut += 1;
         }
@@ -267,7 +267,7 @@ fn body_xml(
         out.push_str(&w.finish());
         out.push_str("</w:p>");
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/>\
          <w:footerReference w:type=\"even\" r:id=\"rId5\"/>\
@@ -276,7 +276,7 @@ fn body_xml(
          w:header=\"851\" w:footer=\"1304\" w:gutter=\"0\"/>\
          <w:cols w:space=\"425\"/>\
          <w:docGrid w:type=\"lines\" w:linePitch=\"{LINE_PITCH}\"/>\
-         </w:sectPr></w:body></w:document>\n"
+         </w:sectPr></w:body></w:document>"
     );
     out
 }
@@ -343,13 +343,13 @@ fn styles() -> String {
             &format!("{}{bold}", fonts(font)),
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<w:style w:type=\"paragraph\" w:styleId=\"Footer\"><w:name w:val=\"footer\"/>\
          <w:basedOn w:val=\"Normal\"/><w:pPr><w:snapToGrid w:val=\"0\"/>\
          <w:spacing w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/></w:pPr>\
          <w:rPr>{}<w:sz w:val=\"{NUMBER_SIZE}\"/><w:szCs w:val=\"{NUMBER_SIZE}\"/></w:rPr></w:style>\
-         </w:styles>\n",
+         </w:styles>",
         fonts(NUMBER_FONT)
     );
     out
@@ -368,11 +368,35 @@ fn settings() -> String {
 fn font_table() -> String {
     // name, fallback, panose, family, pitch
     const FONTS: &[(&str, &str, &str, &str, &str)] = &[
-        ("仿宋_GB2312", "仿宋", "02010609030101010101", "modern", "fixed"),
-        ("仿宋", "FangSong", "02010609060101010101", "modern", "fixed"),
-        ("方正小标宋简体", "宋体", "02000000000000000000", "script", "variable"),
+        (
+            "仿宋_GB2312",
+            "仿宋",
+            "02010609030101010101",
+            "modern",
+            "fixed",
+        ),
+        (
+            "仿宋",
+            "FangSong",
+            "02010609060101010101",
+            "modern",
+            "fixed",
+        ),
+        (
+            "方正小标宋简体",
+            "宋体",
+            "02000000000000000000",
+            "script",
+            "variable",
+        ),
         ("黑体", "SimHei", "02010609060101010101", "modern", "fixed"),
-        ("楷体_GB2312", "楷体", "02010609030101010101", "modern", "fixed"),
+        (
+            "楷体_GB2312",
+            "楷体",
+            "02010609030101010101",
+            "modern",
+            "fixed",
+        ),
         ("楷体", "KaiTi", "02010609060101010101", "modern", "fixed"),
         ("宋体", "SimSun", "02010600030101010101", "auto", "variable"),
     ];
@@ -384,10 +408,10 @@ fn font_table() -> String {
              <w:charset w:val=\"86\"/><w:family w:val=\"{family}\"/><w:pitch w:val=\"{pitch}\"/></w:font>"
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<w:font w:name=\"{LATIN_FONT}\"><w:panose1 w:val=\"02020603050405020304\"/>\
-         <w:charset w:val=\"00\"/><w:family w:val=\"roman\"/><w:pitch w:val=\"variable\"/></w:font></w:fonts>\n"
+         <w:charset w:val=\"00\"/><w:family w:val=\"roman\"/><w:pitch w:val=\"variable\"/></w:font></w:fonts>"
     );
     out
 }

@@ -491,7 +491,10 @@ mod tests {
             ..sample()
         };
         let saved = pretty(&AnnotationRecord::from(&own));
-        assert!(!saved.contains("imported") && !saved.contains("replies"), "{saved}");
+        assert!(
+            !saved.contains("imported") && !saved.contains("replies"),
+            "{saved}"
+        );
         // A highlighted run: author unknown, no initials or date written.
         let run = Annotation {
             imported: Some(Box::default()),
@@ -500,7 +503,10 @@ mod tests {
         };
         let saved = pretty(&AnnotationRecord::from(&run));
         assert!(saved.contains("imported: Some(("), "{saved}");
-        assert!(!saved.contains("initials") && !saved.contains("date_ms"), "{saved}");
+        assert!(
+            !saved.contains("initials") && !saved.contains("date_ms"),
+            "{saved}"
+        );
         assert_eq!(read(&saved).imported, run.imported);
     }
 
