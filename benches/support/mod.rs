@@ -176,3 +176,66 @@ pub fn soffice_convert(src: &Path, format: &str, dir: &Path) -> Option<PathBuf> 
     let out = dir.join(src.with_extension(format).file_name()?);
     (made.success() && out.exists()).then_some(out)
 }
+
+/// A library of `docs` documents with `per_doc` highlights each (a third with a note, some
+/// tagged), made once in `target/bench-data/library-DOCSxPER/`: `docs/` holds the documents
+/// (~3,000-char reports, each its own text), `data/` the data folder (a store per document
+/// and `library.ron`, as `pizhu highlight` leaves them). Returns `(docs, data)`.
+pub fn library_data(docs: usize, per_doc: usize) -> (PathBuf, PathBuf) {
+    use pizhu::annotate::{Annotation, AnnotationSet, Color};
+    use pizhu::document::{Document, TextRange};
+    use pizhu::store::annotations::DocStore;
+    let root = project().join(format!("target/bench-data/library-{docs}x{per_doc}"));
+    let (doc_dir, data) = (root.join("docs"), root.join("data"));
+    if root.join("done").exists() {
+        return (doc_dir, data);
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&doc_dir).expect("bench data folder");
+    let pool: Vec<char> = POOL.chars().collect();
+    let tags = ["金句", "提法", "减负", "创新", "民生", "法治", "开放", "生态"];
+    let mut rng = Rng(0x5EED_1234_ABCD);
+    let words = |rng: &mut Rng, n: usize| -> String {
+        (0..n).map(|_| pool[rng.range(0, pool.len() - 1)]).collect()
+    };
+    for i in 0..docs {
+        let mut text = format!("关于第{i}项工作的报告\n\n");
+        for part in ["一", "二", "三"] {
+            text.push_str(&format!("{part}、{}\n\n", words(&mut rng, 12)));
+            for _ in 0..6 {
+                text.push_str(&format!("{}。{}。\n\n", words(&mut rng, 60), words(&mut rng, 80)));
+            }
+        }
+        let path = doc_dir.join(format!("report-{i:04}.txt"));
+        std::fs::write(&path, &text).expect("document written");
+        let doc = Document::open(&path).expect("document opens");
+        let title = format!("关于第{i}项工作的报告");
+        let items: Vec<Annotation> = (0..per_doc)
+            .map(|k| {
+                let len = rng.range(12, 40);
+                let start = rng.range(0, doc.char_count - len - 1);
+                let mut a = Annotation::highlight(
+                    &doc,
+                    TextRange::new(start, start + len),
+                    Color::ALL[k % 5],
+                    // Spread over a year, so that newest-first and date filters mean something.
+                    1_767_225_600_000 + (i * per_doc + k) as i64 * 300_000,
+                );
+                if k % 3 == 0 {
+                    let n = rng.range(10, 60);
+                    a.note = words(&mut rng, n);
+                }
+                if k % 4 == 0 {
+                    a.tags = vec![tags[(i + k) % tags.len()].to_owned()];
+                }
+                a
+            })
+            .collect();
+        let mut set = AnnotationSet::new(items, Vec::new());
+        let mut loaded = DocStore::load(&data, &doc, Some(&path), &title);
+        loaded.store.save(&mut set, Some(0)).expect("store saved");
+        pizhu::library::record_open(&data, &path, &doc, &title).expect("library written");
+    }
+    std::fs::write(root.join("done"), b"").expect("marker");
+    (doc_dir, data)
+}

@@ -44,7 +44,10 @@ pub struct AnnotationsView {
 
 /// Whether `a` is an imported comment of an author in `hidden`.
 pub fn hidden(hidden: &std::collections::BTreeSet<String>, a: &Annotation) -> bool {
-    !hidden.is_empty() && a.imported.as_ref().is_some_and(|i| hidden.contains(&i.author))
+    !hidden.is_empty()
+        && a.imported
+            .as_ref()
+            .is_some_and(|i| hidden.contains(&i.author))
 }
 
 /// What the rows were built for: set generation, text, colours, tag, hidden authors.
@@ -246,7 +249,7 @@ pub fn annotations_panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
 }
 
 /// A round colour swatch that acts as a button.
-fn swatch(ui: &mut Ui, color: Color, on: bool, label: String) -> egui::Response {
+pub(crate) fn swatch(ui: &mut Ui, color: Color, on: bool, label: String) -> egui::Response {
     let (rect, resp) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::click());
     let ink = highlight_ink(color);
     let painter = ui.painter();
@@ -738,7 +741,11 @@ fn comment_ui(ui: &mut Ui, lang: crate::lang::Lang, a: &Annotation) {
         let text = match (i.author.is_empty(), zh) {
             (true, true) => "Word 文档中的突出显示（未改动）".to_owned(),
             (true, false) => "A highlight from the Word document (unchanged)".to_owned(),
-            (false, true) => format!("Word 批注 · {} · {}（改动后即为你的批注）", i.author, when(i.date_ms)),
+            (false, true) => format!(
+                "Word 批注 · {} · {}（改动后即为你的批注）",
+                i.author,
+                when(i.date_ms)
+            ),
             (false, false) => format!(
                 "Word comment · {} · {} (yours once you change it)",
                 i.author,
@@ -802,6 +809,10 @@ fn authors_ui(
         })
         .response
         .widget_info(|| {
-            WidgetInfo::labeled(Role::ComboBox, true, if zh { "批注作者" } else { "Authors" })
+            WidgetInfo::labeled(
+                Role::ComboBox,
+                true,
+                if zh { "批注作者" } else { "Authors" },
+            )
         });
 }

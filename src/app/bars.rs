@@ -14,6 +14,17 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let mut commands = Vec::new();
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
+            use super::View;
+            for (view, label, keys) in [
+                (View::Library, t.library, "Ctrl+L"),
+                (View::Notebook, t.notebook, "Ctrl+Shift+F"),
+            ] {
+                let on = app.view == view;
+                if ui.selectable_label(on, label).on_hover_text(keys).clicked() {
+                    commands.push(Command::ShowView(if on { View::Reader } else { view }));
+                }
+            }
+            ui.separator();
             if ui.button(t.open).on_hover_text(t.open_hint).clicked() {
                 commands.push(Command::OpenDialog);
             }
@@ -49,45 +60,50 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     }
                 }
             });
-            if ui.button(t.export_button).on_hover_text("Ctrl+E").clicked() {
-                commands.push(Command::ShowExport(!app.export.open));
-            }
-            ui.separator();
-            let (can_back, can_forward) = app
-                .current
-                .as_ref()
-                .map_or((false, false), |s| s.history.can());
-            let back = ui.add_enabled(can_back, egui::Button::new("←"));
-            back.widget_info(|| WidgetInfo::labeled(Role::Button, can_back, t.back));
-            if back.on_hover_text(t.back).clicked() {
-                commands.push(Command::Act(Act::Back));
-            }
-            let forward = ui.add_enabled(can_forward, egui::Button::new("→"));
-            forward.widget_info(|| WidgetInfo::labeled(Role::Button, can_forward, t.forward));
-            if forward.on_hover_text(t.forward).clicked() {
-                commands.push(Command::Act(Act::Forward));
-            }
-            if ui
-                .selectable_label(app.find.open, t.find)
-                .on_hover_text("Ctrl+F")
-                .clicked()
-            {
-                commands.push(if app.find.open {
-                    Command::CloseFind
-                } else {
-                    Command::OpenFind
-                });
-            }
-            let blanks = app
-                .current
-                .as_ref()
-                .map_or(0, |d| d.outline.placeholders.len());
-            if ui
-                .selectable_label(app.show_blanks, format!("{} {blanks}", t.blanks))
-                .on_hover_text("Ctrl+3 · F8 / Shift+F8")
-                .clicked()
-            {
-                commands.push(Command::ShowBlanks(!app.show_blanks));
+            // What acts on the open document shows only while reading it.
+            let reading = app.view == View::Reader;
+            if reading {
+                if ui.button(t.export_button).on_hover_text("Ctrl+E").clicked() {
+                    commands.push(Command::ShowExport(!app.export.open));
+                }
+                ui.separator();
+                let (can_back, can_forward) = app
+                    .current
+                    .as_ref()
+                    .map_or((false, false), |s| s.history.can());
+                let can_back = can_back || app.can_return();
+                let back = ui.add_enabled(can_back, egui::Button::new("←"));
+                back.widget_info(|| WidgetInfo::labeled(Role::Button, can_back, t.back));
+                if back.on_hover_text(t.back).clicked() {
+                    commands.push(Command::Act(Act::Back));
+                }
+                let forward = ui.add_enabled(can_forward, egui::Button::new("→"));
+                forward.widget_info(|| WidgetInfo::labeled(Role::Button, can_forward, t.forward));
+                if forward.on_hover_text(t.forward).clicked() {
+                    commands.push(Command::Act(Act::Forward));
+                }
+                if ui
+                    .selectable_label(app.find.open, t.find)
+                    .on_hover_text("Ctrl+F")
+                    .clicked()
+                {
+                    commands.push(if app.find.open {
+                        Command::CloseFind
+                    } else {
+                        Command::OpenFind
+                    });
+                }
+                let blanks = app
+                    .current
+                    .as_ref()
+                    .map_or(0, |d| d.outline.placeholders.len());
+                if ui
+                    .selectable_label(app.show_blanks, format!("{} {blanks}", t.blanks))
+                    .on_hover_text("Ctrl+3 · F8 / Shift+F8")
+                    .clicked()
+                {
+                    commands.push(Command::ShowBlanks(!app.show_blanks));
+                }
             }
             ui.separator();
             let out = ui
@@ -155,7 +171,7 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     Command::ToggleOfficialStyle,
                 ),
             ];
-            for (on, label, hint, command) in toggles {
+            for (on, label, hint, command) in toggles.into_iter().filter(|_| reading) {
                 let toggle = ui.selectable_label(on, label);
                 let toggle = if hint.is_empty() {
                     toggle
@@ -253,6 +269,7 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     let t = app.t();
     let mut open = true;
     let mut commands = Vec::new();
+    let mut citation_changed = false;
     egui::Window::new(t.settings)
         .open(&mut open)
         .resizable(false)
@@ -311,6 +328,23 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                         commands.push(Command::ToggleHideBoilerplate);
                     }
                     ui.end_row();
+                    ui.label(t.citation_format);
+                    let cite = ui.add(
+                        egui::TextEdit::singleline(&mut app.settings.citation_format)
+                            .desired_width(260.0),
+                    );
+                    cite.widget_info(|| {
+                        WidgetInfo::text_edit(
+                            true,
+                            "",
+                            &app.settings.citation_format,
+                            t.citation_format,
+                        )
+                    });
+                    if cite.on_hover_text(t.citation_format_hint).changed() {
+                        citation_changed = true;
+                    }
+                    ui.end_row();
                     author_row(ui, t.lang, &app.settings.author, &mut commands);
                     if let Some(store) = app.current.as_ref().and_then(|d| d.notes.store_path()) {
                         ui.label(t.notes_file);
@@ -335,6 +369,9 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                     }
                 });
         });
+    if citation_changed {
+        app.mark_settings_dirty();
+    }
     if !open {
         commands.push(Command::ShowSettings(false));
     }
@@ -344,9 +381,17 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
 }
 
 /// Settings: the name the annotated document signs the reader's comments with.
-fn author_row(ui: &mut egui::Ui, lang: crate::lang::Lang, author: &str, commands: &mut Vec<Command>) {
+fn author_row(
+    ui: &mut egui::Ui,
+    lang: crate::lang::Lang,
+    author: &str,
+    commands: &mut Vec<Command>,
+) {
     let (label, hint) = match lang {
-        crate::lang::Lang::Zh => ("批注署名", "导出批注版 Word 文档时批注的作者（空：系统用户名）"),
+        crate::lang::Lang::Zh => (
+            "批注署名",
+            "导出批注版 Word 文档时批注的作者（空：系统用户名）",
+        ),
         crate::lang::Lang::En => (
             "Comment author",
             "The author of the comments in an exported annotated Word document (empty: the login name)",

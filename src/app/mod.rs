@@ -10,10 +10,13 @@ pub mod find;
 pub mod fonts;
 pub mod i18n;
 pub mod keys;
+mod library_view;
 pub mod navigate;
+mod notebook_view;
 pub mod outline_panel;
 pub mod reader;
 pub mod settings;
+pub mod shelf;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -88,6 +91,33 @@ pub enum Command {
     ShowAnnotatedExport,
     /// The name the annotated document signs comments with.
     SetAuthor(String),
+    /// Show the reader, the library or the notebook.
+    ShowView(View),
+    /// Open a document from the library or the notebook (at an annotation); Back returns.
+    OpenFromShelf {
+        /// The document.
+        path: PathBuf,
+        /// The annotation to show.
+        at: Option<crate::annotate::AnnotationId>,
+    },
+    /// Show the notebook's entries of one document.
+    NotebookForDocument(String),
+    /// Change the library or the stores (on a worker).
+    Shelf(shelf::Job),
+    /// An entry's document has no file to open: say so.
+    ShelfMessage(String),
+}
+
+/// What the central area shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    /// The open document.
+    #[default]
+    Reader,
+    /// Every document (Ctrl+L).
+    Library,
+    /// Every highlight and note (Ctrl+Shift+F).
+    Notebook,
 }
 
 /// A message shown at the top of the window.
@@ -112,6 +142,8 @@ struct Loading {
     /// Its name, for the indicator.
     name: String,
     started: Instant,
+    /// The annotation to show once it is open (opened from the notebook).
+    at: Option<crate::annotate::AnnotationId>,
     /// The document and its notes, read on a worker.
     task: Task<Result<OpenDocument, crate::document::OpenError>>,
 }
@@ -224,6 +256,20 @@ pub struct PizhuApp {
     window_title: String,
     /// The open dialog, while it is up.
     dialog: Option<Task<Option<PathBuf>>>,
+    /// What the central area shows.
+    pub view: View,
+    /// The library and the notebook, and the work on them.
+    pub shelf: shelf::Shelf,
+    /// The library view's state.
+    pub library_view: library_view::LibraryView,
+    /// The notebook view's state.
+    pub notebook_view: notebook_view::NotebookView,
+    /// Where Back goes once the document's own history is used up (the view a document was
+    /// opened from).
+    return_to: Option<View>,
+    /// Notes found by content that may belong to the open document, offered.
+    pub offer: Option<crate::library::Offer>,
+    attaching: Option<Task<Result<(usize, String), String>>>,
 }
 
 /// How the app starts.
@@ -284,6 +330,13 @@ impl PizhuApp {
             commands: Vec::new(),
             window_title: String::new(),
             dialog: None,
+            view: View::Reader,
+            shelf: shelf::Shelf::default(),
+            library_view: library_view::LibraryView::default(),
+            notebook_view: notebook_view::NotebookView::default(),
+            return_to: None,
+            offer: None,
+            attaching: None,
         };
         app.install_fonts(ctx);
         ctx.set_visuals(theme::visuals(app.settings.theme));
@@ -292,7 +345,12 @@ impl PizhuApp {
             Startup::Sample => app.open_sample(),
             Startup::Resume => match app.settings.recent.first().map(|r| r.path.clone()) {
                 Some(path) if path.exists() => app.open(path),
-                _ => app.open_sample(),
+                // First start (or the last document is gone): the library, with the
+                // sample behind it.
+                _ => {
+                    app.open_sample();
+                    app.show_view(View::Library);
+                }
             },
         }
         app
@@ -401,10 +459,132 @@ impl PizhuApp {
                     path,
                     name,
                     started: Instant::now(),
+                    at: None,
                     task,
                 });
             }
             Err(e) => self.fail(format!("{e}: {name}")),
+        }
+    }
+
+    /// Open `path` from the library or the notebook: the reader comes up at annotation `at`,
+    /// and Back returns to the view it came from.
+    fn open_from_shelf(&mut self, path: PathBuf, at: Option<crate::annotate::AnnotationId>) {
+        if self.view != View::Reader {
+            self.return_to = Some(self.view);
+        }
+        let same = self.current.as_ref().is_some_and(|d| {
+            d.path
+                .as_deref()
+                .is_some_and(|p| p == path || std::fs::canonicalize(&path).is_ok_and(|c| c == p))
+        });
+        self.view = View::Reader;
+        if same {
+            if let Some(id) = at {
+                self.act(Act::GoToAnnotation(id));
+            }
+            return;
+        }
+        self.open(path);
+        if let Some(loading) = &mut self.loading {
+            loading.at = at;
+        }
+    }
+
+    /// Select annotation `id` of a document just opened and show it, without a Back step
+    /// inside the document (Back returns to where it was opened from).
+    fn show_annotation(&mut self, id: crate::annotate::AnnotationId) {
+        let Some(session) = self.current.as_mut() else {
+            return;
+        };
+        for effect in session.apply(Act::GoToAnnotation(id), None) {
+            // Nothing is laid out yet to reveal within: jump, as the outline does.
+            let effect = match effect {
+                Effect::Reveal(pos) => Effect::JumpTo(pos),
+                other => other,
+            };
+            self.carry_out(effect);
+        }
+    }
+
+    /// Whether Back returns to the library or the notebook.
+    pub fn can_return(&self) -> bool {
+        self.view == View::Reader && self.return_to.is_some()
+    }
+
+    /// Show the reader, the library or the notebook (these two read what changed first).
+    pub fn show_view(&mut self, view: View) {
+        if view != View::Reader {
+            self.shelf
+                .reload(self.data_dir.as_deref(), waker(&self.ctx));
+            if view == View::Notebook {
+                self.notebook_view.focus_search = true;
+            }
+        } else if self.current.is_none() {
+            // Nothing to read: the library stays.
+            return;
+        }
+        if view != self.view {
+            self.return_to = None;
+        }
+        self.view = view;
+    }
+
+    /// Take the offered notes into the open document's store (on a worker); the store
+    /// watcher then brings them into the set.
+    pub fn attach_offer(&mut self, offer: crate::library::Offer) {
+        let (Some(dir), Some(session)) = (self.data_dir.clone(), self.current.as_ref()) else {
+            return;
+        };
+        let Some(path) = session.path.clone() else {
+            return;
+        };
+        self.offer = None;
+        let doc = session.doc.clone();
+        let title = session.display_title().to_owned();
+        let work = move || {
+            crate::library::attach(&dir, &offer, &doc, &path, &title)
+                .map(|n| (n, offer.title.clone()))
+                .map_err(|e| e.to_string())
+        };
+        self.attaching = Task::spawn("attach-notes", Some(waker(&self.ctx)), work).ok();
+    }
+
+    fn poll_attach(&mut self) {
+        let Some(task) = &mut self.attaching else {
+            return;
+        };
+        let done = match task.poll() {
+            Some(done) => done,
+            None if task.lost() => Err("attaching stopped unexpectedly".to_owned()),
+            None => return,
+        };
+        self.attaching = None;
+        let t = self.t();
+        self.banner = Some(match done {
+            Ok((n, title)) => {
+                if let Some(session) = self.current.as_mut() {
+                    session.notes.check_store();
+                }
+                Banner {
+                    text: t.attached(n, &title),
+                    is_error: false,
+                    restore: None,
+                }
+            }
+            Err(e) => Banner {
+                text: e,
+                is_error: true,
+                restore: None,
+            },
+        });
+    }
+
+    /// Take what the library's workers finished.
+    fn poll_shelf(&mut self, ctx: &egui::Context) {
+        let t = self.t();
+        if self.shelf.poll(self.data_dir.as_deref(), &waker(ctx), t) {
+            ctx.request_repaint();
         }
     }
 
@@ -510,6 +690,15 @@ impl PizhuApp {
                 restore: document.notes.restorable,
             });
         }
+        // Notes found by content: taken over at once (say so), or offered.
+        if document.notes.reattached.is_some() {
+            self.banner = Some(Banner {
+                text: self.t().reattached().to_owned(),
+                is_error: false,
+                restore: None,
+            });
+        }
+        self.offer = document.notes.offers.first().cloned();
         self.notes_view = annotations_panel::AnnotationsView::default();
         if let Some(path) = &document.path {
             self.settings
@@ -615,18 +804,33 @@ impl PizhuApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_loading(ui.ctx());
         self.poll_dialog();
+        self.poll_shelf(ui.ctx());
         self.global_input(ui.ctx());
         bars::top_bar_ui(self, ui);
-        if self.settings.show_status_bar {
+        self.poll_attach();
+        if self.view == View::Reader {
+            shelf::offer_bar_ui(self, ui);
+        }
+        if self.settings.show_status_bar && self.view == View::Reader {
             bars::status_bar_ui(self, ui);
         }
-        if self.settings.show_outline {
-            outline_panel::outline_panel_ui(self, ui);
+        match self.view {
+            View::Reader => {
+                if self.settings.show_outline {
+                    outline_panel::outline_panel_ui(self, ui);
+                }
+                if self.settings.show_annotations {
+                    annotations_panel::annotations_panel_ui(self, ui);
+                }
+                reader::central_ui(self, ui);
+            }
+            View::Library => {
+                egui::CentralPanel::default().show(ui, |ui| library_view::library_ui(self, ui));
+            }
+            View::Notebook => {
+                egui::CentralPanel::default().show(ui, |ui| notebook_view::notebook_ui(self, ui));
+            }
         }
-        if self.settings.show_annotations {
-            annotations_panel::annotations_panel_ui(self, ui);
-        }
-        reader::central_ui(self, ui);
         if self.show_settings {
             bars::settings_window_ui(self, ui.ctx());
         }
@@ -723,6 +927,7 @@ impl PizhuApp {
         };
         match loading.task.poll() {
             Some(Ok(doc)) => {
+                let at = loading.at;
                 self.loading = None;
                 // An earlier failure to open is answered; other notices stay.
                 if self
@@ -733,6 +938,9 @@ impl PizhuApp {
                     self.banner = None;
                 }
                 self.show_document(doc);
+                if let Some(id) = at {
+                    self.show_annotation(id);
+                }
             }
             Some(Err(error)) => {
                 let what = loading
@@ -771,6 +979,9 @@ impl PizhuApp {
         const WINDOW: &[(Action, Scope)] = &[
             (Action::Open, Scope::Window),
             (Action::PasteDocument, Scope::WindowNotTyping),
+            (Action::Library, Scope::Window),
+            // Before Find: Ctrl+F would also take Ctrl+Shift+F.
+            (Action::Notebook, Scope::Window),
             (Action::Export, Scope::Window),
             (Action::Quit, Scope::Window),
             (Action::ZoomIn, Scope::Window),
@@ -823,6 +1034,16 @@ impl PizhuApp {
                     // The key without the clipboard's text: ask for it (it comes as a paste).
                     None => Command::PasteDocument,
                 },
+                Action::Library => Command::ShowView(if self.view == View::Library {
+                    View::Reader
+                } else {
+                    View::Library
+                }),
+                Action::Notebook => Command::ShowView(if self.view == View::Notebook {
+                    View::Reader
+                } else {
+                    View::Notebook
+                }),
                 Action::Export => Command::ShowExport(true),
                 Action::ExportAnnotated => Command::ShowAnnotatedExport,
                 Action::Quit => {
@@ -854,7 +1075,23 @@ impl PizhuApp {
             self.push(command);
         }
         if let Some(path) = dropped {
-            self.push(Command::Open(path));
+            // A folder dropped on the window joins the library; a file opens.
+            if path.is_dir() {
+                self.push(Command::ShowView(View::Library));
+                self.push(Command::Shelf(shelf::Job::AddFolder(path)));
+            } else {
+                self.push(Command::Open(path));
+            }
+        }
+        // Esc in the library or the notebook goes back to the document (unless a text
+        // field or a popup takes it).
+        if self.view != View::Reader
+            && self.current.is_some()
+            && !typing
+            && !egui::Popup::is_any_open(ctx)
+            && ctx.input(|i| i.key_pressed(egui::Key::Escape))
+        {
+            self.push(Command::ShowView(View::Reader));
         }
     }
 
@@ -910,7 +1147,31 @@ impl PizhuApp {
             Command::PasteDocument => ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste),
             Command::NewFromText(text) => self.open_pasted(text),
             Command::Open(path) => self.open(path),
+            Command::Act(Act::Back)
+                if self.view == View::Reader
+                    && self.return_to.is_some()
+                    && !self.current.as_ref().is_some_and(|s| s.history.can().0) =>
+            {
+                if let Some(view) = self.return_to.take() {
+                    self.show_view(view);
+                    self.notebook_view.reveal_selected();
+                }
+            }
             Command::Act(action) => self.act(action),
+            Command::ShowView(view) => self.show_view(view),
+            Command::OpenFromShelf { path, at } => self.open_from_shelf(path, at),
+            Command::NotebookForDocument(title) => {
+                self.notebook_view.clear();
+                self.notebook_view.doc = title;
+                self.show_view(View::Notebook);
+            }
+            Command::Shelf(job) => {
+                let t = self.t();
+                self.shelf.run(self.data_dir.as_deref(), job, waker(ctx), t);
+            }
+            Command::ShelfMessage(title) => {
+                self.shelf.status = Some((format!("{}：{title}", self.t().file_missing), true));
+            }
             Command::JumpToChar(pos) => self.reader.jump_to_char(pos),
             Command::Zoom(step) => {
                 let zoom = match step {

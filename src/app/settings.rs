@@ -93,6 +93,9 @@ pub struct Settings {
     /// The name the annotated document signs the reader's comments with (empty: the login
     /// name).
     pub author: String,
+    /// How Copy with citation writes an entry of the notebook (`{quote}`, `{title}`,
+    /// `{section}`, `{note}`, `{date}`).
+    pub citation_format: String,
 }
 
 impl Default for Settings {
@@ -112,6 +115,7 @@ impl Default for Settings {
             annotations_width: 320.0,
             highlight_color: crate::annotate::Color::Yellow,
             author: String::new(),
+            citation_format: crate::library::DEFAULT_CITATION.to_owned(),
         }
     }
 }

@@ -15,6 +15,7 @@
 
 pub mod index;
 pub mod notebook;
+pub mod overview;
 pub mod reattach;
 pub mod record;
 mod scan;

@@ -243,6 +243,10 @@ pub enum Action {
     Open,
     /// Open the clipboard's text as a new document.
     PasteDocument,
+    /// The library: every document.
+    Library,
+    /// The notebook (金句库): every highlight and note.
+    Notebook,
     /// Export annotations or the outline.
     Export,
     /// Export the annotated document (a Word file with comments).
@@ -420,6 +424,8 @@ pub const KEYMAP: &[Binding] = &[
     // Document
     bind!(Action::Open, [cmd(Key::Letter('O'))], Window, Document, "打开文档", "Open a document"),
     bind!(Action::PasteDocument, [cmd(Key::Letter('V')), k(Key::PasteEvent)], WindowNotTyping, Document, "把剪贴板里的文字作为新文档打开", "Open the clipboard's text as a new document"),
+    bind!(Action::Library, [cmd(Key::Letter('L'))], Window, Document, "书库：所有文档", "Library: every document"),
+    bind!(Action::Notebook, [c(Mods::CMD_SHIFT, Key::Letter('F'))], Window, Document, "金句库：所有划线和批注", "Notebook: every highlight and note"),
     bind!(Action::Export, [cmd(Key::Letter('E'))], Window, Document, "导出批注或提纲", "Export annotations or the outline"),
     bind!(Action::ExportAnnotated, [c(Mods::CMD_SHIFT, Key::Letter('E'))], Window, Document, "导出批注版文档（Word 批注）", "Export the annotated document (Word comments)"),
     bind!(Action::Quit, [cmd(Key::Letter('Q'))], Window, Document, "退出（一切已保存）", "Quit (everything is saved)"),

@@ -1,0 +1,165 @@
+//! The library and the notebook in the window at scale (issue 12): 1,000 documents with
+//! 100,000 annotations (`pizhu_benches::library_data`), the real `PizhuApp::show` headless at
+//! 1400×900 and 60 frames a second.
+//!
+//! - **start → library on screen**: a first start comes up in the library; the library and
+//!   the notebook are read on a worker (cold: no index yet, every store read; warm: from the
+//!   index the first run wrote). Reported: the time until the library's rows are drawn, and
+//!   the UI thread's CPU time of every frame meanwhile (goal: none over 16 ms).
+//! - **notebook on screen**: Ctrl+Shift+F, until the first entries are drawn.
+//! - **a keystroke of search**: each char of a query typed into the notebook's search field,
+//!   until the results for it are on screen (goal ≤ 50 ms), and the frames meanwhile.
+//! - **memory**: the process's resident set after all of it (goal ≤ 300 MB).
+//!
+//! `cargo bench --bench library_window` (release). `LIBRARY_DOCS` / `LIBRARY_PER_DOC` change
+//! the size (default 1000 × 100).
+
+use std::time::{Duration, Instant};
+
+use egui::{Event, Key, Modifiers};
+use pizhu::app::{PizhuApp, Startup, View};
+use pizhu_benches::{Frames, library_data, ms, percentile, thread_cpu};
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Resident memory of this process, in MB.
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Frames (with `events` in the first) until `done`; returns the wall time and the UI
+/// thread's CPU time of each frame.
+fn until(
+    frames: &mut Frames,
+    app: &mut PizhuApp,
+    mut events: Vec<Event>,
+    what: &str,
+    done: impl Fn(&PizhuApp) -> bool,
+) -> (Duration, Vec<Duration>) {
+    let start = Instant::now();
+    let mut cpu = Vec::new();
+    loop {
+        let before = thread_cpu().unwrap_or_default();
+        frames.frame(app, std::mem::take(&mut events));
+        cpu.push(thread_cpu().unwrap_or_default().saturating_sub(before));
+        if done(app) {
+            return (start.elapsed(), cpu);
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "{what} never came");
+        // A window sleeps until a worker wakes it; a frame every 4 ms stands in for that.
+        std::thread::sleep(Duration::from_millis(4));
+    }
+}
+
+fn report(what: &str, wall: Duration, mut cpu: Vec<Duration>) {
+    cpu.sort();
+    let over = cpu.iter().filter(|d| **d > Duration::from_millis(16)).count();
+    println!(
+        "{what}: {:.0} ms; {} frames, UI CPU p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {over} over 16 ms",
+        ms(wall),
+        cpu.len(),
+        ms(percentile(&cpu, 0.5)),
+        ms(percentile(&cpu, 0.99)),
+        ms(*cpu.last().unwrap_or(&Duration::ZERO)),
+    );
+}
+
+fn run(data: &std::path::Path, label: &str, query: &str) {
+    let ctx = egui::Context::default();
+    let mut frames = Frames::new(&ctx);
+    let started = Instant::now();
+    let mut app = PizhuApp::new(&ctx, None, Some(data.to_owned()), Startup::Resume);
+    let (_, mut cpu) = until(&mut frames, &mut app, Vec::new(), "the library", |app| {
+        app.shelf.data.is_some()
+    });
+    // One more frame: the rows are drawn in the frame after the data came.
+    let before = thread_cpu().unwrap_or_default();
+    frames.frame(&mut app, Vec::new());
+    cpu.push(thread_cpu().unwrap_or_default().saturating_sub(before));
+    assert_eq!(app.view, View::Library);
+    let rows = app.shelf.data.as_ref().map_or(0, |d| d.rows.len());
+    report(
+        &format!("{label} start → library of {rows} documents on screen"),
+        started.elapsed(),
+        cpu,
+    );
+
+    let key = Event::Key {
+        key: Key::F,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::COMMAND | Modifiers::SHIFT,
+    };
+    let (wall, cpu) = until(&mut frames, &mut app, vec![key], "the notebook", |app| {
+        app.view == View::Notebook
+            && app.notebook_view.results.as_ref().is_some_and(|r| !r.rows.is_empty())
+    });
+    let entries = app.shelf.data.as_ref().map_or(0, |d| d.notebook.entries().len());
+    report(&format!("{label} notebook of {entries} entries on screen"), wall, cpu);
+    // The search field has the keyboard: type the query a char at a time.
+    let mut typed = String::new();
+    let mut waits = Vec::new();
+    let mut all_cpu = Vec::new();
+    for c in query.chars() {
+        typed.push(c);
+        let want = typed.clone();
+        let (wall, cpu) = until(
+            &mut frames,
+            &mut app,
+            vec![Event::Text(c.to_string())],
+            "search results",
+            move |app| {
+                let nb = app.shelf.data.as_ref().map(|d| d.notebook.clone());
+                app.notebook_view.query == want
+                    && nb.is_some_and(|nb| app.notebook_view.is_current(&nb))
+            },
+        );
+        // The frame that draws them.
+        let before = thread_cpu().unwrap_or_default();
+        frames.frame(&mut app, Vec::new());
+        all_cpu.push(thread_cpu().unwrap_or_default().saturating_sub(before));
+        all_cpu.extend(cpu);
+        let shown = app.notebook_view.results.as_ref().map_or(0, |r| r.indices.len());
+        println!("  “{typed}”: {shown} entries, {:.1} ms", ms(wall));
+        waits.push(wall);
+    }
+    waits.sort();
+    report(
+        &format!(
+            "{label} search keystrokes (median {:.1} ms, max {:.1} ms)",
+            ms(percentile(&waits, 0.5)),
+            ms(*waits.last().unwrap_or(&Duration::ZERO))
+        ),
+        waits.iter().sum(),
+        all_cpu,
+    );
+    println!("{label} resident memory: {:.0} MB", rss_mb());
+}
+
+fn main() {
+    let (docs, per_doc) = (env("LIBRARY_DOCS", 1000), env("LIBRARY_PER_DOC", 100));
+    let made = Instant::now();
+    let (_, data) = library_data(docs, per_doc);
+    println!(
+        "{docs} documents × {per_doc} annotations ready in {:.1} s",
+        made.elapsed().as_secs_f64()
+    );
+    // Cold: no index yet (the window writes it); warm: from that index.
+    let _ = std::fs::remove_file(pizhu::library::index::path(&data));
+    run(&data, "cold", "的一是");
+    run(&data, "warm", "的一是");
+}
