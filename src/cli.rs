@@ -74,6 +74,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutlineFormat::Text)]
         format: OutlineFormat,
+        /// Show topic sentences (段首句): the short first sentences of parallel paragraphs,
+        /// each under its heading.
+        #[arg(long)]
+        topics: bool,
     },
     /// Count 字数, paragraphs and speaking time, for the document and each top-level section.
     Stats {
@@ -257,9 +261,18 @@ pub fn open(path: &Path) -> Result<Document, CliError> {
 /// Run a subcommand, returning what it prints on stdout.
 pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliError> {
     match command {
-        Command::Outline { file, format } => {
+        Command::Outline {
+            file,
+            format,
+            topics,
+        } => {
             let doc = open(file)?;
             let outline = outline(&doc);
+            let outline = if *topics {
+                outline.with_topics()
+            } else {
+                outline
+            };
             Ok(match format {
                 OutlineFormat::Text => outline_text(&outline),
                 OutlineFormat::Markdown => crate::export::outline_markdown(&outline),

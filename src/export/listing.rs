@@ -28,6 +28,19 @@ struct JsonOutline<'a> {
     nodes: Vec<JsonNode<'a>>,
     placeholders: Vec<JsonPlaceholder<'a>>,
     boilerplate: Vec<JsonRange>,
+    /// Document metadata (文号, 主送机关, a gov.cn block, YAML front matter …).
+    metadata: Vec<JsonMetadata<'a>>,
+    /// Where a table of contents stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contents: Option<JsonRange>,
+}
+
+#[derive(Serialize)]
+struct JsonMetadata<'a> {
+    key: &'a str,
+    value: &'a str,
+    start: usize,
+    end: usize,
 }
 
 #[derive(Serialize)]
@@ -88,6 +101,20 @@ pub fn outline_json(doc: &Document, outline: &Outline) -> String {
                 end: b.range.end,
             })
             .collect(),
+        metadata: outline
+            .metadata
+            .iter()
+            .map(|m| JsonMetadata {
+                key: &m.key,
+                value: &m.value,
+                start: m.range.start,
+                end: m.range.end,
+            })
+            .collect(),
+        contents: outline.contents.map(|c| JsonRange {
+            start: c.start,
+            end: c.end,
+        }),
     };
     json_line(&value)
 }

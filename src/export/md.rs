@@ -121,6 +121,18 @@ pub fn outline_markdown(outline: &Outline) -> String {
     if let Some(title) = &outline.title {
         let _ = writeln!(out, "# {}\n", escape(title, false));
     }
+    // The document's metadata as a quote block.
+    for m in &outline.metadata {
+        let _ = writeln!(
+            out,
+            "> {}：{}  ",
+            escape(&m.key, false),
+            escape(&m.value, false)
+        );
+    }
+    if !outline.metadata.is_empty() {
+        out.push('\n');
+    }
     for node in &outline.nodes {
         let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
         let _ = writeln!(out, "{indent}- {}", node_text(node));

@@ -103,6 +103,13 @@ pub fn outline_text(outline: &Outline) -> String {
     if let Some(title) = &outline.title {
         let _ = writeln!(out, "{}", one_line(title));
     }
+    // The document's metadata (文号, 主送机关, 成文日期 …), then a blank line.
+    for m in &outline.metadata {
+        let _ = writeln!(out, "{}：{}", one_line(&m.key), one_line(&m.value));
+    }
+    if !outline.metadata.is_empty() {
+        out.push('\n');
+    }
     for node in &outline.nodes {
         let indent = "  ".repeat(usize::from(node.depth.saturating_sub(1)));
         let _ = writeln!(out, "{indent}{}", node_text(node));

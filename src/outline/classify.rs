@@ -54,6 +54,8 @@ pub enum LineRole {
 const LONG_LINE_CHARS: usize = 80;
 /// Advertising and residue lines are short.
 const SHORT_LINE_CHARS: usize = 60;
+/// The longest title (a judicial interpretation's can run to a hundred chars).
+const LONG_TITLE_CHARS: usize = 120;
 
 /// The document title: one line, or a title wrapped over two.
 #[derive(Clone, Debug)]
@@ -568,7 +570,14 @@ pub(super) fn classify(doc: &Document) -> Classified {
             }
         })
         .collect();
-    let long = |i: usize| char_len(texts[i]) > LONG_LINE_CHARS;
+    // A long line is a paragraph; a long title (no comma, no stop, naming its genre) is not.
+    let long = |i: usize| {
+        let t = texts[i];
+        char_len(t) > LONG_LINE_CHARS
+            && (t.contains(['。', '；', '，', '：'])
+                || !is_genre_title(t)
+                || char_len(t) > LONG_TITLE_CHARS)
+    };
 
     // Metadata at the head: YAML front matter, a gov.cn block, a 公文 header.
     let mut metadata = Vec::new();
@@ -1052,6 +1061,14 @@ const GENRES: &[&str] = &[
     "选编",
     "文集",
     "摘编",
+    "解释",
+    "规则",
+    "答复",
+    "准则",
+    "章程",
+    "守则",
+    "预案",
+    "法",
 ];
 
 /// A bracketed suffix such as `（会员专享）` that advertises rather than titles.
@@ -1066,12 +1083,24 @@ fn ad_suffix_start(t: &str) -> Option<usize> {
 
 fn is_genre_title(t: &str) -> bool {
     let t = &t[..ad_suffix_start(t).unwrap_or(t.len())];
+    // `…的解释（二）`, `…办法（试行）`, `…条例（2024年修订）`: the genre before the bracket.
+    let t = match t
+        .strip_suffix(['）', ')'])
+        .and_then(|b| b.rfind(['（', '(']).map(|o| &b[..o]))
+    {
+        Some(before) if char_len(&t[before.len()..]) <= 12 => before,
+        _ => t,
+    };
     let t = t.trim_end_matches(['）', ')']);
     GENRES.iter().any(|g| t.ends_with(g))
 }
 
+/// A line that may be the title: short, or up to [`LONG_TITLE_CHARS`] when it names its
+/// genre (`最高人民法院、最高人民检察院关于办理…若干问题的解释`).
 fn is_title_candidate(t: &str) -> bool {
-    char_len(t) <= SHORT_LINE_CHARS
+    let len = char_len(t);
+    (len <= SHORT_LINE_CHARS
+        || (len <= LONG_TITLE_CHARS && is_genre_title(t) && !t.contains(['。', '；', '，'])))
         && !t.ends_with('。')
         && !is_front_matter_line(t)
         && salutation_len(t).is_none()
