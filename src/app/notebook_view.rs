@@ -99,6 +99,9 @@ pub struct NotebookView {
     exporting: Option<Task<Result<PathBuf, String>>>,
     /// Put the cursor in the search field.
     pub focus_search: bool,
+    /// Where the selected entry is in the notebook (which notebook, which entry): found
+    /// once, not looked up among 100,000 entries every frame.
+    found: Option<(usize, Option<usize>)>,
 }
 
 impl Default for NotebookView {
@@ -122,11 +125,29 @@ impl Default for NotebookView {
             export_dialog: None,
             exporting: None,
             focus_search: true,
+            found: None,
         }
     }
 }
 
 impl NotebookView {
+    /// The selected entry's index in `notebook`.
+    fn selected_entry(&mut self, notebook: &Arc<Notebook>) -> Option<usize> {
+        let (store, id) = self.selected.as_ref()?;
+        let here = Arc::as_ptr(notebook) as usize;
+        if let Some((at, i)) = self.found
+            && at == here
+        {
+            return i;
+        }
+        let i = notebook
+            .entries()
+            .iter()
+            .position(|e| e.annotation.id == *id && notebook.docs()[e.doc].store == *store);
+        self.found = Some((here, i));
+        i
+    }
+
     fn key(&self) -> Key {
         Key {
             query: self.query.clone(),
@@ -422,12 +443,7 @@ pub fn notebook_ui(app: &mut PizhuApp, ui: &mut Ui) {
         return;
     };
     let results_notebook = results.notebook.clone();
-    let selected_entry = view.selected.as_ref().and_then(|(store, id)| {
-        results_notebook
-            .entries()
-            .iter()
-            .position(|e| e.annotation.id == *id && results_notebook.docs()[e.doc].store == *store)
-    });
+    let selected_entry = view.selected_entry(&results_notebook);
     // The detail pane on the right: the whole quote, the note and tags to edit.
     if let Some(i) = selected_entry {
         egui::Panel::right("notebook-detail")
@@ -676,6 +692,7 @@ fn list_ui(
     if let Some(i) = clicked.or(opened) {
         let e = &notebook.entries()[i];
         view.selected = Some((notebook.docs()[e.doc].store.clone(), e.annotation.id));
+        view.found = Some((Arc::as_ptr(&notebook) as usize, Some(i)));
     }
     if let Some(i) = opened {
         commands.push(open_command(&notebook, i));
