@@ -983,6 +983,7 @@ impl PizhuApp {
             // Before Find: Ctrl+F would also take Ctrl+Shift+F.
             (Action::Notebook, Scope::Window),
             (Action::Export, Scope::Window),
+            (Action::ExportAnnotated, Scope::Window),
             (Action::Quit, Scope::Window),
             (Action::ZoomIn, Scope::Window),
             (Action::ZoomOut, Scope::Window),
