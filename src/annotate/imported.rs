@@ -368,7 +368,12 @@ fn colour_under(doc: &Document, range: TextRange, comments: &[TextRange]) -> (Co
         };
         let overlap: usize = own
             .iter()
-            .map(|r| h.range.end.min(r.end).saturating_sub(h.range.start.max(r.start)))
+            .map(|r| {
+                h.range
+                    .end
+                    .min(r.end)
+                    .saturating_sub(h.range.start.max(r.start))
+            })
             .sum();
         if overlap == 0 {
             continue;

@@ -458,7 +458,11 @@ impl<'a> Placer<'a> {
             Spot::Between { next, after } => {
                 let before = after.and_then(|a| self.edge(a, true));
                 let next = self.edge(next, false);
-                if as_end { before.or(next) } else { next.or(before) }
+                if as_end {
+                    before.or(next)
+                } else {
+                    next.or(before)
+                }
             }
         }
     }
@@ -580,9 +584,7 @@ impl RawComment {
 
 /// Read `word/comments.xml`: every comment with its text; why not, if it cannot be read.
 fn read_comments(archive: &mut Archive<'_>) -> Result<Vec<RawComment>, String> {
-    let entry = archive
-        .by_name(COMMENTS_PART)
-        .map_err(|e| e.to_string())?;
+    let entry = archive.by_name(COMMENTS_PART).map_err(|e| e.to_string())?;
     let mut comments: Vec<RawComment> = Vec::new();
     let mut current: Option<RawComment> = None;
     let mut in_text = false;

@@ -24,12 +24,12 @@ use quick_xml::events::Event;
 use crate::annotate::Annotation;
 use crate::document::{Document, TextPiece, docx_text_map};
 
+use super::ExportError;
 use super::annotated::{
     Annotated, AnnotatedOptions, AnnotatedSource, COMMENTS_REL, COMMENTS_TYPE, Cut, EXTENDED_REL,
     EXTENDED_TYPE, HighlightStyle, Insert, Layout, Look, Looks, Package, RunWriter,
     comments_extended_xml, comments_xml, cuts, failure, marks, no_heading_props,
 };
-use super::ExportError;
 
 const DOCUMENT_PART: &str = "word/document.xml";
 const RELS_PART: &str = "word/_rels/document.xml.rels";
@@ -56,17 +56,17 @@ pub(super) fn weave(
         .map_err(|e| failure(format!("the original .docx cannot be read again: {e}")))?;
     let doc = Document::from_paragraphs(map.paragraphs.clone());
     // The file may have changed since it was opened: place the annotations in it as it is.
-    let (annotations, outline): (Cow<'_, [Annotation]>, Cow<'_, _>) =
-        if doc.text == source.doc.text {
-            (
-                Cow::Borrowed(source.annotations),
-                Cow::Borrowed(source.outline),
-            )
-        } else {
-            let mut items = source.annotations.to_vec();
-            crate::annotate::place_all(&doc, &mut items);
-            (Cow::Owned(items), Cow::Owned(crate::outline::outline(&doc)))
-        };
+    let (annotations, outline): (Cow<'_, [Annotation]>, Cow<'_, _>) = if doc.text == source.doc.text
+    {
+        (
+            Cow::Borrowed(source.annotations),
+            Cow::Borrowed(source.outline),
+        )
+    } else {
+        let mut items = source.annotations.to_vec();
+        crate::annotate::place_all(&doc, &mut items);
+        (Cow::Owned(items), Cow::Owned(crate::outline::outline(&doc)))
+    };
     let marks = marks(&doc, &outline, &annotations, options);
     let xml = &map.document_xml;
     let runs = scan(xml)?;
@@ -113,13 +113,18 @@ impl Scan {
     /// The innermost run holding byte `at`.
     fn innermost_at(&self, at: u64) -> Option<usize> {
         let at = usize::try_from(at).ok()?;
-        let i = self.runs.partition_point(|r| r.start <= at).checked_sub(1)?;
+        let i = self
+            .runs
+            .partition_point(|r| r.start <= at)
+            .checked_sub(1)?;
         (at < self.runs[i].end).then_some(i)
     }
 }
 
 fn xml_error(e: &quick_xml::Error, at: u64) -> ExportError {
-    failure(format!("word/document.xml cannot be rewritten ({e} at byte {at})"))
+    failure(format!(
+        "word/document.xml cannot be rewritten ({e} at byte {at})"
+    ))
 }
 
 /// Find the runs and old comment marks of `xml`.
@@ -506,7 +511,9 @@ fn repackage(
     package.add(TYPES_PART, types.as_bytes())?;
     let mut wrote_rels = false;
     for i in 0..archive.len() {
-        let file = archive.by_index_raw(i).map_err(|e| failure(e.to_string()))?;
+        let file = archive
+            .by_index_raw(i)
+            .map_err(|e| failure(e.to_string()))?;
         let name = file
             .name()
             .map_err(|e| failure(e.to_string()))?
