@@ -302,15 +302,14 @@ pub fn library_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 });
                 let resp = row.response();
                 resp.widget_info(|| WidgetInfo::labeled(Role::Button, true, &r.title));
-                if resp.double_clicked() || (resp.clicked() && !missing) {
-                    if let Some(path) = &r.path
-                        && !missing
-                    {
-                        commands.push(Command::OpenFromShelf {
-                            path: path.clone(),
-                            at: None,
-                        });
-                    }
+                if resp.clicked()
+                    && !missing
+                    && let Some(path) = &r.path
+                {
+                    commands.push(Command::OpenFromShelf {
+                        path: path.clone(),
+                        at: None,
+                    });
                 }
                 resp.context_menu(|ui| {
                     if let Some(path) = &r.path {

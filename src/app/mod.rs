@@ -1090,7 +1090,7 @@ impl PizhuApp {
             && self.current.is_some()
             && !typing
             && !egui::Popup::is_any_open(ctx)
-            && ctx.input(|i| i.key_pressed(egui::Key::Escape))
+            && ctx.input_mut(|i| keys::pressed(i, Action::BackToReading, Scope::Shelf))
         {
             self.push(Command::ShowView(View::Reader));
         }

@@ -19,7 +19,7 @@ use crate::session::task::Task;
 
 /// What a search asked for (a new one starts when it changes).
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Key {
+struct SearchKey {
     query: String,
     colors: [bool; 5],
     tag: Option<String>,
@@ -41,7 +41,7 @@ pub enum Row {
 
 /// A search's answer.
 pub struct Results {
-    key: Key,
+    key: SearchKey,
     notebook: Arc<Notebook>,
     /// Entries shown, in order.
     pub indices: Vec<usize>,
@@ -85,7 +85,7 @@ pub struct NotebookView {
     pub grouped: bool,
     /// The last answer.
     pub results: Option<Results>,
-    searching: Option<(Key, Task<Results>)>,
+    searching: Option<(SearchKey, Task<Results>)>,
     /// The entry selected: its store and id.
     pub selected: Option<(PathBuf, AnnotationId)>,
     editor: Option<Editor>,
@@ -148,8 +148,8 @@ impl NotebookView {
         i
     }
 
-    fn key(&self) -> Key {
-        Key {
+    fn key(&self) -> SearchKey {
+        SearchKey {
             query: self.query.clone(),
             colors: self.colors,
             tag: self.tag.clone(),
@@ -175,9 +175,9 @@ impl NotebookView {
     /// Whether a search or filter narrows the list.
     pub fn filtering(&self) -> bool {
         let key = self.key();
-        key != Key {
+        key != SearchKey {
             grouped: key.grouped,
-            ..Key::default()
+            ..SearchKey::default()
         }
     }
 
@@ -199,7 +199,7 @@ pub fn day_ms(text: &str, end: bool) -> Result<Option<i64>, ()> {
     Ok(Some(if end { last } else { first }))
 }
 
-impl Key {
+impl SearchKey {
     /// The filter of annotations it asks for.
     fn filter(&self) -> Filter {
         Filter {
@@ -223,7 +223,7 @@ impl Key {
 }
 
 /// Run a search (a worker's job).
-fn search(notebook: Arc<Notebook>, key: Key) -> Results {
+fn search(notebook: Arc<Notebook>, key: SearchKey) -> Results {
     let from = day_ms(&key.from, false);
     let to = day_ms(&key.to, true);
     let bad_date = from.is_err() || to.is_err();
@@ -891,7 +891,13 @@ fn detail_ui(
     ui.horizontal_wrapped(|ui| {
         let save = ui.add_enabled(editor.dirty, egui::Button::new(t.save_note));
         let by_key = (note.has_focus() || tags.has_focus())
-            && ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter));
+            && ui.input_mut(|i| {
+                super::keys::pressed(
+                    i,
+                    crate::session::keymap::Action::SaveNote,
+                    crate::session::keymap::Scope::NotebookEditor,
+                )
+            });
         if (save.clicked() || by_key) && editor.dirty {
             let new_tags: Vec<String> = editor
                 .tags

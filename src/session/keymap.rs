@@ -201,6 +201,10 @@ pub enum Scope {
     FindField,
     /// The tag field of the annotations panel.
     TagField,
+    /// The library or the notebook, when no text field has the keyboard.
+    Shelf,
+    /// The note and tag fields of the notebook's selected entry.
+    NotebookEditor,
 }
 
 /// The sheet's sections.
@@ -247,6 +251,10 @@ pub enum Action {
     Library,
     /// The notebook (金句库): every highlight and note.
     Notebook,
+    /// From the library or the notebook back to the open document.
+    BackToReading,
+    /// Save the note edited in the notebook.
+    SaveNote,
     /// Export annotations or the outline.
     Export,
     /// Export the annotated document (a Word file with comments).
@@ -426,6 +434,8 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Action::PasteDocument, [cmd(Key::Letter('V')), k(Key::PasteEvent)], WindowNotTyping, Document, "把剪贴板里的文字作为新文档打开", "Open the clipboard's text as a new document"),
     bind!(Action::Library, [cmd(Key::Letter('L'))], Window, Document, "书库：所有文档", "Library: every document"),
     bind!(Action::Notebook, [c(Mods::CMD_SHIFT, Key::Letter('F'))], Window, Document, "金句库：所有划线和批注", "Notebook: every highlight and note"),
+    bind!(Action::BackToReading, [k(Key::Escape)], Shelf, Document, "从书库或金句库回到正在读的文档", "From the library or the notebook back to the document"),
+    bind!(Action::SaveNote, [cmd(Key::Enter)], NotebookEditor, Document, "保存在金句库里改的批注", "Save the note edited in the notebook"),
     bind!(Action::Export, [cmd(Key::Letter('E'))], Window, Document, "导出批注或提纲", "Export annotations or the outline"),
     bind!(Action::ExportAnnotated, [c(Mods::CMD_SHIFT, Key::Letter('E'))], Window, Document, "导出批注版文档（Word 批注）", "Export the annotated document (Word comments)"),
     bind!(Action::Quit, [cmd(Key::Letter('Q'))], Window, Document, "退出（一切已保存）", "Quit (everything is saved)"),
