@@ -195,9 +195,10 @@ fn bench(c: &mut Criterion) {
     });
     for format in [NotesFormat::Text, NotesFormat::Json] {
         let command = Command::Notes {
-            file: doc_path.clone(),
+            file: Some(doc_path.clone()),
             format,
             filter: Default::default(),
+            every: Default::default(),
         };
         group.bench_function(format!("notes 100k/whole command ({format:?})"), |b| {
             b.iter(|| run(&command, Some(&data)).expect("lists").len())

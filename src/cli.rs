@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::annotate::{Annotation, AnnotationSet, Color, Edit, Filter, clean_tag, now_ms};
+use crate::annotate::{
+    Annotation, AnnotationSet, Color, Edit, Filter, Kind, Mark, clean_tag, now_ms,
+};
 use crate::document::{Document, OpenError, TextRange};
 use crate::export::{NotesDocument, notes_json, one_line_quote, outline_json};
 // The listings the subcommands print live with the exports (and stats); these two are
@@ -15,6 +17,11 @@ use crate::outline::label::{PATH_SEPARATOR, section_path};
 use crate::outline::{Outline, outline};
 use crate::stats::{DEFAULT_RATE_CHARS_PER_MIN, stats, stats_json, stats_text};
 use crate::store::annotations::{DocStore, StoreError, data_dir as resolve_data_dir};
+
+mod batch;
+mod library;
+
+pub use library::{AllArgs, LibraryFormat};
 
 mod annotated;
 
@@ -60,6 +67,20 @@ impl Cli {
                 )
                 .exit();
         }
+        if let Some(Command::Export {
+            file: None,
+            annotated,
+            ..
+        }) = &cli.command
+            && annotated.annotated
+        {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--annotated exports one document: name it instead of --all",
+                )
+                .exit();
+        }
         cli
     }
 }
@@ -91,13 +112,13 @@ pub enum Command {
         rate: u32,
     },
     /// Highlight a passage (the Nth occurrence of a quote) and save it with the document's
-    /// notes.
+    /// notes; or many at once with --batch.
     Highlight {
         /// The document (.txt in any common encoding, .md, .docx).
         file: PathBuf,
         /// The exact text to highlight, as it appears in the document.
-        #[arg(long, value_name = "TEXT")]
-        quote: String,
+        #[arg(long, value_name = "TEXT", required_unless_present = "batch")]
+        quote: Option<String>,
         /// Which occurrence of the quote, counting from 1.
         #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         nth: u64,
@@ -110,29 +131,45 @@ pub enum Command {
         /// A tag (repeat for several).
         #[arg(long = "tag", value_name = "TAG")]
         tags: Vec<String>,
+        /// Add many highlights in one load and one save: a JSON Lines file (`-`: stdin), one
+        /// {"quote", "nth", "color", "note", "tags", "mark"} object a line (docs/cli.md);
+        /// nothing is saved when any line is bad.
+        #[arg(long, value_name = "HIGHLIGHTS.jsonl", conflicts_with_all = ["quote", "nth", "color", "note", "tags"])]
+        batch: Option<PathBuf>,
     },
     /// List a document's highlights and notes by section, those not found (未能定位) last;
-    /// read-only.
+    /// or, with --all, every document's by document and section; read-only.
     Notes {
         /// The document (.txt in any common encoding, .md, .docx).
-        file: PathBuf,
+        file: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = NotesFormat::Text)]
         format: NotesFormat,
         /// Which annotations.
         #[command(flatten)]
         filter: FilterArgs,
+        /// Every document's (with --all), which documents and days.
+        #[command(flatten)]
+        every: AllArgs,
+    },
+    /// List the library: every document opened, added or with notes — format, file, dates,
+    /// reading progress, highlights, notes, tags, and whether the file is still there;
+    /// read-only.
+    Library {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = LibraryFormat::Text)]
+        format: LibraryFormat,
     },
     /// Export a document's highlights and notes (or its outline) as Markdown, text, HTML,
     /// CSV, JSON or Word; text formats go to stdout unless -o is given.
     Export {
         /// The document (.txt in any common encoding, .md, .docx).
-        file: PathBuf,
+        file: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = crate::export::Format::Md)]
         format: crate::export::Format,
         /// Export the outline (提纲) instead of the annotations.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         outline: bool,
         /// With --outline: put the highlights under their sections.
         #[arg(long, requires = "outline")]
@@ -140,6 +177,13 @@ pub enum Command {
         /// Which annotations.
         #[command(flatten)]
         filter: FilterArgs,
+        /// Every document's (with --all), which documents and days.
+        #[command(flatten)]
+        every: AllArgs,
+        /// With --all: newest first, under a heading for each day, instead of by document
+        /// and section.
+        #[arg(long, conflicts_with = "file")]
+        newest: bool,
         /// Labels in English instead of Chinese.
         #[arg(long)]
         english: bool,
@@ -176,7 +220,7 @@ pub struct FilterArgs {
     pub notes_only: bool,
     /// Only annotations whose quote, note or tags hold this text (ignoring case and
     /// full/half width).
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, visible_alias = "search", value_name = "TEXT")]
     pub query: Option<String>,
 }
 
@@ -295,33 +339,51 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             color,
             note,
             tags,
-        } => {
-            let request = HighlightRequest {
-                quote,
-                nth: usize::try_from(*nth).unwrap_or(usize::MAX),
-                color: *color,
-                note: note.as_deref().unwrap_or_default(),
-                tags,
-            };
-            highlight(file, &request, data_dir)
-        }
+            batch,
+        } => match (batch, quote) {
+            (Some(batch), _) => batch::highlight_batch(file, batch, data_dir),
+            (None, Some(quote)) => {
+                let request = HighlightRequest {
+                    quote: quote.clone(),
+                    nth: usize::try_from(*nth).unwrap_or(usize::MAX),
+                    color: *color,
+                    mark: Mark::Fill,
+                    note: note.clone().unwrap_or_default(),
+                    tags: tags.clone(),
+                };
+                highlight(file, &request, data_dir)
+            }
+            (None, None) => Err(fail(
+                "name the text to highlight with --quote TEXT, or many with --batch FILE",
+                file,
+            )),
+        },
         Command::Notes {
             file,
             format,
             filter,
-        } => notes(file, *format, &filter.filter(), data_dir),
+            every,
+        } => match file {
+            Some(file) => notes(file, *format, &filter.filter(), data_dir),
+            None => library::notes_all(every, filter, *format, data_dir),
+        },
+        Command::Library { format } => library::library(*format, data_dir),
         Command::Export {
             file,
             format,
             outline,
             with_highlights,
             filter,
+            every,
+            newest,
             english,
             output,
             force,
             annotated,
         } => {
-            if annotated.annotated {
+            if annotated.annotated
+                && let Some(file) = file
+            {
                 let output = output.as_deref().map(|path| (path, *force));
                 return annotated::export(
                     file,
@@ -351,20 +413,196 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
                 path,
                 force: *force,
             });
-            export_command(file, *format, &options, output, data_dir)
+            match file {
+                Some(file) => export_command(file, *format, &options, output, data_dir),
+                None => library::export_all(
+                    &library::ExportAll {
+                        all: every,
+                        filter,
+                        format: *format,
+                        lang: options.lang,
+                        newest: *newest,
+                        output,
+                    },
+                    data_dir,
+                ),
+            }
         }
         Command::Restore { file } => restore(file, data_dir),
     }
 }
 
-/// What `pizhu highlight` was asked to do.
-struct HighlightRequest<'a> {
-    quote: &'a str,
+/// One highlight `pizhu highlight` was asked to add (by `--quote` or a line of `--batch`).
+struct HighlightRequest {
+    quote: String,
     /// 1-based.
     nth: usize,
     color: Color,
-    note: &'a str,
-    tags: &'a [String],
+    mark: Mark,
+    note: String,
+    tags: Vec<String>,
+}
+
+/// Why a quote could not be found in the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NotFound {
+    /// The quote is empty.
+    Empty,
+    /// It occurs `count` times (maybe none), fewer than the `nth` asked for.
+    PastLast { count: usize, nth: usize },
+}
+
+impl NotFound {
+    /// The reason in words; `nth_name` names the option or field (`--nth`, `"nth"`).
+    fn message(&self, nth_name: &str) -> String {
+        match *self {
+            NotFound::Empty => "the quote is empty".to_owned(),
+            NotFound::PastLast { count: 0, .. } => {
+                "the quote does not occur in the document".to_owned()
+            }
+            NotFound::PastLast { count: 1, nth } => {
+                format!("the quote occurs once; {nth_name} {nth} is past the last")
+            }
+            NotFound::PastLast { count, nth } => {
+                format!("the quote occurs {count} times; {nth_name} {nth} is past the last")
+            }
+        }
+    }
+}
+
+/// Where the `nth` (1-based) occurrence of each `(quote, nth)` stands in `doc` (a quote's
+/// line ends taken as `\n`, as the document's are). Occurrences of a quote are counted as
+/// `str::match_indices` counts them: left to right, not overlapping each other. Every quote
+/// is found in one pass over the text (Aho–Corasick), so a batch of thousands costs about
+/// what one costs.
+fn locate_all(doc: &Document, wanted: &[(&str, usize)]) -> Vec<Result<TextRange, NotFound>> {
+    use std::collections::HashMap;
+    // Each different quote once, with the furthest occurrence asked of it.
+    let mut quotes: Vec<String> = Vec::new();
+    let mut furthest: Vec<usize> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let keys: Vec<Option<usize>> = wanted
+        .iter()
+        .map(|&(quote, nth)| {
+            let quote = quote.replace("\r\n", "\n").replace('\r', "\n");
+            if quote.is_empty() {
+                return None;
+            }
+            let k = *index.entry(quote).or_insert_with_key(|q| {
+                quotes.push(q.clone());
+                furthest.push(0);
+                quotes.len() - 1
+            });
+            furthest[k] = furthest[k].max(nth);
+            Some(k)
+        })
+        .collect();
+    // Per quote: how often it occurs, and where (up to the furthest asked for).
+    let mut count = vec![0usize; quotes.len()];
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); quotes.len()];
+    let mut next_free = vec![0usize; quotes.len()];
+    let text = doc.text.as_bytes();
+    let mut found = |k: usize, start: usize| {
+        if start >= next_free[k] {
+            next_free[k] = start + quotes[k].len();
+            count[k] += 1;
+            if starts[k].len() < furthest[k] {
+                starts[k].push(start);
+            }
+        }
+    };
+    match aho_corasick::AhoCorasick::new(&quotes) {
+        Ok(ac) if !quotes.is_empty() => {
+            // Overlapping matches come by where they end: for one quote, left to right.
+            for m in ac.find_overlapping_iter(text) {
+                found(m.pattern().as_usize(), m.start());
+            }
+        }
+        // No quotes, or too many to build one automaton for: one search per quote.
+        _ => {
+            for (k, quote) in quotes.iter().enumerate() {
+                for start in memchr::memmem::find_iter(text, quote.as_bytes()) {
+                    found(k, start);
+                }
+            }
+        }
+    }
+    keys.iter()
+        .zip(wanted)
+        .map(|(key, &(_, nth))| {
+            let k = key.ok_or(NotFound::Empty)?;
+            let byte =
+                nth.checked_sub(1)
+                    .and_then(|i| starts[k].get(i))
+                    .ok_or(NotFound::PastLast {
+                        count: count[k],
+                        nth,
+                    })?;
+            let start = doc.char_of_byte(*byte);
+            Ok(TextRange::new(start, start + quotes[k].chars().count()))
+        })
+        .collect()
+}
+
+/// How many highlights [`add_highlights`] added and left out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Added {
+    /// New in the store.
+    added: usize,
+    /// Left out: a highlight over the same range was there already (or earlier in the list).
+    already: usize,
+}
+
+/// Add highlights at `ranges` (each with what its request carries) to the notes of `doc`:
+/// one load, one save under the store's lock, merged with what another writer saved — the
+/// one path of `pizhu highlight` for one highlight and for a batch. A range that a placed
+/// highlight already covers exactly is not added twice. Nothing is saved when nothing is
+/// new.
+fn add_highlights(
+    file: &Path,
+    doc: &Document,
+    title: &str,
+    new: &[(TextRange, &HighlightRequest)],
+    data_dir: Option<&Path>,
+) -> Result<Added, CliError> {
+    let dir = notes_dir(data_dir, file)?;
+    let mut notes = Notes::load(&dir, doc, file, title, Access::Write)?;
+    notes.place(doc);
+    let mut taken: std::collections::HashSet<TextRange> = notes
+        .set
+        .items()
+        .iter()
+        .filter(|a| a.kind == Kind::Highlight && a.is_placed())
+        .map(|a| a.range)
+        .collect();
+    let now = now_ms();
+    let mut edits = Vec::with_capacity(new.len());
+    let mut count = Added::default();
+    for &(range, req) in new {
+        if !taken.insert(range) {
+            count.already += 1;
+            continue;
+        }
+        let mut a = Annotation::highlight(doc, range, req.color, now);
+        a.mark = req.mark;
+        a.note = req.note.clone();
+        for tag in req.tags.iter().filter_map(|t| clean_tag(t)) {
+            if !a.tags.contains(&tag) {
+                a.tags.push(tag);
+            }
+        }
+        edits.push(Edit::Add(a));
+        count.added += 1;
+    }
+    if !edits.is_empty() {
+        notes.set.apply(edits, now);
+        notes.save()?;
+    }
+    // The library lists the document from now on; the notes are saved whatever happens here.
+    if let Err(e) = crate::library::record_open(&dir, file, doc, title) {
+        crate::terminal::eprint_line(&format!("pizhu: warning: {}", one_line(&e.to_string())));
+    }
+    Ok(count)
 }
 
 fn fail(message: impl Into<String>, path: &Path) -> CliError {
@@ -570,61 +808,35 @@ impl Notes {
 /// `pizhu highlight`: find the quote, add the highlight, save the store.
 fn highlight(
     file: &Path,
-    req: &HighlightRequest<'_>,
+    req: &HighlightRequest,
     data_dir: Option<&Path>,
 ) -> Result<String, CliError> {
     let doc = open(file)?;
-    // The document's text has `\n` line ends only; so must the quote.
-    let quote = req.quote.replace("\r\n", "\n").replace('\r', "\n");
-    if quote.is_empty() {
-        return Err(fail(
-            "the quote is empty; give the text to highlight with --quote",
-            file,
-        ));
-    }
-    let starts: Vec<usize> = doc
-        .text
-        .match_indices(quote.as_str())
-        .map(|(byte, _)| byte)
-        .collect();
-    let Some(&byte) = req.nth.checked_sub(1).and_then(|i| starts.get(i)) else {
-        let message = match starts.len() {
-            0 => "the quote does not occur in the document".to_owned(),
-            1 => format!("the quote occurs once; --nth {} is past the last", req.nth),
-            n => format!(
-                "the quote occurs {n} times; --nth {} is past the last",
-                req.nth
+    let located = locate_all(&doc, &[(req.quote.as_str(), req.nth)]).pop();
+    let range = located
+        .unwrap_or(Err(NotFound::Empty))
+        .map_err(|e| match e {
+            NotFound::Empty => fail(
+                "the quote is empty; give the text to highlight with --quote",
+                file,
             ),
-        };
-        return Err(fail(message, file));
-    };
-    let start = doc.char_of_byte(byte);
-    let range = TextRange::new(start, start + quote.chars().count());
+            e => fail(e.message("--nth"), file),
+        })?;
     let outline = outline(&doc);
-    let dir = notes_dir(data_dir, file)?;
-    let mut notes = Notes::load(&dir, &doc, file, &doc_title(&outline, file), Access::Write)?;
-    notes.place(&doc);
-    let now = now_ms();
-    let mut a = Annotation::highlight(&doc, range, req.color, now);
-    a.note = req.note.to_owned();
-    for tag in req.tags.iter().filter_map(|t| clean_tag(t)) {
-        if !a.tags.contains(&tag) {
-            a.tags.push(tag);
-        }
-    }
-    notes.set.apply(vec![Edit::Add(a)], now);
-    notes.save()?;
+    let title = doc_title(&outline, file);
+    let added = add_highlights(file, &doc, &title, &[(range, req)], data_dir)?;
     let path = section_path(&outline, range.start);
     let place = if path.is_empty() {
         "before the first heading".to_owned()
     } else {
         format!("in {}", path.join(PATH_SEPARATOR))
     };
-    Ok(format!(
-        "highlighted 「{}」 ({}) {place}\n",
-        one_line_quote(&quote),
-        req.color.name()
-    ))
+    let quote = one_line_quote(doc.slice(range));
+    Ok(if added.added == 0 {
+        format!("「{quote}」 {place} is highlighted already; nothing was added\n")
+    } else {
+        format!("highlighted 「{quote}」 ({}) {place}\n", req.color.name())
+    })
 }
 
 /// `pizhu export`: the document's annotations (read-only) or outline, in `format`.

@@ -6,6 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::snapshot_dir;
 use pizhu::Document;
 use pizhu::store::annotations::fingerprint;
 
@@ -75,25 +76,6 @@ fn annotations(value: &serde_json::Value) -> &Vec<serde_json::Value> {
 fn char_offset(text: &str, quote: &str, nth: usize) -> u64 {
     let byte = text.match_indices(quote).nth(nth).expect("occurrence").0;
     text[..byte].chars().count() as u64
-}
-
-/// Every file under `dir` with its contents, to show that nothing was written.
-fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(snapshot_dir(&path));
-        } else {
-            let bytes = std::fs::read(&path).expect("read");
-            out.push((path, bytes));
-        }
-    }
-    out.sort();
-    out
 }
 
 fn store_file(data_dir: &Path, doc_path: &Path) -> PathBuf {
@@ -387,18 +369,15 @@ fn a_bad_colour_is_a_usage_error_naming_the_five() {
         assert!(err.contains(name), "{err}");
     }
     assert!(snapshot_dir(data.path()).is_empty());
-    // Chinese names work, with or without 色.
-    for (name, expect) in [("粉", "pink"), ("紫色", "purple"), ("Blue", "blue")] {
+    // Chinese names work, with or without 色 (three passages: one range is highlighted once).
+    for (name, expect, quote) in [
+        ("粉", "pink", "同志们"),
+        ("紫色", "purple", "数字政府"),
+        ("Blue", "blue", "一是全面清理"),
+    ] {
         let out = ok(pizhu(
             data.path(),
-            &[
-                "highlight",
-                s(&sample),
-                "--quote",
-                "同志们",
-                "--color",
-                name,
-            ],
+            &["highlight", s(&sample), "--quote", quote, "--color", name],
         ));
         assert!(out.contains(&format!("({expect})")), "{out}");
     }

@@ -239,3 +239,22 @@ pub fn pretty_xml(xml: &str) -> String {
     }
     String::from_utf8(writer.into_inner()).expect("UTF-8")
 }
+
+/// Every file under `dir` with its contents (sorted), to show that nothing was written.
+pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(snapshot_dir(&path));
+        } else {
+            let bytes = std::fs::read(&path).expect("read");
+            out.push((path, bytes));
+        }
+    }
+    out.sort();
+    out
+}
