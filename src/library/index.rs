@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::annotate::imported::{Imported, Reply};
 use crate::annotate::{AnchorState, Annotation, Review};
 use crate::document::TextRange;
 use crate::files::{Links, read_regular, write_atomic};
@@ -29,7 +30,7 @@ pub const FILE_NAME: &str = "library.index";
 /// What the file starts with.
 const MAGIC: &[u8] = b"pizhu notebook index\n";
 /// Version of the records after the magic; another version is rebuilt, not read.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 /// Largest index read.
 const MAX_INDEX_BYTES: u64 = 4 << 30;
 
@@ -179,6 +180,28 @@ pub struct AnnotationRecord<'a> {
     /// An unconfirmed placing: the old quote and why.
     #[serde(borrow)]
     pub review: Option<(Cow<'a, str>, ReviewReasonRecord)>,
+    /// The Word comment it was imported from, while unedited: author, initials, date.
+    #[serde(borrow)]
+    pub imported: Option<(Cow<'a, str>, Cow<'a, str>, Option<i64>)>,
+    /// Replies to that comment.
+    #[serde(borrow)]
+    pub replies: Vec<ReplyRecord<'a>>,
+}
+
+/// A reply to an imported comment.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct ReplyRecord<'a> {
+    /// Who wrote it.
+    #[serde(borrow)]
+    pub author: Cow<'a, str>,
+    /// Their initials.
+    #[serde(borrow)]
+    pub initials: Cow<'a, str>,
+    /// When (ms since 1970).
+    pub date_ms: Option<i64>,
+    /// What it says.
+    #[serde(borrow)]
+    pub text: Cow<'a, str>,
 }
 
 /// What the document file at `path` held when it was last opened.
@@ -241,6 +264,23 @@ impl<'a> From<&'a Annotation> for AnnotationRecord<'a> {
                 .review
                 .as_ref()
                 .map(|r| (Cow::Borrowed(r.old_quote.as_str()), r.reason.into())),
+            imported: a.imported.as_deref().map(|i| {
+                (
+                    Cow::Borrowed(i.author.as_str()),
+                    Cow::Borrowed(i.initials.as_str()),
+                    i.date_ms,
+                )
+            }),
+            replies: a
+                .replies
+                .iter()
+                .map(|r| ReplyRecord {
+                    author: Cow::Borrowed(&r.author),
+                    initials: Cow::Borrowed(&r.initials),
+                    date_ms: r.date_ms,
+                    text: Cow::Borrowed(&r.text),
+                })
+                .collect(),
         }
     }
 }
@@ -266,7 +306,23 @@ impl From<&AnnotationRecord<'_>> for Annotation {
                 reason: (*reason).into(),
             }),
             state: AnchorState::Exact,
-            ..Annotation::default()
+            imported: r.imported.as_ref().map(|(author, initials, date_ms)| {
+                Box::new(Imported {
+                    author: author.clone().into_owned(),
+                    initials: initials.clone().into_owned(),
+                    date_ms: *date_ms,
+                })
+            }),
+            replies: r
+                .replies
+                .iter()
+                .map(|r| Reply {
+                    author: r.author.clone().into_owned(),
+                    initials: r.initials.clone().into_owned(),
+                    date_ms: r.date_ms,
+                    text: r.text.clone().into_owned(),
+                })
+                .collect(),
         }
     }
 }
@@ -347,7 +403,17 @@ mod tests {
                 reason: ReviewReason::Ambiguous,
             }),
             state: AnchorState::Exact,
-            ..Annotation::default()
+            imported: Some(Box::new(Imported {
+                author: "张三".into(),
+                initials: "ZS".into(),
+                date_ms: Some(5),
+            })),
+            replies: vec![Reply {
+                author: "李四".into(),
+                initials: String::new(),
+                date_ms: None,
+                text: "同意".into(),
+            }],
         };
         let record = IndexRecord {
             head: IndexHead {

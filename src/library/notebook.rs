@@ -319,8 +319,10 @@ impl Notebook {
             write_index,
             &mut changed,
         );
+        // No stores and no index: nothing worth a file.
+        let empty = record.is_none() && notebook.stores.is_empty();
         drop(record);
-        if write_index && changed {
+        if write_index && changed && !empty {
             // The index is derived: failing to write it costs time next start, nothing else.
             let _ = index::write(data_dir, &notebook.to_record());
         }

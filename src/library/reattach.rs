@@ -102,16 +102,12 @@ fn windows(text: &str, n: usize, mut each: impl FnMut(u64)) {
         return;
     }
     let mut starts = vec![0usize; n];
-    let mut seen = 0usize;
-    for (i, _) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
+    let ends = text.char_indices().map(|(i, _)| i).chain([text.len()]);
+    for (seen, i) in ends.enumerate() {
         if seen >= n {
             each(hash(&text.as_bytes()[starts[seen % n]..i]));
         }
         starts[seen % n] = i;
-        seen += 1;
     }
 }
 

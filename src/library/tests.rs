@@ -127,7 +127,7 @@ fn a_damaged_library_is_kept_aside_and_rebuilt_from_the_stores() {
     let mut paths: Vec<PathBuf> = loaded.library.docs.iter().map(|d| d.path.clone()).collect();
     paths.sort();
     assert_eq!(paths, [canonical(&one), canonical(&two)]);
-    assert_eq!(loaded.library.docs[0].title.is_empty(), false);
+    assert!(!loaded.library.docs[0].title.is_empty());
     // The rebuilt file parses; a second load finds nothing wrong.
     let again = Library::load(&data);
     assert!(again.problem.is_none());
