@@ -848,3 +848,58 @@ fn replies_stay_with_their_comment_and_are_exported_as_replies() {
     );
     assert!(!rels.contains("rId9"), "{rels}");
 }
+
+#[test]
+fn web_residue_stays_out_of_the_gongwen_unless_an_annotation_is_on_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (data, file) = (tmp.path().join("data"), tmp.path().join("report.txt"));
+    std::fs::write(
+        &file,
+        "下载\n打印\n收藏\n【字号：加大 还原 减小】\n关于推进基层减负的报告\n\n一、总体要求\n\n切实为基层减负，让干部把更多时间用在抓落实上。\n\n分享到：微信 微博\n",
+    )
+    .expect("write");
+    highlight(&data, &file, "切实为基层减负", &["--note", "金句"]);
+    let out = tmp.path().join("out.docx");
+    ok(&run(
+        &data,
+        &[
+            "export",
+            file.to_str().expect("path"),
+            "--annotated",
+            "-o",
+            out.to_str().expect("path"),
+        ],
+    ));
+    let xml = String::from_utf8(
+        part(&std::fs::read(&out).expect("written"), "word/document.xml").expect("document part"),
+    )
+    .expect("utf-8");
+    for residue in ["打印", "收藏", "字号", "分享到"] {
+        assert!(!xml.contains(residue), "{residue} is in the export");
+    }
+    for body in [
+        "关于推进基层减负的报告",
+        "总体要求",
+        "让干部把更多时间用在抓落实上",
+    ] {
+        assert!(xml.contains(body), "{body} is missing");
+    }
+    // A note on a residue line keeps that line.
+    highlight(&data, &file, "打印", &["--note", "这一行留下"]);
+    ok(&run(
+        &data,
+        &[
+            "export",
+            file.to_str().expect("path"),
+            "--annotated",
+            "-o",
+            out.to_str().expect("path"),
+            "--force",
+        ],
+    ));
+    let xml = String::from_utf8(
+        part(&std::fs::read(&out).expect("written"), "word/document.xml").expect("document part"),
+    )
+    .expect("utf-8");
+    assert!(xml.contains("打印") && !xml.contains("收藏"), "{xml}");
+}

@@ -222,7 +222,18 @@ fn body_xml(
     );
     let mut piece = 0;
     let mut cut = 0;
+    // Advertising and web residue (`下载 打印 【字号：加大 减小】`) stay out of the Word
+    // document, unless an annotation is on them.
+    let residue: std::collections::HashSet<usize> =
+        source.outline.boilerplate.iter().map(|b| b.line).collect();
     for (i, line) in doc.lines.iter().enumerate() {
+        if residue.contains(&i)
+            && !line.range.is_empty()
+            && !cuts.get(cut).is_some_and(|c| c.0.0 == piece)
+        {
+            piece += 1;
+            continue;
+        }
         let ppr = match roles.get(i).copied().unwrap_or(Role::Body {
             indent: true,
             inline: None,
