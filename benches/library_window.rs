@@ -58,7 +58,10 @@ fn until(
         if done(app) {
             return (start.elapsed(), cpu);
         }
-        assert!(start.elapsed() < Duration::from_secs(120), "{what} never came");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "{what} never came"
+        );
         // A window sleeps until a worker wakes it; a frame every 4 ms stands in for that.
         std::thread::sleep(Duration::from_millis(4));
     }
@@ -66,7 +69,10 @@ fn until(
 
 fn report(what: &str, wall: Duration, mut cpu: Vec<Duration>) {
     cpu.sort();
-    let over = cpu.iter().filter(|d| **d > Duration::from_millis(16)).count();
+    let over = cpu
+        .iter()
+        .filter(|d| **d > Duration::from_millis(16))
+        .count();
     println!(
         "{what}: {:.0} ms; {} frames, UI CPU p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {over} over 16 ms",
         ms(wall),
@@ -106,10 +112,22 @@ fn run(data: &std::path::Path, label: &str, query: &str) {
     };
     let (wall, cpu) = until(&mut frames, &mut app, vec![key], "the notebook", |app| {
         app.view == View::Notebook
-            && app.notebook_view.results.as_ref().is_some_and(|r| !r.rows.is_empty())
+            && app
+                .notebook_view
+                .results
+                .as_ref()
+                .is_some_and(|r| !r.rows.is_empty())
     });
-    let entries = app.shelf.data.as_ref().map_or(0, |d| d.notebook.entries().len());
-    report(&format!("{label} notebook of {entries} entries on screen"), wall, cpu);
+    let entries = app
+        .shelf
+        .data
+        .as_ref()
+        .map_or(0, |d| d.notebook.entries().len());
+    report(
+        &format!("{label} notebook of {entries} entries on screen"),
+        wall,
+        cpu,
+    );
     // The search field has the keyboard: type the query a char at a time.
     let mut typed = String::new();
     let mut waits = Vec::new();
@@ -133,7 +151,11 @@ fn run(data: &std::path::Path, label: &str, query: &str) {
         frames.frame(&mut app, Vec::new());
         all_cpu.push(thread_cpu().unwrap_or_default().saturating_sub(before));
         all_cpu.extend(cpu);
-        let shown = app.notebook_view.results.as_ref().map_or(0, |r| r.indices.len());
+        let shown = app
+            .notebook_view
+            .results
+            .as_ref()
+            .map_or(0, |r| r.indices.len());
         println!("  “{typed}”: {shown} entries, {:.1} ms", ms(wall));
         waits.push(wall);
     }

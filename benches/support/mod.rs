@@ -193,7 +193,9 @@ pub fn library_data(docs: usize, per_doc: usize) -> (PathBuf, PathBuf) {
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&doc_dir).expect("bench data folder");
     let pool: Vec<char> = POOL.chars().collect();
-    let tags = ["金句", "提法", "减负", "创新", "民生", "法治", "开放", "生态"];
+    let tags = [
+        "金句", "提法", "减负", "创新", "民生", "法治", "开放", "生态",
+    ];
     let mut rng = Rng(0x5EED_1234_ABCD);
     let words = |rng: &mut Rng, n: usize| -> String {
         (0..n).map(|_| pool[rng.range(0, pool.len() - 1)]).collect()
@@ -203,7 +205,11 @@ pub fn library_data(docs: usize, per_doc: usize) -> (PathBuf, PathBuf) {
         for part in ["一", "二", "三"] {
             text.push_str(&format!("{part}、{}\n\n", words(&mut rng, 12)));
             for _ in 0..6 {
-                text.push_str(&format!("{}。{}。\n\n", words(&mut rng, 60), words(&mut rng, 80)));
+                text.push_str(&format!(
+                    "{}。{}。\n\n",
+                    words(&mut rng, 60),
+                    words(&mut rng, 80)
+                ));
             }
         }
         let path = doc_dir.join(format!("report-{i:04}.txt"));
