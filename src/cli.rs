@@ -553,16 +553,26 @@ struct Added {
     already: usize,
 }
 
+/// Whether [`add_highlights`] leaves out a range that is highlighted already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Repeats {
+    /// Add every one (`--quote`: the user asked for this highlight, as before).
+    Add,
+    /// Leave out a range that a placed highlight covers exactly, or an earlier one of the
+    /// list (`--batch`: running a batch again adds nothing).
+    Skip,
+}
+
 /// Add highlights at `ranges` (each with what its request carries) to the notes of `doc`:
 /// one load, one save under the store's lock, merged with what another writer saved — the
-/// one path of `pizhu highlight` for one highlight and for a batch. A range that a placed
-/// highlight already covers exactly is not added twice. Nothing is saved when nothing is
-/// new.
+/// one path of `pizhu highlight` for one highlight and for a batch. Nothing is saved when
+/// nothing is new.
 fn add_highlights(
     file: &Path,
     doc: &Document,
     title: &str,
     new: &[(TextRange, &HighlightRequest)],
+    repeats: Repeats,
     data_dir: Option<&Path>,
 ) -> Result<Added, CliError> {
     let dir = notes_dir(data_dir, file)?;
@@ -579,7 +589,7 @@ fn add_highlights(
     let mut edits = Vec::with_capacity(new.len());
     let mut count = Added::default();
     for &(range, req) in new {
-        if !taken.insert(range) {
+        if !taken.insert(range) && repeats == Repeats::Skip {
             count.already += 1;
             continue;
         }
@@ -824,7 +834,7 @@ fn highlight(
         })?;
     let outline = outline(&doc);
     let title = doc_title(&outline, file);
-    let added = add_highlights(file, &doc, &title, &[(range, req)], data_dir)?;
+    add_highlights(file, &doc, &title, &[(range, req)], Repeats::Add, data_dir)?;
     let path = section_path(&outline, range.start);
     let place = if path.is_empty() {
         "before the first heading".to_owned()
@@ -832,11 +842,10 @@ fn highlight(
         format!("in {}", path.join(PATH_SEPARATOR))
     };
     let quote = one_line_quote(doc.slice(range));
-    Ok(if added.added == 0 {
-        format!("「{quote}」 {place} is highlighted already; nothing was added\n")
-    } else {
-        format!("highlighted 「{quote}」 ({}) {place}\n", req.color.name())
-    })
+    Ok(format!(
+        "highlighted 「{quote}」 ({}) {place}\n",
+        req.color.name()
+    ))
 }
 
 /// `pizhu export`: the document's annotations (read-only) or outline, in `format`.

@@ -11,8 +11,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{
-    Added, CliError, HighlightRequest, add_highlights, doc_title, fail, locate_all, one_line, open,
-    parse_color,
+    Added, CliError, HighlightRequest, Repeats, add_highlights, doc_title, fail, locate_all,
+    one_line, open, parse_color,
 };
 use crate::annotate::Mark;
 use crate::document::{Document, TextRange};
@@ -232,7 +232,8 @@ pub(super) fn highlight_batch(
     }
     let title = doc_title(&outline(&doc), file);
     let pairs: Vec<(TextRange, &HighlightRequest)> = found.iter().map(|(r, q)| (*r, q)).collect();
-    let Added { added, already } = add_highlights(file, &doc, &title, &pairs, data_dir)?;
+    let Added { added, already } =
+        add_highlights(file, &doc, &title, &pairs, Repeats::Skip, data_dir)?;
     let mut out = format!("added {}", count(added, "highlight", "highlights"));
     if already > 0 {
         out.push_str(&format!(" ({} already there)", grouped(already)));
