@@ -1,10 +1,13 @@
 //! Annotations under their sections: the rows of the annotations panel (and of any list that
 //! shows notes by where they stand). Rebuilt after every edit and merge of a set of 10,000,
 //! inside a frame: one pass over the items, one section lookup per section, no allocation
-//! per item.
+//! per item, and each section's path made once per outline ([`SectionPaths`]), not once per
+//! change.
 
-use crate::outline::Outline;
+use std::sync::{Arc, Weak};
+
 use crate::outline::label::{PATH_SEPARATOR, node_path_in};
+use crate::outline::{Outline, OutlineIndex};
 
 use super::{Annotation, Filter};
 
@@ -23,16 +26,16 @@ pub enum Row {
 /// The section (outline node) each of `items` starts in, for items in document order: one
 /// lookup per run of items in the same section, not one per item.
 struct Sections<'a> {
-    index: crate::outline::OutlineIndex<'a>,
+    index: OutlineIndex<'a>,
     /// Positions known to lie in `node` (no other node starts there).
     known: std::ops::Range<usize>,
     node: Option<usize>,
 }
 
 impl<'a> Sections<'a> {
-    fn new(outline: &'a Outline) -> Self {
+    fn new(index: OutlineIndex<'a>) -> Self {
         Self {
-            index: outline.index(),
+            index,
             known: 0..0,
             node: None,
         }
@@ -61,7 +64,7 @@ impl<'a> Sections<'a> {
 /// How many of the placed `items` (in document order) stand in each outline node's
 /// section, subsections included (the outline panel's counts).
 pub fn section_counts(items: &[Annotation], outline: &Outline) -> Vec<usize> {
-    let mut sections = Sections::new(outline);
+    let mut sections = Sections::new(outline.index());
     let mut own = vec![0usize; outline.nodes.len()];
     for a in items.iter().filter(|a| a.is_placed()) {
         if let (Some(n), _) = sections.at(a.range.start) {
@@ -83,7 +86,57 @@ pub fn section_counts(items: &[Annotation], outline: &Outline) -> Vec<usize> {
 /// The rows for the `items` (in document order) that pass `filter`: the unplaced ones first
 /// under one head, then the others under the section each starts in. A section's head is
 /// written once however many annotations it holds, and again only when the path changes.
+/// (A list remade after every change keeps a [`SectionPaths`] and calls
+/// [`SectionPaths::rows`], which makes each path once.)
 pub fn rows(items: &[Annotation], outline: &Outline, filter: &Filter) -> Vec<Row> {
+    let index = outline.index();
+    grouped(items, &index, filter, |n| {
+        node_path_in(&index, n).join(PATH_SEPARATOR)
+    })
+}
+
+/// The section paths of one outline's nodes, each made the first time a list needs it and
+/// kept: the rows of 10,000 annotations are remade after every change to them, and
+/// joining every section's labels again was most of that work.
+#[derive(Debug, Default)]
+pub struct SectionPaths {
+    /// The outline the paths are of (a weak handle: its allocation is not reused while
+    /// held, so comparing it tells the same outline from a new one).
+    outline: Weak<Outline>,
+    paths: Vec<Option<String>>,
+}
+
+impl SectionPaths {
+    /// [`rows`], with the section paths of `outline` kept between calls.
+    pub fn rows(
+        &mut self,
+        items: &[Annotation],
+        outline: &Arc<Outline>,
+        filter: &Filter,
+    ) -> Vec<Row> {
+        if !std::ptr::eq(self.outline.as_ptr(), Arc::as_ptr(outline))
+            || self.paths.len() != outline.nodes.len()
+        {
+            self.outline = Arc::downgrade(outline);
+            self.paths = vec![None; outline.nodes.len()];
+        }
+        let index = outline.index();
+        let paths = &mut self.paths;
+        grouped(items, &index, filter, |n| {
+            paths[n]
+                .get_or_insert_with(|| node_path_in(&index, n).join(PATH_SEPARATOR))
+                .clone()
+        })
+    }
+}
+
+/// [`rows`] with `path` naming a node's section.
+fn grouped(
+    items: &[Annotation],
+    index: &OutlineIndex<'_>,
+    filter: &Filter,
+    mut path: impl FnMut(usize) -> String,
+) -> Vec<Row> {
     let everything = filter.is_empty();
     let shown = |a: &Annotation| everything || filter.matches(a);
     let mut rows = Vec::with_capacity(items.len() + 64);
@@ -96,14 +149,14 @@ pub fn rows(items: &[Annotation], outline: &Outline, filter: &Filter) -> Vec<Row
                 .map(Row::Item),
         );
     }
-    let mut sections = Sections::new(outline);
+    let mut sections = Sections::new(index.clone());
     let mut last: Option<Option<String>> = None;
     for (i, a) in items.iter().enumerate() {
         if !a.is_placed() || !shown(a) {
             continue;
         }
         if let (node, true) = sections.at(a.range.start) {
-            let path = node.map(|n| node_path_in(&sections.index, n).join(PATH_SEPARATOR));
+            let path = node.map(&mut path);
             if last.as_ref() != Some(&path) {
                 rows.push(Row::Section(path.clone()));
                 last = Some(path);
@@ -231,6 +284,58 @@ mod tests {
                 node.title
             );
         }
+    }
+
+    #[test]
+    fn kept_section_paths_give_the_same_rows_and_follow_a_new_outline() {
+        let doc = Document::from_text(SPEECH.into(), "UTF-8", SourceFormat::Text);
+        let outline = Arc::new(crate::outline::outline(&doc));
+        let mut items: Vec<Annotation> = [
+            "开场的话",
+            "要求的话",
+            "第一点的话",
+            "第二点的话",
+            "安排的话",
+        ]
+        .iter()
+        .map(|q| at(&doc, q, Color::Yellow))
+        .collect();
+        items.sort_by_key(|a| a.range.start);
+        let mut paths = SectionPaths::default();
+        let everything = Filter::default();
+        let first = paths.rows(&items, &outline, &everything);
+        assert_eq!(first, rows(&items, &outline, &everything));
+        // Again (the paths kept), and with one item fewer, as after a change.
+        assert_eq!(paths.rows(&items, &outline, &everything), first);
+        let fewer = &items[1..];
+        assert_eq!(
+            paths.rows(fewer, &outline, &everything),
+            rows(fewer, &outline, &everything)
+        );
+        // Another outline (another document): its own paths, not the kept ones.
+        let other = Document::from_text(
+            SPEECH.replace("总体要求", "全面要求"),
+            "UTF-8",
+            SourceFormat::Text,
+        );
+        let other_outline = Arc::new(crate::outline::outline(&other));
+        let mut moved = items.clone();
+        for a in &mut moved {
+            a.range = at(&other, &a.quote, Color::Yellow).range;
+        }
+        let heads: Vec<Row> = paths
+            .rows(&moved, &other_outline, &everything)
+            .into_iter()
+            .filter(|r| matches!(r, Row::Section(_)))
+            .collect();
+        assert!(
+            heads.contains(&Row::Section(Some("一、全面要求".into()))),
+            "{heads:?}"
+        );
+        assert!(
+            !heads.contains(&Row::Section(Some("一、总体要求".into()))),
+            "{heads:?}"
+        );
     }
 
     #[test]

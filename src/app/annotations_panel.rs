@@ -34,6 +34,8 @@ pub struct AnnotationsView {
     /// Scroll the list to the selected annotation.
     reveal: bool,
     rows: RowsCache,
+    /// Section paths, made once per outline (the rows are remade after every change).
+    paths: crate::annotate::group::SectionPaths,
     /// Tag counts for the tag menu, made when the menu opens.
     tags: TagCounts,
     list_offset: f32,
@@ -152,7 +154,7 @@ fn build_rows(
         return;
     }
     let items = set.items();
-    let mut rows = crate::annotate::group::rows(items, &doc.outline, &panel_filter(view));
+    let mut rows = view.paths.rows(items, &doc.outline, &panel_filter(view));
     if !view.hidden_authors.is_empty() {
         rows.retain(|r| !matches!(r, Row::Item(i) if items.get(*i).is_some_and(|a| hidden(&view.hidden_authors, a))));
         // A heading left with nothing under it goes too.
