@@ -30,6 +30,9 @@ use crate::outline::Outline;
 use crate::session::task::{Task, Waker};
 use crate::store::annotations::{Access, Autosave, DocStore};
 
+/// Most changed ids remembered between saves; with more, a save compares every annotation.
+const DIRTY_MAX: usize = 16;
+
 /// Longest [`Notes::flush`] waits for a write already under way.
 const FLUSH_WAIT: Duration = Duration::from_secs(30);
 
@@ -42,6 +45,14 @@ pub struct Notes {
     store: Option<Arc<Mutex<Writer>>>,
     /// What the worker's copy holds of each annotation (a save sends what differs).
     sent: Versions,
+    /// The ids that may differ from `sent`: those this struct changed since the last save
+    /// was prepared, while the set's generation was [`Notes::tracked`]'s. A save then looks
+    /// only for these instead of comparing all 10,000 with `sent`.
+    dirty: Vec<AnnotationId>,
+    /// The set's generation after the last change whose ids are in `dirty` (`None`, or a
+    /// generation that is no longer the set's: changed in a way not tracked — undo, redo,
+    /// a restore, a change made to `set` directly — so the next save compares everything).
+    tracked: Option<u64>,
     /// The worker's copy is to be made anew with the next save (the set changed in a way
     /// `modified_ms` does not show: re-placed).
     resync: bool,
@@ -399,6 +410,8 @@ impl Notes {
             set: AnnotationSet::default(),
             store: None,
             sent: Versions::new(),
+            dirty: Vec::new(),
+            tracked: None,
             resync: false,
             path: None,
             job: None,
@@ -435,6 +448,7 @@ impl Notes {
             .map(|b| b.modified);
         let file = loaded.store.path().to_owned();
         let sent = versions(&set);
+        let tracked = Some(set.generation());
         let store = Arc::new(Mutex::new(Writer {
             store: loaded.store,
             mirror: set.clone(),
@@ -445,6 +459,8 @@ impl Notes {
             set,
             store: Some(store),
             sent,
+            dirty: Vec::new(),
+            tracked,
             resync: false,
             path: Some(file),
             job: None,
@@ -558,8 +574,38 @@ impl Notes {
     /// Apply edits as one undoable step.
     pub fn edit(&mut self, edits: Vec<Edit>) {
         self.typing = None;
+        let before = self.set.generation();
+        let ids: Vec<AnnotationId> = edits
+            .iter()
+            .map(|e| match e {
+                Edit::Add(a) | Edit::Update(a) => a.id,
+                Edit::Remove(id) => *id,
+            })
+            .collect();
         self.set.apply(edits, now_ms());
+        self.track(before, ids);
         self.autosave.edited(Instant::now());
+    }
+
+    /// The set went from generation `before` to its present one by changes to `ids` only:
+    /// remember them for the next save (unless the set had already changed untracked).
+    fn track(&mut self, before: u64, ids: impl IntoIterator<Item = AnnotationId>) {
+        if self.tracked != Some(before) {
+            return;
+        }
+        for id in ids {
+            if self.dirty.contains(&id) {
+                continue;
+            }
+            if self.dirty.len() == DIRTY_MAX {
+                // Many changes: the next save compares everything.
+                self.dirty.clear();
+                self.tracked = None;
+                return;
+            }
+            self.dirty.push(id);
+        }
+        self.tracked = Some(self.set.generation());
     }
 
     /// Set the note of `id` while the user types: one undo step per typing session.
@@ -573,12 +619,14 @@ impl Notes {
         a.note = note;
         // A comment imported from a Word document is the reader's once they write in it.
         a.imported = None;
+        let before = self.set.generation();
         if self.typing == Some(id) {
             self.set.replace_last(a, now_ms());
         } else {
             self.set.apply(vec![Edit::Update(a)], now_ms());
             self.typing = Some(id);
         }
+        self.track(before, [id]);
         self.autosave.edited(Instant::now());
     }
 
@@ -605,6 +653,12 @@ impl Notes {
             self.autosave.edited(Instant::now());
         }
         done
+    }
+
+    /// Where the reader is (the char at the top of the view, as the window last reported
+    /// it; the stored one until then): what the next save writes.
+    pub fn position(&self) -> Option<usize> {
+        self.position
     }
 
     /// The reading position changed.
@@ -674,6 +728,9 @@ impl Notes {
     /// Costs a look-up per annotation and copies only what changed.
     fn save_job(&mut self) -> Job {
         let full = std::mem::take(&mut self.resync);
+        let known = self.tracked == Some(self.set.generation());
+        self.tracked = Some(self.set.generation());
+        let dirty = std::mem::take(&mut self.dirty);
         if full {
             self.sent = versions(&self.set);
             return Job::Save {
@@ -684,6 +741,29 @@ impl Notes {
                 position: self.position,
             };
         }
+        let (changed, gone) = if known {
+            self.changes_among(&dirty)
+        } else {
+            self.all_changes()
+        };
+        for id in &gone {
+            self.sent.remove(id);
+        }
+        for a in &changed {
+            self.sent.insert(a.id, a.modified_ms);
+        }
+        Job::Save {
+            changed,
+            gone,
+            removed: self.set.removed().to_vec(),
+            full,
+            position: self.position,
+        }
+    }
+
+    /// What differs from the worker's copy: every annotation compared with `sent` (a
+    /// look-up per annotation), and the ids the copy holds that the set no longer has.
+    fn all_changes(&self) -> (Vec<Annotation>, Vec<AnnotationId>) {
         let mut changed = Vec::new();
         let mut kept = 0;
         for a in self.set.items() {
@@ -707,19 +787,32 @@ impl Notes {
                 .copied()
                 .collect()
         };
-        for id in &gone {
-            self.sent.remove(id);
+        (changed, gone)
+    }
+
+    /// [`Notes::all_changes`] when only the `dirty` ids can differ from `sent`: one pass
+    /// over the items comparing ids (none when nothing is dirty), a look-up only for those.
+    fn changes_among(&self, dirty: &[AnnotationId]) -> (Vec<Annotation>, Vec<AnnotationId>) {
+        if dirty.is_empty() {
+            return (Vec::new(), Vec::new());
         }
-        for a in &changed {
-            self.sent.insert(a.id, a.modified_ms);
+        let mut found = vec![false; dirty.len()];
+        let mut changed = Vec::new();
+        for a in self.set.items() {
+            if let Some(k) = dirty.iter().position(|&id| id == a.id) {
+                found[k] = true;
+                if self.sent.get(&a.id) != Some(&a.modified_ms) {
+                    changed.push(a.clone());
+                }
+            }
         }
-        Job::Save {
-            changed,
-            gone,
-            removed: self.set.removed().to_vec(),
-            full,
-            position: self.position,
-        }
+        let gone = dirty
+            .iter()
+            .zip(found)
+            .filter(|&(id, found)| !found && self.sent.contains_key(id))
+            .map(|(&id, _)| id)
+            .collect();
+        (changed, gone)
     }
 
     /// Start a save (`saving`) or a check for other writers' changes on the worker.
@@ -809,6 +902,7 @@ impl Notes {
 
     /// Merge what a job brought in (newest wins, so edits made meanwhile stay).
     fn apply(&mut self, outcome: Outcome, saving: bool) {
+        let before = self.set.generation();
         // The worker's copy holds these now.
         for id in &outcome.gone {
             self.sent.remove(id);
@@ -816,9 +910,16 @@ impl Notes {
         for a in &outcome.items {
             self.sent.insert(a.id, a.modified_ms);
         }
+        // What may now differ between the set and `sent`: only these ids.
+        let touched: Vec<AnnotationId> = (outcome.gone.iter().copied())
+            .chain(outcome.items.iter().map(|a| a.id))
+            .chain(outcome.removed.iter().map(|&(id, _)| id))
+            .take(DIRTY_MAX + 1)
+            .collect();
         if !outcome.items.is_empty() || !outcome.removed.is_empty() {
             self.merged |= self.set.merge(outcome.items, &outcome.removed);
         }
+        self.track(before, touched);
         match outcome.error {
             // Kept in memory; tried again with the next change.
             Some(e) => self.save_error = Some(e),
@@ -1148,6 +1249,7 @@ mod tests {
             "四要改进作风",
         ];
         let mut notes = load(dir.path(), &d);
+        let mut tracked_steps = 0;
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
         let mut next = |n: usize| {
             seed ^= seed << 13;
@@ -1195,7 +1297,23 @@ mod tests {
                 // A restore re-places everything: the worker's copy is made anew.
                 notes.restore_backup(&d);
             }
+            // A save then looks only at the ids changed since the last one: it must find
+            // what comparing every annotation finds.
+            if notes.tracked == Some(notes.set.generation()) {
+                tracked_steps += 1;
+                let differs = |(mut changed, mut gone): (Vec<Annotation>, Vec<AnnotationId>)| {
+                    changed.sort_by_key(|a| (a.id, a.modified_ms));
+                    gone.sort_unstable();
+                    (versions_of(&changed), gone)
+                };
+                assert_eq!(
+                    differs(notes.changes_among(&notes.dirty)),
+                    differs(notes.all_changes()),
+                    "step {step}"
+                );
+            }
         }
+        assert!(tracked_steps > 50, "{tracked_steps} steps tracked");
         notes.flush();
         notes.check_store();
         notes.tick();
