@@ -995,28 +995,11 @@ pub fn export_entries(
     format: Format,
     t: &super::i18n::Strings,
 ) -> Result<Vec<u8>, String> {
-    use crate::export::{CollectedNote, Collection, export_collection};
+    use crate::export::{Collection, export_collection};
     let now = jiff::ZonedDateTime::now();
     let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
-    let files: Vec<Option<String>> = notebook
-        .docs()
-        .iter()
-        .map(|d| d.path.as_ref().map(|p| p.display().to_string()))
-        .collect();
-    let notes = indices
-        .iter()
-        .map(|&i| {
-            let e = &notebook.entries()[i];
-            let d = &notebook.docs()[e.doc];
-            CollectedNote {
-                doc_title: &d.title,
-                source_file: files[e.doc].as_deref(),
-                doc_chars: d.chars,
-                section: &e.section,
-                annotation: &e.annotation,
-            }
-        })
-        .collect();
+    let files = notebook.source_files();
+    let notes = notebook.collected(indices, &files);
     let collection = Collection {
         title: t.notebook,
         notes,

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::{CliError, FilterArgs, NotesFormat, Output, fail, notes_dir, one_line, output_reason};
 use crate::export::{
-    CollectedNote, Collection, Format, Lang, ListedDocument, ListedNote, export_collection,
-    filter_summary, format_time, notes_all_json, notes_all_text,
+    Collection, Format, Lang, ListedDocument, ListedNote, export_collection, filter_summary,
+    format_time, notes_all_json, notes_all_text,
 };
 use crate::library::overview::{day_bounds, rows};
 use crate::library::{DocStatus, Library, LoadedNotebook, Notebook, Order, Query};
@@ -257,24 +257,8 @@ pub(super) fn export_all(req: &ExportAll<'_>, data_dir: Option<&Path>) -> Result
     };
     let selection = notebook.select(&query, order);
     let docs = notebook.docs();
-    let entries = notebook.entries();
-    let sources: Vec<Option<String>> = docs
-        .iter()
-        .map(|d| d.path.as_ref().map(|p| p.display().to_string()))
-        .collect();
-    let notes = selection
-        .iter()
-        .map(|&i| {
-            let e = &entries[i];
-            CollectedNote {
-                doc_title: &docs[e.doc].title,
-                source_file: sources[e.doc].as_deref(),
-                doc_chars: docs[e.doc].chars,
-                section: &e.section,
-                annotation: &e.annotation,
-            }
-        })
-        .collect();
+    let sources = notebook.source_files();
+    let notes = notebook.collected(&selection, &sources);
     let now = jiff::ZonedDateTime::now();
     let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
     let collection = Collection {

@@ -347,6 +347,38 @@ impl Notebook {
         &self.problems
     }
 
+    /// Each document's file as text (for [`Notebook::collected`]).
+    pub fn source_files(&self) -> Vec<Option<String>> {
+        self.docs
+            .iter()
+            .map(|d| d.path.as_ref().map(|p| p.display().to_string()))
+            .collect()
+    }
+
+    /// The entries `selection`, in its order, as the collection export takes them
+    /// (`files` from [`Notebook::source_files`]): what the notebook's Save as… and
+    /// `pizhu export --all` export.
+    pub fn collected<'a>(
+        &'a self,
+        selection: &[usize],
+        files: &'a [Option<String>],
+    ) -> Vec<crate::export::CollectedNote<'a>> {
+        selection
+            .iter()
+            .map(|&i| {
+                let e = &self.entries[i];
+                let d = &self.docs[e.doc];
+                crate::export::CollectedNote {
+                    doc_title: &d.title,
+                    source_file: files.get(e.doc).and_then(|f| f.as_deref()),
+                    doc_chars: d.chars,
+                    section: &e.section,
+                    annotation: &e.annotation,
+                }
+            })
+            .collect()
+    }
+
     /// The entries of document `doc`, in document order.
     pub fn entries_of(&self, doc: usize) -> Range<usize> {
         self.stores.get(doc).map_or(0..0, |s| s.entries.clone())
