@@ -143,23 +143,19 @@ fn read_fodt(path: &Path) -> Fodt {
             .replace("&apos;", "'")
             .replace("&amp;", "&")
     };
+    let para = regex::Regex::new(r"(?s)<text:p[^>]*>(.*?)</text:p>|<text:p[^>]*/>").expect("re");
+    let markup = regex::Regex::new(r"<[^>]+>").expect("re");
     for c in token.captures_iter(body) {
         let all = &c[0];
         if let (Some(name), Some(inner)) = (c.get(1), c.get(2)) {
-            let paras: Vec<String> =
-                regex::Regex::new(r"(?s)<text:p[^>]*>(.*?)</text:p>|<text:p[^>]*/>")
-                    .expect("re")
-                    .captures_iter(inner.as_str())
-                    .map(|p| {
-                        let inner = p.get(1).map_or("", |m| m.as_str());
-                        let inner = inner.replace("<text:tab/>", "\t");
-                        unescape(
-                            &regex::Regex::new(r"<[^>]+>")
-                                .expect("re")
-                                .replace_all(&inner, ""),
-                        )
-                    })
-                    .collect();
+            let paras: Vec<String> = para
+                .captures_iter(inner.as_str())
+                .map(|p| {
+                    let inner = p.get(1).map_or("", |m| m.as_str());
+                    let inner = inner.replace("<text:tab/>", "\t");
+                    unescape(&markup.replace_all(&inner, ""))
+                })
+                .collect();
             open.insert(name.as_str().to_owned(), (text.len(), paras.join("\n")));
         } else if let Some(name) = c.get(3) {
             if let Some((start, said)) = open.remove(name.as_str()) {

@@ -350,7 +350,7 @@ fn a_damaged_notes_file_among_many() {
     assert!(err.starts_with("pizhu: warning: "), "{err}");
     assert!(err.contains(s(&store)), "{err}");
     assert!(
-        err.contains(&format!("its newest backup that can be read (")),
+        err.contains("its newest backup that can be read ("),
         "{err}"
     );
     assert!(err.contains(s(&backup)), "{err}");

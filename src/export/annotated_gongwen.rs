@@ -229,7 +229,7 @@ fn body_xml(
     for (i, line) in doc.lines.iter().enumerate() {
         if residue.contains(&i)
             && !line.range.is_empty()
-            && !cuts.get(cut).is_some_and(|c| c.0.0 == piece)
+            && cuts.get(cut).is_none_or(|c| c.0.0 != piece)
         {
             piece += 1;
             continue;
