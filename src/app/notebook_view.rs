@@ -980,7 +980,14 @@ fn start_export(
     );
     let work = move || -> Result<PathBuf, String> {
         let bytes = export_entries(&notebook, &indices, grouped, filter_summary, format, t)?;
-        crate::export::write_file(&path, &bytes).map_err(|e| e.to_string())?;
+        // Never over a document or a notes file.
+        let protected: Vec<&std::path::Path> = notebook
+            .docs()
+            .iter()
+            .flat_map(|d| std::iter::once(d.store.as_path()).chain(d.path.as_deref()))
+            .collect();
+        crate::export::write_file_protecting(&path, &bytes, &protected)
+            .map_err(|e| e.to_string())?;
         Ok(path)
     };
     view.exporting = Task::spawn("notebook-export", Some(super::waker(ctx)), work).ok();
