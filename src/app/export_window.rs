@@ -242,116 +242,120 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
         .iter()
         .filter(|a| options.filter.matches(a))
         .count();
-    egui::Window::new(if view.annotated { w.title } else { t.export_title })
-        .id(egui::Id::unique("export-window"))
-        .open(&mut open)
-        .default_width(440.0)
-        .collapsible(false)
-        .show(ctx, |ui: &mut Ui| {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(t.export_what);
-                if ui
-                    .radio(!view.annotated && !view.outline, t.annotations)
-                    .clicked()
-                {
-                    (view.annotated, view.outline) = (false, false);
-                }
-                if ui
-                    .radio(!view.annotated && view.outline, t.outline_panel)
-                    .clicked()
-                {
-                    (view.annotated, view.outline) = (false, true);
-                }
-                if ui.radio(view.annotated, w.what).clicked() {
-                    view.annotated = true;
-                }
-            });
-            if view.annotated {
-                ui.weak(if doc.doc.format == crate::document::SourceFormat::Docx {
-                    w.copy_of
-                } else {
-                    w.gongwen
-                });
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(w.highlight_as);
-                    ui.radio_value(&mut view.highlight, HighlightStyle::Shading, w.shading);
-                    ui.radio_value(&mut view.highlight, HighlightStyle::Word, w.word_colours);
-                });
-                ui.checkbox(&mut view.mark_blanks, w.mark_blanks);
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(format!("{}：{author}", w.author));
-                    ui.weak(format!("（{}）", w.author_hint));
-                });
-            } else {
-                if view.outline {
-                    ui.checkbox(&mut view.with_highlights, t.export_with_highlights);
-                }
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(t.export_format);
-                    for f in Format::ALL {
-                        ui.radio_value(&mut view.format, f, f.label());
-                    }
-                });
+    egui::Window::new(if view.annotated {
+        w.title
+    } else {
+        t.export_title
+    })
+    .id(egui::Id::unique("export-window"))
+    .open(&mut open)
+    .default_width(440.0)
+    .collapsible(false)
+    .show(ctx, |ui: &mut Ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(t.export_what);
+            if ui
+                .radio(!view.annotated && !view.outline, t.annotations)
+                .clicked()
+            {
+                (view.annotated, view.outline) = (false, false);
             }
-            ui.separator();
-            ui.horizontal_wrapped(|ui| {
-                ui.label(t.export_filter);
-                for (i, c) in Color::ALL.into_iter().enumerate() {
-                    let label = t.color_name(c);
-                    let r = ui.checkbox(&mut view.colors[i], label);
-                    r.widget_info(|| {
-                        WidgetInfo::selected(
-                            Role::CheckBox,
-                            true,
-                            view.colors[i],
-                            format!("{}{label}", t.filter_by),
-                        )
-                    });
-                }
-            });
-            ui.horizontal_wrapped(|ui| {
-                super::annotations_panel::tag_combo_ui(
-                    ui,
-                    "export-tag",
-                    t,
-                    &mut view.tag,
-                    &mut view.tags,
-                    doc,
-                );
-                ui.checkbox(&mut view.notes_only, t.export_notes_only);
-            });
-            ui.weak(t.export_count(count, view.outline && !view.annotated));
-            ui.separator();
-            ui.horizontal(|ui| {
-                let busy = view.working.is_some() || view.dialog.is_some();
-                if ui
-                    .add_enabled(!busy, egui::Button::new(t.export_save))
-                    .clicked()
-                {
-                    ask_path = true;
-                }
-                if view.format.is_text()
-                    && !view.annotated
-                    && ui
-                        .add_enabled(!busy, egui::Button::new(t.export_copy))
-                        .clicked()
-                {
-                    start = Some(None);
-                }
-                if busy {
-                    ui.spinner();
-                }
-            });
-            if let Some((text, is_error)) = &view.status {
-                let color = if *is_error {
-                    egui::Color32::from_rgb(0xC0, 0x39, 0x2B)
-                } else {
-                    ui.visuals().weak_text_color()
-                };
-                ui.add(egui::Label::new(egui::RichText::new(text).color(color)).wrap())
-                    .widget_info(|| WidgetInfo::labeled(Role::Label, true, text));
+            if ui
+                .radio(!view.annotated && view.outline, t.outline_panel)
+                .clicked()
+            {
+                (view.annotated, view.outline) = (false, true);
+            }
+            if ui.radio(view.annotated, w.what).clicked() {
+                view.annotated = true;
             }
         });
+        if view.annotated {
+            ui.weak(if doc.doc.format == crate::document::SourceFormat::Docx {
+                w.copy_of
+            } else {
+                w.gongwen
+            });
+            ui.horizontal_wrapped(|ui| {
+                ui.label(w.highlight_as);
+                ui.radio_value(&mut view.highlight, HighlightStyle::Shading, w.shading);
+                ui.radio_value(&mut view.highlight, HighlightStyle::Word, w.word_colours);
+            });
+            ui.checkbox(&mut view.mark_blanks, w.mark_blanks);
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("{}：{author}", w.author));
+                ui.weak(format!("（{}）", w.author_hint));
+            });
+        } else {
+            if view.outline {
+                ui.checkbox(&mut view.with_highlights, t.export_with_highlights);
+            }
+            ui.horizontal_wrapped(|ui| {
+                ui.label(t.export_format);
+                for f in Format::ALL {
+                    ui.radio_value(&mut view.format, f, f.label());
+                }
+            });
+        }
+        ui.separator();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(t.export_filter);
+            for (i, c) in Color::ALL.into_iter().enumerate() {
+                let label = t.color_name(c);
+                let r = ui.checkbox(&mut view.colors[i], label);
+                r.widget_info(|| {
+                    WidgetInfo::selected(
+                        Role::CheckBox,
+                        true,
+                        view.colors[i],
+                        format!("{}{label}", t.filter_by),
+                    )
+                });
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            super::annotations_panel::tag_combo_ui(
+                ui,
+                "export-tag",
+                t,
+                &mut view.tag,
+                &mut view.tags,
+                doc,
+            );
+            ui.checkbox(&mut view.notes_only, t.export_notes_only);
+        });
+        ui.weak(t.export_count(count, view.outline && !view.annotated));
+        ui.separator();
+        ui.horizontal(|ui| {
+            let busy = view.working.is_some() || view.dialog.is_some();
+            if ui
+                .add_enabled(!busy, egui::Button::new(t.export_save))
+                .clicked()
+            {
+                ask_path = true;
+            }
+            if view.format.is_text()
+                && !view.annotated
+                && ui
+                    .add_enabled(!busy, egui::Button::new(t.export_copy))
+                    .clicked()
+            {
+                start = Some(None);
+            }
+            if busy {
+                ui.spinner();
+            }
+        });
+        if let Some((text, is_error)) = &view.status {
+            let color = if *is_error {
+                egui::Color32::from_rgb(0xC0, 0x39, 0x2B)
+            } else {
+                ui.visuals().weak_text_color()
+            };
+            ui.add(egui::Label::new(egui::RichText::new(text).color(color)).wrap())
+                .widget_info(|| WidgetInfo::labeled(Role::Label, true, text));
+        }
+    });
     if ask_path {
         let format = if view.annotated {
             Format::Docx
