@@ -151,6 +151,13 @@ fn bench(c: &mut Criterion) {
     // Its old place is gone: the stored path is another's now.
     let recorded = std::fs::read_to_string(&store).expect("store");
     std::fs::write(&store, recorded.replace("report-0007.txt", "gone-0007.txt")).expect("store");
+    // And the library's copy: the original is not where they say (it moved).
+    let lib = std::fs::read_to_string(work.join("library.ron")).expect("library");
+    std::fs::write(
+        work.join("library.ron"),
+        lib.replace("report-0007.txt", "gone-0007.txt"),
+    )
+    .expect("library");
     let doc = pizhu::Document::open(&moved).expect("opens");
     let t = Instant::now();
     let opened = pizhu::library::reattach::load_store(
@@ -166,6 +173,8 @@ fn bench(c: &mut Criterion) {
         ms(t.elapsed())
     );
     let _ = Notebook::load(&work, true);
+    // What is on disk now (the store and library.ron changed above).
+    let warm = Notebook::load(&work, false).notebook;
 
     let mut group = c.benchmark_group("notebook");
     group.sample_size(10);
