@@ -35,6 +35,8 @@ pub struct ExportView {
     pub outline: bool,
     /// With the outline, put highlights under their sections.
     pub with_highlights: bool,
+    /// With the outline, show topic sentences (段首句) under their headings.
+    pub topics: bool,
     /// Colours kept (none ticked: all).
     pub colors: [bool; 5],
     /// Tag kept (none: all).
@@ -64,6 +66,7 @@ impl Default for ExportView {
             format: Format::Md,
             outline: false,
             with_highlights: false,
+            topics: false,
             colors: [false; 5],
             tag: None,
             notes_only: false,
@@ -172,6 +175,8 @@ struct AnnotatedJob {
 struct Job {
     doc: std::sync::Arc<crate::document::Document>,
     outline: std::sync::Arc<crate::outline::Outline>,
+    /// Put the topic sentences in the exported outline (made on the worker).
+    topics: bool,
     annotations: Vec<Annotation>,
     title: String,
     source_file: Option<String>,
@@ -207,9 +212,16 @@ impl Job {
         }
         let now = jiff::ZonedDateTime::now();
         let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
+        let with_topics;
+        let outline = if self.topics {
+            with_topics = self.outline.with_topics();
+            &with_topics
+        } else {
+            &*self.outline
+        };
         let source = Source {
             doc: &self.doc,
-            outline: &self.outline,
+            outline,
             annotations: &self.annotations,
             title: &self.title,
             source_file: self.source_file.as_deref(),
@@ -289,6 +301,9 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
         } else {
             if view.outline {
                 ui.checkbox(&mut view.with_highlights, t.export_with_highlights);
+                if !doc.outline.topics.is_empty() {
+                    ui.checkbox(&mut view.topics, t.show_topics);
+                }
             }
             ui.horizontal_wrapped(|ui| {
                 ui.label(t.export_format);
@@ -396,6 +411,7 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
         let job = Job {
             doc: doc.doc.clone(),
             outline: doc.outline.clone(),
+            topics: view.outline && view.topics,
             annotations: doc.notes.set.items().to_vec(),
             title: doc.display_title().to_owned(),
             source_file: doc.path.as_ref().map(|p| p.display().to_string()),

@@ -43,6 +43,12 @@ pub struct OutlineView {
     /// Scroll offset and visible height of the tree.
     offset: f32,
     height: f32,
+    /// Whether the tree shows topic sentences (段首句), off by default.
+    pub show_topics: bool,
+    /// Where each topic sentence of the outline goes: after which node row (its heading).
+    topic_parent: Vec<Option<usize>>,
+    /// Whether each node has topic sentences under it.
+    has_topics: Vec<bool>,
 }
 
 impl OutlineView {
@@ -54,12 +60,31 @@ impl OutlineView {
         for p in parent.iter().flatten() {
             has_children[*p] = true;
         }
+        let topic_parent = topic_parents(outline);
+        let mut has_topics = vec![false; n];
+        for p in topic_parent.iter().flatten() {
+            has_topics[*p] = true;
+        }
         Self {
             expanded: vec![true; n],
             has_children,
             parent,
+            topic_parent,
+            has_topics,
             ..Self::default()
         }
+    }
+
+    /// Whether node `i` shows children that may be folded (its topic sentences count when
+    /// shown).
+    fn foldable(&self, i: usize) -> bool {
+        self.has_children.get(i).copied().unwrap_or(false)
+            || (self.show_topics && self.has_topics.get(i).copied().unwrap_or(false))
+    }
+
+    /// Whether row `r` is a topic sentence (rows past the nodes are topics).
+    pub fn is_topic_row(&self, r: usize) -> bool {
+        r >= self.parent.len()
     }
 
     /// The nodes currently shown, in order.
@@ -77,16 +102,35 @@ impl OutlineView {
 
     /// Recompute the rows if the filter or the expansion changed.
     pub fn refresh_rows(&mut self, outline: &Outline) {
-        let key = (self.filter.clone(), self.expansion);
+        let key = (
+            self.filter.clone(),
+            self.expansion * 2 + u64::from(self.show_topics),
+        );
         if self.rows_for.as_ref() == Some(&key) {
             return;
         }
         // Folded like the find bar: full/half width and case do not matter.
         let filter = crate::search::fold(self.filter.trim());
         self.rows.clear();
+        let n = outline.nodes.len();
+        let shown_topics = if self.show_topics {
+            outline.topics.len().min(self.topic_parent.len())
+        } else {
+            0
+        };
         if filter.is_empty() {
             let mut hidden_below: Option<u8> = None;
+            let mut next_topic = 0;
             for (i, node) in outline.nodes.iter().enumerate() {
+                // Topic sentences that start before this node, in document order.
+                while next_topic < shown_topics
+                    && outline.topics[next_topic].range.start <= node.range.start
+                {
+                    if hidden_below.is_none_or(|d| outline.topics[next_topic].depth <= d) {
+                        self.rows.push(n + next_topic);
+                    }
+                    next_topic += 1;
+                }
                 if let Some(depth) = hidden_below {
                     if node.depth > depth {
                         continue;
@@ -94,8 +138,13 @@ impl OutlineView {
                     hidden_below = None;
                 }
                 self.rows.push(i);
-                if self.has_children[i] && !self.expanded[i] {
+                if self.foldable(i) && !self.expanded[i] {
                     hidden_below = Some(node.depth);
+                }
+            }
+            for k in next_topic..shown_topics {
+                if hidden_below.is_none_or(|d| outline.topics[k].depth <= d) {
+                    self.rows.push(n + k);
                 }
             }
         } else {
@@ -114,8 +163,30 @@ impl OutlineView {
                     }
                 }
             }
+            // Matching topic sentences, with their headings for context.
+            let topics: Vec<usize> = (0..shown_topics)
+                .filter(|&k| crate::search::fold(&outline.topics[k].title).contains(&filter))
+                .collect();
+            for &k in &topics {
+                let mut at = self.topic_parent[k];
+                while let Some(j) = at {
+                    if keep[j] {
+                        break;
+                    }
+                    keep[j] = true;
+                    at = self.parent[j];
+                }
+            }
             self.rows
                 .extend((0..outline.nodes.len()).filter(|&i| keep[i]));
+            // Each after the last row before it.
+            for k in topics {
+                let t = &outline.topics[k];
+                let at = self
+                    .rows
+                    .partition_point(|&r| r < n && outline.nodes[r].range.start <= t.range.start);
+                self.rows.insert(at, n + k);
+            }
         }
         self.rows_for = Some(key);
     }
@@ -124,6 +195,18 @@ impl OutlineView {
     pub fn expand_to(&mut self, outline: &Outline, level: Option<u8>) {
         for (i, node) in outline.nodes.iter().enumerate() {
             self.set_expanded(i, level.is_none_or(|l| node.depth < l));
+        }
+    }
+
+    /// The node a row belongs to: itself, or a topic sentence's heading.
+    fn node_of_row(&self, r: usize) -> Option<usize> {
+        if self.is_topic_row(r) {
+            self.topic_parent
+                .get(r - self.parent.len())
+                .copied()
+                .flatten()
+        } else {
+            Some(r)
         }
     }
 
@@ -146,6 +229,22 @@ impl OutlineView {
             }
         }
     }
+}
+
+/// The heading each topic sentence belongs to: the last heading before it one level up.
+fn topic_parents(outline: &Outline) -> Vec<Option<usize>> {
+    outline
+        .topics
+        .iter()
+        .map(|t| {
+            let upto = outline
+                .nodes
+                .partition_point(|n| n.range.start <= t.range.start);
+            outline.nodes[..upto]
+                .iter()
+                .rposition(|n| n.kind == NodeKind::Heading && n.depth < t.depth)
+        })
+        .collect()
 }
 
 /// The label of a node as the tree shows it.
@@ -207,6 +306,9 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 view.expand_to(&outline, Some(level));
             }
         }
+        if !outline.topics.is_empty() {
+            ui.checkbox(&mut view.show_topics, t.show_topics);
+        }
     });
     let filter = ui.add(
         TextEdit::singleline(&mut view.filter)
@@ -247,7 +349,7 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     if tree.has_focus() {
         app.focus = FocusArea::Outline;
         super::keep_arrow_keys(ui, tree.id);
-        tree_keys(ui, view, &mut commands);
+        tree_keys(ui, view, &outline, &mut commands);
     }
 
     let pal = palette(app.settings.theme);
@@ -281,13 +383,33 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 deferred = true;
                 break;
             }
+            if view.is_topic_row(i) {
+                let topic = &outline.topics[i - outline.nodes.len()];
+                let indent = f32::from(topic.depth.saturating_sub(1)) * 14.0 + 14.0;
+                ui.horizontal(|ui| {
+                    ui.set_min_height(row_height);
+                    ui.add_space(indent);
+                    let label = format!("▪ {}", topic.title);
+                    let text = egui::RichText::new(&label)
+                        .color(pal.point)
+                        .size(ui.text_style_height(&egui::TextStyle::Body) * 0.86);
+                    let resp = ui
+                        .add(egui::Button::selectable(view.selected == Some(i), text).truncate())
+                        .on_hover_text(&label);
+                    if resp.clicked() {
+                        view.selected = Some(i);
+                        commands.push(Command::JumpToChar(topic.range.start));
+                    }
+                });
+                continue;
+            }
             let node = &outline.nodes[i];
             let indent = f32::from(node.depth.saturating_sub(1)) * 14.0;
             ui.horizontal(|ui| {
                 ui.set_min_height(row_height);
                 ui.add_space(indent);
                 let (icon_rect, icon) = ui.allocate_exact_size(Vec2::splat(14.0), Sense::click());
-                if view.has_children[i] {
+                if view.foldable(i) {
                     let openness = if view.expanded[i] { 1.0 } else { 0.0 };
                     egui::collapsing_header::paint_default_icon(ui, openness, &icon);
                     let label = format!(
@@ -361,7 +483,7 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
 }
 
 /// Arrow keys, Enter, Left and Right in the tree.
-fn tree_keys(ui: &Ui, view: &mut OutlineView, commands: &mut Vec<Command>) {
+fn tree_keys(ui: &Ui, view: &mut OutlineView, outline: &Outline, commands: &mut Vec<Command>) {
     let (up, down, left, right, enter, home, end) = ui.input_mut(|i| {
         let mut key = |action| super::keys::pressed(i, action, Scope::Outline);
         (
@@ -392,16 +514,26 @@ fn tree_keys(ui: &Ui, view: &mut OutlineView, commands: &mut Vec<Command>) {
         select(view, view.rows[0]);
     } else if end {
         select(view, view.rows[view.rows.len() - 1]);
+    } else if let Some(s) = view.selected.filter(|&s| view.is_topic_row(s)) {
+        // A topic sentence: Enter goes to it, Left to its heading.
+        if enter {
+            let k = s - outline.nodes.len();
+            if let Some(t) = outline.topics.get(k) {
+                commands.push(Command::JumpToChar(t.range.start));
+            }
+        } else if left && let Some(p) = view.node_of_row(s) {
+            select(view, p);
+        }
     } else if let Some(s) = view.selected {
         if right {
-            if view.has_children[s] && !view.expanded[s] {
+            if view.foldable(s) && !view.expanded[s] {
                 view.set_expanded(s, true);
             } else if view.has_children[s] && view.rows.contains(&(s + 1)) {
                 // The first child, unless the filter hides it.
                 select(view, s + 1);
             }
         } else if left {
-            if view.has_children[s] && view.expanded[s] {
+            if view.foldable(s) && view.expanded[s] {
                 view.set_expanded(s, false);
             } else if let Some(p) = view.parent[s] {
                 select(view, p);
@@ -409,5 +541,49 @@ fn tree_keys(ui: &Ui, view: &mut OutlineView, commands: &mut Vec<Command>) {
         } else if enter {
             commands.push(Command::Act(Act::JumpToNode(s)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, SourceFormat};
+
+    fn outline_of(text: &str) -> Outline {
+        crate::outline::outline(&Document::from_text(
+            text.to_owned(),
+            "UTF-8",
+            SourceFormat::Text,
+        ))
+    }
+
+    const BODY: &str =
+        "全年研发经费投入增长百分之十二，新增国家级创新平台五个，高新技术企业突破两千家。";
+
+    #[test]
+    fn topic_sentences_are_rows_only_when_shown_and_fold_with_their_heading() {
+        let o = outline_of(&format!(
+            "标题\n一、回顾\n做强科技创新。{BODY}\n加快成果转化。{BODY}\n二、安排\n{BODY}"
+        ));
+        assert_eq!(o.nodes.len(), 2);
+        assert_eq!(o.topics.len(), 2);
+        let mut view = OutlineView::new(&o);
+        view.refresh_rows(&o);
+        assert_eq!(view.rows(), [0, 1]);
+        view.show_topics = true;
+        view.refresh_rows(&o);
+        assert_eq!(view.rows(), [0, 2, 3, 1]);
+        assert!(view.is_topic_row(2) && !view.is_topic_row(1));
+        assert_eq!(view.node_of_row(3), Some(0));
+        // Folding the heading hides its topic sentences.
+        assert!(view.foldable(0) && !view.foldable(1));
+        view.set_expanded(0, false);
+        view.refresh_rows(&o);
+        assert_eq!(view.rows(), [0, 1]);
+        // The filter finds topic sentences too, after the rows before them.
+        view.set_expanded(0, true);
+        view.filter = "转化".to_owned();
+        view.refresh_rows(&o);
+        assert_eq!(view.rows(), [0, 3]);
     }
 }

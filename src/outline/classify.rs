@@ -181,6 +181,19 @@ fn line_hints(doc: &Document) -> (Vec<LineHint>, bool) {
     (hints, markdown)
 }
 
+/// Whether `s` has more than `n` chars, without counting them when its length in bytes
+/// already tells (a char takes one to four bytes).
+fn longer_than(s: &str, n: usize) -> bool {
+    if s.len() <= n {
+        false
+    } else if s.len() > 4 * n {
+        true
+    } else {
+        // Chars are the bytes that do not continue one (counted a word at a time).
+        s.bytes().filter(|&b| (b as i8) >= -0x40).count() > n
+    }
+}
+
 fn char_len(s: &str) -> usize {
     // A char takes at most 4 bytes in UTF-8.
     if s.len() > 4 * 256 {
@@ -218,11 +231,17 @@ fn is_breadcrumb(t: &str) -> bool {
     {
         return true;
     }
-    let parts: Vec<&str> = t.split(['>', '›', '»', '＞', '→']).map(str::trim).collect();
-    parts.len() >= 3
-        && parts
-            .iter()
-            .all(|p| char_len(p) <= 16 && !p.chars().any(is_sentence_punct))
+    if t.len() > 240 || !t.contains(['>', '›', '»', '＞', '→']) {
+        return false;
+    }
+    let mut parts = 0;
+    for p in t.split(['>', '›', '»', '＞', '→']).map(str::trim) {
+        if char_len(p) > 16 || p.chars().any(is_sentence_punct) {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= 3
 }
 
 /// The licence and provenance tail of a wiki copy: `本作品在全世界都属于公有领域…`,
@@ -420,25 +439,39 @@ fn is_chrome_symbol(c: char) -> bool {
 }
 
 /// A line made only of web-page chrome.
+#[cfg(test)]
 fn is_web_residue(t: &str) -> bool {
-    if META_LABEL.is_match(t) || HEX_ID.is_match(t) || is_breadcrumb(t) || is_link_line(t) {
+    is_web_residue_of(t, char_len(t))
+}
+
+/// [`is_web_residue`] of a line of `chars` chars.
+fn is_web_residue_of(t: &str, chars: usize) -> bool {
+    // Chrome is short: a paragraph is none (and costs no regex).
+    if chars > 100 {
+        return false;
+    }
+    // Cheap tests before each pattern: a label has a colon, an id and a time start with a
+    // digit.
+    let colon = t.contains('：') || t.contains(':');
+    let first = t.as_bytes().first().copied().unwrap_or(0);
+    if (colon && META_LABEL.is_match(t))
+        || (first.is_ascii_hexdigit() && HEX_ID.is_match(t))
+        || is_breadcrumb(t)
+        || is_link_line(t)
+    {
         return true;
     }
-    if char_len(t) <= 400 && is_licence_line(t) {
+    if first.is_ascii_digit() && (colon || t.contains('时')) && TIMESTAMP.is_match(t) {
         return true;
     }
-    if TIMESTAMP.is_match(t) && (t.contains(':') || t.contains('：') || t.contains('时')) {
-        return true;
+    if chars > SHORT_LINE_CHARS {
+        return false;
     }
-    let chars = char_len(t);
     if chars <= 30
         && t.contains("点击")
         && (t.contains("进入") || t.contains("查看") || t.contains("这里"))
     {
         return true;
-    }
-    if chars > SHORT_LINE_CHARS {
-        return false;
     }
     let mut any_token = false;
     for token in t.split(is_chrome_symbol).filter(|s| !s.is_empty()) {
@@ -452,8 +485,14 @@ fn is_web_residue(t: &str) -> bool {
 }
 
 /// A photo caption: `…本报记者 戴冰摄`, `…日报记者 盛学卿`.
+#[cfg(test)]
 fn is_caption(t: &str) -> bool {
-    if char_len(t) > 150 {
+    is_caption_of(t, char_len(t))
+}
+
+/// [`is_caption`] of a line of `chars` chars.
+fn is_caption_of(t: &str, chars: usize) -> bool {
+    if chars > 150 {
         return false;
     }
     // `（新华社记者 某某 摄）`
@@ -461,15 +500,20 @@ fn is_caption(t: &str) -> bool {
         .strip_prefix(['（', '('])
         .and_then(|x| x.strip_suffix(['）', ')']))
         .unwrap_or(t);
-    let tail: String = {
-        let chars: Vec<char> = t.chars().collect();
-        chars[chars.len().saturating_sub(14)..].iter().collect()
-    };
     let ends_credit = ["摄", "摄影", "供图"].iter().any(|w| t.ends_with(w));
-    if ends_credit && (tail.contains("记者") || tail.contains(' ') || tail.contains('\u{3000}')) {
-        return true;
+    if ends_credit {
+        // The last 14 chars name the photographer.
+        let tail = t.char_indices().rev().nth(13).map_or(t, |(i, _)| &t[i..]);
+        if tail.contains("记者") || tail.contains(' ') || tail.contains('\u{3000}') {
+            return true;
+        }
     }
-    if let Some(pos) = t.rfind("记者") {
+    // `记者` and at most ten chars after it: looked for in the line's last bytes only.
+    let mut from = t.len().saturating_sub(12 * 4 + "记者".len());
+    while !t.is_char_boundary(from) {
+        from += 1;
+    }
+    if let Some(pos) = t[from..].rfind("记者").map(|p| p + from) {
         let after = &t[pos + "记者".len()..];
         return char_len(after) <= 10
             && !after.chars().any(is_sentence_punct)
@@ -573,10 +617,10 @@ pub(super) fn classify(doc: &Document) -> Classified {
     // A long line is a paragraph; a long title (no comma, no stop, naming its genre) is not.
     let long = |i: usize| {
         let t = texts[i];
-        char_len(t) > LONG_LINE_CHARS
+        longer_than(t, LONG_LINE_CHARS)
             && (t.contains(['。', '；', '，', '：'])
                 || !is_genre_title(t)
-                || char_len(t) > LONG_TITLE_CHARS)
+                || longer_than(t, LONG_TITLE_CHARS))
     };
 
     // Metadata at the head: YAML front matter, a gov.cn block, a 公文 header.
@@ -652,7 +696,7 @@ pub(super) fn classify(doc: &Document) -> Classified {
         let t = texts[i];
         if roles[i] == LineRole::Body
             && !is_title(i, &title)
-            && char_len(t) <= SHORT_LINE_CHARS
+            && !longer_than(t, SHORT_LINE_CHARS)
             && has_ad_word(t)
             && !is_heading_like(t)
             && (in_edge(i) || CONTACT_NUMBER.is_match(t))
@@ -732,7 +776,7 @@ pub(super) fn classify(doc: &Document) -> Classified {
     ends.extend((head_end..n).filter(|&i| {
         roles[i] == LineRole::Body
             && (texts[i].starts_with("附件") || texts[i].starts_with("附表"))
-            && char_len(texts[i]) <= 40
+            && !longer_than(texts[i], 40)
     }));
     ends.push(n);
     for end in ends {
@@ -837,7 +881,7 @@ fn find_contents(texts: &[&str], roles: &[LineRole]) -> Option<(usize, usize)> {
             continue;
         }
         if roles[i] != LineRole::Body
-            || char_len(t) > SHORT_LINE_CHARS
+            || longer_than(t, SHORT_LINE_CHARS)
             || t.ends_with(['。', '；', '：', ':'])
         {
             break;
@@ -888,13 +932,28 @@ fn closes_sentence(t: &str) -> bool {
     })
 }
 
+/// How many lines at the end of a document may be a wiki copy's licence and provenance.
+const LICENCE_TAIL_LINES: usize = 40;
+
 fn mark_residue(texts: &[&str], roles: &mut [LineRole], head_end: usize) {
     let residue = LineRole::Boilerplate(BoilerplateKind::WebResidue);
+    // Licence tails stand at the head or the end (looked for only there: the marks are
+    // searched for in every line otherwise).
+    let n = texts.len();
+    for i in (0..head_end.min(n)).chain(n.saturating_sub(LICENCE_TAIL_LINES).max(head_end)..n) {
+        if roles[i] == LineRole::Body && char_len(texts[i]) <= 400 && is_licence_line(texts[i]) {
+            roles[i] = residue;
+        }
+    }
     let mut i = 0;
     while i < texts.len() {
         let t = texts[i];
+        // Residue and captions are short lines: a longer one is no candidate (and is not
+        // counted).
+        let chars = if t.len() > 4 * 150 { 151 } else { char_len(t) };
         if roles[i] == LineRole::Body
-            && (is_web_residue(t) || (is_caption(t) && !is_heading_like(t)))
+            && chars <= 150
+            && (is_web_residue_of(t, chars) || (is_caption_of(t, chars) && !is_heading_like(t)))
         {
             roles[i] = residue;
             // `来源：` alone: its value sits on the next line.
@@ -908,14 +967,14 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole], head_end: usize) {
                     })
             }) && let Some(next) = texts.get(i + 1)
                 && !next.is_empty()
-                && char_len(next) <= 20
+                && !longer_than(next, 20)
                 && !next.chars().any(is_sentence_punct)
             {
                 roles[i + 1] = residue;
                 i += 1;
             } else if HEX_ID.is_match(t)
                 && let Some(next) = texts.get(i + 1)
-                && char_len(next) <= SHORT_LINE_CHARS
+                && !longer_than(next, SHORT_LINE_CHARS)
             {
                 // A related-link id, then the linked page's title.
                 roles[i + 1] = residue;
@@ -931,7 +990,7 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole], head_end: usize) {
         let t = texts[i];
         if roles[i] != LineRole::Body
             || t.is_empty()
-            || char_len(t) > 16
+            || longer_than(t, 16)
             || t.chars().any(is_sentence_punct)
             || is_heading_like(t)
         {
@@ -954,7 +1013,7 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole], head_end: usize) {
     // page broke at its links (`根据` / `宪法` / `和` / `基本法` / `，制定本法。`) are text.
     let is_tiny = |t: &str| {
         !t.is_empty()
-            && char_len(t) <= 4
+            && !longer_than(t, 4)
             && !t.chars().any(is_sentence_punct)
             && !is_heading_like(t)
     };
@@ -1195,7 +1254,8 @@ fn find_documents(
         let t = texts[i];
         if roles[i] != LineRole::Body
             || t == main.text
-            || !(4..=50).contains(&char_len(t))
+            || !longer_than(t, 3)
+            || longer_than(t, 50)
             || t.ends_with(|c: char| is_sentence_punct(c) || matches!(c, '：' | ':'))
             || t.contains(['。', '；', '！', '？'])
             || is_heading_like(t)
@@ -1307,7 +1367,7 @@ fn mark_repeats(
     let mut head: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, t) in texts.iter().enumerate().take(head_limit) {
         // A contents block repeats the headings on purpose.
-        if char_len(t) >= 4 && !matches!(roles[i], LineRole::Contents | LineRole::Metadata) {
+        if longer_than(t, 3) && !matches!(roles[i], LineRole::Contents | LineRole::Metadata) {
             head.entry(key(t)).or_default().push(i);
         }
     }

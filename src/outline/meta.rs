@@ -48,6 +48,9 @@ const GOV_LABELS: &[&str] = &[
     "统一编号",
 ];
 
+/// The first chars of [`GOV_LABELS`].
+const LABEL_FIRST_CHARS: &str = "索信主发成标文生废公有体组所统";
+
 /// Labels that alone make a metadata block (a lone `发布日期：` is a web page's date line).
 const STRONG_LABELS: &[&str] = &["索引号", "信息索引号", "发文字号", "成文日期", "主题分类"];
 
@@ -76,7 +79,7 @@ static GOV_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// `国发〔2024〕1号`, `京政办发〔2023〕12号`, `国办函(2024)5号` (and a `签发人` after it).
 static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^([\p{Han}A-Za-z]{1,16}[\s\x{3000}]*[〔\[［(（【][\s\x{3000}]*(?:19|20)\d{2}[\s\x{3000}]*[〕\]］)）】][\s\x{3000}]*第?[\s\x{3000}]*\d{1,5}[\s\x{3000}]*号)(?:[\s\x{3000}]+签发人[:：][\s\x{3000}]*(\S.*))?$",
+        r"^([^\s〔\[［(（【]{1,16}[\s\x{3000}]*[〔\[［(（【][\s\x{3000}]*(?:19|20)\d{2}[\s\x{3000}]*[〕\]］)）】][\s\x{3000}]*第?[\s\x{3000}]*\d{1,5}[\s\x{3000}]*号)(?:[\s\x{3000}]+签发人[:：][\s\x{3000}]*(\S.*))?$",
     )
     .expect("valid regex")
 });
@@ -178,6 +181,15 @@ pub(super) fn gov_block(
     let mut i = 0;
     while i < limit {
         let t = texts[i];
+        // A label starts the line: its first char is a label's.
+        if !t
+            .chars()
+            .next()
+            .is_some_and(|c| LABEL_FIRST_CHARS.contains(c))
+        {
+            i += 1;
+            continue;
+        }
         let matches: Vec<regex::Captures> = GOV_LABEL.captures_iter(t).collect();
         // A line of metadata starts with a label.
         let starts_with_label = matches
@@ -318,6 +330,10 @@ pub(super) fn front_matter(texts: &[&str], starts: &[usize]) -> Option<(Vec<Foun
 /// A 公文 header line: the issuing authority's mark (`国务院文件`), the document number
 /// (`国发〔2024〕1号`, with a `签发人` after it) or a lone `签发人：`.
 pub(super) fn header_line(t: &str, line: usize, start: usize) -> Vec<Found> {
+    // Cheap tests before any pattern: a number ends in 号 (or names its signer), a mark in 文件.
+    if !(t.contains('号') || t.contains("签发人") || t.ends_with("文件")) {
+        return Vec::new();
+    }
     let at = |v: &str| start + (v.as_ptr() as usize - t.as_ptr() as usize);
     let one = |key: &str, v: &str| Found {
         key: key.to_owned(),
@@ -389,11 +405,11 @@ pub(super) fn end_matter(
         }
         seen += 1;
         let t = texts[i];
-        if DATE_LINE.is_match(t) {
+        if t.ends_with('日') && DATE_LINE.is_match(t) {
             date = Some(i);
             break;
         }
-        if PUBLICITY.is_match(t) {
+        if t.starts_with(['（', '(']) && PUBLICITY.is_match(t) {
             found.push(whole("公开方式", i));
         } else if let Some(v) = t.strip_prefix("抄送：").or_else(|| t.strip_prefix("抄送:")) {
             let v = v.trim();
@@ -404,7 +420,7 @@ pub(super) fn end_matter(
                 line: i,
                 bytes: at..at + v.len(),
             });
-        } else if PRINTED.is_match(t) {
+        } else if t.ends_with("印发") && PRINTED.is_match(t) {
             found.push(whole("印发", i));
         } else {
             // Anything else after the date: this is no end matter.

@@ -389,10 +389,44 @@ impl HeadingCandidate {
 
 /// Build the outline of a document.
 pub fn outline(doc: &Document) -> Outline {
+    // The blanks to fill depend on nothing but each line's text: on a large document they
+    // are found on a second core while the lines are classified and the tree is built.
+    if doc.text.len() < PARALLEL_BYTES {
+        let blanks = line_placeholders(doc, 0..doc.lines.len());
+        return build(doc, blanks);
+    }
+    std::thread::scope(|scope| {
+        let half = doc.lines.len() / 2;
+        let second = scope.spawn(move || line_placeholders(doc, half..doc.lines.len()));
+        let mut blanks = line_placeholders(doc, 0..half);
+        // A thread that cannot finish (it never panics on text) leaves its half unsearched.
+        blanks.extend(second.join().unwrap_or_default());
+        build(doc, blanks)
+    })
+}
+
+/// Documents from this size (bytes) are outlined on two threads.
+const PARALLEL_BYTES: usize = 1 << 20;
+
+/// The blanks of lines `lines`: (line, char offset in the line, char length, text).
+fn line_placeholders(
+    doc: &Document,
+    lines: std::ops::Range<usize>,
+) -> Vec<(usize, usize, usize, String)> {
+    let mut found = Vec::new();
+    for i in lines {
+        for (off, len, text) in placeholder::find_in_line(doc.line_text(&doc.lines[i])) {
+            found.push((i, off, len, text));
+        }
+    }
+    found
+}
+
+fn build(doc: &Document, blanks: Vec<(usize, usize, usize, String)>) -> Outline {
     let classified = classify(doc);
     let mut builder = Builder::new(doc, classified);
     builder.run();
-    builder.finish()
+    builder.finish(blanks)
 }
 
 struct Builder<'a> {
@@ -439,6 +473,13 @@ fn family_index(f: PointFamily) -> usize {
 
 /// Where an inline point may begin: a numeral before 是/要, 第 and a numeral, 首先 ….
 static POINT_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+|首先|其次|再次|最后")
+        .expect("valid regex")
+});
+
+/// [`POINT_CANDIDATE`] and `①…⑳`, for the lines that hold a circled number (their shared
+/// first two bytes are looked for first: the larger set of literals is slower to search).
+static POINT_OR_CIRCLED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new("[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+|首先|其次|再次|最后|[①-⑳]")
         .expect("valid regex")
 });
@@ -1216,7 +1257,13 @@ impl<'a> Builder<'a> {
         // Jump from one possible marker to the next instead of walking every char.
         let mut last_byte = 0;
         let mut last_char = self.char_at(idx, from);
-        for m in POINT_CANDIDATE.find_iter(text) {
+        // `①`…`⑳` are U+2460…U+2473, E2 91 A0…E2 91 B3 in UTF-8.
+        let candidates = if memchr::memmem::find(text.as_bytes(), b"\xE2\x91").is_some() {
+            &*POINT_OR_CIRCLED
+        } else {
+            &*POINT_CANDIDATE
+        };
+        for m in candidates.find_iter(text) {
             let b = m.start();
             let before = text[..b].trim_end_matches(|c: char| c.is_whitespace() || is_closer(c));
             let (sentence_start, clause_start) = match before.chars().next_back() {
@@ -1371,7 +1418,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn finish(mut self) -> Outline {
+    fn finish(mut self, blanks: Vec<(usize, usize, usize, String)>) -> Outline {
         let doc = self.doc;
         let last_content_end = (0..doc.lines.len())
             .rev()
@@ -1414,27 +1461,28 @@ impl<'a> Builder<'a> {
             .map(|(a, b)| TextRange::new(doc.lines[a].range.start, doc.lines[b].range.end));
         let topics = topics::find(doc, &self.cls.roles, &self.cls.content, &self.nodes);
         let roles = std::mem::take(&mut self.cls.roles);
-        let mut placeholders = Vec::new();
         let mut boilerplate = Vec::new();
         for (i, line) in doc.lines.iter().enumerate() {
-            match roles[i] {
-                LineRole::Blank => {}
-                LineRole::Boilerplate(kind) => boilerplate.push(Boilerplate {
+            if let LineRole::Boilerplate(kind) = roles[i] {
+                boilerplate.push(Boilerplate {
                     kind,
                     range: line.range,
                     line: i,
-                }),
-                _ => {
-                    for (off, len, text) in placeholder::find_in_line(doc.line_text(line)) {
-                        let start = line.range.start + off;
-                        placeholders.push(Placeholder {
-                            text,
-                            range: TextRange::new(start, start + len),
-                        });
-                    }
-                }
+                });
             }
         }
+        // Blanks of the document proper (not of its boilerplate).
+        let placeholders = blanks
+            .into_iter()
+            .filter(|&(i, ..)| !matches!(roles[i], LineRole::Blank | LineRole::Boilerplate(_)))
+            .map(|(i, off, len, text)| {
+                let start = doc.lines[i].range.start + off;
+                Placeholder {
+                    text,
+                    range: TextRange::new(start, start + len),
+                }
+            })
+            .collect();
         Outline {
             title,
             title_range,

@@ -18,9 +18,7 @@ const MIN_TOPIC_CHARS: usize = 4;
 /// The topic sentence a paragraph opens with: its byte length (without the stop) and the
 /// byte length with the stop, if the paragraph has one.
 fn topic_sentence(text: &str) -> Option<(usize, usize)> {
-    let (end, stop) = text
-        .char_indices()
-        .find(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '：' | '，'))?;
+    let (end, stop) = first_stop(text)?;
     if !matches!(stop, '。' | '！') {
         return None;
     }
@@ -36,6 +34,23 @@ fn topic_sentence(text: &str) -> Option<(usize, usize)> {
         return None;
     }
     Some((end, end + stop.len_utf8()))
+}
+
+/// The first stop (`。！？；：，`) in the first bytes that may hold [`MAX_TOPIC_CHARS`] + 1
+/// chars: its byte offset and the stop. The stops are full-width forms and CJK punctuation, whose UTF-8
+/// starts with `E3` or `EF`: only those bytes are looked at.
+fn first_stop(text: &str) -> Option<(usize, char)> {
+    let window = (4 * (MAX_TOPIC_CHARS + 1)).min(text.len());
+    let bytes = &text.as_bytes()[..window];
+    let mut from = 0;
+    while let Some(at) = memchr::memchr2(0xE3, 0xEF, &bytes[from..]).map(|i| i + from) {
+        let c = text[at..].chars().next()?;
+        if matches!(c, '。' | '！' | '？' | '；' | '：' | '，') {
+            return Some((at, c));
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// A paragraph under a heading: its lines and whether it opens with a topic sentence.
