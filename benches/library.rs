@@ -104,7 +104,7 @@ fn bench(c: &mut Criterion) {
 
     // Warm: from the index, read-only; memory with it loaded.
     let t = Instant::now();
-    let warm = Notebook::load(&work, false).notebook;
+    let _warm = Notebook::load(&work, false).notebook;
     let warm_time = t.elapsed();
     let rss_loaded = rss_mb();
     println!(

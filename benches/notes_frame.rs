@@ -26,6 +26,8 @@ use pizhu::store::annotations::DocStore;
 use pizhu_benches::{Frames, POOL, Rng, ms, percentile, thread_cpu, twenty_samples as document};
 
 const ANNOTATIONS: usize = 10_000;
+/// Frames drawn before the scrolling starts (the document's first frames).
+const FIRST_FRAMES: usize = 30;
 
 /// A highlight of 10–60 chars somewhere; three in ten with a note.
 fn highlight(doc: &Document, rng: &mut Rng, i: usize) -> Annotation {
@@ -44,6 +46,43 @@ fn highlight(doc: &Document, rng: &mut Rng, i: usize) -> Annotation {
             .collect();
     }
     a
+}
+
+/// One frame like [`Frames::frame`], timed in parts: wall time, and the UI thread's CPU in
+/// egui's UI pass (`PizhuApp::show`) and in tessellation.
+fn split_frame(
+    frames: &mut Frames,
+    app: &mut PizhuApp,
+    events: Vec<Event>,
+) -> (Duration, Duration, Duration) {
+    frames.time += 1.0 / 60.0;
+    let raw = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(Pos2::ZERO, pizhu_benches::SIZE)),
+        time: Some(frames.time),
+        predicted_dt: 1.0 / 60.0,
+        events,
+        ..Default::default()
+    };
+    let start = Instant::now();
+    let cpu = |a: Option<Duration>, b: Option<Duration>| {
+        a.zip(b)
+            .map_or(Duration::ZERO, |(a, b)| b.saturating_sub(a))
+    };
+    let c0 = thread_cpu();
+    let out = frames.ctx.run_ui(raw, |ui| app.show(ui));
+    let c1 = thread_cpu();
+    let egui::FullOutput {
+        shapes,
+        pixels_per_point,
+        mut textures_delta,
+        ..
+    } = out;
+    let primitives = frames.ctx.tessellate(shapes, pixels_per_point);
+    let c2 = thread_cpu();
+    let elapsed = start.elapsed();
+    std::hint::black_box(primitives);
+    textures_delta.clear();
+    (elapsed, cpu(c0, c1), cpu(c1, c2))
 }
 
 /// Inode of the store file (every write renames a new file into place).
@@ -114,9 +153,11 @@ fn main() {
         loaded.store.save(&mut set, Some(0)).expect("saved");
         (copy, start.elapsed())
     };
-    // The notes' work left on the UI thread, each the median of 31 runs: finding what a
-    // save must send (a look-up per annotation), and merging what another window changed.
-    let (walk, merge, rows, counts) = {
+    // The notes' work left on the UI thread, each the median of 31 runs: comparing every
+    // annotation with what the writer has (what a save did to find what to send; now only
+    // after an undo, a redo or a restore: otherwise it looks for the ids it changed), an
+    // edit, merging what another window changed, and the views remade after a change.
+    let (walk, edit, merge, rows, counts) = {
         let set = app.current.as_ref().expect("open").notes.set.clone();
         let sent: std::collections::HashMap<u64, i64> =
             set.items().iter().map(|a| (a.id, a.modified_ms)).collect();
@@ -140,6 +181,18 @@ fn main() {
                 })
                 .collect(),
         );
+        let edit = median(
+            (0..31)
+                .map(|k| {
+                    let mut set = set.clone();
+                    let mut rng = Rng(0x5851_F42D_4C95_7F2D + k as u64);
+                    let a = highlight(&doc, &mut rng, 0);
+                    let start = Instant::now();
+                    set.apply(vec![Edit::Add(a)], pizhu::annotate::now_ms());
+                    start.elapsed()
+                })
+                .collect(),
+        );
         let merge = median(
             (0..31)
                 .map(|k| {
@@ -154,12 +207,14 @@ fn main() {
                 .collect(),
         );
         // The annotations panel's rows, remade after every change (in the frame after it).
+        // The section paths are kept between changes, as the panel keeps them.
         let outline = &app.current.as_ref().expect("open").outline;
+        let mut paths = pizhu::annotate::group::SectionPaths::default();
         let rows = median(
             (0..31)
                 .map(|_| {
                     let start = Instant::now();
-                    std::hint::black_box(pizhu::annotate::group::rows(
+                    std::hint::black_box(paths.rows(
                         set.items(),
                         outline,
                         &pizhu::annotate::Filter::default(),
@@ -181,7 +236,7 @@ fn main() {
                 })
                 .collect(),
         );
-        (walk, merge, rows, counts)
+        (walk, edit, merge, rows, counts)
     };
 
     // Another window: adds a highlight and saves, every 0.7 s.
@@ -213,12 +268,30 @@ fn main() {
     };
 
     let pointer = Pos2::new(900.0, 450.0);
+    // The document's first frames: its first screen laid out (glyphs never drawn before)
+    // and the 10,000 listed in the panel for the first time. What opening costs is measured
+    // by `frame -- window-open`; here they are run before the scrolling and reported apart.
+    let mut first_frames = Vec::with_capacity(FIRST_FRAMES);
+    for _ in 0..FIRST_FRAMES {
+        let cpu = thread_cpu();
+        frames.frame(&mut app, vec![Event::PointerMoved(pointer)]);
+        if let (Some(a), Some(b)) = (cpu, thread_cpu()) {
+            first_frames.push(b.saturating_sub(a));
+        }
+    }
     let mut times = Vec::with_capacity(frames_to_run);
     let mut ticks = Vec::with_capacity(frames_to_run);
     let (mut frame_cpu, mut tick_cpu) = (Vec::new(), Vec::new());
+    // Frames over 4 ms of CPU, by what came in: an edit, a key (PageDown, Home), the wheel.
+    let mut over: [usize; 3] = [0; 3];
+    // Each frame's CPU in parts: the edit and the notes' tick, egui's UI pass (PizhuApp::show),
+    // tessellation; and the same for the frames over 4 ms.
+    let mut parts: Vec<(Duration, Duration, Duration)> = Vec::with_capacity(frames_to_run);
+    let mut over_parts: Vec<(Duration, Duration, Duration)> = Vec::new();
     let mut edited = Vec::new();
     let mut writes = 0;
     let mut last_inode = inode(&store_path);
+    let trace = std::env::var_os("NOTES_FRAME_TRACE").is_some();
     let started = Instant::now();
     for i in 0..frames_to_run {
         // 60 frames a second, so the saves (0.4 s after an edit) happen meanwhile.
@@ -226,17 +299,19 @@ fn main() {
         if let Some(wait) = due.checked_duration_since(Instant::now()) {
             std::thread::sleep(wait);
         }
+        // Everything the UI thread does for this frame: the edit (a key in the window),
+        // the notes' tick (starting a save, taking in a result) and the frame itself.
+        let frame_start = thread_cpu();
         let generation = app.current.as_ref().map(|d| d.notes.set.generation());
-        if i % 20 == 10
-            && !quiet
-            && let Some(current) = app.current.as_mut()
-        {
+        let edit = i % 20 == 10 && !quiet;
+        if edit && let Some(current) = app.current.as_mut() {
             let a = highlight(&current.doc, &mut rng, i);
             edited.push(a.id);
             current.notes.edit(vec![Edit::Add(a)]);
         }
         let mut events = vec![Event::PointerMoved(pointer)];
-        if i % 8 == 7 {
+        let key = i % 8 == 7;
+        if key {
             // Back to the top now and then, so the scrolling never runs out.
             let key = if i % 400 == 399 {
                 Key::Home
@@ -269,20 +344,44 @@ fn main() {
                 tick_cpu.push(b.saturating_sub(a));
             }
         }
-        let cpu = thread_cpu();
-        let t = frames.frame(&mut app, events);
+        let before_frame = thread_cpu();
+        let (t, ui_cpu, tessellation_cpu) = split_frame(&mut frames, &mut app, events);
         times.push(t);
-        if let (Some(a), Some(b)) = (cpu, thread_cpu()) {
-            frame_cpu.push(b.saturating_sub(a));
+        let cpu = frame_start
+            .zip(thread_cpu())
+            .map(|(a, b)| b.saturating_sub(a));
+        let notes_cpu = frame_start
+            .zip(before_frame)
+            .map_or(Duration::ZERO, |(a, b)| b.saturating_sub(a));
+        if let Some(cpu) = cpu {
+            frame_cpu.push(cpu);
+            parts.push((notes_cpu, ui_cpu, tessellation_cpu));
+            if cpu > Duration::from_millis(4) {
+                over[if edit {
+                    0
+                } else if key {
+                    1
+                } else {
+                    2
+                }] += 1;
+                over_parts.push((notes_cpu, ui_cpu, tessellation_cpu));
+            }
         }
         let changed = app.current.as_ref().map(|d| d.notes.set.generation()) != generation;
-        if std::env::var_os("NOTES_FRAME_TRACE").is_some()
-            && let Some(cpu) = frame_cpu.last()
-            && *cpu > Duration::from_millis(4)
-        {
+        if trace && let Some(cpu) = cpu.filter(|c| *c > Duration::from_millis(4)) {
+            let what = if edit {
+                "an edit"
+            } else if key {
+                "a key"
+            } else {
+                "the wheel"
+            };
             eprintln!(
-                "frame {i}: {:.2} ms CPU ({:.2} ms wall), the set changed before or in it: {changed}",
-                ms(*cpu),
+                "frame {i} ({what}): {:.2} ms CPU = edit and tick {:.2} + UI pass {:.2} + tessellation {:.2} ({:.2} ms wall), the set changed before or in it: {changed}",
+                ms(cpu),
+                ms(notes_cpu),
+                ms(ui_cpu),
+                ms(tessellation_cpu),
                 ms(t)
             );
         }
@@ -335,8 +434,9 @@ fn main() {
         ms(copy)
     );
     println!(
-        "on the UI thread now: what a save sends {:.3} ms, merging one change from another window {:.3} ms, the annotations panel's rows after a change {:.3} ms, the outline's counts {:.3} ms (medians)",
+        "on the UI thread: comparing every annotation with what was sent {:.3} ms (a save's search before; now only after undo/redo/restore), adding one highlight (AnnotationSet::apply) {:.3} ms, merging one change from another window {:.3} ms, the annotations panel's rows after a change {:.3} ms, the outline's counts {:.3} ms (medians)",
         ms(walk),
+        ms(edit),
         ms(merge),
         ms(rows),
         ms(counts)
@@ -362,7 +462,7 @@ fn main() {
     );
     if !frame_cpu.is_empty() && !tick_cpu.is_empty() {
         println!(
-            "the same frames in CPU time of the UI thread (apart from other processes): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, over 4 ms: {}; Notes::tick p99 {:.3} ms, max {:.3} ms",
+            "the same frames in CPU time of the UI thread (apart from other processes; the edit, the notes' tick and the frame): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, over 4 ms: {} ({} with an edit, {} with a key, {} with the wheel); Notes::tick p99 {:.3} ms, max {:.3} ms",
             ms(percentile(&frame_cpu, 0.5)),
             ms(percentile(&frame_cpu, 0.99)),
             ms(percentile(&frame_cpu, 1.0)),
@@ -370,8 +470,38 @@ fn main() {
                 .iter()
                 .filter(|t| **t > Duration::from_millis(4))
                 .count(),
+            over[0],
+            over[1],
+            over[2],
             ms(percentile(&tick_cpu, 0.99)),
             ms(percentile(&tick_cpu, 1.0))
+        );
+    }
+    if !parts.is_empty() {
+        let p50 = |pick: fn(&(Duration, Duration, Duration)) -> Duration| {
+            let mut v: Vec<Duration> = parts.iter().map(pick).collect();
+            v.sort();
+            ms(percentile(&v, 0.5))
+        };
+        let mean = |pick: fn(&(Duration, Duration, Duration)) -> Duration| {
+            over_parts.iter().map(pick).map(ms).sum::<f64>() / over_parts.len().max(1) as f64
+        };
+        println!(
+            "in parts (CPU): edit and tick p50 {:.2} ms, UI pass p50 {:.2} ms, tessellation p50 {:.2} ms; the frames over 4 ms on average: {:.2} + {:.2} + {:.2} ms",
+            p50(|p| p.0),
+            p50(|p| p.1),
+            p50(|p| p.2),
+            mean(|p| p.0),
+            mean(|p| p.1),
+            mean(|p| p.2)
+        );
+    }
+    first_frames.sort();
+    if !first_frames.is_empty() {
+        println!(
+            "the document's first {FIRST_FRAMES} frames, before the scrolling (first screen laid out, 10,000 listed): max {:.2} ms CPU, then p50 {:.2} ms",
+            ms(percentile(&first_frames, 1.0)),
+            ms(percentile(&first_frames, 0.5))
         );
     }
     println!(

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{Align, FontId, Galley};
@@ -378,6 +379,8 @@ pub struct GalleyCache {
     entries: HashMap<usize, Entry>,
     bytes: usize,
     frame: u64,
+    /// Time spent laying out galleys in this frame.
+    spent: Duration,
 }
 
 impl GalleyCache {
@@ -394,6 +397,7 @@ impl GalleyCache {
     /// [`Self::canary_job`].
     pub fn begin_frame(&mut self, key: GalleyKey, canary: Arc<Galley>) {
         self.frame += 1;
+        self.spent = Duration::ZERO;
         let same_fonts = self
             .canary
             .as_ref()
@@ -413,7 +417,9 @@ impl GalleyCache {
             e.used = frame;
             return Arc::clone(&e.galley);
         }
+        let started = Instant::now();
         let galley = layout();
+        self.spent += started.elapsed();
         let bytes = galley.text().len();
         self.bytes += bytes;
         self.entries.insert(
@@ -425,6 +431,18 @@ impl GalleyCache {
             },
         );
         galley
+    }
+
+    /// Whether block `i`'s galley is kept; if so it counts as used in this frame (and is
+    /// not dropped while it is asked for every frame).
+    pub fn touch(&mut self, i: usize) -> bool {
+        let frame = self.frame;
+        self.entries.get_mut(&i).map(|e| e.used = frame).is_some()
+    }
+
+    /// Time spent laying out galleys in this frame so far.
+    pub fn spent(&self) -> Duration {
+        self.spent
     }
 
     /// Number of galleys kept.

@@ -303,6 +303,30 @@ impl ReaderView {
         }
     }
 
+    /// Lay out the galleys the reader may ask for next — a screen below the view and one
+    /// above (the wheel, PageDown, PageUp) and the document's first and last screens (Home,
+    /// End) — nearest first, until this frame has spent [`AHEAD_BUDGET`] laying out text;
+    /// the rest in the next frames. Those already kept count as used, so they stay kept.
+    /// Only galleys are made here: heights are measured where the view allows for them.
+    fn lay_out_ahead(&mut self, painter: &egui::Painter, doc: &OpenDocument, style: &Style) {
+        let n = self.blocks.len();
+        if n == 0 {
+            return;
+        }
+        let screen = self.viewport_height.max(1.0);
+        let (top, bottom) = (self.offset, self.offset + screen);
+        let total = self.index.total();
+        let below = self.index.block_at(bottom)..=self.index.block_at(bottom + screen);
+        let above = (self.index.block_at((top - screen).max(0.0))..=self.index.block_at(top)).rev();
+        let start = 0..=self.index.block_at(screen);
+        let end = self.index.block_at((total - screen).max(0.0))..=n - 1;
+        for i in below.chain(above).chain(start).chain(end) {
+            if !self.galleys.touch(i) && self.galleys.spent() < AHEAD_BUDGET {
+                self.galley(i, painter, doc, style);
+            }
+        }
+    }
+
     /// Whether the blocks of the document are still being found (large documents).
     pub fn is_preparing(&self) -> bool {
         self.building.is_some()
@@ -326,6 +350,11 @@ impl ReaderView {
 /// How long one frame may spend laying out the body's paragraphs before it leaves the rest
 /// of the screen to the next frame.
 const LAYOUT_BUDGET: Duration = Duration::from_millis(5);
+
+/// How long one frame may spend laying out text (what it shows included) before it stops
+/// laying out what is not shown yet: a little every frame keeps a screen or two ready
+/// ahead of the wheel and PageDown while no frame grows long.
+const AHEAD_BUDGET: Duration = Duration::from_micros(500);
 
 /// Blocks found on a worker, with their height index for the layout they were found for.
 struct Prepared {
@@ -453,6 +482,8 @@ fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, banner: &super::Banner) {
 /// The scrolling body text.
 fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let started = Instant::now();
+    // Before the keys that scroll are taken out of the input.
+    let acting = super::acting(ui);
     let Some(doc) = app.current.as_ref() else {
         return;
     };
@@ -732,7 +763,9 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let block = reader.blocks[a];
     let galley = reader.galley(a, &painter, doc, &style);
     let (above, _) = metrics.gaps(block.kind);
-    let cursor = galley.cursor_from_pos(Vec2::new(0.0, (within - above).max(0.0) + 1.0));
+    // The first char of the row at the top: left of everything (a centred galley is laid
+    // out around x = 0, where x = 0 is the middle of its rows).
+    let cursor = galley.cursor_from_pos(Vec2::new(-1.0e6, (within - above).max(0.0) + 1.0));
     reader.top_char = Some((first_shown_char(doc, &block) + cursor.index.0).min(block.range.end));
     // The offset the jump settled at (known after its frame) holds until the reader scrolls.
     match reader.jump_hold {
@@ -743,6 +776,13 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         }
         Some((pos, _, Some(at))) if (at - reader.offset).abs() < 1.0 => reader.top_char = Some(pos),
         _ => reader.jump_hold = None,
+    }
+
+    // What the next keys and wheel turns will show, laid out ahead within the frame's budget:
+    // not in a new layout's first frames, which spend theirs on the screen, nor in a frame
+    // a click or key came in (it has its own work; the frames after it lay out ahead).
+    if !deferred && reader.frames_since_layout > 2 && !acting {
+        reader.lay_out_ahead(&painter, doc, &style);
     }
 
     if let Some(step) = heading_step
