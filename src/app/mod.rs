@@ -1325,10 +1325,21 @@ impl eframe::App for PizhuApp {
     }
 }
 
+/// The window's icon: `assets/icons/hicolor/128x128/apps/pizhu.png` (made from
+/// `assets/icons/pizhu.svg` by `tools/render-icons.sh`), built into the binary.
+pub fn window_icon() -> Option<egui::IconData> {
+    const PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/128x128/apps/pizhu.png");
+    eframe::icon_data::from_png_bytes(PNG).ok()
+}
+
 /// Run the window (blocking until it closes).
 pub fn run(startup: Startup, data_dir: Option<PathBuf>) -> eframe::Result {
+    let mut viewport = egui::ViewportBuilder::default();
+    if let Some(icon) = window_icon() {
+        viewport = viewport.with_icon(Arc::new(icon));
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
+        viewport: viewport
             .with_title("批注 Pizhu")
             .with_app_id(APP_ID)
             .with_inner_size([1400.0, 900.0])
