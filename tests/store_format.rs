@@ -88,6 +88,7 @@ proptest! {
             position,
             annotations,
             removed,
+            ..StoreFile::default()
         };
         let text = to_ron(&file).expect("serialises");
         let back = parse(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;

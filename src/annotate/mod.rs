@@ -2,6 +2,7 @@
 //! window and the command line make to them (pure: no egui, no files).
 
 pub mod anchor;
+pub mod corrections;
 pub mod filter;
 pub mod group;
 pub mod imported;
@@ -378,14 +379,37 @@ const FEW: usize = 32;
 #[derive(Clone, Debug, Default)]
 pub struct AnnotationSet {
     items: Vec<Annotation>,
-    undo: Vec<Vec<Edit>>,
-    redo: Vec<Vec<Edit>>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
     /// Ids removed in this session, with when (so a merge does not bring them back).
     removed: Vec<(AnnotationId, i64)>,
     /// Bumped on every change (views cache on it).
     generation: u64,
     /// Length of the longest placed range (bounds the search for overlaps).
     longest: usize,
+    /// The reader's corrections of the outline ([`corrections`]), in the order made.
+    corrections: Vec<corrections::Correction>,
+    /// Correction ids removed, with when.
+    corrections_removed: Vec<(corrections::CorrectionId, i64)>,
+    /// Bumped on every change to the corrections.
+    corrections_generation: u64,
+}
+
+/// One undoable step: annotation edits or correction edits.
+#[derive(Clone, Debug)]
+enum Step {
+    Notes(Vec<Edit>),
+    Corrections(Vec<corrections::CorrectionEdit>),
+}
+
+impl AnnotationSet {
+    /// Apply a step, returning the step that undoes it.
+    fn replay(&mut self, step: Step, now_ms: i64) -> Step {
+        match step {
+            Step::Notes(edits) => Step::Notes(self.apply_raw(edits, now_ms)),
+            Step::Corrections(edits) => Step::Corrections(self.correct_raw(edits, now_ms)),
+        }
+    }
 }
 
 impl AnnotationSet {
@@ -436,7 +460,7 @@ impl AnnotationSet {
             return;
         }
         let inverse = self.apply_raw(edits, now_ms);
-        self.undo.push(inverse);
+        self.undo.push(Step::Notes(inverse));
         self.redo.clear();
     }
 
@@ -457,7 +481,7 @@ impl AnnotationSet {
         let Some(step) = self.undo.pop() else {
             return false;
         };
-        let inverse = self.apply_raw(step, now_ms);
+        let inverse = self.replay(step, now_ms);
         self.redo.push(inverse);
         true
     }
@@ -467,7 +491,7 @@ impl AnnotationSet {
         let Some(step) = self.redo.pop() else {
             return false;
         };
-        let inverse = self.apply_raw(step, now_ms);
+        let inverse = self.replay(step, now_ms);
         self.undo.push(inverse);
         true
     }

@@ -2,6 +2,7 @@
 //! salutation, boilerplate and placeholders. Pure: no IO, no UI.
 
 mod classify;
+pub mod corrections;
 pub mod label;
 pub mod marker;
 mod meta;

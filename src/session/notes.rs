@@ -24,6 +24,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use notify::Watcher as _;
 
+use crate::annotate::corrections::{Correction, CorrectionEdit, CorrectionId};
 use crate::annotate::{Annotation, AnnotationId, AnnotationSet, Edit, now_ms};
 use crate::document::Document;
 use crate::outline::Outline;
@@ -183,6 +184,8 @@ enum Job {
         /// `changed` is the whole set: the copy is made anew.
         full: bool,
         position: Option<usize>,
+        /// The corrections of the outline and their removals, all of them (a few).
+        corrections: Corrections,
     },
     /// Bring in other writers' changes.
     Refresh,
@@ -197,8 +200,20 @@ struct Outcome {
     removed: Vec<(AnnotationId, i64)>,
     /// Ids that left the worker's copy.
     gone: Vec<AnnotationId>,
+    /// The corrections after the merge, when it changed them.
+    corrections: Option<Corrections>,
     /// The error, if the store could not be read or written.
     error: Option<String>,
+}
+
+/// The corrections of the outline and the ids removed, with when.
+type Corrections = (Vec<Correction>, Vec<(CorrectionId, i64)>);
+
+fn corrections_of(set: &AnnotationSet) -> Corrections {
+    (
+        set.corrections().to_vec(),
+        set.corrections_removed().to_vec(),
+    )
 }
 
 impl Job {
@@ -210,15 +225,19 @@ impl Job {
                 removed,
                 full,
                 position,
+                corrections,
             } => {
                 w.mirror = if full {
                     AnnotationSet::new(changed, removed)
                 } else {
                     updated(&w.mirror, changed, &gone, removed)
-                };
+                }
+                .with_corrections(corrections.0, corrections.1);
                 // Nothing worth a file yet: no annotations, and the reader is at the start.
                 if w.mirror.is_empty()
                     && w.mirror.removed().is_empty()
+                    && w.mirror.corrections().is_empty()
+                    && w.mirror.corrections_removed().is_empty()
                     && position.unwrap_or(0) == 0
                     && !w.store.exists()
                 {
@@ -244,6 +263,9 @@ impl Job {
             Ok(false) => Outcome::default(),
             _ => brought_in(&before, removed_before, &w.mirror),
         };
+        if result.is_err() || result.as_ref().is_ok_and(|&changed| changed) {
+            outcome.corrections = Some(corrections_of(&w.mirror));
+        }
         outcome.error = result.err().map(|e| e.to_string());
         outcome
     }
@@ -303,6 +325,7 @@ fn brought_in(before: &Versions, removed_before: usize, after: &AnnotationSet) -
         items,
         removed,
         gone,
+        corrections: None,
         error: None,
     }
 }
@@ -587,6 +610,16 @@ impl Notes {
         self.autosave.edited(Instant::now());
     }
 
+    /// Apply correction edits (of the outline) as one undoable step.
+    pub fn correct(&mut self, edits: Vec<CorrectionEdit>) {
+        self.typing = None;
+        let before = self.set.generation();
+        self.set.correct(edits, now_ms());
+        // No annotation changed: the next save still looks only at the dirty ones.
+        self.track(before, []);
+        self.autosave.edited(Instant::now());
+    }
+
     /// The set went from generation `before` to its present one by changes to `ids` only:
     /// remember them for the next save (unless the set had already changed untracked).
     fn track(&mut self, before: u64, ids: impl IntoIterator<Item = AnnotationId>) {
@@ -739,6 +772,7 @@ impl Notes {
                 removed: self.set.removed().to_vec(),
                 full,
                 position: self.position,
+                corrections: corrections_of(&self.set),
             };
         }
         let (changed, gone) = if known {
@@ -758,6 +792,7 @@ impl Notes {
             removed: self.set.removed().to_vec(),
             full,
             position: self.position,
+            corrections: corrections_of(&self.set),
         }
     }
 
@@ -918,6 +953,9 @@ impl Notes {
             .collect();
         if !outcome.items.is_empty() || !outcome.removed.is_empty() {
             self.merged |= self.set.merge(outcome.items, &outcome.removed);
+        }
+        if let Some((theirs, removed)) = outcome.corrections {
+            self.merged |= self.set.merge_corrections(theirs, &removed);
         }
         self.track(before, touched);
         match outcome.error {

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::Deserialize;
 
 pub use super::record::FORMAT_VERSION;
-use super::record::{AnnotationRecord, DocumentRecord, StoreRecord};
+use super::record::{AnnotationRecord, CorrectionRecord, DocumentRecord, StoreRecord};
+use crate::annotate::corrections::{Correction, CorrectionId};
 use crate::annotate::{Annotation, AnnotationId, AnnotationSet};
 use crate::document::Document;
 use crate::files::{
@@ -41,6 +42,10 @@ pub struct StoreFile {
     pub annotations: Vec<Annotation>,
     /// Ids removed, with when (so a merge with an older copy does not bring them back).
     pub removed: Vec<(AnnotationId, i64)>,
+    /// The reader's corrections of the outline (`annotate::corrections`).
+    pub corrections: Vec<Correction>,
+    /// Correction ids removed, with when.
+    pub corrections_removed: Vec<(CorrectionId, i64)>,
 }
 
 /// Where the document was last seen (written as a [`DocumentRecord`]).
@@ -361,7 +366,8 @@ impl DocStore {
         let file = file.unwrap_or_default();
         Loaded {
             stored_chars: Some(file.document.chars).filter(|&n| n > 0),
-            annotations: AnnotationSet::new(file.annotations, file.removed),
+            annotations: AnnotationSet::new(file.annotations, file.removed)
+                .with_corrections(file.corrections, file.corrections_removed),
             position: file.position,
             store,
             problem,
@@ -403,7 +409,8 @@ impl DocStore {
         store.info = file.document.clone();
         Loaded {
             stored_chars: Some(file.document.chars).filter(|&n| n > 0),
-            annotations: AnnotationSet::new(file.annotations, file.removed),
+            annotations: AnnotationSet::new(file.annotations, file.removed)
+                .with_corrections(file.corrections, file.corrections_removed),
             position: file.position,
             store,
             problem,
@@ -492,7 +499,7 @@ impl DocStore {
                 self.seen = before;
                 let problem = StoreError::Partial {
                     unreadable: unreadable.len(),
-                    total: unreadable.len() + file.annotations.len(),
+                    total: unreadable.len() + file.annotations.len() + file.corrections.len(),
                     reason: unreadable[0].clone(),
                     path: self.path.clone(),
                     kept,
@@ -567,7 +574,8 @@ impl DocStore {
         };
         match self.read()? {
             Some((theirs, problem)) => {
-                let changed = set.merge(theirs.annotations, &theirs.removed);
+                let changed = set.merge(theirs.annotations, &theirs.removed)
+                    | set.merge_corrections(theirs.corrections, &theirs.corrections_removed);
                 match problem {
                     Some(problem) => Err(problem),
                     None => Ok(changed),
@@ -631,7 +639,8 @@ impl DocStore {
             // A partly damaged file from another writer: its readable records are merged,
             // the whole file was kept aside by `read`.
             if let Some((theirs, _)) = self.read()? {
-                merged = set.merge(theirs.annotations, &theirs.removed);
+                merged = set.merge(theirs.annotations, &theirs.removed)
+                    | set.merge_corrections(theirs.corrections, &theirs.corrections_removed);
             }
             if self.frozen {
                 return Err(StoreError::Unreadable {
@@ -653,6 +662,13 @@ impl DocStore {
             position,
             annotations: set.items().iter().map(AnnotationRecord::from).collect(),
             removed: removed.into(),
+            corrections: set
+                .corrections()
+                .iter()
+                .filter(|c| c.change.is_some())
+                .map(CorrectionRecord::from)
+                .collect(),
+            corrections_removed: set.corrections_removed().into(),
         };
         let text = record_to_ron(&record)
             .map_err(|e| self.write_error(std::io::Error::other(e), &self.path))?;
@@ -899,6 +915,10 @@ struct RawStoreFile<'a> {
     annotations: Vec<&'a ron::value::RawValue>,
     #[serde(borrow)]
     removed: Vec<&'a ron::value::RawValue>,
+    #[serde(borrow)]
+    corrections: Vec<&'a ron::value::RawValue>,
+    #[serde(borrow)]
+    corrections_removed: Vec<&'a ron::value::RawValue>,
 }
 
 /// A record written as itself (not as `Some(…)`), kept as its text.
@@ -936,6 +956,13 @@ pub fn parse_records(text: &str) -> Result<Parsed, String> {
             Err(e) => unreadable.push(format!("annotation {}: {}", i + 1, e.code)),
         }
     }
+    let mut corrections = Vec::with_capacity(raw.corrections.len());
+    for (i, record) in raw.corrections.iter().enumerate() {
+        match record.into_rust::<CorrectionRecord>() {
+            Ok(c) => corrections.push(Correction::from(c)),
+            Err(e) => unreadable.push(format!("correction {}: {}", i + 1, e.code)),
+        }
+    }
     let file = StoreFile {
         version: raw.version,
         fingerprint: raw.fingerprint,
@@ -948,6 +975,12 @@ pub fn parse_records(text: &str) -> Result<Parsed, String> {
         annotations,
         removed: raw
             .removed
+            .iter()
+            .filter_map(|r| r.into_rust().ok())
+            .collect(),
+        corrections,
+        corrections_removed: raw
+            .corrections_removed
             .iter()
             .filter_map(|r| r.into_rust().ok())
             .collect(),

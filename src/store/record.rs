@@ -13,11 +13,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::annotate::corrections::{Correction, CorrectionId};
 use crate::annotate::imported::{Imported, Reply};
 use crate::annotate::{
     AnchorState, Annotation, AnnotationId, Color, Kind, Mark, Review, ReviewReason,
 };
 use crate::document::TextRange;
+use crate::outline::corrections::Change;
 
 use super::annotations::{DocumentInfo, StoreFile};
 
@@ -40,6 +42,128 @@ pub struct StoreRecord<'a> {
     pub annotations: Vec<AnnotationRecord<'a>>,
     /// Ids removed, with when.
     pub removed: Cow<'a, [(AnnotationId, i64)]>,
+    /// The reader's corrections of the outline; absent from the file when there are none
+    /// (older stores load without them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionRecord<'a>>,
+    /// Correction ids removed, with when; absent when there are none.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub corrections_removed: Cow<'a, [(CorrectionId, i64)]>,
+}
+
+/// One correction of the outline, format version 1.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "Correction", default)]
+pub struct CorrectionRecord<'a> {
+    /// Stable id.
+    pub id: CorrectionId,
+    /// What it does.
+    pub change: ChangeRecord<'a>,
+    /// Where the line's first words stood when last placed.
+    pub range: RangeRecord,
+    /// The line's first words.
+    pub quote: Cow<'a, str>,
+    /// Context before them.
+    pub prefix: Cow<'a, str>,
+    /// Context after them.
+    pub suffix: Cow<'a, str>,
+    /// Creation time, milliseconds since 1970.
+    pub created_ms: i64,
+    /// Last change, milliseconds since 1970.
+    pub modified_ms: i64,
+}
+
+/// What a correction does, as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "Change")]
+pub enum ChangeRecord<'a> {
+    /// The line is a heading at `level`, shown as `title` when there is one.
+    Heading {
+        /// 1 for the top level.
+        level: Option<u8>,
+        /// The title shown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<Cow<'a, str>>,
+    },
+    /// The line is not a heading.
+    NotHeading,
+    /// The node on the line moves up (negative) or down (positive) this many levels.
+    Shift(i8),
+    /// The node on the line is shown with this title.
+    Rename(Cow<'a, str>),
+}
+
+impl Default for ChangeRecord<'_> {
+    fn default() -> Self {
+        Self::NotHeading
+    }
+}
+
+impl<'a> From<&'a Change> for ChangeRecord<'a> {
+    fn from(c: &'a Change) -> Self {
+        match c {
+            Change::Heading { level, title } => Self::Heading {
+                level: *level,
+                title: title.as_deref().map(Cow::Borrowed),
+            },
+            Change::NotHeading => Self::NotHeading,
+            Change::Shift(by) => Self::Shift(*by),
+            Change::Rename(t) => Self::Rename(Cow::Borrowed(t)),
+        }
+    }
+}
+
+impl From<ChangeRecord<'_>> for Change {
+    fn from(c: ChangeRecord<'_>) -> Self {
+        match c {
+            ChangeRecord::Heading { level, title } => Self::Heading {
+                level,
+                title: title.map(Cow::into_owned),
+            },
+            ChangeRecord::NotHeading => Self::NotHeading,
+            ChangeRecord::Shift(by) => Self::Shift(by),
+            ChangeRecord::Rename(t) => Self::Rename(t.into_owned()),
+        }
+    }
+}
+
+/// A correction without a change is never written (there is none: the domain keeps an
+/// `Option` only to have a default).
+impl<'a> From<&'a Correction> for CorrectionRecord<'a> {
+    fn from(c: &'a Correction) -> Self {
+        Self {
+            id: c.id,
+            change: c
+                .change
+                .as_ref()
+                .map(ChangeRecord::from)
+                .unwrap_or_default(),
+            range: RangeRecord {
+                start: c.range.start,
+                end: c.range.end,
+            },
+            quote: Cow::Borrowed(&c.quote),
+            prefix: Cow::Borrowed(&c.prefix),
+            suffix: Cow::Borrowed(&c.suffix),
+            created_ms: c.created_ms,
+            modified_ms: c.modified_ms,
+        }
+    }
+}
+
+impl From<CorrectionRecord<'_>> for Correction {
+    fn from(r: CorrectionRecord<'_>) -> Self {
+        Self {
+            id: r.id,
+            change: Some(r.change.into()),
+            range: TextRange::new(r.range.start, r.range.end),
+            quote: r.quote.into_owned(),
+            prefix: r.prefix.into_owned(),
+            suffix: r.suffix.into_owned(),
+            created_ms: r.created_ms,
+            modified_ms: r.modified_ms,
+        }
+    }
 }
 
 /// Where the document was last seen.
@@ -414,6 +538,8 @@ impl<'a> From<&'a StoreFile> for StoreRecord<'a> {
             position: f.position,
             annotations: f.annotations.iter().map(AnnotationRecord::from).collect(),
             removed: Cow::Borrowed(&f.removed),
+            corrections: f.corrections.iter().map(CorrectionRecord::from).collect(),
+            corrections_removed: Cow::Borrowed(&f.corrections_removed),
         }
     }
 }
@@ -427,6 +553,8 @@ impl From<StoreRecord<'_>> for StoreFile {
             position: r.position,
             annotations: r.annotations.into_iter().map(Annotation::from).collect(),
             removed: r.removed.into_owned(),
+            corrections: r.corrections.into_iter().map(Correction::from).collect(),
+            corrections_removed: r.corrections_removed.into_owned(),
         }
     }
 }
