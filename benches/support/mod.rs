@@ -190,6 +190,14 @@ pub fn library_data(docs: usize, per_doc: usize) -> (PathBuf, PathBuf) {
     if root.join("done").exists() {
         return (doc_dir, data);
     }
+    // Two benchmarks may ask at once: one generates, the other waits on the lock and then
+    // finds it done.
+    std::fs::create_dir_all(project().join("target/bench-data")).expect("bench data folder");
+    let lock = std::fs::File::create(root.with_extension("lock")).expect("bench data lock");
+    lock.lock().expect("bench data lock");
+    if root.join("done").exists() {
+        return (doc_dir, data);
+    }
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&doc_dir).expect("bench data folder");
     let pool: Vec<char> = POOL.chars().collect();

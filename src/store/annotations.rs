@@ -528,6 +528,7 @@ impl DocStore {
     /// A store of an earlier version of this document (same path, other fingerprint).
     fn find_by_path(&self, doc_path: &Path) -> Option<(PathBuf, StoreFile)> {
         let mut best: Option<(SystemTime, PathBuf, StoreFile)> = None;
+        let plain_name = plain_file_name(doc_path);
         for entry in std::fs::read_dir(&self.dir).ok()?.flatten() {
             let path = entry.path();
             if path.extension().is_none_or(|e| e != "ron") || path == self.path {
@@ -537,6 +538,13 @@ impl DocStore {
             let Ok(bytes) = read_regular(&path, Links::Refuse, MAX_STORE_BYTES) else {
                 continue;
             };
+            // A store that does not hold the document's file name anywhere is not its: not
+            // parsed (a new document would otherwise parse every store of the library).
+            if let Some(name) = &plain_name
+                && memchr::memmem::find(&bytes, name.as_bytes()).is_none()
+            {
+                continue;
+            }
             let Ok(file) = std::str::from_utf8(&bytes)
                 .map_err(|_| ())
                 .and_then(|text| parse(text).map_err(|_| ()))
@@ -1077,6 +1085,18 @@ impl Autosave {
     }
 }
 
+/// `path`'s file name when a store writes it as it is (letters, digits, CJK, a few ASCII
+/// marks: nothing a RON string escapes), to be looked for in a store's bytes.
+fn plain_file_name(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let plain = |c: char| {
+        c.is_ascii_alphanumeric()
+            || " .-_()[]+,#@".contains(c)
+            || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '（' | '）' | '《' | '》' | '、' | '，')
+    };
+    (!name.is_empty() && name.chars().all(plain)).then(|| name.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1143,6 +1163,36 @@ mod tests {
             .filter(|e| e.path().extension().is_some_and(|x| x == "ron"))
             .collect();
         assert_eq!(stores.len(), 1, "the old store moved to backups");
+    }
+
+    #[test]
+    fn an_edited_document_finds_its_notes_by_path_whatever_its_name() {
+        // CJK names are looked for in the stores' bytes first; names a RON string escapes
+        // (a quote, a backslash, a tab) are always parsed.
+        for name in [
+            "2026年政府工作报告（全文）.txt",
+            "say \"hi\"\\.txt",
+            "tab\tname.txt",
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let d = doc(TEXT);
+            let at = Path::new("/a").join(name);
+            let mut loaded = DocStore::load(dir.path(), &d, Some(&at), "");
+            add(&mut loaded.annotations, &d, "严明纪律", 1);
+            loaded.store.save(&mut loaded.annotations, None).unwrap();
+            // Another document's store with another name beside it.
+            let other = doc("另一篇文章。");
+            let mut o = DocStore::load(dir.path(), &other, Some(Path::new("/a/other.txt")), "");
+            add(&mut o.annotations, &other, "另一篇", 1);
+            o.store.save(&mut o.annotations, None).unwrap();
+            let edited = doc(&TEXT.replace("同志们：", "各位：\n"));
+            let found = DocStore::load_read_only(dir.path(), &edited, Some(&at), "");
+            assert_eq!(found.annotations.len(), 1, "{name}");
+            // A name no store holds finds nothing.
+            let none =
+                DocStore::load_read_only(dir.path(), &edited, Some(Path::new("/a/新.txt")), "");
+            assert_eq!(none.annotations.len(), 0, "{name}");
+        }
     }
 
     #[test]
