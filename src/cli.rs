@@ -19,6 +19,7 @@ use crate::stats::{DEFAULT_RATE_CHARS_PER_MIN, stats, stats_json, stats_text};
 use crate::store::annotations::{DocStore, StoreError, data_dir as resolve_data_dir};
 
 mod batch;
+mod corrections;
 mod library;
 
 pub use library::{AllArgs, LibraryFormat};
@@ -99,6 +100,10 @@ pub enum Command {
         /// each under its heading.
         #[arg(long)]
         topics: bool,
+        /// The engine's own outline: without the outline rules (rules.ron) and without the
+        /// reader's corrections from the document's notes.
+        #[arg(long)]
+        no_corrections: bool,
     },
     /// Count 字数, paragraphs and speaking time, for the document and each top-level section.
     Stats {
@@ -309,9 +314,15 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             file,
             format,
             topics,
+            no_corrections,
         } => {
             let doc = open(file)?;
             let outline = outline(&doc);
+            let outline = if *no_corrections {
+                outline
+            } else {
+                corrections::corrected_outline(&doc, outline, file, data_dir)?
+            };
             let outline = if *topics {
                 outline.with_topics()
             } else {
@@ -881,6 +892,7 @@ fn export_command(
         }
         None => (AnnotationSet::default(), None),
     };
+    let outline = corrections::with_corrections(&doc, outline, file, set.corrections())?;
     let now = jiff::ZonedDateTime::now();
     let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
     let source_file = file.display().to_string();

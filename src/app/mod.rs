@@ -1118,6 +1118,12 @@ impl PizhuApp {
             Effect::Flash(id) => self.notes_view.flash(id),
             Effect::EditNote(_) => self.open_note_editor(),
             Effect::OutlineSelect(i) => self.outline_view.selected = Some(i),
+            Effect::OutlineChanged => {
+                if let Some(doc) = &self.current {
+                    self.outline_view.remake(&doc.outline);
+                }
+                self.reader.outline_changed();
+            }
             Effect::ColourUsed(color) => {
                 if self.settings.highlight_color != color {
                     self.settings.highlight_color = color;

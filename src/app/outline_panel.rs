@@ -75,6 +75,20 @@ impl OutlineView {
         }
     }
 
+    /// The tree for a corrected `outline`: the filter, the topic switch and what was selected
+    /// stay; every heading is expanded.
+    pub fn remake(&mut self, outline: &Outline) {
+        let mut new = Self::new(outline);
+        let n = outline.nodes.len();
+        new.filter = std::mem::take(&mut self.filter);
+        new.show_topics = self.show_topics;
+        new.selected = self.selected.filter(|&s| s < n);
+        new.current = self.current.filter(|&s| s < n);
+        new.offset = self.offset;
+        new.height = self.height;
+        *self = new;
+    }
+
     /// Whether node `i` shows children that may be folded (its topic sentences count when
     /// shown).
     fn foldable(&self, i: usize) -> bool {

@@ -9,6 +9,7 @@ pub mod history;
 pub mod keymap;
 pub mod notes;
 pub mod paste;
+pub mod rules;
 pub mod task;
 
 use std::cell::RefCell;
@@ -17,8 +18,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use crate::annotate::corrections::{Correction, CorrectionEdit, CorrectionId, corrected};
 use crate::annotate::{Annotation, AnnotationId, Color, Edit, Kind, Mark, now_ms};
 use crate::document::{Document, SourceFormat, TextRange};
+use crate::outline::corrections::{Change, Rule, node_on_line};
 use crate::outline::{Outline, outline};
 use crate::stats::{Counts, DEFAULT_RATE_CHARS_PER_MIN, Stats, stats};
 use find::Find;
@@ -69,8 +72,20 @@ pub struct Session {
     pub name: String,
     /// The document.
     pub doc: Arc<Document>,
-    /// Its outline.
+    /// Its outline, with the reader's rules and corrections (see [`Session::refresh_outline`]).
     pub outline: Arc<Outline>,
+    /// The engine's outline, as `outline` made it.
+    engine: Arc<Outline>,
+    /// The engine's outline with the rules applied (what corrections start from).
+    ruled: Arc<Outline>,
+    /// The reader's outline rules (`rules.ron`).
+    rules: Vec<Rule>,
+    /// The corrections' generation the outline was made for.
+    corrected_for: Option<u64>,
+    /// Each correction applied and the line it stands on now.
+    pub placed_corrections: Vec<(CorrectionId, usize)>,
+    /// Corrections whose line is gone (kept, not applied).
+    pub lost_corrections: Vec<CorrectionId>,
     /// Whole-document counts (`None` while a large document is still being counted on a
     /// worker: see [`Session::poll`]).
     pub stats: Option<Stats>,
@@ -151,6 +166,38 @@ pub enum Action {
     GoToMatch(usize),
     /// Bring back what the newest readable backup of the notes holds.
     RestoreBackup,
+    /// Make the line holding char `at` a heading at `level` (1–4) in the outline.
+    MakeHeading {
+        /// A char on the line.
+        at: usize,
+        /// The level, 1 for the top.
+        level: u8,
+    },
+    /// The line holding char `at` is not a heading.
+    NotHeading {
+        /// A char on the line.
+        at: usize,
+    },
+    /// Remove the reader's corrections of the line holding char `at`.
+    ClearCorrections {
+        /// A char on the line.
+        at: usize,
+    },
+    /// Move outline node `node` up (−1, promote) or down (1, demote), with its subtree.
+    ShiftNode {
+        /// The node.
+        node: usize,
+        /// Levels (negative: towards the top).
+        by: i8,
+    },
+    /// Show outline node `node` with another title (the document is untouched; empty: its
+    /// own title again).
+    RenameNode {
+        /// The node.
+        node: usize,
+        /// The title.
+        title: String,
+    },
 }
 
 /// What the window does after an [`Action`].
@@ -178,6 +225,8 @@ pub enum Effect {
     /// [`Session::poll`]): how many came back, and the backup's time (`None`: there was no
     /// backup that could be read).
     Restored(Option<(usize, SystemTime)>),
+    /// The outline was made anew (a correction, its undo, another window's correction).
+    OutlineChanged,
 }
 
 impl Session {
@@ -214,7 +263,13 @@ impl Session {
             path,
             name,
             doc,
+            engine: Arc::clone(&outline),
+            ruled: Arc::clone(&outline),
             outline,
+            rules: Vec::new(),
+            corrected_for: None,
+            placed_corrections: Vec::new(),
+            lost_corrections: Vec::new(),
             stats,
             stats_task,
             waker,
@@ -235,8 +290,185 @@ impl Session {
             let title = self.display_title().to_owned();
             self.notes = Notes::load(dir, &self.doc, self.path.as_deref(), &title);
             self.import_markup();
+            self.refresh_outline();
         }
         self
+    }
+
+    /// Use these outline rules (before the corrections); the outline is made anew.
+    pub fn set_rules(&mut self, rules: Vec<Rule>) {
+        if rules == self.rules {
+            return;
+        }
+        self.rules = rules;
+        self.ruled = Arc::new(corrected(&self.engine, &self.doc, &self.rules, &[]).outline);
+        self.corrected_for = None;
+        self.refresh_outline();
+    }
+
+    /// The outline rules in use.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The engine's own outline (without rules and corrections).
+    pub fn engine_outline(&self) -> &Arc<Outline> {
+        &self.engine
+    }
+
+    /// Make the outline anew when the corrections changed (an edit, undo, redo, another
+    /// window's change merged); true when it was.
+    pub fn refresh_outline(&mut self) -> bool {
+        let generation = self.notes.set.corrections_generation();
+        if self.corrected_for == Some(generation) {
+            return false;
+        }
+        self.corrected_for = Some(generation);
+        let c = corrected(
+            &self.engine,
+            &self.doc,
+            &self.rules,
+            self.notes.set.corrections(),
+        );
+        self.placed_corrections = c.placed;
+        self.lost_corrections = c.lost;
+        if *self.outline != c.outline {
+            self.outline = Arc::new(c.outline);
+            *self.section_cache.borrow_mut() = None;
+            return true;
+        }
+        false
+    }
+
+    /// The corrections standing on line `line` now.
+    pub fn corrections_on_line(&self, line: usize) -> Vec<&Correction> {
+        self.placed_corrections
+            .iter()
+            .filter(|&&(_, l)| l == line)
+            .filter_map(|&(id, _)| self.notes.set.corrections().iter().find(|c| c.id == id))
+            .collect()
+    }
+
+    /// Whether outline node `i` stands on a line the reader corrected.
+    pub fn node_corrected(&self, i: usize) -> bool {
+        self.outline
+            .nodes
+            .get(i)
+            .is_some_and(|n| self.placed_corrections.iter().any(|&(_, l)| l == n.line))
+    }
+
+    /// The edits that make line `line`'s structure `change` (replacing the structural
+    /// corrections there; `None`: only removing them), as one step.
+    fn restructure(&self, line: usize, change: Option<Change>) -> Vec<CorrectionEdit> {
+        let mut edits: Vec<CorrectionEdit> = self
+            .corrections_on_line(line)
+            .into_iter()
+            .filter(|c| c.change.as_ref().is_some_and(Change::is_structural))
+            .map(|c| CorrectionEdit::Remove(c.id))
+            .collect();
+        if let Some(change) = change
+            && let Some(c) = Correction::on_line(&self.doc, line, change, now_ms())
+        {
+            edits.push(CorrectionEdit::Put(c));
+        }
+        edits
+    }
+
+    /// Carry out an outline correction.
+    fn correct(&mut self, action: &Action) {
+        let line_of = |s: &Self, at: usize| crate::outline::corrections::line_of(&s.doc, at);
+        let edits = match action {
+            Action::MakeHeading { at, level } => {
+                let Some(line) = line_of(self, *at) else {
+                    return;
+                };
+                let level = (*level).clamp(1, crate::outline::corrections::MAX_LEVEL);
+                self.restructure(
+                    line,
+                    Some(Change::Heading {
+                        level: Some(level),
+                        title: None,
+                    }),
+                )
+            }
+            Action::NotHeading { at } => {
+                let Some(line) = line_of(self, *at) else {
+                    return;
+                };
+                // Where the rules' outline has no node, removing the corrections is enough.
+                let change = node_on_line(&self.ruled, line).map(|_| Change::NotHeading);
+                self.restructure(line, change)
+            }
+            Action::ClearCorrections { at } => {
+                let Some(line) = line_of(self, *at) else {
+                    return;
+                };
+                self.corrections_on_line(line)
+                    .into_iter()
+                    .map(|c| CorrectionEdit::Remove(c.id))
+                    .collect()
+            }
+            Action::ShiftNode { node, by } => {
+                let Some(n) = self.outline.nodes.get(*node) else {
+                    return;
+                };
+                let line = n.line;
+                if *by < 0 && n.depth == 1 {
+                    return;
+                }
+                let existing = self
+                    .corrections_on_line(line)
+                    .into_iter()
+                    .find_map(|c| c.change.clone().filter(Change::is_structural));
+                let change = match existing {
+                    Some(Change::Heading { level, title }) => Some(Change::Heading {
+                        level: Some(
+                            (level.unwrap_or(n.depth) as i16 + *by as i16)
+                                .clamp(1, crate::outline::corrections::MAX_LEVEL as i16)
+                                as u8,
+                        ),
+                        title,
+                    }),
+                    Some(Change::Shift(k)) => {
+                        let k = k.saturating_add(*by);
+                        (k != 0).then_some(Change::Shift(k))
+                    }
+                    _ => Some(Change::Shift(*by)),
+                };
+                self.restructure(line, change)
+            }
+            Action::RenameNode { node, title } => {
+                let Some(n) = self.outline.nodes.get(*node) else {
+                    return;
+                };
+                let line = n.line;
+                let mut edits: Vec<CorrectionEdit> = self
+                    .corrections_on_line(line)
+                    .into_iter()
+                    .filter(|c| matches!(c.change, Some(Change::Rename(_))))
+                    .map(|c| CorrectionEdit::Remove(c.id))
+                    .collect();
+                let title = title.trim();
+                let own =
+                    node_on_line(&self.ruled, line).map(|i| self.ruled.nodes[i].title.as_str());
+                if !title.is_empty()
+                    && own != Some(title)
+                    && let Some(c) = Correction::on_line(
+                        &self.doc,
+                        line,
+                        Change::Rename(title.to_owned()),
+                        now_ms(),
+                    )
+                {
+                    edits.push(CorrectionEdit::Put(c));
+                }
+                edits
+            }
+            _ => return,
+        };
+        if !edits.is_empty() {
+            self.notes.correct(edits);
+        }
     }
 
     /// Add the comments and highlighted runs of a `.docx` the notes do not hold yet (nor
@@ -471,6 +703,14 @@ impl Session {
                     out.push(Effect::Restored(None));
                 }
             }
+            Action::MakeHeading { .. }
+            | Action::NotHeading { .. }
+            | Action::ClearCorrections { .. }
+            | Action::ShiftNode { .. }
+            | Action::RenameNode { .. } => self.correct(&action),
+        }
+        if self.refresh_outline() {
+            out.push(Effect::OutlineChanged);
         }
         out
     }
@@ -487,10 +727,14 @@ impl Session {
             }
         }
         let doc = Arc::clone(&self.doc);
-        match self.notes.poll_restore(&doc) {
+        let mut out = match self.notes.poll_restore(&doc) {
             Some(restored) => vec![Effect::Restored(restored)],
             None => Vec::new(),
+        };
+        if self.refresh_outline() {
+            out.push(Effect::OutlineChanged);
         }
+        out
     }
 
     /// Whom to wake when work on a worker ends (the window asks for a frame): the notes'

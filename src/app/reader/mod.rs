@@ -109,6 +109,17 @@ pub struct ReaderView {
 }
 
 impl ReaderView {
+    /// The outline changed (a correction): the blocks and their heading styles are made
+    /// anew, and the view stays where it is.
+    pub fn outline_changed(&mut self) {
+        if self.pending_jump.is_none() {
+            self.pending_jump = self.top_char;
+        }
+        self.key = None;
+        self.blocks_key = None;
+        self.galleys = GalleyCache::default();
+    }
+
     /// Bring `pos` (a char offset) to the top of the view on the next frame.
     pub fn jump_to_char(&mut self, pos: usize) {
         self.pending_jump = Some(pos);

@@ -1,0 +1,66 @@
+//! The outline as the reader corrected it, for `pizhu outline` and `pizhu export --outline`:
+//! the engine's outline, the user rules of `rules.ron` (config folder), then the document's
+//! corrections from its notes file — read only, nothing on disk is changed. A rules file
+//! that does not parse fails the command (one line naming it); a notes file that cannot be
+//! read is a warning, and the outline is shown without its corrections.
+
+use std::path::Path;
+
+use super::{CliError, doc_title, one_line};
+use crate::annotate::corrections::{Correction, corrected};
+use crate::document::Document;
+use crate::outline::Outline;
+use crate::session::rules::{load as load_rules, rules_path};
+use crate::store::annotations::{DocStore, data_dir};
+
+/// `engine` (the outline of `doc`, read from `file`) with the rules and the corrections.
+pub(super) fn corrected_outline(
+    doc: &Document,
+    engine: Outline,
+    file: &Path,
+    explicit_data_dir: Option<&Path>,
+) -> Result<Outline, CliError> {
+    let mut corrections = Vec::new();
+    if let Some(dir) = data_dir(explicit_data_dir) {
+        let title = doc_title(&engine, file);
+        let loaded = DocStore::load_read_only(&dir, doc, Some(file), &title);
+        if let Some(problem) = &loaded.problem {
+            crate::terminal::eprint_line(&format!(
+                "pizhu: warning: the outline is shown without the corrections that could not be read: {}",
+                one_line(&problem.to_string())
+            ));
+        }
+        corrections = loaded.annotations.corrections().to_vec();
+    }
+    with_corrections(doc, engine, file, &corrections)
+}
+
+/// `engine` with the rules of `rules.ron` and `corrections` (already read).
+pub(super) fn with_corrections(
+    doc: &Document,
+    engine: Outline,
+    file: &Path,
+    corrections: &[Correction],
+) -> Result<Outline, CliError> {
+    let rules = match rules_path() {
+        Some(path) => load_rules(&path, false).map_err(|e| CliError {
+            message: one_line(&e.to_string())
+                .trim_end_matches(&*format!(": {}", e.path().display()))
+                .to_owned(),
+            path: e.path().to_owned(),
+        })?,
+        None => Vec::new(),
+    };
+    if rules.is_empty() && corrections.is_empty() {
+        return Ok(engine);
+    }
+    let c = corrected(&engine, doc, &rules, corrections);
+    if !c.lost.is_empty() {
+        crate::terminal::eprint_line(&format!(
+            "pizhu: warning: {} outline correction(s) no longer found in the document are kept in its notes file and not applied: {}",
+            c.lost.len(),
+            file.display()
+        ));
+    }
+    Ok(c.outline)
+}
