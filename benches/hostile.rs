@@ -88,6 +88,8 @@ fn outline_options() -> Options {
         },
         filter: Filter::default(),
         lang: Lang::Zh,
+        full_path: false,
+        full_titles: false,
     }
 }
 

@@ -179,6 +179,13 @@ pub enum Command {
         /// With --outline: put the highlights under their sections.
         #[arg(long, requires = "outline")]
         with_highlights: bool,
+        /// With --outline: each entry in full (Markdown, text, HTML and Word cut long ones
+        /// at a clause near 40 chars).
+        #[arg(long, requires = "outline")]
+        full_titles: bool,
+        /// Name the source file by its full path (by default its name only).
+        #[arg(long, conflicts_with = "all")]
+        full_path: bool,
         /// Which annotations.
         #[command(flatten)]
         filter: FilterArgs,
@@ -384,6 +391,8 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             format,
             outline,
             with_highlights,
+            full_titles,
+            full_path,
             filter,
             every,
             newest,
@@ -419,6 +428,8 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
                 } else {
                     crate::export::Lang::Zh
                 },
+                full_path: *full_path,
+                full_titles: *full_titles,
             };
             let output = output.as_deref().map(|path| Output {
                 path,
@@ -895,7 +906,14 @@ fn export_command(
     let outline = corrections::with_corrections(&doc, outline, file, set.corrections())?;
     let now = jiff::ZonedDateTime::now();
     let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
-    let source_file = file.display().to_string();
+    // The full path only when asked (`--full-path`): absolute, whatever was typed.
+    let source_file = if options.full_path {
+        std::path::absolute(file).unwrap_or_else(|_| file.to_owned())
+    } else {
+        file.to_owned()
+    }
+    .display()
+    .to_string();
     let source = crate::export::Source {
         doc: &doc,
         outline: &outline,

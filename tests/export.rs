@@ -223,11 +223,7 @@ impl Fixture {
 }
 
 fn notes() -> Options {
-    Options {
-        content: Content::Annotations,
-        filter: Filter::default(),
-        lang: Lang::Zh,
-    }
+    Options::new(Content::Annotations, Lang::Zh)
 }
 
 fn outline_of(with_highlights: bool) -> Options {
@@ -478,7 +474,12 @@ fn csv_reads_back_with_identical_fields() {
             .expect("well-formed CSV");
         assert_eq!(rows.len(), f.annotations.len(), "{}", f.name);
         for row in &rows {
-            let id: u64 = row[12].parse().expect("id");
+            // `="1000"`: text in every spreadsheet.
+            let id: u64 = row[12]
+                .strip_prefix("=\"")
+                .and_then(|r| r.strip_suffix('"'))
+                .and_then(|d| d.parse().ok())
+                .unwrap_or_else(|| panic!("id {:?}", &row[12]));
             let a = f
                 .annotations
                 .iter()
@@ -547,11 +548,7 @@ fn html_parses_without_errors_in_every_variant() {
                     with_highlights: false,
                 },
             ] {
-                let options = Options {
-                    content,
-                    filter: Filter::default(),
-                    lang,
-                };
+                let options = Options::new(content, lang);
                 let html = f.text(&options, Format::Html);
                 let page = scraper::Html::parse_document(&html);
                 assert!(
@@ -834,9 +831,15 @@ fn outline_without_highlights_is_the_bare_skeleton() {
         assert_eq!(json["annotations"].as_array().map(Vec::len), Some(0));
         let nodes = json["nodes"].as_array().expect("nodes");
         assert_eq!(nodes.len(), f.outline.nodes.len());
-        let txt = f.text(&options, Format::Txt);
+        let txt = f.text(
+            &Options {
+                full_titles: true,
+                ..options.clone()
+            },
+            Format::Txt,
+        );
         assert!(!txt.contains('◆'));
-        // The tree is pizhu outline's: one line per node, indented by depth.
+        // In full, the tree is pizhu outline's: one line per node, indented by depth.
         let cli = pizhu::export::outline_text(&f.outline);
         for line in cli.lines().skip(1) {
             assert!(
@@ -852,7 +855,11 @@ fn outline_without_highlights_is_the_bare_skeleton() {
 #[test]
 fn the_cli_and_the_export_write_one_markdown_outline() {
     for f in fixtures() {
-        let md = f.text(&outline_of(false), Format::Md);
+        let whole = Options {
+            full_titles: true,
+            ..outline_of(false)
+        };
+        let md = f.text(&whole, Format::Md);
         let cli = pizhu::export::outline_markdown(&f.outline);
         let list = |s: &str| -> Vec<String> {
             s.lines()
@@ -1012,4 +1019,306 @@ fn write_replaces_a_file_whole_and_leaves_no_temporary_file() {
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
     let count = std::fs::read_dir(tmp.path()).expect("list").count();
     assert_eq!(count, 1);
+}
+
+// Issue 16: what a first-time user found in the exports.
+
+/// The text of an export to look into: `.docx` as its `word/document.xml`.
+fn any_text(f: &Fixture, options: &Options, format: Format) -> String {
+    golden(&f.export(options, format), format)
+}
+
+#[test]
+fn a_tag_the_note_shows_is_not_written_again() {
+    let f = bundled();
+    // 比喻好 #金句: the tag is in the note; #作风 is in the tag field only.
+    let txt = f.text(&notes(), Format::Txt);
+    assert!(txt.contains("笔记：比喻好 #金句\n"), "{txt}");
+    assert!(!txt.contains("标签：#金句"), "{txt}");
+    assert!(txt.contains("标签：#作风"), "{txt}");
+    let html = f.text(&notes(), Format::Html);
+    assert!(!html.contains("<span class=\"tag\">#金句</span>"), "{html}");
+    assert!(html.contains("<span class=\"tag\">#作风</span>"), "{html}");
+    let xml = any_text(&f, &notes(), Format::Docx);
+    assert!(!xml.contains("标签：#金句"), "{xml}");
+    assert!(xml.contains("标签：#作风"), "{xml}");
+    // Each tag once in the text formats: the note's `#金句` and nothing more.
+    for format in [Format::Md, Format::Txt, Format::Html] {
+        let text = f.text(&notes(), format);
+        assert_eq!(text.matches("#金句").count(), 1, "{format:?}:\n{text}");
+        assert_eq!(text.matches("#落实").count(), 1, "{format:?}:\n{text}");
+    }
+    // The CSV's tags column is a field to filter on: every tag, as before.
+    let csv = f.text(&notes(), Format::Csv);
+    assert!(csv.contains(",比喻好 #金句,黄色,背景,#金句,"), "{csv}");
+}
+
+/// A note with blank lines and lines that look like Markdown blocks.
+const LIST_LIKE_NOTE: &str = "第一行\n第二行\n\n- 像列表\n1. 像编号\n> 像引用\n\n\n最后一段";
+
+/// The bundled fixture with the first highlight's note set to `note`.
+fn bundled_with_note(note: &str) -> Fixture {
+    let mut f = bundled();
+    let a = f
+        .annotations
+        .iter_mut()
+        .find(|a| a.kind == Kind::Highlight && a.is_placed())
+        .expect("a highlight");
+    a.note = note.to_owned();
+    f
+}
+
+/// The paragraphs of `md` (hard and soft breaks as `\n`) and how many list items it has.
+fn md_blocks(md: &str) -> (Vec<String>, usize, usize) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let (mut paragraphs, mut items, mut hard) = (Vec::new(), 0, 0);
+    let mut current: Option<String> = None;
+    for event in Parser::new(md) {
+        match event {
+            Event::Start(Tag::Item) => items += 1,
+            Event::Start(Tag::Paragraph) => current = Some(String::new()),
+            Event::End(TagEnd::Paragraph) => paragraphs.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(p) = current.as_mut() {
+                    p.push_str(&t);
+                }
+            }
+            Event::HardBreak => {
+                hard += 1;
+                if let Some(p) = current.as_mut() {
+                    p.push('\n');
+                }
+            }
+            Event::SoftBreak => {
+                if let Some(p) = current.as_mut() {
+                    p.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    (paragraphs, items, hard)
+}
+
+#[test]
+fn markdown_keeps_the_line_breaks_of_a_note_and_its_structure() {
+    let f = bundled_with_note(LIST_LIKE_NOTE);
+    let plain = bundled();
+    // Annotations: the note reads back paragraph by paragraph, line by line (a soft break
+    // would show as a space), and it adds no list item to the head's.
+    let md = f.text(&notes(), Format::Md);
+    let (paragraphs, items, _) = md_blocks(&md);
+    let (_, plain_items, _) = md_blocks(&plain.text(&notes(), Format::Md));
+    assert_eq!(items, plain_items, "no list item from the note:\n{md}");
+    let want = [
+        "第一行\n第二行",
+        "- 像列表\n1. 像编号\n> 像引用",
+        "最后一段",
+    ];
+    let at = paragraphs
+        .iter()
+        .position(|p| p == want[0])
+        .unwrap_or_else(|| panic!("{paragraphs:#?}\n{md}"));
+    assert_eq!(&paragraphs[at..at + 3], want, "{md}");
+    // The outline with highlights: the note stays inside its item, the list's items are
+    // one per node and one per annotation.
+    let options = outline_of(true);
+    let md = f.text(&options, Format::Md);
+    let (paragraphs, items, hard) = md_blocks(&md);
+    let (_, plain_items, plain_hard) = md_blocks(&plain.text(&options, Format::Md));
+    assert_eq!(items, plain_items, "{md}");
+    assert!(hard > plain_hard, "the note's lines are hard breaks:\n{md}");
+    let text = paragraphs.join("\n");
+    assert!(text.contains("第一行\n第二行"), "{text}");
+    assert!(text.contains("- 像列表\n1. 像编号\n> 像引用"), "{text}");
+    assert!(text.contains("最后一段"), "{text}");
+    // A quote across a line break keeps it too.
+    let md = plain.text(&notes(), Format::Md);
+    assert!(
+        md.contains("> 做到一次登录、全程网办。  \n> ②用好电子证照\n"),
+        "{md}"
+    );
+}
+
+/// `soffice` that can open spreadsheets (LibreOffice Calc), or `None` after saying why.
+fn calc() -> Option<PathBuf> {
+    let found = on_path("soffice").filter(|_| {
+        Path::new("/usr/lib/libreoffice/program/libsclo.so").exists()
+            || std::env::var_os("PIZHU_HAVE_CALC").is_some()
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "LibreOffice Calc must be installed under CI (Debian: libreoffice-calc-nogui)"
+        );
+        let _ = writeln!(std::io::stderr(), "skipped: LibreOffice Calc not installed");
+    }
+    found
+}
+
+#[test]
+fn csv_ids_are_text_in_a_spreadsheet() {
+    let mut f = bundled();
+    // Real ids are random 64-bit numbers: 20 digits, more than a double holds.
+    let ids: Vec<u64> = (0..f.annotations.len() as u64)
+        .map(|i| 15_234_234_234_234_234_234 + i * 1_000_003)
+        .collect();
+    for (a, &id) in f.annotations.iter_mut().zip(&ids) {
+        a.id = id;
+    }
+    let bytes = f.export(&notes(), Format::Csv);
+    let text = golden(&bytes, Format::Csv);
+    for id in &ids {
+        // In the file: `="…"` quoted as a CSV field.
+        assert!(text.contains(&format!(",\"=\"\"{id}\"\"\"")), "{text}");
+    }
+    let Some(soffice) = calc() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let csv = tmp.path().join("notes.csv");
+    write_file(&csv, &bytes).expect("write");
+    let out = run(
+        Command::new(&soffice)
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                tmp.path().join("profile").display()
+            ))
+            .args(["--headless", "--convert-to", "fods", "--outdir"])
+            .arg(tmp.path())
+            .arg(&csv),
+        Duration::from_secs(300),
+    );
+    let fods = std::fs::read_to_string(tmp.path().join("notes.fods")).unwrap_or_else(|e| {
+        panic!(
+            "no spreadsheet ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    for id in &ids {
+        assert!(
+            fods.contains(&format!(
+                "office:value-type=\"string\" office:string-value=\"{id}\""
+            )),
+            "{id} is not the text of a cell:\n{fods}"
+        );
+    }
+    assert!(!fods.contains("E+019"), "an id became a number:\n{fods}");
+}
+
+#[test]
+fn an_export_names_its_source_file_without_its_folders_unless_asked() {
+    let f = bundled();
+    let private = "/home/张三/机密/讲话稿.txt";
+    let source = Source {
+        source_file: Some(private),
+        ..f.source()
+    };
+    for format in Format::ALL {
+        for (full_path, content) in [
+            (false, Content::Annotations),
+            (
+                false,
+                Content::Outline {
+                    with_highlights: true,
+                },
+            ),
+            (true, Content::Annotations),
+        ] {
+            let options = Options {
+                full_path,
+                ..Options::new(content, Lang::Zh)
+            };
+            let bytes = export(&source, &options, format).expect("export");
+            let text = golden(&bytes, format);
+            // The CSV of one document has no head lines.
+            if format != Format::Csv {
+                assert!(text.contains("讲话稿.txt"), "{format:?}:\n{text}");
+            }
+            assert_eq!(
+                text.contains("/home/张三/机密"),
+                full_path && format != Format::Csv,
+                "{format:?} {content:?} full path {full_path}:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn outline_entries_are_cut_at_a_clause_unless_asked() {
+    let f = bundled();
+    let long = "建强治理平台，把网格管理、矛盾调解、安全生产、环境监测等数据汇聚到“一张图”上，实现事件统一受理、分级处置、闭环管理";
+    for format in [Format::Md, Format::Txt, Format::Html, Format::Docx] {
+        let text = any_text(&f, &outline_of(false), format);
+        assert!(!text.contains(long), "{format:?}:\n{text}");
+        assert!(
+            text.contains("建强治理平台，把网格管理、矛盾调解、安全生产…"),
+            "{format:?}"
+        );
+        let whole = Options {
+            full_titles: true,
+            ..outline_of(false)
+        };
+        let text = any_text(&f, &whole, format);
+        assert!(text.contains(long), "{format:?} in full:\n{text}");
+    }
+    // Every entry of the text outline fits in 40 chars after its indent.
+    let txt = f.text(&outline_of(false), Format::Txt);
+    for line in txt.lines().skip(5) {
+        let entry = line.trim_start().trim_start_matches("· ");
+        assert!(entry.chars().count() <= 42, "{entry:?}");
+    }
+    // CSV and JSON are data: whole.
+    for format in [Format::Csv, Format::Json] {
+        assert!(
+            f.text(&outline_of(false), format).contains(long),
+            "{format:?}"
+        );
+    }
+}
+
+#[test]
+fn the_cli_names_the_file_alone_unless_full_path_is_given() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let d = data.path().to_string_lossy().into_owned();
+    let doc = sample();
+    let doc = doc.to_string_lossy();
+    let folder = common::sample()
+        .parent()
+        .expect("folder")
+        .to_string_lossy()
+        .into_owned();
+    let o = common::pizhu(&["--data-dir", &d, "export", &doc, "--format", "txt"]);
+    let text = common::stdout(&o);
+    assert!(text.contains("来源：sample-speech.txt\n"), "{text}");
+    assert!(!text.contains(&folder), "{text}");
+    let o = common::pizhu(&["--data-dir", &d, "export", &doc, "--full-path"]);
+    let text = common::stdout(&o);
+    assert!(
+        text.contains(&format!("来源：{folder}/sample-speech.txt")),
+        "{text}"
+    );
+    let o = common::pizhu(&[
+        "--data-dir",
+        &d,
+        "export",
+        &doc,
+        "--outline",
+        "--format",
+        "txt",
+    ]);
+    assert!(common::stdout(&o).contains("· 一要：建强治理平台，把网格管理、矛盾调解、安全生产…\n"));
+    let o = common::pizhu(&[
+        "--data-dir",
+        &d,
+        "export",
+        &doc,
+        "--outline",
+        "--full-titles",
+        "--format",
+        "txt",
+    ]);
+    assert!(common::stdout(&o).contains("实现事件统一受理、分级处置、闭环管理\n"));
+    // --full-titles belongs to the outline.
+    let o = common::pizhu(&["--data-dir", &d, "export", &doc, "--full-titles"]);
+    assert_eq!(o.status.code(), Some(2), "{}", common::stderr(&o));
 }

@@ -1240,7 +1240,7 @@ fn export_copies_the_annotations_as_markdown() {
     let mut h = window(Startup::Sample);
     highlight(&mut h, SENTENCE, pizhu::annotate::Color::Green);
     press(&mut h, Modifiers::COMMAND, Key::E);
-    assert!(h.query_by_label("1 annotations will be exported").is_some());
+    assert!(h.query_by_label("1 annotation will be exported").is_some());
     h.get_by_label("Copy to clipboard").click();
     wait_until(&mut h, "the export", |app| app.last_copied.is_some());
     let copied = h.state().last_copied.clone().expect("copied");

@@ -468,6 +468,8 @@ fn an_empty_quote_past_the_end_is_unplaced_in_notes_and_in_the_export_alike() {
         content: Content::Annotations,
         filter: Filter::default(),
         lang: Lang::En,
+        full_path: false,
+        full_titles: false,
     };
     let source = Source {
         doc: &d,

@@ -10,8 +10,8 @@ use egui::{Role, Ui, WidgetInfo};
 use super::{Banner, Command, PizhuApp};
 use crate::annotate::{Annotation, Color};
 use crate::export::{
-    AnnotatedOptions, AnnotatedSource, Blanks, Content, Filter, Format, HighlightStyle, Lang,
-    Options, Source, annotated_docx, default_file_name, export,
+    AnnotatedOptions, AnnotatedSource, Blanks, Content, ExportError, Filter, Format,
+    HighlightStyle, Lang, Options, Source, annotated_docx, default_file_name, export,
 };
 use crate::session::task::Task;
 
@@ -49,6 +49,13 @@ pub struct ExportView {
     pub highlight: HighlightStyle,
     /// In the annotated document: a comment 待填写 on each blank.
     pub mark_blanks: bool,
+    /// Name the source file by its full path (by default its name only).
+    pub full_path: bool,
+    /// With the outline: each entry in full, not cut near 40 chars.
+    pub full_titles: bool,
+    /// What the last status was about: a status is cleared when the format or what is
+    /// exported changes.
+    status_for: Option<(Format, bool, bool)>,
     /// Tag counts for the tag menu, made when it opens.
     tags: super::annotations_panel::TagCounts,
     /// The save dialog, while it is up.
@@ -73,6 +80,9 @@ impl Default for ExportView {
             annotated: false,
             highlight: HighlightStyle::Shading,
             mark_blanks: false,
+            full_path: false,
+            full_titles: false,
+            status_for: None,
             tags: Default::default(),
             dialog: None,
             working: None,
@@ -102,7 +112,35 @@ impl ExportView {
                 ..Filter::default()
             },
             lang,
+            full_path: self.full_path,
+            full_titles: self.full_titles,
         }
+    }
+
+    /// What is chosen: format, outline, annotated document (a status belongs to one).
+    fn choice(&self) -> (Format, bool, bool) {
+        (self.format, self.outline, self.annotated)
+    }
+
+    /// Whether the filters have nothing to choose from: the outline without highlights.
+    pub fn filters_unused(&self) -> bool {
+        self.outline && !self.with_highlights && !self.annotated
+    }
+
+    /// Show `text` (an error when `is_error`) for what is chosen now.
+    fn set_status(&mut self, text: String, is_error: bool) {
+        self.status = Some((text, is_error));
+        self.status_for = Some(self.choice());
+    }
+}
+
+/// The name of a format in the window's language (`Format::label` is the English one).
+pub fn format_label(format: Format, lang: Lang) -> &'static str {
+    match (format, lang) {
+        (Format::Txt, Lang::Zh) => "纯文本",
+        (Format::Csv, Lang::Zh) => "CSV（Excel/WPS）",
+        (Format::Docx, Lang::Zh) => "Word（.docx）",
+        (f, _) => f.label(),
     }
 }
 
@@ -119,6 +157,11 @@ struct Words {
     file_suffix: &'static str,
     copy_of: &'static str,
     gongwen: &'static str,
+    full_path: &'static str,
+    full_path_hint: &'static str,
+    full_titles: &'static str,
+    full_titles_hint: &'static str,
+    filters_unused: &'static str,
 }
 
 fn words(lang: Lang) -> Words {
@@ -135,6 +178,11 @@ fn words(lang: Lang) -> Words {
             file_suffix: "批注版",
             copy_of: "原 Word 文档的副本，样式不变",
             gongwen: "按 GB/T 9704 公文格式排版",
+            full_path: "写出原文件的完整路径",
+            full_path_hint: "默认只写文件名，不透露本机的文件夹",
+            full_titles: "提纲条目写完整句",
+            full_titles_hint: "默认超过 40 字的条目在分句处截断，加“…”",
+            filters_unused: "只导出提纲时不涉及批注，无需筛选",
         },
         Lang::En => Words {
             what: "Annotated document (Word)",
@@ -148,6 +196,11 @@ fn words(lang: Lang) -> Words {
             file_suffix: "annotated",
             copy_of: "a copy of the original Word document, its styles kept",
             gongwen: "laid out as an official document (GB/T 9704)",
+            full_path: "Full path of the source file",
+            full_path_hint: "By default only the file name: nothing of this computer's folders",
+            full_titles: "Whole sentences in the outline",
+            full_titles_hint: "By default an entry over 40 chars is cut at a clause, with “…”",
+            filters_unused: "The outline alone holds no annotations: nothing to filter",
         },
     }
 }
@@ -195,7 +248,12 @@ impl Job {
                         crate::files::Links::Follow,
                         crate::document::MAX_FILE_BYTES,
                     )
-                    .map_err(|e| format!("{e}: {}", path.display()))?,
+                    .map_err(|e| match self.options.lang {
+                        Lang::Zh => format!("无法读取原 Word 文档（{e}）：{}", path.display()),
+                        Lang::En => {
+                            format!("cannot read the Word document ({e}): {}", path.display())
+                        }
+                    })?,
                 ),
                 None => None,
             };
@@ -208,7 +266,7 @@ impl Job {
             };
             return annotated_docx(&source, &job.options)
                 .map(|made| made.bytes)
-                .map_err(|e| e.to_string());
+                .map_err(|e| failure_text(&e, self.options.lang));
         }
         let now = jiff::ZonedDateTime::now();
         let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
@@ -228,8 +286,43 @@ impl Job {
             exported_at: &exported_at,
             utc_offset_seconds: now.offset().seconds(),
         };
-        export(&source, &self.options, self.format).map_err(|e| e.to_string())
+        export(&source, &self.options, self.format).map_err(|e| failure_text(&e, self.options.lang))
     }
+}
+
+/// Why an export failed, in the window's language (the path last, after `：`).
+pub fn failure_text(e: &ExportError, lang: Lang) -> String {
+    match (e, lang) {
+        (_, Lang::En) => e.to_string(),
+        (ExportError::Write { path, source }, Lang::Zh) => format!(
+            "无法写入导出文件（{source}），请确认文件夹存在且可写入：{}",
+            path.display()
+        ),
+        (ExportError::Build { format, reason }, Lang::Zh) => {
+            format!("无法生成 {format} 导出（{reason}），这是程序的问题，请报告")
+        }
+    }
+}
+
+/// What the window says when the export's worker is gone.
+fn stopped_text(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "导出意外中止".to_owned(),
+        Lang::En => "the export stopped unexpectedly".to_owned(),
+    }
+}
+
+/// The export window's width, the same in both languages.
+const WINDOW_WIDTH: f32 = 460.0;
+
+/// Where the export window first opens: below the top bar, near the right edge (the
+/// settings window opens at the left, so the two never stack).
+pub fn default_pos(ctx: &egui::Context) -> egui::Pos2 {
+    let screen = ctx.content_rect();
+    egui::pos2(
+        (screen.right() - WINDOW_WIDTH - 40.0).max(screen.left() + 8.0),
+        screen.top() + 72.0,
+    )
 }
 
 /// The export window.
@@ -261,7 +354,12 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     })
     .id(egui::Id::unique("export-window"))
     .open(&mut open)
-    .default_width(440.0)
+    // One width in both languages, so the window never jumps when the language changes;
+    // below the top bar, left of where the settings window opens.
+    .resizable(false)
+    .min_width(WINDOW_WIDTH)
+    .max_width(WINDOW_WIDTH)
+    .default_pos(default_pos(ctx))
     .collapsible(false)
     .show(ctx, |ui: &mut Ui| {
         ui.horizontal_wrapped(|ui| {
@@ -304,42 +402,61 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                 if !doc.outline.topics.is_empty() {
                     ui.checkbox(&mut view.topics, t.show_topics);
                 }
+                ui.checkbox(&mut view.full_titles, w.full_titles)
+                    .on_hover_text(w.full_titles_hint);
             }
             ui.horizontal_wrapped(|ui| {
                 ui.label(t.export_format);
                 for f in Format::ALL {
-                    ui.radio_value(&mut view.format, f, f.label());
+                    ui.radio_value(&mut view.format, f, format_label(f, lang));
                 }
             });
+            ui.checkbox(&mut view.full_path, w.full_path)
+                .on_hover_text(w.full_path_hint);
+        }
+        // A status (saved, failed) belongs to what was chosen when it came.
+        if view.status_for.is_some_and(|c| c != view.choice()) {
+            view.status = None;
+            view.status_for = None;
         }
         ui.separator();
-        ui.horizontal_wrapped(|ui| {
-            ui.label(t.export_filter);
-            for (i, c) in Color::ALL.into_iter().enumerate() {
-                let label = t.color_name(c);
-                let r = ui.checkbox(&mut view.colors[i], label);
-                r.widget_info(|| {
-                    WidgetInfo::selected(
-                        Role::CheckBox,
-                        true,
-                        view.colors[i],
-                        format!("{}{label}", t.filter_by),
-                    )
-                });
-            }
-        });
-        ui.horizontal_wrapped(|ui| {
-            super::annotations_panel::tag_combo_ui(
-                ui,
-                "export-tag",
-                t,
-                &mut view.tag,
-                &mut view.tags,
-                doc,
-            );
-            ui.checkbox(&mut view.notes_only, t.export_notes_only);
-        });
-        ui.weak(t.export_count(count, view.outline && !view.annotated));
+        // The outline alone holds no annotations: the filters are greyed out.
+        let filters = !view.filters_unused();
+        ui.add_enabled_ui(filters, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(t.export_filter);
+                for (i, c) in Color::ALL.into_iter().enumerate() {
+                    let label = t.color_name(c);
+                    let r = ui.checkbox(&mut view.colors[i], label);
+                    r.widget_info(|| {
+                        WidgetInfo::selected(
+                            Role::CheckBox,
+                            true,
+                            view.colors[i],
+                            format!("{}{label}", t.filter_by),
+                        )
+                    });
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                super::annotations_panel::tag_combo_ui(
+                    ui,
+                    "export-tag",
+                    t,
+                    &mut view.tag,
+                    &mut view.tags,
+                    doc,
+                );
+                ui.checkbox(&mut view.notes_only, t.export_notes_only);
+            });
+        })
+        .response
+        .on_disabled_hover_text(w.filters_unused);
+        if filters {
+            ui.weak(t.export_count(count, view.outline && !view.annotated));
+        } else {
+            ui.weak(w.filters_unused);
+        }
         ui.separator();
         ui.horizontal(|ui| {
             let busy = view.working.is_some() || view.dialog.is_some();
@@ -386,7 +503,7 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
         let mut dialog = rfd::FileDialog::new()
             .set_title(t.export_save.trim_end_matches('…'))
             .set_file_name(&name)
-            .add_filter(format.label(), &[format.extension()]);
+            .add_filter(format_label(format, lang), &[format.extension()]);
         if let Some(dir) = doc.path.as_ref().and_then(|p| p.parent()) {
             dialog = dialog.set_directory(dir);
         }
@@ -451,13 +568,14 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                 &protected.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
             ) {
                 Ok(()) => Done::Saved(path),
-                Err(e) => Done::Failed(e.to_string()),
+                Err(e) => Done::Failed(failure_text(&e, lang)),
             },
             (Ok(bytes), None) => Done::Copied(String::from_utf8_lossy(&bytes).into_owned()),
         };
         if let Ok(task) = Task::spawn("export", Some(super::waker(ctx)), work) {
             view.working = Some(task);
             view.status = None;
+            view.status_for = None;
         }
     }
     if !open {
@@ -472,26 +590,87 @@ fn poll(app: &mut PizhuApp) {
     };
     let done = match task.poll() {
         Some(done) => done,
-        None if task.lost() => Done::Failed("the export stopped unexpectedly".into()),
+        None if task.lost() => Done::Failed(stopped_text(app.lang)),
         None => return,
     };
     app.export.working = None;
     let t = app.t();
     match done {
         Done::Saved(path) => {
-            app.export.status = Some((format!("{}：{}", t.export_saved, path.display()), false));
+            let text = format!("{}{}{}", t.export_saved, t.colon(), path.display());
+            app.export.set_status(text, false);
         }
         Done::Copied(text) => {
             app.push(Command::Copy(text));
-            app.export.status = Some((t.export_copied.to_owned(), false));
+            app.export.set_status(t.export_copied.to_owned(), false);
         }
         Done::Failed(e) => {
-            app.export.status = Some((e.clone(), true));
+            app.export.set_status(e.clone(), true);
             app.banner = Some(Banner {
-                text: format!("{}：{e}", t.export_failed),
+                text: format!("{}{}{e}", t.export_failed, t.colon()),
                 is_error: true,
                 restore: None,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::i18n::stray_ascii_words;
+
+    #[test]
+    fn the_chinese_window_names_formats_and_choices_in_chinese() {
+        let w = words(Lang::Zh);
+        let mut texts: Vec<String> = Format::ALL
+            .iter()
+            .map(|&f| format_label(f, Lang::Zh).to_owned())
+            .collect();
+        texts.extend(
+            [
+                w.what,
+                w.title,
+                w.highlight_as,
+                w.shading,
+                w.word_colours,
+                w.mark_blanks,
+                w.author,
+                w.author_hint,
+                w.file_suffix,
+                w.copy_of,
+                w.gongwen,
+                w.full_path,
+                w.full_path_hint,
+                w.full_titles,
+                w.full_titles_hint,
+                w.filters_unused,
+            ]
+            .map(str::to_owned),
+        );
+        texts.push(stopped_text(Lang::Zh));
+        let write = ExportError::Write {
+            path: "/tmp/导出.md".into(),
+            source: std::io::Error::other("disk full"),
+        };
+        let text = failure_text(&write, Lang::Zh);
+        assert!(text.ends_with("：/tmp/导出.md"), "{text}");
+        for text in &texts {
+            assert!(stray_ascii_words(text).is_empty(), "{text}");
+        }
+        assert_eq!(format_label(Format::Txt, Lang::Zh), "纯文本");
+        assert_eq!(format_label(Format::Txt, Lang::En), "Plain text");
+    }
+
+    #[test]
+    fn a_status_belongs_to_the_choice_it_came_for_and_filters_rest_for_the_bare_outline() {
+        let mut view = ExportView::default();
+        view.set_status("已导出：a.md".into(), false);
+        assert_eq!(view.status_for, Some((Format::Md, false, false)));
+        assert!(!view.filters_unused());
+        view.outline = true;
+        assert!(view.filters_unused());
+        view.with_highlights = true;
+        assert!(!view.filters_unused());
     }
 }

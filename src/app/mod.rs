@@ -947,7 +947,8 @@ impl PizhuApp {
                     .path
                     .as_ref()
                     .map_or_else(|| loading.name.clone(), |p| p.display().to_string());
-                let message = format!("{}: {what}", self.t().open_error(&error));
+                let t = self.t();
+                let message = format!("{}{}{what}", t.open_error(&error), t.colon());
                 self.loading = None;
                 self.fail(message);
                 // Nothing on screen yet (the last document is gone): show the sample.

@@ -148,7 +148,9 @@ fn annotation(r: &Report, item: &Item, level: Option<usize>, out: &mut String) {
     }
     let note = a.note.trim();
     // The line under the quote stays with what follows it in the same annotation.
-    let keep = if note.is_empty() && item.tags.is_empty() {
+    // Tags the note already shows as `#标签` are not written again.
+    let extra = Report::extra_hashtags(item, str::to_owned);
+    let keep = if note.is_empty() && extra.is_empty() {
         ""
     } else {
         "<w:keepNext/>"
@@ -162,8 +164,8 @@ fn annotation(r: &Report, item: &Item, level: Option<usize>, out: &mut String) {
     if !note.is_empty() {
         para(out, "Note", &ind, &runs(note, ""));
     }
-    if !item.tags.is_empty() {
-        let tags = format!("{}{}{}", l.tags, l.colon, Report::hashtags(item));
+    if !extra.is_empty() {
+        let tags = format!("{}{}{extra}", l.tags, l.colon);
         para(out, "Meta", &ind, &runs(&tags, ""));
     }
 }

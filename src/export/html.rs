@@ -86,8 +86,10 @@ fn annotation(r: &Report, item: &Item, out: &mut String) {
     if !note.is_empty() {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
     }
-    if !item.tags.is_empty() {
-        let tags: Vec<String> = Report::hashtags(item)
+    // Tags the note already shows as `#标签` are not written again.
+    let extra = Report::extra_hashtags(item, str::to_owned);
+    if !extra.is_empty() {
+        let tags: Vec<String> = extra
             .split(' ')
             .map(|t| format!("<span class=\"tag\">{}</span>", esc(t)))
             .collect();

@@ -39,8 +39,8 @@ pub(crate) fn render(r: &Report) -> String {
 /// One annotation: quote (blockquote), what and where, note, tags.
 fn annotation(r: &Report, item: &Item, out: &mut String) {
     if !item.is_section_note() {
-        for line in item.a.quote.split('\n') {
-            let line = escape(line, false);
+        let quote = escape(&item.a.quote, false);
+        for line in with_breaks(&quote.split('\n').collect::<Vec<_>>()) {
             if line.is_empty() {
                 out.push_str(">\n");
             } else {
@@ -53,12 +53,38 @@ fn annotation(r: &Report, item: &Item, out: &mut String) {
     let _ = writeln!(out, "*{}*", escape(&r.meta(item), false));
     let note = item.a.note.trim();
     if !note.is_empty() {
-        let _ = writeln!(out, "\n{}", escape(note, true));
+        let _ = writeln!(out);
+        for line in with_breaks(&escape(note, true).split('\n').collect::<Vec<_>>()) {
+            let _ = writeln!(out, "{line}");
+        }
     }
     let tags = Report::extra_hashtags(item, tag_word);
     if !tags.is_empty() {
         let _ = writeln!(out, "\n{tags}");
     }
+}
+
+/// Lines of one block of text as Markdown keeps them: each line that another follows ends
+/// in a hard break (two spaces), a run of blank lines becomes one (a new paragraph).
+fn with_breaks(lines: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in lines {
+        let line = line.trim_end();
+        if line.is_empty() {
+            if out.last().is_some_and(|l| !l.is_empty()) {
+                out.push(String::new());
+            }
+            continue;
+        }
+        if let Some(last) = out.last_mut().filter(|l| !l.is_empty()) {
+            last.push_str("  ");
+        }
+        out.push(line.to_owned());
+    }
+    if out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
 }
 
 /// One entry of the outline list, with its annotations as items below it.
@@ -93,8 +119,14 @@ fn outline_entry(r: &Report, s: &Section, out: &mut String) {
         if !tags.is_empty() {
             lines.push(tags);
         }
-        // Continuation lines of one list item; blank lines would end it.
-        for (i, line) in lines.iter().filter(|l| !l.trim().is_empty()).enumerate() {
+        // Continuation lines of one list item, indented under its text (a blank line in a
+        // note stays: the item goes on after it), each line kept by a hard break.
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        for (i, line) in with_breaks(&lines).iter().enumerate() {
+            if line.is_empty() {
+                out.push('\n');
+                continue;
+            }
             let bullet = if i == 0 { "- " } else { "  " };
             let _ = writeln!(out, "{indent}  {bullet}{line}");
         }

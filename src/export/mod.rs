@@ -128,6 +128,66 @@ pub struct Options {
     pub filter: Filter,
     /// Language of the labels the export adds.
     pub lang: Lang,
+    /// Show the source file's whole path; by default only its name (an export is shared,
+    /// the folders on this computer are nobody's business).
+    pub full_path: bool,
+    /// In the outline of Markdown, text, HTML and Word: each entry in full, not cut at a
+    /// clause boundary near [`OUTLINE_ENTRY_CHARS`] (CSV and JSON are data: always in full).
+    pub full_titles: bool,
+}
+
+impl Options {
+    /// Every annotation (or the outline) in `lang`, source file by name, outline entries
+    /// trimmed.
+    pub fn new(content: Content, lang: Lang) -> Self {
+        Options {
+            content,
+            filter: Filter::default(),
+            lang,
+            full_path: false,
+            full_titles: false,
+        }
+    }
+}
+
+/// The longest outline entry an outline export shows (unless [`Options::full_titles`]), in
+/// chars, its `…` included.
+pub const OUTLINE_ENTRY_CHARS: usize = 40;
+
+/// `title` cut to at most `max` chars (a `…` in the last): at the last clause boundary
+/// (`，；：。！？` and their half-width forms) that keeps a quarter of the room (6 chars at
+/// least), else at the last `、` that keeps half of it, else where it reaches the limit;
+/// unchanged when it fits.
+pub fn trim_entry(title: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = title.chars().collect();
+    if chars.len() <= max || max < 2 {
+        return title.into();
+    }
+    // The text kept holds at most `max - 1` chars, then `…`.
+    let room = max - 1;
+    let clause = |c: char| "，；：。！？,;:!?".contains(c);
+    // The last boundary at or before `room` that keeps at least `least` chars.
+    let at = |least: usize, pred: &dyn Fn(char) -> bool| {
+        (least..=room.min(chars.len()))
+            .rev()
+            .find(|&i| i < chars.len() && pred(chars[i]))
+    };
+    let cut = at((room / 4).max(6), &clause)
+        .or_else(|| at(room / 2, &|c| c == '、'))
+        .unwrap_or(room);
+    let kept: String = chars[..cut].iter().collect();
+    format!("{}…", kept.trim_end()).into()
+}
+
+/// `path` as an export shows it: its file name alone unless `full` (the path as given).
+pub(crate) fn shown_path(path: &str, full: bool) -> &str {
+    if full {
+        return path;
+    }
+    // Both separators: a path recorded on Windows names its file after the last `\`.
+    path.rsplit(['/', '\\'])
+        .find(|part| !part.is_empty())
+        .unwrap_or(path)
 }
 
 /// What is exported: the document, its outline and annotations, and the words at the head.
@@ -185,7 +245,32 @@ impl ExportError {
 
 /// Export `source` as `format`: the file's bytes.
 pub fn export(source: &Source, options: &Options, format: Format) -> Result<Vec<u8>, ExportError> {
-    render(&report::Report::build(source, options), format)
+    let trimmed;
+    let mut source = *source;
+    if matches!(options.content, Content::Outline { .. })
+        && !options.full_titles
+        && !matches!(format, Format::Csv | Format::Json)
+    {
+        trimmed = trimmed_outline(source.outline);
+        source.outline = &trimmed;
+    }
+    render(&report::Report::build(&source, options), format)
+}
+
+/// A copy of `outline` with each entry cut to [`OUTLINE_ENTRY_CHARS`] (the heading's marker
+/// counts), for reading formats.
+fn trimmed_outline(outline: &Outline) -> Outline {
+    let mut out = outline.clone();
+    for node in &mut out.nodes {
+        let marker = node.marker.chars().count();
+        let room = OUTLINE_ENTRY_CHARS
+            .saturating_sub(marker)
+            .max(OUTLINE_ENTRY_CHARS / 2);
+        if let std::borrow::Cow::Owned(t) = trim_entry(&node.title, room) {
+            node.title = t;
+        }
+    }
+    out
 }
 
 /// A report as `format`: the file's bytes.

@@ -273,7 +273,9 @@ impl<'a> Report<'a> {
         Report {
             labels,
             title: source.title,
-            source_file: source.source_file,
+            source_file: source
+                .source_file
+                .map(|f| super::shown_path(f, options.full_path)),
             exported_at: source.exported_at,
             doc_chars: source.doc.char_count,
             utc_offset_seconds: source.utc_offset_seconds,

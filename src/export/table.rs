@@ -96,8 +96,16 @@ fn annotation_row(r: &Report, s: &Section, item: &Item) -> Vec<String> {
         a.range.start.to_string(),
         a.range.end.to_string(),
         super::labels::format_permille(item.permille),
-        a.id.to_string(),
+        id_cell(a.id),
     ]
+}
+
+/// An annotation's id as a cell every spreadsheet keeps as text: `="15234234234234234234"`.
+/// A bare 20-digit number would be read as a number and shown as `1.52342E+19`, its last
+/// digits lost; Excel, WPS and LibreOffice read this constant formula as the digits
+/// themselves (`tests/export.rs` reads it back through LibreOffice).
+fn id_cell(id: u64) -> String {
+    format!("=\"{id}\"")
 }
 
 /// The row of an outline node (none for the opening and unplaced groups).

@@ -28,11 +28,7 @@ fn at(doc: &Document, quote: &str, color: Color) -> Annotation {
 }
 
 fn options(content: Content) -> Options {
-    Options {
-        content,
-        filter: Filter::default(),
-        lang: Lang::Zh,
-    }
+    Options::new(content, Lang::Zh)
 }
 
 fn source<'a>(doc: &'a Document, o: &'a Outline, items: &'a [Annotation]) -> Source<'a> {
@@ -455,5 +451,45 @@ fn outline_export_of_many_sections_under_one_heading_is_not_quadratic() {
         started.elapsed() < std::time::Duration::from_secs(10),
         "{:?}",
         started.elapsed()
+    );
+}
+
+#[test]
+fn long_outline_entries_are_cut_at_a_clause() {
+    // Fits: unchanged, borrowed.
+    assert!(matches!(
+        trim_entry("加大资金投入", 40),
+        std::borrow::Cow::Borrowed("加大资金投入")
+    ));
+    let long =
+        "坚持以案说法、以案促改，用影响深刻、教训惨痛案件教育广大党员干部落实党风廉政建设责任制";
+    let cut = trim_entry(long, 38);
+    assert_eq!(cut, "坚持以案说法、以案促改…");
+    // A clause too short to stand alone: the last 、 that keeps half.
+    let list = "建强治理平台，把网格管理、矛盾调解、安全生产、环境监测等数据汇聚到“一张图”上";
+    assert_eq!(
+        trim_entry(list, 38),
+        "建强治理平台，把网格管理、矛盾调解、安全生产…"
+    );
+    // No boundary at all: cut at the limit, the `…` counted.
+    let plain = "一".repeat(60);
+    let cut = trim_entry(&plain, 40);
+    assert_eq!(cut.chars().count(), 40);
+    assert!(cut.ends_with('…'));
+    // Whatever is cut is never longer than asked.
+    for n in 2..45 {
+        assert!(trim_entry(long, n).chars().count() <= n.max(long.chars().count().min(n)));
+    }
+}
+
+#[test]
+fn a_source_path_shows_as_its_file_name_unless_asked() {
+    assert_eq!(shown_path("/home/张三/文档/讲话.txt", false), "讲话.txt");
+    assert_eq!(shown_path(r"C:\Users\李四\讲话.docx", false), "讲话.docx");
+    assert_eq!(shown_path("讲话.txt", false), "讲话.txt");
+    assert_eq!(shown_path("/home/a/", false), "a");
+    assert_eq!(
+        shown_path("/home/张三/讲话.txt", true),
+        "/home/张三/讲话.txt"
     );
 }

@@ -68,8 +68,10 @@ fn annotation(r: &Report, item: &Item, indent: &str, out: &mut String) {
             let _ = writeln!(out, "{body}{line}");
         }
     }
-    if !item.tags.is_empty() {
-        let _ = writeln!(out, "{body}{}{}{}", l.tags, l.colon, Report::hashtags(item));
+    // Tags the note already shows as `#标签` are not written again.
+    let tags = Report::extra_hashtags(item, str::to_owned);
+    if !tags.is_empty() {
+        let _ = writeln!(out, "{body}{}{}{tags}", l.tags, l.colon);
     }
 }
 
