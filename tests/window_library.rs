@@ -319,3 +319,60 @@ fn a_moved_and_edited_document_keeps_its_notes_in_the_window() {
     );
     h.state_mut().flush();
 }
+
+#[test]
+fn a_dismissed_offer_of_notes_is_not_made_again() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let a = tmp.path().join("sample.txt");
+    std::fs::copy(common::sample(), &a).expect("copy");
+    let text = pizhu::Document::open(&a).expect("opens").text;
+    let quotes = common::passages(&text, 6);
+    for q in &quotes {
+        let out = common::pizhu(&[
+            "--data-dir",
+            data.to_str().expect("utf-8"),
+            "highlight",
+            a.to_str().expect("utf-8"),
+            "--quote",
+            q,
+        ]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+    std::fs::remove_file(&a).expect("remove");
+    // A digest quoting the paragraphs of two of the six: offered, not taken.
+    let digest = tmp.path().join("摘编.txt");
+    let paragraphs: Vec<&str> = quotes[..2]
+        .iter()
+        .map(|q| text.lines().find(|l| l.contains(q.as_str())).expect("line"))
+        .collect();
+    std::fs::write(&digest, format!("学习摘编\n{}\n", paragraphs.join("\n"))).expect("write");
+
+    let mut h = first_start(&data);
+    let open = |h: &mut Harness<'static, PizhuApp>| {
+        let ctx = h.ctx.clone();
+        h.state_mut().apply(&ctx, Command::Open(digest.clone()));
+        h.step();
+        wait_until(h, "the digest", |app| {
+            !app.is_loading()
+                && app
+                    .current
+                    .as_ref()
+                    .is_some_and(|s| s.path.as_deref() == Some(digest.as_path()))
+        });
+    };
+    open(&mut h);
+    assert!(h.state().offer.is_some(), "the notes are offered");
+    h.get_by_label("Dismiss").click();
+    h.run();
+    assert!(h.state().offer.is_none());
+    assert!(h.query_by_label("Attach them").is_none(), "the offer bar is gone");
+    // Opened again: not offered again (and nothing was taken).
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::ShowView(View::Library));
+    h.run();
+    open(&mut h);
+    assert!(h.state().offer.is_none(), "a dismissed offer is not made again");
+    assert!(h.state().current.as_ref().expect("open").notes.set.is_empty());
+    h.state_mut().flush();
+}

@@ -386,6 +386,8 @@ impl PizhuApp {
 
     /// Start opening `path` on a worker thread; the current document stays until it is ready.
     pub fn open(&mut self, path: PathBuf) {
+        // A file the reader chose is what they want to see (from the library too).
+        self.view = View::Reader;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -528,6 +530,36 @@ impl PizhuApp {
             self.return_to = None;
         }
         self.view = view;
+    }
+
+    /// The first offer of notes found by content for `document` that the reader has not
+    /// dismissed.
+    fn next_offer(&self, document: &OpenDocument) -> Option<crate::library::Offer> {
+        let own = document.notes.store_path()?;
+        document
+            .notes
+            .offers
+            .iter()
+            .find(|o| !self.settings.offer_dismissed(own, &o.store))
+            .cloned()
+    }
+
+    /// Dismiss the offer shown: remembered, so that it is not made again; the next one (if
+    /// any) is shown.
+    pub fn dismiss_offer(&mut self) {
+        let Some(offer) = self.offer.take() else {
+            return;
+        };
+        if let Some(own) = self
+            .current
+            .as_ref()
+            .and_then(|d| d.notes.store_path())
+            .map(Path::to_owned)
+        {
+            self.settings.dismiss_offer(&own, &offer.store);
+            self.mark_settings_dirty();
+        }
+        self.offer = self.current.as_ref().and_then(|d| self.next_offer(d));
     }
 
     /// Take the offered notes into the open document's store (on a worker); the store
@@ -698,7 +730,7 @@ impl PizhuApp {
                 restore: None,
             });
         }
-        self.offer = document.notes.offers.first().cloned();
+        self.offer = self.next_offer(&document);
         self.notes_view = annotations_panel::AnnotationsView::default();
         if let Some(path) = &document.path {
             self.settings

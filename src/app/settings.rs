@@ -96,7 +96,13 @@ pub struct Settings {
     /// How Copy with citation writes an entry of the notebook (`{quote}`, `{title}`,
     /// `{section}`, `{note}`, `{date}`).
     pub citation_format: String,
+    /// Offers of notes found by content that the reader dismissed: (the document's store
+    /// file name, the offered store's file name), newest last. Not offered again.
+    pub dismissed_offers: Vec<(String, String)>,
 }
+
+/// How many dismissed offers are remembered.
+const MAX_DISMISSED_OFFERS: usize = 500;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -116,8 +122,15 @@ impl Default for Settings {
             highlight_color: crate::annotate::Color::Yellow,
             author: String::new(),
             citation_format: crate::library::DEFAULT_CITATION.to_owned(),
+            dismissed_offers: Vec::new(),
         }
     }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Smallest and largest zoom factor.
@@ -141,6 +154,26 @@ impl Settings {
             },
         );
         self.recent.truncate(MAX_RECENT);
+    }
+
+    /// Remember that the notes of store `offered` were not wanted for the document whose
+    /// store is `own`.
+    pub fn dismiss_offer(&mut self, own: &Path, offered: &Path) {
+        let key = (file_name(own), file_name(offered));
+        if !self.dismissed_offers.contains(&key) {
+            self.dismissed_offers.push(key);
+        }
+        let over = self
+            .dismissed_offers
+            .len()
+            .saturating_sub(MAX_DISMISSED_OFFERS);
+        self.dismissed_offers.drain(..over);
+    }
+
+    /// Whether the reader dismissed store `offered`'s notes for the document of store `own`.
+    pub fn offer_dismissed(&self, own: &Path, offered: &Path) -> bool {
+        let key = (file_name(own), file_name(offered));
+        self.dismissed_offers.contains(&key)
     }
 
     /// The remembered reading position of `path`, if any.

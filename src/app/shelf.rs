@@ -532,7 +532,7 @@ pub fn offer_bar_ui(app: &mut super::PizhuApp, ui: &mut egui::Ui) {
         });
     });
     if dismiss {
-        app.offer = None;
+        app.dismiss_offer();
     }
     if attach {
         app.attach_offer(offer);

@@ -470,6 +470,10 @@ impl Notes {
             .and_then(|_| loaded.store.newest_good_backup())
             .map(|b| b.modified);
         let file = loaded.store.path().to_owned();
+        // Notes taken over from another store (found by path or by content) are written
+        // under this document at once: until then the old store looks like a missing
+        // document's in the notebook.
+        let taken_over = loaded.store.migrated_from().is_some();
         let sent = versions(&set);
         let tracked = Some(set.generation());
         let store = Arc::new(Mutex::new(Writer {
@@ -478,7 +482,7 @@ impl Notes {
         }));
         let shared = Arc::<Shared>::default();
         let watch = Watch::start(&file, &store, &shared).map(Arc::new);
-        Self {
+        let mut notes = Self {
             set,
             store: Some(store),
             sent,
@@ -501,7 +505,12 @@ impl Notes {
             offers: opened.offers,
             typing: None,
             counts: RefCell::new(None),
+        };
+        if taken_over {
+            notes.resync = true;
+            notes.autosave.edited(Instant::now());
         }
+        notes
     }
 
     /// Set what wakes the window when a write ends or another writer changed the store (a

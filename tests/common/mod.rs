@@ -258,3 +258,30 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// `n` passages of `text` to highlight, spread through it: 14 chars from 12 chars into long
+/// paragraphs (further in, or the next paragraph, when that is not unique in the text).
+pub fn passages(text: &str, n: usize) -> Vec<String> {
+    let long: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.chars().count() >= 40)
+        .collect();
+    assert!(long.len() >= n, "{} long paragraphs", long.len());
+    let step = long.len() / n;
+    let mut out: Vec<String> = Vec::new();
+    for i in 0..n {
+        let q = long[i * step..]
+            .iter()
+            .flat_map(|line| {
+                [12, 18, 24].map(|skip| line.chars().skip(skip).take(14).collect::<String>())
+            })
+            .find(|q| q.chars().count() == 14 && text.matches(q.as_str()).count() == 1)
+            .expect("a passage found once");
+        if !out.contains(&q) {
+            out.push(q);
+        }
+    }
+    assert_eq!(out.len(), n);
+    out
+}
