@@ -368,6 +368,7 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                         ui.end_row();
                     }
                 });
+            super::rules_editor::rules_ui(app, ui);
         });
     if citation_changed {
         app.mark_settings_dirty();

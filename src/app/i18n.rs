@@ -1260,3 +1260,179 @@ mod fix_tests {
         assert_eq!(EN.fix().promote, "Promote");
     }
 }
+
+/// The strings of the reader's outline corrections and outline rules (issue 14).
+#[derive(Debug)]
+pub struct OutlineFixStrings {
+    /// Context menu items making a line a heading at levels 1–4.
+    pub make_heading: [&'static str; 4],
+    /// The line (or node) is not a heading.
+    pub not_heading: &'static str,
+    /// Remove the reader's corrections of the line.
+    pub clear_correction: &'static str,
+    /// Move a node up a level.
+    pub promote: &'static str,
+    /// Move a node down a level.
+    pub demote: &'static str,
+    /// Rename a node in the outline.
+    pub rename: &'static str,
+    /// Hover text of the mark on a corrected node.
+    pub corrected: &'static str,
+    /// The Settings section.
+    pub rules_title: &'static str,
+    /// What the rules do.
+    pub rules_help: &'static str,
+    /// A rule's name field.
+    pub rule_name: &'static str,
+    /// A rule's pattern field.
+    pub rule_pattern: &'static str,
+    /// A rule's on switch.
+    pub rule_enabled: &'static str,
+    /// A rule's level choice.
+    pub rule_level: &'static str,
+    /// Heading levels offered for a rule, then "not a heading".
+    pub rule_levels: [&'static str; 5],
+    /// Add a rule.
+    pub add_rule: &'static str,
+    /// Remove a rule.
+    pub remove_rule: &'static str,
+    /// Save the rules.
+    pub save_rules: &'static str,
+    /// A pattern that is not a regex, before the regex error.
+    pub bad_pattern: &'static str,
+    /// No document open for the preview.
+    pub no_preview: &'static str,
+    /// The rules file could not be written.
+    pub rules_not_saved: &'static str,
+}
+
+/// Chinese strings of the outline corrections.
+pub static ZH_FIX: OutlineFixStrings = OutlineFixStrings {
+    make_heading: [
+        "设为标题（第一级）",
+        "设为标题（第二级）",
+        "设为标题（第三级）",
+        "设为标题（第四级）",
+    ],
+    not_heading: "不是标题",
+    clear_correction: "撤除对此行提纲的更正",
+    promote: "升级",
+    demote: "降级",
+    rename: "在提纲中重命名",
+    corrected: "已由你更正",
+    rules_title: "提纲规则",
+    rules_help: "每条规则是一个正则表达式，逐行匹配：匹配的行设为某一级标题，或不是标题。规则在自动识别之后、你对单篇文档的更正之前生效。",
+    rule_name: "名称",
+    rule_pattern: "正则表达式",
+    rule_enabled: "启用",
+    rule_level: "级别",
+    rule_levels: ["第一级", "第二级", "第三级", "第四级", "不是标题"],
+    add_rule: "添加规则",
+    remove_rule: "删除",
+    save_rules: "保存规则",
+    bad_pattern: "正则表达式有误：",
+    no_preview: "打开文档后可预览匹配的行",
+    rules_not_saved: "提纲规则未能保存",
+};
+
+/// English strings of the outline corrections.
+pub static EN_FIX: OutlineFixStrings = OutlineFixStrings {
+    make_heading: [
+        "Make heading (level 1)",
+        "Make heading (level 2)",
+        "Make heading (level 3)",
+        "Make heading (level 4)",
+    ],
+    not_heading: "Not a heading",
+    clear_correction: "Remove your outline correction of this line",
+    promote: "Promote",
+    demote: "Demote",
+    rename: "Rename in outline",
+    corrected: "Corrected by you",
+    rules_title: "Outline rules",
+    rules_help: "Each rule is a regular expression tried on every line: a matching line becomes a heading at a level, or is not a heading. Rules apply after the automatic outline and before your corrections of a document.",
+    rule_name: "Name",
+    rule_pattern: "Regular expression",
+    rule_enabled: "On",
+    rule_level: "Level",
+    rule_levels: ["Level 1", "Level 2", "Level 3", "Level 4", "Not a heading"],
+    add_rule: "Add a rule",
+    remove_rule: "Remove",
+    save_rules: "Save the rules",
+    bad_pattern: "Not a regular expression: ",
+    no_preview: "Open a document to preview the lines matched",
+    rules_not_saved: "The outline rules could not be saved",
+};
+
+impl Strings {
+    /// The strings of the outline corrections in this language.
+    pub fn fix(&self) -> &'static OutlineFixStrings {
+        match self.lang {
+            Lang::Zh => &ZH_FIX,
+            Lang::En => &EN_FIX,
+        }
+    }
+
+    /// How many lines an outline rule matches.
+    pub fn rule_matches(&self, n: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("匹配 {n} 行"),
+            Lang::En => plural(n, "line matches", "lines match"),
+        }
+    }
+
+    /// Outline corrections whose line is gone from the document.
+    pub fn lost_corrections(&self, n: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("{n} 处提纲更正在文档中找不到原文，已保留但未生效"),
+            Lang::En => format!(
+                "{} not found in the document: kept, not applied",
+                plural(n, "outline correction", "outline corrections")
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+
+    #[test]
+    fn the_chinese_outline_corrections_have_no_english_words() {
+        let mut texts: Vec<String> = ZH_FIX
+            .make_heading
+            .iter()
+            .chain(&ZH_FIX.rule_levels)
+            .map(|s| s.to_string())
+            .collect();
+        texts.extend(
+            [
+                ZH_FIX.not_heading,
+                ZH_FIX.clear_correction,
+                ZH_FIX.promote,
+                ZH_FIX.demote,
+                ZH_FIX.rename,
+                ZH_FIX.corrected,
+                ZH_FIX.rules_title,
+                ZH_FIX.rules_help,
+                ZH_FIX.rule_name,
+                ZH_FIX.rule_pattern,
+                ZH_FIX.rule_enabled,
+                ZH_FIX.rule_level,
+                ZH_FIX.add_rule,
+                ZH_FIX.remove_rule,
+                ZH_FIX.save_rules,
+                ZH_FIX.bad_pattern,
+                ZH_FIX.no_preview,
+                ZH_FIX.rules_not_saved,
+            ]
+            .map(str::to_owned),
+        );
+        texts.extend([ZH.rule_matches(3), ZH.lost_corrections(2)]);
+        for t in texts {
+            assert!(stray_ascii_words(&t).is_empty(), "{t}");
+        }
+        assert_eq!(EN.rule_matches(1), "1 line matches");
+        assert_eq!(EN.fix().promote, "Promote");
+    }
+}

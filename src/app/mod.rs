@@ -15,6 +15,7 @@ pub mod navigate;
 mod notebook_view;
 pub mod outline_panel;
 pub mod reader;
+mod rules_editor;
 pub mod settings;
 pub mod shelf;
 pub mod theme;
@@ -236,6 +237,8 @@ pub struct PizhuApp {
     pub notes_view: annotations_panel::AnnotationsView,
     /// Whether the settings window is open.
     pub show_settings: bool,
+    /// The reader's outline rules (`rules.ron`), as edited in Settings.
+    pub rules: rules_editor::RulesEditor,
     /// The text last put on the clipboard.
     pub last_copied: Option<String>,
     /// The find bar.
@@ -318,6 +321,7 @@ impl PizhuApp {
             reader: ReaderView::default(),
             notes_view: annotations_panel::AnnotationsView::default(),
             show_settings: false,
+            rules: rules_editor::RulesEditor::default(),
             last_copied: None,
             find: find::FindBar::default(),
             show_blanks: false,
@@ -338,6 +342,15 @@ impl PizhuApp {
             offer: None,
             attaching: None,
         };
+        let (rules, rules_warning) = rules_editor::RulesEditor::load(app.settings_path.as_deref());
+        app.rules = rules;
+        if let Some(text) = rules_warning {
+            app.banner = Some(Banner {
+                text,
+                is_error: true,
+                restore: None,
+            });
+        }
         app.install_fonts(ctx);
         ctx.set_visuals(theme::visuals(app.settings.theme));
         match startup {
@@ -685,7 +698,8 @@ impl PizhuApp {
     }
 
     /// Put a loaded document on screen, at its remembered reading position.
-    pub fn show_document(&mut self, document: OpenDocument) {
+    pub fn show_document(&mut self, mut document: OpenDocument) {
+        document.set_rules(self.rules.saved.clone());
         self.remember_position();
         if let Some(old) = self.current.as_mut() {
             old.notes.flush();
@@ -736,6 +750,13 @@ impl PizhuApp {
             self.settings
                 .remember(path, document.display_title(), Some(position));
             self.mark_settings_dirty();
+        }
+        if !document.lost_corrections.is_empty() && self.banner.is_none() {
+            self.banner = Some(Banner {
+                text: self.t().lost_corrections(document.lost_corrections.len()),
+                is_error: false,
+                restore: None,
+            });
         }
         self.outline_view = OutlineView::new(&document.outline);
         self.reader = ReaderView::default();

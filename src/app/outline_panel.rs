@@ -49,6 +49,9 @@ pub struct OutlineView {
     topic_parent: Vec<Option<usize>>,
     /// Whether each node has topic sentences under it.
     has_topics: Vec<bool>,
+    /// The node being renamed in the outline, and the title typed so far (the field takes
+    /// the keyboard when it opens: `true` until it has).
+    pub renaming: Option<(usize, String, bool)>,
 }
 
 impl OutlineView {
@@ -293,6 +296,7 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let outline = doc.outline.clone();
     let notes = &doc.notes;
     let doc_notes_count = |outline: &Outline, i: usize| notes.count(outline, i);
+    let corrected = |i: usize| doc.node_corrected(i);
     let top = app.reader.top_char();
     let view = &mut app.outline_view;
     view.follow(top.and_then(|p| outline.node_at(p)));
@@ -443,8 +447,35 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 } else {
                     let _ = icon_rect;
                 }
+                if let Some((_, title, focus)) = view.renaming.as_mut().filter(|r| r.0 == i) {
+                    let field = ui.add(
+                        TextEdit::singleline(title)
+                            .desired_width(f32::INFINITY)
+                            .hint_text(node.title.as_str()),
+                    );
+                    field.widget_info(|| {
+                        WidgetInfo::text_edit(true, "", title.as_str(), t.fix().rename)
+                    });
+                    if std::mem::take(focus) {
+                        field.request_focus();
+                    } else if field.lost_focus() {
+                        let cancel = ui.input_mut(|inp| {
+                            super::keys::pressed(inp, Action::CancelRename, Scope::TagField)
+                        });
+                        let title = std::mem::take(title);
+                        view.renaming = None;
+                        if !cancel {
+                            commands.push(Command::Act(Act::RenameNode { node: i, title }));
+                        }
+                    }
+                    return;
+                }
                 let label = node_label(&outline, i);
                 let mut text = egui::RichText::new(&label);
+                let is_corrected = corrected(i);
+                if is_corrected {
+                    text = text.underline();
+                }
                 if node.kind == NodeKind::Point {
                     text = text
                         .color(pal.point)
@@ -473,7 +504,11 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                         .inner
                     })
                     .inner;
-                let resp = resp.on_hover_text(&label);
+                let resp = if is_corrected {
+                    resp.on_hover_text(format!("{label}（{}）", t.fix().corrected))
+                } else {
+                    resp.on_hover_text(&label)
+                };
                 if resp.clicked() {
                     view.selected = Some(i);
                     commands.push(Command::Act(Act::JumpToNode(i)));
@@ -481,6 +516,32 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 resp.context_menu(|ui| {
                     if ui.button(t.add_note).clicked() {
                         commands.push(Command::Act(Act::AddSectionNote(i)));
+                        ui.close();
+                    }
+                    ui.separator();
+                    let f = t.fix();
+                    if node.depth > 1 && ui.button(f.promote).clicked() {
+                        commands.push(Command::Act(Act::ShiftNode { node: i, by: -1 }));
+                        ui.close();
+                    }
+                    if ui.button(f.demote).clicked() {
+                        commands.push(Command::Act(Act::ShiftNode { node: i, by: 1 }));
+                        ui.close();
+                    }
+                    if ui.button(f.rename).clicked() {
+                        view.renaming = Some((i, node.title.clone(), true));
+                        ui.close();
+                    }
+                    if ui.button(f.not_heading).clicked() {
+                        commands.push(Command::Act(Act::NotHeading {
+                            at: node.title_range.start,
+                        }));
+                        ui.close();
+                    }
+                    if is_corrected && ui.button(f.clear_correction).clicked() {
+                        commands.push(Command::Act(Act::ClearCorrections {
+                            at: node.title_range.start,
+                        }));
                         ui.close();
                     }
                 });

@@ -24,6 +24,8 @@ impl Mods {
     pub const ALT: Self = Self::new(false, false, true);
     /// Ctrl+Shift.
     pub const CMD_SHIFT: Self = Self::new(true, true, false);
+    /// Ctrl (Cmd on macOS) and Alt.
+    pub const CMD_ALT: Self = Self::new(true, false, true);
 
     const fn new(command: bool, shift: bool, alt: bool) -> Self {
         Self {
@@ -361,6 +363,11 @@ pub enum Action {
     ClearSelection,
     /// Add the tag typed in the tag field.
     AddTag,
+    /// Make the paragraph at the caret (or the selection) a heading at this level in the
+    /// outline (1–4); 0 removes the reader's corrections of it.
+    HeadingLevel(u8),
+    /// Leave the outline's rename field without renaming.
+    CancelRename,
 }
 
 /// One row of the keymap.
@@ -501,6 +508,13 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Action::ClearSelection, [k(Key::Escape)], Selection, Annotating, "取消选择", "Clear the selection"),
     bind!(Action::ClearSelection, [k(Key::Escape)], Annotation, Annotating, "取消选中的高亮", "Deselect the highlight"),
     bind!(Action::AddTag, [k(Key::Enter)], TagField, Annotating, "添加标签（在标签框中）", "Add the tag (in the tag field)"),
+    // Correcting the outline
+    bind!(Action::HeadingLevel(1), [c(Mods::CMD_ALT, Key::Digit(1))], Reader, Annotating, "把光标所在段设为一级标题（提纲）", "Make the paragraph at the caret a level 1 heading (outline)"),
+    bind!(Action::HeadingLevel(2), [c(Mods::CMD_ALT, Key::Digit(2))], Reader, Annotating, "把光标所在段设为二级标题", "Make the paragraph at the caret a level 2 heading"),
+    bind!(Action::HeadingLevel(3), [c(Mods::CMD_ALT, Key::Digit(3))], Reader, Annotating, "把光标所在段设为三级标题", "Make the paragraph at the caret a level 3 heading"),
+    bind!(Action::HeadingLevel(4), [c(Mods::CMD_ALT, Key::Digit(4))], Reader, Annotating, "把光标所在段设为四级标题", "Make the paragraph at the caret a level 4 heading"),
+    bind!(Action::HeadingLevel(0), [c(Mods::CMD_ALT, Key::Digit(0))], Reader, Annotating, "撤除对光标所在段提纲的更正", "Remove your outline correction of the paragraph at the caret"),
+    bind!(Action::CancelRename, [k(Key::Escape)], TagField, Annotating, "取消在提纲中重命名（在重命名框中）", "Cancel renaming in the outline (in the rename field)"),
 ];
 
 /// The bindings of `action` (one or more rows; find keys work in two places).

@@ -181,6 +181,7 @@ pub(super) fn context_menu_ui(
         reader.context_target = at
             .and_then(|at| doc.notes.set.highlight_at(at))
             .map(|a| a.id);
+        reader.context_at = at;
         if let Some(id) = reader.context_target {
             commands.push(Command::Act(Act::SelectAnnotation(Some(id))));
         }
@@ -234,7 +235,67 @@ pub(super) fn context_menu_ui(
                 ui.close();
             }
         }
+        if let Some(at) = reader.context_at {
+            ui.separator();
+            outline_menu_items(ui, t, doc, at, commands);
+        }
     });
+}
+
+/// The outline items of the reader's context menu, for the line holding char `at`: make it
+/// a heading at a level, not a heading, and (when the reader corrected it) undo that.
+fn outline_menu_items(
+    ui: &mut Ui,
+    t: &'static crate::app::i18n::Strings,
+    doc: &OpenDocument,
+    at: usize,
+    commands: &mut Vec<Command>,
+) {
+    let f = t.fix();
+    let line = crate::outline::corrections::line_of(&doc.doc, at);
+    let heading = line.and_then(|l| crate::outline::corrections::node_on_line(&doc.outline, l));
+    ui.menu_button(
+        f.make_heading[0]
+            .split(['（', '('])
+            .next()
+            .unwrap_or("")
+            .trim(),
+        |ui| {
+            for level in 1..=crate::outline::corrections::MAX_LEVEL {
+                let current = heading.is_some_and(|i| doc.outline.nodes[i].depth == level);
+                let item = egui::Button::selectable(current, f.make_heading[level as usize - 1]);
+                let hint = crate::session::keymap::hint(
+                    Action::HeadingLevel(level),
+                    t.lang == crate::app::i18n::Lang::Zh,
+                );
+                let resp = ui.add(item);
+                let resp = match hint {
+                    Some(key) => resp.on_hover_text(key),
+                    None => resp,
+                };
+                if resp.clicked() {
+                    commands.push(Command::Act(Act::MakeHeading { at, level }));
+                    ui.close();
+                }
+            }
+        },
+    );
+    if heading.is_some() {
+        menu_item(
+            ui,
+            f.not_heading,
+            Command::Act(Act::NotHeading { at }),
+            commands,
+        );
+    }
+    if line.is_some_and(|l| !doc.corrections_on_line(l).is_empty()) {
+        menu_item(
+            ui,
+            f.clear_correction,
+            Command::Act(Act::ClearCorrections { at }),
+            commands,
+        );
+    }
 }
 
 /// Keys for selections and highlights (when the text or nothing has focus): H highlights
@@ -265,6 +326,23 @@ pub(super) fn mark_keys(
                 commands.push(Command::Copy(marks::copy_text(&doc.doc, range)));
             } else if let Some(a) = annotation {
                 commands.push(Command::Copy(a.quote.clone()));
+            }
+            return;
+        }
+        // Ctrl+Alt+1…4 / 0: the outline level of the paragraph at the caret.
+        if let Some(level) = (0..=crate::outline::corrections::MAX_LEVEL)
+            .find(|&n| key(Action::HeadingLevel(n), Scope::Reader))
+        {
+            let at = selection
+                .map(|r| r.start)
+                .or(reader.caret)
+                .or(reader.top_char);
+            if let Some(at) = at {
+                commands.push(Command::Act(if level == 0 {
+                    Act::ClearCorrections { at }
+                } else {
+                    Act::MakeHeading { at, level }
+                }));
             }
             return;
         }

@@ -101,6 +101,8 @@ pub struct ReaderView {
     visible: Option<TextRange>,
     /// The highlight that was right-clicked, for the context menu.
     context_target: Option<AnnotationId>,
+    /// The char that was right-clicked (its line is what the outline items correct).
+    context_at: Option<usize>,
     /// The blocks on screen in the last frame.
     last_shown: Vec<Shown>,
     /// Find-match marks on the scroll bar: (for matches generation, content height,

@@ -1,0 +1,254 @@
+//! Settings → 提纲规则 / Outline rules: the reader's rules (`rules.ron`, beside
+//! `settings.ron`), added, removed, switched on and off, each with a live preview of the
+//! lines it matches in the open document; a pattern that is not a regex shows the regex
+//! error in place. Saved atomically with "Save the rules"; the open document's outline is
+//! made anew with them. A `rules.ron` that does not parse was kept aside when loading (a
+//! banner says where); one that could not even be moved is never written over.
+
+use std::path::{Path, PathBuf};
+
+use egui::{Role, Ui, WidgetInfo};
+
+use super::PizhuApp;
+use crate::outline::corrections::{PREVIEW_LINES, Preview, Rule, RuleKind, preview};
+use crate::session::rules::{self, RULES_FILE, RulesError};
+
+/// The rules being edited, and where they live.
+#[derive(Debug, Default)]
+pub struct RulesEditor {
+    /// `rules.ron` (`None`: no config folder, nothing is saved).
+    path: Option<PathBuf>,
+    /// The rules as edited.
+    pub rules: Vec<Rule>,
+    /// The rules as last loaded or saved (what documents use).
+    pub saved: Vec<Rule>,
+    /// The file could not be read nor moved aside: never written over.
+    frozen: bool,
+    /// The last failed save.
+    pub error: Option<String>,
+    /// Previews for (the document's id, the rules): remade when either changes.
+    previews: Option<(
+        crate::session::DocId,
+        Vec<Rule>,
+        Vec<Result<Preview, String>>,
+    )>,
+}
+
+impl RulesEditor {
+    /// The rules beside `settings_path` (`None`: none, and none saved), and what to tell the
+    /// reader if the file was damaged (kept aside) or unreadable.
+    pub fn load(settings_path: Option<&Path>) -> (Self, Option<String>) {
+        let path = settings_path
+            .and_then(Path::parent)
+            .map(|d| d.join(RULES_FILE));
+        let Some(file) = &path else {
+            return (Self::default(), None);
+        };
+        match rules::load(file, true) {
+            Ok(rules) => (
+                Self {
+                    saved: rules.clone(),
+                    rules,
+                    path,
+                    ..Self::default()
+                },
+                None,
+            ),
+            Err(e) => {
+                let frozen = matches!(
+                    e,
+                    RulesError::Unreadable { .. } | RulesError::Damaged { kept: None, .. }
+                );
+                (
+                    Self {
+                        path,
+                        frozen,
+                        ..Self::default()
+                    },
+                    Some(e.to_string()),
+                )
+            }
+        }
+    }
+
+    /// Whether the edited rules differ from the saved ones.
+    pub fn dirty(&self) -> bool {
+        self.rules != self.saved
+    }
+
+    /// Write the rules; true when they were.
+    fn save(&mut self) -> bool {
+        let Some(path) = &self.path else {
+            self.saved = self.rules.clone();
+            return true;
+        };
+        if self.frozen {
+            self.error = Some(format!(
+                "{} is left untouched (it could not be read); nothing was written",
+                path.display()
+            ));
+            return false;
+        }
+        match rules::save(path, &self.rules) {
+            Ok(()) => {
+                self.saved = self.rules.clone();
+                self.error = None;
+                true
+            }
+            Err(e) => {
+                self.error = Some(format!("{e}: {}", path.display()));
+                false
+            }
+        }
+    }
+}
+
+/// What each rule matches in `doc` (its engine outline skips boilerplate), or its regex
+/// error, remade only when the rules or the document change.
+fn previews<'a>(
+    editor: &'a mut RulesEditor,
+    doc: &crate::session::Session,
+) -> &'a [Result<Preview, String>] {
+    let fresh = editor
+        .previews
+        .as_ref()
+        .is_some_and(|(id, rules, _)| *id == doc.id && *rules == editor.rules);
+    if !fresh {
+        let engine = doc.engine_outline();
+        let list = editor
+            .rules
+            .iter()
+            .map(|r| preview(r, engine, &doc.doc))
+            .collect();
+        editor.previews = Some((doc.id, editor.rules.clone(), list));
+    }
+    editor
+        .previews
+        .as_ref()
+        .map_or(&[], |(_, _, list)| list.as_slice())
+}
+
+/// The rules section of the settings window.
+pub fn rules_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    let t = app.t();
+    let f = t.fix();
+    ui.separator();
+    ui.strong(f.rules_title);
+    ui.add(egui::Label::new(egui::RichText::new(f.rules_help).small().weak()).wrap());
+    let doc = app.current.as_ref();
+    let shown: Vec<Option<Result<Preview, String>>> = match doc {
+        Some(doc) => previews(&mut app.rules, doc)
+            .iter()
+            .cloned()
+            .map(Some)
+            .collect(),
+        None => vec![None; app.rules.rules.len()],
+    };
+    let mut remove = None;
+    for (k, rule) in app.rules.rules.iter_mut().enumerate() {
+        ui.push_id(("rule", k), |ui| {
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut rule.enabled, f.rule_enabled);
+                let name = ui.add(
+                    egui::TextEdit::singleline(&mut rule.name)
+                        .hint_text(f.rule_name)
+                        .desired_width(90.0),
+                );
+                name.widget_info(|| WidgetInfo::text_edit(true, "", &rule.name, f.rule_name));
+                let pattern = ui.add(
+                    egui::TextEdit::singleline(&mut rule.pattern)
+                        .hint_text(f.rule_pattern)
+                        .code_editor()
+                        .desired_width(180.0),
+                );
+                pattern
+                    .widget_info(|| WidgetInfo::text_edit(true, "", &rule.pattern, f.rule_pattern));
+                let chosen = match rule.kind {
+                    RuleKind::NotHeading => 4,
+                    RuleKind::Heading => rule.level.map_or(0, |l| l.clamp(1, 4) as usize - 1),
+                };
+                egui::ComboBox::from_id_salt("level")
+                    .selected_text(f.rule_levels[chosen])
+                    .show_ui(ui, |ui| {
+                        for (v, label) in f.rule_levels.iter().enumerate() {
+                            if ui.selectable_label(v == chosen, *label).clicked() {
+                                if v == 4 {
+                                    rule.kind = RuleKind::NotHeading;
+                                } else {
+                                    rule.kind = RuleKind::Heading;
+                                    rule.level = Some(v as u8 + 1);
+                                }
+                            }
+                        }
+                    })
+                    .response
+                    .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, f.rule_level));
+                if ui.small_button(f.remove_rule).clicked() {
+                    remove = Some(k);
+                }
+            });
+            match shown.get(k).cloned().flatten() {
+                Some(Ok(p)) => {
+                    ui.label(egui::RichText::new(t.rule_matches(p.count)).small());
+                    for (line, text) in p.first.iter().take(PREVIEW_LINES) {
+                        ui.label(
+                            egui::RichText::new(format!("{:>6}  {text}", line + 1))
+                                .small()
+                                .weak()
+                                .monospace(),
+                        );
+                    }
+                }
+                Some(Err(e)) if !rule.pattern.is_empty() => {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        egui::RichText::new(format!("{}{e}", f.bad_pattern)).small(),
+                    );
+                }
+                Some(Err(_)) => {}
+                None => {
+                    ui.label(egui::RichText::new(f.no_preview).small().weak());
+                }
+            }
+        });
+    }
+    if let Some(k) = remove {
+        app.rules.rules.remove(k);
+    }
+    ui.horizontal(|ui| {
+        if ui.button(f.add_rule).clicked() {
+            app.rules.rules.push(Rule::default());
+        }
+        let dirty = app.rules.dirty();
+        if ui
+            .add_enabled(dirty, egui::Button::new(f.save_rules))
+            .clicked()
+        {
+            apply_rules(app);
+        }
+    });
+    if let Some(e) = &app.rules.error {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!("{}{}{e}", f.rules_not_saved, t.colon()),
+        );
+    }
+}
+
+/// Save the edited rules and make the open document's outline anew with them.
+pub fn apply_rules(app: &mut PizhuApp) {
+    if !app.rules.save() {
+        return;
+    }
+    let rules = app.rules.saved.clone();
+    let changed = match app.current.as_mut() {
+        Some(doc) => {
+            doc.set_rules(rules);
+            true
+        }
+        None => false,
+    };
+    if changed {
+        app.carry_out(crate::session::Effect::OutlineChanged);
+    }
+}

@@ -1,0 +1,171 @@
+//! The reader's corrections of the outline in the window, driven with egui_kittest: a
+//! paragraph made a heading with Ctrl+Alt+2 (the keymap path the context menu's command
+//! takes too), a node demoted from the tree's menu command, Ctrl+Z undoing the last one and
+//! Ctrl+Shift+Z bringing it back; a new window on the same data folder finds both in the
+//! tree. An outline rule edited in Settings applies to the open document.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use pizhu::app::settings::LanguagePref;
+use pizhu::app::{Command, PizhuApp, Startup};
+use pizhu::session::Action as Act;
+
+const TEXT: &str = "关于做好某项工作的通知\n\n一、总体要求\n\n做好工作意义重大。\n\n（一）指导思想\n\n坚持稳中求进。\n\n二、主要任务\n\n加强组织领导\n\n各地要高度重视。\n\n三、保障措施\n\n抓好落实。\n";
+
+fn wait_until(h: &mut Harness<'static, PizhuApp>, what: &str, done: impl Fn(&PizhuApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(h.state()) {
+        assert!(Instant::now() < deadline, "{what} never finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.run();
+}
+
+/// A window on `file`, settings in `config`, notes in `data`, in English.
+fn window(config: &Path, data: &Path, file: &Path) -> Harness<'static, PizhuApp> {
+    let (settings, data, file) = (
+        config.join("settings.ron"),
+        data.to_owned(),
+        file.to_owned(),
+    );
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            PizhuApp::new(
+                &cc.egui_ctx,
+                Some(settings),
+                Some(data),
+                Startup::File(file),
+            )
+        });
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .apply(&ctx, Command::SetLanguage(LanguagePref::English));
+    wait_until(&mut h, "loading", |app| {
+        !app.is_loading() && app.current.is_some()
+    });
+    h
+}
+
+/// The tree as the window holds it: (depth, title) of every node.
+fn tree(h: &Harness<'static, PizhuApp>) -> Vec<(u8, String)> {
+    let doc = h.state().current.as_ref().expect("open");
+    doc.outline
+        .nodes
+        .iter()
+        .map(|n| (n.depth, n.title.clone()))
+        .collect()
+}
+
+fn node(h: &Harness<'static, PizhuApp>, title: &str) -> usize {
+    tree(h)
+        .iter()
+        .position(|(_, t)| t == title)
+        .unwrap_or_else(|| panic!("{title} in {:?}", tree(h)))
+}
+
+fn depth(h: &Harness<'static, PizhuApp>, title: &str) -> u8 {
+    tree(h)[node(h, title)].0
+}
+
+/// Whether the tree shows a row named `label`.
+fn in_tree(h: &Harness<'static, PizhuApp>, label: &str) -> bool {
+    h.query_all_by_label(label)
+        .any(|n| n.accesskit_node().role() != egui::Role::Document)
+}
+
+fn press(h: &mut Harness<'static, PizhuApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+#[test]
+fn a_heading_made_and_a_node_demoted_survive_a_restart_and_undo_reverts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
+    std::fs::create_dir_all(&config).expect("config");
+    let file = dir.path().join("通知.txt");
+    std::fs::write(&file, TEXT).expect("write");
+    {
+        let mut h = window(&config, &data, &file);
+        assert!(!tree(&h).iter().any(|(_, t)| t == "加强组织领导"));
+        assert_eq!(depth(&h, "保障措施"), 1);
+        // The caret in 加强组织领导 (a selection there), then Ctrl+Alt+2.
+        let range = {
+            let doc = &h.state().current.as_ref().expect("open").doc;
+            let byte = doc.text.find("组织领导").expect("in the text");
+            let start = doc.char_of_byte(byte);
+            pizhu::TextRange::new(start, start + 2)
+        };
+        h.state_mut().reader.select(range);
+        h.run();
+        press(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::Num2);
+        assert_eq!(depth(&h, "加强组织领导"), 2, "{:?}", tree(&h));
+        // The row is in the tree on screen.
+        assert!(in_tree(&h, "加强组织领导"));
+        // Demote 三、保障措施 (the tree's context menu command).
+        let ctx = h.ctx.clone();
+        let i = node(&h, "保障措施");
+        h.state_mut()
+            .apply(&ctx, Command::Act(Act::ShiftNode { node: i, by: 1 }));
+        h.run();
+        assert_eq!(depth(&h, "保障措施"), 2);
+        // Undo reverts the demotion, redo brings it back; the heading stays throughout.
+        press(&mut h, Modifiers::COMMAND, Key::Z);
+        assert_eq!(depth(&h, "保障措施"), 1);
+        assert_eq!(depth(&h, "加强组织领导"), 2);
+        press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+        assert_eq!(depth(&h, "保障措施"), 2);
+        h.state_mut().flush();
+    }
+    let h = window(&config, &data, &file);
+    assert_eq!(depth(&h, "加强组织领导"), 2, "{:?}", tree(&h));
+    assert_eq!(depth(&h, "保障措施"), 2);
+    let doc = h.state().current.as_ref().expect("open");
+    assert_eq!(doc.notes.set.corrections().len(), 2);
+    assert!(doc.lost_corrections.is_empty());
+    assert!(in_tree(&h, "加强组织领导"));
+}
+
+#[test]
+fn an_outline_rule_saved_in_settings_applies_to_the_open_document() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
+    std::fs::create_dir_all(&config).expect("config");
+    let file = dir.path().join("通知.txt");
+    std::fs::write(&file, TEXT).expect("write");
+    let mut h = window(&config, &data, &file);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::ShowSettings(true));
+    h.run();
+    h.get_by_label("Add a rule").click();
+    h.run();
+    {
+        let rule = &mut h.state_mut().rules.rules[0];
+        rule.name = "加强".into();
+        rule.pattern = "^加强".into();
+        rule.level = Some(2);
+    }
+    h.run();
+    assert!(h.query_by_label_contains("1 line matches").is_some());
+    // A bad regex is explained in place.
+    h.state_mut().rules.rules[0].pattern = "^加强(".into();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Not a regular expression")
+            .is_some()
+    );
+    h.state_mut().rules.rules[0].pattern = "^加强".into();
+    h.run();
+    h.get_by_label("Save the rules").click();
+    h.run();
+    assert_eq!(depth(&h, "加强组织领导"), 2);
+    let saved = std::fs::read_to_string(config.join("rules.ron")).expect("rules written");
+    assert!(saved.contains("^加强"), "{saved}");
+}
