@@ -6,6 +6,7 @@ use egui::{Role, TextEdit, Ui, WidgetInfo};
 use super::{Command, PizhuApp};
 use crate::search::Query;
 use crate::session::Action as Act;
+use crate::session::find::Counter;
 use crate::session::keymap::{Action, Scope};
 
 /// The find bar's own state; the matches live in the session ([`crate::session::find`]).
@@ -32,6 +33,7 @@ pub fn find_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let mut commands = Vec::new();
     let find = &mut app.find;
     let found = &mut session.find;
+    let asked = find.query.clone();
     if find.open {
         found.search(&find.query, &session.doc, Some(super::waker(ui.ctx())));
     }
@@ -86,24 +88,19 @@ pub fn find_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 if std::mem::take(&mut find.focus) {
                     field.request_focus();
                 }
-                let counter = if find.query.text.is_empty() {
-                    String::new()
-                } else if let Some(e) = &found.error {
-                    e.clone()
-                } else if !found.is_current(&find.query) {
-                    t.searching.to_owned()
-                } else if found.matches.is_empty() {
-                    t.no_matches.to_owned()
-                } else {
-                    let at = found
-                        .current
-                        .map_or("–".to_owned(), |c| (c + 1).to_string());
-                    let more = if found.matches.len() >= crate::search::MAX_MATCHES {
-                        "+"
-                    } else {
-                        ""
-                    };
-                    format!("{at} / {}{more}", found.matches.len())
+                let counter = match found.counter(&find.query) {
+                    Counter::Empty => String::new(),
+                    Counter::Searching => t.searching.to_owned(),
+                    Counter::Error(e) => e,
+                    Counter::NoMatches => t.no_matches.to_owned(),
+                    Counter::At {
+                        current,
+                        total,
+                        more,
+                    } => {
+                        let at = current.map_or("–".to_owned(), |c| (c + 1).to_string());
+                        format!("{at} / {total}{}", if more { "+" } else { "" })
+                    }
                 };
                 ui.label(&counter)
                     .widget_info(|| WidgetInfo::labeled(Role::Label, true, &counter));
@@ -134,26 +131,39 @@ pub fn find_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 }
             });
             if find.show_sections && !found.sections().is_empty() {
+                // In the bar's own space (the text starts below it), each section indented
+                // by depth with its subsections' matches counted in.
                 egui::ScrollArea::vertical()
                     .id_salt("find-sections")
                     .max_height(160.0)
+                    .auto_shrink([false, true])
                     .show(ui, |ui| {
-                        for &(node, count, first) in found.sections() {
-                            let label = match node {
+                        for m in found.sections() {
+                            let label = match m.node {
                                 Some(i) => super::outline_panel::node_label(&outline, i),
                                 None => t.before_first_heading.to_owned(),
                             };
-                            let text = format!("{label}：{count}");
-                            if ui
-                                .add(egui::Button::new(text).frame(false).truncate())
-                                .clicked()
-                            {
-                                commands.push(Command::Act(Act::GoToMatch(first)));
-                            }
+                            let text = format!("{label}{}{}", t.colon(), m.count);
+                            ui.horizontal(|ui| {
+                                ui.add_space(f32::from(m.depth.saturating_sub(1)) * 16.0);
+                                if ui
+                                    .add(egui::Button::new(text).frame(false).truncate())
+                                    .clicked()
+                                {
+                                    commands.push(Command::Act(Act::GoToMatch(m.first)));
+                                }
+                            });
                         }
                     });
             }
         });
+    // A query changed in this frame (typed, or exact/regex toggled after the counter was
+    // drawn): start its search now and draw again, so the counter never stays on the old
+    // query's count until something else wakes the window.
+    if find.query != asked {
+        found.search(&find.query, &session.doc, Some(super::waker(ui.ctx())));
+        ui.ctx().request_repaint();
+    }
     for c in commands {
         app.push(c);
     }

@@ -75,6 +75,8 @@ pub struct ReaderView {
     /// Scroll offset after the last frame.
     offset: f32,
     viewport_height: f32,
+    /// Where the text was shown in the last frame (screen).
+    view_rect: Option<Rect>,
     /// Char to bring to the top next frame.
     pending_jump: Option<usize>,
     /// Char at the top of the view after the last frame.
@@ -129,13 +131,34 @@ impl ReaderView {
 
     /// Bring `pos` into view, a little below the top, unless it is already in view.
     pub fn reveal_char(&mut self, pos: usize) {
-        let in_view = self
-            .visible
-            .is_some_and(|v| v.start <= pos && pos + 1 < v.end && self.pending_jump.is_none());
+        // Well in view: its line is on screen, not at the top edge nor in the bottom fifth
+        // (a block merely touching the view is not enough: its char may be below the edge).
+        let in_view = self.pending_jump.is_none()
+            && self
+                .view_rect
+                .zip(self.char_rect(pos))
+                .is_some_and(|(v, r)| {
+                    r.top() >= v.top() + v.height() * 0.05
+                        && r.bottom() <= v.bottom() - v.height() * 0.2
+                });
         if !in_view {
             self.pending_jump = Some(pos);
             self.jump_margin = (self.viewport_height / 4.0).max(0.0);
         }
+    }
+
+    /// Where char `pos` was drawn in the last frame (screen), if it was.
+    pub fn char_rect(&self, pos: usize) -> Option<Rect> {
+        let range = TextRange::new(pos, pos + 1);
+        self.last_shown
+            .iter()
+            .find(|s| s.range().start <= pos && pos < s.range().end)
+            .and_then(|s| s.rects(range).into_iter().next())
+    }
+
+    /// Where the text was shown in the last frame (screen).
+    pub fn view_rect(&self) -> Option<Rect> {
+        self.view_rect
     }
 
     /// The selected text range, if any.
@@ -761,6 +784,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     reader.last_shown = shown;
     reader.offset = output.state.clamped_offset().y;
     reader.viewport_height = viewport_rect.height();
+    reader.view_rect = Some(viewport_rect);
     let first = output.inner;
     let a = reader
         .index
