@@ -1,0 +1,127 @@
+//! Outline corrections in the annotation store: they round-trip; a store written before
+//! them loads (with none) and is written back as it was; two writers of the same store keep
+//! both sides' corrections, and a removal by one is not undone by the other's older copy.
+
+use pizhu::annotate::corrections::{Correction, CorrectionEdit};
+use pizhu::annotate::{Annotation, Color};
+use pizhu::document::{Document, SourceFormat, TextRange};
+use pizhu::outline::corrections::Change;
+use pizhu::store::annotations::{DocStore, StoreFile, parse, to_ron};
+
+const TEXT: &str = "关于做好某项工作的通知\n\n一、总体要求\n\n加强组织领导\n\n各地要高度重视。\n\n二、保障措施\n\n抓好落实。\n";
+
+fn doc() -> Document {
+    Document::from_text(TEXT.to_owned(), "UTF-8", SourceFormat::Text)
+}
+
+fn line(d: &Document, starts: &str) -> usize {
+    d.lines
+        .iter()
+        .position(|l| d.line_text(l).starts_with(starts))
+        .expect("line")
+}
+
+fn correction(d: &Document, starts: &str, change: Change, ms: i64) -> Correction {
+    Correction::on_line(d, line(d, starts), change, ms).expect("a line with text")
+}
+
+#[test]
+fn corrections_round_trip_through_the_file() {
+    let d = doc();
+    let file = StoreFile {
+        version: 1,
+        corrections: vec![
+            correction(
+                &d,
+                "加强",
+                Change::Heading {
+                    level: Some(2),
+                    title: Some("组织 \"领导\"\n".into()),
+                },
+                10,
+            ),
+            correction(&d, "二、", Change::Shift(-1), 11),
+            correction(&d, "一、", Change::Rename("要求".into()), 12),
+            correction(&d, "抓好", Change::NotHeading, 13),
+        ],
+        corrections_removed: vec![(7, 99)],
+        ..StoreFile::default()
+    };
+    let text = to_ron(&file).expect("serialises");
+    assert!(text.contains("corrections: ["), "{text}");
+    assert_eq!(parse(&text).expect("parses"), file, "{text}");
+    // Without corrections, the fields are not written at all.
+    let plain = to_ron(&StoreFile {
+        version: 1,
+        ..StoreFile::default()
+    })
+    .unwrap();
+    assert!(!plain.contains("corrections"), "{plain}");
+}
+
+#[test]
+fn a_store_without_corrections_loads_and_a_bad_correction_is_reported() {
+    let old = "(version: 1, fingerprint: \"b3-x\", document: (path: None, title: \"t\", chars: 3), position: None, annotations: [], removed: [])";
+    let file = parse(old).expect("an old store parses");
+    assert!(file.corrections.is_empty() && file.corrections_removed.is_empty());
+    let bad = "(version: 1, annotations: [], removed: [], corrections: [(id: 1, change: Heading(level: Some(2)), quote: \"x\"), (id: 2, change: Sideways)])";
+    let err = parse(bad).unwrap_err();
+    assert!(err.contains("correction 2"), "{err}");
+}
+
+#[test]
+fn two_writers_keep_both_sides_corrections() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = doc();
+    let path = dir.path().join("通知.txt");
+    std::fs::write(&path, TEXT).unwrap();
+    let mut one = DocStore::load(dir.path(), &d, Some(&path), "通知");
+    let mut two = DocStore::load(dir.path(), &d, Some(&path), "通知");
+    let heading = correction(
+        &d,
+        "加强",
+        Change::Heading {
+            level: Some(2),
+            title: None,
+        },
+        100,
+    );
+    let shift = correction(&d, "二、", Change::Shift(1), 101);
+    one.annotations
+        .correct(vec![CorrectionEdit::Put(heading.clone())], 100);
+    // The other writer adds a highlight and a correction of its own.
+    let h = Annotation::highlight(&d, TextRange::new(0, 4), Color::Green, 101);
+    two.annotations
+        .apply(vec![pizhu::annotate::Edit::Add(h)], 101);
+    two.annotations
+        .correct(vec![CorrectionEdit::Put(shift.clone())], 101);
+    one.store.save(&mut one.annotations, None).unwrap();
+    two.store.save(&mut two.annotations, None).unwrap();
+    // The second save merged the first's correction in.
+    let ids = |set: &pizhu::annotate::AnnotationSet| {
+        let mut v: Vec<u64> = set.corrections().iter().map(|c| c.id).collect();
+        v.sort();
+        v
+    };
+    let mut both = vec![heading.id, shift.id];
+    both.sort();
+    assert_eq!(ids(&two.annotations), both);
+    let reread = DocStore::load(dir.path(), &d, Some(&path), "通知");
+    assert_eq!(ids(&reread.annotations), both);
+    assert_eq!(reread.annotations.len(), 1);
+    // The first writer removes its correction; the second, saving its older copy, does
+    // not bring it back.
+    one.store.refresh(&mut one.annotations).unwrap();
+    one.annotations
+        .correct(vec![CorrectionEdit::Remove(heading.id)], 200);
+    one.store.save(&mut one.annotations, None).unwrap();
+    two.annotations.apply(
+        vec![pizhu::annotate::Edit::Remove(two.annotations.items()[0].id)],
+        150,
+    );
+    two.store.save(&mut two.annotations, None).unwrap();
+    let last = DocStore::load(dir.path(), &d, Some(&path), "通知");
+    assert_eq!(ids(&last.annotations), vec![shift.id]);
+    assert_eq!(last.annotations.corrections_removed().len(), 1);
+    assert!(last.annotations.is_empty());
+}
