@@ -270,9 +270,14 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     let mut open = true;
     let mut commands = Vec::new();
     let mut citation_changed = false;
+    // One id and one width in both languages (the title changes with the language; the
+    // window must not move or jump), below the top bar, apart from the export window.
     egui::Window::new(t.settings)
+        .id(egui::Id::unique(super::export_window::SETTINGS_WINDOW))
         .open(&mut open)
         .resizable(false)
+        .min_width(super::export_window::SETTINGS_WIDTH)
+        .default_pos(super::export_window::settings_default_pos(ctx))
         .collapsible(false)
         .show(ctx, |ui| {
             egui::Grid::new("settings-grid")

@@ -315,14 +315,74 @@ fn stopped_text(lang: Lang) -> String {
 /// The export window's width, the same in both languages.
 const WINDOW_WIDTH: f32 = 460.0;
 
+/// Where the text area starts, below the top bar (remembered each frame by
+/// [`remember_content_top`]).
+fn content_top(ctx: &egui::Context) -> f32 {
+    ctx.data(|d| d.get_temp(egui::Id::unique(CONTENT_TOP)))
+        .unwrap_or_else(|| ctx.content_rect().top() + 64.0)
+}
+
+/// The memory key of [`content_top`].
+const CONTENT_TOP: &str = "pizhu-content-top";
+
+/// Remember where the space below the top bar starts (the app calls it after drawing the
+/// top bar), so floating windows open below it, never over its buttons.
+pub fn remember_content_top(ui: &Ui) {
+    let top = ui.available_rect_before_wrap().top();
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(egui::Id::unique(CONTENT_TOP), top));
+}
+
+/// The export window's id (its place is kept under it).
+const EXPORT_WINDOW: &str = "export-window";
+/// The settings window's id.
+pub const SETTINGS_WINDOW: &str = "settings-window";
+
+/// Where a window shown now is on screen.
+fn shown_rect(ctx: &egui::Context, id: &'static str) -> Option<egui::Rect> {
+    let id = egui::Id::unique(id);
+    ctx.memory(|m| {
+        m.areas()
+            .is_visible(&egui::LayerId::new(egui::Order::Middle, id))
+            .then(|| m.area_rect(id))
+            .flatten()
+    })
+}
+
+/// `wanted` (a window's first place, at its usual size), moved below `other` when that
+/// window is shown there (a narrow screen has no room for the two side by side).
+fn clear_of(wanted: egui::Rect, other: Option<egui::Rect>) -> egui::Pos2 {
+    match other {
+        Some(other) if other.intersects(wanted) => egui::pos2(wanted.left(), other.bottom() + 8.0),
+        _ => wanted.left_top(),
+    }
+}
+
 /// Where the export window first opens: below the top bar, near the right edge (the
-/// settings window opens at the left, so the two never stack).
+/// settings window opens at the left; below it when the screen is too narrow for both).
 pub fn default_pos(ctx: &egui::Context) -> egui::Pos2 {
     let screen = ctx.content_rect();
-    egui::pos2(
-        (screen.right() - WINDOW_WIDTH - 40.0).max(screen.left() + 8.0),
-        screen.top() + 72.0,
-    )
+    let left = (screen.right() - WINDOW_WIDTH - 40.0).max(screen.left() + 8.0);
+    let wanted = egui::Rect::from_min_size(
+        egui::pos2(left, content_top(ctx) + 16.0),
+        egui::vec2(WINDOW_WIDTH, 320.0),
+    );
+    clear_of(wanted, shown_rect(ctx, SETTINGS_WINDOW))
+}
+
+/// The settings window's width (the same in both languages, so changing the language
+/// there never moves what is under the pointer).
+pub const SETTINGS_WIDTH: f32 = 640.0;
+
+/// Where the settings window first opens: below the top bar, at the left (below the export
+/// window when the screen is too narrow for both).
+pub fn settings_default_pos(ctx: &egui::Context) -> egui::Pos2 {
+    let screen = ctx.content_rect();
+    let wanted = egui::Rect::from_min_size(
+        egui::pos2(screen.left() + 24.0, content_top(ctx) + 16.0),
+        egui::vec2(SETTINGS_WIDTH, 400.0),
+    );
+    clear_of(wanted, shown_rect(ctx, EXPORT_WINDOW))
 }
 
 /// The export window.
@@ -352,7 +412,7 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     } else {
         t.export_title
     })
-    .id(egui::Id::unique("export-window"))
+    .id(egui::Id::unique(EXPORT_WINDOW))
     .open(&mut open)
     // One width in both languages, so the window never jumps when the language changes;
     // below the top bar, left of where the settings window opens.

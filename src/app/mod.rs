@@ -860,6 +860,7 @@ impl PizhuApp {
         self.poll_shelf(ui.ctx());
         self.global_input(ui.ctx());
         bars::top_bar_ui(self, ui);
+        export_window::remember_content_top(ui);
         self.poll_attach();
         if self.view == View::Reader {
             shelf::offer_bar_ui(self, ui);
