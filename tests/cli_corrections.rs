@@ -35,13 +35,13 @@ fn stderr(o: &Output) -> String {
 /// `三、保障措施` demoted. Returns the document's path and the store file.
 fn corrected_document(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let path = dir.join("通知.txt");
-    std::fs::write(&path, TEXT).unwrap();
-    let doc = Document::open(&path).unwrap();
+    std::fs::write(&path, TEXT).expect("test setup");
+    let doc = Document::open(&path).expect("test setup");
     let line = |starts: &str| {
         doc.lines
             .iter()
             .position(|l| doc.line_text(l).starts_with(starts))
-            .unwrap()
+            .expect("test setup")
     };
     let data = dir.join("data");
     let mut loaded = DocStore::load(&data, &doc, Some(&path), "通知");
@@ -50,24 +50,32 @@ fn corrected_document(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
         title: None,
     };
     let edits = vec![
-        CorrectionEdit::Put(Correction::on_line(&doc, line("加强"), heading, 1_000).unwrap()),
         CorrectionEdit::Put(
-            Correction::on_line(&doc, line("三、"), Change::Shift(1), 2_000).unwrap(),
+            Correction::on_line(&doc, line("加强"), heading, 1_000).expect("test setup"),
+        ),
+        CorrectionEdit::Put(
+            Correction::on_line(&doc, line("三、"), Change::Shift(1), 2_000).expect("test setup"),
         ),
     ];
     loaded.annotations.correct(edits, 3_000);
-    loaded.store.save(&mut loaded.annotations, None).unwrap();
+    loaded
+        .store
+        .save(&mut loaded.annotations, None)
+        .expect("test setup");
     (path, loaded.store.path().to_owned())
 }
 
 #[test]
 fn outline_shows_the_corrections_and_never_writes_the_store() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("test setup");
     let config = dir.path().join("config");
     let (path, store) = corrected_document(dir.path());
     let data = dir.path().join("data");
-    let before = std::fs::read(&store).unwrap();
-    let mtime = std::fs::metadata(&store).unwrap().modified().unwrap();
+    let before = std::fs::read(&store).expect("test setup");
+    let mtime = std::fs::metadata(&store)
+        .expect("test setup")
+        .modified()
+        .expect("test setup");
     let listing = pizhu_snapshot(&data);
     let args = |extra: &[&'static str]| {
         let mut v = vec![
@@ -99,18 +107,21 @@ fn outline_shows_the_corrections_and_never_writes_the_store() {
     assert_eq!(depth(&plain, "三、保障措施"), depth(&plain, "一、总体要求"));
     // JSON too.
     let json = run(&strs(&args(&["--format", "json"])), &config);
-    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("test setup");
     let titles: Vec<&str> = value["nodes"]
         .as_array()
-        .unwrap()
+        .expect("test setup")
         .iter()
         .filter_map(|n| n["title"].as_str())
         .collect();
     assert!(titles.contains(&"加强组织领导"), "{titles:?}");
     // Read only: the store's bytes, its time and the folder are as they were.
-    assert_eq!(std::fs::read(&store).unwrap(), before);
+    assert_eq!(std::fs::read(&store).expect("test setup"), before);
     assert_eq!(
-        std::fs::metadata(&store).unwrap().modified().unwrap(),
+        std::fs::metadata(&store)
+            .expect("test setup")
+            .modified()
+            .expect("test setup"),
         mtime
     );
     assert_eq!(pizhu_snapshot(&data), listing);
@@ -118,18 +129,18 @@ fn outline_shows_the_corrections_and_never_writes_the_store() {
 
 #[test]
 fn rules_apply_and_no_corrections_skips_them_and_a_bad_rules_file_is_named() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("test setup");
     let config = dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
+    std::fs::create_dir_all(&config).expect("test setup");
     let path = dir.path().join("通知.txt");
-    std::fs::write(&path, TEXT).unwrap();
+    std::fs::write(&path, TEXT).expect("test setup");
     let empty = dir.path().join("data");
     let rules = config.join("rules.ron");
     std::fs::write(
         &rules,
         "(version: 1, rules: [(name: \"加强\", pattern: \"^加强\", level: Some(2)), (name: \"三\", pattern: \"^三、\", kind: NotHeading)])",
     )
-    .unwrap();
+    .expect("test setup");
     let base = [
         "outline".to_owned(),
         path.display().to_string(),
@@ -149,7 +160,7 @@ fn rules_apply_and_no_corrections_skips_them_and_a_bad_rules_file_is_named() {
         "{plain}"
     );
     // A rules file that does not parse: one line naming it, a failure, the file untouched.
-    std::fs::write(&rules, "(rules: [(name: ").unwrap();
+    std::fs::write(&rules, "(rules: [(name: ").expect("test setup");
     let bad = run(&strs(&base), &config);
     assert!(!bad.status.success());
     let err = stderr(&bad);
@@ -159,7 +170,10 @@ fn rules_apply_and_no_corrections_skips_them_and_a_bad_rules_file_is_named() {
         "{err}"
     );
     assert!(bad.stdout.is_empty());
-    assert_eq!(std::fs::read_to_string(&rules).unwrap(), "(rules: [(name: ");
+    assert_eq!(
+        std::fs::read_to_string(&rules).expect("test setup"),
+        "(rules: [(name: "
+    );
     // The engine's view does not read the rules at all.
     assert!(run(&strs(&engine), &config).status.success());
 }
@@ -171,12 +185,12 @@ fn strs(v: &[String]) -> Vec<&str> {
 /// Every file under `dir` (sorted) with its bytes.
 fn pizhu_snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+    for entry in std::fs::read_dir(dir).expect("test setup").flatten() {
         let p = entry.path();
         if p.is_dir() {
             out.extend(pizhu_snapshot(&p));
         } else {
-            out.push((p.clone(), std::fs::read(&p).unwrap()));
+            out.push((p.clone(), std::fs::read(&p).expect("test setup")));
         }
     }
     out.sort();

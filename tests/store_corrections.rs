@@ -55,7 +55,7 @@ fn corrections_round_trip_through_the_file() {
         version: 1,
         ..StoreFile::default()
     })
-    .unwrap();
+    .expect("test setup");
     assert!(!plain.contains("corrections"), "{plain}");
 }
 
@@ -65,16 +65,16 @@ fn a_store_without_corrections_loads_and_a_bad_correction_is_reported() {
     let file = parse(old).expect("an old store parses");
     assert!(file.corrections.is_empty() && file.corrections_removed.is_empty());
     let bad = "(version: 1, annotations: [], removed: [], corrections: [(id: 1, change: Heading(level: Some(2)), quote: \"x\"), (id: 2, change: Sideways)])";
-    let err = parse(bad).unwrap_err();
+    let err = parse(bad).expect_err("should fail");
     assert!(err.contains("correction 2"), "{err}");
 }
 
 #[test]
 fn two_writers_keep_both_sides_corrections() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("test setup");
     let d = doc();
     let path = dir.path().join("通知.txt");
-    std::fs::write(&path, TEXT).unwrap();
+    std::fs::write(&path, TEXT).expect("test setup");
     let mut one = DocStore::load(dir.path(), &d, Some(&path), "通知");
     let mut two = DocStore::load(dir.path(), &d, Some(&path), "通知");
     let heading = correction(
@@ -95,8 +95,12 @@ fn two_writers_keep_both_sides_corrections() {
         .apply(vec![pizhu::annotate::Edit::Add(h)], 101);
     two.annotations
         .correct(vec![CorrectionEdit::Put(shift.clone())], 101);
-    one.store.save(&mut one.annotations, None).unwrap();
-    two.store.save(&mut two.annotations, None).unwrap();
+    one.store
+        .save(&mut one.annotations, None)
+        .expect("test setup");
+    two.store
+        .save(&mut two.annotations, None)
+        .expect("test setup");
     // The second save merged the first's correction in.
     let ids = |set: &pizhu::annotate::AnnotationSet| {
         let mut v: Vec<u64> = set.corrections().iter().map(|c| c.id).collect();
@@ -111,15 +115,19 @@ fn two_writers_keep_both_sides_corrections() {
     assert_eq!(reread.annotations.len(), 1);
     // The first writer removes its correction; the second, saving its older copy, does
     // not bring it back.
-    one.store.refresh(&mut one.annotations).unwrap();
+    one.store.refresh(&mut one.annotations).expect("test setup");
     one.annotations
         .correct(vec![CorrectionEdit::Remove(heading.id)], 200);
-    one.store.save(&mut one.annotations, None).unwrap();
+    one.store
+        .save(&mut one.annotations, None)
+        .expect("test setup");
     two.annotations.apply(
         vec![pizhu::annotate::Edit::Remove(two.annotations.items()[0].id)],
         150,
     );
-    two.store.save(&mut two.annotations, None).unwrap();
+    two.store
+        .save(&mut two.annotations, None)
+        .expect("test setup");
     let last = DocStore::load(dir.path(), &d, Some(&path), "通知");
     assert_eq!(ids(&last.annotations), vec![shift.id]);
     assert_eq!(last.annotations.corrections_removed().len(), 1);

@@ -13,6 +13,13 @@ use super::PizhuApp;
 use crate::outline::corrections::{PREVIEW_LINES, Preview, Rule, RuleKind, preview};
 use crate::session::rules::{self, RULES_FILE, RulesError};
 
+/// What each rule matched in a document: for (its id, the rules), each rule's preview.
+type Previews = (
+    crate::session::DocId,
+    Vec<Rule>,
+    Vec<Result<Preview, String>>,
+);
+
 /// The rules being edited, and where they live.
 #[derive(Debug, Default)]
 pub struct RulesEditor {
@@ -27,11 +34,7 @@ pub struct RulesEditor {
     /// The last failed save.
     pub error: Option<String>,
     /// Previews for (the document's id, the rules): remade when either changes.
-    previews: Option<(
-        crate::session::DocId,
-        Vec<Rule>,
-        Vec<Result<Preview, String>>,
-    )>,
+    previews: Option<Previews>,
 }
 
 impl RulesEditor {

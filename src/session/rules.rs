@@ -95,7 +95,7 @@ pub fn load(path: &Path, keep_damaged: bool) -> Result<Vec<Rule>, RulesError> {
     };
     let parsed = std::str::from_utf8(&bytes)
         .map_err(|e| format!("not UTF-8 text ({e})"))
-        .and_then(|text| parse(text));
+        .and_then(parse);
     match parsed {
         Ok(file) => Ok(file.rules),
         Err(reason) => Err(RulesError::Damaged {

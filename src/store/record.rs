@@ -74,7 +74,7 @@ pub struct CorrectionRecord<'a> {
 }
 
 /// What a correction does, as written.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "Change")]
 pub enum ChangeRecord<'a> {
     /// The line is a heading at `level`, shown as `title` when there is one.
@@ -86,17 +86,12 @@ pub enum ChangeRecord<'a> {
         title: Option<Cow<'a, str>>,
     },
     /// The line is not a heading.
+    #[default]
     NotHeading,
     /// The node on the line moves up (negative) or down (positive) this many levels.
     Shift(i8),
     /// The node on the line is shown with this title.
     Rename(Cow<'a, str>),
-}
-
-impl Default for ChangeRecord<'_> {
-    fn default() -> Self {
-        Self::NotHeading
-    }
 }
 
 impl<'a> From<&'a Change> for ChangeRecord<'a> {
