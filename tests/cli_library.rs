@@ -241,8 +241,8 @@ fn export_all_in_every_format() {
     let csv = f.ok(&[
         "export", "--all", "--format", "csv", "--tag", "金句", "--tag", "减负",
     ]);
-    // The last column is the (random) id.
-    let ids = regex::Regex::new(r"(?m),\d+(\r?)$").expect("regex");
+    // The last column is the (random) id, written `="…"` so spreadsheets keep it as text.
+    let ids = regex::Regex::new(r#"(?m),"=""\d+"""(\r?)$"#).expect("regex");
     let csv = ids.replace_all(csv.trim_start_matches('\u{FEFF}'), ",[id]$1");
     insta::assert_snapshot!("export-all-csv", csv);
     let json = f.ok(&[

@@ -360,7 +360,8 @@ fn csv_reads_back_with_document_source_and_section_of_each_row() {
     assert_eq!(&formula[4], "'=SUM(A1)也照录");
     assert_eq!(&formula[5], "'-不是公式");
     assert_eq!(&formula[0], "关于基层减负的讲话");
-    assert_eq!(&formula[1], "C:\\文件\\减负_讲话.docx");
+    // The file by name: no folder of this computer in an export.
+    assert_eq!(&formula[1], "减负_讲话.docx");
     assert_eq!(&formula[2], "一、总体要求 › （二）基本原则");
     let sections: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
     assert!(sections.contains(&"开头") && sections.contains(&"未能定位"));
@@ -423,8 +424,8 @@ fn markdown_and_html_nest_document_then_section_headings() {
     assert_eq!(
         sources,
         [
-            "来源：/home/me/讲话/sample-speech.txt",
-            "来源：C:\\文件\\减负_讲话.docx"
+            "来源：sample-speech.txt",
+            "来源：减负_讲话.docx"
         ]
     );
     assert_eq!(page.select(&select("div.item")).count(), 11);

@@ -144,7 +144,10 @@ impl<'a> Report<'a> {
                 .or_insert_with(|| {
                     docs.push(DocHead {
                         title: n.doc_title,
-                        source_file: n.source_file,
+                        // By name: an export of notes is shared, the folders on this
+                        // computer are nobody else's business (notes of two files of one
+                        // name stay two documents).
+                        source_file: n.source_file.map(|f| super::shown_path(f, false)),
                         chars: n.doc_chars,
                         count: 0,
                     });
