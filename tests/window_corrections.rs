@@ -134,6 +134,45 @@ fn a_heading_made_and_a_node_demoted_survive_a_restart_and_undo_reverts() {
 }
 
 #[test]
+fn a_node_renamed_in_the_tree_keeps_its_text_and_escape_cancels() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
+    std::fs::create_dir_all(&config).expect("config");
+    let file = dir.path().join("通知.txt");
+    std::fs::write(&file, TEXT).expect("write");
+    let mut h = window(&config, &data, &file);
+    let i = node(&h, "保障措施");
+    // What the tree's context menu item does: open the field on the node's title.
+    h.state_mut().outline_view.renaming = Some((i, "保障措施".into(), true));
+    h.run();
+    press(&mut h, Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text("落实保障".into()));
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(tree(&h)[i], (1, "落实保障".to_owned()), "{:?}", tree(&h));
+    assert!(
+        h.state()
+            .current
+            .as_ref()
+            .expect("open")
+            .doc
+            .text
+            .contains("三、保障措施")
+    );
+    // Escape leaves the title as it is.
+    h.state_mut().outline_view.renaming = Some((i, "落实保障".into(), true));
+    h.run();
+    h.event(egui::Event::Text("又改".into()));
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert_eq!(tree(&h)[i].1, "落实保障");
+    assert!(h.state().outline_view.renaming.is_none());
+    // Undo: the engine's title again.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(tree(&h)[i].1, "保障措施");
+}
+
+#[test]
 fn an_outline_rule_saved_in_settings_applies_to_the_open_document() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (config, data) = (dir.path().join("config"), dir.path().join("data"));

@@ -450,14 +450,20 @@ fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 if let Some((_, title, focus)) = view.renaming.as_mut().filter(|r| r.0 == i) {
                     let field = ui.add(
                         TextEdit::singleline(title)
+                            .id_salt(("outline-rename", i))
                             .desired_width(f32::INFINITY)
                             .hint_text(node.title.as_str()),
                     );
                     field.widget_info(|| {
                         WidgetInfo::text_edit(true, "", title.as_str(), t.fix().rename)
                     });
-                    if std::mem::take(focus) {
-                        field.request_focus();
+                    if *focus {
+                        // Until the field has the keyboard (the closing menu may take a frame).
+                        if field.has_focus() {
+                            *focus = false;
+                        } else {
+                            field.request_focus();
+                        }
                     } else if field.lost_focus() {
                         let cancel = ui.input_mut(|inp| {
                             super::keys::pressed(inp, Action::CancelRename, Scope::TagField)

@@ -205,7 +205,9 @@ pub fn rules_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 Some(Err(e)) if !rule.pattern.is_empty() => {
                     ui.colored_label(
                         ui.visuals().error_fg_color,
-                        egui::RichText::new(format!("{}{e}", f.bad_pattern)).small(),
+                        egui::RichText::new(format!("{}\n{e}", f.bad_pattern))
+                            .small()
+                            .monospace(),
                     );
                 }
                 Some(Err(_)) => {}
