@@ -335,6 +335,7 @@ impl Session {
         if *self.outline != c.outline {
             self.outline = Arc::new(c.outline);
             *self.section_cache.borrow_mut() = None;
+            self.notes.forget_counts();
             return true;
         }
         false
@@ -766,3 +767,6 @@ impl Session {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod corrections_tests;

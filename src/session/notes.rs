@@ -975,6 +975,11 @@ impl Notes {
         }
     }
 
+    /// The outline was made anew (rules or corrections): counts are made again when asked.
+    pub fn forget_counts(&self) {
+        *self.counts.borrow_mut() = None;
+    }
+
     /// Number of annotations in outline node `node`'s section (including subsections).
     pub fn count(&self, outline: &Outline, node: usize) -> usize {
         let generation = self.set.generation();
