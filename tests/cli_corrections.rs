@@ -115,6 +115,25 @@ fn outline_shows_the_corrections_and_never_writes_the_store() {
         .filter_map(|n| n["title"].as_str())
         .collect();
     assert!(titles.contains(&"加强组织领导"), "{titles:?}");
+    // The 提纲 export takes the corrected outline too.
+    let export = run(
+        &[
+            "export",
+            &path.display().to_string(),
+            "--outline",
+            "--format",
+            "txt",
+            "--data-dir",
+            &data.display().to_string(),
+        ],
+        &config,
+    );
+    assert!(export.status.success(), "{}", stderr(&export));
+    assert!(
+        stdout(&export).contains("加强组织领导"),
+        "{}",
+        stdout(&export)
+    );
     // Read only: the store's bytes, its time and the folder are as they were.
     assert_eq!(std::fs::read(&store).expect("test setup"), before);
     assert_eq!(
