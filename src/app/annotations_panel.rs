@@ -788,7 +788,10 @@ fn authors_ui(
     } else if zh {
         format!("已隐藏 {} 位作者", hidden.len())
     } else {
-        format!("{} authors hidden", hidden.len())
+        format!(
+            "{} hidden",
+            super::i18n::plural(hidden.len(), "author", "authors")
+        )
     };
     egui::ComboBox::from_id_salt("author-filter")
         .selected_text(label)

@@ -304,14 +304,6 @@ pub fn failure_text(e: &ExportError, lang: Lang) -> String {
     }
 }
 
-/// What the window says when the export's worker is gone.
-fn stopped_text(lang: Lang) -> String {
-    match lang {
-        Lang::Zh => "导出意外中止".to_owned(),
-        Lang::En => "the export stopped unexpectedly".to_owned(),
-    }
-}
-
 /// The export window's width, the same in both languages.
 const WINDOW_WIDTH: f32 = 460.0;
 
@@ -453,7 +445,7 @@ pub fn export_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
             });
             ui.checkbox(&mut view.mark_blanks, w.mark_blanks);
             ui.horizontal_wrapped(|ui| {
-                ui.label(format!("{}：{author}", w.author));
+                ui.label(format!("{}{}{author}", w.author, t.colon()));
                 ui.weak(format!("（{}）", w.author_hint));
             });
         } else {
@@ -650,7 +642,7 @@ fn poll(app: &mut PizhuApp) {
     };
     let done = match task.poll() {
         Some(done) => done,
-        None if task.lost() => Done::Failed(stopped_text(app.lang)),
+        None if task.lost() => Done::Failed(app.lang.t().stopped(super::i18n::Worker::Export)),
         None => return,
     };
     app.export.working = None;
@@ -708,7 +700,6 @@ mod tests {
             ]
             .map(str::to_owned),
         );
-        texts.push(stopped_text(Lang::Zh));
         let write = ExportError::Write {
             path: "/tmp/导出.md".into(),
             source: std::io::Error::other("disk full"),

@@ -805,6 +805,33 @@ impl Strings {
         }
     }
 
+    /// A worker thread that ended without its answer: `what` (the reader, the export,
+    /// attaching notes) stopped unexpectedly.
+    pub fn stopped(&self, what: Worker) -> String {
+        match (self.lang, what) {
+            (Lang::Zh, Worker::Reader) => "打开文档的过程意外中止".to_owned(),
+            (Lang::Zh, Worker::Export) => "导出意外中止".to_owned(),
+            (Lang::Zh, Worker::Attach) => "接上批注的过程意外中止".to_owned(),
+            (Lang::En, Worker::Reader) => "the reader stopped unexpectedly".to_owned(),
+            (Lang::En, Worker::Export) => "the export stopped unexpectedly".to_owned(),
+            (Lang::En, Worker::Attach) => "attaching stopped unexpectedly".to_owned(),
+        }
+    }
+
+    /// The settings file could not be written (`error`), at `path` (last).
+    pub fn settings_not_saved(&self, error: &std::io::Error, path: &std::path::Path) -> String {
+        match self.lang {
+            Lang::Zh => format!(
+                "设置未能保存（{error}），请确认文件夹可写入：{}",
+                path.display()
+            ),
+            Lang::En => format!(
+                "settings could not be saved ({error}); check the folder is writable: {}",
+                path.display()
+            ),
+        }
+    }
+
     /// The colon before what a message names (a path, a title): `：` in Chinese, `: ` in
     /// English.
     pub fn colon(&self) -> &'static str {
@@ -859,6 +886,17 @@ impl Strings {
             format!("~{minutes} min")
         }
     }
+}
+
+/// A worker of the window whose end a message names ([`Strings::stopped`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Worker {
+    /// Opening a document.
+    Reader,
+    /// Writing an export.
+    Export,
+    /// Attaching notes found elsewhere.
+    Attach,
 }
 
 /// `1 annotation`, `2 annotations`: a count and the English noun that agrees with it.
@@ -1047,6 +1085,14 @@ mod tests {
             ZH.restored_backup(1, "2026-11-27 14:02"),
             ZH.restore_backup_from("2026-11-27 14:02"),
             ZH.annotations_title(4),
+            ZH.stopped(Worker::Reader),
+            ZH.stopped(Worker::Export),
+            ZH.stopped(Worker::Attach),
+            ZH.settings_not_saved(
+                &std::io::Error::other("磁盘已满"),
+                std::path::Path::new("/tmp/设置.ron"),
+            )
+            .replace("/tmp/设置.ron", ""),
         ]);
         let stray: Vec<(String, Vec<String>)> = texts
             .into_iter()

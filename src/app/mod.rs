@@ -478,7 +478,7 @@ impl PizhuApp {
                     task,
                 });
             }
-            Err(e) => self.fail(format!("{e}: {name}")),
+            Err(e) => self.fail(format!("{e}{}{name}", self.t().colon())),
         }
     }
 
@@ -601,7 +601,7 @@ impl PizhuApp {
         };
         let done = match task.poll() {
             Some(done) => done,
-            None if task.lost() => Err("attaching stopped unexpectedly".to_owned()),
+            None if task.lost() => Err(self.lang.t().stopped(i18n::Worker::Attach)),
             None => return,
         };
         self.attaching = None;
@@ -691,7 +691,7 @@ impl PizhuApp {
 
     fn fail(&mut self, message: String) {
         self.banner = Some(Banner {
-            text: format!("{}：{message}", self.t().cannot_open),
+            text: format!("{}{}{message}", self.t().cannot_open, self.t().colon()),
             is_error: true,
             restore: None,
         });
@@ -731,7 +731,7 @@ impl PizhuApp {
         }
         if let Some(problem) = &document.notes.load_problem {
             self.banner = Some(Banner {
-                text: format!("{}：{problem}", self.t().notes_damaged),
+                text: format!("{}{}{problem}", self.t().notes_damaged, self.t().colon()),
                 is_error: true,
                 restore: document.notes.restorable,
             });
@@ -843,10 +843,7 @@ impl PizhuApp {
     fn settings_written(&mut self, done: Result<(), (std::io::Error, PathBuf)>) {
         if let Err((e, path)) = done {
             self.banner = Some(Banner {
-                text: format!(
-                    "settings could not be saved ({e}); check the folder is writable: {}",
-                    path.display()
-                ),
+                text: self.t().settings_not_saved(&e, &path),
                 is_error: true,
                 restore: None,
             });
@@ -954,7 +951,7 @@ impl PizhuApp {
             && let Some(error) = after
         {
             self.banner = Some(Banner {
-                text: format!("{}：{error}", self.t().notes_not_saved),
+                text: format!("{}{}{error}", self.t().notes_not_saved, self.t().colon()),
                 is_error: true,
                 restore: None,
             });
@@ -1013,7 +1010,12 @@ impl PizhuApp {
             None if loading.task.lost() => {
                 let name = loading.name.clone();
                 self.loading = None;
-                self.fail(format!("the reader stopped unexpectedly: {name}"));
+                let t = self.t();
+                self.fail(format!(
+                    "{}{}{name}",
+                    t.stopped(i18n::Worker::Reader),
+                    t.colon()
+                ));
             }
             // The worker wakes the window when done; meanwhile the indicator ticks slowly.
             None => ctx.request_repaint_after(Duration::from_millis(100)),
@@ -1232,7 +1234,8 @@ impl PizhuApp {
                 self.shelf.run(self.data_dir.as_deref(), job, waker(ctx), t);
             }
             Command::ShelfMessage(title) => {
-                self.shelf.status = Some((format!("{}：{title}", self.t().file_missing), true));
+                let t = self.t();
+                self.shelf.status = Some((format!("{}{}{title}", t.file_missing, t.colon()), true));
             }
             Command::JumpToChar(pos) => self.reader.jump_to_char(pos),
             Command::Zoom(step) => {

@@ -1024,14 +1024,17 @@ fn poll_export(app: &mut PizhuApp) {
     };
     let done = match task.poll() {
         Some(done) => done,
-        None if task.lost() => Err("the export stopped unexpectedly".into()),
+        None if task.lost() => Err(app.lang.t().stopped(super::i18n::Worker::Export)),
         None => return,
     };
     app.notebook_view.exporting = None;
     let t = app.t();
     app.shelf.status = Some(match done {
-        Ok(path) => (format!("{}：{}", t.export_saved, path.display()), false),
-        Err(e) => (format!("{}：{e}", t.export_failed), true),
+        Ok(path) => (
+            format!("{}{}{}", t.export_saved, t.colon(), path.display()),
+            false,
+        ),
+        Err(e) => (format!("{}{}{e}", t.export_failed, t.colon()), true),
     });
 }
 

@@ -437,7 +437,8 @@ impl super::i18n::Strings {
         if self.zh() {
             format!("正在添加：找到 {found} 个文档，已加入 {added} 个")
         } else {
-            format!("Adding: {found} documents found, {added} added")
+            let found = super::i18n::plural(found, "document", "documents");
+            format!("Adding: {found} found, {added} added")
         }
     }
 
@@ -447,8 +448,9 @@ impl super::i18n::Strings {
             format!("加入 {} 个文档（{} 个已在书库中）", r.added, r.already)
         } else {
             format!(
-                "{} documents added ({} already in the library)",
-                r.added, r.already
+                "{} added ({} already in the library)",
+                super::i18n::plural(r.added, "document", "documents"),
+                r.already
             )
         };
         if r.cancelled {
@@ -498,7 +500,10 @@ impl super::i18n::Strings {
         if self.zh() {
             format!("{n} 个文件无法读取")
         } else {
-            format!("{n} files could not be read")
+            format!(
+                "{} could not be read",
+                super::i18n::plural(n, "file", "files")
+            )
         }
     }
 
@@ -507,7 +512,8 @@ impl super::i18n::Strings {
         if self.zh() {
             format!("已在 {n} 条划线和批注中改名")
         } else {
-            format!("Renamed in {n} highlights and notes")
+            let what = super::i18n::plural(n, "highlight or note", "highlights and notes");
+            format!("Renamed in {what}")
         }
     }
 }
@@ -561,10 +567,10 @@ impl super::i18n::Strings {
             )
         } else {
             format!(
-                "{}: {} of the {} notes written on “{}” quote this document: {}",
+                "{}: {} of the {} written on “{}” quote this document: {}",
                 self.notes_found_elsewhere,
                 offer.found,
-                offer.notes,
+                super::i18n::plural(offer.notes, "note", "notes"),
                 offer.title,
                 quotes.join(", ")
             )
@@ -576,7 +582,8 @@ impl super::i18n::Strings {
         if self.zh() {
             format!("已接上《{title}》的 {n} 条批注")
         } else {
-            format!("{n} notes from “{title}” attached")
+            let notes = super::i18n::plural(n, "note", "notes");
+            format!("{notes} from “{title}” attached")
         }
     }
 
