@@ -421,13 +421,7 @@ fn markdown_and_html_nest_document_then_section_headings() {
         .select(&select("p.source"))
         .map(|e| e.text().collect())
         .collect();
-    assert_eq!(
-        sources,
-        [
-            "来源：sample-speech.txt",
-            "来源：减负_讲话.docx"
-        ]
-    );
+    assert_eq!(sources, ["来源：sample-speech.txt", "来源：减负_讲话.docx"]);
     assert_eq!(page.select(&select("div.item")).count(), 11);
 }
 
