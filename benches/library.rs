@@ -176,10 +176,44 @@ fn bench(c: &mut Criterion) {
     // What is on disk now (the store and library.ron changed above).
     let warm = Notebook::load(&work, false).notebook;
 
+    // Where a load's time goes: the index read, its parse, the library, the rest (stores
+    // checked, records made entries, folding, section paths), and dropping it all.
+    {
+        let best = |f: &mut dyn FnMut()| {
+            (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let read = best(&mut || drop(black_box(index::read_bytes(&work))));
+        let bytes = index::read_bytes(&work).expect("index");
+        let parse = best(&mut || drop(black_box(index::parse(&bytes))));
+        let library = best(&mut || drop(black_box(pizhu::library::Library::read(&work))));
+        let mut loaded = Vec::new();
+        let load = best(&mut || loaded.push(Notebook::load(&work, false)));
+        let t = Instant::now();
+        drop(loaded);
+        let dropped = t.elapsed() / 5;
+        println!(
+            "notebook load, best of 5: {:.0} ms = index read {:.0} ms + parse {:.0} ms + library.ron {:.0} ms + the rest {:.0} ms; dropping it {:.0} ms",
+            ms(load),
+            ms(read),
+            ms(parse),
+            ms(library),
+            ms(load.saturating_sub(read + parse + library)),
+            ms(dropped)
+        );
+    }
+
     let mut group = c.benchmark_group("notebook");
     group.sample_size(10);
     group.bench_function("load from the index (read-only)", |b| {
-        b.iter(|| black_box(Notebook::load(&work, false).notebook.entries().len()))
+        // What a load returns is kept (the window keeps it): its drop is not the load's.
+        b.iter_with_large_drop(|| Notebook::load(&work, false))
     });
     group.bench_function("refreshed, nothing changed", |b| {
         b.iter(|| black_box(warm.refreshed(&work).is_none()))

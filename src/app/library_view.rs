@@ -278,16 +278,28 @@ pub fn library_ui(app: &mut PizhuApp, ui: &mut Ui) {
                         ui.label(date(ms));
                     }
                 });
+                // Counts, progress and tags come with the notebook (read after the library).
+                let counting = data.partial;
                 row.col(|ui| {
-                    if let Some(p) = r.progress {
+                    if counting {
+                        ui.weak("…");
+                    } else if let Some(p) = r.progress {
                         ui.label(format!("{:.0}%", p * 100.0));
                     }
                 });
                 row.col(|ui| {
-                    ui.label(r.highlights.to_string());
+                    if counting {
+                        ui.weak("…");
+                    } else {
+                        ui.label(r.highlights.to_string());
+                    }
                 });
                 row.col(|ui| {
-                    ui.label(r.notes.to_string());
+                    if counting {
+                        ui.weak("…");
+                    } else {
+                        ui.label(r.notes.to_string());
+                    }
                 });
                 row.col(|ui| {
                     let tags: Vec<String> = r

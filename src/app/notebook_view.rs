@@ -314,7 +314,8 @@ pub fn notebook_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let t = app.t();
     let mut commands = Vec::new();
     let mut jobs = Vec::new();
-    let Some(data) = app.shelf.data.clone() else {
+    // The library alone (read first at start-up) holds no notes yet.
+    let Some(data) = app.shelf.data.clone().filter(|d| !d.partial) else {
         ui.add_space(6.0);
         ui.heading(t.notebook);
         ui.weak(if app.data_dir.is_some() {

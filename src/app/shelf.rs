@@ -26,6 +26,24 @@ pub struct ShelfData {
     pub rows: Vec<DocRow>,
     /// What could not be read (the library file, stores), one line each.
     pub problems: Vec<String>,
+    /// The library alone, read first at start-up: the notebook (and each row's counts,
+    /// progress and tags) is still being read.
+    pub partial: bool,
+}
+
+/// Read the library alone (a worker's job at start-up, ahead of the notebook: a library
+/// file reads in milliseconds, the notebook of a large library in a few hundred).
+pub fn load_library(data_dir: &Path) -> ShelfData {
+    let loaded = Library::load(data_dir);
+    let notebook = Notebook::default();
+    let rows = rows(&loaded.library, &notebook, &[]);
+    ShelfData {
+        library: loaded.library,
+        notebook: Arc::new(notebook),
+        rows,
+        problems: loaded.problem.into_iter().collect(),
+        partial: true,
+    }
 }
 
 /// Read the library and the notebook (a worker's job).
@@ -40,6 +58,7 @@ pub fn load(data_dir: &Path) -> ShelfData {
         notebook: Arc::new(notebook.notebook),
         rows,
         problems,
+        partial: false,
     }
 }
 
@@ -66,6 +85,7 @@ pub fn refresh(data_dir: &Path, old: &ShelfData) -> ShelfData {
         notebook,
         rows,
         problems,
+        partial: false,
     }
 }
 
@@ -140,6 +160,8 @@ pub struct Shelf {
     /// What is loaded.
     pub data: Option<Arc<ShelfData>>,
     loading: Option<Task<ShelfData>>,
+    /// The library alone, read ahead of the notebook at start-up.
+    first: Option<Task<ShelfData>>,
     /// Read again when the current load ends.
     again: bool,
     /// A folder or files being added.
@@ -173,7 +195,15 @@ impl Shelf {
             return;
         }
         self.watch(&dir, waker.clone());
-        let old = self.data.clone();
+        // Only a whole notebook is refreshed; the library alone is read again in full.
+        let old = self.data.clone().filter(|d| !d.partial);
+        if self.data.is_none() && self.first.is_none() {
+            let dir = dir.clone();
+            self.first = Task::spawn("library-first", Some(waker.clone()), move || {
+                load_library(&dir)
+            })
+            .ok();
+        }
         let work = move || match old {
             Some(old) => refresh(&dir, &old),
             None => load(&dir),
@@ -223,6 +253,20 @@ impl Shelf {
         t: &super::i18n::Strings,
     ) -> bool {
         let mut changed = false;
+        if let Some(task) = &mut self.first {
+            match task.poll() {
+                Some(data) => {
+                    self.first = None;
+                    // Unless the whole of it came first.
+                    if self.data.is_none() {
+                        self.data = Some(Arc::new(data));
+                        changed = true;
+                    }
+                }
+                None if task.lost() => self.first = None,
+                None => {}
+            }
+        }
         if let Some(task) = &mut self.loading {
             match task.poll() {
                 Some(data) => {

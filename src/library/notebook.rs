@@ -302,10 +302,39 @@ impl Notebook {
             None => Default::default(),
         };
         let mut reused = 0;
-        let (stores, problems, mut changed) = read_stores(data_dir, |name, stamp| {
-            let (r, body) = by_name.get(name).filter(|(r, _)| r.stamp == stamp)?;
+        // What the index holds of an unchanged store is taken as it is; its annotations are
+        // made after, on two threads.
+        let (mut stores, problems, mut changed) = read_stores(data_dir, |name, stamp| {
+            let (r, _) = by_name.get(name).filter(|(r, _)| r.stamp == stamp)?;
             reused += 1;
-            Some(StoreData::from_record(r, body))
+            Some(StoreData::from_record(r, &[]))
+        });
+        let bodies: Vec<&[AnnotationRecord<'_>]> = stores
+            .iter()
+            .map(|s| {
+                by_name
+                    .get(s.name.as_str())
+                    .filter(|(r, _)| r.stamp == s.stamp && s.annotations.is_empty())
+                    .map_or(&[][..], |(_, body)| *body)
+            })
+            .collect();
+        let half = stores.len() / 2;
+        let (first, second) = stores.split_at_mut(half);
+        let fill = |stores: &mut [StoreData], bodies: &[&[AnnotationRecord<'_>]]| {
+            for (s, body) in stores.iter_mut().zip(bodies) {
+                if !body.is_empty() {
+                    s.annotations = body.iter().map(Annotation::from).collect();
+                }
+            }
+        };
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| fill(second, &bodies[half..]));
+            fill(first, &bodies[..half]);
+            // Filling never panics; if it did, those stores stay empty and are read again
+            // next time (the index is then stale).
+            if other.join().is_err() {
+                changed = true;
+            }
         });
         // A store removed since the index was written.
         changed |= record.is_none() || reused != by_name.len();
@@ -915,26 +944,26 @@ fn build(
 impl Search {
     fn of(entries: &[Entry]) -> Self {
         let mut s = Search {
-            starts: Vec::with_capacity(entries.len() + 1),
             tag_starts: Vec::with_capacity(entries.len() + 1),
             ..Search::default()
         };
-        let bytes: usize = entries
-            .iter()
-            .map(|e| e.annotation.quote.len() + e.annotation.note.len() + 3)
-            .sum();
-        s.folded.reserve_exact(bytes + 64);
+        // The folded text of each half on its own thread, then joined.
+        let half = entries.len() / 2;
+        let (folded, starts) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| fold_entries(&entries[half..]));
+            let (mut folded, mut starts) = fold_entries(&entries[..half]);
+            let (rest, rest_starts) = second
+                .join()
+                .unwrap_or_else(|_| fold_entries(&entries[half..]));
+            let base = folded.len();
+            folded.push_str(&rest);
+            starts.extend(rest_starts.into_iter().map(|i| i + base));
+            (folded, starts)
+        });
+        s.folded = folded;
+        s.starts = starts;
         for e in entries {
             let a = &e.annotation;
-            s.starts.push(s.folded.len());
-            push_folded(&mut s.folded, &a.quote);
-            s.folded.push('\u{1}');
-            push_folded(&mut s.folded, &a.note);
-            s.folded.push('\u{1}');
-            for t in &a.tags {
-                push_folded(&mut s.folded, t);
-                s.folded.push('\u{1}');
-            }
             s.tag_starts.push(s.entry_tags.len());
             for tag in a.each_tag() {
                 let key = tag.to_lowercase();
@@ -962,10 +991,39 @@ impl Search {
     }
 }
 
+/// The folded quote, note and tags of `entries` (each ended by `\u{1}`), and where each
+/// entry's text starts.
+fn fold_entries(entries: &[Entry]) -> (String, Vec<usize>) {
+    let bytes: usize = entries
+        .iter()
+        .map(|e| e.annotation.quote.len() + e.annotation.note.len() + 3)
+        .sum();
+    let mut folded = String::with_capacity(bytes + 64);
+    let mut starts = Vec::with_capacity(entries.len());
+    for e in entries {
+        let a = &e.annotation;
+        starts.push(folded.len());
+        push_folded(&mut folded, &a.quote);
+        folded.push('\u{1}');
+        push_folded(&mut folded, &a.note);
+        folded.push('\u{1}');
+        for t in &a.tags {
+            push_folded(&mut folded, t);
+            folded.push('\u{1}');
+        }
+    }
+    (folded, starts)
+}
+
 /// Append `text` folded (as `search::fold`), copying runs that folding leaves alone.
 fn push_folded(out: &mut String, text: &str) {
-    // Most text (CJK) folds to itself: copied as it is.
-    if text.chars().all(|c| fold_char(c) == c && c != '\u{1}') {
+    // Most text (CJK) folds to itself: copied as it is. Only ASCII capitals, `\u{1}`, the
+    // ideographic space and chars whose UTF-8 starts with E2 (curly quotes) or EF (full-width
+    // forms) can fold to something else: bytes are looked at before chars.
+    let may_fold = |b: &u8| b.is_ascii_uppercase() || matches!(b, 0x01 | 0xE2 | 0xEF);
+    if !(text.as_bytes().iter().any(may_fold) || text.contains('\u{3000}'))
+        || text.chars().all(|c| fold_char(c) == c && c != '\u{1}')
+    {
         out.push_str(text);
         return;
     }

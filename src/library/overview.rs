@@ -69,11 +69,21 @@ pub fn rows(library: &Library, notebook: &Notebook, unreadable: &[String]) -> Ve
         (highlights, notes, notebook.tag_counts(&selection), progress)
     };
     let mut rows = Vec::with_capacity(library.docs.len() + docs.len());
+    // Each store's document by fingerprint and by path (the first of each, as a scan would).
+    let mut by_fingerprint = std::collections::HashMap::with_capacity(docs.len());
+    let mut by_path = std::collections::HashMap::with_capacity(docs.len());
+    for (d, doc) in docs.iter().enumerate().rev() {
+        by_fingerprint.insert(doc.fingerprint.as_str(), d);
+        if let Some(p) = doc.path.as_deref() {
+            by_path.insert(p, d);
+        }
+    }
     for l in &library.docs {
-        let found = docs
-            .iter()
-            .position(|d| l.fingerprint.as_deref() == Some(d.fingerprint.as_str()))
-            .or_else(|| docs.iter().position(|d| d.path.as_deref() == Some(&l.path)));
+        let found = l
+            .fingerprint
+            .as_deref()
+            .and_then(|f| by_fingerprint.get(f).copied())
+            .or_else(|| by_path.get(l.path.as_path()).copied());
         let (highlights, notes, tags, progress) = match found {
             Some(d) => {
                 matched[d] = true;

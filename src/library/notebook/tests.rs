@@ -468,3 +468,21 @@ fn a_citation_fills_its_placeholders_and_drops_an_empty_section_cleanly() {
         "“作风建设永远在路上”（开头）{unknown} {"
     );
 }
+
+#[test]
+fn folding_for_the_search_is_the_find_bar_folding() {
+    for text in [
+        "坚持以人民为中心的发展思想。",
+        "ＡＢＣ试点要扎实推进",
+        "“两个确立”、‘四个意识’",
+        "全角　空格和ASCII Caps",
+        "控制\u{1}字符",
+        "",
+        "ｈｔｔｐ：／／ｇｏｖ．ｃｎ",
+    ] {
+        let mut out = String::new();
+        super::push_folded(&mut out, text);
+        let expected: String = crate::search::fold(text).replace('\u{1}', " ");
+        assert_eq!(out, expected, "{text}");
+    }
+}
