@@ -133,3 +133,53 @@ fn two_writers_keep_both_sides_corrections() {
     assert_eq!(last.annotations.corrections_removed().len(), 1);
     assert!(last.annotations.is_empty());
 }
+
+#[test]
+fn a_moved_and_edited_document_keeps_its_outline_corrections() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let old = dir.path().join("a").join("通知.txt");
+    std::fs::create_dir_all(old.parent().expect("folder")).expect("folder");
+    std::fs::write(&old, TEXT).expect("write");
+    {
+        let mut s = pizhu::session::Session::open(&old, Some(&data)).expect("opens");
+        let at = s
+            .doc
+            .char_of_byte(s.doc.text.find("加强").expect("in the text"));
+        s.apply(pizhu::session::Action::MakeHeading { at, level: 2 }, None);
+        // Highlights too, so the notes are found by content.
+        for quote in ["各地要高度重视", "抓好落实", "加强组织领导"] {
+            let byte = s.doc.text.find(quote).expect("quote");
+            let start = s.doc.char_of_byte(byte);
+            let range = TextRange::new(start, start + quote.chars().count());
+            s.apply(
+                pizhu::session::Action::Highlight {
+                    range,
+                    color: Color::Yellow,
+                    mark: pizhu::annotate::Mark::Fill,
+                    open_note: false,
+                },
+                None,
+            );
+        }
+        s.notes.flush();
+    }
+    // Moved to another folder and edited: a paragraph before, a word changed.
+    let new = dir.path().join("b").join("通知（修订）.txt");
+    std::fs::create_dir_all(new.parent().expect("folder")).expect("folder");
+    let edited = TEXT
+        .replace("一、总体要求\n", "新增的一段说明。\n\n一、总体要求\n")
+        .replace("抓好落实", "切实抓好落实");
+    std::fs::write(&new, edited).expect("write");
+    std::fs::remove_file(&old).expect("moved");
+    let s = pizhu::session::Session::open(&new, Some(&data)).expect("opens");
+    assert!(s.notes.reattached.is_some(), "notes found by content");
+    let heading = s
+        .outline
+        .nodes
+        .iter()
+        .find(|n| n.title == "加强组织领导")
+        .expect("the correction came along");
+    assert_eq!(heading.depth, 2);
+    assert!(s.lost_corrections.is_empty());
+}

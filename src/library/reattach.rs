@@ -208,6 +208,11 @@ pub struct Match {
     pub annotations: Vec<Annotation>,
     /// Removals it remembers.
     pub removed: Vec<(u64, i64)>,
+    /// The reader's outline corrections it holds, and their removals (they follow the notes).
+    pub corrections: (
+        Vec<crate::annotate::corrections::Correction>,
+        Vec<(u64, i64)>,
+    ),
     /// The position it remembers.
     pub position: Option<usize>,
     /// Its document's length then.
@@ -341,6 +346,7 @@ pub fn matches(data_dir: &Path, doc: &Document, exclude: &Path) -> Vec<Match> {
                 store,
                 annotations: file.annotations,
                 removed: file.removed,
+                corrections: (file.corrections, file.corrections_removed),
                 position: file.position,
                 chars: file.document.chars,
                 title: file.document.title,
@@ -388,7 +394,8 @@ pub fn load_store(
     let mut offers = Vec::new();
     if let Some(best) = found.next() {
         if best.confident() {
-            loaded.annotations = AnnotationSet::new(best.annotations, best.removed);
+            loaded.annotations = AnnotationSet::new(best.annotations, best.removed)
+                .with_corrections(best.corrections.0, best.corrections.1);
             loaded.position = best.position.filter(|&p| p < doc.char_count);
             loaded.stored_chars = Some(best.chars).filter(|&n| n > 0);
             if access == Access::Write {
@@ -476,6 +483,8 @@ pub(crate) fn attach_store(
     let mut set = loaded.annotations;
     set.place_in_after(doc, loaded.stored_chars);
     let added = set.restore_from(incoming.items().to_vec(), now_ms());
+    // The outline corrections come along (merged by id, as another writer's would be).
+    set.merge_corrections(theirs.corrections, &theirs.corrections_removed);
     let position = loaded
         .position
         .or(theirs.position.filter(|&p| p < doc.char_count));
