@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use egui::{Rect, Role, Sense, Ui, UiBuilder, Vec2, WidgetInfo};
 
+use super::export_window::{failure_text, format_label};
 use super::shelf::Job;
 use super::theme::highlight_ink;
 use super::{Command, PizhuApp, View};
@@ -400,10 +401,10 @@ pub fn notebook_ui(app: &mut PizhuApp, ui: &mut Ui) {
     ui.horizontal_wrapped(|ui| {
         ui.label(t.export_selection);
         egui::ComboBox::from_id_salt("notebook-format")
-            .selected_text(view.format.label())
+            .selected_text(format_label(view.format, t.lang))
             .show_ui(ui, |ui| {
                 for f in Format::ALL {
-                    ui.selectable_value(&mut view.format, f, f.label());
+                    ui.selectable_value(&mut view.format, f, format_label(f, t.lang));
                 }
             })
             .response
@@ -418,7 +419,10 @@ pub fn notebook_ui(app: &mut PizhuApp, ui: &mut Ui) {
             let dialog = rfd::FileDialog::new()
                 .set_title(t.export_save.trim_end_matches('…'))
                 .set_file_name(name)
-                .add_filter(view.format.label(), &[view.format.extension()]);
+                .add_filter(
+                    format_label(view.format, t.lang),
+                    &[view.format.extension()],
+                );
             view.export_dialog = Task::spawn(
                 "notebook-export-dialog",
                 Some(super::waker(ui.ctx())),
@@ -988,7 +992,7 @@ fn start_export(
             .flat_map(|d| std::iter::once(d.store.as_path()).chain(d.path.as_deref()))
             .collect();
         crate::export::write_file_protecting(&path, &bytes, &protected)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| failure_text(&e, t.lang))?;
         Ok(path)
     };
     view.exporting = Task::spawn("notebook-export", Some(super::waker(ctx)), work).ok();
@@ -1016,7 +1020,7 @@ pub fn export_entries(
         utc_offset_seconds: now.offset().seconds(),
         filter_summary,
     };
-    export_collection(&collection, t.lang, format).map_err(|e| e.to_string())
+    export_collection(&collection, t.lang, format).map_err(|e| failure_text(&e, t.lang))
 }
 
 fn poll_export(app: &mut PizhuApp) {
