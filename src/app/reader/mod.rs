@@ -424,11 +424,12 @@ pub fn central_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 banner_ui(app, ui, &banner);
             }
             if let Some((name, elapsed)) = app.loading_state() {
-                let label = format!(
-                    "{} {name}（{:.1} s）",
-                    app.t().opening,
-                    elapsed.as_secs_f32()
-                );
+                let t = app.t();
+                let seconds = elapsed.as_secs_f32();
+                let label = match t.lang {
+                    super::i18n::Lang::Zh => format!("{} {name}（{seconds:.1} 秒）", t.opening),
+                    super::i18n::Lang::En => format!("{} {name} ({seconds:.1} s)", t.opening),
+                };
                 ui.horizontal(|ui| {
                     ui.add_space(12.0);
                     loading_indicator(ui);
