@@ -6,6 +6,7 @@
 pub mod annotate;
 pub mod app;
 pub mod cli;
+pub mod crash;
 pub mod document;
 pub mod export;
 pub mod files;

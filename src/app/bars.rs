@@ -44,12 +44,12 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 if app.settings.recent.is_empty() {
                     ui.weak(t.no_recent);
                 }
-                for entry in &app.settings.recent {
-                    let label = if entry.title.is_empty() {
-                        entry.path.display().to_string()
-                    } else {
-                        entry.title.clone()
-                    };
+                for (entry, label) in app
+                    .settings
+                    .recent
+                    .iter()
+                    .zip(recent_labels(&app.settings.recent))
+                {
                     if ui
                         .button(&label)
                         .on_hover_text(entry.path.display().to_string())
@@ -199,6 +199,47 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
 }
 
+/// The Recent menu's labels: each document's title (its path when it has none); a title
+/// that more than one entry has gets its format, its folder and the date it was last
+/// opened beside it, so that the entries can be told apart.
+pub fn recent_labels(recent: &[super::settings::RecentDocument]) -> Vec<String> {
+    let title = |r: &super::settings::RecentDocument| {
+        if r.title.is_empty() {
+            r.path.display().to_string()
+        } else {
+            r.title.clone()
+        }
+    };
+    let titles: Vec<String> = recent.iter().map(title).collect();
+    recent
+        .iter()
+        .zip(&titles)
+        .map(|(entry, t)| {
+            if titles.iter().filter(|other| *other == t).count() < 2 {
+                return t.clone();
+            }
+            let mut beside = Vec::new();
+            if let Some(ext) = entry.path.extension() {
+                beside.push(ext.to_string_lossy().to_uppercase());
+            }
+            if let Some(folder) = entry.path.parent().and_then(|p| p.file_name()) {
+                beside.push(folder.to_string_lossy().into_owned());
+            }
+            if entry.opened > 0
+                && let Ok(when) = jiff::Timestamp::from_second(entry.opened)
+            {
+                let day = when.to_zoned_datetime(jiff::tz::TimeZone::system());
+                beside.push(day.strftime("%Y-%m-%d").to_string());
+            }
+            if beside.is_empty() {
+                t.clone()
+            } else {
+                format!("{t} — {}", beside.join(" · "))
+            }
+        })
+        .collect()
+}
+
 /// The status bar: where you are, how long it is, the encoding.
 pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let t = app.t();
@@ -227,12 +268,15 @@ pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     };
     // A large document's counts arrive from a worker a moment after it shows.
     let total = doc.stats.as_ref().map(|s| &s.total);
+    // An empty document has no length to tell ("0 字 · 约 1 分钟" would be noise).
+    let empty = doc.doc.text.trim().is_empty();
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(format!("{} {}", t.encoding, doc.doc.encoding));
                 ui.separator();
                 ui.label(match total {
+                    _ if empty => t.empty_document(false).to_owned(),
                     Some(total) => format!(
                         "{} {} {} · {}",
                         t.whole_document,
@@ -242,7 +286,7 @@ pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     ),
                     None => format!("{} …", t.whole_document),
                 });
-                if let Some(c) = &section {
+                if let Some(c) = section.as_ref().filter(|_| !empty) {
                     ui.separator();
                     ui.label(format!(
                         "{} {} {} · {}",

@@ -886,6 +886,17 @@ impl Strings {
             format!("~{minutes} min")
         }
     }
+
+    /// What the reader shows for a document without a character of text: an empty file, or
+    /// (`explained`: a message above says why, e.g. scanned pages) a file with no text.
+    pub fn empty_document(&self, explained: bool) -> &'static str {
+        match (self.lang, explained) {
+            (Lang::Zh, false) => "这个文件是空的",
+            (Lang::Zh, true) => "这个文件里没有文字",
+            (Lang::En, false) => "This file is empty",
+            (Lang::En, true) => "There is no text in this file",
+        }
+    }
 }
 
 /// A worker of the window whose end a message names ([`Strings::stopped`]).

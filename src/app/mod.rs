@@ -5,6 +5,7 @@
 
 mod annotations_panel;
 mod bars;
+pub mod crash;
 mod export_window;
 pub mod find;
 pub mod fonts;
@@ -273,6 +274,8 @@ pub struct PizhuApp {
     /// Notes found by content that may belong to the open document, offered.
     pub offer: Option<crate::library::Offer>,
     attaching: Option<Task<Result<(usize, String), String>>>,
+    /// Crash reports left by an earlier run, offered once.
+    pub crash: crash::CrashView,
 }
 
 /// How the app starts.
@@ -302,7 +305,9 @@ impl PizhuApp {
             }
             None => (Settings::default(), None),
         };
+        let crash = crash::CrashView::find(data_dir.as_deref());
         let mut app = Self {
+            crash,
             ctx: ctx.clone(),
             lang: Lang::resolve(settings.language),
             settings,
@@ -858,6 +863,14 @@ impl PizhuApp {
         self.global_input(ui.ctx());
         bars::top_bar_ui(self, ui);
         export_window::remember_content_top(ui);
+        crash::banner_ui(self, ui);
+        // The reader shows the message in its own area; the library and the notebook above
+        // theirs (a document that could not be opened at start leaves the library).
+        if self.view != View::Reader
+            && let Some(banner) = self.banner.clone()
+        {
+            egui::Panel::top("banner").show(ui, |ui| reader::banner_ui(self, ui, &banner));
+        }
         self.poll_attach();
         if self.view == View::Reader {
             shelf::offer_bar_ui(self, ui);
@@ -894,6 +907,7 @@ impl PizhuApp {
         if self.export.open {
             export_window::export_window_ui(self, ui.ctx());
         }
+        crash::report_window_ui(self, ui.ctx());
         self.focus_request = None;
         let commands = std::mem::take(&mut self.commands);
         for command in commands {
@@ -1002,9 +1016,10 @@ impl PizhuApp {
                 let message = format!("{}{}{what}", t.open_error(&error), t.colon());
                 self.loading = None;
                 self.fail(message);
-                // Nothing on screen yet (the last document is gone): show the sample.
+                // Nothing on screen yet (a missing file or a folder named at start): the
+                // message and the library, never another document in its place.
                 if self.current.is_none() {
-                    self.open_sample();
+                    self.show_view(View::Library);
                 }
             }
             None if loading.task.lost() => {

@@ -47,6 +47,9 @@ pub struct RecentDocument {
     pub title: String,
     /// Char offset at the top of the view when it was last read.
     pub position: usize,
+    /// When it was last opened: seconds since 1970 (UTC); 0 when not known (settings written
+    /// before this was kept). The Recent menu shows the date beside titles that repeat.
+    pub opened: i64,
 }
 
 impl Default for RecentDocument {
@@ -55,6 +58,7 @@ impl Default for RecentDocument {
             path: PathBuf::new(),
             title: String::new(),
             position: 0,
+            opened: 0,
         }
     }
 }
@@ -151,6 +155,7 @@ impl Settings {
                 path: path.to_owned(),
                 title: title.to_owned(),
                 position,
+                opened: jiff::Timestamp::now().as_second(),
             },
         );
         self.recent.truncate(MAX_RECENT);

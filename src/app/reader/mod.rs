@@ -435,9 +435,32 @@ pub fn central_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     loading_indicator(ui);
                     ui.label(label);
                 });
+                // One thing while the first document opens: the indicator, not the hint
+                // to open one as well.
+                if app.current.is_none() {
+                    return;
+                }
             }
             if app.current.is_none() {
                 ui.centered_and_justified(|ui| ui.label(app.t().open_hint));
+                return;
+            }
+            if let Some(doc) = &app.current
+                && doc.doc.text.trim().is_empty()
+            {
+                // Not a blank page: say what there is to see.
+                let t = app.t();
+                let explained = !doc.doc.notices.is_empty() || !doc.doc.warnings.is_empty();
+                let name = doc
+                    .path
+                    .as_ref()
+                    .map_or_else(|| doc.name.clone(), |p| p.display().to_string());
+                ui.add_space((ui.available_height() / 3.0).max(0.0));
+                ui.vertical_centered(|ui| {
+                    ui.label(egui::RichText::new(t.empty_document(explained)).size(20.0));
+                    ui.add_space(6.0);
+                    ui.weak(name);
+                });
                 return;
             }
             if app.reader.hidden_lines > 0 {
@@ -480,7 +503,7 @@ fn loading_indicator(ui: &mut Ui) {
     ui.ctx().request_repaint_after(INDICATOR_STEP);
 }
 
-fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, banner: &super::Banner) {
+pub(crate) fn banner_ui(app: &mut PizhuApp, ui: &mut Ui, banner: &super::Banner) {
     let (text, is_error) = (banner.text.as_str(), banner.is_error);
     let fill = if is_error {
         Color32::from_rgb(0xFD, 0xE2, 0xE1)
