@@ -151,6 +151,12 @@ impl AnnotationSet {
         self.corrections_generation
     }
 
+    /// Something the views derive from the set changed without an edit (the outline was
+    /// made anew with other rules): views keyed on [`AnnotationSet::generation`] remake.
+    pub fn touch(&mut self) {
+        self.generation += 1;
+    }
+
     /// The set with these corrections and removals (as loaded).
     pub fn with_corrections(
         mut self,

@@ -303,7 +303,10 @@ impl Session {
         self.rules = rules;
         self.ruled = Arc::new(corrected(&self.engine, &self.doc, &self.rules, &[]).outline);
         self.corrected_for = None;
-        self.refresh_outline();
+        if self.refresh_outline() {
+            // Section paths of the annotations panel are keyed on the set's generation.
+            self.notes.set.touch();
+        }
     }
 
     /// The outline rules in use.
