@@ -152,7 +152,15 @@ fn is_symlink(path: &Path) -> bool {
 
 /// Read at most `limit_bytes` from `reader` into a buffer; one byte more is an error.
 pub fn read_bounded(reader: impl Read, limit_bytes: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    read_bounded_into(reader, limit_bytes, Vec::new())
+}
+
+/// [`read_bounded`] into `bytes` (a buffer sized for what is expected: a file's length).
+fn read_bounded_into(
+    reader: impl Read,
+    limit_bytes: u64,
+    mut bytes: Vec<u8>,
+) -> Result<Vec<u8>, ReadError> {
     reader
         .take(limit_bytes.saturating_add(1))
         .read_to_end(&mut bytes)?;
@@ -168,7 +176,10 @@ pub fn read_regular(path: &Path, links: Links, limit_bytes: u64) -> Result<Vec<u
     if meta.len() > limit_bytes {
         return Err(ReadError::TooLarge { limit_bytes });
     }
-    read_bounded(file, limit_bytes)
+    // Sized for the file as it is now (one allocation, no copies as it grows; a file that
+    // grows meanwhile still stops at the limit).
+    let expected = usize::try_from(meta.len()).unwrap_or(0).saturating_add(1);
+    read_bounded_into(file, limit_bytes, Vec::with_capacity(expected))
 }
 
 /// Permissions of a file written atomically.
