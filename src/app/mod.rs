@@ -473,6 +473,14 @@ impl PizhuApp {
         name: String,
         work: impl FnOnce() -> Result<OpenDocument, crate::document::OpenError> + Send + 'static,
     ) {
+        // The outline rules go through the whole document: on the worker too.
+        let rules = self.rules.saved.clone();
+        let work = move || {
+            work().map(|mut document| {
+                document.set_rules(rules);
+                document
+            })
+        };
         match Task::spawn("open-document", Some(waker(&self.ctx)), work) {
             Ok(task) => {
                 self.loading = Some(Loading {
