@@ -165,6 +165,9 @@ pub fn report_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
         .open(&mut open)
         .collapsible(false)
         .default_size([720.0, 480.0])
+        // In the middle of the window, clear of the toolbar.
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .show(ctx, |ui| {
             ui.weak(w.nothing_sent);
             ui.add(
