@@ -373,3 +373,47 @@ fn the_panic_hook_writes_a_report_of_the_panic() {
     }
     assert!(text.len() <= pizhu::crash::MAX_REPORT_BYTES);
 }
+
+/// A window left with the cursor in a text field stops drawing: the cursor blinks for a
+/// while after the last input, then stays lit and asks for no more frames.
+#[test]
+fn an_idle_window_with_a_focused_field_stops_repainting() {
+    let data = tempfile::tempdir().expect("tmp");
+    let mut h = window_with(Startup::Sample, None, Some(data.path().to_owned()));
+    let ctx = h.ctx.clone();
+    // The notebook puts the cursor in its search field.
+    h.state_mut().apply(&ctx, Command::ShowView(View::Notebook));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !h.ctx.text_edit_focused() {
+        assert!(
+            Instant::now() < deadline,
+            "the search field never got the cursor"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // The reading position the sample opened at is saved a moment later (real time).
+    wait_until(&mut h, "the position saved", |app| {
+        app.current.as_ref().is_some_and(|s| !s.notes.pending())
+    });
+    h.event(egui::Event::PointerMoved(egui::pos2(1300.0, 890.0)));
+    h.step();
+    assert!(h.ctx.global_style().visuals.text_cursor.blink);
+    // 15 s of frames (a quarter second each) without input.
+    for _ in 0..60 {
+        h.step();
+    }
+    assert!(!h.ctx.global_style().visuals.text_cursor.blink);
+    h.step();
+    let delay = h.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert_eq!(
+        delay,
+        Duration::MAX,
+        "still asking for frames: {:?}",
+        h.ctx.repaint_causes()
+    );
+    // Input brings the blinking back.
+    h.event(egui::Event::PointerMoved(egui::pos2(1310.0, 890.0)));
+    h.step();
+    assert!(h.ctx.global_style().visuals.text_cursor.blink);
+}

@@ -171,6 +171,28 @@ pub(crate) fn acting(ui: &egui::Ui) -> bool {
     })
 }
 
+/// How long a text cursor blinks after the last input (GTK's default): then it stays lit,
+/// so that a window left with the cursor in a field draws nothing until something happens.
+const CURSOR_BLINKS_FOR: f64 = 10.0;
+
+/// Blink the text cursor only for [`CURSOR_BLINKS_FOR`] after the last input (a key, the
+/// pointer, focus): a blinking cursor is a frame every half second, forever.
+fn quiet_cursor(ctx: &egui::Context) {
+    let id = egui::Id::unique("pizhu-last-input");
+    let (now, input) = ctx.input(|i| (i.time, !i.events.is_empty() || i.pointer.is_moving()));
+    let last = if input {
+        ctx.data_mut(|d| d.insert_temp(id, now));
+        now
+    } else {
+        ctx.data_mut(|d| *d.get_temp_mut_or(id, now))
+    };
+    let blink = now - last < CURSOR_BLINKS_FOR;
+    if ctx.global_style().visuals.text_cursor.blink != blink {
+        ctx.global_style_mut(|s| s.visuals.text_cursor.blink = blink);
+        ctx.request_repaint();
+    }
+}
+
 /// Keep the arrow keys for a focused widget that uses them (tree, text) instead of letting
 /// egui move focus with them.
 pub(crate) fn keep_arrow_keys(ui: &egui::Ui, id: egui::Id) {
@@ -865,6 +887,7 @@ impl PizhuApp {
 
     /// One frame of the whole window (what `eframe::App::ui` runs; benchmarks call it too).
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        quiet_cursor(ui.ctx());
         self.poll_loading(ui.ctx());
         self.poll_dialog();
         self.poll_shelf(ui.ctx());
