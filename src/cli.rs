@@ -324,11 +324,10 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             no_corrections,
         } => {
             let doc = open(file)?;
-            let outline = outline(&doc);
             let outline = if *no_corrections {
-                outline
+                outline(&doc)
             } else {
-                corrections::corrected_outline(&doc, outline, file, data_dir)?
+                corrections::corrected_outline(&doc, || outline(&doc), file, data_dir)?
             };
             let outline = if *topics {
                 outline.with_topics()

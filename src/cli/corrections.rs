@@ -6,33 +6,53 @@
 
 use std::path::Path;
 
-use super::{CliError, doc_title, one_line};
+use super::{CliError, one_line};
 use crate::annotate::corrections::{Correction, corrected};
 use crate::document::Document;
 use crate::outline::Outline;
 use crate::session::rules::{load as load_rules, rules_path};
 use crate::store::annotations::{DocStore, data_dir};
 
-/// `engine` (the outline of `doc`, read from `file`) with the rules and the corrections.
+/// The outline of `doc` (read from `file`; `engine` makes the engine's) with the rules and
+/// the corrections. The notes file is read on a second thread while `engine` runs.
 pub(super) fn corrected_outline(
     doc: &Document,
-    engine: Outline,
+    engine: impl FnOnce() -> Outline,
     file: &Path,
     explicit_data_dir: Option<&Path>,
 ) -> Result<Outline, CliError> {
-    let mut corrections = Vec::new();
-    if let Some(dir) = data_dir(explicit_data_dir) {
-        let title = doc_title(&engine, file);
-        let loaded = DocStore::load_read_only(&dir, doc, Some(file), &title);
-        if let Some(problem) = &loaded.problem {
-            crate::terminal::eprint_line(&format!(
-                "pizhu: warning: the outline is shown without the corrections that could not be read: {}",
-                one_line(&problem.to_string())
-            ));
-        }
-        corrections = loaded.annotations.corrections().to_vec();
-    }
+    let (engine, corrections) = std::thread::scope(|scope| {
+        let read = scope.spawn(|| read_corrections(doc, file, explicit_data_dir));
+        let engine = engine();
+        // Reading never panics; if it did, the outline is shown without corrections.
+        (engine, read.join().unwrap_or_default())
+    });
     with_corrections(doc, engine, file, &corrections)
+}
+
+/// The corrections in `doc`'s notes file (read only; a file that cannot be read is a
+/// warning on stderr and no corrections).
+fn read_corrections(
+    doc: &Document,
+    file: &Path,
+    explicit_data_dir: Option<&Path>,
+) -> Vec<Correction> {
+    let Some(dir) = data_dir(explicit_data_dir) else {
+        return Vec::new();
+    };
+    // The title is recorded only when a store is written: this one never is.
+    let title = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let loaded = DocStore::load_read_only(&dir, doc, Some(file), &title);
+    if let Some(problem) = &loaded.problem {
+        crate::terminal::eprint_line(&format!(
+            "pizhu: warning: the outline is shown without the corrections that could not be read: {}",
+            one_line(&problem.to_string())
+        ));
+    }
+    loaded.annotations.corrections().to_vec()
 }
 
 /// `engine` with the rules of `rules.ron` and `corrections` (already read).

@@ -392,17 +392,14 @@ impl HeadingCandidate {
 pub fn outline(doc: &Document) -> Outline {
     // The blanks to fill depend on nothing but each line's text: on a large document they
     // are found on a second core while the lines are classified and the tree is built.
+    let all = 0..doc.lines.len();
     if doc.text.len() < PARALLEL_BYTES {
-        let blanks = line_placeholders(doc, 0..doc.lines.len());
-        return build(doc, blanks);
+        return build(doc, || line_placeholders(doc, all));
     }
     std::thread::scope(|scope| {
-        let half = doc.lines.len() / 2;
-        let second = scope.spawn(move || line_placeholders(doc, half..doc.lines.len()));
-        let mut blanks = line_placeholders(doc, 0..half);
-        // A thread that cannot finish (it never panics on text) leaves its half unsearched.
-        blanks.extend(second.join().unwrap_or_default());
-        build(doc, blanks)
+        let blanks = scope.spawn(move || line_placeholders(doc, all));
+        // A thread that cannot finish (it never panics on text) leaves the blanks unfound.
+        build(doc, || blanks.join().unwrap_or_default())
     })
 }
 
@@ -423,11 +420,13 @@ fn line_placeholders(
     found
 }
 
-fn build(doc: &Document, blanks: Vec<(usize, usize, usize, String)>) -> Outline {
+/// The outline of `doc`, with the blanks `blanks` gives (asked for last: they may be found
+/// on another thread meanwhile).
+fn build(doc: &Document, blanks: impl FnOnce() -> Vec<(usize, usize, usize, String)>) -> Outline {
     let classified = classify(doc);
     let mut builder = Builder::new(doc, classified);
     builder.run();
-    builder.finish(blanks)
+    builder.finish(blanks())
 }
 
 struct Builder<'a> {
