@@ -29,11 +29,22 @@ pub fn folder(data_dir: &Path) -> PathBuf {
 }
 
 /// Install the panic hook of the window: the default hook runs first (the message on
-/// stderr), then a report is written to `data_dir`'s crash folder.
+/// stderr), then a panic of the main thread (the window's: it closes the window) writes a
+/// report to `data_dir`'s crash folder. A worker's panic is answered in the window at once
+/// ("… stopped unexpectedly") and the window stays: it leaves no report.
 pub fn install(data_dir: Option<PathBuf>) {
+    install_for_thread(data_dir, "main");
+}
+
+/// [`install`] for panics of the thread named `thread` (tests panic on a thread of their
+/// own).
+pub fn install_for_thread(data_dir: Option<PathBuf>, thread: &'static str) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         previous(info);
+        if std::thread::current().name() != Some(thread) {
+            return;
+        }
         if let Some(dir) = &data_dir {
             let message = payload_text(info.payload());
             let location = info

@@ -340,11 +340,19 @@ fn dismissing_the_crash_banner_marks_the_reports() {
     assert!(pizhu::crash::unseen(data.path()).is_empty());
 }
 
-/// The hook `main` installs for the window: a panic on any thread leaves a report.
+/// The hook `main` installs for the window: a panic of the window's thread leaves a report
+/// (here a thread named "reader" stands for it); another thread's panic does not.
 #[test]
 fn the_panic_hook_writes_a_report_of_the_panic() {
     let data = tempfile::tempdir().expect("tmp");
-    pizhu::crash::install(Some(data.path().to_owned()));
+    pizhu::crash::install_for_thread(Some(data.path().to_owned()), "reader");
+    let worker = std::thread::Builder::new()
+        .name("worker".to_owned())
+        .spawn(|| panic!("a worker's panic"))
+        .expect("thread")
+        .join();
+    assert!(worker.is_err());
+    assert!(pizhu::crash::unseen(data.path()).is_empty());
     let panicked = std::thread::Builder::new()
         .name("reader".to_owned())
         .spawn(|| {
