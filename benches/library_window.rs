@@ -20,6 +20,9 @@ use egui::{Event, Key, Modifiers};
 use pizhu::app::{PizhuApp, Startup, View};
 use pizhu_benches::{Frames, library_data, ms, percentile, thread_cpu};
 
+/// A frame at 60 Hz.
+const FRAME: Duration = Duration::from_micros(16_667);
+
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -52,6 +55,7 @@ fn until(
     let start = Instant::now();
     let mut cpu = Vec::new();
     loop {
+        let frame_start = Instant::now();
         let before = thread_cpu().unwrap_or_default();
         frames.frame(app, std::mem::take(&mut events));
         cpu.push(thread_cpu().unwrap_or_default().saturating_sub(before));
@@ -62,8 +66,9 @@ fn until(
             start.elapsed() < Duration::from_secs(120),
             "{what} never came"
         );
-        // A window sleeps until a worker wakes it; a frame every 4 ms stands in for that.
-        std::thread::sleep(Duration::from_millis(4));
+        // While something is being read the window draws its spinner at the display's 60 Hz
+        // (and a worker's result wakes it for the next frame): a frame every 16.7 ms.
+        std::thread::sleep(FRAME.saturating_sub(frame_start.elapsed()));
     }
 }
 

@@ -295,6 +295,9 @@ pub struct PizhuApp {
     return_to: Option<View>,
     /// Notes found by content that may belong to the open document, offered.
     pub offer: Option<crate::library::Offer>,
+    /// First start: the sample is opened behind the library once the library and the
+    /// notebook are read (not meanwhile: both would share the two cores and the index).
+    sample_after_shelf: bool,
     attaching: Option<Task<Result<(usize, String), String>>>,
     /// Crash reports left by an earlier run, offered once.
     pub crash: crash::CrashView,
@@ -367,6 +370,7 @@ impl PizhuApp {
             notebook_view: notebook_view::NotebookView::default(),
             return_to: None,
             offer: None,
+            sample_after_shelf: false,
             attaching: None,
         };
         let (rules, rules_warning) = rules_editor::RulesEditor::load(app.settings_path.as_deref());
@@ -388,8 +392,12 @@ impl PizhuApp {
                 // First start (or the last document is gone): the library, with the
                 // sample behind it.
                 _ => {
-                    app.open_sample();
                     app.show_view(View::Library);
+                    if app.shelf.is_loading() {
+                        app.sample_after_shelf = true;
+                    } else {
+                        app.open_sample();
+                    }
                 }
             },
         }
@@ -665,6 +673,12 @@ impl PizhuApp {
         let t = self.t();
         if self.shelf.poll(self.data_dir.as_deref(), &waker(ctx), t) {
             ctx.request_repaint();
+        }
+        if self.sample_after_shelf && !self.shelf.is_loading() {
+            self.sample_after_shelf = false;
+            if self.current.is_none() && self.loading.is_none() {
+                self.open_sample();
+            }
         }
     }
 
