@@ -113,7 +113,10 @@ fn moved_and_edited_keeps_every_note(source: &Path) {
     // Taken over notes are written under the new text at once (no edit needed) and the old
     // store retired: the notebook never shows them under a missing document.
     let mut session = session;
-    assert!(session.notes.pending(), "the re-attached notes wait to be written");
+    assert!(
+        session.notes.pending(),
+        "the re-attached notes wait to be written"
+    );
     session.notes.flush();
     assert!(
         session.notes.save_error.is_none(),

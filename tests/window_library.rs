@@ -366,13 +366,27 @@ fn a_dismissed_offer_of_notes_is_not_made_again() {
     h.get_by_label("Dismiss").click();
     h.run();
     assert!(h.state().offer.is_none());
-    assert!(h.query_by_label("Attach them").is_none(), "the offer bar is gone");
+    assert!(
+        h.query_by_label("Attach them").is_none(),
+        "the offer bar is gone"
+    );
     // Opened again: not offered again (and nothing was taken).
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, Command::ShowView(View::Library));
     h.run();
     open(&mut h);
-    assert!(h.state().offer.is_none(), "a dismissed offer is not made again");
-    assert!(h.state().current.as_ref().expect("open").notes.set.is_empty());
+    assert!(
+        h.state().offer.is_none(),
+        "a dismissed offer is not made again"
+    );
+    assert!(
+        h.state()
+            .current
+            .as_ref()
+            .expect("open")
+            .notes
+            .set
+            .is_empty()
+    );
     h.state_mut().flush();
 }
