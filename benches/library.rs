@@ -198,6 +198,20 @@ fn bench(c: &mut Criterion) {
         let t = Instant::now();
         drop(loaded);
         let dropped = t.elapsed() / 5;
+        // What the window's worker does at start: the library, the notebook, the rows.
+        let mut shelves = Vec::new();
+        let shelf = best(&mut || shelves.push(pizhu::app::shelf::load(&work)));
+        let mut rows = Vec::new();
+        let lib = pizhu::library::Library::read(&work).library;
+        let notebook = Notebook::load(&work, false).notebook;
+        let rows_time =
+            best(&mut || rows.push(pizhu::library::overview::rows(&lib, &notebook, &[])));
+        drop(shelves);
+        println!(
+            "the window's read at start (shelf::load), best of 5: {:.0} ms, of which the rows {:.0} ms",
+            ms(shelf),
+            ms(rows_time)
+        );
         println!(
             "notebook load, best of 5: {:.0} ms = index read {:.0} ms + parse {:.0} ms + library.ron {:.0} ms + the rest {:.0} ms; dropping it {:.0} ms",
             ms(load),
