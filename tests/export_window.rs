@@ -3,7 +3,7 @@
 //! Chinese, clears its status when the choice changes and greys out the filters for the
 //! outline alone.
 
-use std::time::{Duration, Instant};
+mod common;
 
 use egui::{Key, Modifiers, Rect, Role, Vec2};
 use egui_kittest::Harness;
@@ -12,19 +12,7 @@ use pizhu::app::settings::LanguagePref;
 use pizhu::app::{Command, PizhuApp, Startup};
 
 fn window(size: Vec2) -> Harness<'static, PizhuApp> {
-    let mut h = Harness::builder()
-        .with_size(size)
-        .with_max_steps(64)
-        .build_eframe(|cc| PizhuApp::new(&cc.egui_ctx, None, None, Startup::Sample));
-    language(&mut h, LanguagePref::English);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h.state().is_loading() {
-        assert!(Instant::now() < deadline, "the sample never loaded");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    h.run();
-    h
+    common::window_of(size, None, None, Startup::Sample)
 }
 
 fn language(h: &mut Harness<'static, PizhuApp>, pref: LanguagePref) {
@@ -114,13 +102,7 @@ fn a_status_clears_when_the_format_changes_and_the_bare_outline_greys_out_the_fi
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
     h.run();
     h.get_by_label("Copy to clipboard").click();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h.state().last_copied.is_none() {
-        assert!(Instant::now() < deadline, "the export never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    h.run();
+    common::wait_then_run(&mut h, "the export", |app| app.last_copied.is_some());
     assert!(h.query_by_label("Copied to the clipboard").is_some());
     h.get_by_role_and_label(Role::RadioButton, "HTML").click();
     h.run();

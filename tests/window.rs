@@ -3,7 +3,6 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers, Role, Vec2};
 use egui_kittest::Harness;
@@ -17,34 +16,6 @@ use pizhu::session::Action as Act;
 /// The session's find results.
 fn found<'h>(h: &'h Harness<'static, PizhuApp>) -> &'h pizhu::session::find::Find {
     &h.state().current.as_ref().expect("a document is open").find
-}
-
-fn window(startup: Startup) -> Harness<'static, PizhuApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, None, None, startup));
-    let ctx = h.ctx.clone();
-    h.state_mut()
-        .apply(&ctx, Command::SetLanguage(LanguagePref::English));
-    settle(&mut h);
-    h
-}
-
-/// Run frames until `done` holds (work on worker threads: loading, search, export).
-fn wait_until(h: &mut Harness<'static, PizhuApp>, what: &str, done: impl Fn(&PizhuApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(h.state()) {
-        assert!(Instant::now() < deadline, "{what} never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-/// Run frames until no document is loading and the UI is still.
-fn settle(h: &mut Harness<'static, PizhuApp>) {
-    wait_until(h, "loading", |app| !app.is_loading());
-    h.run();
 }
 
 fn node_index(h: &Harness<'static, PizhuApp>, title_start: &str) -> usize {
@@ -73,7 +44,7 @@ fn position(h: &Harness<'static, PizhuApp>) -> Option<usize> {
 
 #[test]
 fn the_sample_opens_with_its_outline_and_text() {
-    let h = window(Startup::Sample);
+    let h = window_at(Startup::Sample);
     let doc = h.state().current.as_ref().expect("sample open");
     assert_eq!(doc.display_title(), "在全县数字政府建设推进会上的讲话");
     // The tree shows every heading level of the sample.
@@ -95,7 +66,7 @@ fn the_sample_opens_with_its_outline_and_text() {
 
 #[test]
 fn clicking_an_outline_node_brings_its_heading_to_the_top() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     let target = "四、压实工作责任，确保各项任务落地见效";
     h.get_by_role_and_label(Role::Button, target).click();
     h.run();
@@ -117,7 +88,7 @@ fn clicking_an_outline_node_brings_its_heading_to_the_top() {
 
 #[test]
 fn scrolling_moves_the_current_section_in_the_tree() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     assert_eq!(
         h.state().outline_view.current,
         None,
@@ -184,7 +155,7 @@ fn scrolling_moves_the_current_section_in_the_tree() {
 
 #[test]
 fn alt_arrows_step_through_headings() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     h.key_press_modifiers(Modifiers::ALT, Key::ArrowDown);
     h.run();
     h.run();
@@ -203,7 +174,7 @@ fn alt_arrows_step_through_headings() {
 
 #[test]
 fn f6_moves_focus_to_the_tree_and_the_keyboard_walks_it() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     h.key_press(Key::F6);
     h.run();
     assert!(
@@ -240,7 +211,7 @@ fn f6_moves_focus_to_the_tree_and_the_keyboard_walks_it() {
 
 #[test]
 fn the_filter_narrows_the_tree() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     h.get_by_role_and_label(Role::TextInput, "Filter outline…")
         .focus();
     h.run();
@@ -269,7 +240,7 @@ fn the_filter_narrows_the_tree() {
 
 #[test]
 fn collapse_to_level_and_expand_all() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     h.get_by_role_and_label(Role::Button, "Expand to level 1")
         .click();
     h.run();
@@ -291,7 +262,7 @@ fn collapse_to_level_and_expand_all() {
 
 #[test]
 fn zoom_keys_change_the_text_size() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     let before = h
         .get_by_role_and_label(Role::Heading, "在全县数字政府建设推进会上的讲话")
         .rect()
@@ -317,7 +288,7 @@ fn zoom_keys_change_the_text_size() {
 #[test]
 fn boilerplate_is_dimmed_or_hidden_with_one_toggle() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unnumbered.txt");
-    let mut h = window(Startup::File(path));
+    let mut h = window_at(Startup::File(path));
     assert!(
         h.query_by_label("来源：某县日报").is_some(),
         "shown, dimmed"
@@ -340,10 +311,10 @@ fn a_bad_file_shows_a_message_and_keeps_the_document() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bad = dir.path().join("picture.txt");
     std::fs::write(&bad, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").expect("write");
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, Command::Open(bad));
-    settle(&mut h);
+    common::settle(&mut h);
     let alert = h.get_by_role(Role::Alert);
     let text = alert.accesskit_node().label().unwrap_or_default();
     assert!(
@@ -361,7 +332,7 @@ fn a_bad_file_shows_a_message_and_keeps_the_document() {
 
 #[test]
 fn points_are_listed_under_their_heading_in_the_tree() {
-    let h = window(Startup::Sample);
+    let h = window_at(Startup::Sample);
     let doc = h.state().current.as_ref().expect("doc");
     let point = doc
         .outline
@@ -422,12 +393,12 @@ impl egui::DroppedFile for Dropped {
 #[test]
 fn dropping_a_file_opens_it() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/appendix.txt");
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     h.input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(path)));
     h.step();
-    settle(&mut h);
+    common::settle(&mut h);
     let doc = h.state().current.as_ref().expect("doc");
     assert_eq!(doc.name, "appendix.txt");
     assert_eq!(doc.display_title(), "关于民生实事项目的报告");
@@ -451,7 +422,7 @@ fn reopening_returns_to_the_same_place_with_the_same_settings() {
             .build_eframe(move |cc| {
                 PizhuApp::new(&cc.egui_ctx, Some(settings), None, Startup::File(fixture))
             });
-        settle(&mut h);
+        common::settle(&mut h);
         node = node_index(&h, "压实工作责任");
         let ctx = h.ctx.clone();
         h.state_mut().apply(&ctx, Command::Zoom(1));
@@ -474,7 +445,7 @@ fn reopening_returns_to_the_same_place_with_the_same_settings() {
         .with_size(Vec2::new(1400.0, 900.0))
         .with_max_steps(64)
         .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, Some(settings), None, Startup::Resume));
-    settle(&mut h);
+    common::settle(&mut h);
     let doc = h.state().current.as_ref().expect("doc reopened");
     assert_eq!(doc.path.as_deref(), Some(fixture.as_path()));
     let start = doc.outline.nodes[node].range.start;
@@ -494,7 +465,7 @@ fn a_damaged_settings_file_is_reported_and_kept() {
         .with_size(Vec2::new(1400.0, 900.0))
         .with_max_steps(64)
         .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, Some(path), None, Startup::Sample));
-    settle(&mut h);
+    common::settle(&mut h);
     let alert = h
         .get_by_role(Role::Alert)
         .accesskit_node()
@@ -514,22 +485,23 @@ fn a_damaged_settings_file_is_reported_and_kept() {
 /// Run frames until the open document's notes are written (the save runs on a writer
 /// thread shortly after the last edit; on a loaded machine it may take a while).
 fn wait_saved(h: &mut Harness<'static, PizhuApp>) {
-    wait_until(h, "the notes to be saved", |app| {
+    common::wait_until(h, "the notes to be saved", |app| {
         app.current.as_ref().is_some_and(|s| !s.notes.pending())
     });
 }
 
+/// A 1400×900 window, in English, once what `startup` opens is loaded.
+fn window_at(startup: Startup) -> Harness<'static, PizhuApp> {
+    common::window_of(Vec2::new(1400.0, 900.0), None, None, startup)
+}
+
 fn window_with_data(data_dir: &Path) -> Harness<'static, PizhuApp> {
-    let dir = data_dir.to_owned();
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, None, Some(dir), Startup::Sample));
-    let ctx = h.ctx.clone();
-    h.state_mut()
-        .apply(&ctx, Command::SetLanguage(LanguagePref::English));
-    settle(&mut h);
-    h
+    common::window_of(
+        Vec2::new(1400.0, 900.0),
+        None,
+        Some(data_dir.to_owned()),
+        Startup::Sample,
+    )
 }
 
 /// The char range of the first occurrence of `quote` in the open document.
@@ -657,7 +629,7 @@ const SENTENCE: &str = "数字政府建设是一项系统工程";
 
 #[test]
 fn dragging_selects_text_and_h_highlights_it_in_the_panel() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     let quote = SENTENCE;
     select_on_screen(&mut h, quote);
     let doc = h.state().current.as_ref().expect("open");
@@ -677,7 +649,7 @@ fn dragging_selects_text_and_h_highlights_it_in_the_panel() {
 
 #[test]
 fn number_keys_pick_colours_u_underlines_and_undo_redo_replay() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     select_on_screen(&mut h, SENTENCE);
     press(&mut h, Modifiers::NONE, Key::Num3);
     let a = annotations(&h).pop().expect("highlighted");
@@ -706,7 +678,7 @@ fn number_keys_pick_colours_u_underlines_and_undo_redo_replay() {
 
 #[test]
 fn alt_click_highlights_the_whole_sentence() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     let p = point_in(&mut h, SENTENCE, 3);
     click_at(&mut h, p, Modifiers::ALT);
     let a = annotations(&h).pop().expect("a highlight");
@@ -723,7 +695,7 @@ fn alt_click_highlights_the_whole_sentence() {
 
 #[test]
 fn clicking_a_highlight_selects_it_and_n_writes_its_note_with_tags() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     highlight(&mut h, SENTENCE, pizhu::annotate::Color::Yellow);
     // Click elsewhere, then on the highlight: it is selected again.
     let ctx = h.ctx.clone();
@@ -772,7 +744,7 @@ fn clicking_a_highlight_selects_it_and_n_writes_its_note_with_tags() {
 
 #[test]
 fn clicking_an_annotation_in_the_panel_scrolls_the_text_there() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     let quote = "让我们以更加坚定的信心、更加务实的举措";
     let range = range_of(&h, quote);
     highlight(&mut h, quote, pizhu::annotate::Color::Green);
@@ -797,7 +769,7 @@ fn clicking_an_annotation_in_the_panel_scrolls_the_text_there() {
 
 #[test]
 fn a_section_note_is_added_from_the_tree() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     let label = "四、压实工作责任，确保各项任务落地见效";
     h.get_by_role_and_label(Role::Button, label)
         .click_secondary();
@@ -817,7 +789,7 @@ fn a_section_note_is_added_from_the_tree() {
 
 #[test]
 fn ctrl_c_copies_the_selection_without_indentation() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     select_on_screen(&mut h, SENTENCE);
     press(&mut h, Modifiers::COMMAND, Key::C);
     assert_eq!(h.state().last_copied.as_deref(), Some(SENTENCE));
@@ -921,10 +893,10 @@ fn a_damaged_store_offers_its_newest_backup_and_restoring_brings_the_notes_back(
         .expect("the banner offers the backup");
     restore.click();
     // The backup is read on a worker; the window brings it in when it is there.
-    wait_until(&mut h, "the restore", |app| {
+    common::wait_until(&mut h, "the restore", |app| {
         app.current.as_ref().is_some_and(|s| !s.notes.restoring())
     });
-    settle(&mut h);
+    common::settle(&mut h);
     let restored = annotations(&h);
     assert_eq!(restored.len(), 1, "backup 1 held the first highlight");
     assert_eq!(restored[0].quote, SENTENCE);
@@ -960,7 +932,7 @@ fn a_bad_byte_in_utf8_opens_the_document_and_says_where() {
     bytes.push(0xFF);
     bytes.extend_from_slice(&text[cut..]);
     std::fs::write(&path, &bytes).expect("write");
-    let h = window(Startup::File(path));
+    let h = window_at(Startup::File(path));
     let doc = &h.state().current.as_ref().expect("opened").doc;
     assert!(doc.text.contains('\u{FFFD}'));
     let alert = h
@@ -982,7 +954,7 @@ fn an_unwritable_data_folder_warns_and_keeps_annotations_in_memory() {
     std::fs::write(&blocked, "x").expect("write");
     let mut h = window_with_data(&blocked);
     highlight(&mut h, SENTENCE, pizhu::annotate::Color::Yellow);
-    wait_until(&mut h, "the failed save", |app| {
+    common::wait_until(&mut h, "the failed save", |app| {
         app.current
             .as_ref()
             .is_some_and(|s| s.notes.save_error.is_some())
@@ -999,7 +971,7 @@ fn an_unwritable_data_folder_warns_and_keeps_annotations_in_memory() {
 
 #[test]
 fn shift_click_extends_and_ctrl_a_selects_everything() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     let start = point_in(&mut h, SENTENCE, 0);
     click_at(&mut h, start, Modifiers::NONE);
     let end = point_in(&mut h, SENTENCE, 6);
@@ -1017,7 +989,7 @@ fn shift_click_extends_and_ctrl_a_selects_everything() {
 #[test]
 fn dragging_past_the_bottom_edge_scrolls_and_keeps_selecting() {
     use egui::{Event, PointerButton};
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     let from = point_in(&mut h, SENTENCE, 0);
     let before = position(&h).expect("position");
     let below = egui::pos2(from.x, reader_rect(&h).bottom() + 60.0);
@@ -1089,7 +1061,7 @@ fn annotations_whose_text_is_gone_are_listed_as_unplaced() {
 
 /// Run frames until the find bar's search has finished.
 fn settle_find(h: &mut Harness<'static, PizhuApp>) {
-    wait_until(h, "the search", |app| {
+    common::wait_until(h, "the search", |app| {
         app.current
             .as_ref()
             .is_some_and(|s| s.find.is_current(&app.find.query) && !s.find.is_searching())
@@ -1111,7 +1083,7 @@ fn find(h: &mut Harness<'static, PizhuApp>, text: &str) {
 
 fn seed_window() -> Option<Harness<'static, PizhuApp>> {
     let corpus = common::corpus()?;
-    Some(window(Startup::File(
+    Some(window_at(Startup::File(
         corpus.join("seed/speech-lianzheng.txt"),
     )))
 }
@@ -1148,7 +1120,7 @@ fn find_counts_matches_and_steps_through_them() {
 
 #[test]
 fn find_ignores_full_and_half_width_unless_exact() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     find(&mut h, "ＸＸ");
     let doc = h.state().current.as_ref().expect("open").doc.clone();
     let texts: Vec<String> = found(&h)
@@ -1198,7 +1170,7 @@ fn the_blanks_list_has_every_placeholder_and_f8_visits_them_in_order() {
 
 #[test]
 fn back_returns_to_where_an_outline_click_left_and_forward_goes_again() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     press(&mut h, Modifiers::NONE, Key::PageDown);
     let before = position(&h).expect("top");
     h.get_by_role_and_label(Role::Button, "四、压实工作责任，确保各项任务落地见效")
@@ -1224,7 +1196,7 @@ fn back_returns_to_where_an_outline_click_left_and_forward_goes_again() {
 
 #[test]
 fn f1_shows_the_shortcuts_in_the_ui_language() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     press(&mut h, Modifiers::NONE, Key::F1);
     assert!(h.query_by_label("Next blank").is_some());
     assert!(h.query_by_label("Shift+F8").is_some());
@@ -1237,12 +1209,12 @@ fn f1_shows_the_shortcuts_in_the_ui_language() {
 
 #[test]
 fn export_copies_the_annotations_as_markdown() {
-    let mut h = window(Startup::Sample);
+    let mut h = window_at(Startup::Sample);
     highlight(&mut h, SENTENCE, pizhu::annotate::Color::Green);
     press(&mut h, Modifiers::COMMAND, Key::E);
     assert!(h.query_by_label("1 annotation will be exported").is_some());
     h.get_by_label("Copy to clipboard").click();
-    wait_until(&mut h, "the export", |app| app.last_copied.is_some());
+    common::wait_until(&mut h, "the export", |app| app.last_copied.is_some());
     let copied = h.state().last_copied.clone().expect("copied");
     assert!(
         copied.starts_with("# 在全县数字政府建设推进会上的讲话"),
@@ -1255,7 +1227,7 @@ fn export_copies_the_annotations_as_markdown() {
     h.run();
     h.state_mut().last_copied = None;
     h.get_by_label("Copy to clipboard").click();
-    wait_until(&mut h, "the export", |app| app.last_copied.is_some());
+    common::wait_until(&mut h, "the export", |app| app.last_copied.is_some());
     let copied = h.state().last_copied.clone().expect("copied");
     assert!(
         copied.contains("一、坚持统筹谋划，夯实数字政府建设根基"),
@@ -1343,7 +1315,7 @@ fn pasted_text_opens_as_a_document_kept_in_the_data_folder() {
     // Anywhere else, Ctrl+V's paste opens the text as a new document (on a worker).
     h.event(egui::Event::Paste(text.into()));
     h.step();
-    settle(&mut h);
+    common::settle(&mut h);
     let doc = h.state().current.as_ref().expect("open");
     let path = doc.path.clone().expect("kept as a file");
     assert_eq!(path.parent(), Some(data.path().join("pasted").as_path()));

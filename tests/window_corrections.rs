@@ -4,8 +4,9 @@
 //! Ctrl+Shift+Z bringing it back; a new window on the same data folder finds both in the
 //! tree. An outline rule edited in Settings applies to the open document.
 
+mod common;
+
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
@@ -15,16 +16,6 @@ use pizhu::app::{Command, PizhuApp, Startup};
 use pizhu::session::Action as Act;
 
 const TEXT: &str = "关于做好某项工作的通知\n\n一、总体要求\n\n做好工作意义重大。\n\n（一）指导思想\n\n坚持稳中求进。\n\n二、主要任务\n\n加强组织领导\n\n各地要高度重视。\n\n三、保障措施\n\n抓好落实。\n";
-
-fn wait_until(h: &mut Harness<'static, PizhuApp>, what: &str, done: impl Fn(&PizhuApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(h.state()) {
-        assert!(Instant::now() < deadline, "{what} never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    h.run();
-}
 
 /// A window on `file`, settings in `config`, notes in `data`, in English.
 fn window(config: &Path, data: &Path, file: &Path) -> Harness<'static, PizhuApp> {
@@ -47,7 +38,7 @@ fn window(config: &Path, data: &Path, file: &Path) -> Harness<'static, PizhuApp>
     let ctx = h.ctx.clone();
     h.state_mut()
         .apply(&ctx, Command::SetLanguage(LanguagePref::English));
-    wait_until(&mut h, "loading", |app| {
+    common::wait_then_run(&mut h, "loading", |app| {
         !app.is_loading() && app.current.is_some()
     });
     h

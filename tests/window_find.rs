@@ -4,36 +4,15 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use egui::{Key, Modifiers, Role, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use pizhu::app::settings::LanguagePref;
-use pizhu::app::{Command, PizhuApp, Startup};
+use pizhu::app::{PizhuApp, Startup};
 use pizhu::session::find::{Counter, Find};
 
 /// The bundled sample at 1400×900, in English.
 fn window() -> Harness<'static, PizhuApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(|cc| PizhuApp::new(&cc.egui_ctx, None, None, Startup::Sample));
-    let ctx = h.ctx.clone();
-    h.state_mut()
-        .apply(&ctx, Command::SetLanguage(LanguagePref::English));
-    wait_until(&mut h, "loading", |app| !app.is_loading());
-    h.run();
-    h
-}
-
-fn wait_until(h: &mut Harness<'static, PizhuApp>, what: &str, done: impl Fn(&PizhuApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(h.state()) {
-        assert!(Instant::now() < deadline, "{what} never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    common::window_of(Vec2::new(1400.0, 900.0), None, None, Startup::Sample)
 }
 
 fn found<'h>(h: &'h Harness<'static, PizhuApp>) -> &'h Find {
@@ -41,7 +20,7 @@ fn found<'h>(h: &'h Harness<'static, PizhuApp>) -> &'h Find {
 }
 
 fn settle_find(h: &mut Harness<'static, PizhuApp>) {
-    wait_until(h, "the search", |app| {
+    common::wait_until(h, "the search", |app| {
         app.current
             .as_ref()
             .is_some_and(|s| s.find.is_current(&app.find.query) && !s.find.is_searching())

@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
@@ -18,17 +17,6 @@ use pizhu::app::{Command, PizhuApp, Startup, View};
 const SPEECH: &str = "在基层减负工作会议上的讲话\n\n一、总体要求\n\n切实为基层减负，让干部把更多时间用在抓落实上。\n\n二、主要任务\n\n（一）精简文件会议\n\n坚决压减文山会海。ＡＢＣ试点要扎实推进。\n\n（二）改进督查考核\n\n督查检查考核要少而精。\n";
 const REPORT: &str = "政府工作报告\n\n一、过去一年工作回顾\n\n经济运行稳中向好。\n\n二、今年工作安排\n\n扎实推进乡村全面振兴。\n";
 const NOTES: &str = "# 学习体会\n\n读书使人明智。\n";
-
-/// Run frames until `done` holds (work on worker threads).
-fn wait_until(h: &mut Harness<'static, PizhuApp>, what: &str, done: impl Fn(&PizhuApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(h.state()) {
-        assert!(Instant::now() < deadline, "{what} never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    h.run();
-}
 
 /// A dropped folder, as the window system hands it over.
 #[derive(Debug)]
@@ -116,7 +104,7 @@ fn first_start(data: &Path) -> Harness<'static, PizhuApp> {
     let ctx = h.ctx.clone();
     h.state_mut()
         .apply(&ctx, Command::SetLanguage(LanguagePref::English));
-    wait_until(&mut h, "the sample and the library", |app| {
+    common::wait_then_run(&mut h, "the sample and the library", |app| {
         !app.is_loading() && !app.shelf.is_loading() && app.shelf.data.is_some()
     });
     h
@@ -164,7 +152,7 @@ fn a_dropped_folder_fills_the_library_and_the_notebook_finds_opens_and_edits_its
         .dropped_files
         .push(std::sync::Arc::new(Dropped(docs.clone())));
     h.step();
-    wait_until(&mut h, "the folder to be added", |app| {
+    common::wait_then_run(&mut h, "the folder to be added", |app| {
         app.shelf.adding.is_none()
             && !app.shelf.is_busy()
             && !app.shelf.is_loading()
@@ -185,7 +173,7 @@ fn a_dropped_folder_fills_the_library_and_the_notebook_finds_opens_and_edits_its
     assert_eq!(h.state().view, View::Notebook);
     h.get_by_label("Search quotes, notes and tags…")
         .type_text("abc");
-    wait_until(&mut h, "the search", |app| shown(app).len() == 1);
+    common::wait_then_run(&mut h, "the search", |app| shown(app).len() == 1);
     assert_eq!(shown(h.state()), vec!["ＡＢＣ试点要扎实推进".to_owned()]);
 
     // By tag: both 金句, from two documents.
@@ -196,7 +184,7 @@ fn a_dropped_folder_fills_the_library_and_the_notebook_finds_opens_and_edits_its
     h.get_by_label("Filter Tags").click();
     h.run();
     h.get_by_label("#金句 (2)").click();
-    wait_until(&mut h, "the tag filter", |app| shown(app).len() == 2);
+    common::wait_then_run(&mut h, "the tag filter", |app| shown(app).len() == 2);
     let mut quotes = shown(h.state());
     quotes.sort();
     assert_eq!(quotes, vec!["切实为基层减负", "扎实推进乡村全面振兴"]);
@@ -206,7 +194,7 @@ fn a_dropped_folder_fills_the_library_and_the_notebook_finds_opens_and_edits_its
         .click();
     h.run();
     h.get_by_label("Open at the passage").click();
-    wait_until(&mut h, "the document", |app| {
+    common::wait_then_run(&mut h, "the document", |app| {
         !app.is_loading() && app.current.as_ref().is_some_and(|s| s.name == "speech.txt")
     });
     assert_eq!(h.state().view, View::Reader);
@@ -257,7 +245,7 @@ fn a_dropped_folder_fills_the_library_and_the_notebook_finds_opens_and_edits_its
     h.get_by_label("Note").type_text("乡村振兴的新提法");
     h.run();
     h.get_by_label("Save (Ctrl+Enter)").click();
-    wait_until(&mut h, "the note to be written", |app| {
+    common::wait_then_run(&mut h, "the note to be written", |app| {
         app.shelf
             .status
             .as_ref()
@@ -298,7 +286,7 @@ fn a_moved_and_edited_document_keeps_its_notes_in_the_window() {
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, Command::Open(moved.clone()));
     h.step();
-    wait_until(&mut h, "the moved document", |app| {
+    common::wait_then_run(&mut h, "the moved document", |app| {
         !app.is_loading() && app.current.as_ref().is_some_and(|s| s.path.is_some())
     });
     let session = h.state().current.as_ref().expect("open");
@@ -353,7 +341,7 @@ fn a_dismissed_offer_of_notes_is_not_made_again() {
         let ctx = h.ctx.clone();
         h.state_mut().apply(&ctx, Command::Open(digest.clone()));
         h.step();
-        wait_until(h, "the digest", |app| {
+        common::wait_then_run(h, "the digest", |app| {
             !app.is_loading()
                 && app
                     .current

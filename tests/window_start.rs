@@ -3,6 +3,8 @@
 //! empty file (a message, not a blank page), the loading state (one thing), the Recent menu
 //! with repeated titles, and the crash report a panic left (offered once).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::time::{Duration, Instant};
@@ -19,29 +21,7 @@ fn window_with(
     settings: Option<PathBuf>,
     data: Option<PathBuf>,
 ) -> Harness<'static, PizhuApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, settings, data, startup));
-    let ctx = h.ctx.clone();
-    h.state_mut()
-        .apply(&ctx, Command::SetLanguage(LanguagePref::English));
-    settle(&mut h);
-    h
-}
-
-fn wait_until(h: &mut Harness<'static, PizhuApp>, what: &str, done: impl Fn(&PizhuApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(h.state()) {
-        assert!(Instant::now() < deadline, "{what} never finished");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn settle(h: &mut Harness<'static, PizhuApp>) {
-    wait_until(h, "loading", |app| !app.is_loading());
-    h.run();
+    common::window_of(Vec2::new(1400.0, 900.0), settings, data, startup)
 }
 
 fn alert_texts(h: &Harness<'static, PizhuApp>) -> Vec<String> {
@@ -183,7 +163,7 @@ fn the_first_document_loading_shows_the_indicator_alone() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(seen_loading > 0, "never saw it loading");
-    settle(&mut h);
+    common::settle(&mut h);
     assert!(h.state().current.is_some());
 }
 
@@ -274,7 +254,7 @@ fn a_crash_report_is_offered_once_and_show_opens_it() {
         alert_texts(&h)
     );
     h.get_by_role_and_label(Role::Button, "Show report").click();
-    wait_until(&mut h, "the report", |app| {
+    common::wait_until(&mut h, "the report", |app| {
         app.crash.shown.is_some() && !app.crash.busy()
     });
     // The window with the text (a new window takes a frame to size itself), Copy and Open
@@ -324,7 +304,7 @@ fn dismissing_the_crash_banner_marks_the_reports() {
         alert_texts(&h)
     );
     h.get_by_role_and_label(Role::Button, "Dismiss").click();
-    wait_until(&mut h, "marking", |app| !app.crash.busy());
+    common::wait_until(&mut h, "marking", |app| !app.crash.busy());
     h.run();
     assert!(!alert_texts(&h).iter().any(|a| a.contains("unexpectedly")));
     assert!(h.state().crash.shown.is_none());
@@ -401,7 +381,7 @@ fn an_idle_window_with_a_focused_field_stops_repainting() {
         std::thread::sleep(Duration::from_millis(2));
     }
     // The reading position the sample opened at is saved a moment later (real time).
-    wait_until(&mut h, "the position saved", |app| {
+    common::wait_until(&mut h, "the position saved", |app| {
         app.current.as_ref().is_some_and(|s| !s.notes.pending())
     });
     h.event(egui::Event::PointerMoved(egui::pos2(1300.0, 890.0)));

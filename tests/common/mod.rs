@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use egui_kittest::Harness;
+use pizhu::app::settings::LanguagePref;
+use pizhu::app::{Command as AppCommand, PizhuApp, Startup};
 use pizhu::outline::{NodeKind, Outline};
 
 /// The shared corpus beside the project, or `None` (after saying so) when it is absent.
@@ -284,4 +287,53 @@ pub fn passages(text: &str, n: usize) -> Vec<String> {
     }
     assert_eq!(out.len(), n);
     out
+}
+
+/// A window of `size` as `PizhuApp::new` makes it (`settings` file, `data` folder,
+/// `startup`), in English, once what it opens is loaded.
+pub fn window_of(
+    size: egui::Vec2,
+    settings: Option<PathBuf>,
+    data: Option<PathBuf>,
+    startup: Startup,
+) -> Harness<'static, PizhuApp> {
+    let mut h = Harness::builder()
+        .with_size(size)
+        .with_max_steps(64)
+        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, settings, data, startup));
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .apply(&ctx, AppCommand::SetLanguage(LanguagePref::English));
+    settle(&mut h);
+    h
+}
+
+/// Run frames until `done` holds (work on worker threads: loading, search, export), at most
+/// 30 s.
+pub fn wait_until(
+    h: &mut Harness<'static, PizhuApp>,
+    what: &str,
+    done: impl Fn(&PizhuApp) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(h.state()) {
+        assert!(Instant::now() < deadline, "{what} never finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// [`wait_until`], then frames until the window is still.
+pub fn wait_then_run(
+    h: &mut Harness<'static, PizhuApp>,
+    what: &str,
+    done: impl Fn(&PizhuApp) -> bool,
+) {
+    wait_until(h, what, done);
+    h.run();
+}
+
+/// Run frames until no document is loading and the window is still.
+pub fn settle(h: &mut Harness<'static, PizhuApp>) {
+    wait_then_run(h, "loading", |app| !app.is_loading());
 }
