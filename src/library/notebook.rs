@@ -71,7 +71,8 @@ pub struct Entry {
     pub annotation: Annotation,
     /// Outline labels of its section, outermost first (`outline::label`); empty when the
     /// document's outline is unknown (never opened with this text) or before any heading.
-    pub section: Vec<String>,
+    /// Shared by the entries of one section.
+    pub section: Arc<[String]>,
 }
 
 /// Which entries to show.
@@ -870,16 +871,20 @@ fn build(
         })
         .collect();
     // The library's order (by text, else by path); documents it does not know after.
+    let mut by_fingerprint = HashMap::with_capacity(library.docs.len());
+    let mut by_path = HashMap::with_capacity(library.docs.len());
+    // The first of each, as a scan would find it.
+    for (i, l) in library.docs.iter().enumerate().rev() {
+        if let Some(f) = l.fingerprint.as_deref() {
+            by_fingerprint.insert(f, i);
+        }
+        by_path.insert(l.path.as_path(), i);
+    }
     let rank = |d: &NotebookDoc| {
-        library
-            .docs
-            .iter()
-            .position(|l| l.fingerprint.as_deref() == Some(d.fingerprint.as_str()))
-            .or_else(|| {
-                d.path
-                    .as_ref()
-                    .and_then(|p| library.docs.iter().position(|l| &l.path == p))
-            })
+        by_fingerprint
+            .get(d.fingerprint.as_str())
+            .copied()
+            .or_else(|| d.path.as_deref().and_then(|p| by_path.get(p).copied()))
             .unwrap_or(usize::MAX)
     };
     let mut ranked: Vec<(usize, (NotebookDoc, StoreData))> =
@@ -904,21 +909,22 @@ fn build(
         let mut annotations = store.annotations;
         annotations.sort_by_key(|a| (a.range.start, a.range.end, a.id));
         // Consecutive annotations are mostly in the same section: its labels made once.
-        let mut last: Option<(Option<usize>, Vec<String>)> = None;
+        let mut last: Option<(Option<usize>, Arc<[String]>)> = None;
         for a in annotations {
             let section = match &nodes {
                 Some(nodes) => {
                     let node = node_at(nodes, a.range.start);
                     match &last {
-                        Some((n, labels)) if *n == node => labels.clone(),
+                        Some((n, labels)) if *n == node => Arc::clone(labels),
                         _ => {
-                            let labels = node.map(|i| path_of(nodes, i)).unwrap_or_default();
-                            last = Some((node, labels.clone()));
+                            let labels: Arc<[String]> =
+                                node.map(|i| path_of(nodes, i)).unwrap_or_default().into();
+                            last = Some((node, Arc::clone(&labels)));
                             labels
                         }
                     }
                 }
-                None => Vec::new(),
+                None => Arc::from([]),
             };
             notebook.entries.push(Entry {
                 doc: d,

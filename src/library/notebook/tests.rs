@@ -83,7 +83,7 @@ fn every_annotation_is_listed_with_its_document_and_section() {
         for e in &nb.entries()[nb.entries_of(d)] {
             assert_eq!(e.doc, d);
             assert_eq!(
-                e.section,
+                *e.section,
                 crate::outline::label::section_path(&outline, e.annotation.range.start)
             );
         }
@@ -93,7 +93,7 @@ fn every_annotation_is_listed_with_its_document_and_section() {
         .iter()
         .find(|e| e.annotation.quote == "纪律是管党治党的尺子")
         .unwrap();
-    assert_eq!(rule.section, ["三、严明纪律"]);
+    assert_eq!(*rule.section, ["三、严明纪律"]);
     // Newest first.
     let newest = nb.select(&Query::default(), Order::Newest);
     let times: Vec<i64> = newest
@@ -324,7 +324,7 @@ fn refreshed_rereads_only_what_changed() {
         .unwrap();
     let outline = crate::outline::outline(&doc);
     assert_eq!(
-        e.section,
+        *e.section,
         crate::outline::label::section_path(&outline, e.annotation.range.start)
     );
     assert_eq!(e.section[0], "二、狠抓落实");
@@ -450,13 +450,13 @@ fn a_citation_fills_its_placeholders_and_drops_an_empty_section_cleanly() {
             created_ms: 1_780_000_000_000,
             ..Annotation::default()
         },
-        section: vec!["一、提高认识".into(), "（一）总体".into()],
+        section: ["一、提高认识".to_owned(), "（一）总体".to_owned()].into(),
     };
     assert_eq!(
         citation(DEFAULT_CITATION, &entry, &doc),
         "作风建设永远在路上——《关于加强作风建设的讲话》，一、提高认识 › （一）总体"
     );
-    entry.section.clear();
+    entry.section = Arc::from([]);
     assert_eq!(
         citation(DEFAULT_CITATION, &entry, &doc),
         "作风建设永远在路上——《关于加强作风建设的讲话》"
