@@ -74,12 +74,12 @@ Upstream-Name: pizhu
 Comment: Built from the Pizhu repository by tools/build-deb.sh.
 
 Files: *
-Copyright: 2025-2026 The Pizhu authors
+Copyright: 2026 The Pizhu authors
 License: MIT or Apache-2.0
 
 Files: usr/bin/pizhu
-Copyright: 2025-2026 The Pizhu authors
- 2014-2021 Adobe (Noto Serif CJK SC, Noto Sans CJK SC)
+Copyright: 2026 The Pizhu authors
+ 2014-2022 Adobe (Noto Serif CJK SC, Noto Sans CJK SC)
 License: (MIT or Apache-2.0) and OFL-1.1
 Comment: The binary carries subsets of Noto Serif CJK SC and Noto Sans CJK SC (fonts/ in the
  repository) under the SIL Open Font License 1.1, and Rust crates under their own
@@ -106,9 +106,13 @@ License: Apache-2.0
  On Debian systems, the full text of the Apache License, Version 2.0 is in
  /usr/share/common-licenses/Apache-2.0.
 
-License: OFL-1.1
- SIL Open Font License, Version 1.1: https://openfontlicense.org/open-font-license-official-text/
 COPYRIGHT
+# The font licence in full (fonts/OFL.txt), as a copyright file's paragraph.
+{
+  echo
+  echo "License: OFL-1.1"
+  sed -e 's/[[:space:]]*$//' -e 's/^$/./' -e 's/^/ /' fonts/OFL.txt
+} >> "$doc/copyright"
 changelog_date=$(date -R -u -d "@${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")
 printf 'pizhu (%s) unstable; urgency=medium\n\n  * Built from the repository by tools/build-deb.sh.\n\n -- %s  %s\n' \
   "$version" "$maintainer" "$changelog_date" | gzip -9n > "$doc/changelog.gz"
