@@ -314,6 +314,7 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     let mut open = true;
     let mut commands = Vec::new();
     let mut citation_changed = false;
+    let mut reading_changed = (false, false);
     // One id and one width in both languages (the title changes with the language; the
     // window must not move or jump), below the top bar, apart from the export window.
     egui::Window::new(t.settings)
@@ -417,10 +418,18 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
                         ui.end_row();
                     }
                 });
+            reading_changed = reading_ui(app, ui);
             super::rules_editor::rules_ui(app, ui);
         });
     if citation_changed {
         app.mark_settings_dirty();
+    }
+    if reading_changed.0 {
+        if reading_changed.1 {
+            app.install_fonts(ctx);
+        }
+        app.mark_settings_dirty();
+        ctx.request_repaint();
     }
     if !open {
         commands.push(Command::ShowSettings(false));
@@ -428,6 +437,108 @@ pub fn settings_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     for c in commands {
         app.push(c);
     }
+}
+
+/// The settings window's Reading section: face, line height, paragraph spacing, indent,
+/// column width, margins, justification, and a reset. Whether something changed, and
+/// whether the face did.
+fn reading_ui(app: &mut PizhuApp, ui: &mut egui::Ui) -> (bool, bool) {
+    use crate::app::settings::{
+        COLUMN_CHARS_RANGE, LINE_HEIGHT_RANGE, MARGIN_RANGE, PARAGRAPH_SPACING_RANGE, Reading,
+        ReadingFont,
+    };
+    let t = app.t();
+    let r = t.reading();
+    let before = app.settings.reading;
+    let reading = &mut app.settings.reading;
+    ui.separator();
+    ui.strong(r.title);
+    egui::Grid::new("settings-reading")
+        .num_columns(2)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            ui.label(r.font);
+            let name = |f: ReadingFont| {
+                ReadingFont::ALL
+                    .iter()
+                    .position(|&x| x == f)
+                    .map_or("", |i| r.font_names[i])
+            };
+            egui::ComboBox::from_id_salt("reading-font")
+                .selected_text(name(reading.font))
+                .width(160.0)
+                .show_ui(ui, |ui| {
+                    for f in ReadingFont::ALL {
+                        ui.selectable_value(&mut reading.font, f, name(f));
+                    }
+                })
+                .response
+                .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, r.font));
+            ui.end_row();
+            let slider = |ui: &mut egui::Ui,
+                          label: &str,
+                          value: &mut f32,
+                          (lo, hi): (f32, f32),
+                          step: f64,
+                          decimals: usize| {
+                ui.label(label);
+                ui.add(
+                    egui::Slider::new(value, lo..=hi)
+                        .step_by(step)
+                        .fixed_decimals(decimals)
+                        .text(label),
+                );
+                ui.end_row();
+            };
+            slider(
+                ui,
+                r.line_height,
+                &mut reading.line_height,
+                LINE_HEIGHT_RANGE,
+                0.05,
+                2,
+            );
+            slider(
+                ui,
+                r.paragraph_spacing,
+                &mut reading.paragraph_spacing,
+                PARAGRAPH_SPACING_RANGE,
+                0.05,
+                2,
+            );
+            slider(
+                ui,
+                r.column_width,
+                &mut reading.column_chars,
+                COLUMN_CHARS_RANGE,
+                1.0,
+                0,
+            );
+            slider(ui, r.margins, &mut reading.margin, MARGIN_RANGE, 2.0, 0);
+            ui.label("");
+            ui.checkbox(&mut reading.first_line_indent, r.first_line_indent);
+            ui.end_row();
+            ui.label("");
+            ui.checkbox(&mut reading.justify, r.justify);
+            ui.end_row();
+        });
+    if ui.button(r.reset).clicked() {
+        *reading = Reading::default();
+    }
+    // Faces asked for (official style, a system reading face) that are not installed.
+    if let Some(faces) = &app.official_faces {
+        for missing in faces.missing(app.settings.official_style, app.settings.reading.font) {
+            ui.label(
+                egui::RichText::new(
+                    t.face_missing(missing.wanted, missing.used == super::fonts::SANS_NAME),
+                )
+                .weak(),
+            );
+        }
+    }
+    app.settings.reading = app.settings.reading.sanitized();
+    let after = app.settings.reading;
+    (after != before, after.font != before.font)
 }
 
 /// Settings: the name the annotated document signs the reader's comments with.

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use egui::{FontData, FontDefinitions, FontFamily};
 
+use crate::app::settings::ReadingFont;
+
 /// Noto Serif CJK SC (subset): the reading face.
 static SERIF: &[u8] = include_bytes!("../../fonts/NotoSerifCJKsc-Regular.subset.otf");
 /// Noto Sans CJK SC (subset): the UI face and 黑体-like headings.
@@ -32,11 +34,78 @@ pub struct OfficialFaces {
     pub kai: Option<PathBuf>,
     /// A 仿宋 face.
     pub fang: Option<PathBuf>,
+    /// A 宋体 face (a reading font; official style does not use it).
+    pub song: Option<PathBuf>,
+}
+
+/// The bundled face that stands in for a missing system face.
+pub const SERIF_NAME: &str = "Noto Serif CJK";
+/// The bundled sans face.
+pub const SANS_NAME: &str = "Noto Sans CJK";
+
+/// A system face that was asked for and not found, and the bundled face used instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Substitute {
+    /// The face looked for (宋体, 仿宋, 楷体, 黑体).
+    pub wanted: &'static str,
+    /// The bundled face used in its place.
+    pub used: &'static str,
+}
+
+impl OfficialFaces {
+    fn slot(&self, font: ReadingFont) -> Option<&PathBuf> {
+        match font {
+            ReadingFont::Serif | ReadingFont::Sans => None,
+            ReadingFont::Song => self.song.as_ref(),
+            ReadingFont::Fang => self.fang.as_ref(),
+            ReadingFont::Kai => self.kai.as_ref(),
+            ReadingFont::Hei => self.hei.as_ref(),
+        }
+    }
+
+    /// The faces official style (`official`) or the reading font `font` asks for that are
+    /// not installed, each with the bundled face used instead.
+    pub fn missing(&self, official: bool, font: ReadingFont) -> Vec<Substitute> {
+        let wanted: Vec<ReadingFont> = if official {
+            vec![ReadingFont::Hei, ReadingFont::Kai, ReadingFont::Fang]
+        } else if font.is_system() {
+            vec![font]
+        } else {
+            Vec::new()
+        };
+        wanted
+            .into_iter()
+            .filter(|&f| self.slot(f).is_none())
+            .map(|f| Substitute {
+                wanted: match f {
+                    ReadingFont::Song => "宋体",
+                    ReadingFont::Fang => "仿宋",
+                    ReadingFont::Kai => "楷体",
+                    _ => "黑体",
+                },
+                used: if f == ReadingFont::Hei {
+                    SANS_NAME
+                } else {
+                    SERIF_NAME
+                },
+            })
+            .collect()
+    }
 }
 
 /// Font definitions: bundled faces always; with `official`, system 黑/楷/仿宋 faces first
 /// where found (each falls back to the bundled faces, so nothing ever renders as tofu).
 pub fn definitions(official: Option<&OfficialFaces>) -> FontDefinitions {
+    definitions_for(official, ReadingFont::Serif, None)
+}
+
+/// Font definitions with body text in `font` when official style is off (`official` is
+/// `None`); a system face comes from `faces` and falls back to the bundled serif.
+pub fn definitions_for(
+    official: Option<&OfficialFaces>,
+    font: ReadingFont,
+    faces: Option<&OfficialFaces>,
+) -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
     fonts
         .font_data
@@ -62,7 +131,11 @@ pub fn definitions(official: Option<&OfficialFaces>) -> FontDefinitions {
     if let Some(mono) = fonts.families.get_mut(&FontFamily::Monospace) {
         mono.push("noto-sans".into());
     }
-    let mut body = vec!["noto-serif", "noto-sans"];
+    let mut body = if font == ReadingFont::Sans && official.is_none() {
+        vec!["noto-sans", "noto-serif"]
+    } else {
+        vec!["noto-serif", "noto-sans"]
+    };
     let mut hei = vec!["noto-sans", "noto-serif"];
     let mut kai = vec!["noto-serif", "noto-sans"];
     if let Some(faces) = official {
@@ -78,6 +151,16 @@ pub fn definitions(official: Option<&OfficialFaces>) -> FontDefinitions {
                 list.insert(0, key);
             }
         }
+    }
+    if official.is_none()
+        && let Some(bytes) = faces
+            .and_then(|f| f.slot(font))
+            .and_then(|p| std::fs::read(p).ok())
+    {
+        fonts
+            .font_data
+            .insert("sys-reading".into(), Arc::new(FontData::from_owned(bytes)));
+        body.insert(0, "sys-reading");
     }
     fonts.families.insert(family(BODY), chain(&body));
     fonts.families.insert(family(HEI), chain(&hei));
@@ -123,7 +206,7 @@ fn scan(dir: &Path, depth: usize, faces: &mut OfficialFaces) {
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_lowercase();
-        if !(name.ends_with(".ttf") || name.ends_with(".otf")) {
+        if !(name.ends_with(".ttf") || name.ends_with(".otf") || name.ends_with(".ttc")) {
             continue;
         }
         let slot = if ["simfang", "fangsong", "仿宋", "fzfs"]
@@ -141,6 +224,11 @@ fn scan(dir: &Path, depth: usize, faces: &mut OfficialFaces) {
             .any(|k| name.contains(k))
         {
             &mut faces.hei
+        } else if ["simsun", "songti", "宋体", "fzss", "stsong", "uming"]
+            .iter()
+            .any(|k| name.contains(k))
+        {
+            &mut faces.song
         } else {
             continue;
         };
@@ -172,6 +260,7 @@ mod tests {
             kai: Some(dir.path().join("simkai.ttf")),
             hei: Some(dir.path().join("missing.ttf")),
             fang: None,
+            song: None,
         };
         let fonts = definitions(Some(&faces));
         assert_eq!(fonts.families[&family(KAI)][0], "sys-kai");
@@ -179,5 +268,43 @@ mod tests {
         let mut found = OfficialFaces::default();
         scan(dir.path(), 0, &mut found);
         assert_eq!(found.kai, Some(dir.path().join("simkai.ttf")));
+    }
+
+    #[test]
+    fn reading_font_leads_the_body_and_missing_faces_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("simsun.ttc"), SERIF).unwrap();
+        let mut found = OfficialFaces::default();
+        scan(dir.path(), 0, &mut found);
+        assert_eq!(found.song, Some(dir.path().join("simsun.ttc")));
+        let body = |f: &FontDefinitions| f.families[&family(BODY)][0].clone();
+        assert_eq!(
+            body(&definitions_for(None, ReadingFont::Song, Some(&found))),
+            "sys-reading"
+        );
+        assert_eq!(
+            body(&definitions_for(None, ReadingFont::Sans, None)),
+            "noto-sans"
+        );
+        // Not installed: the bundled serif, and the settings window says so.
+        assert_eq!(
+            body(&definitions_for(None, ReadingFont::Kai, Some(&found))),
+            "noto-serif"
+        );
+        assert_eq!(
+            found.missing(false, ReadingFont::Kai),
+            vec![Substitute {
+                wanted: "楷体",
+                used: SERIF_NAME
+            }]
+        );
+        assert!(found.missing(false, ReadingFont::Song).is_empty());
+        let official: Vec<&str> = found
+            .missing(true, ReadingFont::Song)
+            .iter()
+            .map(|s| s.wanted)
+            .collect();
+        assert_eq!(official, ["黑体", "楷体", "仿宋"]);
+        assert_eq!(found.missing(true, ReadingFont::Serif)[0].used, SANS_NAME);
     }
 }

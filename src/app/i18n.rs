@@ -83,6 +83,8 @@ pub struct Strings {
     pub outline_tree: &'static str,
     pub level: &'static str,
     pub annotations: &'static str,
+    /// A side rail's button: the panel, shown over the text (`{panel}`).
+    pub over_the_text: &'static str,
     pub highlight: &'static str,
     pub underline: &'static str,
     pub note: &'static str,
@@ -274,6 +276,7 @@ pub static ZH: Strings = Strings {
     outline_tree: "提纲树",
     level: "级",
     annotations: "批注",
+    over_the_text: "{panel}（浮在正文上）",
     highlight: "高亮",
     underline: "下划线",
     note: "笔记",
@@ -459,6 +462,7 @@ pub static EN: Strings = Strings {
     outline_tree: "Outline tree",
     level: "level",
     annotations: "Annotations",
+    over_the_text: "{panel} over the text",
     highlight: "Highlight",
     underline: "Underline",
     note: "Note",
@@ -1320,5 +1324,143 @@ mod fix_tests {
         }
         assert_eq!(EN.rule_matches(1), "1 line matches");
         assert_eq!(EN.fix().promote, "Promote");
+    }
+}
+
+/// Strings of the settings window's Reading section.
+#[derive(Debug)]
+pub struct ReadingStrings {
+    /// The section's heading.
+    pub title: &'static str,
+    /// The body face.
+    pub font: &'static str,
+    /// The faces, in the order of `ReadingFont::ALL`.
+    pub font_names: [&'static str; 6],
+    /// Row height.
+    pub line_height: &'static str,
+    /// Space after a paragraph.
+    pub paragraph_spacing: &'static str,
+    /// Indent the first line.
+    pub first_line_indent: &'static str,
+    /// Longest line.
+    pub column_width: &'static str,
+    /// Space beside the column.
+    pub margins: &'static str,
+    /// Straight right edge.
+    pub justify: &'static str,
+    /// Back to the defaults.
+    pub reset: &'static str,
+    /// The bundled serif face's name.
+    pub bundled_serif: &'static str,
+    /// The bundled sans face's name.
+    pub bundled_sans: &'static str,
+}
+
+/// Chinese strings of the Reading section.
+pub static ZH_READING: ReadingStrings = ReadingStrings {
+    title: "阅读",
+    font: "正文字体",
+    font_names: ["内置宋体", "内置黑体", "宋体", "仿宋", "楷体", "黑体"],
+    line_height: "行距",
+    paragraph_spacing: "段距",
+    first_line_indent: "首行缩进两字",
+    column_width: "每行最多字数",
+    margins: "页边距",
+    justify: "两端对齐",
+    reset: "恢复默认",
+    bundled_serif: "内置思源宋体",
+    bundled_sans: "内置思源黑体",
+};
+
+/// English strings of the Reading section.
+pub static EN_READING: ReadingStrings = ReadingStrings {
+    title: "Reading",
+    font: "Body font",
+    font_names: [
+        "Serif (bundled)",
+        "Sans (bundled)",
+        "Song",
+        "FangSong",
+        "Kai",
+        "Hei",
+    ],
+    line_height: "Line height",
+    paragraph_spacing: "Paragraph spacing",
+    first_line_indent: "Indent first lines",
+    column_width: "Characters a line",
+    margins: "Margins",
+    justify: "Justify",
+    reset: "Reset to defaults",
+    bundled_serif: "the bundled Noto Serif CJK",
+    bundled_sans: "the bundled Noto Sans CJK",
+};
+
+impl Strings {
+    /// The strings of the Reading section in this language.
+    pub fn reading(&self) -> &'static ReadingStrings {
+        match self.lang {
+            Lang::Zh => &ZH_READING,
+            Lang::En => &EN_READING,
+        }
+    }
+
+    /// A face (宋体, 仿宋, 楷体, 黑体) that is not installed, and the bundled one used
+    /// instead (`sans`: the sans face).
+    pub fn face_missing(&self, wanted: &str, sans: bool) -> String {
+        let r = self.reading();
+        let used = if sans {
+            r.bundled_sans
+        } else {
+            r.bundled_serif
+        };
+        match self.lang {
+            Lang::Zh => format!("未找到{wanted}，使用{used}代替"),
+            Lang::En => {
+                let name = match wanted {
+                    "宋体" => "Song (宋体)",
+                    "仿宋" => "FangSong (仿宋)",
+                    "楷体" => "Kai (楷体)",
+                    _ => "Hei (黑体)",
+                };
+                format!("{name} is not installed; using {used} instead")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod reading_tests {
+    use super::*;
+
+    #[test]
+    fn the_chinese_reading_section_has_no_english_words() {
+        let r = &ZH_READING;
+        let mut texts: Vec<String> = r.font_names.iter().map(|s| s.to_string()).collect();
+        texts.extend(
+            [
+                r.title,
+                r.font,
+                r.line_height,
+                r.paragraph_spacing,
+                r.first_line_indent,
+                r.column_width,
+                r.margins,
+                r.justify,
+                r.reset,
+            ]
+            .map(str::to_owned),
+        );
+        texts.push(ZH.face_missing("仿宋", false));
+        for t in texts {
+            assert!(stray_ascii_words(&t).is_empty(), "{t}");
+        }
+        assert_eq!(
+            ZH.face_missing("黑体", true),
+            "未找到黑体，使用内置思源黑体代替"
+        );
+        assert_eq!(
+            EN.face_missing("仿宋", false),
+            "FangSong (仿宋) is not installed; using the bundled Noto Serif CJK instead"
+        );
     }
 }

@@ -406,14 +406,16 @@ impl PizhuApp {
 
     fn install_fonts(&mut self, ctx: &egui::Context) {
         let official = self.settings.official_style;
-        if official && self.official_faces.is_none() {
+        let font = self.settings.reading.font;
+        if (official || font.is_system()) && self.official_faces.is_none() {
             self.official_faces = Some(fonts::find_official_faces());
         }
-        ctx.set_fonts(fonts::definitions(if official {
-            self.official_faces.as_ref()
-        } else {
-            None
-        }));
+        let faces = self.official_faces.as_ref();
+        ctx.set_fonts(fonts::definitions_for(
+            faces.filter(|_| official),
+            font,
+            faces,
+        ));
         self.fonts_official = official;
     }
 

@@ -37,6 +37,106 @@ pub enum LanguagePref {
     English,
 }
 
+/// The face body text is set in (when official style is off; official style sets body text
+/// in 仿宋).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadingFont {
+    /// The bundled Noto Serif CJK (宋体-like).
+    #[default]
+    Serif,
+    /// The bundled Noto Sans CJK (黑体-like).
+    Sans,
+    /// A system 宋体 face, when one is installed.
+    Song,
+    /// A system 仿宋 face, when one is installed.
+    Fang,
+    /// A system 楷体 face, when one is installed.
+    Kai,
+    /// A system 黑体 face, when one is installed.
+    Hei,
+}
+
+impl ReadingFont {
+    /// Every choice, in the order the settings window offers them.
+    pub const ALL: [ReadingFont; 6] = [
+        ReadingFont::Serif,
+        ReadingFont::Sans,
+        ReadingFont::Song,
+        ReadingFont::Fang,
+        ReadingFont::Kai,
+        ReadingFont::Hei,
+    ];
+
+    /// Whether the face is looked for among the system's fonts.
+    pub fn is_system(self) -> bool {
+        !matches!(self, ReadingFont::Serif | ReadingFont::Sans)
+    }
+}
+
+/// How body text is set (like the reading settings of Foliate and KOReader). The text size
+/// is the zoom.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Reading {
+    /// The body face.
+    pub font: ReadingFont,
+    /// Row height as a multiple of the font size.
+    pub line_height: f32,
+    /// Space after a paragraph, in ems.
+    pub paragraph_spacing: f32,
+    /// Whether a paragraph's first line is indented two characters.
+    pub first_line_indent: bool,
+    /// Longest line, in characters (ems).
+    pub column_chars: f32,
+    /// Least space left and right of the text column, in points.
+    pub margin: f32,
+    /// Whether lines are justified (both edges straight).
+    pub justify: bool,
+}
+
+/// Bounds of the reading settings: line height, paragraph spacing (em), column (chars),
+/// margin (points).
+pub const LINE_HEIGHT_RANGE: (f32, f32) = (1.0, 3.0);
+/// Paragraph spacing bounds, in ems.
+pub const PARAGRAPH_SPACING_RANGE: (f32, f32) = (0.0, 2.0);
+/// Column width bounds, in characters.
+pub const COLUMN_CHARS_RANGE: (f32, f32) = (10.0, 80.0);
+/// Margin bounds, in points.
+pub const MARGIN_RANGE: (f32, f32) = (0.0, 200.0);
+
+impl Default for Reading {
+    fn default() -> Self {
+        Self {
+            font: ReadingFont::Serif,
+            line_height: 1.8,
+            paragraph_spacing: 0.45,
+            first_line_indent: true,
+            column_chars: 38.0,
+            margin: 24.0,
+            justify: false,
+        }
+    }
+}
+
+impl Reading {
+    /// Values a hand-edited file may have put out of range, brought back into it.
+    pub fn sanitized(mut self) -> Self {
+        let defaults = Reading::default();
+        let clamp = |v: f32, d: f32, (lo, hi): (f32, f32)| {
+            if v.is_finite() { v.clamp(lo, hi) } else { d }
+        };
+        self.line_height = clamp(self.line_height, defaults.line_height, LINE_HEIGHT_RANGE);
+        self.paragraph_spacing = clamp(
+            self.paragraph_spacing,
+            defaults.paragraph_spacing,
+            PARAGRAPH_SPACING_RANGE,
+        );
+        self.column_chars = clamp(self.column_chars, defaults.column_chars, COLUMN_CHARS_RANGE);
+        self.margin = clamp(self.margin, defaults.margin, MARGIN_RANGE);
+        self
+    }
+}
+
 /// A document the user opened, and where they were in it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -103,6 +203,8 @@ pub struct Settings {
     /// Offers of notes found by content that the reader dismissed: (the document's store
     /// file name, the offered store's file name), newest last. Not offered again.
     pub dismissed_offers: Vec<(String, String)>,
+    /// How body text is set.
+    pub reading: Reading,
 }
 
 /// How many dismissed offers are remembered.
@@ -127,6 +229,7 @@ impl Default for Settings {
             author: String::new(),
             citation_format: crate::library::DEFAULT_CITATION.to_owned(),
             dismissed_offers: Vec::new(),
+            reading: Reading::default(),
         }
     }
 }
@@ -200,6 +303,7 @@ impl Settings {
         }
         self.outline_width = self.outline_width.clamp(120.0, 900.0);
         self.recent.truncate(MAX_RECENT);
+        self.reading = self.reading.sanitized();
         self.version = SETTINGS_VERSION;
         self
     }
@@ -347,5 +451,39 @@ mod tests {
         let loaded = load(&path);
         assert_eq!(loaded.settings.zoom, ZOOM_RANGE.1);
         assert_eq!(loaded.settings.outline_width, 120.0);
+    }
+
+    #[test]
+    fn reading_settings_round_trip_and_old_files_get_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        let s = Settings {
+            reading: Reading {
+                font: ReadingFont::Kai,
+                line_height: 2.2,
+                paragraph_spacing: 1.0,
+                first_line_indent: false,
+                column_chars: 30.0,
+                margin: 60.0,
+                justify: true,
+            },
+            ..Settings::default()
+        };
+        save(&path, &s).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("line_height: 2.2"), "{text}");
+        assert_eq!(load(&path).settings, s);
+        // A file written before the reading settings existed.
+        std::fs::write(&path, "(version: 1, zoom: 1.5, theme: Dark)").unwrap();
+        let loaded = load(&path);
+        assert!(loaded.warning.is_none());
+        assert_eq!(loaded.settings.zoom, 1.5);
+        assert_eq!(loaded.settings.reading, Reading::default());
+        // A partial reading record keeps its values and gets defaults for the rest.
+        std::fs::write(&path, "(reading: (justify: true, line_height: 9.0))").unwrap();
+        let reading = load(&path).settings.reading;
+        assert!(reading.justify);
+        assert_eq!(reading.line_height, LINE_HEIGHT_RANGE.1);
+        assert_eq!(reading.column_chars, Reading::default().column_chars);
     }
 }

@@ -1,8 +1,9 @@
 //! Typesetting one block: sizes per zoom level, the `LayoutJob` of a paragraph, and the
 //! cache that keeps each visible paragraph's galley between frames.
 //!
-//! A galley depends on the document, the block, the wrap width, the zoom, the theme, the
-//! official style and the boilerplate switch (which blocks exist), and on egui's fonts.
+//! A galley depends on the document, the block, the wrap width, the zoom, the reading
+//! settings (line height, spacing, indent, justification, face), the theme, the official
+//! style and the boilerplate switch (which blocks exist), and on egui's fonts.
 //! Selection, highlights and find matches are painted over it (see `marks`), so none of them
 //! invalidates a galley.
 
@@ -16,16 +17,17 @@ use egui::{Align, FontId, Galley};
 use super::layout_index::{Block, BlockKind, blocks, estimate_height, text_width_em};
 use crate::app::OpenDocument;
 use crate::app::fonts::{self, BODY, HEI, KAI};
-use crate::app::settings::Theme;
+use crate::app::settings::{Reading, Theme};
 use crate::app::theme::Palette;
 use crate::document::Document;
 use crate::outline::{NodeKind, Outline};
 
 /// Body text size at 100 % zoom, in points.
 pub const BODY_PX: f32 = 18.0;
-/// Row height as a multiple of the font size.
+/// Row height as a multiple of the font size (the default of the reading settings).
 pub const LINE_HEIGHT: f32 = 1.8;
-/// Longest line of body text, in ems (CJK characters): comfortable reading.
+/// Longest line of body text, in ems (CJK characters): comfortable reading (the default of
+/// the reading settings).
 pub const MEASURE_EM: f32 = 38.0;
 
 /// Everything that changes how paragraphs are laid out; a change rebuilds the index.
@@ -41,6 +43,8 @@ pub struct LayoutKey {
     pub official: bool,
     /// Whether boilerplate lines are left out.
     pub hide_boilerplate: bool,
+    /// The reading settings (line height, spacing, indent, justification, face).
+    pub reading: Reading,
 }
 
 /// Sizes for one zoom level.
@@ -52,18 +56,40 @@ pub struct Metrics {
     front_px: f32,
     h1_px: f32,
     h2_px: f32,
+    /// Row height as a multiple of the font size.
+    pub line_height: f32,
+    /// Space after a body paragraph, in ems.
+    paragraph_em: f32,
+    /// Whether paragraphs indent their first line.
+    pub indent: bool,
+    /// Whether lines are justified.
+    pub justify: bool,
 }
 
 impl Metrics {
-    /// The sizes at `zoom`.
+    /// The sizes at `zoom` with the default reading settings.
     pub fn new(zoom: f32) -> Self {
+        Self::with_reading(zoom, &Reading::default())
+    }
+
+    /// The sizes at `zoom` with the reading settings `reading`.
+    pub fn with_reading(zoom: f32, reading: &Reading) -> Self {
         Self {
             body_px: BODY_PX * zoom,
             title_px: 26.0 * zoom,
             front_px: 15.0 * zoom,
             h1_px: 21.0 * zoom,
             h2_px: 19.0 * zoom,
+            line_height: reading.line_height,
+            paragraph_em: reading.paragraph_spacing,
+            indent: reading.first_line_indent,
+            justify: reading.justify,
         }
+    }
+
+    /// Row height of text at `size`.
+    pub fn row_px(&self, size: f32) -> f32 {
+        (size * self.line_height).round()
     }
 
     /// Font size of a block's text.
@@ -86,7 +112,7 @@ impl Metrics {
             BlockKind::Heading(1) => (1.1 * b, 0.5 * b),
             BlockKind::Heading(_) => (0.5 * b, 0.4 * b),
             BlockKind::Salutation => (0.6 * b, 0.3 * b),
-            BlockKind::Body => (0.0, 0.45 * b),
+            BlockKind::Body => (0.0, self.paragraph_em * b),
             BlockKind::Boilerplate => (0.0, 0.2 * b),
         }
     }
@@ -96,15 +122,12 @@ impl Metrics {
 pub fn estimate_for(kind: BlockKind, mixed: bool, width_em: f32, m: &Metrics, wrap_px: f32) -> f32 {
     let size = m.size_of(kind, !mixed);
     let (above, below) = m.gaps(kind);
-    let indent = if indents(kind, mixed) { 2.0 } else { 0.0 };
-    above
-        + below
-        + estimate_height(
-            width_em + indent,
-            size,
-            (size * LINE_HEIGHT).round(),
-            wrap_px,
-        )
+    let indent = if m.indent && indents(kind, mixed) {
+        2.0
+    } else {
+        0.0
+    };
+    above + below + estimate_height(width_em + indent, size, m.row_px(size), wrap_px)
 }
 
 /// Whether a block's first line is indented two characters.
@@ -146,7 +169,7 @@ pub fn block_galley(
         BlockKind::Heading(_) => (BODY, p.heading),
         BlockKind::Salutation | BlockKind::Body => (BODY, p.text),
     };
-    let line_height = Some((size * LINE_HEIGHT).round());
+    let line_height = Some(m.row_px(size));
     let base = TextFormat {
         font_id: FontId::new(size, fonts::family(BODY)),
         color: p.text,
@@ -167,18 +190,16 @@ pub fn block_galley(
     } else {
         usize::MAX
     };
+    let centred = matches!(block.kind, BlockKind::Title | BlockKind::FrontMatter);
     let mut job = LayoutJob {
         wrap: TextWrapping::wrap_at_width(style.wrap_px),
-        halign: if matches!(block.kind, BlockKind::Title | BlockKind::FrontMatter) {
-            Align::Center
-        } else {
-            Align::LEFT
-        },
+        halign: if centred { Align::Center } else { Align::LEFT },
+        justify: m.justify && !centred,
         ..Default::default()
     };
     let placeholders = placeholders_in(doc, text_start, text.chars().count());
     let points = point_markers_in(doc, text_start, text.chars().count());
-    let mut leading = if indents(block.kind, mixed) {
+    let mut leading = if m.indent && indents(block.kind, mixed) {
         2.0 * size
     } else {
         0.0
@@ -511,6 +532,7 @@ mod tests {
                 zoom,
                 official: false,
                 hide_boilerplate: false,
+                reading: Reading::default(),
             },
             theme,
             pixels_per_point: 1.0,

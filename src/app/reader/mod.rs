@@ -547,10 +547,12 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let Some(doc) = app.current.as_ref() else {
         return;
     };
-    let metrics = Metrics::new(app.settings.zoom);
+    let reading = app.settings.reading;
+    let metrics = Metrics::with_reading(app.settings.zoom, &reading);
     let pal = palette(app.settings.theme);
     let avail = ui.available_width();
-    let column = (MEASURE_EM * metrics.body_px).min((avail - 48.0).max(120.0));
+    let column =
+        (reading.column_chars * metrics.body_px).min((avail - 2.0 * reading.margin).max(120.0));
     let margin_x = ((avail - column) / 2.0).max(12.0);
     let key = LayoutKey {
         doc: doc.id,
@@ -558,6 +560,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         zoom: app.settings.zoom,
         official: app.settings.official_style,
         hide_boilerplate: app.settings.hide_boilerplate,
+        reading,
     };
     let style = Style {
         metrics: &metrics,
@@ -621,7 +624,8 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         reader.jump_hold = (margin == 0.0).then_some((pos, offset, None));
     } else if let Some((a, within)) = reader.anchor {
         // Keep the anchor block where it was while blocks above it get measured.
-        let rows = (reader.viewport_height / (metrics.body_px * LINE_HEIGHT)).ceil() as usize + 2;
+        let rows =
+            (reader.viewport_height / (metrics.body_px * metrics.line_height)).ceil() as usize + 2;
         let n = reader.blocks.len();
         let view_end = (a + rows).min(n);
         for i in a..view_end {
@@ -650,7 +654,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
 
     let surface_id = ui.make_persistent_id("reader-surface");
     let (page_keys, heading_step) = scroll::reader_keys(ui, surface_id);
-    let line = metrics.body_px * LINE_HEIGHT;
+    let line = metrics.body_px * metrics.line_height;
     let page = (reader.viewport_height - line).max(line);
     offset += reader.autoscroll;
     match page_keys {
