@@ -269,7 +269,7 @@ pub(crate) fn swatch(ui: &mut Ui, color: Color, on: bool, label: String) -> egui
     resp.on_hover_text(label)
 }
 
-fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
+pub(super) fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     ui.set_min_width(ui.available_width());
     let t = app.t();
     let theme = app.settings.theme;

@@ -16,6 +16,7 @@ pub mod navigate;
 mod notebook_view;
 pub mod outline_panel;
 pub mod reader;
+pub mod room;
 mod rules_editor;
 pub mod settings;
 pub mod shelf;
@@ -77,6 +78,8 @@ pub enum Command {
     Copy(String),
     /// Show or hide the annotations panel.
     ToggleAnnotations,
+    /// Focus mode on or off: the text alone, its panels on demand.
+    ToggleFocus,
     /// Open the find bar with the cursor in it.
     OpenFind,
     /// Close the find bar.
@@ -258,6 +261,8 @@ pub struct PizhuApp {
     pub reader: ReaderView,
     /// The annotations panel's state (selection, filters, note editor).
     pub notes_view: annotations_panel::AnnotationsView,
+    /// How the side panels share the width with the text; focus mode.
+    pub room: room::Room,
     /// Whether the settings window is open.
     pub show_settings: bool,
     /// The reader's outline rules (`rules.ron`), as edited in Settings.
@@ -350,6 +355,7 @@ impl PizhuApp {
             outline_view: OutlineView::default(),
             reader: ReaderView::default(),
             notes_view: annotations_panel::AnnotationsView::default(),
+            room: room::Room::default(),
             show_settings: false,
             rules: rules_editor::RulesEditor::default(),
             last_copied: None,
@@ -908,7 +914,9 @@ impl PizhuApp {
         self.poll_dialog();
         self.poll_shelf(ui.ctx());
         self.global_input(ui.ctx());
-        bars::top_bar_ui(self, ui);
+        if !(self.room.focus && self.view == View::Reader) {
+            bars::top_bar_ui(self, ui);
+        }
         export_window::remember_content_top(ui);
         crash::banner_ui(self, ui);
         // The reader shows the message in its own area; the library and the notebook above
@@ -922,18 +930,14 @@ impl PizhuApp {
         if self.view == View::Reader {
             shelf::offer_bar_ui(self, ui);
         }
-        if self.settings.show_status_bar && self.view == View::Reader {
+        if self.settings.show_status_bar && self.view == View::Reader && !self.room.focus {
             bars::status_bar_ui(self, ui);
         }
         match self.view {
             View::Reader => {
-                if self.settings.show_outline {
-                    outline_panel::outline_panel_ui(self, ui);
-                }
-                if self.settings.show_annotations {
-                    annotations_panel::annotations_panel_ui(self, ui);
-                }
+                room::side_panels_ui(self, ui);
                 reader::central_ui(self, ui);
+                room::leave_focus_on_escape(self, ui.ctx());
             }
             View::Library => {
                 egui::CentralPanel::default().show(ui, |ui| library_view::library_ui(self, ui));
@@ -1109,6 +1113,7 @@ impl PizhuApp {
             (Action::ZoomReset, Scope::Window),
             (Action::ToggleOutline, Scope::Window),
             (Action::ToggleAnnotations, Scope::Window),
+            (Action::FocusMode, Scope::Window),
             (Action::ShowBlanks, Scope::Window),
             (Action::ToggleBoilerplate, Scope::Window),
             (Action::NextTheme, Scope::Window),
@@ -1175,6 +1180,7 @@ impl PizhuApp {
                 Action::ZoomReset => Command::Zoom(0),
                 Action::ToggleOutline => Command::ToggleOutline,
                 Action::ToggleAnnotations => Command::ToggleAnnotations,
+                Action::FocusMode => Command::ToggleFocus,
                 Action::ShowBlanks => Command::ShowBlanks(true),
                 Action::ToggleBoilerplate => Command::ToggleHideBoilerplate,
                 Action::NextTheme => Command::NextTheme,
@@ -1322,6 +1328,24 @@ impl PizhuApp {
                 self.settings.language = pref;
                 self.lang = Lang::resolve(pref);
                 self.mark_settings_dirty();
+            }
+            Command::ToggleOutline
+                if self
+                    .room
+                    .opens_over(room::Side::Outline, self.settings.show_outline) =>
+            {
+                self.room.toggle_overlay(room::Side::Outline);
+            }
+            Command::ToggleAnnotations
+                if self
+                    .room
+                    .opens_over(room::Side::Annotations, self.settings.show_annotations) =>
+            {
+                self.room.toggle_overlay(room::Side::Annotations);
+            }
+            Command::ToggleFocus => {
+                self.room.focus = !self.room.focus;
+                self.room.overlay = None;
             }
             Command::ToggleOutline => {
                 self.settings.show_outline = !self.settings.show_outline;

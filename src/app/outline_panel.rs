@@ -284,7 +284,7 @@ pub fn outline_panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
 }
 
-fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
+pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     // Fill the panel, so that its width is the user's choice and never shrinks to content
     // (while loading, say).
     ui.set_min_width(ui.available_width());

@@ -199,6 +199,10 @@ pub enum Scope {
     Annotation,
     /// The outline tree, when it has the keyboard.
     Outline,
+    /// A side panel opened over the text (on a narrow window or in focus mode).
+    Overlay,
+    /// Focus mode, when the text has nothing else to let go (no selection, find closed).
+    Focus,
     /// The find field.
     FindField,
     /// The tag field of the annotations panel.
@@ -273,6 +277,10 @@ pub enum Action {
     ToggleOutline,
     /// Show or hide the annotations panel.
     ToggleAnnotations,
+    /// Focus mode: the text alone.
+    FocusMode,
+    /// Close the side panel opened over the text.
+    CloseOverlay,
     /// The list of blanks to fill.
     ShowBlanks,
     /// Hide or show boilerplate.
@@ -451,6 +459,9 @@ pub const KEYMAP: &[Binding] = &[
     bind!(Action::ZoomReset, [cmd(Key::Digit(0))], Window, Document, "原始大小", "Actual size"),
     bind!(Action::ToggleOutline, [cmd(Key::Digit(1))], Window, Document, "显示或隐藏提纲", "Show or hide the outline"),
     bind!(Action::ToggleAnnotations, [cmd(Key::Digit(2))], Window, Document, "显示或隐藏批注面板", "Show or hide the annotations panel"),
+    bind!(Action::FocusMode, [k(Key::F(11))], Window, Document, "专注模式：只显示正文，面板按键即现（再按一次返回）", "Focus mode: the text alone, panels by their keys (again to return)"),
+    bind!(Action::FocusMode, [k(Key::Escape)], Focus, Document, "退出专注模式", "Leave focus mode"),
+    bind!(Action::CloseOverlay, [k(Key::Escape)], Overlay, Document, "关闭浮在正文上的面板（窗口窄时或专注模式中）", "Close the panel shown over the text (narrow window or focus mode)"),
     bind!(Action::ShowBlanks, [cmd(Key::Digit(3))], Window, Document, "待填写列表", "Blanks to fill"),
     bind!(Action::ToggleBoilerplate, [cmd(Key::Letter('B'))], Window, Document, "隐藏或显示广告与网页残留", "Hide or show ads and web residue"),
     bind!(Action::NextTheme, [cmd(Key::Letter('T'))], Window, Document, "切换主题", "Next theme"),
