@@ -482,12 +482,13 @@ fn reading_ui(app: &mut PizhuApp, ui: &mut egui::Ui) -> (bool, bool) {
                           step: f64,
                           decimals: usize| {
                 ui.label(label);
-                ui.add(
+                let response = ui.add(
                     egui::Slider::new(value, lo..=hi)
                         .step_by(step)
-                        .fixed_decimals(decimals)
-                        .text(label),
+                        .fixed_decimals(decimals),
                 );
+                let v = f64::from(*value);
+                response.widget_info(|| WidgetInfo::slider(true, v, label));
                 ui.end_row();
             };
             slider(

@@ -199,11 +199,12 @@ pub fn block_galley(
     };
     let placeholders = placeholders_in(doc, text_start, text.chars().count());
     let points = point_markers_in(doc, text_start, text.chars().count());
-    let mut leading = if m.indent && indents(block.kind, mixed) {
+    let indent = if m.indent && indents(block.kind, mixed) {
         2.0 * size
     } else {
         0.0
     };
+    let mut leading = indent;
     // Bytes that could not be decoded were replaced by U+FFFD, which no bundled face draws:
     // show the typesetter's 〓 (U+3013, GB 2312) instead — three UTF-8 bytes like U+FFFD,
     // so every offset stays as it is. The document's text keeps U+FFFD.
@@ -255,7 +256,42 @@ pub fn block_galley(
     if job.sections.is_empty() {
         job.append("", leading, base);
     }
+    if job.justify && indent > 0.0 {
+        return justified_with_indent(painter, job, indent);
+    }
     painter.layout_job(job)
+}
+
+/// Lay out a justified paragraph whose first line is indented. egui's justification moves
+/// every row to x = 0, the first row's leading space with it; so the first row is set apart:
+/// the same text without the indent, wrapped `indent` narrower and justified to that width,
+/// and its first row put in place of the paragraph's, `indent` to the right.
+fn justified_with_indent(painter: &egui::Painter, job: LayoutJob, indent: f32) -> Arc<Galley> {
+    let mut first_job = job.clone();
+    first_job.wrap = TextWrapping::wrap_at_width((job.wrap.max_width - indent).max(1.0));
+    if let Some(first) = first_job.sections.first_mut() {
+        first.leading_space = 0.0;
+    }
+    let mut ragged_job = job.clone();
+    ragged_job.justify = false;
+    let galley = painter.layout_job(job);
+    let first = painter.layout_job(first_job);
+    match (galley.rows.first(), first.rows.first()) {
+        (Some(row), Some(first_row))
+            if row.row.char_count_excluding_newline()
+                == first_row.row.char_count_excluding_newline() =>
+        {
+            let mut galley = (*galley).clone();
+            galley.rows[0] = egui::epaint::text::PlacedRow {
+                pos: egui::pos2(indent, row.pos.y),
+                row: Arc::clone(&first_row.row),
+                ends_with_newline: row.ends_with_newline,
+            };
+            Arc::new(galley)
+        }
+        // The first row broke elsewhere (never seen): left ragged rather than wrong.
+        _ => painter.layout_job(ragged_job),
+    }
 }
 
 /// The char offset of the first char a block shows (its line without leading white space).
