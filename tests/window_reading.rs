@@ -212,3 +212,42 @@ fn justified_rows_reach_the_right_edge_and_the_face_can_change() {
         "{justified:?} → {sans:?}"
     );
 }
+
+#[test]
+fn missing_official_and_reading_faces_are_named_with_the_face_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = window(&dir.path().join("settings.ron"));
+    let faces = pizhu::app::fonts::find_official_faces();
+    let t = &pizhu::app::i18n::EN;
+    open_settings(&mut h);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::ToggleOfficialStyle);
+    h.run();
+    let missing = faces.missing(true, ReadingFont::Serif);
+    for face in ["黑体", "楷体", "仿宋"] {
+        let text = t.face_missing(face, face == "黑体");
+        let named = h.query_by_label(&text).is_some();
+        let not_found = missing.iter().any(|m| m.wanted == face);
+        assert_eq!(named, not_found, "{text}");
+    }
+    // Official style off, a system 楷体 chosen for the body.
+    h.state_mut().apply(&ctx, Command::ToggleOfficialStyle);
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "Body font").click();
+    h.run();
+    h.get_by_label("Kai").click();
+    h.run();
+    assert_eq!(h.state().settings.reading.font, ReadingFont::Kai);
+    let text = t.face_missing("楷体", false);
+    assert_eq!(h.query_by_label(&text).is_some(), faces.kai.is_none());
+    assert!(h.query_by_label(&t.face_missing("黑体", true)).is_none());
+    // In Chinese: the same in Chinese words.
+    h.state_mut().apply(
+        &ctx,
+        Command::SetLanguage(pizhu::app::settings::LanguagePref::Chinese),
+    );
+    h.run();
+    let zh = pizhu::app::i18n::ZH.face_missing("楷体", false);
+    assert_eq!(zh, "未找到楷体，使用内置思源宋体代替");
+    assert_eq!(h.query_by_label(&zh).is_some(), faces.kai.is_none());
+}
