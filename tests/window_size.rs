@@ -8,7 +8,8 @@ use egui::{Key, Modifiers, Role, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use pizhu::app::room::{MIN_CHARS, Place, Side};
-use pizhu::app::{PizhuApp, Startup};
+use pizhu::app::{Command, PizhuApp, Startup};
+use pizhu::session::Action as Act;
 
 fn window(w: f32, h: f32) -> Harness<'static, PizhuApp> {
     common::window_of(Vec2::new(w, h), None, None, Startup::Sample)
@@ -189,4 +190,86 @@ fn f11_shows_the_text_alone_and_again_restores_everything() {
     h.run();
     assert!(!h.state().room.focus);
     assert!(has_outline_tree(&h) && has_annotations(&h));
+}
+
+/// Highlight `n` passages of 12 characters at the starts of the sample's longer lines; their
+/// quotes.
+fn highlight_passages(h: &mut Harness<'static, PizhuApp>, n: usize) -> Vec<String> {
+    let doc = &h.state().current.as_ref().expect("open").doc;
+    let mut picked = Vec::new();
+    let mut start = 0;
+    for line in doc.text.split('\n') {
+        let chars = line.chars().count();
+        if chars > 30 && picked.len() < n && line.chars().take(12).all(|c| !c.is_whitespace()) {
+            let quote: String = line.chars().take(12).collect();
+            picked.push((pizhu::TextRange::new(start, start + 12), quote));
+        }
+        start += chars + 1;
+    }
+    assert_eq!(picked.len(), n, "{n} passages in the sample");
+    let ctx = h.ctx.clone();
+    for (range, _) in &picked {
+        h.state_mut().apply(
+            &ctx,
+            Command::Act(Act::Highlight {
+                range: *range,
+                color: pizhu::annotate::Color::Yellow,
+                mark: pizhu::annotate::Mark::Fill,
+                open_note: false,
+            }),
+        );
+    }
+    h.run();
+    picked.into_iter().map(|(_, q)| q).collect()
+}
+
+#[test]
+fn a_long_note_leaves_the_tag_field_and_the_list_within_reach() {
+    let mut h = window(1400.0, 900.0);
+    let quotes = highlight_passages(&mut h, 3);
+    let first = {
+        let set = &h.state().current.as_ref().expect("open").notes.set;
+        set.items()
+            .iter()
+            .find(|a| a.quote == quotes[0])
+            .expect("the first highlight")
+            .id
+    };
+    let note: String = "长批注的一行文字，写得很长很长。".repeat(160);
+    assert!(note.chars().count() >= 2_500);
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .apply(&ctx, Command::Act(Act::SelectAnnotation(Some(first))));
+    h.state_mut()
+        .apply(&ctx, Command::Act(Act::TypeNote(first, note.clone())));
+    h.run();
+    let a = h
+        .state()
+        .current
+        .as_ref()
+        .and_then(|d| d.notes.set.get(first))
+        .expect("the note");
+    assert_eq!(a.note, note);
+    // The panel: from its close button down to the window's bottom, less the status bar.
+    let close = h
+        .get_by_role_and_label(Role::Button, "Close Annotations")
+        .rect();
+    let text = text_rect(&h);
+    let bottom = text.bottom();
+    let tag = h
+        .get_by_role_and_label(Role::TextInput, "Add a tag…")
+        .rect();
+    assert!(
+        tag.top() > close.bottom() && tag.bottom() <= bottom,
+        "tag field {tag:?} outside the panel (close {close:?}, bottom {bottom})"
+    );
+    let note_field = h.get_by_role_and_label(Role::MultilineTextInput, "Note");
+    assert!(note_field.rect().top() < tag.top());
+    for quote in &quotes {
+        let row = h.get_by_role_and_label(Role::Button, quote).rect();
+        assert!(
+            row.top() > tag.bottom() && row.bottom() <= bottom,
+            "row {quote} at {row:?} is out of reach (tag field {tag:?}, bottom {bottom})"
+        );
+    }
 }

@@ -328,7 +328,14 @@ pub(super) fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     if let Some(id) = doc.selected
         && let Some(a) = set.get(id)
     {
-        editor_ui(ui, t, a, view, &mut commands);
+        // However long its quote and note, the editor takes at most part of the panel and
+        // scrolls; the list keeps the rest (issue 16).
+        let panel_h = ui.max_rect().height();
+        ScrollArea::vertical()
+            .id_salt("annotation-editor")
+            .max_height(panel_h * EDITOR_SHARE)
+            .auto_shrink([false, true])
+            .show(ui, |ui| editor_ui(ui, t, a, view, panel_h, &mut commands));
         ui.separator();
     } else {
         view.editor = None;
@@ -346,12 +353,18 @@ pub(super) fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
 }
 
+/// The largest share of the panel's height the selected annotation's editor takes.
+const EDITOR_SHARE: f32 = 0.5;
+/// The largest share of the panel's height the note field takes (it scrolls inside).
+const NOTE_SHARE: f32 = 0.3;
+
 /// The selected annotation: colour, style, quote, note and tags.
 fn editor_ui(
     ui: &mut Ui,
     t: &super::i18n::Strings,
     a: &Annotation,
     view: &mut AnnotationsView,
+    panel_h: f32,
     commands: &mut Vec<Command>,
 ) {
     // The buffer follows the annotation unless the user is typing in it (undo, another
@@ -426,13 +439,20 @@ fn editor_ui(
     let Some((_, text)) = view.editor.as_mut() else {
         return;
     };
-    let edit = ui.add(
-        TextEdit::multiline(text)
-            .id(note_id)
-            .hint_text(t.note_hint)
-            .desired_rows(4)
-            .desired_width(f32::INFINITY),
-    );
+    let edit = ScrollArea::vertical()
+        .id_salt(("note-scroll", a.id))
+        .max_height(panel_h * NOTE_SHARE)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            ui.add(
+                TextEdit::multiline(text)
+                    .id(note_id)
+                    .hint_text(t.note_hint)
+                    .desired_rows(4)
+                    .desired_width(f32::INFINITY),
+            )
+        })
+        .inner;
     edit.widget_info(|| {
         let mut info = WidgetInfo::text_edit(true, "", text.as_str(), t.note_hint);
         info.role = Role::MultilineTextInput;
