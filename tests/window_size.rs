@@ -6,7 +6,7 @@ mod common;
 
 use egui::{Key, Modifiers, Role, Vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use pizhu::app::room::{MIN_CHARS, Place, Side};
 use pizhu::app::{Command, PizhuApp, Startup};
 use pizhu::session::Action as Act;
@@ -271,5 +271,66 @@ fn a_long_note_leaves_the_tag_field_and_the_list_within_reach() {
             row.top() > tag.bottom() && row.bottom() <= bottom,
             "row {quote} at {row:?} is out of reach (tag field {tag:?}, bottom {bottom})"
         );
+    }
+}
+
+/// A 1400×900-pixel window at `ppp` pixels a point, in English, the sample loaded.
+fn hidpi_window(ppp: f32) -> Harness<'static, PizhuApp> {
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0) / ppp)
+        .with_pixels_per_point(ppp)
+        .with_max_steps(64)
+        .build_eframe(|cc| PizhuApp::new(&cc.egui_ctx, None, None, Startup::Sample));
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(
+        &ctx,
+        Command::SetLanguage(pizhu::app::settings::LanguagePref::English),
+    );
+    common::settle(&mut h);
+    h
+}
+
+#[test]
+fn hidpi_lays_out_without_overlap_and_keeps_the_column() {
+    for ppp in [1.5, 2.0] {
+        let h = hidpi_window(ppp);
+        let size = Vec2::new(1400.0, 900.0) / ppp;
+        let text = text_rect(&h);
+        let n = chars_a_line(&h);
+        println!("ppp {ppp}: {size:?} points, {n} chars a line");
+        assert!(n as f32 >= MIN_CHARS, "{n} chars a line at ppp {ppp}");
+        // The top bar's buttons: above the text, inside the window, none over another.
+        let bar: Vec<(String, egui::Rect)> = h
+            .query_all_by_role(Role::Button)
+            .map(|b| (b.accesskit_node().label().unwrap_or_default(), b.rect()))
+            .filter(|(_, r)| r.bottom() <= text.top() + 1.0)
+            .collect();
+        assert!(bar.len() >= 3, "top bar buttons at ppp {ppp}: {bar:?}");
+        for (i, (a, ra)) in bar.iter().enumerate() {
+            assert!(
+                ra.left() >= -0.5 && ra.right() <= size.x + 0.5,
+                "{a} at {ra:?} outside the {size:?} window at ppp {ppp}"
+            );
+            for (b, rb) in &bar[i + 1..] {
+                let overlap = ra.intersect(*rb);
+                assert!(
+                    overlap.width() <= 0.5 || overlap.height() <= 0.5,
+                    "{a} {ra:?} overlaps {b} {rb:?} at ppp {ppp}"
+                );
+            }
+        }
+        // The text sits between the side panels or their rails, not under them.
+        for (side, label) in [
+            (Side::Outline, "Outline over the text"),
+            (Side::Annotations, "Annotations over the text"),
+        ] {
+            if place(&h, side) == Place::Rail {
+                let rail = h.get_by_role_and_label(Role::Button, label).rect();
+                assert!(
+                    rail.right() <= text.left() + 0.5 || rail.left() >= text.right() - 0.5,
+                    "{label} {rail:?} over the text {text:?} at ppp {ppp}"
+                );
+            }
+        }
     }
 }
