@@ -223,6 +223,12 @@ fn missing_official_and_reading_faces_are_named_with_the_face_used() {
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, Command::ToggleOfficialStyle);
     h.run();
+    // Official style sets the body face: the choice waits until it is off.
+    assert!(
+        h.get_by_role_and_label(Role::ComboBox, "Body font")
+            .accesskit_node()
+            .is_disabled()
+    );
     let missing = faces.missing(true, ReadingFont::Serif);
     for face in ["黑体", "楷体", "仿宋"] {
         let text = t.face_missing(face, face == "黑体");

@@ -450,6 +450,7 @@ fn reading_ui(app: &mut PizhuApp, ui: &mut egui::Ui) -> (bool, bool) {
     let t = app.t();
     let r = t.reading();
     let before = app.settings.reading;
+    let official = app.settings.official_style;
     let reading = &mut app.settings.reading;
     ui.separator();
     ui.strong(r.title);
@@ -464,16 +465,24 @@ fn reading_ui(app: &mut PizhuApp, ui: &mut egui::Ui) -> (bool, bool) {
                     .position(|&x| x == f)
                     .map_or("", |i| r.font_names[i])
             };
-            egui::ComboBox::from_id_salt("reading-font")
-                .selected_text(name(reading.font))
-                .width(160.0)
-                .show_ui(ui, |ui| {
-                    for f in ReadingFont::ALL {
-                        ui.selectable_value(&mut reading.font, f, name(f));
-                    }
+            // Official style sets body text in 仿宋: the choice waits until it is off.
+            let combo = ui
+                .add_enabled_ui(!official, |ui| {
+                    egui::ComboBox::from_id_salt("reading-font")
+                        .selected_text(name(reading.font))
+                        .width(160.0)
+                        .show_ui(ui, |ui| {
+                            for f in ReadingFont::ALL {
+                                ui.selectable_value(&mut reading.font, f, name(f));
+                            }
+                        })
+                        .response
                 })
-                .response
-                .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, r.font));
+                .inner;
+            combo.widget_info(|| WidgetInfo::labeled(Role::ComboBox, !official, r.font));
+            if official {
+                combo.on_disabled_hover_text(r.font_in_official);
+            }
             ui.end_row();
             let slider = |ui: &mut egui::Ui,
                           label: &str,

@@ -1336,6 +1336,8 @@ pub struct ReadingStrings {
     pub font: &'static str,
     /// The faces, in the order of `ReadingFont::ALL`.
     pub font_names: [&'static str; 6],
+    /// Why the face cannot be chosen in official style.
+    pub font_in_official: &'static str,
     /// Row height.
     pub line_height: &'static str,
     /// Space after a paragraph.
@@ -1361,6 +1363,7 @@ pub static ZH_READING: ReadingStrings = ReadingStrings {
     title: "阅读",
     font: "正文字体",
     font_names: ["内置宋体", "内置黑体", "宋体", "仿宋", "楷体", "黑体"],
+    font_in_official: "公文样式开启时正文用仿宋",
     line_height: "行距",
     paragraph_spacing: "段距",
     first_line_indent: "首行缩进两字",
@@ -1384,6 +1387,7 @@ pub static EN_READING: ReadingStrings = ReadingStrings {
         "Kai",
         "Hei",
     ],
+    font_in_official: "Official document style sets body text in FangSong",
     line_height: "Line height",
     paragraph_spacing: "Paragraph spacing",
     first_line_indent: "Indent first lines",
@@ -1440,6 +1444,7 @@ mod reading_tests {
             [
                 r.title,
                 r.font,
+                r.font_in_official,
                 r.line_height,
                 r.paragraph_spacing,
                 r.first_line_indent,
