@@ -680,6 +680,64 @@ mod tests {
     }
 
     #[test]
+    fn justified_paragraphs_keep_their_indent_and_fill_their_rows() {
+        let (ctx, doc, set) = setup();
+        let i = body(&set);
+        let block = set.blocks[i];
+        let wrap_px = 18.0 * 20.5;
+        let lay_out = |reading: Reading| {
+            let mut galley = None;
+            run(&ctx, |ui| {
+                let metrics = Metrics::with_reading(1.0, &reading);
+                let style = Style {
+                    metrics: &metrics,
+                    palette: palette(Theme::Light),
+                    official: false,
+                    wrap_px,
+                };
+                galley = Some(block_galley(ui.painter(), &doc, &block, false, &style));
+            });
+            galley.expect("laid out")
+        };
+        let right = |row: &egui::epaint::text::PlacedRow| {
+            row.pos.x
+                + row
+                    .row
+                    .glyphs
+                    .last()
+                    .map_or(0.0, |g| g.logical_rect().max.x)
+        };
+        let ragged = lay_out(Reading::default());
+        let justified = lay_out(Reading {
+            justify: true,
+            ..Reading::default()
+        });
+        assert!(ragged.rows.len() > 2);
+        assert_eq!(justified.text(), ragged.text());
+        assert_eq!(justified.rows.len(), ragged.rows.len());
+        // The first row starts two characters in; every row but the last ends at the edge.
+        let first_glyph = |g: &Galley| g.rows[0].pos.x + g.rows[0].row.glyphs[0].pos.x;
+        assert!((first_glyph(&justified) - 36.0).abs() < 1.0);
+        assert!((first_glyph(&ragged) - 36.0).abs() < 1.0);
+        let n = justified.rows.len();
+        for row in &justified.rows[..n - 1] {
+            assert!((right(row) - wrap_px).abs() < 1.0, "{}", right(row));
+        }
+        assert!(
+            ragged.rows[..n - 1]
+                .iter()
+                .any(|r| right(r) < wrap_px - 4.0)
+        );
+        // Without the indent, the first row starts at the edge.
+        let flush = lay_out(Reading {
+            justify: true,
+            first_line_indent: false,
+            ..Reading::default()
+        });
+        assert!(first_glyph(&flush).abs() < 1.0);
+    }
+
+    #[test]
     fn new_fonts_drop_the_galleys() {
         let (ctx, doc, set) = setup();
         let mut cache = GalleyCache::default();
