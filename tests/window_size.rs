@@ -120,8 +120,7 @@ fn narrow_windows_keep_24_chars_a_line_and_the_panels_within_reach() {
                         Side::Outline => text.right_center() - Vec2::new(20.0, 0.0),
                         Side::Annotations => text.left_center() + Vec2::new(20.0, 0.0),
                     };
-                    h.hover_at(point);
-                    h.run();
+                    // Press and release in one frame, as a quick click comes.
                     h.event(egui::Event::PointerButton {
                         pos: point,
                         button: egui::PointerButton::Primary,

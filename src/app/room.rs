@@ -163,16 +163,22 @@ pub fn side_panels_ui(app: &mut PizhuApp, ui: &mut Ui) {
         let area = ui.available_rect_before_wrap();
         keep_open.push(overlay_ui(app, ui, side, area));
     }
-    // A press outside the panel (and its rail) closes it; not while one of its menus is open.
+    // A press on the window's own surface (the text, a bar) outside the panel and its rail
+    // closes it; a press in one of its menus, a tooltip or a window does not.
     let ctx = ui.ctx().clone();
     if app.room.overlay.is_some()
-        && !egui::Popup::is_any_open(&ctx)
         && let Some(pos) = ctx.input(|i| {
-            i.pointer
-                .any_pressed()
-                .then(|| i.pointer.press_origin())
-                .flatten()
+            // From the events: a press and its release in one frame leave no press origin.
+            i.events.iter().find_map(|e| match e {
+                egui::Event::PointerButton {
+                    pos, pressed: true, ..
+                } => Some(*pos),
+                _ => None,
+            })
         })
+        && ctx
+            .layer_id_at(pos)
+            .is_none_or(|layer| layer.order == egui::Order::Background)
         && !app.room.keep_open.iter().any(|r| r.contains(pos))
         && !keep_open.iter().any(|r| r.contains(pos))
     {
