@@ -333,3 +333,28 @@ fn hidpi_lays_out_without_overlap_and_keeps_the_column() {
         }
     }
 }
+
+#[test]
+fn panel_text_follows_the_zoom() {
+    let mut h = window(1400.0, 900.0);
+    let heights = |h: &Harness<'static, PizhuApp>| {
+        [
+            h.get_by_label("Expand all").rect().height(),
+            h.get_by_role_and_label(Role::TextInput, "Filter annotations…")
+                .rect()
+                .height(),
+        ]
+    };
+    let before = heights(&h);
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+        h.run();
+    }
+    common::settle(&mut h);
+    let zoom = h.state().settings.zoom;
+    assert!(zoom > 1.3, "zoom {zoom}");
+    let after = heights(&h);
+    for (b, a) in before.iter().zip(after) {
+        assert!(a > b * 1.2, "panel text {b} → {a} at zoom {zoom}");
+    }
+}

@@ -270,6 +270,7 @@ pub(crate) fn swatch(ui: &mut Ui, color: Color, on: bool, label: String) -> egui
 }
 
 pub(super) fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    super::room::legible_text(ui, app.settings.zoom);
     ui.set_min_width(ui.available_width());
     let t = app.t();
     let theme = app.settings.theme;
@@ -659,7 +660,15 @@ fn item_ui(
     if let Some(review) = a.review.as_ref().filter(|_| shows_review(a)) {
         let notice = t.review_notice(review, &a.quote);
         child.horizontal(|ui| {
-            let room = (ui.available_width() - 64.0).max(40.0);
+            // The button's own width, whatever the zoom and the language.
+            let button = egui::WidgetText::from(t.confirm_place)
+                .into_galley(ui, None, f32::INFINITY, egui::TextStyle::Button)
+                .size()
+                .x
+                + 2.0 * ui.spacing().button_padding.x
+                + ui.spacing().item_spacing.x
+                + 4.0;
+            let room = (ui.available_width() - button).max(40.0);
             ui.scope(|ui| {
                 ui.set_max_width(room);
                 let text = egui::RichText::new(notice.as_str())

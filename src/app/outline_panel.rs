@@ -285,6 +285,7 @@ pub fn outline_panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
 }
 
 pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    super::room::legible_text(ui, app.settings.zoom);
     // Fill the panel, so that its width is the user's choice and never shrinks to content
     // (while loading, say).
     ui.set_min_width(ui.available_width());

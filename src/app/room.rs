@@ -207,6 +207,17 @@ fn side_label(app: &PizhuApp, side: Side) -> &'static str {
     }
 }
 
+/// The smallest size of panel text (egui's "small" style is 9 points, too small to read).
+pub const MIN_PANEL_TEXT: f32 = 11.0;
+
+/// Panel text follows the zoom and never falls under [`MIN_PANEL_TEXT`] (issue 16, "Legible
+/// panels"): every text style of `ui` (headers, tags, count badges, buttons) scaled by `zoom`.
+pub fn legible_text(ui: &mut Ui, zoom: f32) {
+    for font in ui.style_mut().text_styles.values_mut() {
+        font.size = (font.size * zoom).max(MIN_PANEL_TEXT);
+    }
+}
+
 /// A thin rail with one button that opens `side` over the text; its rect.
 fn rail_ui(app: &mut PizhuApp, ui: &mut Ui, side: Side) -> Rect {
     let label = side_label(app, side);
