@@ -358,3 +358,28 @@ fn panel_text_follows_the_zoom() {
         assert!(a > b * 1.2, "panel text {b} → {a} at zoom {zoom}");
     }
 }
+
+#[test]
+fn levels_1_2_3_stay_on_one_row_at_every_width_and_zoom() {
+    for (w, zoom_steps) in [(1400.0, 0), (1400.0, 3), (900.0, 2)] {
+        let mut h = window(w, 900.0);
+        for _ in 0..zoom_steps {
+            h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+            h.run();
+        }
+        common::settle(&mut h);
+        if place(&h, Side::Outline) != Place::Docked {
+            continue;
+        }
+        let label = h.get_by_label("Levels").rect();
+        for level in 1..=3 {
+            let b = h
+                .get_by_role_and_label(Role::Button, &format!("Expand to level {level}"))
+                .rect();
+            assert!(
+                (b.center().y - label.center().y).abs() < 4.0,
+                "level {level} {b:?} not on the row of Levels {label:?} at {w}, {zoom_steps} zoom steps"
+            );
+        }
+    }
+}

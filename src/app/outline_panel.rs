@@ -311,20 +311,23 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
         if ui.small_button(t.collapse_all).clicked() {
             view.expand_to(&outline, Some(1));
         }
-        ui.weak(t.levels);
-        for level in 1..=3u8 {
-            let resp = ui.small_button(format!("{level}"));
-            resp.widget_info(|| {
-                WidgetInfo::labeled(
-                    Role::Button,
-                    true,
-                    format!("{} {level}", t.collapse_to_level),
-                )
-            });
-            if resp.clicked() {
-                view.expand_to(&outline, Some(level));
+        // "Levels 1 2 3" wraps as one piece, never between its buttons.
+        ui.horizontal(|ui| {
+            ui.weak(t.levels);
+            for level in 1..=3u8 {
+                let resp = ui.small_button(format!("{level}"));
+                resp.widget_info(|| {
+                    WidgetInfo::labeled(
+                        Role::Button,
+                        true,
+                        format!("{} {level}", t.collapse_to_level),
+                    )
+                });
+                if resp.clicked() {
+                    view.expand_to(&outline, Some(level));
+                }
             }
-        }
+        });
         if !outline.topics.is_empty() {
             ui.checkbox(&mut view.show_topics, t.show_topics);
         }
