@@ -102,7 +102,7 @@ pub const PARAGRAPH_SPACING_RANGE: (f32, f32) = (0.0, 2.0);
 /// Column width bounds, in characters.
 pub const COLUMN_CHARS_RANGE: (f32, f32) = (10.0, 80.0);
 /// Margin bounds, in points.
-pub const MARGIN_RANGE: (f32, f32) = (0.0, 200.0);
+pub const MARGIN_RANGE: (f32, f32) = (12.0, 200.0);
 
 impl Default for Reading {
     fn default() -> Self {
@@ -480,10 +480,15 @@ mod tests {
         assert_eq!(loaded.settings.zoom, 1.5);
         assert_eq!(loaded.settings.reading, Reading::default());
         // A partial reading record keeps its values and gets defaults for the rest.
-        std::fs::write(&path, "(reading: (justify: true, line_height: 9.0))").unwrap();
+        std::fs::write(
+            &path,
+            "(reading: (justify: true, line_height: 9.0, margin: -5.0))",
+        )
+        .unwrap();
         let reading = load(&path).settings.reading;
         assert!(reading.justify);
         assert_eq!(reading.line_height, LINE_HEIGHT_RANGE.1);
+        assert_eq!(reading.margin, MARGIN_RANGE.0);
         assert_eq!(reading.column_chars, Reading::default().column_chars);
     }
 }
