@@ -383,3 +383,33 @@ fn levels_1_2_3_stay_on_one_row_at_every_width_and_zoom() {
         }
     }
 }
+
+#[test]
+fn outline_points_are_never_larger_than_their_headings() {
+    let mut h = window(1400.0, 900.0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+    h.run();
+    common::settle(&mut h);
+    let outline = h.state().current.as_ref().expect("open").outline.clone();
+    let point = outline
+        .nodes
+        .iter()
+        .position(|n| n.kind == pizhu::outline::NodeKind::Point)
+        .expect("a point in the sample");
+    let heading = outline.nodes[..point]
+        .iter()
+        .rposition(|n| {
+            n.kind != pizhu::outline::NodeKind::Point && n.depth < outline.nodes[point].depth
+        })
+        .expect("its heading");
+    let rect_of = |i: usize| {
+        let label = pizhu::outline::label::node_label(&outline.nodes[i]);
+        h.get_by_role_and_label(Role::Button, &label).rect()
+    };
+    let (p, hd) = (rect_of(point), rect_of(heading));
+    println!("point {p:?} heading {hd:?}");
+    assert!(
+        p.height() <= hd.height() + 0.5,
+        "point {p:?} taller than heading {hd:?}"
+    );
+}

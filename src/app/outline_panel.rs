@@ -414,7 +414,7 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     let label = format!("▪ {}", topic.title);
                     let text = egui::RichText::new(&label)
                         .color(pal.point)
-                        .size(ui.text_style_height(&egui::TextStyle::Body) * 0.86);
+                        .size(point_size(ui));
                     let resp = ui
                         .add(egui::Button::selectable(view.selected == Some(i), text).truncate())
                         .on_hover_text(&label);
@@ -487,9 +487,7 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     text = text.underline();
                 }
                 if node.kind == NodeKind::Point {
-                    text = text
-                        .color(pal.point)
-                        .size(ui.text_style_height(&egui::TextStyle::Body) * 0.86);
+                    text = text.color(pal.point).size(point_size(ui));
                 }
                 let selected = view.selected == Some(i) || view.current == Some(i);
                 let mut button = egui::Button::selectable(selected, text).truncate();
@@ -627,6 +625,13 @@ fn tree_keys(ui: &Ui, view: &mut OutlineView, outline: &Outline, commands: &mut 
             commands.push(Command::Act(Act::JumpToNode(s)));
         }
     }
+}
+
+/// The size of inline points and topic sentences: a little under the headings' font size
+/// (the line height, which it used, is larger than the font in CJK faces, so points came
+/// out larger than their headings).
+fn point_size(ui: &Ui) -> f32 {
+    egui::TextStyle::Body.resolve(ui.style()).size * 0.9
 }
 
 #[cfg(test)]
