@@ -259,7 +259,7 @@ fn a_crash_report_is_offered_once_and_show_opens_it() {
     });
     // The window with the text (a new window takes a frame to size itself), Copy and Open
     // folder; the banner gone.
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while h
         .query_by_label_contains("message: index out of bounds")
         .is_none()

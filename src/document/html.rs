@@ -950,7 +950,9 @@ mod tests {
         );
         let start = std::time::Instant::now();
         assert_eq!(texts(&html, Mode::Page), ["深", "后"]);
-        assert!(start.elapsed() < std::time::Duration::from_secs(20));
+        // A guard against quadratic work (4·10^10 steps here), not a speed goal (that is in
+        // benches): linear takes a second or two even in a debug build on a loaded machine.
+        assert!(start.elapsed() < std::time::Duration::from_secs(120));
     }
 
     #[test]
