@@ -961,6 +961,11 @@ impl PizhuApp {
         crash::report_window_ui(self, ui.ctx());
         self.focus_request = None;
         let commands = std::mem::take(&mut self.commands);
+        // Commands change what the next frame shows, and this frame is already drawn: ask
+        // for that frame now (a key's effect is never left waiting for the mouse to move).
+        if !commands.is_empty() {
+            ui.ctx().request_repaint();
+        }
         for command in commands {
             self.apply(ui.ctx(), command);
         }
