@@ -16,37 +16,13 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pizhu::annotate::{Color, Filter};
 use pizhu::library::index::{self, AnnotationRecord, IndexHead};
 use pizhu::library::{Notebook, Order, Query};
-use pizhu_benches::library_data;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Resident memory of this process, in MB.
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
+use pizhu_benches::{env, library_data, ms, rss_mb};
 
 /// A copy of `data` (the stores and `library.ron`) in a temp folder, for runs that write.
 fn copy_data(data: &Path, to: &Path) {

@@ -18,30 +18,10 @@ use std::time::{Duration, Instant};
 
 use egui::{Event, Key, Modifiers};
 use pizhu::app::{PizhuApp, Startup, View};
-use pizhu_benches::{Frames, library_data, ms, percentile, thread_cpu};
+use pizhu_benches::{Frames, env, library_data, ms, percentile, rss_mb, thread_cpu};
 
 /// A frame at 60 Hz.
 const FRAME: Duration = Duration::from_micros(16_667);
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Resident memory of this process, in MB.
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 /// Frames (with `events` in the first) until `done`; returns the wall time and the UI
 /// thread's CPU time of each frame.

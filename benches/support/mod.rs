@@ -253,3 +253,24 @@ pub fn library_data(docs: usize, per_doc: usize) -> (PathBuf, PathBuf) {
     std::fs::write(root.join("done"), b"").expect("marker");
     (doc_dir, data)
 }
+
+/// The environment variable `name` as a number, else `default` (sizes of generated data).
+pub fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Resident memory of this process, in MB (0 where `/proc` cannot tell).
+pub fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
