@@ -40,6 +40,7 @@ use layout_index::{Block, BlockKind, HeightIndex};
 use marks::{MarkStyle, Marker, Shown};
 use scroll::Scroll;
 pub(crate) use toolbar::{changed, toggle_underline};
+pub use toolbar::toolbar_id;
 
 /// Paragraphs measured per frame beyond those in view, so they are exact before they show.
 const PREMEASURE_PER_FRAME: usize = 24;
@@ -154,6 +155,11 @@ impl ReaderView {
             .iter()
             .find(|s| s.range().start <= pos && pos < s.range().end)
             .and_then(|s| s.rects(range).into_iter().next())
+    }
+
+    /// Where the chars of `range` were drawn in the last frame (screen), one rect per row.
+    pub fn range_rects(&self, range: TextRange) -> Vec<Rect> {
+        self.last_shown.iter().flat_map(|s| s.rects(range)).collect()
     }
 
     /// Where the text was shown in the last frame (screen).
@@ -695,7 +701,6 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
     let mut shown: Vec<Shown> = Vec::new();
     let mut markers: Vec<Marker> = Vec::new();
-    let mut toolbar_anchor: Option<Rect> = None;
     // The first frames of a new layout (a new document, zoom or width) may leave the rest
     // of the screen to the next, but not two in a row (new glyphs are rasterised once, so a
     // slow machine still sees the whole screen) and not while a click or key could be meant
@@ -743,11 +748,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 ),
                 size_px: metrics.size_of(block.kind, !reader.mixed_heading[i]),
             };
-            if let Some(r) =
-                marks::paint_block_marks(ui.painter(), &placed, &mark_style, &mut markers)
-            {
-                toolbar_anchor = Some(r);
-            }
+            marks::paint_block_marks(ui.painter(), &placed, &mark_style, &mut markers);
             shown.push(placed);
             ui.painter().galley(pos, Arc::clone(&galley), pal.text);
             let id = ui.make_persistent_id(("block", block.line));
@@ -801,7 +802,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     input::context_menu_ui(ui, &surface, &scene, reader, &mut commands);
     input::mark_keys(ui, surface_id, &scene, reader, &mut commands);
     if !reader.dragging {
-        toolbar::toolbar_ui(ui, &scene, toolbar_anchor, reader, &mut commands);
+        toolbar::toolbar_ui(ui, &scene, reader, &mut commands);
     }
 
     let reader = &mut app.reader;

@@ -1,0 +1,113 @@
+//! Floating layers in the window (issue 16, rough edges): the selection toolbar, the note
+//! tooltip and the blanks window stay inside the text area and off the text they refer to.
+
+mod common;
+
+use egui::{Rect, Role, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use pizhu::app::{PizhuApp, Startup};
+use pizhu::document::TextRange;
+
+/// The bundled sample at `w`×`h`, in English.
+fn window(w: f32, h: f32) -> Harness<'static, PizhuApp> {
+    common::window_of(Vec2::new(w, h), None, None, Startup::Sample)
+}
+
+/// The text area (the reader's scroll area).
+fn reader_rect(h: &Harness<'static, PizhuApp>) -> Rect {
+    h.get_by_role_and_label(Role::Document, "Text").rect()
+}
+
+/// The rows of text in view: (chars, rect), top to bottom.
+fn rows_in_view(h: &Harness<'static, PizhuApp>) -> Vec<(TextRange, Rect)> {
+    let reader = &h.state().reader;
+    let view = reader.view_rect().expect("the text was shown");
+    let visible = reader.visible().expect("text in view");
+    let mut rows: Vec<(TextRange, Rect)> = Vec::new();
+    for pos in visible.start..visible.end {
+        let Some(r) = reader.char_rect(pos) else {
+            continue;
+        };
+        if r.top() < view.top() || r.bottom() > view.bottom() {
+            continue;
+        }
+        match rows.last_mut() {
+            Some((range, rect)) if (rect.top() - r.top()).abs() < 1.0 && range.end == pos => {
+                *range = TextRange::new(range.start, pos + 1);
+                *rect = rect.union(r);
+            }
+            _ => rows.push((TextRange::new(pos, pos + 1), r)),
+        }
+    }
+    rows
+}
+
+fn area_rect(h: &Harness<'static, PizhuApp>, id: egui::Id) -> Option<Rect> {
+    h.ctx.memory(|m| m.area_rect(id))
+}
+
+/// The selection toolbar's rect after selecting `range`.
+fn toolbar_for(h: &mut Harness<'static, PizhuApp>, range: TextRange) -> Rect {
+    h.state_mut().reader.select(range);
+    h.run();
+    area_rect(h, pizhu::app::reader::toolbar_id()).expect("the toolbar is shown")
+}
+
+/// The toolbar covers no row of the selection nor the row after it, and stays in the text
+/// area (never over the side panels).
+fn assert_clear(
+    h: &Harness<'static, PizhuApp>,
+    toolbar: Rect,
+    range: TextRange,
+    next_row: Option<Rect>,
+    what: &str,
+) {
+    let view = reader_rect(h);
+    assert!(
+        view.expand(0.5).contains_rect(toolbar),
+        "{what}: toolbar {toolbar:?} outside the text area {view:?}"
+    );
+    let rows = h.state().reader.range_rects(range);
+    assert!(!rows.is_empty(), "{what}: the selection is drawn");
+    for r in rows.iter().chain(next_row.as_ref()) {
+        assert!(
+            !toolbar.shrink(0.5).intersects(*r),
+            "{what}: toolbar {toolbar:?} over the text at {r:?}"
+        );
+    }
+}
+
+#[test]
+fn the_selection_toolbar_stays_off_the_selected_rows_and_inside_the_text() {
+    for (w, hgt) in [(1400.0, 900.0), (900.0, 600.0)] {
+        let mut h = window(w, hgt);
+        let rows = rows_in_view(&h);
+        assert!(rows.len() > 6, "{w}x{hgt}: {} rows in view", rows.len());
+        // Near the top and the right edge: the last chars of the first full row.
+        let (first, _) = rows[0];
+        let near_right = TextRange::new(first.end.saturating_sub(3).max(first.start), first.end);
+        let toolbar = toolbar_for(&mut h, near_right);
+        assert_clear(&h, toolbar, near_right, Some(rows[1].1), "top right");
+        // Near the top-left: the first chars of the second row.
+        let (second, _) = rows[1];
+        let near_left = TextRange::new(second.start, (second.start + 2).min(second.end));
+        let toolbar = toolbar_for(&mut h, near_left);
+        assert_clear(&h, toolbar, near_left, Some(rows[2].1), "top left");
+        // In the middle, over two rows: above them.
+        let mid = rows.len() / 2;
+        let two_rows = TextRange::new(rows[mid].0.end - 4, rows[mid + 1].0.start + 4);
+        let toolbar = toolbar_for(&mut h, two_rows);
+        assert_clear(&h, toolbar, two_rows, Some(rows[mid + 2].1), "middle");
+        assert!(
+            toolbar.bottom() <= rows[mid].1.top(),
+            "{w}x{hgt}: the toolbar {toolbar:?} is above the selection {:?}",
+            rows[mid].1
+        );
+        // At the bottom of the view, at the right edge: still above.
+        let (last, _) = rows[rows.len() - 1];
+        let bottom = TextRange::new(last.end.saturating_sub(2).max(last.start), last.end);
+        let toolbar = toolbar_for(&mut h, bottom);
+        assert_clear(&h, toolbar, bottom, None, "bottom right");
+    }
+}
