@@ -47,6 +47,12 @@ fn area_rect(h: &Harness<'static, PizhuApp>, id: egui::Id) -> Option<Rect> {
     h.ctx.memory(|m| m.area_rect(id))
 }
 
+/// Whether the area `id` was shown in the last frame.
+fn shows(h: &Harness<'static, PizhuApp>, id: egui::Id) -> bool {
+    h.ctx
+        .memory(|m| m.areas().visible_layer_ids().iter().any(|l| l.id == id))
+}
+
 /// The selection toolbar's rect after selecting `range`.
 fn toolbar_for(h: &mut Harness<'static, PizhuApp>, range: TextRange) -> Rect {
     h.state_mut().reader.select(range);
@@ -109,5 +115,85 @@ fn the_selection_toolbar_stays_off_the_selected_rows_and_inside_the_text() {
         let bottom = TextRange::new(last.end.saturating_sub(2).max(last.start), last.end);
         let toolbar = toolbar_for(&mut h, bottom);
         assert_clear(&h, toolbar, bottom, None, "bottom right");
+    }
+}
+
+/// Highlight `range` with `note` (through the window's commands, as the panel does).
+fn note_on(h: &mut Harness<'static, PizhuApp>, range: TextRange, note: &str) {
+    use pizhu::app::Command;
+    use pizhu::session::Action as Act;
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(
+        &ctx,
+        Command::Act(Act::Highlight {
+            range,
+            color: pizhu::annotate::Color::Yellow,
+            mark: pizhu::annotate::Mark::Fill,
+            open_note: false,
+        }),
+    );
+    let id = h
+        .state()
+        .current
+        .as_ref()
+        .and_then(|d| d.notes.set.highlight_at(range.start))
+        .expect("the new highlight")
+        .id;
+    h.state_mut()
+        .apply(&ctx, Command::Act(Act::TypeNote(id, note.to_owned())));
+    h.run();
+}
+
+#[test]
+fn a_notes_tooltip_leaves_its_highlight_readable_inside_the_text() {
+    let note = "这一段要和第三部分对照着读，数据口径不同。".repeat(4);
+    for (w, hgt) in [(1400.0, 900.0), (900.0, 600.0)] {
+        let mut h = window(w, hgt);
+        let rows = rows_in_view(&h);
+        let n = rows.len();
+        assert!(n > 6, "{w}x{hgt}: {n} rows in view");
+        // Over two rows in the middle, at the right edge of the top row, at the bottom.
+        let cases = [
+            (
+                "middle",
+                TextRange::new(rows[n / 2].0.end - 5, rows[n / 2 + 1].0.start + 5),
+            ),
+            (
+                "top right",
+                TextRange::new(rows[0].0.end - 3, rows[0].0.end),
+            ),
+            (
+                "bottom",
+                TextRange::new(rows[n - 1].0.start, rows[n - 1].0.start + 4),
+            ),
+        ];
+        for (what, range) in cases {
+            note_on(&mut h, range, &note);
+            let highlighted = h.state().reader.range_rects(range);
+            assert!(!highlighted.is_empty(), "{what}: the highlight is drawn");
+            h.event(egui::Event::PointerMoved(highlighted[0].center()));
+            h.run();
+            let tip = area_rect(&h, pizhu::app::reader::note_tooltip_id())
+                .unwrap_or_else(|| panic!("{w}x{hgt} {what}: the note's tooltip is shown"));
+            let id = pizhu::app::reader::note_tooltip_id();
+            assert!(shows(&h, id), "{w}x{hgt} {what}: the tooltip is visible");
+            let view = reader_rect(&h);
+            assert!(
+                view.expand(0.5).contains_rect(tip),
+                "{w}x{hgt} {what}: tooltip {tip:?} outside the text area {view:?}"
+            );
+            for r in &highlighted {
+                assert!(
+                    !tip.shrink(0.5).intersects(*r),
+                    "{w}x{hgt} {what}: tooltip {tip:?} over its highlight at {r:?}"
+                );
+            }
+            // Away from the highlight, the tooltip goes.
+            h.event(egui::Event::PointerMoved(
+                view.left_top() + Vec2::new(2.0, 2.0),
+            ));
+            h.run();
+            assert!(!shows(&h, id), "{w}x{hgt} {what}: the tooltip goes");
+        }
     }
 }

@@ -5,7 +5,7 @@ use egui::{Rect, Role, Ui, WidgetInfo};
 
 use super::ReaderView;
 use super::marks::{self, Marker, Shown};
-use super::toolbar::{changed, toggle_underline};
+use super::toolbar::{Side, changed, toggle_underline};
 use crate::annotate::{AnnotationId, Color, Mark};
 use crate::app::annotations_panel::menu_item;
 use crate::app::{Command, OpenDocument};
@@ -158,11 +158,42 @@ pub(super) fn note_tooltips(ui: &Ui, surface: &egui::Response, scene: &Scene, ma
     if a.note.trim().is_empty() {
         return;
     }
-    let note = a.note.clone();
-    surface.clone().on_hover_ui_at_pointer(|ui| {
-        ui.set_max_width(360.0);
-        ui.label(note);
-    });
+    // Off the highlighted rows (below them, else above) and inside the text area.
+    let range = TextRange::new(a.range.start, a.range.end.max(a.range.start + 1));
+    let rows: Vec<Rect> = shown.iter().flat_map(|s| s.rects(range)).collect();
+    let id = note_tooltip_id();
+    let size = egui::AreaState::load(ui.ctx(), id)
+        .and_then(|s| s.size)
+        .unwrap_or(egui::vec2(NOTE_TOOLTIP_WIDTH, 40.0));
+    let at = super::toolbar::clear_of_rows(&rows, 0.0, size, scene.viewport, Side::Below);
+    let width = NOTE_TOOLTIP_WIDTH
+        .min(scene.viewport.width() - 16.0)
+        .max(80.0);
+    let shown_at = egui::Area::new(id)
+        .order(egui::Order::Tooltip)
+        .interactable(false)
+        .fade_in(false)
+        .fixed_pos(at)
+        .constrain_to(scene.viewport)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_max_width(width);
+                ui.label(a.note.as_str());
+            });
+        })
+        .response
+        .rect;
+    if (shown_at.size() - size).length() > 0.5 {
+        ui.ctx().request_repaint();
+    }
+}
+
+/// Widest a note's tooltip gets.
+const NOTE_TOOLTIP_WIDTH: f32 = 360.0;
+
+/// The id of the note tooltip's area (its rect is in egui's memory).
+pub fn note_tooltip_id() -> egui::Id {
+    egui::Id::unique("pizhu-note-tooltip")
 }
 
 /// Right click: on a highlight, its actions; elsewhere, copy / highlight the selection.

@@ -40,6 +40,7 @@ use layout_index::{Block, BlockKind, HeightIndex};
 use marks::{MarkStyle, Marker, Shown};
 use scroll::Scroll;
 pub(crate) use toolbar::{changed, toggle_underline};
+pub use input::note_tooltip_id;
 pub use toolbar::toolbar_id;
 
 /// Paragraphs measured per frame beyond those in view, so they are exact before they show.

@@ -38,13 +38,28 @@ pub fn toolbar_id() -> egui::Id {
     egui::Id::unique("pizhu-selection-toolbar")
 }
 
+/// Which side of its text a floating layer takes first.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Side {
+    /// The toolbar: above, so the text after the selection stays readable.
+    Above,
+    /// A note's tooltip: below (the toolbar of a selected highlight is above it).
+    Below,
+}
+
 /// Where a layer of `size` goes so it covers neither `rows` (screen rects of the text it
 /// refers to, one per row, in order) nor the `line_after` points below them (the next
 /// line), inside `view`:
 /// above the first row, else below the line after the last, else (a selection taller than
-/// the view) at the top of the view. Left-aligned with the first row above, right-aligned
+/// the view) at the top of the view; `side` says which of above and below comes first. Left-aligned with the first row above, right-aligned
 /// with the last row below, and moved sideways to stay in the view.
-pub(super) fn clear_of_rows(rows: &[Rect], line_after: f32, size: Vec2, view: Rect) -> Pos2 {
+pub(super) fn clear_of_rows(
+    rows: &[Rect],
+    line_after: f32,
+    size: Vec2,
+    view: Rect,
+    side: Side,
+) -> Pos2 {
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return view.left_top();
     };
@@ -55,9 +70,11 @@ pub(super) fn clear_of_rows(rows: &[Rect], line_after: f32, size: Vec2, view: Re
         .fold(f32::NEG_INFINITY, f32::max);
     let above = top - GAP - size.y;
     let below = bottom + line_after + GAP;
-    let (x, y) = if above >= view.top() {
+    let fits_above = above >= view.top();
+    let fits_below = below + size.y <= view.bottom();
+    let (x, y) = if fits_above && (side == Side::Above || !fits_below) {
         (first.left(), above)
-    } else if below + size.y <= view.bottom() {
+    } else if fits_below {
         (last.right() - size.x, below)
     } else {
         (first.left(), view.top())
@@ -113,7 +130,7 @@ pub(super) fn toolbar_ui(ui: &Ui, scene: &Scene, reader: &ReaderView, commands: 
     let size = egui::AreaState::load(ui.ctx(), id)
         .and_then(|s| s.size)
         .unwrap_or(ESTIMATED_SIZE);
-    let at = clear_of_rows(&rows, line_after, size, viewport);
+    let at = clear_of_rows(&rows, line_after, size, viewport, Side::Above);
     let highlight = |range, color, mark, open_note| {
         Command::Act(Act::Highlight {
             range,
@@ -208,15 +225,15 @@ mod tests {
         let size = Vec2::new(300.0, 40.0);
         // Room above: left-aligned with the first row, its bottom above the rows.
         let rows = [row(600.0, 790.0, 300.0), row(110.0, 400.0, 332.0)];
-        let at = clear_of_rows(&rows, 32.0, size, view);
+        let at = clear_of_rows(&rows, 32.0, size, view, Side::Above);
         assert_eq!(at, Pos2::new(500.0, 300.0 - GAP - 40.0));
         // No room above: below the line after the rows, right-aligned, kept in the view.
         let rows = [row(120.0, 160.0, 55.0)];
-        let at = clear_of_rows(&rows, 32.0, size, view);
+        let at = clear_of_rows(&rows, 32.0, size, view, Side::Above);
         assert_eq!(at, Pos2::new(100.0, 80.0 + 32.0 + GAP));
         // Taller than the view: at its top, never outside it.
         let rows = [row(100.0, 800.0, 40.0), row(100.0, 800.0, 640.0)];
-        let at = clear_of_rows(&rows, 32.0, size, view);
+        let at = clear_of_rows(&rows, 32.0, size, view, Side::Above);
         assert_eq!(at, Pos2::new(100.0, 50.0));
         // A layer wider than the view starts at its left edge.
         let at = clear_of_rows(
@@ -226,5 +243,12 @@ mod tests {
             view,
         );
         assert_eq!(at.x, 100.0);
+        // Below first: under the rows when there is room, else above.
+        let rows = [row(600.0, 790.0, 300.0), row(110.0, 400.0, 332.0)];
+        let at = clear_of_rows(&rows, 0.0, size, view, Side::Below);
+        assert_eq!(at, Pos2::new(100.0, 357.0 + GAP));
+        let rows = [row(600.0, 790.0, 580.0)];
+        let at = clear_of_rows(&rows, 0.0, size, view, Side::Below);
+        assert_eq!(at, Pos2::new(500.0, 580.0 - GAP - 40.0));
     }
 }
