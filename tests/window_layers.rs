@@ -5,7 +5,7 @@ mod common;
 
 use egui::{Rect, Role, Vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use pizhu::app::{PizhuApp, Startup};
 use pizhu::document::TextRange;
 
@@ -196,4 +196,65 @@ fn a_notes_tooltip_leaves_its_highlight_readable_inside_the_text() {
             assert!(!shows(&h, id), "{w}x{hgt} {what}: the tooltip goes");
         }
     }
+}
+
+#[test]
+fn the_blanks_window_opens_in_the_text_area_clear_of_the_panels() {
+    use pizhu::app::Command;
+    let mut h = window(1400.0, 900.0);
+    let blanks = h
+        .state()
+        .current
+        .as_ref()
+        .map_or(0, |d| d.outline.placeholders.len());
+    assert!(blanks > 0, "the sample has blanks to fill");
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::ShowBlanks(true));
+    h.run();
+    let id = pizhu::app::navigate::blanks_window_id();
+    for size in [
+        Vec2::new(1400.0, 900.0),
+        Vec2::new(1100.0, 700.0),
+        Vec2::new(900.0, 600.0),
+        Vec2::new(1400.0, 900.0),
+    ] {
+        h.set_size(size);
+        h.run();
+        assert!(shows(&h, id), "{size:?}: the blanks window is shown");
+        let window = area_rect(&h, id).expect("the blanks window");
+        let text = reader_rect(&h);
+        assert!(
+            text.expand(0.5).contains_rect(window),
+            "{size:?}: blanks window {window:?} outside the text area {text:?}"
+        );
+        // At the text area's bottom-right corner.
+        assert!(
+            (text.right() - window.right()).abs() < 16.0
+                && (text.bottom() - window.bottom()).abs() < 16.0,
+            "{size:?}: blanks window {window:?} not at the corner of {text:?}"
+        );
+        // Clear of the annotations panel's filters and of its close button.
+        for label in ["Filter annotations…", "Close Annotations"] {
+            if let Some(node) = h.query_by_label(label) {
+                let r = node.rect();
+                assert!(
+                    !window.intersects(r),
+                    "{size:?}: blanks window {window:?} over {label} at {r:?}"
+                );
+            }
+        }
+    }
+    // Its list still works from there: the first blank is a button in the window.
+    assert!(
+        h.query_all_by_role(Role::Button)
+            .any(|b| window_contains(&h, id, b.rect())
+                && b.accesskit_node()
+                    .label()
+                    .is_some_and(|l| l.starts_with("1. "))),
+        "the first blank is listed"
+    );
+}
+
+fn window_contains(h: &Harness<'static, PizhuApp>, id: egui::Id, r: Rect) -> bool {
+    area_rect(h, id).is_some_and(|w| w.contains_rect(r))
 }

@@ -8,6 +8,14 @@ use crate::session::Action as Act;
 /// Chars of context shown on each side of a blank.
 const BLANK_CONTEXT: usize = 14;
 
+/// Space between the blanks window and the edges of the text area.
+const BLANKS_MARGIN: f32 = 8.0;
+
+/// The id of the blanks window (its rect is in egui's memory).
+pub fn blanks_window_id() -> egui::Id {
+    egui::Id::unique("blanks-window")
+}
+
 /// The blanks-to-fill window: every placeholder with its context, in order.
 pub fn blanks_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     let t = app.t();
@@ -17,11 +25,16 @@ pub fn blanks_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
     let mut open = true;
     let mut commands = Vec::new();
     let count = doc.outline.placeholders.len();
+    // Inside the text area, at its bottom-right corner, clear of the side panels and the
+    // bars, and kept there when the window is resized.
+    let area = app.reader.view_rect().unwrap_or_else(|| ctx.content_rect());
+    let list_height = (area.height() - 150.0).clamp(80.0, 420.0);
     egui::Window::new(format!("{} · {count}", t.blanks))
-        .id(egui::Id::unique("blanks-window"))
+        .id(blanks_window_id())
         .open(&mut open)
-        .default_width(420.0)
-        .default_pos(egui::pos2(ctx.content_rect().right() - 460.0, 90.0))
+        .default_width(420.0_f32.min(area.width() - 2.0 * BLANKS_MARGIN))
+        .anchor(egui::Align2::RIGHT_BOTTOM, egui::Vec2::ZERO)
+        .constrain_to(area.shrink(BLANKS_MARGIN))
         .show(ctx, |ui| {
             if count == 0 {
                 ui.weak(t.no_blanks);
@@ -37,7 +50,7 @@ pub fn blanks_window_ui(app: &mut PizhuApp, ctx: &egui::Context) {
             });
             ui.separator();
             egui::ScrollArea::vertical()
-                .max_height(420.0)
+                .max_height(list_height)
                 .show(ui, |ui| {
                     for (i, p) in doc.outline.placeholders.iter().enumerate() {
                         let before = doc.doc.slice(crate::document::TextRange::new(
