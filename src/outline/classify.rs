@@ -674,6 +674,7 @@ pub(super) fn classify(doc: &Document) -> Classified {
                     || is_heading_like(t)
                     || opens_decimal(&texts, i)
                     || matches!(hints[i], LineHint::Heading(_))
+                    || super::part_word(t).is_some_and(|w| super::OPENING_WORDS.contains(&w))
                     || long(i))
         })
         .unwrap_or(n);

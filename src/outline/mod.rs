@@ -284,6 +284,9 @@ enum StyleKey {
     Appendix,
     /// A short unnumbered part heading (`“十四五”时期工作回顾`).
     Unnumbered,
+    /// An opening part (`序言`, `前言`): the parts that follow are its siblings, not its
+    /// children.
+    Opening,
     /// The title of one document of a compilation (汇编): everything else nests under it.
     Document,
 }
@@ -306,6 +309,9 @@ struct Running {
     parent: Option<StyleKey>,
 }
 
+/// Longest label line (`第二类`) after which a list may start again from `1.`.
+const LABEL_CHARS: usize = 12;
+
 /// Longest title of an article (`第一条 为了惩罚犯罪`): its first words.
 const ARTICLE_TITLE_CHARS: usize = 24;
 
@@ -322,6 +328,19 @@ const PART_WORDS: &[&str] = &[
     "后记",
     "附则",
 ];
+
+/// The [`PART_WORDS`] that open a document: what follows is not inside them.
+const OPENING_WORDS: &[&str] = &["前言", "引言", "序言", "导言"];
+
+/// The part word a line is (`结束语`, `序　　言`, `前言：`), if it is one.
+fn part_word(body: &str) -> Option<&'static str> {
+    let body = body.trim_end_matches(['：', ':']);
+    if body.chars().count() > 12 {
+        return None;
+    }
+    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    PART_WORDS.iter().copied().find(|w| *w == compact)
+}
 
 /// The heading a line opens, before it is placed.
 struct HeadingCandidate {
@@ -344,6 +363,9 @@ struct HeadingCandidate {
     /// skip articles left out (`第十条` after `第七条` in an amended text).
     inserted: bool,
     spaced: bool,
+    /// Byte where a second heading starts on the same line: the first item of a list
+    /// (`附件：1、查处酒后驾驶操作规程`), which opens under this one.
+    follows: Option<usize>,
 }
 
 impl HeadingCandidate {
@@ -367,6 +389,7 @@ impl HeadingCandidate {
             prefix: 0,
             inserted: false,
             spaced: false,
+            follows: None,
         }
     }
 
@@ -384,6 +407,7 @@ impl HeadingCandidate {
             prefix: m.prefix,
             inserted: m.inserted,
             spaced: m.spaced,
+            follows: None,
         }
     }
 }
@@ -812,7 +836,9 @@ impl<'a> Builder<'a> {
         let title_from = cand.rest_byte + skipped;
         let rest = &self.doc.text[title_from.min(rest_end)..rest_end];
         let article = cand.key == StyleKey::Marker(Style::Article);
-        let (title_from, title_len, after) = if article {
+        let (title_from, title_len, after) = if cand.follows.is_some() {
+            (cand.rest_byte, 0, None)
+        } else if article {
             let (from, len) = article_title(rest);
             let after = rest
                 .char_indices()
@@ -882,6 +908,9 @@ impl<'a> Builder<'a> {
         if let Some(after) = after {
             self.scan_points(rest_line, after, true);
         }
+        if let Some(item) = cand.follows {
+            return Some(cand.extra_lines + self.try_heading(idx, item).unwrap_or(0));
+        }
         Some(cand.extra_lines)
     }
 
@@ -898,12 +927,12 @@ impl<'a> Builder<'a> {
             let fits = self.place(&cand, true).is_some();
             if fits || !matches!(hint, LineHint::Heading(_)) {
                 // `20.2026年…`, `21.5+2…`: the next item of a list, not a decimal.
-                if !fits && let Some(item) = self.item_before_digit(body) {
+                if !fits && let Some(item) = self.item_before_digit(idx, body) {
                     return Some(numbered(&item));
                 }
                 return Some(cand);
             }
-        } else if let Some(item) = self.item_before_digit(body) {
+        } else if let Some(item) = self.item_before_digit(idx, body) {
             return Some(numbered(&item));
         }
         if let LineHint::Heading(level) = hint {
@@ -921,9 +950,17 @@ impl<'a> Builder<'a> {
         if let Some(c) = self.appendix(idx, body, from_byte, start) {
             return Some(c);
         }
+        if let Some(c) = self.labelled_list(idx, body, from_byte) {
+            return Some(c);
+        }
         if self.is_unnumbered_heading(idx, body) {
+            let opening = part_word(body).is_some_and(|w| OPENING_WORDS.contains(&w));
             return Some(HeadingCandidate::whole_line(
-                StyleKey::Unnumbered,
+                if opening {
+                    StyleKey::Opening
+                } else {
+                    StyleKey::Unnumbered
+                },
                 start,
                 String::new(),
                 from_byte,
@@ -958,13 +995,49 @@ impl<'a> Builder<'a> {
         (short && opens).then_some(m)
     }
 
-    /// `20.2026年10件民生实事`: the next item of an open `1.` list, a digit after its stop.
-    fn item_before_digit(&self, body: &str) -> Option<marker::Marker> {
+    /// `20.2026年10件民生实事`: the next item of an open `1.` list, a digit after its stop;
+    /// `1．1—苯基—2—丙酮` (a list of chemicals in a law's schedule): a first item whose
+    /// `2.` opens the next line.
+    fn item_before_digit(&self, idx: usize, body: &str) -> Option<marker::Marker> {
         let m = parse_dot_before_digit(body)?;
-        self.stack
+        let goes_on = self
+            .stack
             .iter()
-            .any(|f| f.key == StyleKey::Marker(Style::ArabicDot) && f.ordinal + 1 == m.ordinal)
-            .then_some(m)
+            .any(|f| f.key == StyleKey::Marker(Style::ArabicDot) && f.ordinal + 1 == m.ordinal);
+        let opens = m.ordinal == 1
+            && self.next_content_line(idx).is_some_and(|n| {
+                let next = self.content(n);
+                parse_heading_marker(next)
+                    .or_else(|| parse_dot_before_digit(next))
+                    .is_some_and(|n| n.style == Style::ArabicDot && n.ordinal == 2)
+            });
+        (goes_on || opens).then_some(m)
+    }
+
+    /// `注：1．符合本表所列情形之一的…` followed by `2．…`: a list that starts after a label
+    /// (注, 说明, 备注, 附注) on its first line; the item opens where its number stands.
+    fn labelled_list(&self, idx: usize, body: &str, from_byte: usize) -> Option<HeadingCandidate> {
+        let rest = ["注", "说明", "备注", "附注"]
+            .into_iter()
+            .find_map(|w| body.strip_prefix(w))?
+            .strip_prefix(['：', ':'])?
+            .trim_start();
+        let m = parse_heading_marker(rest).filter(|m| m.ordinal == 1)?;
+        let second = self.next_content_line(idx).is_some_and(|n| {
+            parse_heading_marker(self.content(n))
+                .is_some_and(|n| n.style == m.style && n.ordinal == 2)
+        });
+        if !second {
+            return None;
+        }
+        let at = from_byte + (rest.as_ptr() as usize - body.as_ptr() as usize);
+        Some(HeadingCandidate::numbered(
+            &m,
+            rest,
+            self.char_at(idx, at),
+            at,
+            idx,
+        ))
     }
 
     /// `（` alone on a line, its numeral and `）` on the next: one heading over two lines.
@@ -994,6 +1067,7 @@ impl<'a> Builder<'a> {
             prefix: 0,
             inserted: false,
             spaced: false,
+            follows: None,
         })
     }
 
@@ -1035,6 +1109,19 @@ impl<'a> Builder<'a> {
             .trim();
         if rest.chars().count() > STANDALONE_TITLE_CHARS || rest.contains('。') {
             return None;
+        }
+        // `附件：1、查处酒后驾驶操作规程`: the list of attachments starts on the line.
+        if parse_heading_marker(rest).is_some_and(|m| m.ordinal == 1) {
+            let mut cand = HeadingCandidate::whole_line(
+                StyleKey::Appendix,
+                start,
+                marker,
+                at_byte + marker_len,
+                idx,
+            );
+            let item = at_byte + (rest.as_ptr() as usize - body.as_ptr() as usize);
+            cand.follows = Some(item);
+            return Some(cand);
         }
         if !rest.is_empty() {
             return Some(HeadingCandidate::whole_line(
@@ -1081,14 +1168,19 @@ impl<'a> Builder<'a> {
     /// the top level of a document whose parts are not numbered (`“十四五”时期工作回顾`).
     fn is_unnumbered_heading(&self, idx: usize, body: &str) -> bool {
         let started = self.cls.salutation.is_some() || self.any_heading || self.cls.title.is_some();
-        if started && PART_WORDS.contains(&body.trim_end_matches(['：', ':'])) {
+        if started && part_word(body).is_some() {
             return true;
         }
         if self.series.binary_search(&idx).is_ok() {
             return true;
         }
         let base = self.base();
-        if !(self.stack.len() <= base || matches!(self.stack[base].key, StyleKey::Unnumbered)) {
+        if !(self.stack.len() <= base
+            || matches!(
+                self.stack[base].key,
+                StyleKey::Unnumbered | StyleKey::Opening
+            ))
+        {
             return false;
         }
         if self.cls.salutation.is_none() && !self.any_heading {
@@ -1105,7 +1197,7 @@ impl<'a> Builder<'a> {
         let (key, ordinal) = (cand.key, cand.ordinal);
         match key {
             StyleKey::Document => Some(0),
-            StyleKey::Appendix | StyleKey::Unnumbered => Some(base),
+            StyleKey::Appendix | StyleKey::Unnumbered | StyleKey::Opening => Some(base),
             StyleKey::Ranked(level) => Some(
                 self.stack
                     .iter()
@@ -1127,8 +1219,12 @@ impl<'a> Builder<'a> {
                     let next = ordinal == last.saturating_add(1);
                     // A restart under the same parent would be a second `（一）`: only the
                     // top level restarts, and only with a heading line of its own.
-                    let restart =
-                        ordinal == 1 && ((i == base && standalone) || self.after_lead_in());
+                    // A list also starts again after a label on its own line (`第二类`) or
+                    // on the item's line (`注：1．…`).
+                    let restart = ordinal == 1
+                        && ((i == base && standalone)
+                            || self.after_lead_in()
+                            || cand.start > self.cur_line_content_start);
                     let gap = standalone
                         && ordinal > last.saturating_add(1)
                         && ordinal <= last.saturating_add(3)
@@ -1146,9 +1242,20 @@ impl<'a> Builder<'a> {
                     // `第一章`): a chapter never nests under an article or a section.
                     (ordinal == 1 || standalone || self.fits_new_level(cand, style)).then_some(i)
                 } else {
-                    self.fits_new_level(cand, style).then_some(self.stack.len())
+                    self.fits_new_level(cand, style).then_some(self.new_level())
                 }
             }
+        }
+    }
+
+    /// Where a heading of a style not open at the moment goes: below the current one, or in
+    /// the place of an opening part (`序言` is followed by `第一章`, not its parent).
+    fn new_level(&self) -> usize {
+        let base = self.base();
+        if self.stack.len() == base + 1 && self.stack[base].key == StyleKey::Opening {
+            base
+        } else {
+            self.stack.len()
         }
     }
 
@@ -1198,14 +1305,19 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Whether the paragraph before the current line ends in a colon (`核材料，是指：`):
-    /// it introduces a new list, which may start again from its first item.
+    /// Whether the paragraph before the current line ends in a colon (`核材料，是指：`), or
+    /// is a short label of its own (`第二类`, `续表` in a law's schedule): it introduces a
+    /// new list, which may start again from its first item.
     fn after_lead_in(&self) -> bool {
         (0..self.cur_line)
             .rev()
             .find(|&i| self.is_content(i))
             .is_some_and(|p| {
-                self.cls.roles[p] == LineRole::Body && self.content(p).ends_with(['：', ':'])
+                let t = self.content(p);
+                self.cls.roles[p] == LineRole::Body
+                    && (t.ends_with(['：', ':'])
+                        || (t.chars().count() <= LABEL_CHARS
+                            && t.chars().all(|c| c.is_alphanumeric() || c == '*')))
             })
     }
 
