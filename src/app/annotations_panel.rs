@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use egui::{Color32, Rect, Role, ScrollArea, Sense, TextEdit, Ui, UiBuilder, Vec2, WidgetInfo};
 
+use super::card::{Card, Laid};
 use super::reader::{changed, toggle_underline};
 use super::theme::{highlight_ink, palette};
 use super::{Command, OpenDocument, PizhuApp};
@@ -40,6 +41,8 @@ pub struct AnnotationsView {
     tags: TagCounts,
     list_offset: f32,
     list_height: f32,
+    /// The cards shown whole (their "more" pressed), by annotation.
+    pub expanded: std::collections::HashSet<AnnotationId>,
     /// Authors whose imported Word comments are hidden (in the list and the text).
     pub hidden_authors: std::collections::BTreeSet<String>,
 }
@@ -65,7 +68,11 @@ type RowsKey = (
 struct RowsCache {
     key: Option<RowsKey>,
     rows: Vec<Row>,
-    tops: Vec<f32>,
+    /// How many times the rows were made (the heights are for one making and one width).
+    made: u64,
+    heights: super::card::Heights,
+    /// The making, width and line height the heights are for.
+    heights_for: Option<(u64, u32, u32)>,
 }
 
 /// Every tag of a document's annotations with its count, counted again only when asked
@@ -135,13 +142,7 @@ fn panel_filter(view: &AnnotationsView) -> Filter {
 
 /// The rows of the list (annotations under their sections) and their tops, remade when
 /// the set or the filter changed.
-fn build_rows(
-    view: &mut AnnotationsView,
-    doc: &OpenDocument,
-    header_h: f32,
-    item_h: f32,
-    review_h: f32,
-) {
+fn build_rows(view: &mut AnnotationsView, doc: &OpenDocument) {
     let set = &doc.notes.set;
     let key = (
         set.generation(),
@@ -172,22 +173,35 @@ fn build_rows(
         }
         rows = kept;
     }
-    let mut tops = Vec::with_capacity(rows.len() + 1);
-    let mut y = 0.0;
-    for row in &rows {
-        tops.push(y);
-        y += match row {
-            Row::Unplaced(_) | Row::Section(_) => header_h,
-            Row::Item(i) if items.get(*i).is_some_and(shows_review) => item_h + review_h,
-            Row::Item(_) => item_h,
-        };
+    view.rows.key = Some(key);
+    view.rows.rows = rows;
+    view.rows.made += 1;
+}
+
+/// The heights of the list's rows for a list `width` wide: kept while the rows, the width
+/// and the text size stay, estimated again when one changes.
+fn ensure_heights(ui: &Ui, view: &mut AnnotationsView, items: &[Annotation], width: f32) {
+    let header_h = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
+    let review_h = ui.spacing().interact_size.y + 2.0;
+    let key = (view.rows.made, width.to_bits(), header_h.to_bits());
+    if view.rows.heights_for == Some(key) {
+        return;
     }
-    tops.push(y);
-    view.rows = RowsCache {
-        key: Some(key),
-        rows,
-        tops,
-    };
+    let estimate = super::card::Estimate::new(ui, width);
+    let heights = view
+        .rows
+        .rows
+        .iter()
+        .map(|row| match row {
+            Row::Unplaced(_) | Row::Section(_) => header_h,
+            Row::Item(i) => items.get(*i).map_or(header_h, |a| {
+                let extra = if shows_review(a) { review_h } else { 0.0 };
+                estimate.card(&a.quote, &a.note, extra)
+            }),
+        })
+        .collect();
+    view.rows.heights.reset(heights);
+    view.rows.heights_for = Some(key);
 }
 
 /// Every tag in use with its count, most used first.
@@ -304,11 +318,7 @@ pub(super) fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
         info.label = Some(t.filter_annotations.to_owned());
         info
     });
-    let body_h = ui.text_style_height(&egui::TextStyle::Body);
-    let header_h = body_h + 10.0;
-    let item_h = body_h * 3.0 + 18.0;
-    let review_h = ui.spacing().interact_size.y + 2.0;
-    build_rows(view, doc, header_h, item_h, review_h);
+    build_rows(view, doc);
     ui.horizontal_wrapped(|ui| {
         for (i, color) in Color::ALL.into_iter().enumerate() {
             let label = format!("{}{}", t.filter_by, t.color_name(color));
@@ -347,7 +357,7 @@ pub(super) fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     } else if view.rows.rows.is_empty() {
         ui.weak(t.no_annotation_match);
     } else {
-        list_ui(ui, t, theme, doc, view, item_h, &mut commands);
+        list_ui(ui, t, theme, doc, view, &mut commands);
     }
     for c in commands {
         app.push(c);
@@ -522,7 +532,6 @@ fn list_ui(
     theme: super::settings::Theme,
     doc: &OpenDocument,
     view: &mut AnnotationsView,
-    item_h: f32,
     commands: &mut Vec<Command>,
 ) {
     let pal = palette(theme);
@@ -530,39 +539,46 @@ fn list_ui(
     let mut area = ScrollArea::vertical()
         .id_salt("annotations-list")
         .auto_shrink([false, false]);
+    if let Some(y) = view.rows.heights.take_offset() {
+        area = area.vertical_scroll_offset(y);
+    }
     if std::mem::take(&mut view.reveal)
         && let Some(id) = doc.selected
         && let Some(row) =
             view.rows.rows.iter().position(
                 |r| matches!(r, Row::Item(i) if items.get(*i).is_some_and(|a| a.id == id)),
             )
+        && row + 1 < view.rows.heights.tops().len()
     {
-        let y = view.rows.tops[row];
-        if y < view.list_offset || y + item_h > view.list_offset + view.list_height {
+        let tops = view.rows.heights.tops();
+        let (y, end) = (tops[row], tops[row + 1]);
+        if y < view.list_offset || end > view.list_offset + view.list_height {
             area = area.vertical_scroll_offset((y - view.list_height / 3.0).max(0.0));
         }
     }
-    let rows = &view.rows.rows;
-    let tops = &view.rows.tops;
     let output = area.show_viewport(ui, |ui, viewport| {
+        let width = ui.available_width();
+        ensure_heights(ui, view, items, width);
+        let rows = &view.rows.rows;
+        let heights = &mut view.rows.heights;
+        let tops = heights.tops().to_vec();
         let total = tops.last().copied().unwrap_or(0.0);
         ui.set_height(total);
         let origin = ui.max_rect().left_top();
-        let width = ui.available_width();
         let first = tops
             .partition_point(|&y| y <= viewport.min.y)
             .saturating_sub(1);
+        // Cards drawn taller or shorter than estimated move the rows below them this frame.
+        let mut shift = 0.0;
         for (r, row) in rows.iter().enumerate().skip(first) {
-            let top = tops[r];
+            let top = tops[r] + shift;
             if top > viewport.max.y {
                 break;
             }
-            let rect = Rect::from_min_size(
-                origin + Vec2::new(0.0, top),
-                Vec2::new(width, tops[r + 1] - top),
-            );
+            let at = origin + Vec2::new(0.0, top);
             match row {
                 Row::Unplaced(_) | Row::Section(_) => {
+                    let rect = Rect::from_min_size(at, Vec2::new(width, tops[r + 1] - tops[r]));
                     let (label, unplaced) = match row {
                         Row::Unplaced(n) => (format!("{} · {n}", t.unplaced), true),
                         Row::Section(Some(path)) => (path.clone(), false),
@@ -585,80 +601,88 @@ fn list_ui(
                 }
                 Row::Item(i) => {
                     let Some(a) = items.get(*i) else { continue };
-                    item_ui(
-                        ui,
-                        t,
-                        rect,
-                        a,
-                        doc.selected == Some(a.id),
-                        pal.current,
-                        commands,
-                    );
+                    let card = card_of(ui, t, a, view.expanded.contains(&a.id));
+                    let laid = card.lay_out(ui, width, t.card_more, t.card_less);
+                    shift += heights.measure(r, laid.height, tops[r] < viewport.min.y);
+                    let rect = Rect::from_min_size(at, Vec2::new(width, laid.height));
+                    let selected = (doc.selected == Some(a.id)).then_some(pal.current);
+                    if item_ui(ui, t, rect, a, &card, &laid, selected, commands) {
+                        if !view.expanded.remove(&a.id) {
+                            view.expanded.insert(a.id);
+                        }
+                        ui.ctx().request_repaint();
+                    }
                 }
             }
         }
+        if shift != 0.0 {
+            // The total changed: lay the list out again with the measured heights.
+            ui.ctx().request_repaint();
+        }
     });
     view.list_offset = output.state.clamped_offset().y;
+    view.rows.heights.shown_at(view.list_offset);
     view.list_height = output.inner_rect.height();
 }
 
-/// One annotation in the list: colour bar, quote, note, tags.
-fn item_ui(
-    ui: &mut Ui,
-    t: &super::i18n::Strings,
-    rect: Rect,
-    a: &Annotation,
-    selected: bool,
-    selected_fill: Color32,
-    commands: &mut Vec<Command>,
-) {
-    let rect = rect.shrink2(Vec2::new(2.0, 2.0));
-    let resp = ui.interact(
-        rect,
-        ui.scope_id().with(("annotation", a.id)),
-        Sense::click(),
-    );
+/// The card of annotation `a`: its quote (a section note's marked so), note and tags.
+fn card_of(ui: &Ui, t: &super::i18n::Strings, a: &Annotation, expanded: bool) -> Card {
     let quote_line: String = a.quote.split_whitespace().collect::<Vec<_>>().join(" ");
-    resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &quote_line));
-    let painter = ui.painter();
-    if selected {
-        painter.rect_filled(rect, 4.0, selected_fill);
-    } else if resp.hovered() {
-        painter.rect_filled(rect, 4.0, ui.visuals().faint_bg_color);
-    }
-    let ink = highlight_ink(a.color);
-    let bar = Rect::from_min_size(rect.min, Vec2::new(4.0, rect.height()));
-    if a.kind == Kind::SectionNote {
-        painter.rect_stroke(
-            bar,
-            1.0,
-            egui::Stroke::new(1.0, ink),
-            egui::StrokeKind::Inside,
-        );
-    } else {
-        painter.rect_filled(bar, 1.0, ink);
-    }
-    let mut child = ui.new_child(
-        UiBuilder::new().max_rect(
-            rect.shrink2(Vec2::new(0.0, 3.0))
-                .with_min_x(rect.min.x + 10.0),
-        ),
-    );
-    child.spacing_mut().item_spacing.y = 2.0;
     let quote = if a.kind == Kind::SectionNote {
         format!("{} · {}", t.section_note, quote_line)
     } else {
         quote_line
     };
-    let quote_text = egui::RichText::new(quote);
-    let quote_text = if a.mark == Mark::Underline {
-        quote_text.underline()
-    } else {
-        quote_text
-    };
-    child.add(egui::Label::new(quote_text).truncate().selectable(false));
+    let tags = a
+        .all_tags()
+        .iter()
+        .map(|t| format!("#{t}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ink = highlight_ink(a.color);
+    Card {
+        quote,
+        underline: a.mark == Mark::Underline,
+        note: a.note.clone(),
+        meta: tags,
+        meta_color: Some(ink),
+        ink,
+        outlined: a.kind == Kind::SectionNote,
+        expanded,
+        extra_h: if shows_review(a) {
+            ui.spacing().interact_size.y + 2.0
+        } else {
+            0.0
+        },
+    }
+}
+
+/// One annotation in the list: colour bar, quote, note, tags (see [`super::card`]); whether
+/// its "more" / "less" was pressed.
+#[allow(clippy::too_many_arguments)]
+fn item_ui(
+    ui: &mut Ui,
+    t: &super::i18n::Strings,
+    rect: Rect,
+    a: &Annotation,
+    card: &Card,
+    laid: &Laid,
+    selected: Option<Color32>,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let quote_line: String = a.quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    let painted = super::card::paint(
+        ui,
+        rect,
+        ui.scope_id().with(("annotation", a.id)),
+        card,
+        laid,
+        &quote_line,
+        selected,
+    );
     if let Some(review) = a.review.as_ref().filter(|_| shows_review(a)) {
         let notice = t.review_notice(review, &a.quote);
+        let mut child = ui.new_child(UiBuilder::new().max_rect(painted.extra));
         child.horizontal(|ui| {
             // The button's own width, whatever the zoom and the language.
             let button = egui::WidgetText::from(t.confirm_place)
@@ -680,34 +704,16 @@ fn item_ui(
             confirm_button(ui, t, a, commands);
         });
     }
-    let note_line: String = a.note.lines().next().unwrap_or("").to_owned();
-    child.add(
-        egui::Label::new(egui::RichText::new(note_line).weak())
-            .truncate()
-            .selectable(false),
-    );
-    let tags = a.all_tags();
-    if !tags.is_empty() {
-        let tags = tags
-            .iter()
-            .map(|t| format!("#{t}"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        child.add(
-            egui::Label::new(egui::RichText::new(tags).small().color(ink))
-                .truncate()
-                .selectable(false),
-        );
-    }
-    let resp = if a.note.is_empty() {
-        resp
+    let resp = if a.note.is_empty() || !laid.cut {
+        painted.response
     } else {
-        resp.on_hover_text(&a.note)
+        painted.response.on_hover_text(&a.note)
     };
     if resp.clicked() {
         commands.push(Command::Act(Act::GoToAnnotation(a.id)));
     }
     resp.context_menu(|ui| annotation_menu_items(ui, t, a, commands));
+    painted.toggled
 }
 
 /// Whether the panel shows `a`'s review notice (placed annotations waiting for a confirm).

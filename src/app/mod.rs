@@ -5,6 +5,7 @@
 
 mod annotations_panel;
 mod bars;
+mod card;
 pub mod crash;
 mod export_window;
 pub mod find;

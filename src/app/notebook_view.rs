@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use egui::{Rect, Role, Sense, Ui, UiBuilder, Vec2, WidgetInfo};
 
+use super::card::{Card, Laid};
 use super::export_window::{failure_text, format_label};
 use super::shelf::Job;
 use super::theme::highlight_ink;
@@ -103,6 +104,10 @@ pub struct NotebookView {
     /// Where the selected entry is in the notebook (which notebook, which entry): found
     /// once, not looked up among 100,000 entries every frame.
     found: Option<(usize, Option<usize>)>,
+    /// The cards shown whole (their "more" pressed): store and annotation.
+    pub expanded: std::collections::HashSet<(PathBuf, AnnotationId)>,
+    /// The list's row heights, and the rows (by address), width and text size they are for.
+    heights: (super::card::Heights, Option<(usize, usize, u32, u32)>),
 }
 
 impl Default for NotebookView {
@@ -127,6 +132,8 @@ impl Default for NotebookView {
             exporting: None,
             focus_search: true,
             found: None,
+            expanded: Default::default(),
+            heights: Default::default(),
         }
     }
 }
@@ -588,10 +595,9 @@ fn labeled_field(text: &str, label: &str) -> WidgetInfo {
     info
 }
 
-/// Heights of the two kinds of row.
-fn heights(ui: &Ui) -> (f32, f32) {
-    let body = ui.text_style_height(&egui::TextStyle::Body);
-    (body + 14.0, body * 3.0 + 20.0)
+/// The height of a document's heading.
+fn doc_height(ui: &Ui) -> f32 {
+    ui.text_style_height(&egui::TextStyle::Body) + 14.0
 }
 
 /// The list: only the rows on screen are drawn.
@@ -605,22 +611,36 @@ fn list_ui(
     let Some(results) = view.results.as_ref() else {
         return;
     };
-    let (doc_h, entry_h) = heights(ui);
+    let doc_h = doc_height(ui);
     let rows = &results.rows;
     let grouped = results.key.grouped;
-    // Where each row starts (rows have two heights).
-    let mut tops = Vec::with_capacity(rows.len() + 1);
-    let mut y = 0.0;
-    for r in rows {
-        tops.push(y);
-        y += match r {
-            Row::Doc(..) => doc_h,
-            Row::Entry(_) => entry_h,
-        };
-    }
-    tops.push(y);
-    let total = y;
     let notebook = results.notebook.clone();
+    // Where each row starts: headings have one height, cards are estimated until drawn.
+    let (heights, heights_for) = &mut view.heights;
+    let width = ui.available_width();
+    let key = (
+        rows.as_ptr() as usize,
+        Arc::as_ptr(&notebook) as usize,
+        width.to_bits(),
+        doc_h.to_bits(),
+    );
+    if *heights_for != Some(key) {
+        let estimate = super::card::Estimate::new(ui, width);
+        heights.reset(
+            rows.iter()
+                .map(|r| match r {
+                    Row::Doc(..) => doc_h,
+                    Row::Entry(i) => {
+                        let a = &notebook.entries()[*i].annotation;
+                        estimate.card(&a.quote, &a.note, 0.0)
+                    }
+                })
+                .collect(),
+        );
+        *heights_for = Some(key);
+    }
+    let tops = heights.tops().to_vec();
+    let total = tops.last().copied().unwrap_or(0.0);
     let selected = view.selected.clone();
     let mut scroll_to = None;
     if std::mem::take(&mut view.scroll_to_selected)
@@ -640,33 +660,48 @@ fn list_ui(
         .auto_shrink([false, false]);
     if let Some(y) = scroll_to {
         area = area.vertical_scroll_offset((y - 40.0).max(0.0));
+    } else if let Some(y) = heights.take_offset() {
+        area = area.vertical_scroll_offset(y);
     }
     let mut clicked = None;
     let mut opened = None;
-    area.show_viewport(ui, |ui, viewport| {
+    let mut toggled = None;
+    let expanded = &view.expanded;
+    let output = area.show_viewport(ui, |ui, viewport| {
         ui.set_height(total);
         let width = ui.available_width();
         let first = tops
             .partition_point(|&top| top <= viewport.min.y)
             .saturating_sub(1);
         let origin = ui.min_rect().min;
+        // Cards drawn taller or shorter than estimated move the rows below this frame.
+        let mut shift = 0.0;
         for k in first..rows.len() {
-            if tops[k] > viewport.max.y {
+            let top = tops[k] + shift;
+            if top > viewport.max.y {
                 break;
             }
-            let rect = Rect::from_min_size(
-                origin + Vec2::new(0.0, tops[k]),
-                Vec2::new(width, tops[k + 1] - tops[k]),
-            );
+            let at = origin + Vec2::new(0.0, top);
             match rows[k] {
-                Row::Doc(d, n) => doc_heading_ui(ui, rect, &notebook.docs()[d], n, t),
+                Row::Doc(d, n) => {
+                    let rect = Rect::from_min_size(at, Vec2::new(width, tops[k + 1] - tops[k]));
+                    doc_heading_ui(ui, rect, &notebook.docs()[d], n, t);
+                }
                 Row::Entry(i) => {
                     let e = &notebook.entries()[i];
                     let doc = &notebook.docs()[e.doc];
                     let on = selected
                         .as_ref()
                         .is_some_and(|(s, id)| *id == e.annotation.id && *s == doc.store);
-                    let resp = entry_ui(ui, rect, e, doc, on, !grouped, t);
+                    let open = expanded.contains(&(doc.store.clone(), e.annotation.id));
+                    let card = card_of(e, doc, !grouped, open, t);
+                    let laid = card.lay_out(ui, width, t.card_more, t.card_less);
+                    shift += heights.measure(k, laid.height, tops[k] < viewport.min.y);
+                    let rect = Rect::from_min_size(at, Vec2::new(width, laid.height));
+                    let (resp, more) = entry_ui(ui, rect, e, doc, &card, &laid, on);
+                    if more {
+                        toggled = Some((doc.store.clone(), e.annotation.id));
+                    }
                     if resp.clicked() {
                         clicked = Some(i);
                     }
@@ -693,7 +728,18 @@ fn list_ui(
                 }
             }
         }
+        if shift != 0.0 {
+            // The total changed: lay the list out again with the measured heights.
+            ui.ctx().request_repaint();
+        }
     });
+    heights.shown_at(output.state.clamped_offset().y);
+    if let Some(key) = toggled {
+        if !view.expanded.remove(&key) {
+            view.expanded.insert(key);
+        }
+        ui.ctx().request_repaint();
+    }
     if let Some(i) = clicked.or(opened) {
         let e = &notebook.entries()[i];
         view.selected = Some((notebook.docs()[e.doc].store.clone(), e.annotation.id));
@@ -728,73 +774,22 @@ fn doc_heading_ui(ui: &mut Ui, rect: Rect, doc: &NotebookDoc, n: usize, t: &supe
     });
 }
 
-/// One entry: colour bar, quote, note, tags · title › section.
-fn entry_ui(
-    ui: &mut Ui,
-    rect: Rect,
+/// The card of one entry: quote, note, tags · title › section.
+fn card_of(
     e: &Entry,
     doc: &NotebookDoc,
-    selected: bool,
     // Grouped under its document's heading, an entry does not repeat the title.
     with_title: bool,
+    expanded: bool,
     t: &super::i18n::Strings,
-) -> egui::Response {
-    let rect = rect.shrink2(Vec2::new(2.0, 2.0));
+) -> Card {
     let a = &e.annotation;
-    let resp = ui.interact(
-        rect,
-        ui.scope_id().with(("entry", &doc.store, a.id)),
-        Sense::click(),
-    );
     let quote_line: String = a.quote.split_whitespace().collect::<Vec<_>>().join(" ");
-    resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &quote_line));
-    let painter = ui.painter();
-    if selected {
-        painter.rect_filled(
-            rect,
-            4.0,
-            ui.visuals().selection.bg_fill.gamma_multiply(0.35),
-        );
-    } else if resp.hovered() {
-        painter.rect_filled(rect, 4.0, ui.visuals().faint_bg_color);
-    }
-    let ink = highlight_ink(a.color);
-    let bar = Rect::from_min_size(rect.min, Vec2::new(4.0, rect.height()));
-    if a.kind == Kind::SectionNote {
-        painter.rect_stroke(
-            bar,
-            1.0,
-            egui::Stroke::new(1.0, ink),
-            egui::StrokeKind::Inside,
-        );
-    } else {
-        painter.rect_filled(bar, 1.0, ink);
-    }
-    let mut child = ui.new_child(
-        UiBuilder::new().max_rect(
-            rect.shrink2(Vec2::new(0.0, 3.0))
-                .with_min_x(rect.min.x + 10.0),
-        ),
-    );
-    child.spacing_mut().item_spacing.y = 2.0;
     let quote = if a.kind == Kind::SectionNote {
         format!("{} · {}", t.section_note, quote_line)
     } else {
         quote_line
     };
-    let quote = egui::RichText::new(quote);
-    let quote = if a.mark == Mark::Underline {
-        quote.underline()
-    } else {
-        quote
-    };
-    child.add(egui::Label::new(quote).truncate().selectable(false));
-    let note: String = a.note.lines().next().unwrap_or("").to_owned();
-    child.add(
-        egui::Label::new(egui::RichText::new(note).weak())
-            .truncate()
-            .selectable(false),
-    );
     let mut meta: Vec<String> = a.all_tags().iter().map(|t| format!("#{t}")).collect();
     let section = section_line(e);
     match (with_title, section.is_empty()) {
@@ -807,16 +802,48 @@ fn entry_ui(
         (false, false) => meta.push(section),
         (false, true) => {}
     }
-    child.add(
-        egui::Label::new(egui::RichText::new(meta.join(" · ")).small().weak())
-            .truncate()
-            .selectable(false),
-    );
-    if a.note.is_empty() {
-        resp
-    } else {
-        resp.on_hover_text(&a.note)
+    Card {
+        quote,
+        underline: a.mark == Mark::Underline,
+        note: a.note.clone(),
+        meta: meta.join(" · "),
+        meta_color: None,
+        ink: highlight_ink(a.color),
+        outlined: a.kind == Kind::SectionNote,
+        expanded,
+        extra_h: 0.0,
     }
+}
+
+/// One entry as a card (see [`super::card`]); its response, and whether its "more" /
+/// "less" was pressed.
+fn entry_ui(
+    ui: &mut Ui,
+    rect: Rect,
+    e: &Entry,
+    doc: &NotebookDoc,
+    card: &Card,
+    laid: &Laid,
+    selected: bool,
+) -> (egui::Response, bool) {
+    let a = &e.annotation;
+    let quote_line: String = a.quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    let fill = selected.then(|| ui.visuals().selection.bg_fill.gamma_multiply(0.35));
+    let painted = super::card::paint(
+        ui,
+        rect,
+        ui.scope_id().with(("entry", &doc.store, a.id)),
+        card,
+        laid,
+        &quote_line,
+        fill,
+    );
+    let resp = if a.note.is_empty() || !laid.cut {
+        painted.response
+    } else {
+        painted.response.on_hover_text(&a.note)
+    };
+    (resp, painted.toggled)
 }
 
 /// The selected entry in full: quote, source, note and tags to edit, and what to do with it.

@@ -1,0 +1,165 @@
+//! Legible panels (issue 16): annotation cards show up to three rows of quote and note and
+//! open to their whole text on "More"; the outline tree's current section and the status
+//! bar's path are the heading at the top of the view; the top bar fits one row in English
+//! and Chinese.
+
+mod common;
+
+use egui::accesskit::Role;
+use egui::{Rect, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use pizhu::app::{Command, PizhuApp, Startup};
+use pizhu::session::Action as Act;
+
+fn window(w: f32, h: f32) -> Harness<'static, PizhuApp> {
+    common::window_of(Vec2::new(w, h), None, None, Startup::Sample)
+}
+
+/// The height of a row of panel text (the body style, as the panels scale it).
+fn panel_row(h: &Harness<'static, PizhuApp>) -> f32 {
+    let zoom = h.state().settings.zoom;
+    let font = h
+        .ctx
+        .global_style()
+        .text_styles
+        .get(&egui::TextStyle::Body)
+        .cloned()
+        .expect("a body style");
+    let font = egui::FontId::new(
+        (font.size * zoom).max(pizhu::app::room::MIN_PANEL_TEXT),
+        font.family,
+    );
+    h.ctx.fonts_mut(|f| f.row_height(&font))
+}
+
+/// Highlight `chars` chars from the first char of the first line longer than 30; the
+/// annotation's quote folded to one line, as the card labels it.
+fn highlight_long(
+    h: &mut Harness<'static, PizhuApp>,
+    chars: usize,
+) -> (pizhu::annotate::AnnotationId, String) {
+    let doc = &h.state().current.as_ref().expect("open").doc;
+    let mut start = 0;
+    for line in doc.text.split('\n') {
+        if line.chars().count() > 30 {
+            break;
+        }
+        start += line.chars().count() + 1;
+    }
+    let range = pizhu::TextRange::new(start, start + chars);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(
+        &ctx,
+        Command::Act(Act::Highlight {
+            range,
+            color: pizhu::annotate::Color::Yellow,
+            mark: pizhu::annotate::Mark::Fill,
+            open_note: false,
+        }),
+    );
+    // Nothing selected: the list has the panel to itself.
+    h.state_mut()
+        .apply(&ctx, Command::Act(Act::SelectAnnotation(None)));
+    h.run();
+    let a = h
+        .state()
+        .current
+        .as_ref()
+        .expect("open")
+        .notes
+        .set
+        .items()
+        .iter()
+        .find(|a| a.range == range)
+        .expect("the highlight")
+        .clone();
+    assert!(a.quote.chars().count() + 10 >= chars, "{}", a.quote);
+    let label = a.quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    (a.id, label)
+}
+
+fn card(h: &Harness<'static, PizhuApp>, label: &str) -> Rect {
+    h.get_by_role_and_label(Role::Button, label).rect()
+}
+
+/// The "More" / "Less" button inside the card at `rect`.
+fn toggle_in<'a>(
+    h: &'a Harness<'static, PizhuApp>,
+    word: &'a str,
+    rect: Rect,
+) -> egui_kittest::Node<'a> {
+    h.query_all_by_role_and_label(Role::Button, word)
+        .find(|n| rect.contains_rect(n.rect()))
+        .unwrap_or_else(|| panic!("no {word:?} in the card at {rect:?}"))
+}
+
+#[test]
+fn a_long_quote_shows_three_rows_and_opens_on_more() {
+    let mut h = window(1400.0, 900.0);
+    let (id, label) = highlight_long(&mut h, 400);
+    let row = panel_row(&h);
+    let folded = card(&h, &label);
+    println!("row {row}, folded card {}", folded.height());
+    // Three rows of quote, the "More" row and the card's padding: under four and a half rows.
+    assert!(
+        folded.height() >= 3.0 * row && folded.height() <= 4.0 * row + 16.0,
+        "folded card {} tall, rows {row}",
+        folded.height()
+    );
+    toggle_in(&h, "More", folded).click();
+    h.run();
+    let open = card(&h, &label);
+    println!("expanded card {}", open.height());
+    assert!(
+        open.height() > 8.0 * row,
+        "the whole quote is many rows: {} tall, rows {row}",
+        open.height()
+    );
+    assert!(h.state().notes_view.expanded.contains(&id));
+    // The state is kept while the list scrolls: the card is the same height a frame later.
+    h.run();
+    assert_eq!(card(&h, &label).height(), open.height());
+    toggle_in(&h, "Less", open).click();
+    h.run();
+    assert_eq!(card(&h, &label).height(), folded.height());
+    assert!(!h.state().notes_view.expanded.contains(&id));
+
+    // From the keyboard: the button takes the focus and Enter opens the card.
+    toggle_in(&h, "More", folded).focus();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(card(&h, &label).height() > 8.0 * row);
+}
+
+#[test]
+fn a_short_quote_has_no_more_button_and_a_long_note_is_folded_too() {
+    let mut h = window(1400.0, 900.0);
+    let (id, label) = highlight_long(&mut h, 8);
+    let row = panel_row(&h);
+    let short = card(&h, &label);
+    assert!(short.height() < 2.0 * row + 16.0, "{}", short.height());
+    assert!(
+        h.query_all_by_role_and_label(Role::Button, "More")
+            .all(|n| !short.contains_rect(n.rect()))
+    );
+    let note = "一行批注的文字，写得很长很长，".repeat(30);
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .apply(&ctx, Command::Act(Act::TypeNote(id, note)));
+    h.state_mut().apply(&ctx, Command::Act(Act::EndTyping));
+    h.state_mut()
+        .apply(&ctx, Command::Act(Act::SelectAnnotation(None)));
+    h.run();
+    let folded = card(&h, &label);
+    // One row of quote, three of note, the "More" row.
+    assert!(
+        folded.height() <= 5.0 * row + 18.0,
+        "{} tall, rows {row}",
+        folded.height()
+    );
+    toggle_in(&h, "More", folded).click();
+    h.run();
+    assert!(card(&h, &label).height() > 8.0 * row);
+}
