@@ -163,3 +163,93 @@ fn a_short_quote_has_no_more_button_and_a_long_note_is_folded_too() {
     h.run();
     assert!(card(&h, &label).height() > 8.0 * row);
 }
+
+/// The label of node `i` in the tree and the status bar.
+fn node_label(h: &Harness<'static, PizhuApp>, i: usize) -> String {
+    let doc = h.state().current.as_ref().expect("open");
+    pizhu::app::outline_panel::node_label(&doc.outline, i)
+}
+
+fn node_starting(h: &Harness<'static, PizhuApp>, title: &str) -> usize {
+    let doc = h.state().current.as_ref().expect("open");
+    doc.outline
+        .nodes
+        .iter()
+        .position(|n| n.title.starts_with(title))
+        .expect("the heading")
+}
+
+/// The labels of the tree's rows drawn as selected (highlighted).
+fn highlighted_rows(h: &Harness<'static, PizhuApp>) -> Vec<String> {
+    let tree = h.get_by_role_and_label(Role::Tree, "Outline tree").rect();
+    h.get_all_by_role(Role::Button)
+        .filter(|n| tree.contains_rect(n.rect()))
+        .filter(|n| n.accesskit_node().toggled() == Some(egui::accesskit::Toggled::True))
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect()
+}
+
+/// The status bar's section path.
+fn status_path(h: &Harness<'static, PizhuApp>) -> String {
+    h.get_by_role(Role::Status)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_tree_and_the_status_bar_name_the_section_at_the_top_and_the_cursor_moves_nothing() {
+    let mut h = window(1400.0, 900.0);
+    let i = node_starting(&h, "把平台整合作为");
+    let ctx = h.ctx.clone();
+    // The outline's own command: its heading goes to the top of the view.
+    h.state_mut().apply(&ctx, Command::Act(Act::JumpToNode(i)));
+    h.run();
+    h.run();
+    let label = node_label(&h, i);
+    assert_eq!(h.state().outline_view.current, Some(i));
+    assert_eq!(highlighted_rows(&h), vec![label.clone()]);
+    let path = status_path(&h);
+    assert!(
+        path.ends_with(&label),
+        "status bar {path:?}, tree {label:?}"
+    );
+    assert!(path.contains(" › "), "{path:?}");
+
+    // The keyboard cursor moves in the tree; the text, the current row and the path stay.
+    let position = h.state().reader.top_char();
+    h.key_press(egui::Key::F6);
+    h.run();
+    h.key_press(egui::Key::ArrowDown);
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    let cursor = h.state().outline_view.selected.expect("a cursor");
+    assert_ne!(cursor, i);
+    assert_eq!(h.state().outline_view.current, Some(i));
+    assert_eq!(h.state().reader.top_char(), position);
+    assert_eq!(highlighted_rows(&h), vec![label.clone()]);
+    assert_eq!(status_path(&h), path);
+
+    // Enter goes there: the text, the current row and the path agree again.
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.run();
+    assert_eq!(h.state().outline_view.current, Some(cursor));
+    let label = node_label(&h, cursor);
+    assert_eq!(highlighted_rows(&h), vec![label.clone()]);
+    assert!(status_path(&h).ends_with(&label), "{}", status_path(&h));
+
+    // Scrolling with the tree not focused: the cursor follows the section in view.
+    h.get_by_role_and_label(Role::Document, "Text").click();
+    h.run();
+    for _ in 0..3 {
+        h.key_press(egui::Key::PageDown);
+        h.run();
+    }
+    let current = h.state().outline_view.current;
+    assert_ne!(current, Some(cursor), "the text moved on");
+    assert_eq!(h.state().outline_view.selected, current);
+    let label = node_label(&h, current.expect("a section"));
+    assert_eq!(highlighted_rows(&h), vec![label.clone()]);
+    assert!(status_path(&h).ends_with(&label), "{}", status_path(&h));
+}

@@ -247,7 +247,8 @@ pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
         return;
     };
     let top = app.reader.top_char().unwrap_or(0);
-    let current = doc.outline.node_at(top);
+    // The same section the outline tree shows as current.
+    let current = super::outline_panel::section_in_view(app);
     let breadcrumb = current
         .map(|i| {
             doc.outline

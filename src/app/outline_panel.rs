@@ -25,9 +25,11 @@ pub struct OutlineView {
     parent: Vec<Option<usize>>,
     /// Filter text typed by the user.
     pub filter: String,
-    /// The node selected with the keyboard or mouse.
+    /// The keyboard cursor: the row the arrow keys move and Enter goes to. Drawn as a
+    /// focus ring only while the tree has the keyboard; otherwise it follows `current`.
     pub selected: Option<usize>,
-    /// The node of the section at the top of the body (scroll-spy).
+    /// The node of the section at the top of the body (scroll-spy, [`section_in_view`]):
+    /// the tree's one highlighted row.
     pub current: Option<usize>,
     /// Nodes shown, in order (recomputed when expansion or filter change).
     rows: Vec<usize>,
@@ -237,12 +239,17 @@ impl OutlineView {
         self.reveal = Some(i);
     }
 
-    /// Follow the body: mark the section at the top of the view as current.
-    fn follow(&mut self, current: Option<usize>) {
+    /// Follow the body: mark the section at the top of the view as current. The keyboard
+    /// cursor follows it too unless the tree has the keyboard (`focused`): moving the cursor
+    /// never moves the text, and the text moving never moves a cursor in use.
+    fn follow(&mut self, current: Option<usize>, focused: bool) {
         if current != self.current {
             self.current = current;
-            if let Some(i) = current {
-                self.reveal(i);
+            if !focused {
+                self.selected = current;
+                if let Some(i) = current {
+                    self.reveal(i);
+                }
             }
         }
     }
@@ -284,6 +291,13 @@ pub fn outline_panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
 }
 
+/// The section at the top of the reading view: the outline tree's current row and the
+/// status bar's path are both this one answer.
+pub fn section_in_view(app: &PizhuApp) -> Option<usize> {
+    let doc = app.current.as_ref()?;
+    doc.outline.node_at(app.reader.top_char()?)
+}
+
 pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     super::room::legible_text(ui, app.settings.zoom);
     // Fill the panel, so that its width is the user's choice and never shrinks to content
@@ -298,9 +312,10 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let notes = &doc.notes;
     let doc_notes_count = |outline: &Outline, i: usize| notes.count(outline, i);
     let corrected = |i: usize| doc.node_corrected(i);
-    let top = app.reader.top_char();
+    let in_view = section_in_view(app);
+    let tree_id = ui.make_persistent_id("outline-tree");
     let view = &mut app.outline_view;
-    view.follow(top.and_then(|p| outline.node_at(p)));
+    view.follow(in_view, ui.memory(|m| m.has_focus(tree_id)));
 
     ui.add_space(4.0);
     ui.strong(t.outline_panel);
@@ -355,20 +370,16 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
 
     let tree_rect = ui.available_rect_before_wrap();
-    let tree = ui.interact(
-        tree_rect,
-        ui.make_persistent_id("outline-tree"),
-        Sense::click(),
-    );
+    let tree = ui.interact(tree_rect, tree_id, Sense::click());
     tree.widget_info(|| WidgetInfo::labeled(Role::Tree, true, t.outline_tree));
     if app.focus_request == Some(FocusArea::Outline) {
         tree.request_focus();
-        if view.selected.is_none() {
-            view.selected = view.current.or(view.rows.first().copied());
-        }
+        // The cursor starts at the section in view.
+        view.selected = view.current.or(view.rows.first().copied());
     }
     let mut commands = Vec::new();
-    if tree.has_focus() {
+    let focused = tree.has_focus();
+    if focused {
         app.focus = FocusArea::Outline;
         super::keep_arrow_keys(ui, tree.id);
         tree_keys(ui, view, &outline, &mut commands);
@@ -416,8 +427,11 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                         .color(pal.point)
                         .size(point_size(ui));
                     let resp = ui
-                        .add(egui::Button::selectable(view.selected == Some(i), text).truncate())
+                        .add(egui::Button::selectable(false, text).truncate())
                         .on_hover_text(&label);
+                    if focused && view.selected == Some(i) {
+                        cursor_ring(ui, resp.rect);
+                    }
                     if resp.clicked() {
                         view.selected = Some(i);
                         commands.push(Command::JumpToChar(topic.range.start));
@@ -489,9 +503,11 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 if node.kind == NodeKind::Point {
                     text = text.color(pal.point).size(point_size(ui));
                 }
-                let selected = view.selected == Some(i) || view.current == Some(i);
-                let mut button = egui::Button::selectable(selected, text).truncate();
-                if view.current == Some(i) {
+                // One highlighted row, the section in view; the keyboard cursor is a ring
+                // while the tree has the keyboard.
+                let current = view.current == Some(i);
+                let mut button = egui::Button::selectable(current, text).truncate();
+                if current {
                     button = button.fill(pal.current);
                 }
                 let count = doc_notes_count(&outline, i);
@@ -512,6 +528,9 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                         .inner
                     })
                     .inner;
+                if focused && view.selected == Some(i) {
+                    cursor_ring(ui, resp.rect);
+                }
                 let resp = if is_corrected {
                     resp.on_hover_text(format!("{label}（{}）", t.fix().corrected))
                 } else {
@@ -563,6 +582,17 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     for c in commands {
         app.push(c);
     }
+}
+
+/// The keyboard cursor's ring around a row.
+fn cursor_ring(ui: &Ui, rect: egui::Rect) {
+    let stroke = ui.visuals().widgets.active.fg_stroke;
+    ui.painter().rect_stroke(
+        rect.expand(1.0),
+        3.0,
+        egui::Stroke::new(1.5, stroke.color),
+        egui::StrokeKind::Inside,
+    );
 }
 
 /// Arrow keys, Enter, Left and Right in the tree.
