@@ -241,6 +241,7 @@ mod tests {
             32.0,
             Vec2::new(900.0, 40.0),
             view,
+            Side::Above,
         );
         assert_eq!(at.x, 100.0);
         // Below first: under the rows when there is room, else above.
