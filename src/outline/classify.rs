@@ -1011,12 +1011,14 @@ fn mark_residue(texts: &[&str], roles: &mut [LineRole], head_end: usize) {
         }
     }
     // Menus: three or more very short lines in a row; but words of a sentence that a copied
-    // page broke at its links (`根据` / `宪法` / `和` / `基本法` / `，制定本法。`) are text.
+    // page broke at its links (`根据` / `宪法` / `和` / `基本法` / `，制定本法。`) are text,
+    // and so is a schedule's head (`附表` / `物品目录` / `甲类`).
     let is_tiny = |t: &str| {
         !t.is_empty()
             && !longer_than(t, 4)
             && !t.chars().any(is_sentence_punct)
             && !is_heading_like(t)
+            && !["附件", "附表", "附录"].iter().any(|w| t.starts_with(w))
     };
     let mut start = 0;
     while start < texts.len() {

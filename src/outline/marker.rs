@@ -417,7 +417,15 @@ pub fn parse_heading_marker(s: &str) -> Option<Marker> {
                 );
             }
         }
-        if let Some(rest) = after.strip_prefix('条') {
+        // `第四百一十四 条`: a stray space before 条 (an article only where the numbering
+        // goes on: see the builder).
+        let article_rest = after.strip_prefix('条').or_else(|| {
+            after
+                .strip_prefix([' ', '\u{3000}'])
+                .and_then(|a| a.strip_prefix('条'))
+                .filter(|rest| !first_char(rest).is_some_and(is_gap))
+        });
+        if let Some(rest) = article_rest {
             return article(s, n, s.len() - rest.len());
         }
         // `第一、加强领导`: a heading, unless it enumerates (`第一、二轮督察`).
@@ -619,6 +627,7 @@ mod tests {
         assert_eq!(article("第一条【立法目的】为了"), Some((1, true, false)));
         assert_eq!(article("第一条为了规范"), Some((1, false, false)));
         assert_eq!(article("第十条之一　运营单位"), Some((10, true, true)));
+        assert_eq!(article("第四百一十四 条报请"), Some((414, false, false)));
         assert_eq!(
             style_of("第一百三十三条之一 在道路上"),
             Some((Style::Article, 133, "第一百三十三条之一"))

@@ -470,6 +470,8 @@ struct Builder<'a> {
     running: Vec<Running>,
     /// The document has decimal headings (`1.1`), which make a bare `1　总则` a heading.
     decimal_doc: bool,
+    /// The level (index in the style stack) of the last article (`第X条`).
+    article_at: Option<usize>,
     /// Lines that are unnumbered parts of one series (`关于…` after `关于…`).
     series: Vec<usize>,
     /// The next document title of a compilation.
@@ -632,6 +634,7 @@ impl<'a> Builder<'a> {
             doc_heading: false,
             running: Vec::new(),
             decimal_doc: false,
+            article_at: None,
             series: Vec::new(),
             next_document: 0,
             prev_content_end: 0,
@@ -666,7 +669,12 @@ impl<'a> Builder<'a> {
     /// A short line standing alone between paragraphs (a part heading without a number).
     fn is_standalone_line(&self, idx: usize, body: &str) -> bool {
         let len = body.chars().count();
+        // Markup left in a text (`<!-- FORCE BREAK -->`, `---`) is never a part's title.
+        let markup = body.starts_with(|c: char| {
+            c.is_ascii_punctuation() && !matches!(c, '"' | '\'' | '(' | '[')
+        });
         if !(2..=30).contains(&len)
+            || markup
             || body.ends_with(is_trailing_punct)
             || body.contains(['。', '！', '？'])
             || parse_heading_marker(body).is_some()
@@ -799,6 +807,7 @@ impl<'a> Builder<'a> {
             prefix: 0,
         });
         self.running.clear();
+        self.article_at = None;
         self.open_node(OutlineNode {
             depth: 1,
             kind: NodeKind::Heading,
@@ -874,6 +883,9 @@ impl<'a> Builder<'a> {
             ordinal: cand.ordinal,
             prefix: cand.prefix,
         });
+        if cand.key == StyleKey::Marker(Style::Article) {
+            self.article_at = Some(level_idx);
+        }
         if let StyleKey::Marker(style) = cand.key {
             self.running.retain(|r| r.style != style);
             self.running.push(Running {
@@ -1242,7 +1254,11 @@ impl<'a> Builder<'a> {
                     // `第一章`): a chapter never nests under an article or a section.
                     (ordinal == 1 || standalone || self.fits_new_level(cand, style)).then_some(i)
                 } else {
-                    self.fits_new_level(cand, style).then_some(self.new_level())
+                    let level = match style {
+                        Style::Article => self.article_level(),
+                        _ => self.new_level(),
+                    };
+                    self.fits_new_level(cand, style).then_some(level)
                 }
             }
         }
@@ -1256,6 +1272,26 @@ impl<'a> Builder<'a> {
             base
         } else {
             self.stack.len()
+        }
+    }
+
+    /// Where an article goes when no article is open: at the level of the article before
+    /// it when only items of that article (`（一）`, `1.`) stand below that level — an
+    /// article never nests under an item, even when the article before it was not
+    /// recognised (`第四百一十四 条` with a stray space).
+    fn article_level(&self) -> usize {
+        let level = self
+            .stack
+            .iter()
+            .rposition(|f| match f.key {
+                StyleKey::Marker(s) => law_rank(s).is_some(),
+                _ => true,
+            })
+            .map_or(self.base(), |i| i + 1);
+        if self.article_at == Some(level) {
+            level
+        } else {
+            self.new_level()
         }
     }
 

@@ -507,3 +507,57 @@ fn words_of_a_sentence_on_their_own_lines_are_text_but_menus_are_not() {
     let hidden: Vec<usize> = o.boilerplate.iter().map(|b| b.line).collect();
     assert_eq!(hidden, [7, 8, 9, 10]);
 }
+
+#[test]
+fn an_article_never_nests_under_the_items_of_the_article_before() {
+    // `第 三 条` is not read as an article; its items stand under the chapter, and the next
+    // article goes back to the articles' level.
+    let o = outline_of(
+        "某某办法\n第一章　总则\n第一条　为了规范管理，制定本办法。\n第二章　职责\n第 二 条主管部门履行下列职责：\n（一）编制计划；\n（二）组织验收。\n第三条　本办法自公布之日起施行。",
+    );
+    assert_eq!(
+        summary(&o),
+        [
+            "1 第一章 总则",
+            "2 第一条 为了规范管理",
+            "1 第二章 职责",
+            "2 （一） 编制计划",
+            "2 （二） 组织验收",
+            "2 第三条 本办法自公布之日起施行",
+        ]
+    );
+}
+
+#[test]
+fn lists_restart_after_a_label_and_start_after_one() {
+    let o = outline_of(
+        "某某办法\n第一条　本办法所列物品见附表。\n第二条　本办法自公布之日起施行。\n附表\n物品目录\n甲类\n1．1—甲基丙酮\n2．2，3—二甲基丁烷\n乙类\n1．甲醇\n2．乙醇\n注：1．带*的品种从严管理。\n2．混合物按最高类别管理。",
+    );
+    let markers: Vec<(u8, &str)> = o
+        .nodes
+        .iter()
+        .map(|n| (n.depth, n.marker.as_str()))
+        .collect();
+    assert_eq!(
+        markers,
+        [
+            (1, "第一条"),
+            (1, "第二条"),
+            (1, "附表"),
+            (2, "1．"),
+            (2, "2．"),
+            (2, "1．"),
+            (2, "2．"),
+            (2, "1．"),
+            (2, "2．"),
+        ]
+    );
+    // The item after `注：` starts where its number stands.
+    assert_eq!(o.nodes[7].title, "带*的品种从严管理");
+    // A `1．` after a sentence is no restart: a second `1．` under the same parent is not
+    // a heading.
+    let o = outline_of(
+        "某某办法\n第一条　本办法所列物品见附表。\n附表\n1．甲醇\n2．乙醇\n以上物品应当单独存放，不得与其他物品混放。\n1．丙醇",
+    );
+    assert_eq!(o.nodes.iter().filter(|n| n.marker == "1．").count(), 1);
+}
