@@ -253,3 +253,89 @@ fn the_tree_and_the_status_bar_name_the_section_at_the_top_and_the_cursor_moves_
     assert_eq!(highlighted_rows(&h), vec![label.clone()]);
     assert!(status_path(&h).ends_with(&label), "{}", status_path(&h));
 }
+
+/// Every control of the top bar: the buttons above the text and the side panels.
+fn top_bar(h: &Harness<'static, PizhuApp>) -> Vec<(String, Rect)> {
+    // Above the text (whose name is in the language shown) and the side panels.
+    let top = h.get_by_role(Role::Document).rect().top() + 1.0;
+    h.get_all_by_role(Role::Button)
+        .filter(|n| n.rect().bottom() <= top)
+        .map(|n| (n.accesskit_node().label().unwrap_or_default(), n.rect()))
+        .collect()
+}
+
+fn language(h: &mut Harness<'static, PizhuApp>, lang: pizhu::app::settings::LanguagePref) {
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::SetLanguage(lang));
+    h.run();
+}
+
+#[test]
+fn the_top_bar_is_one_row_at_1400_in_english_and_chinese() {
+    use pizhu::app::settings::LanguagePref;
+    let mut h = window(1400.0, 900.0);
+    for (lang, settings, more) in [
+        (LanguagePref::English, "Settings", "More actions"),
+        (LanguagePref::Chinese, "设置", "更多操作"),
+    ] {
+        language(&mut h, lang);
+        let bar = top_bar(&h);
+        let labels: Vec<&str> = bar.iter().map(|(l, _)| l.as_str()).collect();
+        assert!(bar.len() >= 15, "{lang:?}: {labels:?}");
+        assert!(
+            labels.contains(&settings) && labels.contains(&more),
+            "{labels:?}"
+        );
+        let y = bar[0].1.center().y;
+        for (label, rect) in &bar {
+            assert!(
+                (rect.center().y - y).abs() < 4.0,
+                "{lang:?}: {label:?} at {rect:?}, not in the row at {y} ({labels:?})"
+            );
+        }
+        // Every action is still reachable: the less used ones are in the "⋯" menu.
+        h.get_by_role_and_label(Role::Button, more).click();
+        h.run();
+        let (paste, status, official) = match lang {
+            LanguagePref::Chinese => ("从剪贴板新建", "状态栏", "公文样式"),
+            _ => (
+                "New from clipboard",
+                "Status bar",
+                "Official document style",
+            ),
+        };
+        for item in [paste, status, official] {
+            assert!(
+                h.query_by_label(item).is_some(),
+                "{lang:?}: {item} in the menu"
+            );
+        }
+        h.key_press(egui::Key::Escape);
+        h.run();
+    }
+}
+
+#[test]
+fn rails_show_an_icon_not_a_word_a_letter_a_line() {
+    use pizhu::app::settings::LanguagePref;
+    let mut h = window(700.0, 500.0);
+    for lang in [LanguagePref::English, LanguagePref::Chinese] {
+        language(&mut h, lang);
+        let rails: Vec<_> = h
+            .get_all_by_role(Role::Button)
+            .filter(|n| {
+                n.accesskit_node()
+                    .label()
+                    .is_some_and(|l| l.contains("over the text") || l.contains("浮在正文上"))
+            })
+            .map(|n| n.rect())
+            .collect();
+        assert!(!rails.is_empty(), "{lang:?}: a rail at 700×500");
+        for rect in rails {
+            assert!(
+                rect.width() >= rect.height(),
+                "{lang:?}: a rail's button {rect:?} is taller than wide"
+            );
+        }
+    }
+}

@@ -7,38 +7,39 @@ use super::outline_panel::node_label;
 use super::settings::LanguagePref;
 use super::{Command, PizhuApp};
 use crate::session::Action as Act;
+use crate::session::keymap::{self, Action as Key};
 
-/// The top bar.
+/// The top bar: one row at 1400 points in either language (issue 16, "English that
+/// fits"). What is used less (new document from the clipboard, theme, status bar, official
+/// style) is in the "⋯" menu; every control names its key on hover.
 pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let t = app.t();
+    let zh = t.lang.is_zh();
+    let hover = |what: &str, action: Key| keymap::hover(what, action, zh);
     let mut commands = Vec::new();
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             use super::View;
-            for (view, label, keys) in [
-                (View::Library, t.library, "Ctrl+L"),
-                (View::Notebook, t.notebook, "Ctrl+Shift+F"),
+            for (view, label, key) in [
+                (View::Library, t.library, Key::Library),
+                (View::Notebook, t.notebook, Key::Notebook),
             ] {
                 let on = app.view == view;
-                if ui.selectable_label(on, label).on_hover_text(keys).clicked() {
+                if ui
+                    .selectable_label(on, label)
+                    .on_hover_text(hover(label, key))
+                    .clicked()
+                {
                     commands.push(Command::ShowView(if on { View::Reader } else { view }));
                 }
             }
             ui.separator();
-            if ui.button(t.open).on_hover_text(t.open_hint).clicked() {
-                commands.push(Command::OpenDialog);
-            }
-            let paste_hint = crate::session::keymap::hover(
-                t.paste_document_hint,
-                crate::session::keymap::Action::PasteDocument,
-                t.lang.is_zh(),
-            );
             if ui
-                .button(t.paste_document)
-                .on_hover_text(paste_hint)
+                .button(t.open)
+                .on_hover_text(hover(t.open_hint, Key::Open))
                 .clicked()
             {
-                commands.push(Command::PasteDocument);
+                commands.push(Command::OpenDialog);
             }
             ui.menu_button(t.recent, |ui| {
                 if app.settings.recent.is_empty() {
@@ -63,7 +64,11 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
             // What acts on the open document shows only while reading it.
             let reading = app.view == View::Reader;
             if reading {
-                if ui.button(t.export_button).on_hover_text("Ctrl+E").clicked() {
+                if ui
+                    .button(t.export_button)
+                    .on_hover_text(hover(t.export_button, Key::Export))
+                    .clicked()
+                {
                     commands.push(Command::ShowExport(!app.export.open));
                 }
                 ui.separator();
@@ -74,17 +79,20 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 let can_back = can_back || app.can_return();
                 let back = ui.add_enabled(can_back, egui::Button::new("←"));
                 back.widget_info(|| WidgetInfo::labeled(Role::Button, can_back, t.back));
-                if back.on_hover_text(t.back).clicked() {
+                if back.on_hover_text(hover(t.back, Key::Back)).clicked() {
                     commands.push(Command::Act(Act::Back));
                 }
                 let forward = ui.add_enabled(can_forward, egui::Button::new("→"));
                 forward.widget_info(|| WidgetInfo::labeled(Role::Button, can_forward, t.forward));
-                if forward.on_hover_text(t.forward).clicked() {
+                if forward
+                    .on_hover_text(hover(t.forward, Key::Forward))
+                    .clicked()
+                {
                     commands.push(Command::Act(Act::Forward));
                 }
                 if ui
                     .selectable_label(app.find.open, t.find)
-                    .on_hover_text("Ctrl+F")
+                    .on_hover_text(hover(t.find, Key::Find))
                     .clicked()
                 {
                     commands.push(if app.find.open {
@@ -99,7 +107,10 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     .map_or(0, |d| d.outline.placeholders.len());
                 if ui
                     .selectable_label(app.show_blanks, format!("{} {blanks}", t.blanks))
-                    .on_hover_text("Ctrl+3 · F8 / Shift+F8")
+                    .on_hover_text(format!(
+                        "{} · F8 / Shift+F8",
+                        hover(t.blanks, Key::ShowBlanks)
+                    ))
                     .clicked()
                 {
                     commands.push(Command::ShowBlanks(!app.show_blanks));
@@ -108,7 +119,7 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
             ui.separator();
             let out = ui
                 .button("−")
-                .on_hover_text(format!("{} (Ctrl+-)", t.zoom_out));
+                .on_hover_text(hover(t.zoom_out, Key::ZoomOut));
             out.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_out));
             if out.clicked() {
                 commands.push(Command::Zoom(-1));
@@ -116,86 +127,132 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
             let pct = format!("{:.0}%", app.settings.zoom * 100.0);
             let reset = ui
                 .button(&pct)
-                .on_hover_text(format!("{} (Ctrl+0)", t.zoom_reset));
+                .on_hover_text(hover(t.zoom_reset, Key::ZoomReset));
             reset.widget_info(|| {
                 WidgetInfo::labeled(Role::Button, true, format!("{} {pct}", t.zoom_reset))
             });
             if reset.clicked() {
                 commands.push(Command::Zoom(0));
             }
-            let zin = ui
-                .button("+")
-                .on_hover_text(format!("{} (Ctrl+=)", t.zoom_in));
+            let zin = ui.button("+").on_hover_text(hover(t.zoom_in, Key::ZoomIn));
             zin.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_in));
             if zin.clicked() {
                 commands.push(Command::Zoom(1));
             }
             ui.separator();
-            ui.menu_button(t.theme, |ui| {
-                for (theme, label) in super::theme_choices(t) {
-                    if ui.radio(app.settings.theme == theme, label).clicked() {
-                        commands.push(Command::SetTheme(theme));
-                        ui.close();
+            if reading {
+                for (on, label, short, key, command) in [
+                    (
+                        app.settings.show_outline,
+                        t.outline_panel,
+                        t.outline_panel,
+                        Key::ToggleOutline,
+                        Command::ToggleOutline,
+                    ),
+                    (
+                        app.settings.show_annotations,
+                        t.annotations,
+                        t.annotations,
+                        Key::ToggleAnnotations,
+                        Command::ToggleAnnotations,
+                    ),
+                    (
+                        app.settings.hide_boilerplate,
+                        t.hide_boilerplate,
+                        t.hide_boilerplate_short,
+                        Key::ToggleBoilerplate,
+                        Command::ToggleHideBoilerplate,
+                    ),
+                ] {
+                    let toggle = ui.selectable_label(on, short);
+                    // Read out by its full name, however short its label.
+                    toggle.widget_info(|| WidgetInfo::selected(Role::Button, true, on, label));
+                    if toggle.on_hover_text(hover(label, key)).clicked() {
+                        commands.push(command);
                     }
                 }
-            });
-            let toggles = [
-                (
-                    app.settings.show_outline,
-                    t.outline_panel,
-                    "",
-                    Command::ToggleOutline,
-                ),
-                (
-                    app.settings.show_annotations,
-                    t.annotations,
-                    "",
-                    Command::ToggleAnnotations,
-                ),
-                (
-                    app.settings.show_status_bar,
-                    t.status_bar,
-                    "",
-                    Command::ToggleStatusBar,
-                ),
-                (
-                    app.settings.hide_boilerplate,
-                    t.hide_boilerplate,
-                    "",
-                    Command::ToggleHideBoilerplate,
-                ),
-                (
-                    app.settings.official_style,
-                    t.official_style,
-                    t.official_style_hint,
-                    Command::ToggleOfficialStyle,
-                ),
-            ];
-            for (on, label, hint, command) in toggles.into_iter().filter(|_| reading) {
-                let toggle = ui.selectable_label(on, label);
-                let toggle = if hint.is_empty() {
-                    toggle
-                } else {
-                    toggle.on_hover_text(hint)
-                };
-                if toggle.clicked() {
-                    commands.push(command);
-                }
             }
-            if ui.button(t.settings).clicked() {
+            let settings = ui
+                .button(t.settings)
+                .on_hover_text(hover(t.settings, Key::Settings));
+            if settings.clicked() {
                 commands.push(Command::ShowSettings(!app.show_settings));
             }
             let help = ui
                 .button("?")
-                .on_hover_text(format!("{} (F1)", t.shortcuts));
+                .on_hover_text(hover(t.shortcuts, Key::Shortcuts));
             help.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.shortcuts));
             if help.clicked() {
                 commands.push(Command::ShowShortcuts(!app.show_shortcuts));
             }
+            let more = ui.menu_button("⋯", |ui| {
+                more_menu_ui(ui, app, t, reading, &mut commands);
+            });
+            more.response
+                .widget_info(|| WidgetInfo::labeled(Role::Button, true, t.more_menu));
+            more.response.on_hover_text(t.more_menu);
         });
     });
     for c in commands {
         app.push(c);
+    }
+}
+
+/// The top bar's "⋯" menu: what is used less, each with its key on hover.
+fn more_menu_ui(
+    ui: &mut Ui,
+    app: &PizhuApp,
+    t: &super::i18n::Strings,
+    reading: bool,
+    commands: &mut Vec<Command>,
+) {
+    let zh = t.lang.is_zh();
+    if ui
+        .button(t.paste_document)
+        .on_hover_text(keymap::hover(t.paste_document_hint, Key::PasteDocument, zh))
+        .clicked()
+    {
+        commands.push(Command::PasteDocument);
+        ui.close();
+    }
+    ui.menu_button(t.theme, |ui| {
+        for (theme, label) in super::theme_choices(t) {
+            if ui.radio(app.settings.theme == theme, label).clicked() {
+                commands.push(Command::SetTheme(theme));
+                ui.close();
+            }
+        }
+    })
+    .response
+    .on_hover_text(keymap::hover(t.theme, Key::NextTheme, zh));
+    if !reading {
+        return;
+    }
+    ui.separator();
+    for (on, label, hint, command) in [
+        (
+            app.settings.show_status_bar,
+            t.status_bar,
+            "",
+            Command::ToggleStatusBar,
+        ),
+        (
+            app.settings.official_style,
+            t.official_style,
+            t.official_style_hint,
+            Command::ToggleOfficialStyle,
+        ),
+    ] {
+        let toggle = ui.selectable_label(on, label);
+        let toggle = if hint.is_empty() {
+            toggle
+        } else {
+            toggle.on_hover_text(hint)
+        };
+        if toggle.clicked() {
+            commands.push(command);
+            ui.close();
+        }
     }
 }
 

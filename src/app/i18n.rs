@@ -53,6 +53,10 @@ pub struct Strings {
     pub official_style: &'static str,
     pub official_style_hint: &'static str,
     pub hide_boilerplate: &'static str,
+    /// The top bar's short label of `hide_boilerplate` (its full name is read out and shown on hover).
+    pub hide_boilerplate_short: &'static str,
+    /// The top bar's "⋯" menu of what is used less (its name read out and on hover).
+    pub more_menu: &'static str,
     pub show: &'static str,
     pub hide: &'static str,
     pub filter_outline: &'static str,
@@ -249,6 +253,8 @@ pub static ZH: Strings = Strings {
     official_style: "公文样式",
     official_style_hint: "一级标题黑体、二级标题楷体、正文仿宋（系统有这些字体时）",
     hide_boilerplate: "隐藏广告与网页残留",
+    hide_boilerplate_short: "隐藏广告",
+    more_menu: "更多操作",
     show: "显示",
     hide: "隐藏",
     filter_outline: "筛选提纲…",
@@ -437,6 +443,8 @@ pub static EN: Strings = Strings {
     official_style: "Official document style",
     official_style_hint: "Level-1 headings in Hei, level 2 in Kai, body in FangSong, where installed",
     hide_boilerplate: "Hide ads and web residue",
+    hide_boilerplate_short: "Hide ads",
+    more_menu: "More actions",
     show: "Show",
     hide: "Hide",
     filter_outline: "Filter outline…",

@@ -234,15 +234,12 @@ fn rail_ui(app: &mut PizhuApp, ui: &mut Ui, side: Side) -> Rect {
     let response = panel.resizable(false).exact_size(RAIL).show(ui, |ui| {
         ui.vertical_centered(|ui| {
             ui.add_space(6.0);
-            // The label written down the rail, a character a line.
-            let stacked: String = label
-                .chars()
-                .map(String::from)
-                .collect::<Vec<_>>()
-                .join("\n");
-            let button = ui
-                .add(egui::Button::selectable(open, stacked))
-                .on_hover_text(hover);
+            // An icon, its name and key on hover (a label written down the rail came out a
+            // letter a line in English).
+            let button = ui.add(egui::Button::selectable(open, "").min_size(Vec2::splat(26.0)));
+            let stroke = ui.style().interact_selectable(&button, open).fg_stroke;
+            rail_icon(ui.painter(), button.rect, side, stroke);
+            let button = button.on_hover_text(hover);
             let name = app.t().over_the_text.replace("{panel}", label);
             button.widget_info(|| WidgetInfo::selected(Role::Button, true, open, &name));
             if button.clicked() {
@@ -251,6 +248,44 @@ fn rail_ui(app: &mut PizhuApp, ui: &mut Ui, side: Side) -> Rect {
         });
     });
     response.response.rect
+}
+
+/// A rail's icon, drawn (no font has one glyph for either in both languages): the outline's
+/// is three rows indented like a tree, the annotations panel's a note bubble with two lines.
+fn rail_icon(painter: &egui::Painter, rect: Rect, side: Side, stroke: egui::Stroke) {
+    let c = rect.center();
+    let stroke = egui::Stroke::new(1.5, stroke.color);
+    match side {
+        Side::Outline => {
+            for (k, indent) in [0.0, 4.0, 4.0].into_iter().enumerate() {
+                let y = c.y - 5.0 + 5.0 * k as f32;
+                painter.line_segment(
+                    [egui::pos2(c.x - 7.0 + indent, y), egui::pos2(c.x + 7.0, y)],
+                    stroke,
+                );
+            }
+        }
+        Side::Annotations => {
+            let bubble = Rect::from_center_size(c - Vec2::new(0.0, 1.5), Vec2::new(15.0, 11.0));
+            painter.rect_stroke(bubble, 2.0, stroke, egui::StrokeKind::Middle);
+            let tail = bubble.left_bottom() + Vec2::new(3.0, 0.0);
+            painter.line_segment([tail, tail + Vec2::new(0.0, 4.0)], stroke);
+            painter.line_segment(
+                [tail + Vec2::new(0.0, 4.0), tail + Vec2::new(4.0, 0.0)],
+                stroke,
+            );
+            for dy in [-2.0, 1.5] {
+                let y = bubble.center().y + dy;
+                painter.line_segment(
+                    [
+                        egui::pos2(bubble.left() + 3.5, y),
+                        egui::pos2(bubble.right() - 3.5, y),
+                    ],
+                    stroke,
+                );
+            }
+        }
+    }
 }
 
 /// `side` drawn over the text in `area` (the room left between the bars); its rect.
