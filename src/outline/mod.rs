@@ -309,6 +309,15 @@ struct Running {
     parent: Option<StyleKey>,
 }
 
+/// Law units quoted inside an article: where they start in the style stack, and the
+/// document's own numbering, set aside until the quote ends.
+#[derive(Debug)]
+struct Quote {
+    base: usize,
+    running: Vec<Running>,
+    article_at: Option<usize>,
+}
+
 /// Longest label line (`第二类`) after which a list may start again from `1.`.
 const LABEL_CHARS: usize = 12;
 
@@ -472,6 +481,9 @@ struct Builder<'a> {
     decimal_doc: bool,
     /// The level (index in the style stack) of the last article (`第X条`).
     article_at: Option<usize>,
+    /// Units of a law quoted by an amending article (`…增加五条…内容如下：` then
+    /// `第七节`, `第一百二十三条` …), nested under it in their own numbering.
+    quote: Option<Quote>,
     /// Lines that are unnumbered parts of one series (`关于…` after `关于…`).
     series: Vec<usize>,
     /// The next document title of a compilation.
@@ -635,6 +647,7 @@ impl<'a> Builder<'a> {
             running: Vec::new(),
             decimal_doc: false,
             article_at: None,
+            quote: None,
             series: Vec::new(),
             next_document: 0,
             prev_content_end: 0,
@@ -808,6 +821,7 @@ impl<'a> Builder<'a> {
         });
         self.running.clear();
         self.article_at = None;
+        self.quote = None;
         self.open_node(OutlineNode {
             depth: 1,
             kind: NodeKind::Heading,
@@ -832,6 +846,7 @@ impl<'a> Builder<'a> {
     /// Open a heading on line `idx` if one starts there; returns the extra lines consumed.
     fn try_heading(&mut self, idx: usize, from_byte: usize) -> Option<usize> {
         let cand = self.heading_candidate(idx, from_byte)?;
+        self.enter_or_leave_quote(&cand);
         let rest_line = cand.rest_line;
         let rest_end = self.cls.content[rest_line].end;
         let rest = &self.doc.text[cand.rest_byte.min(rest_end)..rest_end];
@@ -1166,13 +1181,79 @@ impl<'a> Builder<'a> {
         Some(cand)
     }
 
-    /// The index of the top level in the style stack: 1 inside a document of a compilation.
+    /// The index of the top level in the style stack: 1 inside a document of a compilation,
+    /// below the quoting article inside a quote.
     fn base(&self) -> usize {
+        if let Some(q) = &self.quote {
+            return q.base;
+        }
         usize::from(
             self.stack
                 .first()
                 .is_some_and(|f| f.key == StyleKey::Document),
         )
+    }
+
+    /// The number a unit of a law would carry if it went on with the numbering so far, and
+    /// whether `cand` is that unit (or an article inserted after the last: `第十条之一`).
+    fn continues(running: &[Running], cand: &HeadingCandidate, style: Style) -> bool {
+        match running.iter().find(|r| r.style == style).map(|r| r.ordinal) {
+            Some(last) => {
+                cand.ordinal == last.saturating_add(1) || (cand.inserted && cand.ordinal == last)
+            }
+            None => cand.ordinal == 1,
+        }
+    }
+
+    /// An amending article that ends in a colon (`…分别作为第一百二十三条至第一百二十七条。
+    /// 内容如下：`) followed by units of a law whose numbers are not the document's own
+    /// (`第七节`, `第一百二十三条` after `第五十二条`) quotes them: they nest under it in their
+    /// own numbering until a heading goes on with the document's (`第五十三条`), or an
+    /// appendix or unnumbered part comes.
+    fn enter_or_leave_quote(&mut self, cand: &HeadingCandidate) {
+        let law_style = match cand.key {
+            StyleKey::Marker(s) if law_rank(s).is_some() => Some(s),
+            _ => None,
+        };
+        if let Some(q) = &self.quote {
+            let leaves = match (cand.key, law_style) {
+                (_, Some(style)) => Self::continues(&q.running, cand, style),
+                (StyleKey::Marker(_), None) => false,
+                _ => true,
+            };
+            if leaves {
+                let q = self.quote.take().expect("in a quote");
+                self.stack.truncate(q.base);
+                self.running = q.running;
+                self.article_at = q.article_at;
+            }
+            return;
+        }
+        let Some(style) = law_style else { return };
+        let quoting = self
+            .stack
+            .last()
+            .is_some_and(|f| f.key == StyleKey::Marker(Style::Article))
+            && (0..self.cur_line)
+                .rev()
+                .find(|&i| self.is_content(i))
+                .is_some_and(|p| self.content(p).ends_with(['：', ':']));
+        if !quoting || Self::continues(&self.running, cand, style) {
+            return;
+        }
+        // A number a little ahead is an article the text left out, not a quote.
+        if style == Style::Article
+            && self
+                .running_last(style)
+                .is_some_and(|l| cand.ordinal > l && cand.ordinal <= l.saturating_add(10))
+        {
+            return;
+        }
+        self.quote = Some(Quote {
+            base: self.stack.len(),
+            running: std::mem::take(&mut self.running),
+            article_at: self.article_at.take(),
+        });
     }
 
     /// A part heading without a number: a closing or opening part (`结束语`), a line of a
@@ -1218,7 +1299,9 @@ impl<'a> Builder<'a> {
                     .map_or(self.stack.len(), |i| i + base),
             ),
             StyleKey::Marker(style) => {
-                if let Some(i) = self.stack.iter().position(|f| f.key == key) {
+                // Levels below the base (a quoting article) are not this one's.
+                let open = self.stack.iter().skip(base).position(|f| f.key == key);
+                if let Some(i) = open.map(|i| i + base) {
                     let frame = self.stack[i];
                     let last = frame.ordinal;
                     if let Style::Decimal(_) = style {
@@ -1304,6 +1387,14 @@ impl<'a> Builder<'a> {
     fn fits_new_level(&self, cand: &HeadingCandidate, style: Style) -> bool {
         let ordinal = cand.ordinal;
         let parent = self.stack.last().map(|f| f.key);
+        // The first unit of a quote carries the number it will have in the quoted law.
+        if self
+            .quote
+            .as_ref()
+            .is_some_and(|q| q.base == self.stack.len())
+        {
+            return true;
+        }
         if let Style::Decimal(k) = style {
             // `1.2.1` under `1.2`: the parent's number is this one's prefix.
             let parent_fits = match self.stack.last() {
