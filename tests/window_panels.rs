@@ -339,3 +339,73 @@ fn rails_show_an_icon_not_a_word_a_letter_a_line() {
         }
     }
 }
+
+#[test]
+fn focus_mode_keeps_the_room_above_the_text() {
+    let mut h = window(1400.0, 900.0);
+    let normal = h.get_by_role(Role::Document).rect();
+    h.key_press(egui::Key::F11);
+    h.run();
+    assert!(h.state().room.focus);
+    let focused = h.get_by_role(Role::Document).rect();
+    println!("text at {normal:?}, in focus mode {focused:?}");
+    assert!(
+        (focused.top() - normal.top()).abs() < 1.0,
+        "the text starts at {} in focus mode, {} in the normal view",
+        focused.top(),
+        normal.top()
+    );
+    assert!(focused.top() >= 20.0);
+    // Scrolled on, the text's area still starts below the margin (the first line is
+    // clipped there, never drawn against the window's edge).
+    for _ in 0..3 {
+        h.key_press(egui::Key::PageDown);
+        h.run();
+    }
+    assert_eq!(h.get_by_role(Role::Document).rect().top(), focused.top());
+}
+
+#[test]
+fn f6_on_a_rail_opens_the_outline_over_the_text_and_focuses_it() {
+    for (w, hgt, focus_mode) in [(700.0, 500.0, false), (1400.0, 900.0, true)] {
+        let mut h = window(w, hgt);
+        if focus_mode {
+            h.key_press(egui::Key::F11);
+            h.run();
+        } else {
+            assert_eq!(
+                h.state().room.place(pizhu::app::room::Side::Outline),
+                Some(pizhu::app::room::Place::Rail)
+            );
+        }
+        assert!(
+            h.query_by_role_and_label(Role::Tree, "Outline tree")
+                .is_none()
+        );
+        h.key_press(egui::Key::F6);
+        h.run();
+        assert_eq!(
+            h.state().room.overlay,
+            Some(pizhu::app::room::Side::Outline),
+            "{w}×{hgt}"
+        );
+        assert!(
+            h.get_by_role_and_label(Role::Tree, "Outline tree")
+                .is_focused(),
+            "{w}×{hgt}: the tree has the keyboard"
+        );
+        // The arrows walk it at once.
+        let before = h.state().outline_view.selected;
+        h.key_press(egui::Key::ArrowDown);
+        h.run();
+        assert_ne!(h.state().outline_view.selected, before, "{w}×{hgt}");
+        // F6 again: back to the text, the outline closed.
+        h.key_press(egui::Key::F6);
+        h.run();
+        assert_eq!(h.state().room.overlay, None, "{w}×{hgt}");
+        assert!(
+            h.query_by_role_and_label(Role::Tree, "Outline tree")
+                .is_none()
+        );
+    }
+}

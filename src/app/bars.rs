@@ -17,7 +17,7 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let zh = t.lang.is_zh();
     let hover = |what: &str, action: Key| keymap::hover(what, action, zh);
     let mut commands = Vec::new();
-    egui::Panel::top("top-bar").show(ui, |ui| {
+    let bar = egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             use super::View;
             for (view, label, key) in [
@@ -193,6 +193,7 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
             more.response.on_hover_text(t.more_menu);
         });
     });
+    app.room.bars.0 = bar.response.rect.height();
     for c in commands {
         app.push(c);
     }
@@ -328,7 +329,7 @@ pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let total = doc.stats.as_ref().map(|s| &s.total);
     // An empty document has no length to tell ("0 字 · 约 1 分钟" would be noise).
     let empty = doc.doc.text.trim().is_empty();
-    egui::Panel::bottom("status-bar").show(ui, |ui| {
+    let bar = egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(format!("{} {}", t.encoding, doc.doc.encoding));
@@ -364,6 +365,7 @@ pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
             });
         });
     });
+    app.room.bars.1 = bar.response.rect.height();
 }
 
 /// The settings window.

@@ -1432,17 +1432,33 @@ impl PizhuApp {
                 self.apply(ctx, Command::SetTheme(themes[(i + 1) % themes.len()].0));
             }
             Command::CycleFocus => {
+                // (A tree never drawn, on a rail from the start, has no rows yet.)
                 let has_tree = self
                     .current
                     .as_ref()
                     .is_some_and(|d| !d.outline.nodes.is_empty())
-                    && !self.outline_view.rows().is_empty();
+                    && (self.outline_view.filter.is_empty()
+                        || !self.outline_view.rows().is_empty());
                 let next = match self.focus {
-                    FocusArea::Reader if self.settings.show_outline && has_tree => {
+                    FocusArea::Reader
+                        if (self.settings.show_outline || self.room.focus) && has_tree =>
+                    {
                         FocusArea::Outline
                     }
                     _ => FocusArea::Reader,
                 };
+                // On a rail or in focus mode the outline opens over the text to take the
+                // keys, and closes when they go back to the text.
+                let over = self
+                    .room
+                    .opens_over(room::Side::Outline, self.settings.show_outline);
+                match next {
+                    FocusArea::Outline if over => self.room.overlay = Some(room::Side::Outline),
+                    FocusArea::Reader if over && self.room.overlay == Some(room::Side::Outline) => {
+                        self.room.overlay = None;
+                    }
+                    _ => {}
+                }
                 self.focus_request = Some(next);
             }
         }

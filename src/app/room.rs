@@ -49,6 +49,9 @@ pub struct Room {
     places: Option<(Place, Place)>,
     /// The overlay's and the rails' rects in the last frame (a click elsewhere closes it).
     keep_open: Vec<Rect>,
+    /// The heights of the top bar and the status bar when last shown: focus mode keeps
+    /// the same room above and below the text (the text never touches the window's edge).
+    pub bars: (f32, f32),
 }
 
 impl Room {
@@ -108,6 +111,9 @@ pub fn places(
 
 /// The side panels of the reader: docked, on rails, or over the text. Runs before the text.
 pub fn side_panels_ui(app: &mut PizhuApp, ui: &mut Ui) {
+    if app.room.focus {
+        focus_margins(app, ui);
+    }
     let (outline, annotations) = if app.room.focus {
         (Place::OnDemand, Place::OnDemand)
     } else {
@@ -185,6 +191,29 @@ pub fn side_panels_ui(app: &mut PizhuApp, ui: &mut Ui) {
         app.room.overlay = None;
     }
     app.room.keep_open = keep_open;
+}
+
+/// Focus mode's margins: the page above and below the text as tall as the bars it hides
+/// (the text keeps the normal view's room at the top instead of starting at the edge).
+fn focus_margins(app: &PizhuApp, ui: &mut Ui) {
+    let page = super::theme::palette(app.settings.theme).page;
+    let (top, bottom) = app.room.bars;
+    let default = ui.spacing().interact_size.y + 10.0;
+    let top = if top > 0.0 { top } else { default };
+    let bottom = if bottom > 0.0 { bottom } else { default };
+    let frame = egui::Frame::new().fill(page);
+    egui::Panel::top("focus-top-margin")
+        .frame(frame)
+        .resizable(false)
+        .show_separator_line(false)
+        .exact_size(top)
+        .show(ui, |_| {});
+    egui::Panel::bottom("focus-bottom-margin")
+        .frame(frame)
+        .resizable(false)
+        .show_separator_line(false)
+        .exact_size(bottom)
+        .show(ui, |_| {});
 }
 
 /// Esc leaves focus mode when nothing else took it (runs after the text had its keys).
