@@ -409,3 +409,98 @@ fn f6_on_a_rail_opens_the_outline_over_the_text_and_focuses_it() {
         );
     }
 }
+
+#[test]
+fn the_cards_in_view_stay_put_when_the_list_is_remade() {
+    let mut h = window(1400.0, 900.0);
+    // Many highlights of 50 chars: cards of two or three rows, estimated before they show.
+    let doc = &h.state().current.as_ref().expect("open").doc;
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for line in doc.text.split('\n') {
+        let n = line.chars().count();
+        if n >= 50 {
+            ranges.push(pizhu::TextRange::new(start, start + 50));
+        }
+        start += n + 1;
+    }
+    assert!(ranges.len() >= 12, "{} long paragraphs", ranges.len());
+    let ctx = h.ctx.clone();
+    for range in &ranges {
+        h.state_mut().apply(
+            &ctx,
+            Command::Act(Act::Highlight {
+                range: *range,
+                color: pizhu::annotate::Color::Green,
+                mark: pizhu::annotate::Mark::Fill,
+                open_note: false,
+            }),
+        );
+    }
+    h.state_mut()
+        .apply(&ctx, Command::Act(Act::SelectAnnotation(None)));
+    h.run();
+    let items = h
+        .state()
+        .current
+        .as_ref()
+        .expect("open")
+        .notes
+        .set
+        .items()
+        .to_vec();
+    let label =
+        |a: &pizhu::annotate::Annotation| a.quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Scroll the list down with the wheel, a step at a time (every card passes through view).
+    let panel = h
+        .get_by_role_and_label(Role::Button, "Close Annotations")
+        .rect();
+    h.hover_at(egui::pos2(panel.left() - 100.0, panel.bottom() + 400.0));
+    for _ in 0..6 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: Vec2::new(0.0, -120.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run();
+    }
+    // A card well inside the view, and the first card (above it, out of view).
+    let in_view = |h: &Harness<'static, PizhuApp>| -> Vec<(String, Rect)> {
+        items
+            .iter()
+            .filter_map(|a| {
+                let l = label(a);
+                let rect = h
+                    .query_by_role_and_label(Role::Button, &l)
+                    .map(|n| n.rect());
+                rect.map(|r| (l, r))
+            })
+            .filter(|(_, r)| r.top() > panel.bottom() + 150.0 && r.bottom() < 800.0)
+            .collect()
+    };
+    let shown = in_view(&h);
+    let (watched, before) = shown
+        .first()
+        .cloned()
+        .expect("a card in view after scrolling");
+    let first = &items[0];
+    assert!(
+        h.query_by_role_and_label(Role::Button, &label(first))
+            .is_none_or(|n| n.rect().bottom() < panel.bottom() + 100.0),
+        "the list was scrolled"
+    );
+    // A note typed on the first card remakes the list; what is in view does not move.
+    h.state_mut().apply(
+        &ctx,
+        Command::Act(Act::TypeNote(first.id, "一条新批注".into())),
+    );
+    h.state_mut().apply(&ctx, Command::Act(Act::EndTyping));
+    h.run();
+    let after = h.get_by_role_and_label(Role::Button, &watched).rect();
+    assert!(
+        (after.top() - before.top()).abs() < 1.0,
+        "{watched}: {before:?} → {after:?}"
+    );
+}

@@ -188,19 +188,19 @@ fn ensure_heights(ui: &Ui, view: &mut AnnotationsView, items: &[Annotation], wid
         return;
     }
     let estimate = super::card::Estimate::new(ui, width);
-    let heights = view
-        .rows
-        .rows
-        .iter()
-        .map(|row| match row {
-            Row::Unplaced(_) | Row::Section(_) => header_h,
-            Row::Item(i) => items.get(*i).map_or(header_h, |a| {
-                let extra = if shows_review(a) { review_h } else { 0.0 };
-                estimate.card(&a.quote, &a.note, extra)
-            }),
-        })
-        .collect();
-    view.rows.heights.reset(heights);
+    let expanded = &view.expanded;
+    let rows = view.rows.rows.iter().map(|row| match row {
+        Row::Item(i) if let Some(a) = items.get(*i) => {
+            let extra = if shows_review(a) { review_h } else { 0.0 };
+            let open = expanded.contains(&a.id);
+            (
+                estimate.card(&a.quote, &a.note, extra),
+                Some(super::card::Heights::key(a.id, open)),
+            )
+        }
+        _ => (header_h, None),
+    });
+    view.rows.heights.reset(rows, (width, header_h));
     view.rows.heights_for = Some(key);
 }
 

@@ -288,10 +288,17 @@ impl Estimate {
 
 /// The heights of a list's rows: estimated, then measured as each card is drawn, with the
 /// tops they add up to. A list remakes it (with [`Heights::reset`]) when its rows or its
-/// width change.
+/// width change; the cards measured are remembered by their key (annotation and whether
+/// open) while the width and the text size stay, so a list remade after an edit does not
+/// move what is in view.
 #[derive(Debug, Default)]
 pub struct Heights {
     heights: Vec<f32>,
+    /// Each row's card key (`None`: not a card).
+    keys: Vec<Option<u64>>,
+    /// Measured card heights by key, for the width and text size in `known_for`.
+    known: std::collections::HashMap<u64, f32>,
+    known_for: Option<(u32, u32)>,
     tops: Vec<f32>,
     /// A measured height differed from the one used: the tops are made again.
     stale: bool,
@@ -303,11 +310,31 @@ pub struct Heights {
 }
 
 impl Heights {
-    /// Start over with these heights (estimates, or exact for rows that are not cards).
-    pub fn reset(&mut self, heights: Vec<f32>) {
-        self.heights = heights;
+    /// Start over with these rows: each one's height (an estimate, or exact for a row that
+    /// is not a card) and card key; `layout` is the list's width and text size (the cards
+    /// measured for another are forgotten). A card measured before keeps its height.
+    pub fn reset(&mut self, rows: impl Iterator<Item = (f32, Option<u64>)>, layout: (f32, f32)) {
+        let layout = (layout.0.to_bits(), layout.1.to_bits());
+        if self.known_for != Some(layout) {
+            self.known.clear();
+            self.known_for = Some(layout);
+        }
+        self.heights.clear();
+        self.keys.clear();
+        for (h, key) in rows {
+            let known = key.and_then(|k| self.known.get(&k)).copied();
+            self.heights.push(known.unwrap_or(h));
+            self.keys.push(key);
+        }
         self.stale = true;
         self.tops();
+    }
+
+    /// A card's key: a hash of what tells it apart and whether it is open.
+    pub fn key(of: impl std::hash::Hash, open: bool) -> u64 {
+        use std::hash::{BuildHasher as _, BuildHasherDefault};
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .hash_one((of, open))
     }
 
     /// Where each row starts, and the total height last.
@@ -332,6 +359,9 @@ impl Heights {
         let Some(old) = self.heights.get_mut(i) else {
             return 0.0;
         };
+        if let Some(key) = self.keys.get(i).copied().flatten() {
+            self.known.insert(key, h);
+        }
         let diff = h - *old;
         if diff.abs() > 0.25 {
             *old = h;

@@ -626,16 +626,24 @@ fn list_ui(
     );
     if *heights_for != Some(key) {
         let estimate = super::card::Estimate::new(ui, width);
+        let expanded = &view.expanded;
         heights.reset(
-            rows.iter()
-                .map(|r| match r {
-                    Row::Doc(..) => doc_h,
-                    Row::Entry(i) => {
-                        let a = &notebook.entries()[*i].annotation;
-                        estimate.card(&a.quote, &a.note, 0.0)
-                    }
-                })
-                .collect(),
+            rows.iter().map(|r| match r {
+                Row::Doc(..) => (doc_h, None),
+                Row::Entry(i) => {
+                    let e = &notebook.entries()[*i];
+                    let a = &e.annotation;
+                    // (Few cards are open: no path is copied or hashed for each row.)
+                    let open = expanded
+                        .iter()
+                        .any(|(store, id)| *id == a.id && *store == notebook.docs()[e.doc].store);
+                    (
+                        estimate.card(&a.quote, &a.note, 0.0),
+                        Some(super::card::Heights::key((e.doc, a.id), open)),
+                    )
+                }
+            }),
+            (width, doc_h),
         );
         *heights_for = Some(key);
     }
