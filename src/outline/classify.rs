@@ -1169,6 +1169,25 @@ fn is_title_candidate(t: &str) -> bool {
         && !is_heading_like(t)
 }
 
+/// A line that leaves a `《` open: the title it starts goes on on the next line.
+fn opens_quote(t: &str) -> bool {
+    t.matches('《').count() > t.matches('》').count()
+}
+
+/// A line spaced out for print (`几 个 问 题 的 通 知`) without its spaces; any other line
+/// as it is.
+fn unspaced(t: &str) -> std::borrow::Cow<'_, str> {
+    let mut words = t.split_whitespace();
+    let spaced = t.contains(is_space)
+        && words.clone().count() >= 3
+        && words.all(|w| w.chars().count() == 1 && !w.chars().all(|c| c.is_ascii()));
+    if spaced {
+        t.split_whitespace().collect::<String>().into()
+    } else {
+        t.into()
+    }
+}
+
 fn find_title(
     doc: &Document,
     texts: &[&str],
@@ -1184,7 +1203,7 @@ fn find_title(
         (0..limit.min(texts.len())).find(|&i| {
             roles[i] == LineRole::Body
                 && is_title_candidate(texts[i])
-                && (!genre_only || is_genre_title(texts[i]))
+                && (!genre_only || (is_genre_title(&unspaced(texts[i])) && !opens_quote(texts[i])))
         })?
     };
     // A title wrapped over two or three lines: short unpunctuated lines right before the
@@ -1197,7 +1216,8 @@ fn find_title(
             && !texts[p]
                 .chars()
                 .any(|c| is_sentence_punct(c) || matches!(c, '：' | ':'))
-            && !is_genre_title(texts[p])
+            // `暂时调整实施《中华人民共和国药品管理法` ends in a genre inside an open `《`.
+            && (!is_genre_title(texts[p]) || opens_quote(texts[p]))
             && !is_front_matter_line(texts[p])
     };
     let mut first = line;
@@ -1210,9 +1230,9 @@ fn find_title(
     let text: String = (first..=line)
         .map(|i| {
             if i == line {
-                trim_ws(&last_text[..cut])
+                unspaced(trim_ws(&last_text[..cut]))
             } else {
-                texts[i]
+                unspaced(texts[i])
             }
         })
         .collect();

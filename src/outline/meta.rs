@@ -355,6 +355,8 @@ pub(super) fn header_line(t: &str, line: usize, start: usize) -> Vec<Found> {
     if (4..=30).contains(&chars)
         && t.ends_with("文件")
         && !t.contains(['，', '。', '：', ':', '、', '《'])
+        // `国务院办公厅关于全面推行行政规范性文件` is a title's first line.
+        && !t.contains("关于")
         && AUTHORITIES.iter().any(|w| t.contains(w))
     {
         return vec![one("发文机关标志", t)];

@@ -561,3 +561,31 @@ fn lists_restart_after_a_label_and_start_after_one() {
     );
     assert_eq!(o.nodes.iter().filter(|n| n.marker == "1．").count(), 1);
 }
+
+#[test]
+fn a_title_over_lines_keeps_every_line() {
+    let body = "为了做好有关工作，经研究，现就有关事项通知如下。各地区、各部门要认真贯彻落实，确保各项措施落到实处，取得实效。";
+    for (text, title) in [
+        // A first line ending in 文件 after 关于 is no issuing authority.
+        (
+            format!(
+                "某某省人民政府办公厅关于清理规范性文件\n有关事项的通知\n某政办发〔2026〕3号\n各市人民政府：\n{body}"
+            ),
+            "某某省人民政府办公厅关于清理规范性文件有关事项的通知",
+        ),
+        // A line ending in 法 inside an open 《 goes on on the next line.
+        (
+            format!(
+                "某某省人民政府关于在某某试验区暂时调整\n实施《中华人民共和国某某管理法\n实施条例》有关规定的决定\n某政发〔2026〕5号\n{body}"
+            ),
+            "某某省人民政府关于在某某试验区暂时调整实施《中华人民共和国某某管理法实施条例》有关规定的决定",
+        ),
+        // A line spaced out for print.
+        (
+            format!("某某省人民政府关于粮食收购\n几 个 问 题 的 通 知\n某政发〔1981〕8号\n{body}"),
+            "某某省人民政府关于粮食收购几个问题的通知",
+        ),
+    ] {
+        assert_eq!(outline_of(&text).title.as_deref(), Some(title), "{text}");
+    }
+}
