@@ -504,3 +504,62 @@ fn the_cards_in_view_stay_put_when_the_list_is_remade() {
         "{watched}: {before:?} → {after:?}"
     );
 }
+
+#[test]
+fn notebook_cards_fold_and_open_like_the_panel() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("data");
+    let doc = tmp.path().join("speech.txt");
+    let quote =
+        "各部门要严格落实政务数据目录管理制度，做到应编尽编、应归尽归、应享尽享，".repeat(12);
+    std::fs::write(&doc, format!("讲话\n\n一、总体要求\n\n{quote}\n")).expect("write");
+    let out = common::pizhu(&[
+        "--data-dir",
+        data.to_str().expect("path"),
+        "highlight",
+        doc.to_str().expect("path"),
+        "--quote",
+        &quote,
+        "--note",
+        "很长的批注，讲清楚为什么这一段要记下来。"
+            .repeat(8)
+            .as_str(),
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let dir = data.clone();
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| PizhuApp::new(&cc.egui_ctx, None, Some(dir), Startup::Resume));
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(
+        &ctx,
+        Command::SetLanguage(pizhu::app::settings::LanguagePref::English),
+    );
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::F,
+    );
+    common::wait_then_run(&mut h, "the notebook", |app| {
+        app.notebook_view
+            .results
+            .as_ref()
+            .is_some_and(|r| !r.rows.is_empty())
+    });
+    let row = panel_row(&h);
+    let folded = card(&h, &quote);
+    println!("notebook card {} tall, rows {row}", folded.height());
+    // Three rows of quote, three of note, the tags and source line.
+    assert!(
+        folded.height() <= 7.0 * row + 24.0,
+        "{} tall, rows {row}",
+        folded.height()
+    );
+    toggle_in(&h, "More", folded).click();
+    h.run();
+    let open = card(&h, &quote);
+    assert!(open.height() > folded.height() + row, "{open:?}");
+    toggle_in(&h, "Less", open).click();
+    h.run();
+    assert_eq!(card(&h, &quote).height(), folded.height());
+}
