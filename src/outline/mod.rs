@@ -1129,6 +1129,26 @@ impl<'a> Builder<'a> {
             })
             .last()
             .map_or(0, |(i, c)| i + c.len_utf8());
+        // `附件1.深圳湾口岸…` with `2.…` on the next line: the number is the first item of a
+        // list of attachments, not the attachment's own.
+        let listed = &body[word.len()..];
+        let first = parse_heading_marker(listed).filter(|m| digits > 0 && m.ordinal == 1);
+        if let Some(first) = first
+            && self.next_content_line(idx).is_some_and(|n| {
+                parse_heading_marker(self.content(n))
+                    .is_some_and(|m| m.ordinal == 2 && m.style == first.style)
+            })
+        {
+            let mut cand = HeadingCandidate::whole_line(
+                StyleKey::Appendix,
+                start,
+                word.to_owned(),
+                at_byte + word.len(),
+                idx,
+            );
+            cand.follows = Some(at_byte + word.len());
+            return Some(cand);
+        }
         let marker_len = word.len() + digits;
         let marker = body[..marker_len].to_owned();
         let rest = body[marker_len..]

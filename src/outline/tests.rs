@@ -589,3 +589,21 @@ fn a_title_over_lines_keeps_every_line() {
         assert_eq!(outline_of(&text).title.as_deref(), Some(title), "{text}");
     }
 }
+
+#[test]
+fn a_list_of_attachments_numbered_from_the_word_attachment() {
+    // `附件1.` followed by `2.`: the list's first item, not attachment 1's heading.
+    let o = outline_of(&format!(
+        "某某省人民政府关于某某口岸范围的批复\n某某市人民政府：\n一、口岸范围包括查验区和大桥部分桥面。{BODY}\n二、土地使用期限至2047年止。{BODY}\n附件1.查验区界址点坐标\n2.大桥部分桥面界址点坐标\n某某省人民政府\n2026年1月5日"
+    ));
+    assert_eq!(
+        summary(&o),
+        [
+            "1 一、 口岸范围包括查验区和大桥部分桥面",
+            "1 二、 土地使用期限至2047年止",
+            "1 附件 ",
+            "2 1. 查验区界址点坐标",
+            "2 2. 大桥部分桥面界址点坐标",
+        ]
+    );
+}
