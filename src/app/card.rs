@@ -88,6 +88,14 @@ impl Card {
     /// Lay the card out for a list `width` wide; `more` and `less` are the button's words.
     pub fn lay_out(&self, ui: &Ui, width: f32, more: &str, less: &str) -> Laid {
         let inner = (width - 2.0 * OUTER - INDENT - 2.0).max(24.0);
+        // The small lines (tags, source, the button) never under the panels' readable
+        // minimum, in whatever view the card is.
+        let small = ui
+            .style()
+            .text_styles
+            .get(&TextStyle::Small)
+            .map_or(super::room::MIN_PANEL_TEXT, |f| f.size)
+            .max(super::room::MIN_PANEL_TEXT);
         let rows = if self.expanded { usize::MAX } else { ROWS };
         let quote = RichText::new(&self.quote);
         let quote = if self.underline {
@@ -113,11 +121,17 @@ impl Card {
         };
         let toggle = cut.then(|| {
             let word = if self.expanded { less } else { more };
-            galley(ui, RichText::new(word).small(), inner, 1, TextStyle::Small)
+            galley(
+                ui,
+                RichText::new(word).size(small),
+                inner,
+                1,
+                TextStyle::Small,
+            )
         });
         let toggle_w = toggle.as_ref().map_or(0.0, |g| g.size().x + 8.0);
         let meta = (!self.meta.is_empty()).then(|| {
-            let text = RichText::new(&self.meta).small();
+            let text = RichText::new(&self.meta).size(small);
             let text = match self.meta_color {
                 Some(c) => text.color(c),
                 None => text.weak(),
