@@ -699,6 +699,8 @@ pub(super) fn classify(doc: &Document) -> Classified {
             && !is_title(i, &title)
             && !longer_than(t, SHORT_LINE_CHARS)
             && has_ad_word(t)
+            // `…现就审理倒卖车票刑事案件的有关问题解释如下：` opens the body.
+            && !t.ends_with("如下：")
             && !is_heading_like(t)
             && (in_edge(i) || CONTACT_NUMBER.is_match(t))
         {

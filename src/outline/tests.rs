@@ -607,3 +607,14 @@ fn a_list_of_attachments_numbered_from_the_word_attachment() {
         ]
     );
 }
+
+#[test]
+fn the_lead_in_of_a_judicial_interpretation_is_no_advertising() {
+    // `倒卖` is an advertising word (`举报倒卖会员资料的人`), but a sentence that opens the
+    // body with `…如下：` is text.
+    let o = outline_of(
+        "最高人民法院关于审理倒卖车票刑事案件有关问题的解释\n\n1999年9月2日 最高人民法院审判委员会通过\n\n为依法惩处倒卖车票的犯罪活动，根据刑法的有关规定，现就审理倒卖车票刑事案件的有关问题解释如下：\n\n第一条 高价倒卖车票，票面数额在五千元以上的，依照刑法的规定定罪处罚。\n\n第二条 本解释自公布之日起施行。",
+    );
+    assert!(o.boilerplate.is_empty(), "{:?}", o.boilerplate);
+    assert_eq!(o.nodes.len(), 2);
+}
