@@ -9,189 +9,66 @@ use super::{Command, PizhuApp};
 use crate::session::Action as Act;
 use crate::session::keymap::{self, Action as Key};
 
-/// The top bar: one row at 1400 points in either language (issue 16, "English that
-/// fits"). What is used less (new document from the clipboard, theme, status bar, official
-/// style) is in the "⋯" menu; every control names its key on hover.
+/// How many controls the top bar moves into its "⋯" menu when the window is narrow: the
+/// bar's width measured at each level (for one language, zoom and view), the fewest moved
+/// that fit.
+#[derive(Debug, Default)]
+pub struct BarFit {
+    key: Option<(bool, u32, bool, u32)>,
+    needed: [Option<f32>; LEVELS],
+}
+
+/// Levels of moving controls into the "⋯" menu: none; Recent and Hide ads; also zoom,
+/// Blanks and Settings; also Library, Notebook and Find.
+const LEVELS: usize = 4;
+
+impl BarFit {
+    /// The level to draw at in `width` (the first whose measured width fits, or one not
+    /// measured yet).
+    fn level(&mut self, key: (bool, u32, bool, u32), width: f32) -> usize {
+        if self.key != Some(key) {
+            *self = Self {
+                key: Some(key),
+                ..Self::default()
+            };
+        }
+        self.needed
+            .iter()
+            .position(|w| w.is_none_or(|w| w + 4.0 <= width))
+            .unwrap_or(LEVELS - 1)
+    }
+}
+
+/// The top bar: one row in either language (issue 16, "English that fits"): at 1400 points
+/// everything but the least used (new document from the clipboard, theme, status bar,
+/// official style) is on the bar; a narrower window moves more into the "⋯" menu, never
+/// out of reach. Every control names its key on hover.
 pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let t = app.t();
-    let zh = t.lang.is_zh();
-    let hover = |what: &str, action: Key| keymap::hover(what, action, zh);
     let mut commands = Vec::new();
+    let reading = app.view == super::View::Reader;
     let bar = egui::Panel::top("top-bar").show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            use super::View;
-            for (view, label, key) in [
-                (View::Library, t.library, Key::Library),
-                (View::Notebook, t.notebook, Key::Notebook),
-            ] {
-                let on = app.view == view;
-                if ui
-                    .selectable_label(on, label)
-                    .on_hover_text(hover(label, key))
-                    .clicked()
-                {
-                    commands.push(Command::ShowView(if on { View::Reader } else { view }));
-                }
-            }
-            ui.separator();
-            if ui
-                .button(t.open)
-                .on_hover_text(hover(t.open_hint, Key::Open))
-                .clicked()
-            {
-                commands.push(Command::OpenDialog);
-            }
-            ui.menu_button(t.recent, |ui| {
-                if app.settings.recent.is_empty() {
-                    ui.weak(t.no_recent);
-                }
-                for (entry, label) in app
-                    .settings
-                    .recent
-                    .iter()
-                    .zip(recent_labels(&app.settings.recent))
-                {
-                    if ui
-                        .button(&label)
-                        .on_hover_text(entry.path.display().to_string())
-                        .clicked()
-                    {
-                        commands.push(Command::Open(entry.path.clone()));
-                        ui.close();
-                    }
-                }
-            });
-            // What acts on the open document shows only while reading it.
-            let reading = app.view == View::Reader;
-            if reading {
-                if ui
-                    .button(t.export_button)
-                    .on_hover_text(hover(t.export_button, Key::Export))
-                    .clicked()
-                {
-                    commands.push(Command::ShowExport(!app.export.open));
-                }
-                ui.separator();
-                let (can_back, can_forward) = app
-                    .current
-                    .as_ref()
-                    .map_or((false, false), |s| s.history.can());
-                let can_back = can_back || app.can_return();
-                let back = ui.add_enabled(can_back, egui::Button::new("←"));
-                back.widget_info(|| WidgetInfo::labeled(Role::Button, can_back, t.back));
-                if back.on_hover_text(hover(t.back, Key::Back)).clicked() {
-                    commands.push(Command::Act(Act::Back));
-                }
-                let forward = ui.add_enabled(can_forward, egui::Button::new("→"));
-                forward.widget_info(|| WidgetInfo::labeled(Role::Button, can_forward, t.forward));
-                if forward
-                    .on_hover_text(hover(t.forward, Key::Forward))
-                    .clicked()
-                {
-                    commands.push(Command::Act(Act::Forward));
-                }
-                if ui
-                    .selectable_label(app.find.open, t.find)
-                    .on_hover_text(hover(t.find, Key::Find))
-                    .clicked()
-                {
-                    commands.push(if app.find.open {
-                        Command::CloseFind
-                    } else {
-                        Command::OpenFind
-                    });
-                }
-                let blanks = app
-                    .current
-                    .as_ref()
-                    .map_or(0, |d| d.outline.placeholders.len());
-                if ui
-                    .selectable_label(app.show_blanks, format!("{} {blanks}", t.blanks))
-                    .on_hover_text(format!(
-                        "{} · F8 / Shift+F8",
-                        hover(t.blanks, Key::ShowBlanks)
-                    ))
-                    .clicked()
-                {
-                    commands.push(Command::ShowBlanks(!app.show_blanks));
-                }
-            }
-            ui.separator();
-            let out = ui
-                .button("−")
-                .on_hover_text(hover(t.zoom_out, Key::ZoomOut));
-            out.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_out));
-            if out.clicked() {
-                commands.push(Command::Zoom(-1));
-            }
-            let pct = format!("{:.0}%", app.settings.zoom * 100.0);
-            let reset = ui
-                .button(&pct)
-                .on_hover_text(hover(t.zoom_reset, Key::ZoomReset));
-            reset.widget_info(|| {
-                WidgetInfo::labeled(Role::Button, true, format!("{} {pct}", t.zoom_reset))
-            });
-            if reset.clicked() {
-                commands.push(Command::Zoom(0));
-            }
-            let zin = ui.button("+").on_hover_text(hover(t.zoom_in, Key::ZoomIn));
-            zin.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_in));
-            if zin.clicked() {
-                commands.push(Command::Zoom(1));
-            }
-            ui.separator();
-            if reading {
-                for (on, label, short, key, command) in [
-                    (
-                        app.settings.show_outline,
-                        t.outline_panel,
-                        t.outline_panel,
-                        Key::ToggleOutline,
-                        Command::ToggleOutline,
-                    ),
-                    (
-                        app.settings.show_annotations,
-                        t.annotations,
-                        t.annotations,
-                        Key::ToggleAnnotations,
-                        Command::ToggleAnnotations,
-                    ),
-                    (
-                        app.settings.hide_boilerplate,
-                        t.hide_boilerplate,
-                        t.hide_boilerplate_short,
-                        Key::ToggleBoilerplate,
-                        Command::ToggleHideBoilerplate,
-                    ),
-                ] {
-                    let toggle = ui.selectable_label(on, short);
-                    // Read out by its full name, however short its label.
-                    toggle.widget_info(|| WidgetInfo::selected(Role::Button, true, on, label));
-                    if toggle.on_hover_text(hover(label, key)).clicked() {
-                        commands.push(command);
-                    }
-                }
-            }
-            let settings = ui
-                .button(t.settings)
-                .on_hover_text(hover(t.settings, Key::Settings));
-            if settings.clicked() {
-                commands.push(Command::ShowSettings(!app.show_settings));
-            }
-            let help = ui
-                .button("?")
-                .on_hover_text(hover(t.shortcuts, Key::Shortcuts));
-            help.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.shortcuts));
-            if help.clicked() {
-                commands.push(Command::ShowShortcuts(!app.show_shortcuts));
-            }
-            let more = ui.menu_button("⋯", |ui| {
-                more_menu_ui(ui, app, t, reading, &mut commands);
-            });
-            more.response
-                .widget_info(|| WidgetInfo::labeled(Role::Button, true, t.more_menu));
-            more.response.on_hover_text(t.more_menu);
-        });
+        let width = ui.available_width();
+        let key = (
+            t.lang.is_zh(),
+            app.settings.zoom.to_bits(),
+            reading,
+            ui.ctx().pixels_per_point().to_bits(),
+        );
+        let level = app.room.bar_fit.level(key, width);
+        let row = |ui: &mut Ui| {
+            bar_row_ui(ui, app, t, level, reading, &mut commands);
+        };
+        let used = if level + 1 == LEVELS {
+            // The narrowest: wrap rather than hide.
+            ui.horizontal_wrapped(row).response.rect.width()
+        } else {
+            ui.horizontal(row).response.rect.width()
+        };
+        app.room.bar_fit.needed[level] = Some(used);
+        if used > width + 0.5 && level + 1 < LEVELS {
+            ui.ctx().request_repaint();
+        }
     });
     app.room.bars.0 = bar.response.rect.height();
     for c in commands {
@@ -199,15 +76,290 @@ pub fn top_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
 }
 
-/// The top bar's "⋯" menu: what is used less, each with its key on hover.
-fn more_menu_ui(
+/// The bar's controls at `level` (those moved go in the "⋯" menu, the last control).
+fn bar_row_ui(
     ui: &mut Ui,
     app: &PizhuApp,
-    t: &super::i18n::Strings,
+    t: &'static super::i18n::Strings,
+    level: usize,
     reading: bool,
     commands: &mut Vec<Command>,
 ) {
     let zh = t.lang.is_zh();
+    let hover = |what: &str, action: Key| keymap::hover(what, action, zh);
+    if level < 3 {
+        views_ui(ui, app, t, commands);
+        ui.separator();
+    }
+    if ui
+        .button(t.open)
+        .on_hover_text(hover(t.open_hint, Key::Open))
+        .clicked()
+    {
+        commands.push(Command::OpenDialog);
+    }
+    if level < 1 {
+        ui.menu_button(t.recent, |ui| recent_menu_ui(ui, app, t, commands));
+    }
+    if reading {
+        if ui
+            .button(t.export_button)
+            .on_hover_text(hover(t.export_button, Key::Export))
+            .clicked()
+        {
+            commands.push(Command::ShowExport(!app.export.open));
+        }
+        ui.separator();
+        let (can_back, can_forward) = app
+            .current
+            .as_ref()
+            .map_or((false, false), |s| s.history.can());
+        let can_back = can_back || app.can_return();
+        let back = ui.add_enabled(can_back, egui::Button::new("←"));
+        back.widget_info(|| WidgetInfo::labeled(Role::Button, can_back, t.back));
+        if back.on_hover_text(hover(t.back, Key::Back)).clicked() {
+            commands.push(Command::Act(Act::Back));
+        }
+        let forward = ui.add_enabled(can_forward, egui::Button::new("→"));
+        forward.widget_info(|| WidgetInfo::labeled(Role::Button, can_forward, t.forward));
+        if forward
+            .on_hover_text(hover(t.forward, Key::Forward))
+            .clicked()
+        {
+            commands.push(Command::Act(Act::Forward));
+        }
+        if level < 3 {
+            find_ui(ui, app, t, commands);
+        }
+        if level < 2 {
+            blanks_ui(ui, app, t, commands);
+        }
+    }
+    if level < 2 {
+        ui.separator();
+        zoom_ui(ui, app, t, commands);
+    }
+    ui.separator();
+    if reading {
+        for (on, label, key, command) in [
+            (
+                app.settings.show_outline,
+                t.outline_panel,
+                Key::ToggleOutline,
+                Command::ToggleOutline,
+            ),
+            (
+                app.settings.show_annotations,
+                t.annotations,
+                Key::ToggleAnnotations,
+                Command::ToggleAnnotations,
+            ),
+        ] {
+            if ui
+                .selectable_label(on, label)
+                .on_hover_text(hover(label, key))
+                .clicked()
+            {
+                commands.push(command);
+            }
+        }
+        if level < 1 {
+            boilerplate_ui(ui, app, t, commands);
+        }
+    }
+    if level < 2 && settings_ui(ui, t) {
+        commands.push(Command::ShowSettings(!app.show_settings));
+    }
+    let help = ui
+        .button("?")
+        .on_hover_text(hover(t.shortcuts, Key::Shortcuts));
+    help.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.shortcuts));
+    if help.clicked() {
+        commands.push(Command::ShowShortcuts(!app.show_shortcuts));
+    }
+    let more = ui.menu_button("⋯", |ui| {
+        more_menu_ui(ui, app, t, level, reading, commands);
+    });
+    more.response
+        .widget_info(|| WidgetInfo::labeled(Role::Button, true, t.more_menu));
+    more.response.on_hover_text(t.more_menu);
+}
+
+/// Library and Notebook; whether one was pressed (the controls below return the same, so
+/// that the menu they are in closes).
+fn views_ui(
+    ui: &mut Ui,
+    app: &PizhuApp,
+    t: &super::i18n::Strings,
+    commands: &mut Vec<Command>,
+) -> bool {
+    use super::View;
+    let mut pressed = false;
+    for (view, label, key) in [
+        (View::Library, t.library, Key::Library),
+        (View::Notebook, t.notebook, Key::Notebook),
+    ] {
+        let on = app.view == view;
+        if ui
+            .selectable_label(on, label)
+            .on_hover_text(keymap::hover(label, key, t.lang.is_zh()))
+            .clicked()
+        {
+            commands.push(Command::ShowView(if on { View::Reader } else { view }));
+            pressed = true;
+        }
+    }
+    pressed
+}
+
+/// The Recent menu's entries.
+fn recent_menu_ui(
+    ui: &mut Ui,
+    app: &PizhuApp,
+    t: &super::i18n::Strings,
+    commands: &mut Vec<Command>,
+) {
+    if app.settings.recent.is_empty() {
+        ui.weak(t.no_recent);
+    }
+    for (entry, label) in app
+        .settings
+        .recent
+        .iter()
+        .zip(recent_labels(&app.settings.recent))
+    {
+        if ui
+            .button(&label)
+            .on_hover_text(entry.path.display().to_string())
+            .clicked()
+        {
+            commands.push(Command::Open(entry.path.clone()));
+            ui.close();
+        }
+    }
+}
+
+fn find_ui(
+    ui: &mut Ui,
+    app: &PizhuApp,
+    t: &super::i18n::Strings,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let pressed = ui
+        .selectable_label(app.find.open, t.find)
+        .on_hover_text(keymap::hover(t.find, Key::Find, t.lang.is_zh()))
+        .clicked();
+    if pressed {
+        commands.push(if app.find.open {
+            Command::CloseFind
+        } else {
+            Command::OpenFind
+        });
+    }
+    pressed
+}
+
+fn blanks_ui(
+    ui: &mut Ui,
+    app: &PizhuApp,
+    t: &super::i18n::Strings,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let blanks = app
+        .current
+        .as_ref()
+        .map_or(0, |d| d.outline.placeholders.len());
+    let hover = keymap::hover(t.blanks, Key::ShowBlanks, t.lang.is_zh());
+    let pressed = ui
+        .selectable_label(app.show_blanks, format!("{} {blanks}", t.blanks))
+        .on_hover_text(format!("{hover} · F8 / Shift+F8"))
+        .clicked();
+    if pressed {
+        commands.push(Command::ShowBlanks(!app.show_blanks));
+    }
+    pressed
+}
+
+/// −, the zoom (which resets it) and +.
+fn zoom_ui(ui: &mut Ui, app: &PizhuApp, t: &super::i18n::Strings, commands: &mut Vec<Command>) {
+    let zh = t.lang.is_zh();
+    let out = ui
+        .button("−")
+        .on_hover_text(keymap::hover(t.zoom_out, Key::ZoomOut, zh));
+    out.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_out));
+    if out.clicked() {
+        commands.push(Command::Zoom(-1));
+    }
+    let pct = format!("{:.0}%", app.settings.zoom * 100.0);
+    let reset = ui
+        .button(&pct)
+        .on_hover_text(keymap::hover(t.zoom_reset, Key::ZoomReset, zh));
+    reset
+        .widget_info(|| WidgetInfo::labeled(Role::Button, true, format!("{} {pct}", t.zoom_reset)));
+    if reset.clicked() {
+        commands.push(Command::Zoom(0));
+    }
+    let zin = ui
+        .button("+")
+        .on_hover_text(keymap::hover(t.zoom_in, Key::ZoomIn, zh));
+    zin.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_in));
+    if zin.clicked() {
+        commands.push(Command::Zoom(1));
+    }
+}
+
+/// Hide ads and web residue: a short label, read out by its full name.
+fn boilerplate_ui(
+    ui: &mut Ui,
+    app: &PizhuApp,
+    t: &super::i18n::Strings,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let on = app.settings.hide_boilerplate;
+    let toggle = ui.selectable_label(on, t.hide_boilerplate_short);
+    toggle.widget_info(|| WidgetInfo::selected(Role::Button, true, on, t.hide_boilerplate));
+    let pressed = toggle
+        .on_hover_text(keymap::hover(
+            t.hide_boilerplate,
+            Key::ToggleBoilerplate,
+            t.lang.is_zh(),
+        ))
+        .clicked();
+    if pressed {
+        commands.push(Command::ToggleHideBoilerplate);
+    }
+    pressed
+}
+
+/// The Settings button; whether it was pressed.
+fn settings_ui(ui: &mut Ui, t: &super::i18n::Strings) -> bool {
+    ui.button(t.settings)
+        .on_hover_text(keymap::hover(t.settings, Key::Settings, t.lang.is_zh()))
+        .clicked()
+}
+
+/// The top bar's "⋯" menu: what is used less, and what a narrow bar (`level`) moved here,
+/// each with its key on hover.
+fn more_menu_ui(
+    ui: &mut Ui,
+    app: &PizhuApp,
+    t: &super::i18n::Strings,
+    level: usize,
+    reading: bool,
+    commands: &mut Vec<Command>,
+) {
+    let zh = t.lang.is_zh();
+    let mut pressed = false;
+    if level >= 3 {
+        pressed |= views_ui(ui, app, t, commands);
+        if reading {
+            pressed |= find_ui(ui, app, t, commands);
+        }
+        ui.separator();
+    }
+    if level >= 1 {
+        ui.menu_button(t.recent, |ui| recent_menu_ui(ui, app, t, commands));
+    }
     if ui
         .button(t.paste_document)
         .on_hover_text(keymap::hover(t.paste_document_hint, Key::PasteDocument, zh))
@@ -215,6 +367,9 @@ fn more_menu_ui(
     {
         commands.push(Command::PasteDocument);
         ui.close();
+    }
+    if level >= 2 {
+        ui.horizontal(|ui| zoom_ui(ui, app, t, commands));
     }
     ui.menu_button(t.theme, |ui| {
         for (theme, label) in super::theme_choices(t) {
@@ -226,10 +381,33 @@ fn more_menu_ui(
     })
     .response
     .on_hover_text(keymap::hover(t.theme, Key::NextTheme, zh));
-    if !reading {
-        return;
+    if level >= 2 && settings_ui(ui, t) {
+        commands.push(Command::ShowSettings(!app.show_settings));
+        pressed = true;
     }
-    ui.separator();
+    if reading {
+        ui.separator();
+        if level >= 2 {
+            pressed |= blanks_ui(ui, app, t, commands);
+        }
+        if level >= 1 {
+            pressed |= boilerplate_ui(ui, app, t, commands);
+        }
+        pressed |= toggles_ui(ui, app, t, commands);
+    }
+    if pressed {
+        ui.close();
+    }
+}
+
+/// The status bar and official style, on and off.
+fn toggles_ui(
+    ui: &mut Ui,
+    app: &PizhuApp,
+    t: &super::i18n::Strings,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let mut pressed = false;
     for (on, label, hint, command) in [
         (
             app.settings.show_status_bar,
@@ -252,9 +430,10 @@ fn more_menu_ui(
         };
         if toggle.clicked() {
             commands.push(command);
-            ui.close();
+            pressed = true;
         }
     }
+    pressed
 }
 
 /// The Recent menu's labels: each document's title (its path when it has none); a title

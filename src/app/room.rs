@@ -52,6 +52,8 @@ pub struct Room {
     /// The heights of the top bar and the status bar when last shown: focus mode keeps
     /// the same room above and below the text (the text never touches the window's edge).
     pub bars: (f32, f32),
+    /// What the top bar moves into its "⋯" menu to fit the window.
+    pub bar_fit: super::bars::BarFit,
 }
 
 impl Room {
