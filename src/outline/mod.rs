@@ -555,6 +555,18 @@ fn capped_title(title: &str) -> (String, usize) {
     }
 }
 
+/// The usual order of item numbering, largest first: `一、` › `（一）` › `1.` › `（1）` › `①`.
+fn usual_rank(style: Style) -> Option<u8> {
+    match style {
+        Style::CnComma => Some(1),
+        Style::CnParen => Some(2),
+        Style::ArabicDot => Some(3),
+        Style::ArabicParen => Some(4),
+        Style::Circled => Some(5),
+        _ => None,
+    }
+}
+
 /// The rank of the units of a law, largest first: 编, 分编, 章, 节, 条.
 fn law_rank(style: Style) -> Option<u8> {
     match style {
@@ -1359,6 +1371,7 @@ impl<'a> Builder<'a> {
                 } else {
                     let level = match style {
                         Style::Article => self.article_level(),
+                        _ if ordinal == 1 => self.list_level(style),
                         _ => self.new_level(),
                     };
                     self.fits_new_level(cand, style).then_some(level)
@@ -1376,6 +1389,23 @@ impl<'a> Builder<'a> {
         } else {
             self.stack.len()
         }
+    }
+
+    /// Where a new list of `style` goes: below the current heading, but never below an item
+    /// of a style that ranks lower in the usual order `一、` › `（一）` › `1.` › `（1）` › `①`
+    /// (the `一、` notes of a schedule after its `1．` list are not inside its last item).
+    fn list_level(&self, style: Style) -> usize {
+        let mut level = self.new_level();
+        let Some(rank) = usual_rank(style) else {
+            return level;
+        };
+        while level > self.base()
+            && matches!(self.stack[level - 1].key,
+                StyleKey::Marker(s) if usual_rank(s).is_some_and(|r| r > rank))
+        {
+            level -= 1;
+        }
+        level
     }
 
     /// Where an article goes when no article is open: at the level of the article before
