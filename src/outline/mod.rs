@@ -344,11 +344,11 @@ const OPENING_WORDS: &[&str] = &["前言", "引言", "序言", "导言"];
 /// The part word a line is (`结束语`, `序　　言`, `前言：`), if it is one.
 fn part_word(body: &str) -> Option<&'static str> {
     let body = body.trim_end_matches(['：', ':']);
-    if body.chars().count() > 12 {
+    if body.chars().nth(12).is_some() {
         return None;
     }
-    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-    PART_WORDS.iter().copied().find(|w| *w == compact)
+    let compact = || body.chars().filter(|c| !c.is_whitespace());
+    PART_WORDS.iter().copied().find(|w| compact().eq(w.chars()))
 }
 
 /// The heading a line opens, before it is placed.
