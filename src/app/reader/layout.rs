@@ -394,41 +394,75 @@ fn break_lines_for_chinese(
         .collect();
     let n = chars.len();
     let mut rows: Vec<egui::epaint::text::PlacedRow> = Vec::new();
-    // The rows laid out so far start at char `start`; `laid` holds the rows from there on
-    // and `bad` the first bad break among them.
+    // `laid` holds rows laid out from char `start` on; when they stop short of the paragraph's
+    // end (`whole` false: a chunk of it was laid out), their last row is only a stub.
     let mut laid: Vec<egui::epaint::text::PlacedRow> = galley.rows.clone();
     let mut start = 0usize;
+    let mut whole = true;
     let mut bad = Some(first_bad);
-    while let Some(k) = bad {
-        // Rows up to the one before the bad break are kept as they are.
-        let row_start = start + laid[..k].iter().map(|r| r.row.glyphs.len()).sum::<usize>();
-        let row_end = row_start + laid[k].row.glyphs.len();
-        rows.extend(laid.drain(..k));
-        // Push out: the last place before the bad break where a line may end.
-        let Some(end) = (row_start + 1..row_end)
-            .rev()
-            .find(|&e| may_break_between(chars[e - 1], chars[e]))
-        else {
-            // No place at all (a row of marks): left as egui broke it.
-            rows.push(laid.remove(0));
-            start = row_end;
-            bad = bad_break(&laid);
-            continue;
-        };
-        let first = row_start == 0;
-        let row_width = if first { width - indent } else { width };
-        let mut row = lay_out_row(painter, &job, &bytes, row_start..end, row_width);
-        if first {
-            row.pos.x = indent;
+    loop {
+        let usable = if whole { laid.len() } else { laid.len() - 1 };
+        match bad.filter(|&k| k < usable) {
+            None => {
+                start += laid[..usable]
+                    .iter()
+                    .map(|r| r.row.glyphs.len())
+                    .sum::<usize>();
+                rows.extend(laid.drain(..usable));
+                if whole {
+                    break;
+                }
+            }
+            Some(k) => {
+                // Rows up to the one before the bad break are kept as they are.
+                let row_start = start + laid[..k].iter().map(|r| r.row.glyphs.len()).sum::<usize>();
+                let row_end = row_start + laid[k].row.glyphs.len();
+                // Push out: the last place before the bad break where a line may end.
+                match (row_start + 1..row_end)
+                    .rev()
+                    .find(|&e| may_break_between(chars[e - 1], chars[e]))
+                {
+                    Some(end) => {
+                        rows.extend(laid.drain(..k));
+                        let first = row_start == 0;
+                        let row_width = if first { width - indent } else { width };
+                        let mut row = lay_out_row(painter, &job, &bytes, row_start..end, row_width);
+                        if first {
+                            row.pos.x = indent;
+                        }
+                        rows.push(row);
+                        start = end;
+                    }
+                    None => {
+                        // No place at all (a row of marks): left as egui broke it.
+                        rows.extend(laid.drain(..=k));
+                        start = row_end;
+                    }
+                }
+            }
         }
-        rows.push(row);
-        // The rest of the paragraph from the pushed-out char on.
-        let rest = slice_job(&job, &bytes, end..n, width);
-        laid = painter.layout_job(rest).rows.clone();
-        start = end;
+        // The rest of the paragraph from `start`, a chunk at a time (a paragraph of a
+        // hundred thousand chars is not laid out again for each of its bad breaks).
+        let to = if n - start <= RELAYOUT_CHUNK_CHARS {
+            n
+        } else {
+            start + RELAYOUT_CHUNK_CHARS
+        };
+        laid = painter
+            .layout_job(slice_job(&job, &bytes, start..to, width))
+            .rows
+            .clone();
+        whole = to == n;
+        if !whole && laid.len() < 2 {
+            // A chunk shorter than a row (a column thousands of points wide): all of it.
+            laid = painter
+                .layout_job(slice_job(&job, &bytes, start..n, width))
+                .rows
+                .clone();
+            whole = true;
+        }
         bad = bad_break(&laid);
     }
-    rows.extend(laid);
     let mut out = (*galley).clone();
     let mut y = 0.0;
     out.rect = egui::Rect::ZERO;
@@ -450,6 +484,9 @@ fn break_lines_for_chinese(
     );
     Arc::new(out)
 }
+
+/// Most chars of a paragraph laid out again at once after a bad break.
+const RELAYOUT_CHUNK_CHARS: usize = 1_200;
 
 /// The first row after which the line breaks where Chinese may not.
 fn bad_break(rows: &[egui::epaint::text::PlacedRow]) -> Option<usize> {
@@ -1130,6 +1167,33 @@ mod tests {
                 }
                 assert!(rows > 500, "{rows} rows");
             }
+        }
+    }
+
+    #[test]
+    fn a_paragraph_longer_than_a_chunk_is_broken_by_the_same_rules() {
+        let body: String = PUNCTUATED
+            .lines()
+            .skip(1)
+            .map(|l| l.trim_start_matches('\u{3000}'))
+            .collect::<Vec<_>>()
+            .concat();
+        let text = format!("标题\n\u{3000}\u{3000}{}\n", body.repeat(24));
+        assert!(text.chars().count() > 3 * RELAYOUT_CHUNK_CHARS);
+        for chars in [11.3, 24.0, 38.5] {
+            let wrap_px = 18.0 * chars;
+            let reading = Reading {
+                justify: true,
+                ..Reading::default()
+            };
+            let laid = paragraphs(&text, wrap_px, reading);
+            assert_eq!(laid.len(), 1);
+            let (shown, galley) = &laid[0];
+            let rows = assert_typeset(shown, galley, wrap_px, true);
+            assert!(
+                rows as f32 > shown.chars().count() as f32 / chars,
+                "{rows} rows"
+            );
         }
     }
 
