@@ -7,9 +7,15 @@ use super::{NodeKind, Outline, OutlineIndex, OutlineNode};
 /// What joins the labels of a section path when it is shown on one line.
 pub const PATH_SEPARATOR: &str = " › ";
 
-/// Markers that end in their own separator (`一、`, `（一）`, `1.`) read well glued to the title.
+/// Markers that end in their own separator (`一、`, `（一）`, `1.`, `①`) read well glued to
+/// the title; a bare number (`1` of `1　总则`) does not.
 fn is_glued_marker(marker: &str) -> bool {
-    marker.ends_with(['、', '）', ')', '.', '．', '］', ']', '】']) || marker.chars().count() == 1
+    let mut chars = marker.chars();
+    let single = chars
+        .next()
+        .is_some_and(|c| !c.is_ascii_digit() && !('０'..='９').contains(&c))
+        && chars.next().is_none();
+    marker.ends_with(['、', '）', ')', '.', '．', '］', ']', '】']) || single
 }
 
 /// A heading as a reader writes it: `一、总体要求`, `附件1 十件实事`, `总体要求`.
@@ -109,6 +115,9 @@ mod tests {
         assert_eq!(heading_label("①", "标题"), "①标题");
         assert_eq!(heading_label("附件1", "十件实事"), "附件1 十件实事");
         assert_eq!(heading_label("", "总体要求"), "总体要求");
+        // A bare decimal number (`1　总则` of a 预案) keeps its space, as `10 附则` does.
+        assert_eq!(heading_label("1", "总则"), "1 总则");
+        assert_eq!(heading_label("１", "总则"), "１ 总则");
     }
 
     #[test]
