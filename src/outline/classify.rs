@@ -1182,7 +1182,7 @@ fn unspaced(t: &str) -> std::borrow::Cow<'_, str> {
     let mut words = t.split_whitespace();
     let spaced = t.contains(is_space)
         && words.clone().count() >= 3
-        && words.all(|w| w.chars().count() == 1 && !w.chars().all(|c| c.is_ascii()));
+        && words.all(|w| w.chars().count() == 1 && !w.is_ascii());
     if spaced {
         t.split_whitespace().collect::<String>().into()
     } else {
