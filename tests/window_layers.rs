@@ -90,11 +90,21 @@ fn the_selection_toolbar_stays_off_the_selected_rows_and_inside_the_text() {
         let mut h = window(w, hgt);
         let rows = rows_in_view(&h);
         assert!(rows.len() > 6, "{w}x{hgt}: {} rows in view", rows.len());
-        // Near the top and the right edge: the last chars of the first full row.
+        // At the top of the view: the last chars of its first row.
         let (first, _) = rows[0];
-        let near_right = TextRange::new(first.end.saturating_sub(3).max(first.start), first.end);
+        let top = TextRange::new(first.end.saturating_sub(3).max(first.start), first.end);
+        let toolbar = toolbar_for(&mut h, top);
+        assert_clear(&h, toolbar, top, Some(rows[1].1), "top");
+        // Near the top and the right edge: the last chars of the first full row.
+        let right_edge = rows.iter().map(|r| r.1.right()).fold(0.0, f32::max);
+        let k = rows
+            .iter()
+            .position(|r| r.1.right() > right_edge - 20.0)
+            .expect("a full row");
+        assert!(k < 8, "{w}x{hgt}: the first full row is row {k}");
+        let near_right = TextRange::new(rows[k].0.end - 3, rows[k].0.end);
         let toolbar = toolbar_for(&mut h, near_right);
-        assert_clear(&h, toolbar, near_right, Some(rows[1].1), "top right");
+        assert_clear(&h, toolbar, near_right, Some(rows[k + 1].1), "top right");
         // Near the top-left: the first chars of the second row.
         let (second, _) = rows[1];
         let near_left = TextRange::new(second.start, (second.start + 2).min(second.end));
