@@ -7,7 +7,7 @@ use super::outline_panel::node_label;
 use super::settings::LanguagePref;
 use super::{Command, PizhuApp};
 use crate::session::Action as Act;
-use crate::session::keymap::{self, Action as Key};
+use crate::session::keymap::{self, Action as Does};
 
 /// How many controls the top bar moves into its "⋯" menu when the window is narrow: the
 /// bar's width measured at each level (for one language, zoom and view), the fewest moved
@@ -86,14 +86,14 @@ fn bar_row_ui(
     commands: &mut Vec<Command>,
 ) {
     let zh = t.lang.is_zh();
-    let hover = |what: &str, action: Key| keymap::hover(what, action, zh);
+    let hover = |what: &str, action: Does| keymap::hover(what, action, zh);
     if level < 3 {
         views_ui(ui, app, t, commands);
         ui.separator();
     }
     if ui
         .button(t.open)
-        .on_hover_text(hover(t.open_hint, Key::Open))
+        .on_hover_text(hover(t.open_hint, Does::Open))
         .clicked()
     {
         commands.push(Command::OpenDialog);
@@ -104,7 +104,7 @@ fn bar_row_ui(
     if reading {
         if ui
             .button(t.export_button)
-            .on_hover_text(hover(t.export_button, Key::Export))
+            .on_hover_text(hover(t.export_button, Does::Export))
             .clicked()
         {
             commands.push(Command::ShowExport(!app.export.open));
@@ -117,13 +117,13 @@ fn bar_row_ui(
         let can_back = can_back || app.can_return();
         let back = ui.add_enabled(can_back, egui::Button::new("←"));
         back.widget_info(|| WidgetInfo::labeled(Role::Button, can_back, t.back));
-        if back.on_hover_text(hover(t.back, Key::Back)).clicked() {
+        if back.on_hover_text(hover(t.back, Does::Back)).clicked() {
             commands.push(Command::Act(Act::Back));
         }
         let forward = ui.add_enabled(can_forward, egui::Button::new("→"));
         forward.widget_info(|| WidgetInfo::labeled(Role::Button, can_forward, t.forward));
         if forward
-            .on_hover_text(hover(t.forward, Key::Forward))
+            .on_hover_text(hover(t.forward, Does::Forward))
             .clicked()
         {
             commands.push(Command::Act(Act::Forward));
@@ -145,13 +145,13 @@ fn bar_row_ui(
             (
                 app.settings.show_outline,
                 t.outline_panel,
-                Key::ToggleOutline,
+                Does::ToggleOutline,
                 Command::ToggleOutline,
             ),
             (
                 app.settings.show_annotations,
                 t.annotations,
-                Key::ToggleAnnotations,
+                Does::ToggleAnnotations,
                 Command::ToggleAnnotations,
             ),
         ] {
@@ -172,7 +172,7 @@ fn bar_row_ui(
     }
     let help = ui
         .button("?")
-        .on_hover_text(hover(t.shortcuts, Key::Shortcuts));
+        .on_hover_text(hover(t.shortcuts, Does::Shortcuts));
     help.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.shortcuts));
     if help.clicked() {
         commands.push(Command::ShowShortcuts(!app.show_shortcuts));
@@ -196,8 +196,8 @@ fn views_ui(
     use super::View;
     let mut pressed = false;
     for (view, label, key) in [
-        (View::Library, t.library, Key::Library),
-        (View::Notebook, t.notebook, Key::Notebook),
+        (View::Library, t.library, Does::Library),
+        (View::Notebook, t.notebook, Does::Notebook),
     ] {
         let on = app.view == view;
         if ui
@@ -247,7 +247,7 @@ fn find_ui(
 ) -> bool {
     let pressed = ui
         .selectable_label(app.find.open, t.find)
-        .on_hover_text(keymap::hover(t.find, Key::Find, t.lang.is_zh()))
+        .on_hover_text(keymap::hover(t.find, Does::Find, t.lang.is_zh()))
         .clicked();
     if pressed {
         commands.push(if app.find.open {
@@ -269,7 +269,7 @@ fn blanks_ui(
         .current
         .as_ref()
         .map_or(0, |d| d.outline.placeholders.len());
-    let hover = keymap::hover(t.blanks, Key::ShowBlanks, t.lang.is_zh());
+    let hover = keymap::hover(t.blanks, Does::ShowBlanks, t.lang.is_zh());
     let pressed = ui
         .selectable_label(app.show_blanks, format!("{} {blanks}", t.blanks))
         .on_hover_text(format!("{hover} · F8 / Shift+F8"))
@@ -285,7 +285,7 @@ fn zoom_ui(ui: &mut Ui, app: &PizhuApp, t: &super::i18n::Strings, commands: &mut
     let zh = t.lang.is_zh();
     let out = ui
         .button("−")
-        .on_hover_text(keymap::hover(t.zoom_out, Key::ZoomOut, zh));
+        .on_hover_text(keymap::hover(t.zoom_out, Does::ZoomOut, zh));
     out.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_out));
     if out.clicked() {
         commands.push(Command::Zoom(-1));
@@ -293,7 +293,7 @@ fn zoom_ui(ui: &mut Ui, app: &PizhuApp, t: &super::i18n::Strings, commands: &mut
     let pct = format!("{:.0}%", app.settings.zoom * 100.0);
     let reset = ui
         .button(&pct)
-        .on_hover_text(keymap::hover(t.zoom_reset, Key::ZoomReset, zh));
+        .on_hover_text(keymap::hover(t.zoom_reset, Does::ZoomReset, zh));
     reset
         .widget_info(|| WidgetInfo::labeled(Role::Button, true, format!("{} {pct}", t.zoom_reset)));
     if reset.clicked() {
@@ -301,7 +301,7 @@ fn zoom_ui(ui: &mut Ui, app: &PizhuApp, t: &super::i18n::Strings, commands: &mut
     }
     let zin = ui
         .button("+")
-        .on_hover_text(keymap::hover(t.zoom_in, Key::ZoomIn, zh));
+        .on_hover_text(keymap::hover(t.zoom_in, Does::ZoomIn, zh));
     zin.widget_info(|| WidgetInfo::labeled(Role::Button, true, t.zoom_in));
     if zin.clicked() {
         commands.push(Command::Zoom(1));
@@ -321,7 +321,7 @@ fn boilerplate_ui(
     let pressed = toggle
         .on_hover_text(keymap::hover(
             t.hide_boilerplate,
-            Key::ToggleBoilerplate,
+            Does::ToggleBoilerplate,
             t.lang.is_zh(),
         ))
         .clicked();
@@ -334,7 +334,7 @@ fn boilerplate_ui(
 /// The Settings button; whether it was pressed.
 fn settings_ui(ui: &mut Ui, t: &super::i18n::Strings) -> bool {
     ui.button(t.settings)
-        .on_hover_text(keymap::hover(t.settings, Key::Settings, t.lang.is_zh()))
+        .on_hover_text(keymap::hover(t.settings, Does::Settings, t.lang.is_zh()))
         .clicked()
 }
 
@@ -362,7 +362,11 @@ fn more_menu_ui(
     }
     if ui
         .button(t.paste_document)
-        .on_hover_text(keymap::hover(t.paste_document_hint, Key::PasteDocument, zh))
+        .on_hover_text(keymap::hover(
+            t.paste_document_hint,
+            Does::PasteDocument,
+            zh,
+        ))
         .clicked()
     {
         commands.push(Command::PasteDocument);
@@ -380,7 +384,7 @@ fn more_menu_ui(
         }
     })
     .response
-    .on_hover_text(keymap::hover(t.theme, Key::NextTheme, zh));
+    .on_hover_text(keymap::hover(t.theme, Does::NextTheme, zh));
     if level >= 2 && settings_ui(ui, t) {
         commands.push(Command::ShowSettings(!app.show_settings));
         pressed = true;
