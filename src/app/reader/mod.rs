@@ -31,6 +31,7 @@ use crate::document::TextRange;
 use crate::outline::NodeKind;
 use crate::session::Action as Act;
 use input::Scene;
+pub use input::note_tooltip_id;
 pub use layout::{BODY_PX, LINE_HEIGHT, MEASURE_EM, Metrics};
 use layout::{
     BlockSet, GalleyCache, GalleyKey, LayoutKey, Style, block_galley, estimate_for,
@@ -39,9 +40,8 @@ use layout::{
 use layout_index::{Block, BlockKind, HeightIndex};
 use marks::{MarkStyle, Marker, Shown};
 use scroll::Scroll;
-pub(crate) use toolbar::{changed, toggle_underline};
-pub use input::note_tooltip_id;
 pub use toolbar::toolbar_id;
+pub(crate) use toolbar::{changed, toggle_underline};
 
 /// Paragraphs measured per frame beyond those in view, so they are exact before they show.
 const PREMEASURE_PER_FRAME: usize = 24;
@@ -160,7 +160,10 @@ impl ReaderView {
 
     /// Where the chars of `range` were drawn in the last frame (screen), one rect per row.
     pub fn range_rects(&self, range: TextRange) -> Vec<Rect> {
-        self.last_shown.iter().flat_map(|s| s.rects(range)).collect()
+        self.last_shown
+            .iter()
+            .flat_map(|s| s.rects(range))
+            .collect()
     }
 
     /// Where the text was shown in the last frame (screen).
