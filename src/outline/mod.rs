@@ -857,8 +857,22 @@ impl<'a> Builder<'a> {
 
     /// Open a heading on line `idx` if one starts there; returns the extra lines consumed.
     fn try_heading(&mut self, idx: usize, from_byte: usize) -> Option<usize> {
-        let cand = self.heading_candidate(idx, from_byte)?;
+        let mut cand = self.heading_candidate(idx, from_byte)?;
         self.enter_or_leave_quote(&cand);
+        // `第一条` alone on its line: its title is the first words of the next line.
+        let title_below = cand.key == StyleKey::Marker(Style::Article)
+            && self.doc.text[cand.rest_byte..self.cls.content[idx].end.max(cand.rest_byte)]
+                .trim()
+                .is_empty();
+        if title_below
+            && let Some(n) = self.next_content_line(idx).filter(|&n| {
+                self.cls.roles[n] == LineRole::Body
+                    && parse_heading_marker(self.content(n)).is_none()
+            })
+        {
+            cand.rest_line = n;
+            cand.rest_byte = self.cls.content[n].start;
+        }
         let rest_line = cand.rest_line;
         let rest_end = self.cls.content[rest_line].end;
         let rest = &self.doc.text[cand.rest_byte.min(rest_end)..rest_end];
@@ -876,10 +890,12 @@ impl<'a> Builder<'a> {
             (cand.rest_byte, 0, None)
         } else if article {
             let (from, len) = article_title(rest);
+            // Points of a next line that holds the title are found when that line is read.
             let after = rest
                 .char_indices()
                 .find(|&(_, c)| ends_sentence(c))
-                .map(|(pos, c)| title_from + pos + c.len_utf8());
+                .map(|(pos, c)| title_from + pos + c.len_utf8())
+                .filter(|_| rest_line == idx);
             (title_from + from, len, after)
         } else if cand.whole_line {
             (title_from, rest.len(), None)

@@ -618,3 +618,32 @@ fn the_lead_in_of_a_judicial_interpretation_is_no_advertising() {
     assert!(o.boilerplate.is_empty(), "{:?}", o.boilerplate);
     assert_eq!(o.nodes.len(), 2);
 }
+
+#[test]
+fn an_article_number_alone_on_its_line_takes_its_title_from_the_next() {
+    let o = outline_of(
+        "某某条例\n第一章　总则\n第一条\n为了规范管理，制定本条例。\n第二条\n本条例适用于本省。有下列情形之一的，一是加强管理，二是强化服务。\n第二章　附则\n第三条　本条例自公布之日起施行。",
+    );
+    assert_eq!(
+        summary(&o),
+        [
+            "1 第一章 总则",
+            "2 第一条 为了规范管理",
+            "2 第二条 本条例适用于本省",
+            // The points of the line under the article are found once.
+            "3 point 一是 加强管理",
+            "3 point 二是 强化服务",
+            "1 第二章 附则",
+            "2 第三条 本条例自公布之日起施行",
+        ]
+    );
+    // The title stands where its range says, on the next line.
+    let doc = Document::from_text(
+        "某某条例\n第一条\n为了规范管理，制定本条例。\n第二条　本条例自公布之日起施行。".to_owned(),
+        "UTF-8",
+        SourceFormat::Text,
+    );
+    let o = outline(&doc);
+    assert_eq!(doc.slice(o.nodes[0].title_range), "为了规范管理");
+    assert_eq!(o.nodes[0].line, 1);
+}
