@@ -195,7 +195,7 @@ fn ensure_heights(ui: &Ui, view: &mut AnnotationsView, items: &[Annotation], wid
             let open = expanded.contains(&a.id);
             (
                 estimate.card(&a.quote, &a.note, extra),
-                Some(super::card::Heights::key(a.id, open)),
+                Some(super::card::Heights::key(a.id, 0, open)),
             )
         }
         _ => (header_h, None),

@@ -311,7 +311,7 @@ pub struct Heights {
     /// Each row's card key (`None`: not a card).
     keys: Vec<Option<u64>>,
     /// Measured card heights by key, for the width and text size in `known_for`.
-    known: std::collections::HashMap<u64, f32>,
+    known: std::collections::HashMap<u64, f32, std::hash::BuildHasherDefault<Mixed>>,
     known_for: Option<(u32, u32)>,
     tops: Vec<f32>,
     /// A measured height differed from the one used: the tops are made again.
@@ -336,7 +336,10 @@ impl Heights {
         self.heights.clear();
         self.keys.clear();
         for (h, key) in rows {
-            let known = key.and_then(|k| self.known.get(&k)).copied();
+            let known = key
+                .filter(|_| !self.known.is_empty())
+                .and_then(|k| self.known.get(&k))
+                .copied();
             self.heights.push(known.unwrap_or(h));
             self.keys.push(key);
         }
@@ -344,11 +347,10 @@ impl Heights {
         self.tops();
     }
 
-    /// A card's key: a hash of what tells it apart and whether it is open.
-    pub fn key(of: impl std::hash::Hash, open: bool) -> u64 {
-        use std::hash::{BuildHasher as _, BuildHasherDefault};
-        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-            .hash_one((of, open))
+    /// A card's key: its annotation, the store it is in (`0` for a list of one document's)
+    /// and whether it is open, mixed (a list of 100,000 is keyed in a frame).
+    pub fn key(id: u64, store: u64, open: bool) -> u64 {
+        mix(mix(id) ^ store.rotate_left(29) ^ u64::from(open))
     }
 
     /// Where each row starts, and the total height last.
@@ -398,5 +400,65 @@ impl Heights {
     /// The list was shown scrolled to `offset`.
     pub fn shown_at(&mut self, offset: f32) {
         self.offset = offset;
+    }
+}
+
+/// SplitMix64's finaliser: spreads the bits of `x` over the whole word.
+fn mix(x: u64) -> u64 {
+    let x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The hasher of keys already mixed by [`Heights::key`]: the key is its own hash.
+#[derive(Default)]
+struct Mixed(u64);
+
+impl std::hash::Hasher for Mixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measured_cards_keep_their_height_until_the_width_changes() {
+        let (a, b) = (Heights::key(1, 0, false), Heights::key(2, 0, false));
+        assert_ne!(a, b);
+        assert_ne!(a, Heights::key(1, 0, true));
+        assert_ne!(a, Heights::key(1, 7, false));
+        let rows = || [(10.0, None), (20.0, Some(a)), (30.0, Some(b))].into_iter();
+        let mut h = Heights::default();
+        h.reset(rows(), (300.0, 14.0));
+        assert_eq!(h.tops(), &[0.0, 10.0, 30.0, 60.0]);
+        // Drawn taller than estimated: the rows below move, the tops are made again.
+        assert_eq!(h.measure(1, 25.0, false), 5.0);
+        assert_eq!(h.tops(), &[0.0, 10.0, 35.0, 65.0]);
+        assert_eq!(h.measure(1, 25.0, false), 0.0);
+        // The list remade (an edit): the measured card keeps its height.
+        h.reset(rows(), (300.0, 14.0));
+        assert_eq!(h.tops(), &[0.0, 10.0, 35.0, 65.0]);
+        // Another width: estimates again.
+        h.reset(rows(), (280.0, 14.0));
+        assert_eq!(h.tops(), &[0.0, 10.0, 30.0, 60.0]);
+        // A card above the view measured: the view moves with it.
+        h.shown_at(100.0);
+        assert_eq!(h.take_offset(), None);
+        h.measure(2, 20.0, true);
+        assert_eq!(h.take_offset(), Some(90.0));
+        assert_eq!(h.take_offset(), None);
     }
 }

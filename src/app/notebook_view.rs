@@ -639,7 +639,7 @@ fn list_ui(
                         .any(|(store, id)| *id == a.id && *store == notebook.docs()[e.doc].store);
                     (
                         estimate.card(&a.quote, &a.note, 0.0),
-                        Some(super::card::Heights::key((e.doc, a.id), open)),
+                        Some(super::card::Heights::key(a.id, e.doc as u64, open)),
                     )
                 }
             }),
