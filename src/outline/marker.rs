@@ -194,9 +194,11 @@ fn starts_enumeration(rest: &str) -> bool {
     enumerated || lists_markers(rest)
 }
 
-/// Another marker right after this one lists markers: `（一）、（二）两个标段`.
+/// Another marker right after this one lists markers: `（一）、（二）两个标段`; a unit of a
+/// law does not (`二、第二十条增加一款` is item two of an amending decision).
 fn lists_markers(rest: &str) -> bool {
-    parse_heading_marker(rest.trim_start_matches(['、', '，', ','])).is_some()
+    parse_heading_marker(rest.trim_start_matches(['、', '，', ',']))
+        .is_some_and(|m| !matches!(m.style, Style::Article | Style::Chapter(_)))
 }
 
 fn marker(style: Style, ordinal: u32, s: &str, len_bytes: usize) -> Option<Marker> {
@@ -645,6 +647,14 @@ mod tests {
             Some((Style::DiyiComma, 1, "第一、"))
         );
         assert_eq!(style_of("第一、二轮督察"), None);
+        assert_eq!(
+            style_of("二、第二十条增加一款，作为第二款"),
+            Some((Style::CnComma, 2, "二、"))
+        );
+        assert_eq!(
+            style_of("（三）第五章修改为"),
+            Some((Style::CnParen, 3, "（三）"))
+        );
         fn decimal(s: &str) -> Option<(Style, u32, u32, &str)> {
             parse_heading_marker(s).map(|m| (m.style, m.prefix, m.ordinal, &s[..m.len_bytes]))
         }

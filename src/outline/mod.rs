@@ -859,19 +859,30 @@ impl<'a> Builder<'a> {
     fn try_heading(&mut self, idx: usize, from_byte: usize) -> Option<usize> {
         let mut cand = self.heading_candidate(idx, from_byte)?;
         self.enter_or_leave_quote(&cand);
-        // `第一条` alone on its line: its title is the first words of the next line.
-        let title_below = cand.key == StyleKey::Marker(Style::Article)
-            && self.doc.text[cand.rest_byte..self.cls.content[idx].end.max(cand.rest_byte)]
-                .trim()
-                .is_empty();
-        if title_below
-            && let Some(n) = self.next_content_line(idx).filter(|&n| {
-                self.cls.roles[n] == LineRole::Body
-                    && parse_heading_marker(self.content(n)).is_none()
-            })
-        {
-            cand.rest_line = n;
-            cand.rest_byte = self.cls.content[n].start;
+        // `第一条` alone on its line: its title is the first words of the next line; `第一章`
+        // alone: the next line, short and without a sentence, is its title.
+        let bare = self.doc.text[cand.rest_byte..self.cls.content[idx].end.max(cand.rest_byte)]
+            .trim()
+            .is_empty();
+        let below = self.next_content_line(idx).filter(|&n| {
+            bare && self.cls.roles[n] == LineRole::Body
+                && parse_heading_marker(self.content(n)).is_none()
+        });
+        match (cand.key, below) {
+            (StyleKey::Marker(Style::Article), Some(n)) => {
+                cand.rest_line = n;
+                cand.rest_byte = self.cls.content[n].start;
+            }
+            (StyleKey::Marker(Style::Chapter(_)), Some(n))
+                if self.content(n).chars().count() <= STANDALONE_TITLE_CHARS
+                    && !self.content(n).contains(['。', '！', '？', '；', '，']) =>
+            {
+                cand.rest_line = n;
+                cand.rest_byte = self.cls.content[n].start;
+                cand.extra_lines = n - idx;
+                cand.whole_line = true;
+            }
+            _ => {}
         }
         let rest_line = cand.rest_line;
         let rest_end = self.cls.content[rest_line].end;
@@ -958,7 +969,9 @@ impl<'a> Builder<'a> {
         self.doc_heading = true;
         self.points = [None; 4];
         for role in &mut self.cls.roles[idx..=idx + cand.extra_lines] {
-            *role = LineRole::Heading;
+            if *role != LineRole::Blank {
+                *role = LineRole::Heading;
+            }
         }
         if let Some(after) = after {
             self.scan_points(rest_line, after, true);

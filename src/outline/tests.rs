@@ -647,3 +647,22 @@ fn an_article_number_alone_on_its_line_takes_its_title_from_the_next() {
     assert_eq!(doc.slice(o.nodes[0].title_range), "为了规范管理");
     assert_eq!(o.nodes[0].line, 1);
 }
+
+#[test]
+fn a_chapter_number_alone_on_its_line_takes_the_next_line_as_its_title() {
+    let o = outline_of(
+        "某某条例\n第一章\n总　　则\n第一条　为了规范管理，制定本条例。\n第二章\n\n法律责任\n\n第二条　违反本条例的，依法处理。",
+    );
+    assert_eq!(
+        summary(&o),
+        [
+            "1 第一章 总则",
+            "2 第一条 为了规范管理",
+            "1 第二章 法律责任",
+            "2 第二条 违反本条例的",
+        ]
+    );
+    // The title's line belongs to the heading; the blank lines around it stay blank.
+    assert_eq!(o.roles[2], LineRole::Heading);
+    assert_eq!(o.roles[5], LineRole::Blank);
+}
