@@ -1290,18 +1290,6 @@ fn find_documents(
         {
             continue;
         }
-        let prev = (0..i).rev().find(|&p| is_content(roles, p));
-        let prev_ok = prev.is_none_or(|p| {
-            let pt = texts[p];
-            (compilation && p <= main.lines.1)
-                || roles[p] == LineRole::Metadata
-                || closes_sentence(pt)
-                || meta_date(pt)
-        });
-        if !prev_ok || prev.is_some_and(|p| texts[p].starts_with("附件") && char_len(texts[p]) <= 6)
-        {
-            continue;
-        }
         let next: Vec<usize> = (i + 1..n)
             .filter(|&j| is_content(roles, j))
             .take(3)
@@ -1313,22 +1301,75 @@ fn find_documents(
                 || meta::addressee(nt).is_some()
                 || !meta::header_line(nt, j, 0).is_empty()
         });
-        // A notice issuing it quotes it shortly before (within 20 KB).
-        let quoted = || {
-            let needle = format!("《{t}》");
-            let end = content[i].start;
-            let mut from = end.saturating_sub(20_000);
-            while !doc.text.is_char_boundary(from) {
-                from += 1;
+        // Or a title over two lines (`文化体制改革中经营性文化事业单位` / `转制为企业的规定`):
+        // a short unpunctuated line right before the genre line, after the end of a paragraph.
+        let before = (0..i).rev().find(|&p| is_content(roles, p));
+        let two = before.filter(|&p| {
+            let pt = texts[p];
+            p >= from
+                && roles[p] == LineRole::Body
+                && !longer_than(pt, 30)
+                && !pt
+                    .chars()
+                    .any(|c| is_sentence_punct(c) || matches!(c, '：' | ':'))
+                && !is_heading_like(pt)
+                && !is_genre_title(pt)
+                && !is_front_matter_line(pt)
+                && !["附件", "附表", "附录"].iter().any(|w| pt.starts_with(w))
+                && !meta_date(pt)
+                && meta::header_line(pt, p, 0).is_empty()
+                && (0..p)
+                    .rev()
+                    .find(|&q| is_content(roles, q))
+                    .is_some_and(|q| closes_sentence(texts[q]) || meta_date(texts[q]))
+        });
+        for first in std::iter::once(i).chain(two) {
+            let t = if first < i {
+                format!("{}{t}", texts[first])
+            } else {
+                t.to_owned()
+            };
+            // The document's own title said again in its head (`最高人民法院 最高人民检察院` /
+            // `关于办理…的解释（二）`) opens no second document.
+            let plain = |s: &str| -> String {
+                s.chars()
+                    .filter(|&c| !c.is_whitespace() && c != '、')
+                    .collect()
+            };
+            if first < i && plain(&t) == plain(&main.text) {
+                break;
             }
-            doc.text[from..end].contains(&needle)
-        };
-        if opens || quoted() {
-            found.push(TitleSpan {
-                lines: (i, i),
-                text: t.to_owned(),
-                bytes: content[i].clone(),
+            let prev = (0..first).rev().find(|&p| is_content(roles, p));
+            let prev_ok = prev.is_none_or(|p| {
+                let pt = texts[p];
+                (compilation && p <= main.lines.1)
+                    || roles[p] == LineRole::Metadata
+                    || closes_sentence(pt)
+                    || meta_date(pt)
             });
+            if !prev_ok
+                || prev.is_some_and(|p| texts[p].starts_with("附件") && char_len(texts[p]) <= 6)
+            {
+                continue;
+            }
+            // A notice issuing it quotes it shortly before (within 20 KB).
+            let quoted = || {
+                let needle = format!("《{t}》");
+                let end = content[first].start;
+                let mut from = end.saturating_sub(20_000);
+                while !doc.text.is_char_boundary(from) {
+                    from += 1;
+                }
+                doc.text[from..end].contains(&needle)
+            };
+            if opens || quoted() {
+                found.push(TitleSpan {
+                    lines: (first, i),
+                    text: t,
+                    bytes: content[first].start..content[i].end,
+                });
+                break;
+            }
         }
     }
     if found.is_empty() || (compilation && found.len() < 2) {
