@@ -825,6 +825,12 @@ impl<'a> Builder<'a> {
         let (last, text, bytes) = (d.lines.1, d.text.clone(), d.bytes.clone());
         let start = self.char_at(idx, bytes.start);
         let (title, shown) = capped_title(&text);
+        // A title over two lines spans both (its text joins them without the line break).
+        let title_end = if last > idx && shown == text.chars().count() {
+            self.char_at(last, bytes.end)
+        } else {
+            start + shown
+        };
         self.stack.clear();
         self.stack.push(Frame {
             key: StyleKey::Document,
@@ -840,7 +846,7 @@ impl<'a> Builder<'a> {
             marker: String::new(),
             title,
             range: TextRange::new(start, start),
-            title_range: TextRange::new(start, start + shown),
+            title_range: TextRange::new(start, title_end),
             line: idx,
         });
         self.heading_depth = 1;
