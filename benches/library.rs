@@ -94,15 +94,25 @@ fn bench(c: &mut Criterion) {
     {
         let bytes = index::read_bytes(&work).expect("index");
         let record = index::parse(&bytes).expect("index parses");
-        let ron_text =
-            ron::ser::to_string(&(&record.head, &record.bodies)).expect("the index as RON");
+        let bodies: Vec<Vec<AnnotationRecord<'_>>> = record
+            .bodies
+            .iter()
+            .map(|b| b.decode().expect("a body decodes"))
+            .collect();
+        let ron_text = ron::ser::to_string(&(&record.head, &bodies)).expect("the index as RON");
         let t = Instant::now();
         let back: (IndexHead<'_>, Vec<Vec<AnnotationRecord<'_>>>) =
             ron::from_str(&ron_text).expect("RON reads back");
         let ron_time = t.elapsed();
         let t = Instant::now();
         let again = index::parse(&bytes).expect("index parses");
+        let decoded: usize = again
+            .bodies
+            .iter()
+            .map(|b| b.decode().map_or(0, |r| r.len()))
+            .sum();
         let postcard_time = t.elapsed();
+        assert_eq!(decoded, bodies.iter().map(Vec::len).sum::<usize>());
         assert_eq!(again.bodies.len(), back.1.len());
         println!(
             "the index read back: postcard {:.0} ms ({:.1} MB), RON {:.0} ms ({:.1} MB)",

@@ -6,7 +6,10 @@
 //!   the notebook are read on a worker (cold: no index yet, every store read; warm: from the
 //!   index the first run wrote). Reported: the time until the library's rows are drawn, and
 //!   the UI thread's CPU time of every frame meanwhile (goal: none over 16 ms).
-//! - **notebook on screen**: Ctrl+Shift+F, until the first entries are drawn.
+//! - **notebook on screen**: Ctrl+Shift+F once the library's counts are there, until the
+//!   first entries are drawn; and, the goal's measure, a start that asks for the notebook
+//!   in its first frame (as a reader who opens Pizhu to search their notes does), until its
+//!   entries are drawn.
 //! - **a keystroke of search**: each char of a query typed into the notebook's search field,
 //!   until the results for it are on screen (goal ≤ 50 ms), and the frames meanwhile.
 //! - **memory**: the process's resident set after all of it (goal ≤ 300 MB).
@@ -170,6 +173,39 @@ fn run(data: &std::path::Path, label: &str, query: &str) {
     println!("{label} resident memory: {:.0} MB", rss_mb());
 }
 
+/// Start and ask for the notebook in the first frame: the time until its entries are drawn.
+fn notebook_at_start(data: &std::path::Path) {
+    let ctx = egui::Context::default();
+    let mut frames = Frames::new(&ctx);
+    let started = Instant::now();
+    let mut app = PizhuApp::new(&ctx, None, Some(data.to_owned()), Startup::Resume);
+    let key = Event::Key {
+        key: Key::F,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::COMMAND | Modifiers::SHIFT,
+    };
+    let (_, cpu) = until(&mut frames, &mut app, vec![key], "the notebook", |app| {
+        app.view == View::Notebook
+            && app
+                .notebook_view
+                .results
+                .as_ref()
+                .is_some_and(|r| !r.rows.is_empty())
+    });
+    let entries = app
+        .shelf
+        .data
+        .as_ref()
+        .map_or(0, |d| d.notebook.entries().len());
+    report(
+        &format!("warm start → notebook of {entries} entries on screen (asked for at start)"),
+        started.elapsed(),
+        cpu,
+    );
+}
+
 fn main() {
     let (docs, per_doc) = (env("LIBRARY_DOCS", 1000), env("LIBRARY_PER_DOC", 100));
     let made = Instant::now();
@@ -182,4 +218,7 @@ fn main() {
     let _ = std::fs::remove_file(pizhu::library::index::path(&data));
     run(&data, "cold", "的一是");
     run(&data, "warm", "的一是");
+    for _ in 0..3 {
+        notebook_at_start(&data);
+    }
 }

@@ -287,13 +287,21 @@ pub fn section_line(entry: &Entry) -> String {
     entry.section.join(crate::outline::label::PATH_SEPARATOR)
 }
 
+/// Show `results`; the answer they replace may hold the last reference to a notebook that
+/// was read again: it is freed off the UI thread.
+fn replace_results(view: &mut NotebookView, results: Results) {
+    if let Some(old) = view.results.replace(results) {
+        crate::session::task::drop_elsewhere(old);
+    }
+}
+
 /// Start a search when the filters or the notebook changed; take a finished one.
 fn poll_search(view: &mut NotebookView, notebook: &Arc<Notebook>, ctx: &egui::Context) {
     if let Some((_, task)) = &mut view.searching {
         match task.poll() {
             Some(results) => {
                 view.searching = None;
-                view.results = Some(results);
+                replace_results(view, results);
             }
             None if task.lost() => view.searching = None,
             None => {}

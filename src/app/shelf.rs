@@ -55,7 +55,7 @@ pub fn load(data_dir: &Path) -> ShelfData {
     let rows = rows(&loaded.library, &notebook.notebook, &[]);
     ShelfData {
         library: loaded.library,
-        notebook: Arc::new(notebook.notebook),
+        notebook: prepared(notebook.notebook),
         rows,
         problems,
         partial: false,
@@ -63,13 +63,15 @@ pub fn load(data_dir: &Path) -> ShelfData {
 }
 
 /// Read again what changed since `old` (a worker's job): only changed stores are re-read.
-pub fn refresh(data_dir: &Path, old: &ShelfData) -> ShelfData {
+/// `None`: nothing did (the window keeps what it has; showing the notebook asks for this
+/// every time).
+pub fn refresh(data_dir: &Path, old: &ShelfData) -> Option<ShelfData> {
     let loaded = Library::load(data_dir);
-    let notebook = old
-        .notebook
-        .refreshed(data_dir)
-        .map(Arc::new)
-        .unwrap_or_else(|| old.notebook.clone());
+    let fresh = old.notebook.refreshed(data_dir);
+    if fresh.is_none() && loaded.problem.is_none() && loaded.library == old.library {
+        return None;
+    }
+    let notebook = fresh.map(prepared).unwrap_or_else(|| old.notebook.clone());
     let mut problems: Vec<String> = loaded.problem.into_iter().collect();
     // Stores that could not be read stay reported until they can.
     problems.extend(
@@ -80,13 +82,26 @@ pub fn refresh(data_dir: &Path, old: &ShelfData) -> ShelfData {
     );
     problems.dedup();
     let rows = rows(&loaded.library, &notebook, &[]);
-    ShelfData {
+    Some(ShelfData {
         library: loaded.library,
         notebook,
         rows,
         problems,
         partial: false,
-    }
+    })
+}
+
+/// A notebook shared with the window, its search text being made on a thread of its own:
+/// the notebook is on screen without waiting for it, and it is there by the time a search
+/// is typed (a search that comes first waits for it).
+fn prepared(notebook: Notebook) -> Arc<Notebook> {
+    let notebook = Arc::new(notebook);
+    let shared = Arc::clone(&notebook);
+    // No thread to be had: the first search makes it.
+    let _ = std::thread::Builder::new()
+        .name("notebook-text".into())
+        .spawn(move || shared.prepare_search());
+    notebook
 }
 
 /// Work that changes the library or the stores.
@@ -159,7 +174,8 @@ pub struct Adding {
 pub struct Shelf {
     /// What is loaded.
     pub data: Option<Arc<ShelfData>>,
-    loading: Option<Task<ShelfData>>,
+    /// `None` from it: nothing changed.
+    loading: Option<Task<Option<ShelfData>>>,
     /// The library alone, read ahead of the notebook at start-up.
     first: Option<Task<ShelfData>>,
     /// Read again when the current load ends.
@@ -206,7 +222,7 @@ impl Shelf {
         }
         let work = move || match old {
             Some(old) => refresh(&dir, &old),
-            None => load(&dir),
+            None => Some(load(&dir)),
         };
         self.loading = Task::spawn("library", Some(waker), work).ok();
     }
@@ -269,9 +285,13 @@ impl Shelf {
         }
         if let Some(task) = &mut self.loading {
             match task.poll() {
-                Some(data) => {
+                Some(None) => self.loading = None,
+                Some(Some(data)) => {
                     self.loading = None;
-                    self.data = Some(Arc::new(data));
+                    // The notebook it replaces is freed off the UI thread.
+                    if let Some(old) = self.data.replace(Arc::new(data)) {
+                        crate::session::task::drop_elsewhere(old);
+                    }
                     changed = true;
                 }
                 None if task.lost() => {

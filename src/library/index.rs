@@ -10,8 +10,11 @@
 //!
 //! The file is `MAGIC`, a little-endian `u32` version, then the records in the compact
 //! binary serde format `postcard` (a RON index of 100,000 annotations took over a second to
-//! read back; see BENCHMARKS.md). Written atomically (`files::write_atomic`), never by a
-//! read-only command.
+//! read back; see BENCHMARKS.md): the head, then each store's annotations as a frame of its
+//! own (a little-endian `u32` length and the postcard bytes), so that reading the file only
+//! finds the frames and the annotations are decoded where they are wanted, on several threads
+//! ([`Body::decode`]). Written atomically (`files::write_atomic`), never by a read-only
+//! command.
 
 use std::borrow::Cow;
 use std::fs::Metadata;
@@ -30,7 +33,7 @@ pub const FILE_NAME: &str = "library.index";
 /// What the file starts with.
 const MAGIC: &[u8] = b"pizhu notebook index\n";
 /// Version of the records after the magic; another version is rebuilt, not read.
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 /// Largest index read.
 const MAX_INDEX_BYTES: u64 = 4 << 30;
 
@@ -90,15 +93,51 @@ pub fn store_files(dir: &Path) -> Vec<(PathBuf, Metadata)> {
     out
 }
 
-/// The whole index: the head (small: what each store and document is), then the bodies
-/// (each store's annotations, in the head's order). The two are encoded one after the other,
-/// so the head can be read without decoding the annotations ([`parse_head`]).
+/// The whole index as written: the head (small: what each store and document is), then the
+/// bodies (each store's annotations, in the head's order). The two are encoded one after the
+/// other, so the head can be read without decoding the annotations ([`parse_head`]).
 #[derive(Debug, Default)]
 pub struct IndexRecord<'a> {
     /// Stores, documents and outlines.
     pub head: IndexHead<'a>,
     /// Each store's annotations, in the order of `head.stores`.
     pub bodies: Vec<Vec<AnnotationRecord<'a>>>,
+}
+
+/// The index as read ([`parse`]): the head, and each store's annotations still encoded.
+#[derive(Debug, Default)]
+pub struct IndexRead<'a> {
+    /// Stores, documents and outlines.
+    pub head: IndexHead<'a>,
+    /// Each store's annotations, in the order of `head.stores`.
+    pub bodies: Vec<Body<'a>>,
+}
+
+/// One store's annotations as the index holds them, decoded by [`Body::decode`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Body<'a> {
+    bytes: &'a [u8],
+    count: u64,
+}
+
+impl<'a> Body<'a> {
+    /// The records, borrowing their strings (`None`: damaged; the index is rebuilt then).
+    pub fn decode(self) -> Option<Vec<AnnotationRecord<'a>>> {
+        let records: Vec<AnnotationRecord<'a>> = postcard::from_bytes(self.bytes).ok()?;
+        (records.len() as u64 == self.count).then_some(records)
+    }
+
+    /// The annotations, each made as its record is decoded (no vector of records in
+    /// between: 100,000 of them are 25 MB of memory touched for nothing). `None`: damaged.
+    pub fn annotations(self) -> Option<Vec<Annotation>> {
+        let Annotations(out) = postcard::from_bytes(self.bytes).ok()?;
+        (out.len() as u64 == self.count).then_some(out)
+    }
+
+    /// How many annotations it holds.
+    pub fn count(self) -> u64 {
+        self.count
+    }
 }
 
 /// What each store and document is, without the annotations.
@@ -202,6 +241,33 @@ pub struct ReplyRecord<'a> {
     /// What it says.
     #[serde(borrow)]
     pub text: Cow<'a, str>,
+}
+
+/// A body's records decoded straight into annotations ([`Body::annotations`]).
+struct Annotations(Vec<Annotation>);
+
+impl<'de> Deserialize<'de> for Annotations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Each;
+        impl<'de> serde::de::Visitor<'de> for Each {
+            type Value = Annotations;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sequence of annotation records")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                // A damaged length is not trusted with memory.
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+                while let Some(record) = seq.next_element::<AnnotationRecord<'de>>()? {
+                    out.push(Annotation::from(&record));
+                }
+                Ok(Annotations(out))
+            }
+        }
+        d.deserialize_seq(Each)
+    }
 }
 
 /// What the document file at `path` held when it was last opened.
@@ -349,18 +415,26 @@ pub fn parse_head(bytes: &[u8]) -> Option<(IndexHead<'_>, &[u8])> {
     postcard::take_from_bytes(bytes.get(MAGIC.len() + 4..)?).ok()
 }
 
-/// The whole index in bytes read by [`read_bytes`], borrowing its strings (`None`: damaged;
-/// rebuilt then).
-pub fn parse(bytes: &[u8]) -> Option<IndexRecord<'_>> {
-    let (head, rest) = parse_head(bytes)?;
-    let bodies: Vec<Vec<AnnotationRecord<'_>>> = postcard::from_bytes(rest).ok()?;
-    let fits = bodies.len() == head.stores.len()
-        && head
-            .stores
-            .iter()
-            .zip(&bodies)
-            .all(|(s, b)| s.count == b.len() as u64);
-    fits.then_some(IndexRecord { head, bodies })
+/// The index in bytes read by [`read_bytes`]: the head decoded, borrowing its strings, and
+/// where each store's annotations are (`None`: damaged; rebuilt then). The annotations are
+/// decoded by [`Body::decode`].
+pub fn parse(bytes: &[u8]) -> Option<IndexRead<'_>> {
+    let (head, mut rest) = parse_head(bytes)?;
+    let mut bodies = Vec::with_capacity(head.stores.len());
+    for store in &head.stores {
+        let (len, after) = rest.split_first_chunk::<4>()?;
+        let len = u32::from_le_bytes(*len) as usize;
+        if after.len() < len {
+            return None;
+        }
+        let (body, after) = after.split_at(len);
+        bodies.push(Body {
+            bytes: body,
+            count: store.count,
+        });
+        rest = after;
+    }
+    rest.is_empty().then_some(IndexRead { head, bodies })
 }
 
 /// The index as bytes.
@@ -368,8 +442,16 @@ pub fn to_bytes(record: &IndexRecord<'_>) -> Result<Vec<u8>, postcard::Error> {
     let mut out = Vec::with_capacity(1 << 20);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&INDEX_VERSION.to_le_bytes());
-    let out = postcard::to_extend(&record.head, out)?;
-    postcard::to_extend(&record.bodies, out)
+    let mut out = postcard::to_extend(&record.head, out)?;
+    for body in &record.bodies {
+        let at = out.len();
+        out.extend_from_slice(&[0; 4]);
+        out = postcard::to_extend(body, out)?;
+        let len =
+            u32::try_from(out.len() - at - 4).map_err(|_| postcard::Error::SerializeBufferFull)?;
+        out[at..at + 4].copy_from_slice(&len.to_le_bytes());
+    }
+    Ok(out)
 }
 
 /// Write the index atomically.
@@ -455,7 +537,13 @@ mod tests {
         write(dir.path(), &record).unwrap();
         let bytes = read_bytes(dir.path()).expect("read back");
         let back = parse(&bytes).expect("parses");
-        assert_eq!(Annotation::from(&back.bodies[0][0]), a);
+        let body = back.bodies[0].decode().expect("the body decodes");
+        assert_eq!(Annotation::from(&body[0]), a);
+        assert_eq!(back.bodies[0].annotations(), Some(vec![a.clone()]));
+        assert!(
+            matches!(body[0].quote, Cow::Borrowed(_)),
+            "annotations borrow too"
+        );
         assert!(
             matches!(back.head.stores[0].title, Cow::Borrowed(_)),
             "strings borrow"
@@ -468,6 +556,17 @@ mod tests {
         std::fs::write(path(dir.path()), &bytes[..bytes.len() / 2]).unwrap();
         let cut = read_bytes(dir.path()).unwrap();
         assert!(parse(&cut).is_none());
+        // A body that does not hold what the head says: found when decoded.
+        let mut short = record;
+        short.head.stores[0].count = 2;
+        let bytes = to_bytes(&short).unwrap();
+        let frames = parse(&bytes).expect("frames fit");
+        assert!(frames.bodies[0].decode().is_none());
+        assert!(frames.bodies[0].annotations().is_none());
+        // Bytes after the last frame: not read.
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(parse(&longer).is_none());
         let mut other = bytes.clone();
         other[MAGIC.len()] = 9;
         std::fs::write(path(dir.path()), other).unwrap();

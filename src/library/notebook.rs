@@ -104,7 +104,9 @@ pub enum Order {
 #[derive(Clone, Debug, Default)]
 pub struct Notebook {
     docs: Vec<NotebookDoc>,
-    entries: Vec<Entry>,
+    /// Shared with the notebook this one was [`Notebook::refreshed`] from when only the
+    /// library's titles changed.
+    entries: Arc<Vec<Entry>>,
     /// Stores that could not be read (one line each).
     problems: Vec<String>,
     /// Per document: its store as read, and its entries.
@@ -117,7 +119,7 @@ pub struct Notebook {
     library_stamp: Option<Stamp>,
     /// Whether this notebook writes the index (not for read-only commands).
     write_index: bool,
-    search: Search,
+    search: Arc<Search>,
 }
 
 /// What the notebook keeps of a store besides its annotations.
@@ -144,10 +146,8 @@ struct Node {
 /// What searching and filtering go through.
 #[derive(Clone, Debug, Default)]
 struct Search {
-    /// Every entry's quote, note and tags, folded, each followed by `\u{1}`.
-    folded: String,
-    /// Where each entry's text starts in `folded` (and one more: the end).
-    starts: Vec<usize>,
+    /// The text searched, made when first wanted ([`Notebook::prepare_search`]).
+    text: std::sync::OnceLock<Folded>,
     /// Tag names as first written, by id.
     tag_names: Vec<String>,
     /// Tag ids by lower-case name.
@@ -160,8 +160,17 @@ struct Search {
     newest: Vec<u32>,
 }
 
+/// The text a notebook search goes through.
+#[derive(Clone, Debug, Default)]
+struct Folded {
+    /// Every entry's quote, note and tags, folded, each followed by `\u{1}`.
+    folded: String,
+    /// Where each entry's text starts in `folded` (and one more: the end).
+    starts: Vec<usize>,
+}
+
 /// The notebook as loaded.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct LoadedNotebook {
     /// The notebook.
     pub notebook: Notebook,
@@ -289,13 +298,24 @@ impl Notebook {
     pub fn load(data_dir: &Path, write_index: bool) -> LoadedNotebook {
         let bytes = index::read_bytes(data_dir);
         let record = bytes.as_deref().and_then(index::parse);
-        let (by_name, checks, outlines) = match &record {
+        // A body that does not decode: the index is damaged after all; read without it.
+        Self::load_from(data_dir, record.as_ref(), write_index)
+            .unwrap_or_else(|| Self::load_from(data_dir, None, write_index).unwrap_or_default())
+    }
+
+    /// [`Notebook::load`] with the index `record` (`None`: a body of it is damaged).
+    fn load_from(
+        data_dir: &Path,
+        record: Option<&index::IndexRead<'_>>,
+        write_index: bool,
+    ) -> Option<LoadedNotebook> {
+        let (by_name, checks, outlines) = match record {
             Some(r) => (
                 r.head
                     .stores
                     .iter()
                     .zip(&r.bodies)
-                    .map(|(s, b)| (s.name.as_ref(), (s, b.as_slice())))
+                    .map(|(s, b)| (s.name.as_ref(), (s, *b)))
                     .collect::<HashMap<_, _>>(),
                 checks_of(&r.head.checks),
                 outlines_of(&r.head.outlines),
@@ -304,39 +324,44 @@ impl Notebook {
         };
         let mut reused = 0;
         // What the index holds of an unchanged store is taken as it is; its annotations are
-        // made after, on two threads.
+        // decoded after, on two threads.
         let (mut stores, problems, mut changed) = read_stores(data_dir, |name, stamp| {
             let (r, _) = by_name.get(name).filter(|(r, _)| r.stamp == stamp)?;
             reused += 1;
             Some(StoreData::from_record(r, &[]))
         });
-        let bodies: Vec<&[AnnotationRecord<'_>]> = stores
+        let bodies: Vec<Option<index::Body<'_>>> = stores
             .iter()
             .map(|s| {
                 by_name
                     .get(s.name.as_str())
                     .filter(|(r, _)| r.stamp == s.stamp && s.annotations.is_empty())
-                    .map_or(&[][..], |(_, body)| *body)
+                    .map(|(_, body)| *body)
             })
             .collect();
         let half = stores.len() / 2;
         let (first, second) = stores.split_at_mut(half);
-        let fill = |stores: &mut [StoreData], bodies: &[&[AnnotationRecord<'_>]]| {
+        // `false`: a body did not decode.
+        let fill = |stores: &mut [StoreData], bodies: &[Option<index::Body<'_>>]| {
             for (s, body) in stores.iter_mut().zip(bodies) {
-                if !body.is_empty() {
-                    s.annotations = body.iter().map(Annotation::from).collect();
+                if let Some(body) = body.filter(|b| b.count() > 0) {
+                    let Some(annotations) = body.annotations() else {
+                        return false;
+                    };
+                    s.annotations = annotations;
                 }
             }
+            true
         };
-        std::thread::scope(|scope| {
+        let decoded = std::thread::scope(|scope| {
             let other = scope.spawn(|| fill(second, &bodies[half..]));
-            fill(first, &bodies[..half]);
-            // Filling never panics; if it did, those stores stay empty and are read again
-            // next time (the index is then stale).
-            if other.join().is_err() {
-                changed = true;
-            }
+            let mine = fill(first, &bodies[..half]);
+            // Decoding never panics; if it did, the index is read around.
+            mine && other.join().unwrap_or(false)
         });
+        if !decoded {
+            return None;
+        }
         // A store removed since the index was written.
         changed |= record.is_none() || reused != by_name.len();
         drop(by_name);
@@ -351,15 +376,14 @@ impl Notebook {
         );
         // No stores and no index: nothing worth a file.
         let empty = record.is_none() && notebook.stores.is_empty();
-        drop(record);
         if write_index && changed && !empty {
             // The index is derived: failing to write it costs time next start, nothing else.
             let _ = index::write(data_dir, &notebook.to_record());
         }
-        LoadedNotebook {
+        Some(LoadedNotebook {
             problems: notebook.problems.clone(),
             notebook,
-        }
+        })
     }
 
     /// The stores' documents.
@@ -414,6 +438,23 @@ impl Notebook {
         self.stores.get(doc).map_or(0..0, |s| s.entries.clone())
     }
 
+    /// Make the text that searches go through, on this thread alone (about 70 ms for
+    /// 100,000 entries). The first search makes it (on two threads) when this was not
+    /// called; the window calls it on a worker as soon as the notebook is read, so the
+    /// notebook is shown without waiting for it and the other core is left to the window.
+    /// Calls made meanwhile wait for the one making it.
+    pub fn prepare_search(&self) {
+        self.search
+            .text
+            .get_or_init(|| Folded::of(&self.entries, false));
+    }
+
+    fn folded(&self) -> &Folded {
+        self.search
+            .text
+            .get_or_init(|| Folded::of(&self.entries, true))
+    }
+
     /// Indices into [`Notebook::entries`] of the entries `q` lets through, in `order`.
     /// Text is folded as [`crate::search::folded_contains`] folds it.
     pub fn select(&self, q: &Query, order: Order) -> Vec<usize> {
@@ -427,6 +468,7 @@ impl Notebook {
                 return hits;
             }
             let finder = memmem::Finder::new(needle.as_bytes());
+            let s = self.folded();
             let hay = s.folded.as_bytes();
             let mut at = 0;
             while let Some(found) = finder.find(&hay[at..]) {
@@ -545,8 +587,14 @@ impl Notebook {
                 name.and_then(|n| mine.get(n.as_ref()).map(|(s, _)| *s)) == Some(Stamp::of(meta))
             });
         let same_library = stamp_of(&Library::path(data_dir)) == self.library_stamp;
-        if same_stores && same_library && self.statuses_hold() {
+        let statuses_hold = same_stores && self.statuses_hold();
+        if statuses_hold && same_library {
             return None;
+        }
+        // Only the library changed (a document was opened: its last-read time): the same
+        // entries under the library's titles, unless a path or the order changed.
+        if statuses_hold && let Some(notebook) = self.relabelled(data_dir) {
+            return Some(notebook);
         }
         let (stores, problems, _) = read_stores(data_dir, |name, stamp| {
             let &(s, d) = mine.get(name)?;
@@ -566,6 +614,37 @@ impl Notebook {
             let _ = index::write(data_dir, &notebook.to_record());
         }
         Some(notebook)
+    }
+
+    /// This notebook with the library's titles as they are now, sharing its entries: `None`
+    /// when a document's path or the order of the documents changed with them.
+    fn relabelled(&self, data_dir: &Path) -> Option<Notebook> {
+        let library_stamp = stamp_of(&Library::path(data_dir));
+        let library = Library::read(data_dir).library;
+        let ranks = Ranks::of(&library);
+        let mut docs = self.docs.clone();
+        for (doc, meta) in docs.iter_mut().zip(&self.stores) {
+            let (title, path) = title_and_path(
+                &library,
+                &doc.fingerprint,
+                meta.recorded_path.as_deref(),
+                &meta.recorded_title,
+            );
+            if path != doc.path {
+                return None;
+            }
+            doc.title = title;
+        }
+        let in_order = docs
+            .iter()
+            .zip(&self.stores)
+            .map(|(d, m)| (ranks.of_doc(d), d.title.as_str(), m.name.as_str()))
+            .is_sorted();
+        in_order.then(|| Notebook {
+            docs,
+            library_stamp,
+            ..self.clone()
+        })
     }
 
     /// Whether every document's file is as it was when its status was found.
@@ -818,6 +897,66 @@ fn status_of(
     }
 }
 
+/// A document's title and path: the library's, else what its store recorded (the title
+/// else the file's name, else the fingerprint).
+fn title_and_path(
+    library: &Library,
+    fingerprint: &str,
+    recorded_path: Option<&str>,
+    recorded_title: &str,
+) -> (String, Option<PathBuf>) {
+    let known = library.by_fingerprint(fingerprint);
+    let path = known
+        .map(|d| d.path.clone())
+        .or_else(|| recorded_path.map(PathBuf::from));
+    let title = [
+        known.map(|d| d.title.as_str()).unwrap_or_default(),
+        recorded_title,
+    ]
+    .into_iter()
+    .find(|t| !t.trim().is_empty())
+    .map(str::to_owned)
+    .or_else(|| {
+        path.as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+    })
+    .unwrap_or_else(|| fingerprint.to_owned());
+    (title, path)
+}
+
+/// The library's order (by text, else by path); documents it does not know after.
+struct Ranks<'a> {
+    by_fingerprint: HashMap<&'a str, usize>,
+    by_path: HashMap<&'a Path, usize>,
+}
+
+impl<'a> Ranks<'a> {
+    fn of(library: &'a Library) -> Self {
+        let mut by_fingerprint = HashMap::with_capacity(library.docs.len());
+        let mut by_path = HashMap::with_capacity(library.docs.len());
+        // The first of each, as a scan would find it.
+        for (i, l) in library.docs.iter().enumerate().rev() {
+            if let Some(f) = l.fingerprint.as_deref() {
+                by_fingerprint.insert(f, i);
+            }
+            by_path.insert(l.path.as_path(), i);
+        }
+        Self {
+            by_fingerprint,
+            by_path,
+        }
+    }
+
+    fn of_doc(&self, d: &NotebookDoc) -> usize {
+        self.by_fingerprint
+            .get(d.fingerprint.as_str())
+            .copied()
+            .or_else(|| d.path.as_deref().and_then(|p| self.by_path.get(p).copied()))
+            .unwrap_or(usize::MAX)
+    }
+}
+
 /// Make the notebook of `stores`: statuses, order, sections, search.
 fn build(
     data_dir: &Path,
@@ -834,10 +973,8 @@ fn build(
     let mut docs: Vec<(NotebookDoc, StoreData)> = stores
         .into_iter()
         .map(|s| {
-            let known = library.by_fingerprint(&s.fingerprint);
-            let path = known
-                .map(|d| d.path.clone())
-                .or_else(|| s.doc_path.as_ref().map(PathBuf::from));
+            let (title, path) =
+                title_and_path(&library, &s.fingerprint, s.doc_path.as_deref(), &s.title);
             let status = status_of(
                 path.as_deref(),
                 &s.fingerprint,
@@ -845,19 +982,6 @@ fn build(
                 &mut outlines,
                 changed,
             );
-            let title = [
-                known.map(|d| d.title.as_str()).unwrap_or_default(),
-                s.title.as_str(),
-            ]
-            .into_iter()
-            .find(|t| !t.trim().is_empty())
-            .map(str::to_owned)
-            .or_else(|| {
-                path.as_ref()
-                    .and_then(|p| p.file_name())
-                    .map(|n| n.to_string_lossy().into_owned())
-            })
-            .unwrap_or_else(|| s.fingerprint.clone());
             let doc = NotebookDoc {
                 fingerprint: s.fingerprint.clone(),
                 title,
@@ -870,25 +994,9 @@ fn build(
             (doc, s)
         })
         .collect();
-    // The library's order (by text, else by path); documents it does not know after.
-    let mut by_fingerprint = HashMap::with_capacity(library.docs.len());
-    let mut by_path = HashMap::with_capacity(library.docs.len());
-    // The first of each, as a scan would find it.
-    for (i, l) in library.docs.iter().enumerate().rev() {
-        if let Some(f) = l.fingerprint.as_deref() {
-            by_fingerprint.insert(f, i);
-        }
-        by_path.insert(l.path.as_path(), i);
-    }
-    let rank = |d: &NotebookDoc| {
-        by_fingerprint
-            .get(d.fingerprint.as_str())
-            .copied()
-            .or_else(|| d.path.as_deref().and_then(|p| by_path.get(p).copied()))
-            .unwrap_or(usize::MAX)
-    };
+    let ranks = Ranks::of(&library);
     let mut ranked: Vec<(usize, (NotebookDoc, StoreData))> =
-        docs.drain(..).map(|d| (rank(&d.0), d)).collect();
+        docs.drain(..).map(|d| (ranks.of_doc(&d.0), d)).collect();
     ranked.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then_with(|| a.1.0.title.cmp(&b.1.0.title))
@@ -902,10 +1010,10 @@ fn build(
         ..Notebook::default()
     };
     let total: usize = ranked.iter().map(|(_, (_, s))| s.annotations.len()).sum();
-    notebook.entries.reserve_exact(total);
+    let mut entries = Vec::with_capacity(total);
     for (d, (_, (doc, store))) in ranked.into_iter().enumerate() {
         let nodes = outlines.get(&doc.fingerprint).cloned();
-        let first = notebook.entries.len();
+        let first = entries.len();
         let mut annotations = store.annotations;
         annotations.sort_by_key(|a| (a.range.start, a.range.end, a.id));
         // Consecutive annotations are mostly in the same section: its labels made once.
@@ -926,7 +1034,7 @@ fn build(
                 }
                 None => Arc::from([]),
             };
-            notebook.entries.push(Entry {
+            entries.push(Entry {
                 doc: d,
                 annotation: a,
                 section,
@@ -938,12 +1046,13 @@ fn build(
             recorded_path: store.doc_path,
             recorded_title: store.title,
             problem: store.problem,
-            entries: first..notebook.entries.len(),
+            entries: first..entries.len(),
         });
         notebook.docs.push(doc);
     }
     notebook.outlines = outlines;
-    notebook.search = Search::of(&notebook.entries);
+    notebook.search = Arc::new(Search::of(&entries));
+    notebook.entries = Arc::new(entries);
     notebook
 }
 
@@ -953,9 +1062,59 @@ impl Search {
             tag_starts: Vec::with_capacity(entries.len() + 1),
             ..Search::default()
         };
-        // The folded text of each half on its own thread, then joined.
+        let mut exact: HashMap<&str, u32> = HashMap::new();
+        for e in entries {
+            let a = &e.annotation;
+            s.tag_starts.push(s.entry_tags.len());
+            for tag in a.each_tag() {
+                // A tag as written was seen before: no lower-casing (a String each time).
+                let id = match exact.get(tag) {
+                    Some(&id) => id,
+                    None => {
+                        let key = tag.to_lowercase();
+                        let id = match s.tag_ids.get(&key) {
+                            Some(&id) => id,
+                            None => {
+                                let id = s.tag_names.len() as u32;
+                                s.tag_names.push(tag.to_owned());
+                                s.tag_ids.insert(key, id);
+                                id
+                            }
+                        };
+                        exact.insert(tag, id);
+                        id
+                    }
+                };
+                // `each_tag` may give one tag in two cases: counted once.
+                if !s.entry_tags[s.tag_starts[s.tag_starts.len() - 1]..].contains(&id) {
+                    s.entry_tags.push(id);
+                }
+            }
+        }
+        s.tag_starts.push(s.entry_tags.len());
+        // Newest first; of two made at once, the earlier entry first.
+        let mut newest: Vec<(std::cmp::Reverse<i64>, u32)> = entries
+            .iter()
+            .zip(0u32..)
+            .map(|(e, i)| (std::cmp::Reverse(e.annotation.created_ms), i))
+            .collect();
+        newest.sort_unstable();
+        s.newest = newest.into_iter().map(|(_, i)| i).collect();
+        s
+    }
+}
+
+impl Folded {
+    /// The folded text of `entries`; with `split`, each half on its own thread, then joined.
+    fn of(entries: &[Entry], split: bool) -> Self {
+        if !split {
+            let (mut folded, mut starts) = fold_entries(entries);
+            starts.push(folded.len());
+            folded.shrink_to_fit();
+            return Self { folded, starts };
+        }
         let half = entries.len() / 2;
-        let (folded, starts) = std::thread::scope(|scope| {
+        let (mut folded, mut starts) = std::thread::scope(|scope| {
             let second = scope.spawn(|| fold_entries(&entries[half..]));
             let (mut folded, mut starts) = fold_entries(&entries[..half]);
             let (rest, rest_starts) = second
@@ -966,34 +1125,9 @@ impl Search {
             starts.extend(rest_starts.into_iter().map(|i| i + base));
             (folded, starts)
         });
-        s.folded = folded;
-        s.starts = starts;
-        for e in entries {
-            let a = &e.annotation;
-            s.tag_starts.push(s.entry_tags.len());
-            for tag in a.each_tag() {
-                let key = tag.to_lowercase();
-                let id = match s.tag_ids.get(&key) {
-                    Some(&id) => id,
-                    None => {
-                        let id = s.tag_names.len() as u32;
-                        s.tag_names.push(tag.to_owned());
-                        s.tag_ids.insert(key, id);
-                        id
-                    }
-                };
-                // `each_tag` may give one tag in two cases: counted once.
-                if !s.entry_tags[s.tag_starts[s.tag_starts.len() - 1]..].contains(&id) {
-                    s.entry_tags.push(id);
-                }
-            }
-        }
-        s.starts.push(s.folded.len());
-        s.tag_starts.push(s.entry_tags.len());
-        let mut newest: Vec<u32> = (0..entries.len() as u32).collect();
-        newest.sort_by_key(|&i| std::cmp::Reverse(entries[i as usize].annotation.created_ms));
-        s.newest = newest;
-        s
+        starts.push(folded.len());
+        folded.shrink_to_fit();
+        Self { folded, starts }
     }
 }
 

@@ -339,6 +339,46 @@ fn refreshed_rereads_only_what_changed() {
 }
 
 #[test]
+fn a_library_change_alone_keeps_the_entries_and_writes_no_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, speech, plan) = two_stores(tmp.path());
+    for p in [&plan, &speech] {
+        let doc = Document::open(p).unwrap();
+        record_open(&data, p, &doc, &title_of(&doc, p)).unwrap();
+    }
+    let nb = Notebook::load(&data, true).notebook;
+    let index = index::path(&data);
+    let before = (
+        std::fs::read(&index).unwrap(),
+        std::fs::metadata(&index).unwrap().modified().unwrap(),
+    );
+    // The speech opened again, under another title: the library changes, no store does.
+    let doc = Document::open(&speech).unwrap();
+    record_open(&data, &speech, &doc, "改过的标题").unwrap();
+    let fresh = nb.refreshed(&data).expect("the library changed");
+    assert!(Arc::ptr_eq(&fresh.entries, &nb.entries), "entries shared");
+    assert!(fresh.docs().iter().any(|d| d.title == "改过的标题"));
+    assert!(fresh.refreshed(&data).is_none(), "and now up to date");
+    let after = (
+        std::fs::read(&index).unwrap(),
+        std::fs::metadata(&index).unwrap().modified().unwrap(),
+    );
+    assert!(after == before, "the index is not written again");
+    // What a whole load makes of the same folder.
+    let whole = Notebook::load(&data, false).notebook;
+    assert_eq!(whole.docs(), fresh.docs());
+    assert_eq!(whole.entries(), fresh.entries());
+    // A document the library forgets goes after the others (the plan came first): the
+    // entries are made again.
+    crate::library::remove(&data, &plan, false).unwrap();
+    let reordered = fresh.refreshed(&data).expect("the library changed");
+    assert!(!Arc::ptr_eq(&reordered.entries, &nb.entries));
+    let whole = Notebook::load(&data, false).notebook;
+    assert_eq!(whole.docs(), reordered.docs());
+    assert_eq!(whole.entries(), reordered.entries());
+}
+
+#[test]
 fn a_note_is_edited_in_its_store_even_when_the_document_is_gone() {
     let tmp = tempfile::tempdir().unwrap();
     let (data, speech, _) = two_stores(tmp.path());
