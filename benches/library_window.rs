@@ -104,26 +104,7 @@ fn run(data: &std::path::Path, label: &str, query: &str) {
         cpu,
     );
 
-    let key = Event::Key {
-        key: Key::F,
-        physical_key: None,
-        pressed: true,
-        repeat: false,
-        modifiers: Modifiers::COMMAND | Modifiers::SHIFT,
-    };
-    let (wall, cpu) = until(&mut frames, &mut app, vec![key], "the notebook", |app| {
-        app.view == View::Notebook
-            && app
-                .notebook_view
-                .results
-                .as_ref()
-                .is_some_and(|r| !r.rows.is_empty())
-    });
-    let entries = app
-        .shelf
-        .data
-        .as_ref()
-        .map_or(0, |d| d.notebook.entries().len());
+    let (wall, cpu, entries) = open_notebook(&mut frames, &mut app);
     report(
         &format!("{label} notebook of {entries} entries on screen"),
         wall,
@@ -173,12 +154,9 @@ fn run(data: &std::path::Path, label: &str, query: &str) {
     println!("{label} resident memory: {:.0} MB", rss_mb());
 }
 
-/// Start and ask for the notebook in the first frame: the time until its entries are drawn.
-fn notebook_at_start(data: &std::path::Path) {
-    let ctx = egui::Context::default();
-    let mut frames = Frames::new(&ctx);
-    let started = Instant::now();
-    let mut app = PizhuApp::new(&ctx, None, Some(data.to_owned()), Startup::Resume);
+/// Ctrl+Shift+F, then frames until the notebook's entries are drawn: the wall time, each
+/// frame's UI CPU and how many entries the notebook holds.
+fn open_notebook(frames: &mut Frames, app: &mut PizhuApp) -> (Duration, Vec<Duration>, usize) {
     let key = Event::Key {
         key: Key::F,
         physical_key: None,
@@ -186,7 +164,7 @@ fn notebook_at_start(data: &std::path::Path) {
         repeat: false,
         modifiers: Modifiers::COMMAND | Modifiers::SHIFT,
     };
-    let (_, cpu) = until(&mut frames, &mut app, vec![key], "the notebook", |app| {
+    let (wall, cpu) = until(frames, app, vec![key], "the notebook", |app| {
         app.view == View::Notebook
             && app
                 .notebook_view
@@ -199,6 +177,16 @@ fn notebook_at_start(data: &std::path::Path) {
         .data
         .as_ref()
         .map_or(0, |d| d.notebook.entries().len());
+    (wall, cpu, entries)
+}
+
+/// Start and ask for the notebook in the first frame: the time until its entries are drawn.
+fn notebook_at_start(data: &std::path::Path) {
+    let ctx = egui::Context::default();
+    let mut frames = Frames::new(&ctx);
+    let started = Instant::now();
+    let mut app = PizhuApp::new(&ctx, None, Some(data.to_owned()), Startup::Resume);
+    let (_, cpu, entries) = open_notebook(&mut frames, &mut app);
     report(
         &format!("warm start → notebook of {entries} entries on screen (asked for at start)"),
         started.elapsed(),
