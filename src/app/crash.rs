@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use egui::{Color32, Role, Ui, WidgetInfo};
 
+use super::i18n::crash_words as words;
 use super::{Command, PizhuApp, waker};
-use crate::lang::Lang;
 use crate::session::task::Task;
 
 /// The crash reports the window knows of.
@@ -65,49 +65,6 @@ impl CrashView {
                 self.reading = None;
             }
         }
-    }
-}
-
-/// The words of this part of the window.
-struct Words {
-    closed: &'static str,
-    reports: fn(usize) -> String,
-    show: &'static str,
-    dismiss: &'static str,
-    title: &'static str,
-    copy: &'static str,
-    open_folder: &'static str,
-    close: &'static str,
-    unreadable: &'static str,
-    nothing_sent: &'static str,
-}
-
-fn words(lang: Lang) -> Words {
-    match lang {
-        Lang::Zh => Words {
-            closed: "批注上次意外关闭",
-            reports: |n| format!("（共 {n} 份报告）"),
-            show: "查看报告",
-            dismiss: "忽略",
-            title: "崩溃报告",
-            copy: "复制",
-            open_folder: "打开所在文件夹",
-            close: "关闭",
-            unreadable: "无法读取报告",
-            nothing_sent: "报告只保存在本机，没有发送到任何地方。",
-        },
-        Lang::En => Words {
-            closed: "Pizhu closed unexpectedly last time",
-            reports: |n| format!(" ({n} reports)"),
-            show: "Show report",
-            dismiss: "Dismiss",
-            title: "Crash report",
-            copy: "Copy",
-            open_folder: "Open folder",
-            close: "Close",
-            unreadable: "The report could not be read",
-            nothing_sent: "The report stays on this computer; nothing was sent anywhere.",
-        },
     }
 }
 

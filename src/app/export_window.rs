@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use egui::{Role, Ui, WidgetInfo};
 
+use super::i18n::export_words as words;
 use super::{Banner, Command, PizhuApp};
 use crate::annotate::{Annotation, Color};
 use crate::export::{
@@ -141,67 +142,6 @@ pub fn format_label(format: Format, lang: Lang) -> &'static str {
         (Format::Csv, Lang::Zh) => "CSV（Excel/WPS）",
         (Format::Docx, Lang::Zh) => "Word（.docx）",
         (f, _) => f.label(),
-    }
-}
-
-/// The words of the annotated document's controls.
-struct Words {
-    what: &'static str,
-    title: &'static str,
-    highlight_as: &'static str,
-    shading: &'static str,
-    word_colours: &'static str,
-    mark_blanks: &'static str,
-    author: &'static str,
-    author_hint: &'static str,
-    file_suffix: &'static str,
-    copy_of: &'static str,
-    gongwen: &'static str,
-    full_path: &'static str,
-    full_path_hint: &'static str,
-    full_titles: &'static str,
-    full_titles_hint: &'static str,
-    filters_unused: &'static str,
-}
-
-fn words(lang: Lang) -> Words {
-    match lang {
-        Lang::Zh => Words {
-            what: "批注版文档（Word）",
-            title: "导出批注版文档",
-            highlight_as: "划线显示为",
-            shading: "底纹（Pizhu 的颜色）",
-            word_colours: "Word 突出显示颜色",
-            mark_blanks: "每处待填写（×）加批注“待填写”",
-            author: "批注署名",
-            author_hint: "在“设置”中修改",
-            file_suffix: "批注版",
-            copy_of: "原 Word 文档的副本，样式不变",
-            gongwen: "按 GB/T 9704 公文格式排版",
-            full_path: "写出原文件的完整路径",
-            full_path_hint: "默认只写文件名，不透露本机的文件夹",
-            full_titles: "提纲条目写完整句",
-            full_titles_hint: "默认超过 40 字的条目在分句处截断，加“…”",
-            filters_unused: "只导出提纲时不涉及批注，无需筛选",
-        },
-        Lang::En => Words {
-            what: "Annotated document (Word)",
-            title: "Export annotated document",
-            highlight_as: "Highlights as",
-            shading: "Shading (Pizhu's colours)",
-            word_colours: "Word highlight colours",
-            mark_blanks: "A comment \"To fill in\" on each blank (×)",
-            author: "Comments signed",
-            author_hint: "change it in Settings",
-            file_suffix: "annotated",
-            copy_of: "a copy of the original Word document, its styles kept",
-            gongwen: "laid out as an official document (GB/T 9704)",
-            full_path: "Full path of the source file",
-            full_path_hint: "By default only the file name: nothing of this computer's folders",
-            full_titles: "Whole sentences in the outline",
-            full_titles_hint: "By default an entry over 40 chars is cut at a clause, with “…”",
-            filters_unused: "The outline alone holds no annotations: nothing to filter",
-        },
     }
 }
 

@@ -940,6 +940,110 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// ASCII words a Chinese interface may show: keys, file formats and product names,
 /// the citation template's placeholders (in braces, dropped before the check).
+/// The words of the crash report's banner and window (`app/crash.rs`).
+pub struct CrashWords {
+    pub closed: &'static str,
+    pub reports: fn(usize) -> String,
+    pub show: &'static str,
+    pub dismiss: &'static str,
+    pub title: &'static str,
+    pub copy: &'static str,
+    pub open_folder: &'static str,
+    pub close: &'static str,
+    pub unreadable: &'static str,
+    pub nothing_sent: &'static str,
+}
+
+pub fn crash_words(lang: Lang) -> CrashWords {
+    match lang {
+        Lang::Zh => CrashWords {
+            closed: "批注上次意外关闭",
+            reports: |n| format!("（共 {n} 份报告）"),
+            show: "查看报告",
+            dismiss: "忽略",
+            title: "崩溃报告",
+            copy: "复制",
+            open_folder: "打开所在文件夹",
+            close: "关闭",
+            unreadable: "无法读取报告",
+            nothing_sent: "报告只保存在本机，没有发送到任何地方。",
+        },
+        Lang::En => CrashWords {
+            closed: "Pizhu closed unexpectedly last time",
+            reports: |n| format!(" ({n} reports)"),
+            show: "Show report",
+            dismiss: "Dismiss",
+            title: "Crash report",
+            copy: "Copy",
+            open_folder: "Open folder",
+            close: "Close",
+            unreadable: "The report could not be read",
+            nothing_sent: "The report stays on this computer; nothing was sent anywhere.",
+        },
+    }
+}
+
+/// The words of the annotated document's controls.
+pub struct ExportWords {
+    pub what: &'static str,
+    pub title: &'static str,
+    pub highlight_as: &'static str,
+    pub shading: &'static str,
+    pub word_colours: &'static str,
+    pub mark_blanks: &'static str,
+    pub author: &'static str,
+    pub author_hint: &'static str,
+    pub file_suffix: &'static str,
+    pub copy_of: &'static str,
+    pub gongwen: &'static str,
+    pub full_path: &'static str,
+    pub full_path_hint: &'static str,
+    pub full_titles: &'static str,
+    pub full_titles_hint: &'static str,
+    pub filters_unused: &'static str,
+}
+
+pub fn export_words(lang: Lang) -> ExportWords {
+    match lang {
+        Lang::Zh => ExportWords {
+            what: "批注版文档（Word）",
+            title: "导出批注版文档",
+            highlight_as: "划线显示为",
+            shading: "底纹（Pizhu 的颜色）",
+            word_colours: "Word 突出显示颜色",
+            mark_blanks: "每处待填写（×）加批注“待填写”",
+            author: "批注署名",
+            author_hint: "在“设置”中修改",
+            file_suffix: "批注版",
+            copy_of: "原 Word 文档的副本，样式不变",
+            gongwen: "按 GB/T 9704 公文格式排版",
+            full_path: "写出原文件的完整路径",
+            full_path_hint: "默认只写文件名，不透露本机的文件夹",
+            full_titles: "提纲条目写完整句",
+            full_titles_hint: "默认超过 40 字的条目在分句处截断，加“…”",
+            filters_unused: "只导出提纲时不涉及批注，无需筛选",
+        },
+        Lang::En => ExportWords {
+            what: "Annotated document (Word)",
+            title: "Export annotated document",
+            highlight_as: "Highlights as",
+            shading: "Shading (Pizhu's colours)",
+            word_colours: "Word highlight colours",
+            mark_blanks: "A comment \"To fill in\" on each blank (×)",
+            author: "Comments signed",
+            author_hint: "change it in Settings",
+            file_suffix: "annotated",
+            copy_of: "a copy of the original Word document, its styles kept",
+            gongwen: "laid out as an official document (GB/T 9704)",
+            full_path: "Full path of the source file",
+            full_path_hint: "By default only the file name: nothing of this computer's folders",
+            full_titles: "Whole sentences in the outline",
+            full_titles_hint: "By default an entry over 40 chars is cut at a clause, with “…”",
+            filters_unused: "The outline alone holds no annotations: nothing to filter",
+        },
+    }
+}
+
 #[cfg(test)]
 const ZH_ASCII_ALLOWED: &[&str] = &[
     "Ctrl",
@@ -1450,6 +1554,28 @@ impl Strings {
 #[cfg(test)]
 mod reading_tests {
     use super::*;
+
+    #[test]
+    fn the_chinese_crash_report_words_have_no_english_words() {
+        let w = crash_words(Lang::Zh);
+        for t in [
+            w.closed,
+            w.show,
+            w.dismiss,
+            w.title,
+            w.copy,
+            w.open_folder,
+            w.close,
+            w.unreadable,
+            w.nothing_sent,
+        ]
+        .map(str::to_owned)
+        .into_iter()
+        .chain([(w.reports)(2)])
+        {
+            assert!(stray_ascii_words(&t).is_empty(), "{t}");
+        }
+    }
 
     #[test]
     fn the_chinese_reading_section_has_no_english_words() {
