@@ -735,6 +735,10 @@ impl PizhuApp {
             self.mark_settings_dirty();
         }
         self.notes_view.focus_note = true;
+        // On a rail or in focus mode the panel is not on screen: open it over the text.
+        if self.room.opens_over(room::Side::Annotations, true) {
+            self.room.overlay = Some(room::Side::Annotations);
+        }
     }
 
     /// Open `path` on this thread (benchmarks, tests).
