@@ -414,13 +414,8 @@ fn outline_points_are_never_larger_than_their_headings() {
     );
 }
 
-#[test]
-fn a_note_written_while_the_annotations_are_on_a_rail_opens_them_over_the_text() {
-    let mut h = window(900.0, 600.0);
-    assert_eq!(place(&h, Side::Annotations), Place::Rail);
-    assert!(!has_annotations(&h));
-    // N on a selection: a highlight and its note editor (the panel was on its rail, and the
-    // note went unseen).
+/// What N does on a selection: a highlight, and its note editor opened.
+fn highlight_with_note(h: &mut Harness<'static, PizhuApp>) {
     let ctx = h.ctx.clone();
     h.state_mut().apply(
         &ctx,
@@ -432,6 +427,16 @@ fn a_note_written_while_the_annotations_are_on_a_rail_opens_them_over_the_text()
         }),
     );
     h.run();
+}
+
+#[test]
+fn a_note_written_while_the_annotations_are_on_a_rail_opens_them_over_the_text() {
+    let mut h = window(900.0, 600.0);
+    assert_eq!(place(&h, Side::Annotations), Place::Rail);
+    assert!(!has_annotations(&h));
+    // N on a selection: a highlight and its note editor (the panel was on its rail, and the
+    // note went unseen).
+    highlight_with_note(&mut h);
     assert_eq!(h.state().room.overlay, Some(Side::Annotations));
     assert!(has_annotations(&h), "the panel is over the text");
     assert!(
@@ -440,16 +445,6 @@ fn a_note_written_while_the_annotations_are_on_a_rail_opens_them_over_the_text()
     );
     // At 1400 the panel is docked: nothing opens over the text.
     let mut h = window(1400.0, 900.0);
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(
-        &ctx,
-        Command::Act(Act::Highlight {
-            range: pizhu::TextRange::new(20, 30),
-            color: pizhu::annotate::Color::Yellow,
-            mark: pizhu::annotate::Mark::Fill,
-            open_note: true,
-        }),
-    );
-    h.run();
+    highlight_with_note(&mut h);
     assert_eq!(h.state().room.overlay, None);
 }
