@@ -201,6 +201,7 @@ fn bench(c: &mut Criterion) {
             format,
             filter: Default::default(),
             every: Default::default(),
+            no_corrections: false,
         };
         group.bench_function(format!("notes 100k/whole command ({format:?})"), |b| {
             b.iter(|| run(&command, Some(&data)).expect("lists").len())

@@ -115,6 +115,10 @@ pub enum Command {
         /// Speaking rate in characters per minute.
         #[arg(long, default_value_t = DEFAULT_RATE_CHARS_PER_MIN, value_parser = clap::value_parser!(u32).range(1..=2000))]
         rate: u32,
+        /// Sections of the engine's own outline: without the outline rules (rules.ron) and
+        /// without the reader's corrections.
+        #[arg(long)]
+        no_corrections: bool,
     },
     /// Highlight a passage (the Nth occurrence of a quote) and save it with the document's
     /// notes; or many at once with --batch.
@@ -156,6 +160,10 @@ pub enum Command {
         /// Every document's (with --all), which documents and days.
         #[command(flatten)]
         every: AllArgs,
+        /// Sections of the engine's own outline: without the outline rules (rules.ron) and
+        /// without the reader's corrections (one document only).
+        #[arg(long, requires = "file")]
+        no_corrections: bool,
     },
     /// List the library: every document opened, added or with notes — format, file, dates,
     /// reading progress, highlights, notes, tags, and whether the file is still there;
@@ -208,6 +216,10 @@ pub enum Command {
         /// With -o: replace the file even when it is read-only.
         #[arg(long, requires = "output")]
         force: bool,
+        /// Sections of the engine's own outline: without the outline rules (rules.ron) and
+        /// without the reader's corrections (one document only).
+        #[arg(long, requires = "file")]
+        no_corrections: bool,
     },
     /// Bring back the highlights and notes of the newest backup that can be read (after the
     /// notes file was damaged); nothing kept now is removed.
@@ -340,9 +352,18 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
                 OutlineFormat::Json => outline_json(&doc, &outline),
             })
         }
-        Command::Stats { file, format, rate } => {
+        Command::Stats {
+            file,
+            format,
+            rate,
+            no_corrections,
+        } => {
             let doc = open(file)?;
-            let outline = outline(&doc);
+            let outline = if *no_corrections {
+                outline(&doc)
+            } else {
+                corrections::corrected_outline(&doc, || outline(&doc), file, data_dir)?
+            };
             let stats = stats(&doc, &outline, *rate);
             Ok(match format {
                 StatsFormat::Text => stats_text(&outline, &stats),
@@ -380,8 +401,9 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             format,
             filter,
             every,
+            no_corrections,
         } => match file {
-            Some(file) => notes(file, *format, &filter.filter(), data_dir),
+            Some(file) => notes(file, *format, &filter.filter(), *no_corrections, data_dir),
             None => library::notes_all(every, filter, *format, data_dir),
         },
         Command::Library { format } => library::library(*format, data_dir),
@@ -399,6 +421,7 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
             output,
             force,
             annotated,
+            no_corrections,
         } => {
             if annotated.annotated
                 && let Some(file) = file
@@ -435,7 +458,10 @@ pub fn run(command: &Command, data_dir: Option<&Path>) -> Result<String, CliErro
                 force: *force,
             });
             match file {
-                Some(file) => export_command(file, *format, &options, output, data_dir),
+                Some(file) => {
+                    let corrected = !*no_corrections;
+                    export_command(file, *format, &options, output, corrected, data_dir)
+                }
                 None => library::export_all(
                     &library::ExportAll {
                         all: every,
@@ -566,12 +592,14 @@ fn locate_all(doc: &Document, wanted: &[(&str, usize)]) -> Vec<Result<TextRange,
 }
 
 /// How many highlights [`add_highlights`] added and left out.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Added {
     /// New in the store.
     added: usize,
     /// Left out: a highlight over the same range was there already (or earlier in the list).
     already: usize,
+    /// The store's outline corrections (for the section path of what was added).
+    corrections: Vec<crate::annotate::corrections::Correction>,
 }
 
 /// Whether [`add_highlights`] leaves out a range that is highlighted already.
@@ -629,6 +657,7 @@ fn add_highlights(
         notes.set.apply(edits, now);
         notes.save()?;
     }
+    count.corrections = notes.set.corrections().to_vec();
     // The library lists the document from now on; the notes are saved whatever happens here.
     if let Err(e) = crate::library::record_open(&dir, file, doc, title) {
         crate::terminal::eprint_line(&format!("pizhu: warning: {}", one_line(&e.to_string())));
@@ -855,7 +884,9 @@ fn highlight(
         })?;
     let outline = outline(&doc);
     let title = doc_title(&outline, file);
-    add_highlights(file, &doc, &title, &[(range, req)], Repeats::Add, data_dir)?;
+    let added = add_highlights(file, &doc, &title, &[(range, req)], Repeats::Add, data_dir)?;
+    // The section as the reader sees it (rules and corrections).
+    let outline = corrections::with_corrections(&doc, outline, file, &added.corrections)?;
     let path = section_path(&outline, range.start);
     let place = if path.is_empty() {
         "before the first heading".to_owned()
@@ -882,6 +913,7 @@ fn export_command(
     format: crate::export::Format,
     options: &crate::export::Options,
     output: Option<Output<'_>>,
+    corrected: bool,
     data_dir: Option<&Path>,
 ) -> Result<String, CliError> {
     if output.is_none() && !format.is_text() {
@@ -902,7 +934,11 @@ fn export_command(
         }
         None => (AnnotationSet::default(), None),
     };
-    let outline = corrections::with_corrections(&doc, outline, file, set.corrections())?;
+    let outline = if corrected {
+        corrections::with_corrections(&doc, outline, file, set.corrections())?
+    } else {
+        outline
+    };
     let now = jiff::ZonedDateTime::now();
     let exported_at = now.strftime("%Y-%m-%d %H:%M").to_string();
     // The full path only when asked (`--full-path`): absolute, whatever was typed.
@@ -972,12 +1008,20 @@ fn restore(file: &Path, data_dir: Option<&Path>) -> Result<String, CliError> {
         ));
     };
     let added = notes.set.restore_from(backup.file.annotations, now_ms());
+    let corrected = notes
+        .set
+        .restore_corrections_from(backup.file.corrections, now_ms());
     notes.place(&doc);
     notes.position = notes.position.or(backup.file.position);
     notes.save()?;
     let set = &notes.set;
+    let corrections = match corrected {
+        0 => String::new(),
+        1 => " and 1 outline correction".to_owned(),
+        n => format!(" and {n} outline corrections"),
+    };
     Ok(format!(
-        "restored {added} annotations from the backup of {} ({}); the notes file now holds {}\n",
+        "restored {added} annotations{corrections} from the backup of {} ({}); the notes file now holds {}\n",
         crate::store::local_time(backup.modified),
         backup.path.display(),
         set.len()
@@ -990,6 +1034,7 @@ fn notes(
     file: &Path,
     format: NotesFormat,
     filter: &Filter,
+    no_corrections: bool,
     data_dir: Option<&Path>,
 ) -> Result<String, CliError> {
     let doc = open(file)?;
@@ -998,6 +1043,11 @@ fn notes(
     let title = doc_title(&outline, file);
     let mut notes = Notes::load(&dir, &doc, file, &title, Access::Read)?;
     notes.place(&doc);
+    let outline = if no_corrections {
+        outline
+    } else {
+        corrections::with_corrections(&doc, outline, file, notes.set.corrections())?
+    };
     let mut set = notes.set;
     if !filter.is_empty() {
         set = AnnotationSet::new(filter.apply(set.items()).cloned().collect(), Vec::new());

@@ -135,7 +135,36 @@ pub fn corrected(
     }
 }
 
+/// The outline a reader sees of `doc`: the engine's ([`crate::outline::outline`]), then the
+/// enabled `rules`, then `corrections` — what the window's tree, `pizhu outline`, `pizhu
+/// notes`, `pizhu stats`, the exports and the notebook's section paths all show. With no
+/// rules and no corrections, the engine's outline.
+pub fn reader_outline(doc: &Document, rules: &[Rule], corrections: &[Correction]) -> Corrected {
+    let engine = crate::outline::outline(doc);
+    if rules.is_empty() && corrections.is_empty() {
+        return Corrected {
+            outline: engine,
+            ..Corrected::default()
+        };
+    }
+    corrected(&engine, doc, rules, corrections)
+}
+
 impl AnnotationSet {
+    /// Add back, as one undoable step, every correction of `backup` that this set does not
+    /// hold (restoring a backup never removes or changes what is here, as
+    /// [`AnnotationSet::restore_from`] does with annotations). Returns how many.
+    pub fn restore_corrections_from(&mut self, backup: Vec<Correction>, now_ms: i64) -> usize {
+        let edits: Vec<CorrectionEdit> = backup
+            .into_iter()
+            .filter(|c| c.change.is_some() && !self.corrections.iter().any(|o| o.id == c.id))
+            .map(CorrectionEdit::Put)
+            .collect();
+        let added = edits.len();
+        self.correct(edits, now_ms);
+        added
+    }
+
     /// The corrections of the outline (in the order they were made).
     pub fn corrections(&self) -> &[Correction] {
         &self.corrections
@@ -400,6 +429,40 @@ mod tests {
         assert_eq!(set.corrections()[0].change, Some(heading(1)));
         assert!(set.undo(180));
         assert_eq!(set.corrections()[0].change, Some(heading(2)));
+    }
+
+    #[test]
+    fn restoring_brings_back_the_corrections_missing_here_and_changes_none() {
+        let d = doc(TEXT);
+        let [a, b]: [Correction; 2] = two(&d).try_into().unwrap();
+        let mut set = AnnotationSet::default();
+        set.correct(vec![CorrectionEdit::Put(a.clone())], 100);
+        // Here, `a` was changed since the backup; `b` was removed.
+        let mut a_now = a.clone();
+        a_now.change = Some(heading(1));
+        set.correct(vec![CorrectionEdit::Put(a_now)], 150);
+        let backup = vec![a.clone(), b.clone()];
+        assert_eq!(set.restore_corrections_from(backup.clone(), 200), 1);
+        assert_eq!(set.corrections().len(), 2);
+        assert_eq!(
+            set.corrections()[0].change,
+            Some(heading(1)),
+            "kept as it is here"
+        );
+        assert_eq!(set.corrections()[1].id, b.id);
+        // Newer than any removal, so a merge with an older copy keeps it.
+        assert!(set.corrections()[1].modified_ms >= 200);
+        assert!(!set.merge_corrections(Vec::new(), &[(b.id, 190)]));
+        // Nothing more to bring back; one undo takes the restored one away again.
+        assert_eq!(set.restore_corrections_from(backup, 210), 0);
+        assert!(set.undo(220));
+        assert_eq!(set.corrections().len(), 1);
+        let c = corrected(&outline(&d), &d, &[], set.corrections());
+        assert!(labels(&c.outline).contains(&(1, "加强组织领导".to_owned())));
+        assert_eq!(
+            reader_outline(&d, &[], &[a.clone(), b.clone()]).outline,
+            corrected(&outline(&d), &d, &[], &[a, b]).outline
+        );
     }
 
     #[test]

@@ -382,6 +382,7 @@ impl PizhuApp {
         };
         let (rules, rules_warning) = rules_editor::RulesEditor::load(app.settings_path.as_deref());
         app.rules = rules;
+        app.shelf.rules = app.rules.saved.clone();
         if let Some(text) = rules_warning {
             app.banner = Some(Banner {
                 text,

@@ -246,6 +246,8 @@ pub fn apply_rules(app: &mut PizhuApp) {
         return;
     }
     let rules = app.rules.saved.clone();
+    // The notebook's section paths follow when it is next shown.
+    app.shelf.rules = rules.clone();
     let changed = match app.current.as_mut() {
         Some(doc) => {
             doc.set_rules(rules);

@@ -14,6 +14,7 @@ use crate::library::{
     AddReport, Library, LibraryError, Notebook, Progress, add_files, add_folder, edit_note, locate,
     remove, rename_tag,
 };
+use crate::outline::corrections::Rule;
 use crate::session::task::{Task, Waker};
 
 /// The library and the notebook as last read, and the rows made from them.
@@ -48,8 +49,13 @@ pub fn load_library(data_dir: &Path) -> ShelfData {
 
 /// Read the library and the notebook (a worker's job).
 pub fn load(data_dir: &Path) -> ShelfData {
+    load_with(data_dir, Vec::new())
+}
+
+/// [`load`], the notebook's section paths made with the outline `rules` too.
+pub fn load_with(data_dir: &Path, rules: Vec<Rule>) -> ShelfData {
     let loaded = Library::load(data_dir);
-    let notebook = Notebook::load(data_dir, true);
+    let notebook = Notebook::load_with(data_dir, true, rules);
     let mut problems: Vec<String> = loaded.problem.into_iter().collect();
     problems.extend(notebook.problems);
     let rows = rows(&loaded.library, &notebook.notebook, &[]);
@@ -65,9 +71,9 @@ pub fn load(data_dir: &Path) -> ShelfData {
 /// Read again what changed since `old` (a worker's job): only changed stores are re-read.
 /// `None`: nothing did (the window keeps what it has; showing the notebook asks for this
 /// every time).
-pub fn refresh(data_dir: &Path, old: &ShelfData) -> Option<ShelfData> {
+pub fn refresh(data_dir: &Path, old: &ShelfData, rules: &[Rule]) -> Option<ShelfData> {
     let loaded = Library::load(data_dir);
-    let fresh = old.notebook.refreshed(data_dir);
+    let fresh = old.notebook.refreshed_with(data_dir, rules);
     if fresh.is_none() && loaded.problem.is_none() && loaded.library == old.library {
         return None;
     }
@@ -188,6 +194,8 @@ pub struct Shelf {
     /// When the store folder changed (set by a file watcher).
     changed: Arc<AtomicBool>,
     watcher: Option<notify::RecommendedWatcher>,
+    /// The outline rules the notebook's section paths are made with (the app sets them).
+    pub rules: Vec<Rule>,
 }
 
 impl Shelf {
@@ -220,9 +228,10 @@ impl Shelf {
             })
             .ok();
         }
+        let rules = self.rules.clone();
         let work = move || match old {
-            Some(old) => refresh(&dir, &old),
-            None => Some(load(&dir)),
+            Some(old) => refresh(&dir, &old, &rules),
+            None => Some(load_with(&dir, rules)),
         };
         self.loading = Task::spawn("library", Some(waker), work).ok();
     }

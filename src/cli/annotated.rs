@@ -83,6 +83,8 @@ pub(super) fn export(
             (set, None)
         }
     };
+    // Headings as the reader sees them (rules and corrections).
+    let outline = super::corrections::with_corrections(&doc, outline, file, set.corrections())?;
     // A copy of the original for a .docx: its bytes, read again.
     let original = if doc.format == crate::document::SourceFormat::Docx {
         let bytes = crate::files::read_regular(

@@ -232,7 +232,7 @@ pub(super) fn highlight_batch(
     }
     let title = doc_title(&outline(&doc), file);
     let pairs: Vec<(TextRange, &HighlightRequest)> = found.iter().map(|(r, q)| (*r, q)).collect();
-    let Added { added, already } =
+    let Added { added, already, .. } =
         add_highlights(file, &doc, &title, &pairs, Repeats::Skip, data_dir)?;
     let mut out = format!("added {}", count(added, "highlight", "highlights"));
     if already > 0 {

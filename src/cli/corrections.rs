@@ -1,4 +1,5 @@
-//! The outline as the reader corrected it, for `pizhu outline` and `pizhu export --outline`:
+//! The outline as the reader corrected it, for `pizhu outline`, `notes`, `stats`, `highlight`
+//! and `export` (the notebook's `--all` listings make it per document, `library::notebook`):
 //! the engine's outline, the user rules of `rules.ron` (config folder), then the document's
 //! corrections from its notes file — read only, nothing on disk is changed. A rules file
 //! that does not parse fails the command (one line naming it); a notes file that cannot be
@@ -10,6 +11,7 @@ use super::{CliError, one_line};
 use crate::annotate::corrections::{Correction, corrected};
 use crate::document::Document;
 use crate::outline::Outline;
+use crate::outline::corrections::Rule;
 use crate::session::rules::{load as load_rules, rules_path};
 use crate::store::annotations::{DocStore, data_dir};
 
@@ -62,15 +64,7 @@ pub(super) fn with_corrections(
     file: &Path,
     corrections: &[Correction],
 ) -> Result<Outline, CliError> {
-    let rules = match rules_path() {
-        Some(path) => load_rules(&path, false).map_err(|e| CliError {
-            message: one_line(&e.to_string())
-                .trim_end_matches(&*format!(": {}", e.path().display()))
-                .to_owned(),
-            path: e.path().to_owned(),
-        })?,
-        None => Vec::new(),
-    };
+    let rules = rules()?;
     if rules.is_empty() && corrections.is_empty() {
         return Ok(engine);
     }
@@ -83,4 +77,18 @@ pub(super) fn with_corrections(
         ));
     }
     Ok(c.outline)
+}
+
+/// The outline rules of `rules.ron` (none when there is no config folder or no file; a file
+/// that cannot be read or does not parse fails the command, naming it).
+pub(super) fn rules() -> Result<Vec<Rule>, CliError> {
+    match rules_path() {
+        Some(path) => load_rules(&path, false).map_err(|e| CliError {
+            message: one_line(&e.to_string())
+                .trim_end_matches(&*format!(": {}", e.path().display()))
+                .to_owned(),
+            path: e.path().to_owned(),
+        }),
+        None => Ok(Vec::new()),
+    }
 }

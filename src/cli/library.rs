@@ -145,7 +145,7 @@ fn problem_store(dir: &Path, problem: &str) -> Option<String> {
 /// naming it and its newest backup. Fails when stores exist, none could be read and
 /// `need_notes` (a listing of notes would be empty for want of them).
 fn load_notebook(dir: &Path, need_notes: bool) -> Result<LoadedNotebook, CliError> {
-    let loaded = Notebook::load(dir, false);
+    let loaded = Notebook::load_with(dir, false, super::corrections::rules()?);
     for problem in &loaded.problems {
         crate::terminal::eprint_line(&format!("pizhu: warning: {}", problem_line(dir, problem)));
     }
@@ -232,7 +232,8 @@ pub(super) fn export_all(req: &ExportAll<'_>, data_dir: Option<&Path>) -> Result
         ));
     }
     let query = req.all.query(req.filter).map_err(|m| fail(m, &dir))?;
-    let LoadedNotebook { notebook, problems } = Notebook::load(&dir, false);
+    let LoadedNotebook { notebook, problems } =
+        Notebook::load_with(&dir, false, super::corrections::rules()?);
     if !problems.is_empty() {
         for problem in &problems {
             crate::terminal::eprint_line(&format!("pizhu: {}", problem_line(&dir, problem)));

@@ -33,7 +33,7 @@ pub const FILE_NAME: &str = "library.index";
 /// What the file starts with.
 const MAGIC: &[u8] = b"pizhu notebook index\n";
 /// Version of the records after the magic; another version is rebuilt, not read.
-pub const INDEX_VERSION: u32 = 3;
+pub const INDEX_VERSION: u32 = 4;
 /// Largest index read.
 const MAX_INDEX_BYTES: u64 = 4 << 30;
 
@@ -180,6 +180,9 @@ pub struct StoreRecord<'a> {
     pub problem: Option<Cow<'a, str>>,
     /// How many annotations it holds (its body's length).
     pub count: u64,
+    /// A key of its outline corrections (0: none), to tell whether its text's outline was
+    /// made with them.
+    pub corrections: u64,
 }
 
 /// One annotation (every field the store holds).
@@ -292,6 +295,8 @@ pub struct OutlineRecord<'a> {
     /// Its nodes, in document order.
     #[serde(borrow)]
     pub nodes: Vec<NodeRecord<'a>>,
+    /// The outline rules and corrections it was made with (0: none, the engine's own).
+    pub made_for: u64,
 }
 
 /// One outline node: its range, label and parent.
@@ -514,6 +519,7 @@ mod tests {
                     position: Some(4),
                     problem: None,
                     count: 1,
+                    corrections: 3,
                 }],
                 checks: vec![CheckRecord {
                     path: "/x/讲话.txt".into(),
@@ -529,6 +535,7 @@ mod tests {
                         depth: 1,
                         label: "一、总体要求".into(),
                     }],
+                    made_for: 5,
                 }],
             },
             bodies: vec![vec![AnnotationRecord::from(&a)]],
@@ -550,6 +557,8 @@ mod tests {
         );
         assert_eq!(back.head.checks, record.head.checks);
         assert_eq!(back.head.outlines[0].nodes, record.head.outlines[0].nodes);
+        assert_eq!(back.head.outlines[0].made_for, 5);
+        assert_eq!(back.head.stores[0].corrections, 3);
         let (head, _) = parse_head(&bytes).expect("the head alone");
         assert_eq!(head.stores[0].count, 1);
         // Cut short: not read. Another version: not read.

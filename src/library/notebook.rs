@@ -18,10 +18,12 @@ use super::index::{
     self, AnnotationRecord, CheckRecord, IndexHead, IndexRecord, NodeRecord, OutlineRecord, Stamp,
 };
 use super::{Library, LibraryError, one_line};
+use crate::annotate::corrections::{Correction, reader_outline};
 use crate::annotate::{
     Annotation, AnnotationId, Edit, Filter, Kind, clean_tag, hashtags, now_ms, rename_hashtags,
 };
 use crate::document::Document;
+use crate::outline::corrections::Rule;
 use crate::outline::label::{PATH_SEPARATOR, node_label};
 use crate::search::fold_char;
 use crate::store::annotations::{Access, DocStore, fingerprint, read_store};
@@ -113,8 +115,16 @@ pub struct Notebook {
     stores: Vec<StoreMeta>,
     /// What the document file at a path held when last opened: its stamp and fingerprint.
     checks: HashMap<String, (Stamp, String)>,
-    /// Section labels of each fingerprint's outline.
+    /// Section labels of each fingerprint's outline: the outline the reader sees (the
+    /// engine's, the outline rules, the store's corrections).
     outlines: HashMap<String, Arc<Vec<Node>>>,
+    /// The rules and corrections each of `outlines` was made with ([`made_for`]; absent: 0,
+    /// none).
+    outline_keys: HashMap<String, u64>,
+    /// The outline rules the section labels are made with.
+    rules: Arc<Vec<Rule>>,
+    /// [`rules_key`] of `rules`.
+    rules_key: u64,
     /// `library.ron`'s stamp when read.
     library_stamp: Option<Stamp>,
     /// Whether this notebook writes the index (not for read-only commands).
@@ -131,6 +141,8 @@ struct StoreMeta {
     recorded_title: String,
     problem: Option<String>,
     entries: Range<usize>,
+    /// [`corrections_key`] of its corrections.
+    corrections_key: u64,
 }
 
 /// An outline node as the index keeps it.
@@ -189,6 +201,11 @@ struct StoreData {
     position: Option<usize>,
     problem: Option<String>,
     annotations: Vec<Annotation>,
+    /// [`corrections_key`] of the store's outline corrections.
+    corrections_key: u64,
+    /// The corrections, when the store file was read (`None`: taken from the index or the
+    /// last notebook; read from the file when its outline has to be made again).
+    corrections: Option<Vec<Correction>>,
 }
 
 impl StoreData {
@@ -203,6 +220,8 @@ impl StoreData {
             position: r.position.map(|p| p as usize),
             problem: r.problem.as_ref().map(|p| p.clone().into_owned()),
             annotations: body.iter().map(Annotation::from).collect(),
+            corrections_key: r.corrections,
+            corrections: None,
         }
     }
 
@@ -243,6 +262,8 @@ impl StoreData {
             position: file.position,
             problem,
             annotations: file.annotations,
+            corrections_key: corrections_key(&file.corrections),
+            corrections: Some(file.corrections),
         }))
     }
 }
@@ -296,20 +317,29 @@ impl Notebook {
     /// data folder. Opens documents whose files changed since the index saw them: call it on
     /// a worker.
     pub fn load(data_dir: &Path, write_index: bool) -> LoadedNotebook {
-        let bytes = index::read_bytes(data_dir);
-        let record = bytes.as_deref().and_then(index::parse);
-        // A body that does not decode: the index is damaged after all; read without it.
-        Self::load_from(data_dir, record.as_ref(), write_index)
-            .unwrap_or_else(|| Self::load_from(data_dir, None, write_index).unwrap_or_default())
+        Self::load_with(data_dir, write_index, Vec::new())
     }
 
-    /// [`Notebook::load`] with the index `record` (`None`: a body of it is damaged).
+    /// [`Notebook::load`], the section paths made with the outline `rules` (`rules.ron`) as
+    /// well as each store's corrections: the outline the reader sees in the window.
+    pub fn load_with(data_dir: &Path, write_index: bool, rules: Vec<Rule>) -> LoadedNotebook {
+        let bytes = index::read_bytes(data_dir);
+        let record = bytes.as_deref().and_then(index::parse);
+        let rules = Arc::new(rules);
+        // A body that does not decode: the index is damaged after all; read without it.
+        Self::load_from(data_dir, record.as_ref(), write_index, &rules).unwrap_or_else(|| {
+            Self::load_from(data_dir, None, write_index, &rules).unwrap_or_default()
+        })
+    }
+
+    /// [`Notebook::load_with`] with the index `record` (`None`: a body of it is damaged).
     fn load_from(
         data_dir: &Path,
         record: Option<&index::IndexRead<'_>>,
         write_index: bool,
+        rules: &Arc<Vec<Rule>>,
     ) -> Option<LoadedNotebook> {
-        let (by_name, checks, outlines) = match record {
+        let (by_name, checks, (outlines, outline_keys)) = match record {
             Some(r) => (
                 r.head
                     .stores
@@ -370,7 +400,7 @@ impl Notebook {
             stores,
             problems,
             checks,
-            outlines,
+            ((outlines, outline_keys), rules),
             write_index,
             &mut changed,
         );
@@ -574,6 +604,14 @@ impl Notebook {
     /// `None` when nothing did. The window calls it on a worker when the store folder
     /// changes.
     pub fn refreshed(&self, data_dir: &Path) -> Option<Notebook> {
+        self.refreshed_with(data_dir, &self.rules)
+    }
+
+    /// [`Notebook::refreshed`] with these outline rules: when they are not the ones this
+    /// notebook was made with, the section paths of every document that is there are made
+    /// again (its file opened once).
+    pub fn refreshed_with(&self, data_dir: &Path, rules: &[Rule]) -> Option<Notebook> {
+        let same_rules = rules_key(rules) == self.rules_key && *rules == **self.rules;
         let files = index::store_files(&data_dir.join("annotations"));
         let mine: HashMap<&str, (Stamp, usize)> = self
             .stores
@@ -587,7 +625,7 @@ impl Notebook {
                 name.and_then(|n| mine.get(n.as_ref()).map(|(s, _)| *s)) == Some(Stamp::of(meta))
             });
         let same_library = stamp_of(&Library::path(data_dir)) == self.library_stamp;
-        let statuses_hold = same_stores && self.statuses_hold();
+        let statuses_hold = same_stores && self.statuses_hold() && same_rules;
         if statuses_hold && same_library {
             return None;
         }
@@ -601,12 +639,17 @@ impl Notebook {
             (s == stamp).then(|| self.store_data(d))
         });
         let mut changed = true;
+        let rules = if same_rules {
+            Arc::clone(&self.rules)
+        } else {
+            Arc::new(rules.to_vec())
+        };
         let notebook = build(
             data_dir,
             stores,
             problems,
             self.checks.clone(),
-            self.outlines.clone(),
+            ((self.outlines.clone(), self.outline_keys.clone()), &rules),
             self.write_index,
             &mut changed,
         );
@@ -687,6 +730,8 @@ impl Notebook {
                 .iter()
                 .map(|e| e.annotation.clone())
                 .collect(),
+            corrections_key: meta.corrections_key,
+            corrections: None,
         }
     }
 
@@ -706,6 +751,7 @@ impl Notebook {
                 position: doc.position.map(|p| p as u64),
                 problem: meta.problem.as_deref().map(Into::into),
                 count: meta.entries.len() as u64,
+                corrections: meta.corrections_key,
             })
             .collect();
         let bodies = self
@@ -754,6 +800,7 @@ impl Notebook {
                         label: n.label.as_str().into(),
                     })
                     .collect(),
+                made_for: self.outline_keys.get(fp).copied().unwrap_or(0),
             })
             .collect();
         outlines.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
@@ -780,8 +827,16 @@ fn checks_of(records: &[CheckRecord<'_>]) -> HashMap<String, (Stamp, String)> {
         .collect()
 }
 
-fn outlines_of(records: &[OutlineRecord<'_>]) -> HashMap<String, Arc<Vec<Node>>> {
-    records
+/// The outlines the index keeps, and what each was made with.
+type Outlines = (HashMap<String, Arc<Vec<Node>>>, HashMap<String, u64>);
+
+fn outlines_of(records: &[OutlineRecord<'_>]) -> Outlines {
+    let keys = records
+        .iter()
+        .filter(|o| o.made_for != 0)
+        .map(|o| (o.fingerprint.clone().into_owned(), o.made_for))
+        .collect();
+    let outlines = records
         .iter()
         .map(|o| {
             let nodes = o
@@ -797,12 +852,59 @@ fn outlines_of(records: &[OutlineRecord<'_>]) -> HashMap<String, Arc<Vec<Node>>>
                 .collect();
             (o.fingerprint.clone().into_owned(), Arc::new(nodes))
         })
-        .collect()
+        .collect();
+    (outlines, keys)
 }
 
-/// The section labels of a document's outline.
-fn skeleton(doc: &Document) -> Vec<Node> {
-    let outline = crate::outline::outline(doc);
+/// A key of a store's outline corrections: 0 when there are none, else one that changes
+/// whenever one of them is added, changed or removed (stable across runs: blake3).
+fn corrections_key(corrections: &[Correction]) -> u64 {
+    if corrections.is_empty() {
+        return 0;
+    }
+    let mut hasher = blake3::Hasher::new();
+    for c in corrections {
+        hasher.update(&c.id.to_le_bytes());
+        hasher.update(&c.modified_ms.to_le_bytes());
+        hasher.update(format!("{:?}", c.change).as_bytes());
+    }
+    key_of(&hasher)
+}
+
+/// A key of the enabled outline rules: 0 when none is enabled.
+fn rules_key(rules: &[Rule]) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    let mut any = false;
+    for r in rules.iter().filter(|r| r.enabled) {
+        any = true;
+        let what = format!("{:?}\u{0}{:?}\u{0}{:?}\u{1}", r.pattern, r.level, r.kind);
+        hasher.update(what.as_bytes());
+    }
+    if any { key_of(&hasher) } else { 0 }
+}
+
+/// What an outline made with rules `rules` and corrections `corrections` (their keys) is
+/// made for: 0 with neither (the engine's own outline), never 0 otherwise.
+fn made_for(rules: u64, corrections: u64) -> u64 {
+    if rules == 0 && corrections == 0 {
+        return 0;
+    }
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&rules.to_le_bytes());
+    hasher.update(&corrections.to_le_bytes());
+    key_of(&hasher) | 1
+}
+
+fn key_of(hasher: &blake3::Hasher) -> u64 {
+    let hash = hasher.finalize();
+    let bytes: [u8; 8] = hash.as_bytes()[..8].try_into().unwrap_or_default();
+    u64::from_le_bytes(bytes)
+}
+
+/// The section labels of the outline a reader sees of `doc` (the engine's, the `rules`,
+/// the `corrections`).
+fn skeleton(doc: &Document, rules: &[Rule], corrections: &[Correction]) -> Vec<Node> {
+    let outline = reader_outline(doc, rules, corrections).outline;
     let index = outline.index();
     outline
         .nodes
@@ -850,26 +952,26 @@ fn path_of(nodes: &[Node], i: usize) -> Vec<String> {
 }
 
 /// Whether the file at `path` holds the text `fp` (opening it only when its stamp differs
-/// from the one checked last; then the outline is made too, if this text has none yet).
+/// from the one checked last), and the document when it was opened with this text.
 fn status_of(
     path: Option<&Path>,
     fp: &str,
     checks: &mut HashMap<String, (Stamp, String)>,
-    outlines: &mut HashMap<String, Arc<Vec<Node>>>,
     changed: &mut bool,
-) -> DocStatus {
+) -> (DocStatus, Option<Document>) {
     let Some(path) = path else {
-        return DocStatus::Unknown;
+        return (DocStatus::Unknown, None);
     };
     let Some(meta) = std::fs::metadata(path).ok().filter(|m| m.is_file()) else {
-        return DocStatus::Missing;
+        return (DocStatus::Missing, None);
     };
     let stamp = Stamp::of(&meta);
     let key = path.to_string_lossy().into_owned();
     let known = checks
         .get(&key)
-        .filter(|(s, f)| *s == stamp && (f != fp || outlines.contains_key(fp)))
+        .filter(|(s, _)| *s == stamp)
         .map(|(_, f)| f.clone());
+    let mut opened = None;
     let found = match known {
         Some(found) => found,
         None => {
@@ -877,8 +979,8 @@ fn status_of(
             let found = match Document::open(path) {
                 Ok(doc) => {
                     let found = fingerprint(&doc.text);
-                    if found == fp && !outlines.contains_key(fp) {
-                        outlines.insert(found.clone(), Arc::new(skeleton(&doc)));
+                    if found == fp {
+                        opened = Some(doc);
                     }
                     found
                 }
@@ -888,13 +990,62 @@ fn status_of(
             found
         }
     };
-    if found == fp {
+    let status = if found == fp {
         DocStatus::Present
     } else if found.is_empty() {
         DocStatus::Missing
     } else {
         DocStatus::Changed
+    };
+    (status, opened)
+}
+
+/// Make the section labels of store `s`'s text again when it has none, or none made with
+/// these rules and its corrections — only for a document that is there (`opened`: already
+/// opened by [`status_of`]; else it is opened now). The corrections are read from the store
+/// file when they were taken from the index.
+fn outline_of(
+    s: &mut StoreData,
+    doc: &NotebookDoc,
+    opened: Option<Document>,
+    rules: &[Rule],
+    rules_key: u64,
+    (outlines, keys): &mut Outlines,
+    changed: &mut bool,
+) {
+    let wanted = made_for(rules_key, s.corrections_key);
+    let have = keys.get(&s.fingerprint).copied().unwrap_or(0);
+    if doc.status != DocStatus::Present || (outlines.contains_key(&s.fingerprint) && have == wanted)
+    {
+        return;
     }
+    let Some(text) = opened.or_else(|| {
+        let d = Document::open(doc.path.as_deref()?).ok()?;
+        (fingerprint(&d.text) == s.fingerprint).then_some(d)
+    }) else {
+        return;
+    };
+    let corrections = match s.corrections.take() {
+        Some(c) => c,
+        None if s.corrections_key == 0 => Vec::new(),
+        None => match read_store(&doc.store) {
+            Ok(Some(parsed)) if corrections_key(&parsed.file.corrections) == s.corrections_key => {
+                parsed.file.corrections
+            }
+            // Changed since it was read (the next refresh reads it again) or unreadable.
+            _ => return,
+        },
+    };
+    outlines.insert(
+        s.fingerprint.clone(),
+        Arc::new(skeleton(&text, rules, &corrections)),
+    );
+    if wanted == 0 {
+        keys.remove(&s.fingerprint);
+    } else {
+        keys.insert(s.fingerprint.clone(), wanted);
+    }
+    *changed = true;
 }
 
 /// A document's title and path: the library's, else what its store recorded (the title
@@ -957,31 +1108,27 @@ impl<'a> Ranks<'a> {
     }
 }
 
-/// Make the notebook of `stores`: statuses, order, sections, search.
+/// Make the notebook of `stores`: statuses, order, sections (the outlines known, made again
+/// where the rules or a store's corrections are not the ones they were made with), search.
 fn build(
     data_dir: &Path,
     stores: Vec<StoreData>,
     problems: Vec<String>,
     mut checks: HashMap<String, (Stamp, String)>,
-    mut outlines: HashMap<String, Arc<Vec<Node>>>,
+    (mut outlines, rules): (Outlines, &Arc<Vec<Rule>>),
     write_index: bool,
     changed: &mut bool,
 ) -> Notebook {
+    let rules_key = rules_key(rules);
     let library_stamp = stamp_of(&Library::path(data_dir));
     let library = Library::read(data_dir).library;
     let store_dir = data_dir.join("annotations");
     let mut docs: Vec<(NotebookDoc, StoreData)> = stores
         .into_iter()
-        .map(|s| {
+        .map(|mut s| {
             let (title, path) =
                 title_and_path(&library, &s.fingerprint, s.doc_path.as_deref(), &s.title);
-            let status = status_of(
-                path.as_deref(),
-                &s.fingerprint,
-                &mut checks,
-                &mut outlines,
-                changed,
-            );
+            let (status, opened) = status_of(path.as_deref(), &s.fingerprint, &mut checks, changed);
             let doc = NotebookDoc {
                 fingerprint: s.fingerprint.clone(),
                 title,
@@ -991,6 +1138,15 @@ fn build(
                 position: s.position,
                 status,
             };
+            outline_of(
+                &mut s,
+                &doc,
+                opened,
+                rules,
+                rules_key,
+                &mut outlines,
+                changed,
+            );
             (doc, s)
         })
         .collect();
@@ -1002,8 +1158,12 @@ fn build(
             .then_with(|| a.1.0.title.cmp(&b.1.0.title))
             .then_with(|| a.1.1.name.cmp(&b.1.1.name))
     });
+    let (outlines, outline_keys) = outlines;
     let mut notebook = Notebook {
         checks,
+        outline_keys,
+        rules: Arc::clone(rules),
+        rules_key,
         library_stamp,
         write_index,
         problems,
@@ -1047,6 +1207,7 @@ fn build(
             recorded_title: store.title,
             problem: store.problem,
             entries: first..entries.len(),
+            corrections_key: store.corrections_key,
         });
         notebook.docs.push(doc);
     }

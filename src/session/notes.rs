@@ -569,9 +569,15 @@ impl Notes {
         };
         self.typing = None;
         let added = self.set.restore_from(backup.file.annotations, now_ms());
+        // The outline corrections the backup holds come back the same way.
+        let corrected = self
+            .set
+            .restore_corrections_from(backup.file.corrections, now_ms());
         if added > 0 {
             self.set.place_in(doc);
             self.resync = true;
+        }
+        if added > 0 || corrected > 0 {
             self.autosave.edited(Instant::now());
         }
         self.restorable = None;

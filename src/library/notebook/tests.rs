@@ -526,3 +526,96 @@ fn folding_for_the_search_is_the_find_bar_folding() {
         assert_eq!(out, expected, "{text}");
     }
 }
+
+/// The section path of the entry quoting `quote`.
+fn section_of(nb: &Notebook, quote: &str) -> Vec<String> {
+    nb.entries()
+        .iter()
+        .find(|e| e.annotation.quote == quote)
+        .expect("the entry")
+        .section
+        .to_vec()
+}
+
+#[test]
+fn a_correction_written_to_a_store_changes_the_section_paths_after_a_refresh() {
+    use crate::annotate::corrections::{Correction, CorrectionEdit};
+    use crate::outline::corrections::{Change, RuleKind};
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, speech, plan) = two_stores(tmp.path());
+    let nb = Notebook::load(&data, true).notebook;
+    assert_eq!(section_of(&nb, "推进ＡＢＣ平台建设"), ["一、总体要求"]);
+    assert_eq!(
+        section_of(&nb, "统一的数据底座"),
+        ["二、主要任务", "（一）夯实基础"]
+    );
+    // The window makes a paragraph of the plan a heading (level 2): written to its store.
+    let doc = Document::open(&plan).unwrap();
+    let line = doc
+        .lines
+        .iter()
+        .position(|l| doc.line_text(l).starts_with("推进"))
+        .unwrap();
+    let heading = Change::Heading {
+        level: Some(2),
+        title: Some("平台建设".into()),
+    };
+    let correction = Correction::on_line(&doc, line, heading, 6_000).unwrap();
+    let mut loaded = DocStore::load(&data, &doc, Some(&plan), &title_of(&doc, &plan));
+    loaded
+        .annotations
+        .correct(vec![CorrectionEdit::Put(correction.clone())], 6_000);
+    loaded.store.save(&mut loaded.annotations, None).unwrap();
+    let fresh = nb.refreshed(&data).expect("the store changed");
+    assert_eq!(
+        section_of(&fresh, "推进ＡＢＣ平台建设"),
+        ["一、总体要求", "平台建设"]
+    );
+    // Only that document's outline was made again: the speech's is shared.
+    let fp = |path: &Path| fingerprint(&Document::open(path).unwrap().text);
+    let (speech_fp, plan_fp) = (fp(&speech), fp(&plan));
+    assert!(Arc::ptr_eq(
+        &nb.outlines[&speech_fp],
+        &fresh.outlines[&speech_fp]
+    ));
+    assert!(!Arc::ptr_eq(
+        &nb.outlines[&plan_fp],
+        &fresh.outlines[&plan_fp]
+    ));
+    assert!(fresh.refreshed(&data).is_none(), "and now up to date");
+    // The index keeps the corrected outline and what it was made with.
+    let again = Notebook::load(&data, false).notebook;
+    assert_eq!(again.entries(), fresh.entries());
+    assert_eq!(again.outline_keys, fresh.outline_keys);
+    assert_eq!(again.outline_keys.len(), 1);
+    // Outline rules (rules.ron): every document's outline is made with them.
+    let rules = vec![Rule {
+        name: "no items".into(),
+        pattern: "^（一）".into(),
+        kind: RuleKind::NotHeading,
+        ..Rule::default()
+    }];
+    let ruled = fresh
+        .refreshed_with(&data, &rules)
+        .expect("the rules changed");
+    assert_eq!(section_of(&ruled, "统一的数据底座"), ["二、主要任务"]);
+    assert_eq!(
+        section_of(&ruled, "推进ＡＢＣ平台建设"),
+        ["一、总体要求", "平台建设"]
+    );
+    assert!(ruled.refreshed_with(&data, &rules).is_none());
+    assert!(ruled.refreshed(&data).is_none(), "its own rules kept");
+    // The correction undone, the rules gone: the engine's outline again.
+    let mut loaded = DocStore::load(&data, &doc, Some(&plan), &title_of(&doc, &plan));
+    loaded
+        .annotations
+        .correct(vec![CorrectionEdit::Remove(correction.id)], 7_000);
+    loaded.store.save(&mut loaded.annotations, None).unwrap();
+    let back = ruled.refreshed_with(&data, &[]).expect("both changed");
+    assert_eq!(section_of(&back, "推进ＡＢＣ平台建设"), ["一、总体要求"]);
+    assert_eq!(
+        section_of(&back, "统一的数据底座"),
+        section_of(&nb, "统一的数据底座")
+    );
+    assert!(back.outline_keys.is_empty());
+}
