@@ -162,7 +162,7 @@ pub enum Command {
         every: AllArgs,
         /// Sections of the engine's own outline: without the outline rules (rules.ron) and
         /// without the reader's corrections (one document only).
-        #[arg(long, requires = "file")]
+        #[arg(long, conflicts_with = "all")]
         no_corrections: bool,
     },
     /// List the library: every document opened, added or with notes — format, file, dates,
@@ -218,7 +218,7 @@ pub enum Command {
         force: bool,
         /// Sections of the engine's own outline: without the outline rules (rules.ron) and
         /// without the reader's corrections (one document only).
-        #[arg(long, requires = "file")]
+        #[arg(long, conflicts_with = "all")]
         no_corrections: bool,
     },
     /// Bring back the highlights and notes of the newest backup that can be read (after the
