@@ -778,7 +778,9 @@ pub(super) fn classify(doc: &Document) -> Classified {
     let mut ends: Vec<usize> = documents.iter().skip(1).map(|d| d.lines.0).collect();
     ends.extend((head_end..n).filter(|&i| {
         roles[i] == LineRole::Body
-            && (texts[i].starts_with("附件") || texts[i].starts_with("附表"))
+            && (texts[i].starts_with("附件")
+                || texts[i].starts_with("附表")
+                || matches!(texts[i], "附：" | "附:"))
             && !longer_than(texts[i], 40)
     }));
     ends.push(n);

@@ -7,7 +7,7 @@ use super::{NodeKind, Outline, OutlineIndex, OutlineNode};
 /// What joins the labels of a section path when it is shown on one line.
 pub const PATH_SEPARATOR: &str = " › ";
 
-/// Markers that end in their own separator (`一、`, `（一）`, `1.`, `①`) read well glued to
+/// Markers that end in their own separator (`一、`, `（一）`, `1.`, `①`, `附：`) read well glued to
 /// the title; a bare number (`1` of `1　总则`) does not.
 fn is_glued_marker(marker: &str) -> bool {
     let mut chars = marker.chars();
@@ -15,7 +15,7 @@ fn is_glued_marker(marker: &str) -> bool {
         .next()
         .is_some_and(|c| !c.is_ascii_digit() && !('０'..='９').contains(&c))
         && chars.next().is_none();
-    marker.ends_with(['、', '）', ')', '.', '．', '］', ']', '】']) || single
+    marker.ends_with(['、', '）', ')', '.', '．', '］', ']', '】', '：', ':']) || single
 }
 
 /// A heading as a reader writes it: `一、总体要求`, `附件1 十件实事`, `总体要求`.

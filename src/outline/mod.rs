@@ -1166,6 +1166,30 @@ impl<'a> Builder<'a> {
                 idx,
             ));
         }
+        // `附：` alone, the title of a schedule or attachment on the next line
+        // (`XX省2026年重点项目清单`): a part as `附件：` is.
+        if matches!(body.trim_end(), "附：" | "附:") {
+            let next = self.next_content_line(idx).filter(|&n| n == idx + 1)?;
+            let next_text = self.content(next);
+            if next_text.chars().count() > STANDALONE_TITLE_CHARS
+                || next_text.contains(['。', '；', '！', '？'])
+                || parse_heading_marker(next_text).is_some()
+            {
+                return None;
+            }
+            let word = body.trim_end();
+            let mut cand = HeadingCandidate::whole_line(
+                StyleKey::Appendix,
+                start,
+                word.to_owned(),
+                at_byte + word.len(),
+                idx,
+            );
+            cand.rest_byte = self.cls.content[next].start;
+            cand.rest_line = next;
+            cand.extra_lines = 1;
+            return Some(cand);
+        }
         let word = ["附件", "附表", "附录"]
             .into_iter()
             .find(|w| body.starts_with(w))?;
