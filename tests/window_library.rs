@@ -378,3 +378,39 @@ fn a_dismissed_offer_of_notes_is_not_made_again() {
     );
     h.state_mut().flush();
 }
+
+#[test]
+fn asked_for_at_start_the_notebook_comes_before_the_sample() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (docs, data) = (tmp.path().join("docs"), tmp.path().join("data"));
+    documents(&docs, &data);
+    let dir = data.clone();
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = PizhuApp::new(&cc.egui_ctx, None, Some(dir), Startup::Resume);
+            // The notebook asked for before the first frame (as Ctrl+Shift+F in it does): the
+            // reader wants their notes, not the sample.
+            app.apply(&cc.egui_ctx, Command::ShowView(View::Notebook));
+            app
+        });
+    let started = std::time::Instant::now();
+    // Every frame until the sample is open: it starts opening only once the notebook's
+    // first answer is on screen.
+    while h.state().current.is_none() {
+        let app = h.state();
+        assert!(
+            !app.is_loading() || app.notebook_view.results.is_some(),
+            "the sample was opened before the notebook was shown"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the sample never opened"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(h.state().view, View::Notebook, "the sample opens behind it");
+    assert!(!shown(h.state()).is_empty());
+}

@@ -684,7 +684,16 @@ impl PizhuApp {
         if self.shelf.poll(self.data_dir.as_deref(), &waker(ctx), t) {
             ctx.request_repaint();
         }
+        // Asked for the notebook at start: its first answer is on screen before the sample
+        // is opened (both would share the two cores, and the sample's open looks through the
+        // notes of every store for its own).
+        let notebook_coming = self.view == View::Notebook && self.notebook_view.results.is_none();
         if self.sample_after_shelf && !self.shelf.is_loading() {
+            if notebook_coming {
+                // The answer arrives later in a frame than this: look again soon.
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                return;
+            }
             self.sample_after_shelf = false;
             if self.current.is_none() && self.loading.is_none() {
                 self.open_sample();

@@ -25,15 +25,17 @@ use serde::{Deserialize, Serialize};
 use crate::annotate::imported::{Imported, Reply};
 use crate::annotate::{AnchorState, Annotation, Review};
 use crate::document::TextRange;
-use crate::files::{Links, read_regular, write_atomic};
+use crate::files::{Links, open_regular, read_regular, write_atomic};
 use crate::store::record::{ColorRecord, KindRecord, MarkRecord, ReviewReasonRecord};
 
 /// The index's file in the data folder.
 pub const FILE_NAME: &str = "library.index";
 /// What the file starts with.
 const MAGIC: &[u8] = b"pizhu notebook index\n";
+/// The magic, the version and the head's length (a little-endian `u64`).
+const PREAMBLE: usize = MAGIC.len() + 4 + 8;
 /// Version of the records after the magic; another version is rebuilt, not read.
-pub const INDEX_VERSION: u32 = 4;
+pub const INDEX_VERSION: u32 = 5;
 /// Largest index read.
 const MAX_INDEX_BYTES: u64 = 4 << 30;
 
@@ -185,7 +187,9 @@ pub struct StoreRecord<'a> {
     pub corrections: u64,
 }
 
-/// One annotation (every field the store holds).
+/// One annotation: every field the store holds but the context (`prefix`, `suffix`), which
+/// only placing an annotation in its text uses — never the notebook — and which is more than
+/// half of a store's text.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct AnnotationRecord<'a> {
     /// Id.
@@ -203,12 +207,6 @@ pub struct AnnotationRecord<'a> {
     /// The text it covers.
     #[serde(borrow)]
     pub quote: Cow<'a, str>,
-    /// Context before.
-    #[serde(borrow)]
-    pub prefix: Cow<'a, str>,
-    /// Context after.
-    #[serde(borrow)]
-    pub suffix: Cow<'a, str>,
     /// The note.
     #[serde(borrow)]
     pub note: Cow<'a, str>,
@@ -325,8 +323,6 @@ impl<'a> From<&'a Annotation> for AnnotationRecord<'a> {
             start: a.range.start as u64,
             end: a.range.end as u64,
             quote: Cow::Borrowed(&a.quote),
-            prefix: Cow::Borrowed(&a.prefix),
-            suffix: Cow::Borrowed(&a.suffix),
             note: Cow::Borrowed(&a.note),
             tags: a.tags.iter().map(|t| Cow::Borrowed(t.as_str())).collect(),
             created_ms: a.created_ms,
@@ -366,8 +362,9 @@ impl From<&AnnotationRecord<'_>> for Annotation {
             mark: r.mark.into(),
             range: TextRange::new(start, (r.end as usize).max(start)),
             quote: r.quote.clone().into_owned(),
-            prefix: r.prefix.clone().into_owned(),
-            suffix: r.suffix.clone().into_owned(),
+            // Not kept in the index (see `AnnotationRecord`).
+            prefix: String::new(),
+            suffix: String::new(),
             note: r.note.clone().into_owned(),
             tags: r.tags.iter().map(|t| t.clone().into_owned()).collect(),
             created_ms: r.created_ms,
@@ -407,17 +404,48 @@ pub fn path(data_dir: &Path) -> PathBuf {
 /// link, with this version's magic). Parse them with [`parse`].
 pub fn read_bytes(data_dir: &Path) -> Option<Vec<u8>> {
     let bytes = read_regular(&path(data_dir), Links::Refuse, MAX_INDEX_BYTES).ok()?;
-    let head = MAGIC.len() + 4;
-    (bytes.len() >= head
-        && bytes.starts_with(MAGIC)
-        && bytes[MAGIC.len()..head] == INDEX_VERSION.to_le_bytes())
-    .then_some(bytes)
+    preamble(&bytes).is_some().then_some(bytes)
 }
 
-/// The head of bytes read by [`read_bytes`], borrowing its strings, and the bytes after it
-/// (`None`: damaged; rebuilt then).
+/// The start of the index file, up to the end of its head, when it is one this version
+/// reads (a regular file, not through a link): parse it with [`parse_head`]. Reads the head
+/// alone, not the annotations after it (what finding re-attaching candidates needs).
+pub fn read_head_bytes(data_dir: &Path) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let (file, meta) = open_regular(&path(data_dir), Links::Refuse).ok()?;
+    let mut bytes = vec![0; PREAMBLE];
+    let mut file = file.take(meta.len().min(MAX_INDEX_BYTES));
+    file.read_exact(&mut bytes).ok()?;
+    let head_len = preamble(&bytes)?;
+    // A length beyond the file is damage, never an allocation.
+    if head_len > meta.len().saturating_sub(PREAMBLE as u64) {
+        return None;
+    }
+    let mut head = Vec::with_capacity(PREAMBLE + head_len as usize);
+    head.extend_from_slice(&bytes);
+    file.take(head_len).read_to_end(&mut head).ok()?;
+    (head.len() as u64 == PREAMBLE as u64 + head_len).then_some(head)
+}
+
+/// The head's length, when `bytes` start with this version's magic (`None`: not an index
+/// this version reads).
+fn preamble(bytes: &[u8]) -> Option<u64> {
+    let version = bytes.get(MAGIC.len()..MAGIC.len() + 4)?;
+    if !bytes.starts_with(MAGIC) || version != INDEX_VERSION.to_le_bytes() {
+        return None;
+    }
+    let len = bytes.get(MAGIC.len() + 4..PREAMBLE)?;
+    Some(u64::from_le_bytes(len.try_into().ok()?))
+}
+
+/// The head of bytes read by [`read_bytes`] or [`read_head_bytes`], borrowing its strings,
+/// and the bytes after it (`None`: damaged; rebuilt then).
 pub fn parse_head(bytes: &[u8]) -> Option<(IndexHead<'_>, &[u8])> {
-    postcard::take_from_bytes(bytes.get(MAGIC.len() + 4..)?).ok()
+    let len = usize::try_from(preamble(bytes)?).ok()?;
+    let rest = bytes.get(PREAMBLE..)?;
+    let (head, after) = (rest.get(..len)?, &rest[len..]);
+    let head: IndexHead<'_> = postcard::from_bytes(head).ok()?;
+    Some((head, after))
 }
 
 /// The index in bytes read by [`read_bytes`]: the head decoded, borrowing its strings, and
@@ -447,7 +475,10 @@ pub fn to_bytes(record: &IndexRecord<'_>) -> Result<Vec<u8>, postcard::Error> {
     let mut out = Vec::with_capacity(1 << 20);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&INDEX_VERSION.to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
     let mut out = postcard::to_extend(&record.head, out)?;
+    let head_len = (out.len() - PREAMBLE) as u64;
+    out[PREAMBLE - 8..PREAMBLE].copy_from_slice(&head_len.to_le_bytes());
     for body in &record.bodies {
         let at = out.len();
         out.extend_from_slice(&[0; 4]);
@@ -545,8 +576,14 @@ mod tests {
         let bytes = read_bytes(dir.path()).expect("read back");
         let back = parse(&bytes).expect("parses");
         let body = back.bodies[0].decode().expect("the body decodes");
-        assert_eq!(Annotation::from(&body[0]), a);
-        assert_eq!(back.bodies[0].annotations(), Some(vec![a.clone()]));
+        // Everything but the context, which the index does not keep.
+        let kept = Annotation {
+            prefix: String::new(),
+            suffix: String::new(),
+            ..a.clone()
+        };
+        assert_eq!(Annotation::from(&body[0]), kept);
+        assert_eq!(back.bodies[0].annotations(), Some(vec![kept]));
         assert!(
             matches!(body[0].quote, Cow::Borrowed(_)),
             "annotations borrow too"
@@ -561,6 +598,21 @@ mod tests {
         assert_eq!(back.head.stores[0].corrections, 3);
         let (head, _) = parse_head(&bytes).expect("the head alone");
         assert_eq!(head.stores[0].count, 1);
+        // The head read alone: the file up to the end of its head, and no more.
+        let head_bytes = read_head_bytes(dir.path()).expect("the head's bytes");
+        assert!(head_bytes.len() < bytes.len() && bytes.starts_with(&head_bytes));
+        let (head, rest) = parse_head(&head_bytes).expect("parses");
+        assert!(rest.is_empty());
+        assert_eq!(head.checks, record.head.checks);
+        // A head length beyond the file: not read (and nothing allocated for it).
+        let mut long_head = bytes.clone();
+        long_head[PREAMBLE - 8..PREAMBLE].copy_from_slice(&u64::MAX.to_le_bytes());
+        std::fs::write(path(dir.path()), &long_head).unwrap();
+        assert!(read_head_bytes(dir.path()).is_none());
+        assert!(parse_head(&long_head).is_none());
+        // Cut inside the head: not read.
+        std::fs::write(path(dir.path()), &bytes[..PREAMBLE + 3]).unwrap();
+        assert!(read_head_bytes(dir.path()).is_none());
         // Cut short: not read. Another version: not read.
         std::fs::write(path(dir.path()), &bytes[..bytes.len() / 2]).unwrap();
         let cut = read_bytes(dir.path()).unwrap();

@@ -261,7 +261,17 @@ impl StoreData {
             chars: file.document.chars,
             position: file.position,
             problem,
-            annotations: file.annotations,
+            // The context places an annotation in its text; the notebook never does, and the
+            // index does not keep it (`index::AnnotationRecord`): not held in memory either.
+            annotations: file
+                .annotations
+                .into_iter()
+                .map(|a| Annotation {
+                    prefix: String::new(),
+                    suffix: String::new(),
+                    ..a
+                })
+                .collect(),
             corrections_key: corrections_key(&file.corrections),
             corrections: Some(file.corrections),
         }))

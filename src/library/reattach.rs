@@ -11,7 +11,7 @@
 //! [`OFFER_PERCENT`]) is only offered ([`Offer`]): the window asks "these N notes from
 //! 《title》 may belong here — Attach / Dismiss", and [`attach`] takes them in.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -256,9 +256,27 @@ impl Match {
 /// recorded document path). Taken from the index's head where a store is unchanged (its
 /// annotations are not decoded), else from the store file.
 fn orphans(data_dir: &Path, exclude: &Path) -> Vec<PathBuf> {
-    let bytes = index::read_bytes(data_dir);
+    // The head alone: the annotations after it are not wanted here.
+    let bytes = index::read_head_bytes(data_dir);
     let head = bytes.as_deref().and_then(index::parse_head).map(|(h, _)| h);
+    // Looked up once per store: by name, and the checks by path.
+    let (stores, checks) = head.as_ref().map_or_else(Default::default, |h| {
+        let stores: HashMap<&str, &index::StoreRecord<'_>> =
+            h.stores.iter().map(|s| (s.name.as_ref(), s)).collect();
+        let mut checks: HashMap<&str, Vec<&index::CheckRecord<'_>>> = HashMap::new();
+        for c in &h.checks {
+            checks.entry(c.path.as_ref()).or_default().push(c);
+        }
+        (stores, checks)
+    });
     let library = Library::read(data_dir).library;
+    // The first document with a fingerprint, as `Library::by_fingerprint` finds it.
+    let mut by_fingerprint: HashMap<&str, &Path> = HashMap::new();
+    for d in &library.docs {
+        if let Some(fp) = d.fingerprint.as_deref() {
+            by_fingerprint.entry(fp).or_insert(d.path.as_path());
+        }
+    }
     let mut out = Vec::new();
     for (path, meta) in index::store_files(&data_dir.join("annotations")) {
         if path == exclude {
@@ -266,11 +284,10 @@ fn orphans(data_dir: &Path, exclude: &Path) -> Vec<PathBuf> {
         }
         let stamp = Stamp::of(&meta);
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let known = head.as_ref().and_then(|h| {
-            h.stores
-                .iter()
-                .find(|s| Some(s.name.as_ref()) == name.as_deref() && s.stamp == stamp)
-        });
+        let known = name
+            .as_deref()
+            .and_then(|name| stores.get(name))
+            .filter(|s| s.stamp == stamp);
         let (fp, doc_path) = match known {
             Some(s) => (
                 s.fingerprint.to_string(),
@@ -287,10 +304,9 @@ fn orphans(data_dir: &Path, exclude: &Path) -> Vec<PathBuf> {
             },
         };
         // The library may know where the text went (Locate…).
-        let located = library
-            .by_fingerprint(&fp)
-            .map(|d| d.path.clone())
-            .filter(|p| Some(p) != doc_path.as_ref());
+        let located = by_fingerprint
+            .get(fp.as_str())
+            .filter(|p| Some(**p) != doc_path.as_deref());
         if located.is_some_and(|p| p.is_file()) {
             continue;
         }
@@ -301,12 +317,12 @@ fn orphans(data_dir: &Path, exclude: &Path) -> Vec<PathBuf> {
             Err(_) => true,
             Ok(m) if !m.is_file() => true,
             // There: an orphan only if the index saw another text at that path, at this stamp.
-            Ok(m) => head.as_ref().is_some_and(|h| {
-                let key = doc_path.to_string_lossy();
-                h.checks.iter().any(|c| {
-                    c.path == key && c.stamp == Stamp::of(&m) && c.fingerprint.as_ref() != fp
-                })
-            }),
+            Ok(m) => checks
+                .get(doc_path.to_string_lossy().as_ref())
+                .is_some_and(|cs| {
+                    cs.iter()
+                        .any(|c| c.stamp == Stamp::of(&m) && c.fingerprint.as_ref() != fp)
+                }),
         };
         if orphan {
             out.push(path);
