@@ -169,3 +169,130 @@ fn rules_apply_before_corrections() {
     assert!(!s.outline.nodes.iter().any(|n| n.title == "加强组织领导"));
     assert_eq!(s.engine_outline().nodes.len(), 3);
 }
+
+/// Wait (at most 10 s) for the window's waker, then poll.
+fn poll_when_woken(s: &mut Session, woken: &std::sync::mpsc::Receiver<()>) -> Vec<Effect> {
+    woken
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the worker wakes the window");
+    s.poll()
+}
+
+#[test]
+fn a_large_documents_outline_is_made_again_on_a_worker() {
+    let mut s = session();
+    // As if the document were over the size (the 10 MB file took 5-11 ms a correction).
+    s.correct_later_chars = 0;
+    let (tx, woken) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    s.set_waker(std::sync::Arc::new(move || {
+        let _ = tx.lock().map(|t| t.send(()));
+    }));
+    let before = s.outline.clone();
+    let out = s.apply(
+        Action::MakeHeading {
+            at: at(&s, "组织"),
+            level: 2,
+        },
+        None,
+    );
+    // Not made in the call: the outline shown stays until the worker is done.
+    assert!(!out.contains(&Effect::OutlineChanged));
+    assert!(s.outline_pending());
+    assert_eq!(s.outline, before);
+    // The new correction is already known on its line (a second one there replaces it).
+    let line = crate::outline::corrections::line_of(&s.doc, at(&s, "组织")).unwrap();
+    assert_eq!(s.corrections_on_line(line).len(), 1);
+    let generation = s.notes.set.generation();
+    let out = poll_when_woken(&mut s, &woken);
+    assert!(out.contains(&Effect::OutlineChanged), "{out:?}");
+    assert!(!s.outline_pending());
+    let i = node(&s, "加强组织领导");
+    assert_eq!(s.outline.nodes[i].depth, 2);
+    assert!(s.node_corrected(i));
+    assert!(
+        s.notes.set.generation() > generation,
+        "the panel's sections remade"
+    );
+    // Two corrections in a row: the worker for the first is left, the outline is made for
+    // both.
+    s.apply(Action::ShiftNode { node: i, by: 1 }, None);
+    s.apply(
+        Action::NotHeading {
+            at: at(&s, "三、")
+        },
+        None,
+    );
+    let mut shown = false;
+    for _ in 0..4 {
+        shown |= poll_when_woken(&mut s, &woken).contains(&Effect::OutlineChanged);
+        if shown && !s.outline_pending() {
+            break;
+        }
+    }
+    assert!(shown);
+    assert_eq!(s.outline.nodes[node(&s, "加强组织领导")].depth, 3);
+    assert!(!s.outline.nodes.iter().any(|n| n.title == "保障措施"));
+    assert_eq!(changes(&s).len(), 2);
+    // Undo: the outline follows on the worker too.
+    s.apply(Action::Undo, None);
+    s.apply(Action::Undo, None);
+    s.apply(Action::Undo, None);
+    let mut out = Vec::new();
+    while s.outline_pending() {
+        out.extend(poll_when_woken(&mut s, &woken));
+    }
+    assert!(out.contains(&Effect::OutlineChanged));
+    assert_eq!(s.outline, before);
+}
+
+#[test]
+fn restoring_a_backup_brings_back_its_corrections() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("通知.txt");
+    std::fs::write(&path, TEXT).unwrap();
+    let data = dir.path().join("data");
+    let mut s = Session::open(&path, Some(&data)).unwrap();
+    s.apply(
+        Action::MakeHeading {
+            at: at(&s, "组织"),
+            level: 2,
+        },
+        None,
+    );
+    s.notes.flush();
+    // Removed again and saved: the notes file before (with the correction) is backup 1.
+    s.apply(
+        Action::ClearCorrections {
+            at: at(&s, "组织")
+        },
+        None,
+    );
+    s.notes.flush();
+    assert!(changes(&s).is_empty());
+    assert!(!s.outline.nodes.iter().any(|n| n.title == "加强组织领导"));
+    s.apply(Action::RestoreBackup, None);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut out = Vec::new();
+    while !out.iter().any(|e| matches!(e, Effect::Restored(_))) {
+        assert!(std::time::Instant::now() < deadline, "restored in time");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        out.extend(s.poll());
+    }
+    assert!(out.contains(&Effect::OutlineChanged), "{out:?}");
+    assert_eq!(changes(&s).len(), 1);
+    assert_eq!(s.outline.nodes[node(&s, "加强组织领导")].depth, 2);
+    // Saved, and found by a new window.
+    s.notes.flush();
+    let again = Session::open(&path, Some(&data)).unwrap();
+    assert!(
+        again
+            .outline
+            .nodes
+            .iter()
+            .any(|n| n.title == "加强组织领导")
+    );
+    // One undo takes the restored correction away again.
+    s.apply(Action::Undo, None);
+    assert!(changes(&s).is_empty());
+}
