@@ -106,7 +106,11 @@ fn prepared(notebook: Notebook) -> Arc<Notebook> {
     // No thread to be had: the first search makes it.
     let _ = std::thread::Builder::new()
         .name("notebook-text".into())
-        .spawn(move || shared.prepare_search());
+        .spawn(move || {
+            // Made ahead of need: the window and the first answer come first.
+            crate::session::task::background();
+            shared.prepare_search();
+        });
     notebook
 }
 

@@ -137,6 +137,17 @@ impl<T> Task<T> {
     }
 }
 
+/// Lower the calling thread's priority (nice 10, on Linux, where a thread has a nice value
+/// of its own), for work done ahead of need — the notebook's search text, freeing — so that
+/// on a two-core machine it takes what the window and the work being waited for leave, not a
+/// share of it. Elsewhere nothing changes.
+pub fn background() {
+    // On Linux `setpriority(PRIO_PROCESS, tid)` sets one thread's nice value. A failure is
+    // ignored: the work is then done at the usual priority.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+}
+
 /// Drop `value` on a thread kept for that, not on the caller's: a notebook of 100,000
 /// annotations takes 15 ms to free, a frame's whole budget on the UI thread. Dropped here
 /// when that thread cannot be had.
@@ -148,7 +159,10 @@ pub fn drop_elsewhere<T: Send + 'static>(value: T) {
         let (tx, rx) = channel::<Trash>();
         std::thread::Builder::new()
             .name("drop".into())
-            .spawn(move || rx.into_iter().for_each(drop))
+            .spawn(move || {
+                background();
+                rx.into_iter().for_each(drop);
+            })
             .ok()
             .map(|_| tx)
     });
@@ -180,6 +194,22 @@ mod tests {
             let on = rx.recv_timeout(Duration::from_secs(30)).expect("dropped");
             assert_eq!(on.as_deref(), Some("drop"));
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn background_lowers_this_thread_only() {
+        use rustix::process::getpriority_process;
+        use rustix::thread::gettid;
+        let mine = getpriority_process(Some(gettid())).expect("this thread's nice value");
+        let theirs = std::thread::spawn(|| {
+            background();
+            getpriority_process(Some(gettid())).expect("its nice value")
+        })
+        .join()
+        .expect("the thread");
+        assert_eq!(theirs, mine.max(10));
+        assert_eq!(getpriority_process(Some(gettid())).ok(), Some(mine));
     }
 
     fn counter() -> (Arc<AtomicUsize>, Waker) {
