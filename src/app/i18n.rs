@@ -887,6 +887,31 @@ impl Strings {
         }
     }
 
+    /// "已从 … 的备份恢复 N 条批注和 M 处提纲更正" (without the corrections when there are
+    /// none).
+    pub fn restored_backup_with(&self, n: usize, corrections: usize, when: &str) -> String {
+        if corrections == 0 {
+            return self.restored_backup(n, when);
+        }
+        if self.lang == Lang::Zh {
+            return format!(
+                "已从 {when} 的备份恢复 {n} 条批注和 {corrections} 处提纲更正（Ctrl+Z 可撤销）"
+            );
+        }
+        let count = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        format!(
+            "Restored {} and {} from the backup of {when} (Ctrl+Z undoes it)",
+            count(n, "annotation", "annotations"),
+            count(corrections, "outline correction", "outline corrections")
+        )
+    }
+
     /// "已隐藏 N 行广告/网页残留".
     pub fn hidden_lines(&self, n: usize) -> String {
         if self.lang == Lang::Zh {
@@ -1217,6 +1242,7 @@ mod tests {
             ZH.hidden_lines(2),
             ZH.speaking_time(90),
             ZH.restored_backup(1, "2026-11-27 14:02"),
+            ZH.restored_backup_with(0, 2, "2026-11-27 14:02"),
             ZH.restore_backup_from("2026-11-27 14:02"),
             ZH.annotations_title(4),
             ZH.stopped(Worker::Reader),
@@ -1257,6 +1283,10 @@ mod tests {
         assert_eq!(
             EN.restored_backup(1, "x"),
             "Restored 1 annotation from the backup of x (Ctrl+Z undoes it)"
+        );
+        assert_eq!(
+            EN.restored_backup_with(0, 1, "x"),
+            "Restored 0 annotations and 1 outline correction from the backup of x (Ctrl+Z undoes it)"
         );
         assert_eq!(ZH.colon(), "：");
         assert_eq!(EN.colon(), ": ");

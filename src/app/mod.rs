@@ -1278,9 +1278,11 @@ impl PizhuApp {
             Effect::Restored(restored) => {
                 let t = self.t();
                 let text = match restored {
-                    Some((added, when)) => {
-                        t.restored_backup(added, &crate::store::local_time(when))
-                    }
+                    Some(r) => t.restored_backup_with(
+                        r.annotations,
+                        r.corrections,
+                        &crate::store::local_time(r.when),
+                    ),
                     None => t.no_backup.to_owned(),
                 };
                 self.banner = Some(Banner {

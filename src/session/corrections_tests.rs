@@ -280,6 +280,11 @@ fn restoring_a_backup_brings_back_its_corrections() {
         out.extend(s.poll());
     }
     assert!(out.contains(&Effect::OutlineChanged), "{out:?}");
+    let restored = out.iter().find_map(|e| match e {
+        Effect::Restored(Some(r)) => Some((r.annotations, r.corrections)),
+        _ => None,
+    });
+    assert_eq!(restored, Some((0, 1)), "what the banner says came back");
     assert_eq!(changes(&s).len(), 1);
     assert_eq!(s.outline.nodes[node(&s, "加强组织领导")].depth, 2);
     // Saved, and found by a new window.

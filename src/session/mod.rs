@@ -16,7 +16,6 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
 use crate::annotate::corrections::{
     Corrected, Correction, CorrectionEdit, CorrectionId, corrected,
@@ -234,9 +233,9 @@ pub enum Effect {
     /// This highlight colour was used (the next one defaults to it).
     ColourUsed(Color),
     /// The notes were restored from a backup (answering [`Action::RestoreBackup`], from
-    /// [`Session::poll`]): how many came back, and the backup's time (`None`: there was no
-    /// backup that could be read).
-    Restored(Option<(usize, SystemTime)>),
+    /// [`Session::poll`]): how many annotations and outline corrections came back, and the
+    /// backup's time (`None`: there was no backup that could be read).
+    Restored(Option<notes::Restored>),
     /// The outline was made anew (a correction, its undo, another window's correction).
     OutlineChanged,
 }

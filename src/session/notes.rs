@@ -25,6 +25,17 @@ use std::time::{Duration, Instant, SystemTime};
 use notify::Watcher as _;
 
 use crate::annotate::corrections::{Correction, CorrectionEdit, CorrectionId};
+
+/// What restoring a backup brought back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Restored {
+    /// Annotations added back.
+    pub annotations: usize,
+    /// Outline corrections added back.
+    pub corrections: usize,
+    /// The backup's time.
+    pub when: SystemTime,
+}
 use crate::annotate::{Annotation, AnnotationId, AnnotationSet, Edit, now_ms};
 use crate::document::Document;
 use crate::outline::Outline;
@@ -554,9 +565,10 @@ impl Notes {
     }
 
     /// When the backup started by [`Notes::start_restore`] has been read: add back everything
-    /// it holds that is not here, as one undoable step, placed in `doc`. `Some(None)`: there
-    /// is no backup that can be read; `None`: not done yet (or nothing started).
-    pub fn poll_restore(&mut self, doc: &Document) -> Option<Option<(usize, SystemTime)>> {
+    /// it holds that is not here (annotations, then outline corrections: two undoable steps),
+    /// placed in `doc`. `Some(None)`: there is no backup that can be read; `None`: not done
+    /// yet (or nothing started).
+    pub fn poll_restore(&mut self, doc: &Document) -> Option<Option<Restored>> {
         let task = self.restoring.as_mut()?;
         let backup = match task.poll() {
             Some(backup) => backup,
@@ -581,11 +593,15 @@ impl Notes {
             self.autosave.edited(Instant::now());
         }
         self.restorable = None;
-        Some(Some((added, backup.modified)))
+        Some(Some(Restored {
+            annotations: added,
+            corrections: corrected,
+            when: backup.modified,
+        }))
     }
 
     /// [`Notes::start_restore`] and wait for it (tests, the command line; never in a frame).
-    pub fn restore_backup(&mut self, doc: &Document) -> Option<(usize, SystemTime)> {
+    pub fn restore_backup(&mut self, doc: &Document) -> Option<Restored> {
         if !self.start_restore() {
             return None;
         }
