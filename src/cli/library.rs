@@ -143,9 +143,14 @@ fn problem_store(dir: &Path, problem: &str) -> Option<String> {
 
 /// Load every store to read only; each store that could not be read is one warning line
 /// naming it and its newest backup. Fails when stores exist, none could be read and
-/// `need_notes` (a listing of notes would be empty for want of them).
-fn load_notebook(dir: &Path, need_notes: bool) -> Result<LoadedNotebook, CliError> {
-    let loaded = Notebook::load_with(dir, false, super::corrections::rules()?);
+/// `need_notes` (a listing of notes would be empty for want of them). Section paths are made
+/// with the outline `rules`.
+fn load_notebook(
+    dir: &Path,
+    need_notes: bool,
+    rules: Vec<crate::outline::corrections::Rule>,
+) -> Result<LoadedNotebook, CliError> {
+    let loaded = Notebook::load_with(dir, false, rules);
     for problem in &loaded.problems {
         crate::terminal::eprint_line(&format!("pizhu: warning: {}", problem_line(dir, problem)));
     }
@@ -180,7 +185,7 @@ pub(super) fn notes_all(
 ) -> Result<String, CliError> {
     let dir = data_folder(data_dir)?;
     let query = all.query(filter).map_err(|m| fail(m, &dir))?;
-    let notebook = load_notebook(&dir, true)?.notebook;
+    let notebook = load_notebook(&dir, true, super::corrections::rules()?)?.notebook;
     let selection = notebook.select(&query, Order::ByDocument);
     let docs: Vec<ListedDocument> = notebook
         .docs()
@@ -351,8 +356,11 @@ pub(super) fn library(format: LibraryFormat, data_dir: Option<&Path>) -> Result<
     if let Some(problem) = &loaded.problem {
         crate::terminal::eprint_line(&format!("pizhu: warning: {}", one_line(problem)));
     }
+    // No sections are listed: a rules file that cannot be read does not stop the listing (the
+    // same rules as the window's keep the index's outlines, so no document is opened again).
+    let rules = super::corrections::rules().unwrap_or_default();
     let LoadedNotebook { notebook, problems } =
-        load_notebook(&dir, loaded.library.docs.is_empty())?;
+        load_notebook(&dir, loaded.library.docs.is_empty(), rules)?;
     let unreadable: Vec<String> = problems
         .iter()
         .filter_map(|p| problem_store(&dir, &one_line(p)))
