@@ -288,6 +288,9 @@ fn main() {
     // tessellation; and the same for the frames over 4 ms.
     let mut parts: Vec<(Duration, Duration, Duration)> = Vec::with_capacity(frames_to_run);
     let mut over_parts: Vec<(Duration, Duration, Duration)> = Vec::new();
+    // In the frames over 4 ms: the reader's layout time (wall) and the blocks whose marks
+    // were made.
+    let mut over_layout: Vec<(Duration, u64)> = Vec::new();
     let mut edited = Vec::new();
     let mut writes = 0;
     let mut last_inode = inode(&store_path);
@@ -345,7 +348,10 @@ fn main() {
             }
         }
         let before_frame = thread_cpu();
+        let marks_before = app.reader.last_frame_work().1;
         let (t, ui_cpu, tessellation_cpu) = split_frame(&mut frames, &mut app, events);
+        let (laid_out, marks_after) = app.reader.last_frame_work();
+        let marked = marks_after - marks_before;
         times.push(t);
         let cpu = frame_start
             .zip(thread_cpu())
@@ -365,6 +371,7 @@ fn main() {
                     2
                 }] += 1;
                 over_parts.push((notes_cpu, ui_cpu, tessellation_cpu));
+                over_layout.push((laid_out, marked));
             }
         }
         let changed = app.current.as_ref().map(|d| d.notes.set.generation()) != generation;
@@ -377,12 +384,13 @@ fn main() {
                 "the wheel"
             };
             eprintln!(
-                "frame {i} ({what}): {:.2} ms CPU = edit and tick {:.2} + UI pass {:.2} + tessellation {:.2} ({:.2} ms wall), the set changed before or in it: {changed}",
+                "frame {i} ({what}): {:.2} ms CPU = edit and tick {:.2} + UI pass {:.2} + tessellation {:.2} ({:.2} ms wall), the set changed before or in it: {changed}; the reader laid out text for {:.2} ms and made the marks of {marked} blocks",
                 ms(cpu),
                 ms(notes_cpu),
                 ms(ui_cpu),
                 ms(tessellation_cpu),
-                ms(t)
+                ms(t),
+                ms(laid_out)
             );
         }
         let now = inode(&store_path);
@@ -494,6 +502,14 @@ fn main() {
             mean(|p| p.0),
             mean(|p| p.1),
             mean(|p| p.2)
+        );
+    }
+    if !over_layout.is_empty() {
+        let n = over_layout.len() as f64;
+        println!(
+            "in the frames over 4 ms on average: the reader laid out text for {:.2} ms (wall) and made the marks of {:.1} blocks",
+            over_layout.iter().map(|p| ms(p.0)).sum::<f64>() / n,
+            over_layout.iter().map(|p| p.1 as f64).sum::<f64>() / n
         );
     }
     first_frames.sort();

@@ -374,6 +374,8 @@ pub enum Edit {
 
 /// Up to this many incoming changes, a merge scans instead of indexing every item.
 const FEW: usize = 32;
+/// Up to this many items out of order at the end, sorting inserts each where it belongs.
+const FEW_TO_INSERT: usize = 8;
 
 /// The annotations of one document, kept in document order, with undo and redo.
 #[derive(Clone, Debug, Default)]
@@ -784,8 +786,24 @@ impl AnnotationSet {
     }
 
     fn sort(&mut self) {
-        self.items
-            .sort_by_key(|a| (a.range.start, a.range.end, a.id));
+        let key = |a: &Annotation| (a.range.start, a.range.end, a.id);
+        // An edit usually adds a few annotations at the end of items in order: each goes
+        // in where it belongs (after its equals, as the stable sort puts it), which moves
+        // the items after it once instead of merging all ten thousand.
+        let sorted = self
+            .items
+            .windows(2)
+            .position(|w| key(&w[0]) > key(&w[1]))
+            .map_or(self.items.len(), |i| i + 1);
+        if self.items.len() - sorted <= FEW_TO_INSERT {
+            let tail = self.items.split_off(sorted);
+            for a in tail {
+                let at = self.items.partition_point(|x| key(x) <= key(&a));
+                self.items.insert(at, a);
+            }
+        } else {
+            self.items.sort_by_key(key);
+        }
         self.longest = self.items.iter().map(|a| a.range.len()).max().unwrap_or(0);
     }
 }

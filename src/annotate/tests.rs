@@ -576,3 +576,35 @@ fn hashtags_are_renamed_ignoring_case_and_keeping_their_hash() {
     assert_eq!(rename_hashtags(note, "无", "有"), None);
     assert_eq!(rename_hashtags("没有标签", "policy", "x"), None);
 }
+
+/// Adding a few annotations to thousands in order inserts each where it belongs; the
+/// order is the stable sort's (start, end, id), equals kept in the order they came.
+#[test]
+fn a_few_added_to_many_land_where_the_sort_puts_them() {
+    let text = "各级党组织要履行主体责任，主要负责同志要亲自抓、带头干。".repeat(100);
+    let d = doc(&text);
+    let at = |start: usize, len: usize, color: Color| {
+        Annotation::highlight(&d, TextRange::new(start, start + len), color, 1_000)
+    };
+    let mut items: Vec<Annotation> = (0..2_000)
+        .map(|i| at((i * 7919) % (d.char_count - 40), 5 + i % 30, Color::Yellow))
+        .collect();
+    items.sort_by_key(|a| (a.range.start, a.range.end, a.id));
+    let mut set = AnnotationSet::new(items, vec![]);
+    for batch in [1, 3, FEW_TO_INSERT, FEW_TO_INSERT + 1] {
+        let added: Vec<Annotation> = (0..batch)
+            .map(|k| at((k * 104_729) % (d.char_count - 40), 12, Color::Blue))
+            .collect();
+        // One of them twice, as a duplicated id may be held.
+        let mut edits: Vec<Edit> = added.iter().cloned().map(Edit::Add).collect();
+        edits.push(Edit::Add(added[0].clone()));
+        let mut expected: Vec<Annotation> = set.items().to_vec();
+        expected.extend(added.iter().cloned());
+        expected.push(added[0].clone());
+        expected.sort_by_key(|a| (a.range.start, a.range.end, a.id));
+        set.apply(edits, 2_000);
+        let ids = |v: &[Annotation]| v.iter().map(|a| a.id).collect::<Vec<_>>();
+        assert_eq!(ids(set.items()), ids(&expected), "{batch} added");
+        assert!(set.overlapping(added[0].range).any(|a| a.id == added[0].id));
+    }
+}

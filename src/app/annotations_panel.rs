@@ -45,6 +45,38 @@ pub struct AnnotationsView {
     pub expanded: std::collections::HashSet<AnnotationId>,
     /// Authors whose imported Word comments are hidden (in the list and the text).
     pub hidden_authors: std::collections::BTreeSet<String>,
+    /// The authors of the document's imported comments.
+    authors: Authors,
+}
+
+/// The authors of a document's imported comments, in order, found again only after the
+/// set changed (finding them reads every annotation: not every frame).
+#[derive(Debug, Default)]
+struct Authors {
+    /// The document and set generation they are of.
+    key: Option<(crate::session::DocId, u64)>,
+    names: Vec<String>,
+}
+
+impl Authors {
+    /// The authors of `doc`'s imported comments, sorted, each once.
+    fn of(&mut self, doc: &OpenDocument) -> &[String] {
+        let key = (doc.id, doc.notes.set.generation());
+        if self.key != Some(key) {
+            let names: std::collections::BTreeSet<&str> = doc
+                .notes
+                .set
+                .items()
+                .iter()
+                .filter_map(|a| a.imported.as_deref())
+                .map(|i| i.author.as_str())
+                .filter(|a| !a.is_empty())
+                .collect();
+            self.names = names.into_iter().map(str::to_owned).collect();
+            self.key = Some(key);
+        }
+        &self.names
+    }
 }
 
 /// Whether `a` is an imported comment of an author in `hidden`.
@@ -327,7 +359,7 @@ pub(super) fn panel_ui(app: &mut PizhuApp, ui: &mut Ui) {
             }
         }
         tag_combo_ui(ui, "tag-filter", t, &mut view.tag, &mut view.tags, doc);
-        authors_ui(ui, t.lang, &mut view.hidden_authors, doc);
+        authors_ui(ui, t.lang, &mut view.hidden_authors, &mut view.authors, doc);
         if view.filtering() && ui.small_button(t.clear_filter).clicked() {
             view.filter.clear();
             view.colors = [false; 5];
@@ -803,17 +835,10 @@ fn authors_ui(
     ui: &mut Ui,
     lang: crate::lang::Lang,
     hidden: &mut std::collections::BTreeSet<String>,
+    known: &mut Authors,
     doc: &OpenDocument,
 ) {
-    let authors: std::collections::BTreeSet<&str> = doc
-        .notes
-        .set
-        .items()
-        .iter()
-        .filter_map(|a| a.imported.as_deref())
-        .map(|i| i.author.as_str())
-        .filter(|a| !a.is_empty())
-        .collect();
+    let authors = known.of(doc);
     if authors.is_empty() {
         return;
     }
@@ -832,6 +857,7 @@ fn authors_ui(
         .selected_text(label)
         .show_ui(ui, |ui| {
             for author in authors {
+                let author = author.as_str();
                 let mut shown = !hidden.contains(author);
                 let text = if zh {
                     format!("显示 {author} 的批注")

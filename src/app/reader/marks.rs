@@ -2,9 +2,11 @@
 //! after a jump; and hit-testing a point to a char. Ranges come from the document model
 //! (char offsets) and become rectangles only here, per visible galley.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use egui::epaint::{Mesh, RectShape, Shape, TessellationOptions, Tessellator};
 use egui::{Galley, Painter, Pos2, Rect, Stroke, Vec2};
 
 use crate::annotate::{AnnotationId, AnnotationSet, Kind, Mark};
@@ -139,70 +141,20 @@ pub struct Marker {
 
 /// Paint highlights, the selection and note markers of one block (before its text).
 /// Returns the note markers, and the last selection rect (where the toolbar goes).
+///
+/// The highlights and note markers of block `block` come from `cache` while the
+/// annotations over it stay the same (see [`MarkCache`]); find matches and the selection
+/// are painted over them every frame.
 pub fn paint_block_marks(
     painter: &Painter,
     shown: &Shown,
     style: &MarkStyle,
     markers: &mut Vec<Marker>,
+    cache: &mut MarkCache,
+    block: usize,
 ) -> Option<Rect> {
+    cache.paint(painter, shown, style, markers, block);
     let block = shown.range();
-    for a in style.set.overlapping(block).filter(|a| style.shows(a)) {
-        let rects = shown.rects(a.range);
-        let ink = highlight_ink(a.color);
-        for r in &rects {
-            match a.mark {
-                Mark::Fill => {
-                    painter.rect_filled(*r, 2.0, highlight_fill(style.theme, a.color));
-                }
-                Mark::Underline => {
-                    painter.hline(
-                        r.x_range(),
-                        r.bottom() - 1.0,
-                        Stroke::new((shown.size_px / 9.0).max(1.5), ink),
-                    );
-                }
-            }
-            if style.selected == Some(a.id) {
-                painter.rect_stroke(
-                    r.expand(1.0),
-                    2.0,
-                    Stroke::new(1.5, ink),
-                    egui::StrokeKind::Outside,
-                );
-            }
-            if let Some((id, strength)) = style.flash
-                && id == a.id
-            {
-                painter.rect_filled(r.expand(2.0), 3.0, ink.gamma_multiply(strength * 0.6));
-            }
-        }
-        if !a.note.trim().is_empty()
-            && a.range.end <= block.end
-            && let Some(last) = rects.last()
-        {
-            markers.push(Marker {
-                rect: note_marker(painter, *last, ink, shown.size_px),
-                id: a.id,
-            });
-        }
-    }
-    // Section notes: a marker after the heading's title.
-    let items = style.set.items();
-    let from = items.partition_point(|a| a.range.start < block.start);
-    for a in items[from..]
-        .iter()
-        .take_while(|a| a.range.start < block.end.max(block.start + 1))
-        .filter(|a| a.kind == Kind::SectionNote && a.is_placed() && !a.note.trim().is_empty())
-        .filter(|a| style.shows(a))
-    {
-        let end = TextRange::new(a.range.start, a.range.end.max(a.range.start + 1));
-        if let Some(last) = shown.rects(end).last() {
-            markers.push(Marker {
-                rect: note_marker(painter, *last, highlight_ink(a.color), shown.size_px),
-                id: a.id,
-            });
-        }
-    }
     let from = style.matches.partition_point(|m| m.end <= block.start);
     for m in style.matches[from..]
         .iter()
@@ -231,6 +183,304 @@ pub fn paint_block_marks(
     last_selected
 }
 
+/// The shapes of one block's highlights (fill or underline, the selected one's outline,
+/// the flash) and note markers, in the order they are painted; the markers' rects go to
+/// `markers`.
+fn highlight_shapes(
+    out: &mut Vec<Shape>,
+    shown: &Shown,
+    style: &MarkStyle,
+    markers: &mut Vec<Marker>,
+) {
+    let block = shown.range();
+    for a in style.set.overlapping(block).filter(|a| style.shows(a)) {
+        let rects = shown.rects(a.range);
+        let ink = highlight_ink(a.color);
+        for r in &rects {
+            match a.mark {
+                Mark::Fill => {
+                    out.push(
+                        RectShape::filled(*r, 2.0, highlight_fill(style.theme, a.color)).into(),
+                    );
+                }
+                Mark::Underline => {
+                    out.push(Shape::hline(
+                        r.x_range(),
+                        r.bottom() - 1.0,
+                        Stroke::new((shown.size_px / 9.0).max(1.5), ink),
+                    ));
+                }
+            }
+            if style.selected == Some(a.id) {
+                out.push(
+                    RectShape::stroke(
+                        r.expand(1.0),
+                        2.0,
+                        Stroke::new(1.5, ink),
+                        egui::StrokeKind::Outside,
+                    )
+                    .into(),
+                );
+            }
+            if let Some((id, strength)) = style.flash
+                && id == a.id
+            {
+                out.push(
+                    RectShape::filled(r.expand(2.0), 3.0, ink.gamma_multiply(strength * 0.6))
+                        .into(),
+                );
+            }
+        }
+        if !a.note.trim().is_empty()
+            && a.range.end <= block.end
+            && let Some(last) = rects.last()
+        {
+            markers.push(Marker {
+                rect: note_marker(out, *last, ink, shown.size_px),
+                id: a.id,
+            });
+        }
+    }
+    // Section notes: a marker after the heading's title.
+    for a in section_notes(shown, style) {
+        let end = TextRange::new(a.range.start, a.range.end.max(a.range.start + 1));
+        if let Some(last) = shown.rects(end).last() {
+            markers.push(Marker {
+                rect: note_marker(out, *last, highlight_ink(a.color), shown.size_px),
+                id: a.id,
+            });
+        }
+    }
+}
+
+/// The section notes (shown, placed, with a note) starting in a block.
+fn section_notes<'a>(
+    shown: &Shown,
+    style: &'a MarkStyle,
+) -> impl Iterator<Item = &'a crate::annotate::Annotation> {
+    let block = shown.range();
+    let items = style.set.items();
+    let from = items.partition_point(|a| a.range.start < block.start);
+    items[from..]
+        .iter()
+        .take_while(move |a| a.range.start < block.end.max(block.start + 1))
+        .filter(|a| a.kind == Kind::SectionNote && a.is_placed() && !a.note.trim().is_empty())
+        .filter(|a| style.shows(a))
+}
+
+/// What a block's highlights and note markers look like, as a number: every annotation
+/// painted over it (where, colour, mark, whether it has a note, whether it is selected).
+/// `None` when the flashing annotation is among them (it changes every frame).
+fn fingerprint(shown: &Shown, style: &MarkStyle) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let flash = style.flash.map(|(id, _)| id);
+    for a in style
+        .set
+        .overlapping(shown.range())
+        .filter(|a| style.shows(a))
+    {
+        if flash == Some(a.id) {
+            return None;
+        }
+        (a.id, a.range.start, a.range.end, a.color, a.mark).hash(&mut h);
+        (a.note.trim().is_empty(), style.selected == Some(a.id)).hash(&mut h);
+    }
+    0xFFu8.hash(&mut h);
+    for a in section_notes(shown, style) {
+        (a.id, a.range.start, a.range.end, a.color).hash(&mut h);
+    }
+    Some(h.finish())
+}
+
+/// What a block's kept marks were made for.
+#[derive(Clone, Copy, PartialEq)]
+struct MarkKey {
+    /// [`fingerprint`] of the annotations over it.
+    fingerprint: u64,
+    /// The block's chars.
+    range: TextRange,
+    /// The galley's position within a pixel, in 1/256 pixel (x, y). Whole pixels plus a
+    /// fraction in floats are off by a rounding that depends on the whole pixels: the key
+    /// does not see it; the mesh is off by as little.
+    within_pixel: (i32, i32),
+    /// Body text size (the rows' trim and the markers' size follow it).
+    size_px: u32,
+    theme: Theme,
+}
+
+/// One block's highlights and note markers, tessellated.
+struct MarkEntry {
+    /// The galley they were made over (kept, so a new galley is never mistaken for it).
+    galley: Arc<Galley>,
+    key: MarkKey,
+    /// The marks, tessellated where they were first painted: moved by whole pixels they
+    /// land exactly where shapes tessellated in place would (the tessellator rounds rects
+    /// and lines to pixels, halves away from zero: they are never moved across x or y = 0
+    /// on screen except above the reader's clip, under the top bar).
+    mesh: Arc<Mesh>,
+    /// The whole pixels of the galley's position the mesh and markers are placed for.
+    whole: Vec2,
+    /// The note markers, placed the same way.
+    markers: Vec<Marker>,
+    /// The frame it was last painted in.
+    used: u64,
+}
+
+/// Blocks kept at most; the least recently painted go first.
+const MAX_MARKED_BLOCKS: usize = 256;
+
+/// The highlights and note markers of recently shown blocks, tessellated once and moved
+/// into place every frame (a dense text has a few hundred highlight rects on screen: made
+/// and tessellated every frame, they cost about half a millisecond). A block's marks are
+/// made again when the annotations over it, its galley, its position within a pixel, the
+/// theme or the tessellation change; while one of them flashes it is painted directly.
+#[derive(Default)]
+pub struct MarkCache {
+    entries: HashMap<usize, MarkEntry>,
+    frame: u64,
+    /// Pixels per point and tessellation options the meshes were made with.
+    tessellation: Option<(f32, TessellationOptions)>,
+    /// How many blocks' marks were made (tests).
+    made: u64,
+}
+
+impl MarkCache {
+    /// Start a frame drawn at `pixels_per_point` with `options`.
+    pub fn begin_frame(&mut self, pixels_per_point: f32, options: TessellationOptions) {
+        self.frame += 1;
+        if self.tessellation != Some((pixels_per_point, options)) {
+            self.entries.clear();
+            self.tessellation = Some((pixels_per_point, options));
+        }
+        if self.entries.len() > MAX_MARKED_BLOCKS {
+            let mut by_age: Vec<(u64, usize)> =
+                self.entries.iter().map(|(&i, e)| (e.used, i)).collect();
+            by_age.sort_unstable();
+            let drop = self.entries.len() - MAX_MARKED_BLOCKS / 2;
+            for (_, i) in by_age.into_iter().take(drop) {
+                self.entries.remove(&i);
+            }
+        }
+    }
+
+    /// Drop every block's marks (the blocks were made anew).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// How many blocks' marks were made since the cache was created.
+    pub fn made(&self) -> u64 {
+        self.made
+    }
+
+    /// Paint block `block`'s highlights and note markers.
+    fn paint(
+        &mut self,
+        painter: &Painter,
+        shown: &Shown,
+        style: &MarkStyle,
+        markers: &mut Vec<Marker>,
+        block: usize,
+    ) {
+        match self.marks_of(shown, style, markers, block) {
+            Placed::Mesh(mesh) => {
+                painter.add(Shape::mesh(mesh));
+            }
+            Placed::Shapes(shapes) => painter.extend(shapes),
+            Placed::Nothing => {}
+        }
+    }
+
+    /// Block `block`'s highlights and note markers where `shown` puts them: its kept mesh
+    /// moved into place, or made (and kept) now; the shapes themselves while one flashes.
+    fn marks_of(
+        &mut self,
+        shown: &Shown,
+        style: &MarkStyle,
+        markers: &mut Vec<Marker>,
+        block: usize,
+    ) -> Placed {
+        let Some(((ppp, options), fingerprint)) = self.tessellation.zip(fingerprint(shown, style))
+        else {
+            // Flashing (or no frame begun): painted in place, as it is this frame.
+            let mut shapes = Vec::new();
+            highlight_shapes(&mut shapes, shown, style, markers);
+            return Placed::Shapes(shapes);
+        };
+        // The galley's position split into whole pixels and the part within one.
+        let px = shown.galley_pos.to_vec2() * ppp;
+        let whole = Vec2::new(px.x.floor(), px.y.floor()) / ppp;
+        let within = shown.galley_pos.to_vec2() - whole;
+        let key = MarkKey {
+            fingerprint,
+            range: shown.range(),
+            within_pixel: (
+                (within.x * ppp * 256.0).round() as i32,
+                (within.y * ppp * 256.0).round() as i32,
+            ),
+            size_px: shown.size_px.to_bits(),
+            theme: style.theme,
+        };
+        let frame = self.frame;
+        let entry = match self.entries.get_mut(&block) {
+            Some(e) if e.key == key && Arc::ptr_eq(&e.galley, &shown.galley) => e,
+            _ => {
+                let mut shapes = Vec::new();
+                let mut local_markers = Vec::new();
+                highlight_shapes(&mut shapes, shown, style, &mut local_markers);
+                let mut tessellator = Tessellator::new(ppp, options, [1, 1], Vec::new());
+                let mut mesh = Mesh::default();
+                for shape in shapes {
+                    tessellator.tessellate_shape(shape, &mut mesh);
+                }
+                self.made += 1;
+                self.entries.insert(
+                    block,
+                    MarkEntry {
+                        galley: Arc::clone(&shown.galley),
+                        key,
+                        mesh: Arc::new(mesh),
+                        whole,
+                        markers: local_markers,
+                        used: frame,
+                    },
+                );
+                self.entries.get_mut(&block).expect("just inserted")
+            }
+        };
+        entry.used = frame;
+        let moved = whole - entry.whole;
+        if moved != Vec2::ZERO {
+            // Moved where it is kept (not copied: the last frame's painting of it is gone),
+            // so a block that stays where it was is painted without touching its vertices.
+            Arc::make_mut(&mut entry.mesh).translate(moved);
+            for m in &mut entry.markers {
+                m.rect = m.rect.translate(moved);
+            }
+            entry.whole = whole;
+        }
+        markers.extend(entry.markers.iter().map(|m| Marker {
+            rect: m.rect,
+            id: m.id,
+        }));
+        if entry.mesh.is_empty() {
+            return Placed::Nothing;
+        }
+        Placed::Mesh(Arc::clone(&entry.mesh))
+    }
+}
+
+/// A block's marks, ready to paint.
+enum Placed {
+    /// Tessellated and in place.
+    Mesh(Arc<Mesh>),
+    /// Shapes to paint as they are.
+    Shapes(Vec<Shape>),
+    /// No marks.
+    Nothing,
+}
+
 /// Background of a find match (the current one stronger).
 pub fn search_fill(theme: Theme, current: bool) -> egui::Color32 {
     match (theme, current) {
@@ -242,15 +492,15 @@ pub fn search_fill(theme: Theme, current: bool) -> egui::Color32 {
 }
 
 /// A small folded-corner note sign at the top right of a rect's end; returns its rect.
-fn note_marker(painter: &Painter, end: Rect, ink: egui::Color32, size_px: f32) -> Rect {
+fn note_marker(out: &mut Vec<Shape>, end: Rect, ink: egui::Color32, size_px: f32) -> Rect {
     let s = (size_px * 0.42).max(6.0);
     let rect = Rect::from_min_size(
         Pos2::new(end.right() + 1.0, end.top() - s * 0.35),
         Vec2::splat(s),
     );
-    painter.rect_filled(rect, 1.5, ink);
+    out.push(RectShape::filled(rect, 1.5, ink).into());
     let fold = s * 0.38;
-    painter.add(egui::Shape::convex_polygon(
+    out.push(egui::Shape::convex_polygon(
         vec![
             Pos2::new(rect.right() - fold, rect.bottom()),
             rect.right_bottom(),
@@ -275,6 +525,162 @@ pub fn copy_text(doc: &crate::document::Document, range: TextRange) -> String {
 mod tests {
     use super::*;
     use crate::document::{Document, SourceFormat};
+
+    /// A block's marks from the cache are the shapes tessellated in place: the same
+    /// triangles, the same colours, the same note markers; made once for every position
+    /// with the same part within a pixel, and again when an annotation over the block
+    /// changes (not when one elsewhere does).
+    #[test]
+    fn kept_marks_are_the_shapes_tessellated_in_place() {
+        use crate::annotate::{Annotation, Color, Edit};
+        let text =
+            "各级党组织要履行主体责任，主要负责同志要亲自抓、带头干，一级抓一级、层层抓落实。"
+                .repeat(4);
+        let chars = text.chars().count();
+        let doc = Document::from_text(
+            format!("{text}\n第二段在这一块之外。"),
+            "UTF-8",
+            SourceFormat::Text,
+        );
+        let mark = |start: usize, len: usize, color: Color, mark: Mark, note: &str| {
+            let mut a =
+                Annotation::highlight(&doc, TextRange::new(start, start + len), color, 1_000);
+            a.mark = mark;
+            a.note = note.to_owned();
+            a
+        };
+        let mut set = AnnotationSet::new(
+            vec![
+                mark(3, 40, Color::Yellow, Mark::Fill, "要点"),
+                mark(20, 30, Color::Blue, Mark::Underline, ""),
+                mark(25, 60, Color::Green, Mark::Fill, "两行以上"),
+                mark(90, 5, Color::Pink, Mark::Fill, ""),
+            ],
+            vec![],
+        );
+        let selected = set.items()[2].id;
+        let ctx = egui::Context::default();
+        let hidden = std::collections::BTreeSet::new();
+        let mut cache = MarkCache::default();
+        let options = egui::epaint::TessellationOptions::default();
+        let run = |cache: &mut MarkCache, set: &AnnotationSet, pos: Pos2, flash: bool| {
+            let mut out = None;
+            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+                let galley = ui.painter().layout(
+                    text.clone(),
+                    egui::FontId::proportional(20.0),
+                    egui::Color32::BLACK,
+                    300.0,
+                );
+                let shown = Shown {
+                    galley_pos: pos,
+                    chars,
+                    galley,
+                    text_start: 0,
+                    rect: Rect::from_min_size(pos, Vec2::new(300.0, 400.0)),
+                    size_px: 20.0,
+                };
+                let style = MarkStyle {
+                    set,
+                    selection: None,
+                    selected: Some(selected),
+                    flash: flash.then_some((selected, 0.5)),
+                    theme: Theme::Light,
+                    matches: &[],
+                    current_match: None,
+                    hidden_authors: &hidden,
+                };
+                // In place, as every frame painted them before.
+                let mut shapes = Vec::new();
+                let mut expected_markers = Vec::new();
+                highlight_shapes(&mut shapes, &shown, &style, &mut expected_markers);
+                let mut tessellator = Tessellator::new(1.0, options, [1, 1], Vec::new());
+                let mut expected = Mesh::default();
+                for shape in shapes {
+                    tessellator.tessellate_shape(shape, &mut expected);
+                }
+                cache.begin_frame(1.0, options);
+                let mut markers = Vec::new();
+                let placed = cache.marks_of(&shown, &style, &mut markers, 7);
+                out = Some((expected, expected_markers, placed, markers));
+            });
+            output.textures_delta.clear();
+            out.expect("a frame")
+        };
+        let same = |a: &Mesh, b: &Mesh| {
+            assert_eq!(a.indices, b.indices);
+            assert_eq!(a.vertices.len(), b.vertices.len());
+            for (n, (x, y)) in a.vertices.iter().zip(&b.vertices).enumerate() {
+                assert_eq!(x.color, y.color);
+                assert!(
+                    (x.pos - y.pos).length() < 1e-3,
+                    "vertex {n}: {:?} in place, {:?} kept",
+                    x.pos,
+                    y.pos
+                );
+            }
+        };
+        let same_markers = |a: &[Marker], b: &[Marker]| {
+            assert_eq!(a.len(), b.len());
+            for (x, y) in a.iter().zip(b) {
+                assert_eq!(x.id, y.id);
+                assert!((x.rect.min - y.rect.min).length() < 1e-3);
+                assert!((x.rect.max - y.rect.max).length() < 1e-3);
+            }
+        };
+        // Scrolled by whole pixels: made once, then moved.
+        for (k, pos) in [
+            Pos2::new(40.37, 120.81),
+            Pos2::new(40.37, 63.81),
+            Pos2::new(40.37, 300.81),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (expected, expected_markers, placed, markers) = run(&mut cache, &set, pos, false);
+            let Placed::Mesh(mesh) = placed else {
+                panic!("a mesh")
+            };
+            assert!(!expected.is_empty() && expected_markers.len() == 2);
+            same(&expected, &mesh);
+            same_markers(&expected_markers, &markers);
+            assert_eq!(cache.made(), 1, "position {k}");
+        }
+        // Another part within a pixel (a half: rects on pixel edges round the same way
+        // moved or not): made again, still the same as in place.
+        for pos in [Pos2::new(40.5, 120.25), Pos2::new(40.5, 421.25)] {
+            let (expected, _, placed, _) = run(&mut cache, &set, pos, false);
+            let Placed::Mesh(mesh) = placed else {
+                panic!("a mesh")
+            };
+            same(&expected, &mesh);
+            assert_eq!(cache.made(), 2);
+        }
+        // An annotation outside the block changes nothing; one over it makes it again.
+        let far = Annotation::highlight(
+            &doc,
+            TextRange::new(chars + 2, chars + 5),
+            Color::Purple,
+            2_000,
+        );
+        set.apply(vec![Edit::Add(far)], 2_000);
+        let (_, _, placed, _) = run(&mut cache, &set, Pos2::new(40.5, 120.25), false);
+        assert!(matches!(placed, Placed::Mesh(_)));
+        assert_eq!(cache.made(), 2);
+        let mut changed = set.items()[3].clone();
+        changed.color = Color::Purple;
+        set.apply(vec![Edit::Update(changed)], 3_000);
+        let (expected, _, placed, _) = run(&mut cache, &set, Pos2::new(40.5, 120.25), false);
+        let Placed::Mesh(mesh) = placed else {
+            panic!("a mesh")
+        };
+        same(&expected, &mesh);
+        assert_eq!(cache.made(), 3);
+        // While the selected one flashes, the shapes are painted as they are.
+        let (_, _, placed, _) = run(&mut cache, &set, Pos2::new(40.5, 120.25), true);
+        assert!(matches!(placed, Placed::Shapes(_)));
+        assert_eq!(cache.made(), 3);
+    }
 
     #[test]
     fn copied_text_drops_paragraph_indentation() {

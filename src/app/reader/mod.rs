@@ -74,6 +74,8 @@ pub struct ReaderView {
     building: Option<((crate::session::DocId, bool), Task<Prepared>)>,
     /// The galleys of recently shown blocks.
     galleys: GalleyCache,
+    /// The highlights and note markers of recently shown blocks, tessellated.
+    marks: marks::MarkCache,
     /// Scroll offset after the last frame.
     offset: f32,
     viewport_height: f32,
@@ -124,6 +126,7 @@ impl ReaderView {
         self.key = None;
         self.blocks_key = None;
         self.galleys = GalleyCache::default();
+        self.marks.clear();
     }
 
     /// Bring `pos` (a char offset) to the top of the view on the next frame.
@@ -217,6 +220,12 @@ impl ReaderView {
         self.viewport_height
     }
 
+    /// Time the last frame spent laying out paragraphs (those shown and those ahead), and
+    /// how many blocks' marks it made (benchmarks: what a slow frame did).
+    pub fn last_frame_work(&self) -> (Duration, u64) {
+        (self.galleys.spent(), self.marks.made())
+    }
+
     /// Total height of the laid-out document (estimated where not yet measured).
     pub fn content_height(&mut self) -> f32 {
         self.index.total()
@@ -260,6 +269,7 @@ impl ReaderView {
             };
             let Prepared { set, index } = ready;
             self.blocks = set.blocks;
+            self.marks.clear();
             self.mixed_heading = set.mixed_heading;
             self.widths_em = set.widths_em;
             self.hidden_lines = set.hidden_lines;
@@ -599,6 +609,10 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         },
         canary,
     );
+    reader.marks.begin_frame(
+        ui.ctx().pixels_per_point(),
+        ui.ctx().options(|o| o.tessellation_options),
+    );
 
     // Measure the blocks around the view (before it is shown, so nothing visible moves).
     let measure = |reader: &mut ReaderView, i: usize| -> f32 {
@@ -752,7 +766,14 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 ),
                 size_px: metrics.size_of(block.kind, !reader.mixed_heading[i]),
             };
-            marks::paint_block_marks(ui.painter(), &placed, &mark_style, &mut markers);
+            marks::paint_block_marks(
+                ui.painter(),
+                &placed,
+                &mark_style,
+                &mut markers,
+                &mut reader.marks,
+                i,
+            );
             shown.push(placed);
             ui.painter().galley(pos, Arc::clone(&galley), pal.text);
             let id = ui.make_persistent_id(("block", block.line));
