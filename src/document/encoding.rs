@@ -154,7 +154,8 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
 /// Like [`decode_text`], for a file read in pieces: `head` holds its first bytes (at least
 /// [`SNIFF_BYTES`] unless the file is shorter), `rest` yields the remainder, `total_len`
 /// is the file size. Text in a legacy encoding (GB18030, Big5, …) is decoded as it is
-/// read, so the raw bytes and the text are never both held in memory.
+/// read, so the raw bytes and the text are never both held in memory; a big one on two
+/// threads, with half of its bytes held while the first half is decoded.
 pub fn decode_stream(
     mut head: Vec<u8>,
     mut rest: impl Read,
@@ -171,22 +172,144 @@ pub fn decode_stream(
         rest.read_to_end(&mut head)?;
         return decode_text(head);
     }
+    let total = usize::try_from(total_len).unwrap_or(usize::MAX);
+    if total_len >= PARALLEL_DECODE_BYTES {
+        return decode_big(head, rest, total);
+    }
     let legacy = detect_legacy(&head, false)?;
-    let mut stream = LegacyStream::new(legacy, usize::try_from(total_len).unwrap_or(usize::MAX));
-    stream.feed(&head, false);
-    drop(head);
+    decode_as_read(legacy, head, rest, total)
+}
+
+/// Decode `start` (the first bytes of a file of about `total` bytes) and what `rest`
+/// yields, as it is read.
+fn decode_as_read(
+    legacy: (&'static Encoding, &'static str),
+    start: Vec<u8>,
+    mut rest: impl Read,
+    total: usize,
+) -> Result<Decoded, DecodeError> {
+    let mut stream = LegacyStream::new(legacy, total);
+    stream.feed(&start, false);
+    drop(start);
     let mut buf = vec![0u8; STREAM_CHUNK_BYTES];
     loop {
-        let n = match rest.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e.into()),
-        };
+        let n = read_some(&mut rest, &mut buf)?;
+        if n == 0 {
+            break;
+        }
         stream.feed(&buf[..n], false);
     }
     stream.feed(&[], true);
     stream.finish()
+}
+
+/// [`decode_stream`] of a big file in a legacy encoding: its first half is read while the
+/// encoding is detected from `head`, then decoded in halves when the encoding allows.
+fn decode_big(head: Vec<u8>, mut rest: impl Read, total: usize) -> Result<Decoded, DecodeError> {
+    let mid = total / 2;
+    let (legacy, first) = std::thread::scope(|scope| {
+        let detect = scope.spawn(|| detect_legacy(&head, false));
+        let mut first = Vec::with_capacity(mid.max(head.len()) + STREAM_CHUNK_BYTES);
+        first.extend_from_slice(&head);
+        let read = match mid.checked_sub(first.len()) {
+            Some(more) if more > 0 => (&mut rest)
+                .take(more as u64)
+                .read_to_end(&mut first)
+                .map(|_| ()),
+            _ => Ok(()),
+        };
+        (detect.join(), read.map(|()| first))
+    });
+    drop(head);
+    // Detection decides first, as when nothing more was read before it.
+    let legacy = legacy.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let first = first?;
+    if !splits_at_line_feeds(legacy.0) {
+        return decode_as_read(legacy, first, rest, total);
+    }
+    decode_in_halves(legacy, first, rest, total)
+}
+
+/// Legacy-encoded files from this size (bytes) are decoded in two halves on two threads;
+/// smaller ones (most documents) are decoded as they are read, on one.
+const PARALLEL_DECODE_BYTES: u64 = 512 * 1024;
+
+/// Whether text in `enc` can be cut after any line feed and each piece decoded on its own
+/// with the same result as the whole: byte 0x0A is never inside a character, and a
+/// decoder that meets it after an unfinished sequence reports the error and emits the line
+/// feed itself, so the next byte is decoded from a clean state.
+fn splits_at_line_feeds(enc: &'static Encoding) -> bool {
+    enc == GB18030 || enc == encoding_rs::BIG5
+}
+
+/// Decode a big file in `legacy` (which [`splits_at_line_feeds`]) of about `total` bytes,
+/// `first` its first half and `rest` the others, on two threads: the first half (read on to
+/// the end of its last line) is decoded on a second thread while the rest is read and
+/// decoded here, as it comes. At most half the file's bytes are held beside
+/// its text.
+fn decode_in_halves(
+    legacy: (&'static Encoding, &'static str),
+    mut first: Vec<u8>,
+    mut rest: impl Read,
+    total: usize,
+) -> Result<Decoded, DecodeError> {
+    let mid = total / 2;
+    // On to the end of the line at the middle: the second half starts after a line feed.
+    let mut buf = vec![0u8; STREAM_CHUNK_BYTES];
+    let mut after_cut = None;
+    while after_cut.is_none() {
+        let n = read_some(&mut rest, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let line_feed = memchr::memchr(b'\n', &buf[..n]);
+        let line_end = line_feed.map_or(n, |i| i + 1);
+        first.extend_from_slice(&buf[..line_end]);
+        if line_feed.is_some() {
+            after_cut = Some(line_end..n);
+        }
+    }
+    let Some(after_cut) = after_cut else {
+        // No line feed after the middle: the file ends in its first half's last line.
+        let mut stream = LegacyStream::new(legacy, first.len());
+        stream.feed(&first, true);
+        drop(first);
+        return stream.finish();
+    };
+    let (head_half, tail) = std::thread::scope(|scope| {
+        let head_half = scope.spawn(move || {
+            let mut stream = LegacyStream::new(legacy, first.len());
+            stream.feed(&first, true);
+            stream
+        });
+        let mut tail = LegacyStream::new(legacy, total.saturating_sub(mid));
+        tail.feed(&buf[after_cut], false);
+        let read = loop {
+            match read_some(&mut rest, &mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(n) => tail.feed(&buf[..n], false),
+                Err(e) => break Err(e),
+            }
+        };
+        tail.feed(&[], true);
+        (head_half.join(), read.map(|()| tail.text))
+    });
+    let mut whole = head_half.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let tail = tail?;
+    whole.text.reserve_exact(tail.len());
+    whole.text.push_str(&tail);
+    drop(tail);
+    whole.finish()
+}
+
+/// Read some bytes into `buf` (0 at the end), trying again when interrupted.
+fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            other => return other,
+        }
+    }
 }
 
 /// The legacy encoding chardetng picks for `bytes`, with the name to report.
@@ -583,6 +706,53 @@ mod tests {
             (streamed.text.len(), streamed.encoding),
             (utf8.len(), "UTF-8")
         );
+    }
+
+    #[test]
+    fn halves_decoded_on_two_threads_are_the_whole_decoded_at_once() {
+        let long = SAMPLE.repeat(8000) + "\n龶𠀀";
+        for enc in [GB18030, encoding_rs::BIG5] {
+            let (clean, _, _) = enc.encode(&long);
+            let clean = clean.into_owned();
+            assert!(
+                clean.len() as u64 >= PARALLEL_DECODE_BYTES,
+                "{}",
+                clean.len()
+            );
+            // Where the halves are cut: after the first line feed from the middle.
+            let mid = clean.len() / 2;
+            let lf = mid + clean[mid..].iter().position(|&b| b == b'\n').unwrap();
+            // Damage just before that line feed (a lead byte, two and three bytes of a
+            // four-byte sequence, a byte that is never valid) and just after it.
+            let damages: [(&[u8], usize); 7] = [
+                (b"", lf),
+                (b"\x81", lf),
+                (b"\x81\x30", lf),
+                (b"\x81\x30\x81", lf),
+                (b"\xFF", lf),
+                (b"\x30\x81", lf + 1),
+                (b"\xFE", lf + 1),
+            ];
+            for (bad, at) in damages {
+                let mut bytes = clean.clone();
+                bytes.splice(at..at, bad.iter().copied());
+                let mut whole = LegacyStream::new((enc, enc.name()), bytes.len());
+                whole.feed(&bytes, true);
+                let head = bytes[..SNIFF_BYTES].to_vec();
+                let rest = std::io::Cursor::new(bytes[SNIFF_BYTES..].to_vec());
+                let halves = decode_stream(head, rest, bytes.len() as u64).unwrap();
+                assert_eq!(halves.text, whole.text, "{} {bad:?}", enc.name());
+                assert!(halves.warnings.is_empty());
+            }
+            // No line feed to cut at: decoded whole.
+            let one_line: Vec<u8> = clean.iter().copied().filter(|&b| b != b'\n').collect();
+            let head = one_line[..SNIFF_BYTES].to_vec();
+            let rest = std::io::Cursor::new(one_line[SNIFF_BYTES..].to_vec());
+            let d = decode_stream(head, rest, one_line.len() as u64).unwrap();
+            let mut whole = LegacyStream::new((enc, enc.name()), one_line.len());
+            whole.feed(&one_line, true);
+            assert_eq!(d.text, whole.text);
+        }
     }
 
     #[test]

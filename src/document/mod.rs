@@ -348,8 +348,17 @@ impl<R: Read> Read for Bounded<R> {
 impl Document {
     /// Build a document from already-decoded text of the given format.
     pub fn from_text(text: String, encoding: &str, format: SourceFormat) -> Self {
-        let text = normalize_line_ends(text);
-        let mut doc = Self::with_lines(text, encoding, format);
+        // A big text is looked over for `\r` and stray byte-order marks while its lines are
+        // indexed (both on two threads); the rare one that has them is normalised first.
+        let (text, (lines, char_count)) = match line_index_if_normal(&text) {
+            Some(index) => (text, index),
+            None => {
+                let text = normalize_line_ends(text);
+                let index = line_index(&text);
+                (text, index)
+            }
+        };
+        let mut doc = Self::with_index(text, lines, char_count, encoding, format);
         if format == SourceFormat::Markdown {
             markdown::apply_heading_hints(&mut doc);
         }
@@ -551,24 +560,17 @@ impl Document {
     }
 
     fn with_lines(text: String, encoding: &str, format: SourceFormat) -> Self {
-        let mut lines = Vec::with_capacity(text.len() / 64 + 1);
-        let mut char_pos = 0usize;
-        let mut byte_pos = 0usize;
-        for piece in text.split('\n') {
-            let chars = count_chars(piece);
-            lines.push(Line {
-                range: TextRange::new(char_pos, char_pos + chars),
-                byte_start: byte_pos,
-                byte_end: byte_pos + piece.len(),
-                hint: LineHint::None,
-            });
-            char_pos += chars + 1;
-            byte_pos += piece.len() + 1;
-        }
-        let char_count = char_pos.saturating_sub(1);
-        if text.is_empty() {
-            lines.clear();
-        }
+        let (lines, char_count) = line_index(&text);
+        Self::with_index(text, lines, char_count, encoding, format)
+    }
+
+    fn with_index(
+        text: String,
+        lines: Vec<Line>,
+        char_count: usize,
+        encoding: &str,
+        format: SourceFormat,
+    ) -> Self {
         Self {
             text,
             encoding: encoding.to_owned(),
@@ -580,6 +582,79 @@ impl Document {
             markup: DocxMarkup::default(),
         }
     }
+}
+
+/// Texts from this size (bytes) have their lines indexed in two halves on two threads.
+const PARALLEL_LINES_BYTES: usize = 512 * 1024;
+
+/// Every line of `text` (split at `\n`) and the number of chars in it.
+fn line_index(text: &str) -> (Vec<Line>, usize) {
+    index_lines(text, |_| true).unwrap_or_default()
+}
+
+/// [`line_index`] of `text` if it needs no [`normalize_line_ends`].
+fn line_index_if_normal(text: &str) -> Option<(Vec<Line>, usize)> {
+    index_lines(text, |piece| !needs_normalizing(piece.as_bytes()))
+}
+
+/// [`line_index`] of `text` if `ok` holds for both its halves (for the whole of a small
+/// text), `None` otherwise. A big text is done in two halves on two threads.
+fn index_lines(text: &str, ok: impl Fn(&str) -> bool + Sync) -> Option<(Vec<Line>, usize)> {
+    let mid = text.len() / 2;
+    let cut = (text.len() >= PARALLEL_LINES_BYTES)
+        .then(|| memchr::memchr(b'\n', &text.as_bytes()[mid..]))
+        .flatten()
+        .map(|i| mid + i);
+    let Some(cut) = cut else {
+        if !ok(text) {
+            return None;
+        }
+        if text.is_empty() {
+            return Some((Vec::new(), 0));
+        }
+        let lines = lines_from(text, 0, 0);
+        let char_count = lines.last().map_or(0, |l| l.range.end);
+        return Some((lines, char_count));
+    };
+    // The lines before the line feed at `cut` and those after it: the second half's offsets
+    // are shifted once the first half's char count is known. (Nothing `ok` looks for holds
+    // a line feed, so none is cut in two.)
+    let index =
+        |piece: &str, byte_start: usize| ok(piece).then(|| lines_from(piece, 0, byte_start));
+    let (lines, tail) = std::thread::scope(|scope| {
+        let tail = scope.spawn(|| index(&text[cut + 1..], cut + 1));
+        (index(&text[..cut], 0), tail.join())
+    });
+    let tail = tail.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let mut lines = lines?;
+    let shift = lines.last().map_or(0, |l| l.range.end) + 1;
+    lines.reserve_exact(tail.len());
+    lines.extend(tail.into_iter().map(|mut l| {
+        l.range.start += shift;
+        l.range.end += shift;
+        l
+    }));
+    let char_count = lines.last().map_or(0, |l| l.range.end);
+    Some((lines, char_count))
+}
+
+/// The lines of `text`, which starts at char `char_start` and byte `byte_start`.
+fn lines_from(text: &str, char_start: usize, byte_start: usize) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(text.len() / 64 + 1);
+    let mut char_pos = char_start;
+    let mut byte_pos = byte_start;
+    for piece in text.split('\n') {
+        let chars = count_chars(piece);
+        lines.push(Line {
+            range: TextRange::new(char_pos, char_pos + chars),
+            byte_start: byte_pos,
+            byte_end: byte_pos + piece.len(),
+            hint: LineHint::None,
+        });
+        char_pos += chars + 1;
+        byte_pos += piece.len() + 1;
+    }
+    lines
 }
 
 /// The first bytes of an OLE compound file (CFB): old `.doc`, `.xls`, `.ppt`, and the
@@ -617,14 +692,17 @@ fn byte_of_char(text: &str, from: usize, n: usize) -> usize {
         .map_or(text.len(), |(i, _)| from + i)
 }
 
+/// Whether text has a `\r` or a byte-order mark for [`normalize_line_ends`] to take out.
+fn needs_normalizing(bytes: &[u8]) -> bool {
+    // Byte searches (SIMD): a `char` pattern would decode the whole text.
+    memchr::memchr(b'\r', bytes).is_some()
+        || memchr::memmem::find(bytes, "\u{FEFF}".as_bytes()).is_some()
+}
+
 /// Turn `\r\n` and lone `\r` into `\n` and drop stray byte-order marks (U+FEFF, left
 /// mid-text when files are joined), reusing the buffer when there is nothing to do.
 pub fn normalize_line_ends(text: String) -> String {
-    // Byte searches (SIMD): a `char` pattern would decode the whole text.
-    let bytes = text.as_bytes();
-    if memchr::memchr(b'\r', bytes).is_none()
-        && memchr::memmem::find(bytes, "\u{FEFF}".as_bytes()).is_none()
-    {
+    if !needs_normalizing(text.as_bytes()) {
         return text;
     }
     let mut out = String::with_capacity(text.len());
@@ -668,6 +746,35 @@ mod tests {
         assert_eq!(doc.char_count, 7);
         assert_eq!(doc.slice(TextRange::new(1, 3)), "、总");
         assert_eq!(doc.slice(TextRange::new(5, 7)), "二x");
+    }
+
+    #[test]
+    fn a_big_text_is_indexed_in_two_halves_as_in_one() {
+        let mut text = "一、总体要求\n\n（一）加强学习，推动落实。𠀀x\n".repeat(20_000);
+        for end in ["", "\n", "尾"] {
+            text.push_str(end);
+            assert!(text.len() >= PARALLEL_LINES_BYTES);
+            let (lines, chars) = line_index(&text);
+            let one = lines_from(&text, 0, 0);
+            assert_eq!(lines, one);
+            assert_eq!(chars, text.chars().count());
+            assert_eq!(lines.len(), text.matches('\n').count() + 1);
+        }
+        // A `\r` or a byte-order mark in either half is normalised away first.
+        for odd in ["\r\n", "\r", "\u{FEFF}"] {
+            for at in [1000, text.len() - 1000] {
+                let at = text.floor_char_boundary(at);
+                let mut with = text.clone();
+                with.insert_str(at, odd);
+                let doc = Document::from_text(with.clone(), "UTF-8", SourceFormat::Text);
+                assert_eq!(doc.text, normalize_line_ends(with));
+                assert_eq!(doc.lines, lines_from(&doc.text, 0, 0));
+            }
+        }
+        // One long line: nowhere to cut.
+        let line = "讲".repeat(300_000);
+        let (lines, chars) = line_index(&line);
+        assert_eq!((lines.len(), chars), (1, 300_000));
     }
 
     #[test]

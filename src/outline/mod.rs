@@ -425,15 +425,65 @@ impl HeadingCandidate {
 pub fn outline(doc: &Document) -> Outline {
     // The blanks to fill depend on nothing but each line's text: on a large document they
     // are found on a second core while the lines are classified and the tree is built.
+    // So are the places where an inline point may begin, first: they are needed once the
+    // lines are classified.
     let all = 0..doc.lines.len();
     if doc.text.len() < PARALLEL_BYTES {
-        return build(doc, || line_placeholders(doc, all));
+        return build(doc, None, || line_placeholders(doc, all));
     }
     std::thread::scope(|scope| {
-        let blanks = scope.spawn(move || line_placeholders(doc, all));
-        // A thread that cannot finish (it never panics on text) leaves the blanks unfound.
-        build(doc, || blanks.join().unwrap_or_default())
+        let (send, candidates) = std::sync::mpsc::sync_channel(1);
+        let blanks = scope.spawn(move || {
+            // The receiver is gone only if the outline was made already.
+            let _ = send.send(point_candidates(doc));
+            line_placeholders(doc, all)
+        });
+        // A thread that cannot finish (it never panics on text) leaves the blanks unfound,
+        // and the candidates are then looked for line by line.
+        build(doc, Some(candidates), || blanks.join().unwrap_or_default())
     })
+}
+
+/// The candidates of `all` ([`point_candidates`]) in bytes `from..end`: what a search of
+/// that text alone finds, unless a candidate begins before `from` and runs past it (then
+/// `None`: the text must be searched).
+fn candidates_in(all: &[(usize, usize)], from: usize, end: usize) -> Option<&[(usize, usize)]> {
+    let first = all.partition_point(|&(s, _)| s < from);
+    if first > 0 && all[first - 1].1 > from {
+        return None;
+    }
+    let stop = first + all[first..].partition_point(|&(s, _)| s < end);
+    let inside = &all[first..stop];
+    // No candidate crosses the end of a line's content (a white space or line break
+    // follows it); if one did, the text is searched.
+    inside
+        .last()
+        .is_none_or(|&(_, e)| e <= end)
+        .then_some(inside)
+}
+
+/// Byte ranges of every possible point marker of every line, in order: what
+/// [`Builder::scan_points`] finds in a line's content (no marker holds white space, so
+/// these are the markers of each line's content too). Searched line by line: over the
+/// whole text the search loses its literal prefilter and walks every byte.
+fn point_candidates(doc: &Document) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for line in &doc.lines {
+        let text = doc.line_text(line);
+        // `①`…`⑳` are U+2460…U+2473, E2 91 A0…E2 91 B3 in UTF-8.
+        let candidates = if memchr::memmem::find(text.as_bytes(), b"\xE2\x91").is_some() {
+            &*POINT_OR_CIRCLED
+        } else {
+            &*POINT_CANDIDATE
+        };
+        let at = line.byte_start;
+        found.extend(
+            candidates
+                .find_iter(text)
+                .map(|m| (at + m.start(), at + m.end())),
+        );
+    }
+    found
 }
 
 /// Documents from this size (bytes) are outlined on two threads.
@@ -455,9 +505,14 @@ fn line_placeholders(
 
 /// The outline of `doc`, with the blanks `blanks` gives (asked for last: they may be found
 /// on another thread meanwhile).
-fn build(doc: &Document, blanks: impl FnOnce() -> Vec<(usize, usize, usize, String)>) -> Outline {
+fn build(
+    doc: &Document,
+    candidates: Option<std::sync::mpsc::Receiver<Vec<(usize, usize)>>>,
+    blanks: impl FnOnce() -> Vec<(usize, usize, usize, String)>,
+) -> Outline {
     let classified = classify(doc);
     let mut builder = Builder::new(doc, classified);
+    builder.point_candidates = candidates.and_then(|c| c.recv().ok());
     builder.run();
     builder.finish(blanks())
 }
@@ -498,6 +553,9 @@ struct Builder<'a> {
     last_point_title_byte: Option<usize>,
     /// Byte offsets of every sentence-initial `其次`/`再次`/`最后`, found on first need.
     sequence_continuations: Option<Vec<usize>>,
+    /// Byte ranges of every possible point marker in the text ([`point_candidates`]), when
+    /// found beforehand (on another thread); otherwise each line is searched.
+    point_candidates: Option<Vec<(usize, usize)>>,
 }
 
 fn family_index(f: PointFamily) -> usize {
@@ -668,6 +726,7 @@ impl<'a> Builder<'a> {
             cur_line_content_start: 0,
             last_point_title_byte: None,
             sequence_continuations: None,
+            point_candidates: None,
         };
         builder.decimal_doc = builder.count_decimal_headings() >= 2;
         builder.series = builder.find_series();
@@ -1605,20 +1664,36 @@ impl<'a> Builder<'a> {
         // Jump from one possible marker to the next instead of walking every char.
         let mut last_byte = 0;
         let mut last_char = self.char_at(idx, from);
-        // `①`…`⑳` are U+2460…U+2473, E2 91 A0…E2 91 B3 in UTF-8.
-        let candidates = if memchr::memmem::find(text.as_bytes(), b"\xE2\x91").is_some() {
-            &*POINT_OR_CIRCLED
-        } else {
-            &*POINT_CANDIDATE
+        let found = self.point_candidates.take();
+        let searched: Vec<(usize, usize)>;
+        let matches = match found
+            .as_deref()
+            .and_then(|all| candidates_in(all, from, end))
+        {
+            Some(matches) => matches,
+            None => {
+                // `①`…`⑳` are U+2460…U+2473, E2 91 A0…E2 91 B3 in UTF-8.
+                let candidates = if memchr::memmem::find(text.as_bytes(), b"\xE2\x91").is_some() {
+                    &*POINT_OR_CIRCLED
+                } else {
+                    &*POINT_CANDIDATE
+                };
+                searched = candidates
+                    .find_iter(text)
+                    .map(|m| (from + m.start(), from + m.end()))
+                    .collect();
+                &searched
+            }
         };
-        for m in candidates.find_iter(text) {
-            let b = m.start();
+        for &(m_start, m_end) in matches {
+            let b = m_start - from;
+            let m = &text[b..m_end - from];
             let before = text[..b].trim_end_matches(|c: char| c.is_whitespace() || is_closer(c));
             let (sentence_start, clause_start) = match before.chars().next_back() {
                 None => (at_start, false),
                 Some(c) => (ends_sentence(c), matches!(c, '，' | ',' | '、')),
             };
-            let circled = m.as_str().starts_with(|c: char| ('①'..='⑳').contains(&c));
+            let circled = m.starts_with(|c: char| ('①'..='⑳').contains(&c));
             if !(sentence_start || clause_start || circled) {
                 continue;
             }
@@ -1642,6 +1717,7 @@ impl<'a> Builder<'a> {
                 self.try_point(idx, from + b, last_char, pm);
             }
         }
+        self.point_candidates = found;
     }
 
     /// Whether the second item of a sequence of `family` follows a first one: in the rest of

@@ -666,3 +666,39 @@ fn a_chapter_number_alone_on_its_line_takes_the_next_line_as_its_title() {
     assert_eq!(o.roles[2], LineRole::Heading);
     assert_eq!(o.roles[5], LineRole::Blank);
 }
+
+#[test]
+fn a_big_document_outlined_on_two_threads_is_outlined_as_on_one() {
+    // Points after a salutation, after a heading's title on its line, after commas, circled
+    // numbers, `首先`/`其次`, and markers that run on into a heading's title (`十二是`).
+    let part = format!(
+        "同志们：一是要加强学习。二是要推动落实。\n\
+         一、总体要求。首先，统一思想。其次，明确任务。最后，狠抓落实。{BODY}\n\
+         （一）加强理论武装。一是学深。二是悟透。三是做实。{BODY}\n\
+         （二）十二是个数字。加强纪律建设，一是要严。二是要实。{BODY}\n\
+         \u{3000}\u{3000}主要有：①规划；②建设；③管理。{BODY}\n\
+         第一，坚持原则。第二，讲究方法。{BODY}\n\
+         二、重点任务\n\
+         1.第一项。{BODY}\n"
+    );
+    let text = part.repeat(1 + PARALLEL_BYTES / part.len());
+    let doc = Document::from_text(text, "UTF-8", SourceFormat::Text);
+    assert!(doc.text.len() >= PARALLEL_BYTES);
+    let on_two = outline(&doc);
+    let on_one = build(&doc, None, || line_placeholders(&doc, 0..doc.lines.len()));
+    assert!(on_two.nodes.iter().any(|n| n.kind == NodeKind::Point));
+    assert!(on_two.nodes.iter().any(|n| n.marker.starts_with('①')));
+    assert_eq!(on_two, on_one);
+}
+
+#[test]
+fn point_candidates_found_beforehand_stand_for_a_search_only_when_none_is_cut() {
+    let all = [(0, 6), (10, 16), (20, 26)];
+    assert_eq!(candidates_in(&all, 0, 30), Some(&all[..]));
+    assert_eq!(candidates_in(&all, 6, 30), Some(&all[1..]));
+    assert_eq!(candidates_in(&all, 8, 17), Some(&all[1..2]));
+    assert_eq!(candidates_in(&all, 17, 19), Some(&all[..0]));
+    // A candidate across the start or the end: the text is searched instead.
+    assert_eq!(candidates_in(&all, 3, 30), None);
+    assert_eq!(candidates_in(&all, 6, 12), None);
+}
