@@ -694,9 +694,11 @@ fn byte_of_char(text: &str, from: usize, n: usize) -> usize {
 
 /// Whether text has a `\r` or a byte-order mark for [`normalize_line_ends`] to take out.
 fn needs_normalizing(bytes: &[u8]) -> bool {
-    // Byte searches (SIMD): a `char` pattern would decode the whole text.
+    // Byte searches (SIMD): a `char` pattern would decode the whole text. U+FEFF is EF BB BF;
+    // the pair EF BB is rare in Chinese text (U+FEC0…U+FEFF), where BB BF and BF alone are
+    // everywhere (仿 E4 BB BF, 绿 E7 BB BF): searched for as a pair, then the third byte.
     memchr::memchr(b'\r', bytes).is_some()
-        || memchr::memmem::find(bytes, "\u{FEFF}".as_bytes()).is_some()
+        || memchr::memmem::find_iter(bytes, b"\xEF\xBB").any(|i| bytes.get(i + 2) == Some(&0xBF))
 }
 
 /// Turn `\r\n` and lone `\r` into `\n` and drop stray byte-order marks (U+FEFF, left
@@ -725,6 +727,19 @@ pub fn normalize_line_ends(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_byte_order_mark_or_a_carriage_return_needs_normalising() {
+        for (t, needs) in [
+            ("仿绿，：（）ﻀﻼ", false),
+            ("a\u{FEFF}b", true),
+            ("\u{FEFF}", true),
+            ("x\r", true),
+            ("", false),
+        ] {
+            assert_eq!(needs_normalizing(t.as_bytes()), needs, "{t}");
+        }
+    }
 
     #[test]
     fn line_ends_are_normalised() {

@@ -522,8 +522,14 @@ fn is_caption_of(t: &str, chars: usize) -> bool {
     false
 }
 
+/// Any of [`AD_WORDS`], searched for at once (24 searches of every short line cost more).
+static AD_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<String> = AD_WORDS.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&words.join("|")).expect("valid regex")
+});
+
 fn has_ad_word(t: &str) -> bool {
-    AD_WORDS.iter().any(|w| t.contains(w))
+    AD_WORD.is_match(t)
 }
 
 /// `同志们：`, `各位代表：`, `尊敬的各位来宾：` — returns the salutation's byte length.
@@ -1489,6 +1495,29 @@ mod tests {
             "（2026年3月12日）",
         ] {
             assert!(!is_web_residue(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn ad_words_are_found_as_one_by_one() {
+        for t in [
+            "加QQ群",
+            "ＱＱ：1",
+            "关注公众号",
+            "http://x",
+            "仅供学习",
+            "正文",
+            "",
+            "微",
+        ] {
+            assert_eq!(
+                has_ad_word(t),
+                AD_WORDS.iter().any(|w| t.contains(w)),
+                "{t}"
+            );
+        }
+        for w in AD_WORDS {
+            assert!(has_ad_word(&format!("前{w}后")), "{w}");
         }
     }
 
