@@ -54,8 +54,14 @@ pub fn load(data_dir: &Path) -> ShelfData {
 
 /// [`load`], the notebook's section paths made with the outline `rules` too.
 pub fn load_with(data_dir: &Path, rules: Vec<Rule>) -> ShelfData {
-    let loaded = Library::load(data_dir);
-    let notebook = Notebook::load_with(data_dir, true, rules);
+    // The library file is read while the notebook's index is.
+    let (loaded, notebook) = std::thread::scope(|scope| {
+        let library = scope.spawn(|| Library::load(data_dir));
+        let notebook = Notebook::load_with(data_dir, true, rules);
+        // Reading never panics; if it did, it is read here.
+        let loaded = library.join().unwrap_or_else(|_| Library::load(data_dir));
+        (loaded, notebook)
+    });
     let mut problems: Vec<String> = loaded.problem.into_iter().collect();
     problems.extend(notebook.problems);
     let rows = rows(&loaded.library, &notebook.notebook, &[]);

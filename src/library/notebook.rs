@@ -17,7 +17,7 @@ use memchr::memmem;
 use super::index::{
     self, AnnotationRecord, CheckRecord, IndexHead, IndexRecord, NodeRecord, OutlineRecord, Stamp,
 };
-use super::{Library, LibraryError, one_line};
+use super::{Library, LibraryDoc, LibraryError, one_line};
 use crate::annotate::corrections::{Correction, reader_outline};
 use crate::annotate::{
     Annotation, AnnotationId, Edit, Filter, Kind, clean_tag, hashtags, now_ms, rename_hashtags,
@@ -278,6 +278,13 @@ impl StoreData {
     }
 }
 
+/// The library file's stamp, then the library (what changes after the stamp is taken is
+/// seen by the next refresh).
+fn library_as_of(data_dir: &Path) -> (Option<Stamp>, Library) {
+    let stamp = stamp_of(&Library::path(data_dir));
+    (stamp, Library::read(data_dir).library)
+}
+
 /// The stamp of the file at `path`, not following a link.
 fn stamp_of(path: &Path) -> Option<Stamp> {
     std::fs::symlink_metadata(path).ok().map(|m| Stamp::of(&m))
@@ -364,12 +371,23 @@ impl Notebook {
         };
         let mut reused = 0;
         // What the index holds of an unchanged store is taken as it is; its annotations are
-        // decoded after, on two threads.
-        let (mut stores, problems, mut changed) = read_stores(data_dir, |name, stamp| {
-            let (r, _) = by_name.get(name).filter(|(r, _)| r.stamp == stamp)?;
-            reused += 1;
-            Some(StoreData::from_record(r, &[]))
+        // decoded after, on two threads. The library is read meanwhile (the stores are
+        // mostly a thousand `stat`s: the other core is free).
+        let (library, (stores, problems, mut changed)) = std::thread::scope(|scope| {
+            let library = scope.spawn(|| library_as_of(data_dir));
+            let stores = read_stores(data_dir, |name, stamp| {
+                let (r, _) = by_name.get(name).filter(|(r, _)| r.stamp == stamp)?;
+                reused += 1;
+                Some(StoreData::from_record(r, &[]))
+            });
+            // Reading never panics; if it did, it is read here.
+            (
+                library.join().unwrap_or_else(|_| library_as_of(data_dir)),
+                stores,
+            )
         });
+        // The annotations of a store taken from the index are decoded with the entries
+        // (`build`), on two threads.
         let bodies: Vec<Option<index::Body<'_>>> = stores
             .iter()
             .map(|s| {
@@ -379,41 +397,19 @@ impl Notebook {
                     .map(|(_, body)| *body)
             })
             .collect();
-        let half = stores.len() / 2;
-        let (first, second) = stores.split_at_mut(half);
-        // `false`: a body did not decode.
-        let fill = |stores: &mut [StoreData], bodies: &[Option<index::Body<'_>>]| {
-            for (s, body) in stores.iter_mut().zip(bodies) {
-                if let Some(body) = body.filter(|b| b.count() > 0) {
-                    let Some(annotations) = body.annotations() else {
-                        return false;
-                    };
-                    s.annotations = annotations;
-                }
-            }
-            true
-        };
-        let decoded = std::thread::scope(|scope| {
-            let other = scope.spawn(|| fill(second, &bodies[half..]));
-            let mine = fill(first, &bodies[..half]);
-            // Decoding never panics; if it did, the index is read around.
-            mine && other.join().unwrap_or(false)
-        });
-        if !decoded {
-            return None;
-        }
         // A store removed since the index was written.
         changed |= record.is_none() || reused != by_name.len();
         drop(by_name);
+        // A body that does not decode: `None` (the index is read around).
         let notebook = build(
-            data_dir,
-            stores,
+            (data_dir, library),
+            (stores, bodies),
             problems,
             checks,
             ((outlines, outline_keys), rules),
             write_index,
             &mut changed,
-        );
+        )?;
         // No stores and no index: nothing worth a file.
         let empty = record.is_none() && notebook.stores.is_empty();
         if write_index && changed && !empty {
@@ -654,15 +650,18 @@ impl Notebook {
         } else {
             Arc::new(rules.to_vec())
         };
+        let bodies = vec![None; stores.len()];
+        // Nothing to decode: always made.
         let notebook = build(
-            data_dir,
-            stores,
+            (data_dir, library_as_of(data_dir)),
+            (stores, bodies),
             problems,
             self.checks.clone(),
             ((self.outlines.clone(), self.outline_keys.clone()), &rules),
             self.write_index,
             &mut changed,
-        );
+        )
+        .unwrap_or_default();
         if self.write_index {
             let _ = index::write(data_dir, &notebook.to_record());
         }
@@ -672,13 +671,12 @@ impl Notebook {
     /// This notebook with the library's titles as they are now, sharing its entries: `None`
     /// when a document's path or the order of the documents changed with them.
     fn relabelled(&self, data_dir: &Path) -> Option<Notebook> {
-        let library_stamp = stamp_of(&Library::path(data_dir));
-        let library = Library::read(data_dir).library;
+        let (library_stamp, library) = library_as_of(data_dir);
         let ranks = Ranks::of(&library);
         let mut docs = self.docs.clone();
         for (doc, meta) in docs.iter_mut().zip(&self.stores) {
             let (title, path) = title_and_path(
-                &library,
+                ranks.doc(&library, &doc.fingerprint),
                 &doc.fingerprint,
                 meta.recorded_path.as_deref(),
                 &meta.recorded_title,
@@ -1061,12 +1059,11 @@ fn outline_of(
 /// A document's title and path: the library's, else what its store recorded (the title
 /// else the file's name, else the fingerprint).
 fn title_and_path(
-    library: &Library,
+    known: Option<&LibraryDoc>,
     fingerprint: &str,
     recorded_path: Option<&str>,
     recorded_title: &str,
 ) -> (String, Option<PathBuf>) {
-    let known = library.by_fingerprint(fingerprint);
     let path = known
         .map(|d| d.path.clone())
         .or_else(|| recorded_path.map(PathBuf::from));
@@ -1109,6 +1106,13 @@ impl<'a> Ranks<'a> {
         }
     }
 
+    /// The library's document of a fingerprint (the first, as `Library::by_fingerprint`
+    /// finds it), looked up, not scanned.
+    fn doc<'l>(&self, library: &'l Library, fingerprint: &str) -> Option<&'l LibraryDoc> {
+        let &i = self.by_fingerprint.get(fingerprint)?;
+        library.docs.get(i)
+    }
+
     fn of_doc(&self, d: &NotebookDoc) -> usize {
         self.by_fingerprint
             .get(d.fingerprint.as_str())
@@ -1118,26 +1122,36 @@ impl<'a> Ranks<'a> {
     }
 }
 
+/// A document of the notebook, its store, and the index frame its annotations are to be
+/// decoded from (`None`: the store brings them).
+type Placed<'a> = (NotebookDoc, StoreData, Option<index::Body<'a>>);
+
 /// Make the notebook of `stores`: statuses, order, sections (the outlines known, made again
 /// where the rules or a store's corrections are not the ones they were made with), search.
+/// A store with a `bodies` frame has its annotations decoded from it (`None`: one did not
+/// decode); the others bring theirs.
 fn build(
-    data_dir: &Path,
-    stores: Vec<StoreData>,
+    (data_dir, (library_stamp, library)): (&Path, (Option<Stamp>, Library)),
+    (stores, bodies): (Vec<StoreData>, Vec<Option<index::Body<'_>>>),
     problems: Vec<String>,
     mut checks: HashMap<String, (Stamp, String)>,
     (mut outlines, rules): (Outlines, &Arc<Vec<Rule>>),
     write_index: bool,
     changed: &mut bool,
-) -> Notebook {
+) -> Option<Notebook> {
     let rules_key = rules_key(rules);
-    let library_stamp = stamp_of(&Library::path(data_dir));
-    let library = Library::read(data_dir).library;
+    let ranks = Ranks::of(&library);
     let store_dir = data_dir.join("annotations");
-    let mut docs: Vec<(NotebookDoc, StoreData)> = stores
+    let docs: Vec<Placed<'_>> = stores
         .into_iter()
-        .map(|mut s| {
-            let (title, path) =
-                title_and_path(&library, &s.fingerprint, s.doc_path.as_deref(), &s.title);
+        .zip(bodies)
+        .map(|(mut s, body)| {
+            let (title, path) = title_and_path(
+                ranks.doc(&library, &s.fingerprint),
+                &s.fingerprint,
+                s.doc_path.as_deref(),
+                &s.title,
+            );
             let (status, opened) = status_of(path.as_deref(), &s.fingerprint, &mut checks, changed);
             let doc = NotebookDoc {
                 fingerprint: s.fingerprint.clone(),
@@ -1157,18 +1171,19 @@ fn build(
                 &mut outlines,
                 changed,
             );
-            (doc, s)
+            (doc, s, body)
         })
         .collect();
-    let ranks = Ranks::of(&library);
-    let mut ranked: Vec<(usize, (NotebookDoc, StoreData))> =
-        docs.drain(..).map(|d| (ranks.of_doc(&d.0), d)).collect();
+    let mut ranked: Vec<(usize, Placed<'_>)> =
+        docs.into_iter().map(|d| (ranks.of_doc(&d.0), d)).collect();
     ranked.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then_with(|| a.1.0.title.cmp(&b.1.0.title))
             .then_with(|| a.1.1.name.cmp(&b.1.1.name))
     });
     let (outlines, outline_keys) = outlines;
+    let mut ranked: Vec<_> = ranked.into_iter().map(|(_, d)| d).collect();
+    let (entries, counts) = entries_of(&mut ranked, &outlines)?;
     let mut notebook = Notebook {
         checks,
         outline_keys,
@@ -1179,52 +1194,92 @@ fn build(
         problems,
         ..Notebook::default()
     };
-    let total: usize = ranked.iter().map(|(_, (_, s))| s.annotations.len()).sum();
-    let mut entries = Vec::with_capacity(total);
-    for (d, (_, (doc, store))) in ranked.into_iter().enumerate() {
-        let nodes = outlines.get(&doc.fingerprint).cloned();
-        let first = entries.len();
-        let mut annotations = store.annotations;
-        annotations.sort_by_key(|a| (a.range.start, a.range.end, a.id));
-        // Consecutive annotations are mostly in the same section: its labels made once.
-        let mut last: Option<(Option<usize>, Arc<[String]>)> = None;
-        for a in annotations {
-            let section = match &nodes {
-                Some(nodes) => {
-                    let node = node_at(nodes, a.range.start);
-                    match &last {
-                        Some((n, labels)) if *n == node => Arc::clone(labels),
-                        _ => {
-                            let labels: Arc<[String]> =
-                                node.map(|i| path_of(nodes, i)).unwrap_or_default().into();
-                            last = Some((node, Arc::clone(&labels)));
-                            labels
-                        }
-                    }
-                }
-                None => Arc::from([]),
-            };
-            entries.push(Entry {
-                doc: d,
-                annotation: a,
-                section,
-            });
-        }
+    let mut first = 0;
+    for ((doc, store, _), count) in ranked.into_iter().zip(counts) {
         notebook.stores.push(StoreMeta {
             name: store.name,
             stamp: store.stamp,
             recorded_path: store.doc_path,
             recorded_title: store.title,
             problem: store.problem,
-            entries: first..entries.len(),
+            entries: first..first + count,
             corrections_key: store.corrections_key,
         });
+        first += count;
         notebook.docs.push(doc);
     }
     notebook.outlines = outlines;
     notebook.search = Arc::new(Search::of(&entries));
     notebook.entries = Arc::new(entries);
-    notebook
+    Some(notebook)
+}
+
+/// The entries of the documents `ranked` (in that order) and how many each has: each store's
+/// annotations — decoded from its index frame, or those it brought — in document order, with
+/// their section labels. On two threads, each taking a run of documents holding about half
+/// the annotations. `None`: a frame did not decode.
+fn entries_of(
+    ranked: &mut [Placed<'_>],
+    outlines: &HashMap<String, Arc<Vec<Node>>>,
+) -> Option<(Vec<Entry>, Vec<usize>)> {
+    let count = |(_, s, b): &Placed<'_>| b.map_or(s.annotations.len(), |b| b.count() as usize);
+    let total: usize = ranked.iter().map(count).sum();
+    let mut split = 0;
+    let mut before = 0;
+    while split < ranked.len() && before * 2 < total {
+        before += count(&ranked[split]);
+        split += 1;
+    }
+    // A run of documents into `out`, the first being document `first`.
+    let run = |docs: &mut [Placed<'_>], first: usize, mut out: Vec<Entry>| {
+        let mut counts = Vec::with_capacity(docs.len());
+        for (i, (doc, store, body)) in docs.iter_mut().enumerate() {
+            let mut annotations = match body.take() {
+                Some(body) if body.count() > 0 => body.annotations()?,
+                _ => std::mem::take(&mut store.annotations),
+            };
+            annotations.sort_by_key(|a| (a.range.start, a.range.end, a.id));
+            counts.push(annotations.len());
+            let nodes = outlines.get(&doc.fingerprint);
+            // Consecutive annotations are mostly in the same section: its labels made once.
+            let mut last: Option<(Option<usize>, Arc<[String]>)> = None;
+            for a in annotations {
+                let section = match nodes {
+                    Some(nodes) => {
+                        let node = node_at(nodes, a.range.start);
+                        match &last {
+                            Some((n, labels)) if *n == node => Arc::clone(labels),
+                            _ => {
+                                let labels: Arc<[String]> =
+                                    node.map(|i| path_of(nodes, i)).unwrap_or_default().into();
+                                last = Some((node, Arc::clone(&labels)));
+                                labels
+                            }
+                        }
+                    }
+                    None => Arc::from([]),
+                };
+                out.push(Entry {
+                    doc: first + i,
+                    annotation: a,
+                    section,
+                });
+            }
+        }
+        Some((out, counts))
+    };
+    let (head, tail) = ranked.split_at_mut(split);
+    let (mine, theirs) = std::thread::scope(|scope| {
+        let theirs = scope.spawn(|| run(tail, split, Vec::with_capacity(total - before)));
+        // Sized for both: the other run is moved in after it.
+        let mine = run(head, 0, Vec::with_capacity(total));
+        // Decoding never panics; if it did, the index is read around.
+        (mine, theirs.join().ok().flatten())
+    });
+    let ((mut entries, mut counts), (rest, rest_counts)) = (mine?, theirs?);
+    entries.extend(rest);
+    counts.extend(rest_counts);
+    Some((entries, counts))
 }
 
 impl Search {
@@ -1233,6 +1288,29 @@ impl Search {
             tag_starts: Vec::with_capacity(entries.len() + 1),
             ..Search::default()
         };
+        // Newest first; of two made at once, the earlier entry first. Sorted on a second
+        // thread while the tags are gathered here.
+        let newest = || {
+            let mut newest: Vec<(std::cmp::Reverse<i64>, u32)> = entries
+                .iter()
+                .zip(0u32..)
+                .map(|(e, i)| (std::cmp::Reverse(e.annotation.created_ms), i))
+                .collect();
+            newest.sort_unstable();
+            newest.into_iter().map(|(_, i)| i).collect()
+        };
+        std::thread::scope(|scope| {
+            let sorting = scope.spawn(newest);
+            s.tags_of(entries);
+            // Sorting never panics; if it did, it is done here.
+            s.newest = sorting.join().unwrap_or_else(|_| newest());
+        });
+        s
+    }
+
+    /// The tags of every entry, each once, by id.
+    fn tags_of(&mut self, entries: &[Entry]) {
+        let s = self;
         let mut exact: HashMap<&str, u32> = HashMap::new();
         for e in entries {
             let a = &e.annotation;
@@ -1263,15 +1341,6 @@ impl Search {
             }
         }
         s.tag_starts.push(s.entry_tags.len());
-        // Newest first; of two made at once, the earlier entry first.
-        let mut newest: Vec<(std::cmp::Reverse<i64>, u32)> = entries
-            .iter()
-            .zip(0u32..)
-            .map(|(e, i)| (std::cmp::Reverse(e.annotation.created_ms), i))
-            .collect();
-        newest.sort_unstable();
-        s.newest = newest.into_iter().map(|(_, i)| i).collect();
-        s
     }
 }
 

@@ -292,6 +292,35 @@ fn the_index_is_used_while_stores_are_unchanged_and_rebuilt_when_damaged() {
 }
 
 #[test]
+fn a_frame_that_does_not_decode_has_every_store_read_from_its_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, _, _) = two_stores(tmp.path());
+    let first = Notebook::load(&data, true).notebook;
+    // The last store's frame: its length kept (so the frames still fit), its bytes garbage.
+    let mut bytes = std::fs::read(index::path(&data)).unwrap();
+    let tail = bytes.len() - 8;
+    bytes[tail..].fill(0xFF);
+    std::fs::write(index::path(&data), &bytes).unwrap();
+    assert!(
+        index::parse(&bytes).is_some_and(|r| r.bodies.last().unwrap().annotations().is_none()),
+        "the frames fit, the last does not decode"
+    );
+    // Read around: every note is there (on the two threads that decode, either may fail).
+    let second = Notebook::load(&data, false).notebook;
+    let notes = |nb: &Notebook| {
+        let mut q: Vec<String> = nb
+            .entries()
+            .iter()
+            .map(|e| e.annotation.quote.clone())
+            .collect();
+        q.sort();
+        q
+    };
+    assert_eq!(notes(&second), notes(&first));
+    assert_eq!(second.entries().len(), 5);
+}
+
+#[test]
 fn refreshed_rereads_only_what_changed() {
     let tmp = tempfile::tempdir().unwrap();
     let (data, speech, _) = two_stores(tmp.path());
