@@ -327,8 +327,9 @@ struct MarkEntry {
     used: u64,
 }
 
-/// Blocks kept at most; the least recently painted go first.
-const MAX_MARKED_BLOCKS: usize = 256;
+/// Blocks kept at most (a few screens; a dense block's mesh is tens of kilobytes); the
+/// least recently painted go first.
+const MAX_MARKED_BLOCKS: usize = 96;
 
 /// The highlights and note markers of recently shown blocks, tessellated once and moved
 /// into place every frame (a dense text has a few hundred highlight rects on screen: made
