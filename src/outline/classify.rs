@@ -522,14 +522,8 @@ fn is_caption_of(t: &str, chars: usize) -> bool {
     false
 }
 
-/// Any of [`AD_WORDS`], searched for at once (24 searches of every short line cost more).
-static AD_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<String> = AD_WORDS.iter().map(|w| regex::escape(w)).collect();
-    Regex::new(&words.join("|")).expect("valid regex")
-});
-
 fn has_ad_word(t: &str) -> bool {
-    AD_WORD.is_match(t)
+    AD_WORDS.iter().any(|w| t.contains(w))
 }
 
 /// `同志们：`, `各位代表：`, `尊敬的各位来宾：` — returns the salutation's byte length.
@@ -704,11 +698,12 @@ pub(super) fn classify(doc: &Document) -> Classified {
         if roles[i] == LineRole::Body
             && !is_title(i, &title)
             && !longer_than(t, SHORT_LINE_CHARS)
+            // Where the line stands and a contact number are cheaper to test than 24 words.
+            && (in_edge(i) || CONTACT_NUMBER.is_match(t))
             && has_ad_word(t)
             // `…现就审理倒卖车票刑事案件的有关问题解释如下：` opens the body.
             && !t.ends_with("如下：")
             && !is_heading_like(t)
-            && (in_edge(i) || CONTACT_NUMBER.is_match(t))
         {
             roles[i] = LineRole::Boilerplate(BoilerplateKind::Advertising);
         }
@@ -1495,29 +1490,6 @@ mod tests {
             "（2026年3月12日）",
         ] {
             assert!(!is_web_residue(t), "{t}");
-        }
-    }
-
-    #[test]
-    fn ad_words_are_found_as_one_by_one() {
-        for t in [
-            "加QQ群",
-            "ＱＱ：1",
-            "关注公众号",
-            "http://x",
-            "仅供学习",
-            "正文",
-            "",
-            "微",
-        ] {
-            assert_eq!(
-                has_ad_word(t),
-                AD_WORDS.iter().any(|w| t.contains(w)),
-                "{t}"
-            );
-        }
-        for w in AD_WORDS {
-            assert!(has_ad_word(&format!("前{w}后")), "{w}");
         }
     }
 
