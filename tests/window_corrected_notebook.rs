@@ -9,7 +9,6 @@ use std::path::Path;
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
 use pizhu::annotate::{Color, Mark};
-use pizhu::app::settings::LanguagePref;
 use pizhu::app::{Command, PizhuApp, Startup, View};
 use pizhu::session::Action as Act;
 
@@ -17,28 +16,13 @@ const TEXT: &str = "关于做好某项工作的通知\n\n一、总体要求\n\n�
 
 /// A window on `file`, settings in `config`, notes in `data`, in English.
 fn window(config: &Path, data: &Path, file: &Path) -> Harness<'static, PizhuApp> {
-    let (settings, data, file) = (
-        config.join("settings.ron"),
-        data.to_owned(),
-        file.to_owned(),
+    let h = common::window_of(
+        Vec2::new(1400.0, 900.0),
+        Some(config.join("settings.ron")),
+        Some(data.to_owned()),
+        Startup::File(file.to_owned()),
     );
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            PizhuApp::new(
-                &cc.egui_ctx,
-                Some(settings),
-                Some(data),
-                Startup::File(file),
-            )
-        });
-    let ctx = h.ctx.clone();
-    h.state_mut()
-        .apply(&ctx, Command::SetLanguage(LanguagePref::English));
-    common::wait_then_run(&mut h, "loading", |app| {
-        !app.is_loading() && app.current.is_some()
-    });
+    assert!(h.state().current.is_some(), "the document opened");
     h
 }
 
