@@ -1193,6 +1193,14 @@ fn unspaced(t: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether line `i` has no marker before its words (a title over several lines is one range:
+/// a marker of a line after the first would be inside it).
+fn bare(doc: &Document, content: &[Range<usize>], i: usize) -> bool {
+    doc.text[doc.lines[i].byte_start..content[i].start]
+        .trim()
+        .is_empty()
+}
+
 fn find_title(
     doc: &Document,
     texts: &[&str],
@@ -1226,7 +1234,9 @@ fn find_title(
             && !is_front_matter_line(texts[p])
     };
     let mut first = line;
-    while first > 0 && line - first < 2 && continues(first - 1) {
+    // The title's range runs from the first line's words: a line after it with a marker of
+    // its own (`# 政府工作报告`) would put that marker inside the title.
+    while first > 0 && line - first < 2 && continues(first - 1) && bare(doc, content, first) {
         first -= 1;
     }
     let last_text = texts[line];
@@ -1311,6 +1321,9 @@ fn find_documents(
             let pt = texts[p];
             p >= from
                 && roles[p] == LineRole::Body
+                // Only blank lines between the two, and no marker before the second's words.
+                && (p + 1..i).all(|q| roles[q] == LineRole::Blank)
+                && bare(doc, content, i)
                 && !longer_than(pt, 30)
                 && !pt
                     .chars()
