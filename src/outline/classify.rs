@@ -1193,12 +1193,12 @@ fn unspaced(t: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Whether line `i` has no marker before its words (a title over several lines is one range:
-/// a marker of a line after the first would be inside it).
+/// Whether line `i` has no marker before its words, only spaces or invisible chars (a title
+/// over several lines is one range: a marker of a line after the first would be inside it).
 fn bare(doc: &Document, content: &[Range<usize>], i: usize) -> bool {
     doc.text[doc.lines[i].byte_start..content[i].start]
-        .trim()
-        .is_empty()
+        .chars()
+        .all(|c| c.is_whitespace() || is_invisible(c))
 }
 
 fn find_title(
