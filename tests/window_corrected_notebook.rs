@@ -4,27 +4,13 @@
 
 mod common;
 
-use std::path::Path;
-
-use egui::{Key, Modifiers, Vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use pizhu::annotate::{Color, Mark};
-use pizhu::app::{Command, PizhuApp, Startup, View};
+use pizhu::app::{Command, PizhuApp, View};
 use pizhu::session::Action as Act;
 
 const TEXT: &str = "关于做好某项工作的通知\n\n一、总体要求\n\n做好工作意义重大。\n\n二、主要任务\n\n加强组织领导\n\n各地要高度重视。\n\n三、保障措施\n\n抓好落实。\n";
-
-/// A window on `file`, settings in `config`, notes in `data`, in English.
-fn window(config: &Path, data: &Path, file: &Path) -> Harness<'static, PizhuApp> {
-    let h = common::window_of(
-        Vec2::new(1400.0, 900.0),
-        Some(config.join("settings.ron")),
-        Some(data.to_owned()),
-        Startup::File(file.to_owned()),
-    );
-    assert!(h.state().current.is_some(), "the document opened");
-    h
-}
 
 /// Chars `from..from + len` of the text holding `text`.
 fn range_of(h: &Harness<'static, PizhuApp>, text: &str) -> pizhu::TextRange {
@@ -59,7 +45,7 @@ fn the_notebook_follows_a_heading_made_in_the_window() {
     std::fs::create_dir_all(&config).expect("config");
     let file = dir.path().join("通知.txt");
     std::fs::write(&file, TEXT).expect("write");
-    let mut h = window(&config, &data, &file);
+    let mut h = common::window_on_file(&config, &data, &file);
     let ctx = h.ctx.clone();
     let range = range_of(&h, "各地要高度重视");
     h.state_mut().apply(

@@ -6,27 +6,13 @@
 
 mod common;
 
-use std::path::Path;
-
-use egui::{Key, Modifiers, Vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use pizhu::app::{Command, PizhuApp, Startup};
+use pizhu::app::{Command, PizhuApp};
 use pizhu::session::Action as Act;
 
 const TEXT: &str = "关于做好某项工作的通知\n\n一、总体要求\n\n做好工作意义重大。\n\n（一）指导思想\n\n坚持稳中求进。\n\n二、主要任务\n\n加强组织领导\n\n各地要高度重视。\n\n三、保障措施\n\n抓好落实。\n";
-
-/// A window on `file`, settings in `config`, notes in `data`, in English.
-fn window(config: &Path, data: &Path, file: &Path) -> Harness<'static, PizhuApp> {
-    let h = common::window_of(
-        Vec2::new(1400.0, 900.0),
-        Some(config.join("settings.ron")),
-        Some(data.to_owned()),
-        Startup::File(file.to_owned()),
-    );
-    assert!(h.state().current.is_some(), "the document opened");
-    h
-}
 
 /// The tree as the window holds it: (depth, title) of every node.
 fn tree(h: &Harness<'static, PizhuApp>) -> Vec<(u8, String)> {
@@ -68,7 +54,7 @@ fn a_heading_made_and_a_node_demoted_survive_a_restart_and_undo_reverts() {
     let file = dir.path().join("通知.txt");
     std::fs::write(&file, TEXT).expect("write");
     {
-        let mut h = window(&config, &data, &file);
+        let mut h = common::window_on_file(&config, &data, &file);
         assert!(!tree(&h).iter().any(|(_, t)| t == "加强组织领导"));
         assert_eq!(depth(&h, "保障措施"), 1);
         // The caret in 加强组织领导 (a selection there), then Ctrl+Alt+2.
@@ -99,7 +85,7 @@ fn a_heading_made_and_a_node_demoted_survive_a_restart_and_undo_reverts() {
         assert_eq!(depth(&h, "保障措施"), 2);
         h.state_mut().flush();
     }
-    let h = window(&config, &data, &file);
+    let h = common::window_on_file(&config, &data, &file);
     assert_eq!(depth(&h, "加强组织领导"), 2, "{:?}", tree(&h));
     assert_eq!(depth(&h, "保障措施"), 2);
     let doc = h.state().current.as_ref().expect("open");
@@ -115,7 +101,7 @@ fn a_node_renamed_in_the_tree_keeps_its_text_and_escape_cancels() {
     std::fs::create_dir_all(&config).expect("config");
     let file = dir.path().join("通知.txt");
     std::fs::write(&file, TEXT).expect("write");
-    let mut h = window(&config, &data, &file);
+    let mut h = common::window_on_file(&config, &data, &file);
     let i = node(&h, "保障措施");
     // What the tree's context menu item does: open the field on the node's title.
     h.state_mut().outline_view.renaming = Some((i, "保障措施".into(), true));
@@ -154,7 +140,7 @@ fn an_outline_rule_saved_in_settings_applies_to_the_open_document() {
     std::fs::create_dir_all(&config).expect("config");
     let file = dir.path().join("通知.txt");
     std::fs::write(&file, TEXT).expect("write");
-    let mut h = window(&config, &data, &file);
+    let mut h = common::window_on_file(&config, &data, &file);
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, Command::ShowSettings(true));
     h.run();

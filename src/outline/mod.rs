@@ -402,6 +402,11 @@ impl HeadingCandidate {
         }
     }
 
+    /// An appendix part (`附件`, `附表`, `附录`, `注释`…), its title the rest of its line.
+    fn appendix(start: usize, marker: String, rest_byte: usize, rest_line: usize) -> Self {
+        Self::whole_line(StyleKey::Appendix, start, marker, rest_byte, rest_line)
+    }
+
     /// A heading opened by a numbering marker found at byte `at` of line `idx`.
     fn numbered(m: &marker::Marker, body: &str, start: usize, at: usize, idx: usize) -> Self {
         Self {
@@ -1217,8 +1222,7 @@ impl<'a> Builder<'a> {
         }
         let standalone = ["名词解释", "名词注释", "注释", "名词说明", "附录"];
         if standalone.contains(&body.trim_end_matches(['：', ':'])) {
-            return Some(HeadingCandidate::whole_line(
-                StyleKey::Appendix,
+            return Some(HeadingCandidate::appendix(
                 start,
                 String::new(),
                 at_byte,
@@ -1237,13 +1241,8 @@ impl<'a> Builder<'a> {
                 return None;
             }
             let word = body.trim_end();
-            let mut cand = HeadingCandidate::whole_line(
-                StyleKey::Appendix,
-                start,
-                word.to_owned(),
-                at_byte + word.len(),
-                idx,
-            );
+            let mut cand =
+                HeadingCandidate::appendix(start, word.to_owned(), at_byte + word.len(), idx);
             cand.rest_byte = self.cls.content[next].start;
             cand.rest_line = next;
             cand.extra_lines = 1;
@@ -1269,13 +1268,8 @@ impl<'a> Builder<'a> {
                     .is_some_and(|m| m.ordinal == 2 && m.style == first.style)
             })
         {
-            let mut cand = HeadingCandidate::whole_line(
-                StyleKey::Appendix,
-                start,
-                word.to_owned(),
-                at_byte + word.len(),
-                idx,
-            );
+            let mut cand =
+                HeadingCandidate::appendix(start, word.to_owned(), at_byte + word.len(), idx);
             cand.follows = Some(at_byte + word.len());
             return Some(cand);
         }
@@ -1289,20 +1283,13 @@ impl<'a> Builder<'a> {
         }
         // `附件：1、查处酒后驾驶操作规程`: the list of attachments starts on the line.
         if parse_heading_marker(rest).is_some_and(|m| m.ordinal == 1) {
-            let mut cand = HeadingCandidate::whole_line(
-                StyleKey::Appendix,
-                start,
-                marker,
-                at_byte + marker_len,
-                idx,
-            );
+            let mut cand = HeadingCandidate::appendix(start, marker, at_byte + marker_len, idx);
             let item = at_byte + (rest.as_ptr() as usize - body.as_ptr() as usize);
             cand.follows = Some(item);
             return Some(cand);
         }
         if !rest.is_empty() {
-            return Some(HeadingCandidate::whole_line(
-                StyleKey::Appendix,
+            return Some(HeadingCandidate::appendix(
                 start,
                 marker,
                 at_byte + marker_len,
@@ -1310,13 +1297,7 @@ impl<'a> Builder<'a> {
             ));
         }
         // The appendix title usually stands on the next line.
-        let mut cand = HeadingCandidate::whole_line(
-            StyleKey::Appendix,
-            start,
-            marker,
-            at_byte + marker_len,
-            idx,
-        );
+        let mut cand = HeadingCandidate::appendix(start, marker, at_byte + marker_len, idx);
         if let Some(next) = self.next_content_line(idx).filter(|&n| n == idx + 1) {
             let next_text = self.content(next);
             if next_text.chars().count() <= STANDALONE_TITLE_CHARS

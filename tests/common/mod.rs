@@ -289,6 +289,19 @@ pub fn passages(text: &str, n: usize) -> Vec<String> {
     out
 }
 
+/// A 1400×900 window on `file`, settings in `config`, notes in `data`, in English, once the
+/// document is open.
+pub fn window_on_file(config: &Path, data: &Path, file: &Path) -> Harness<'static, PizhuApp> {
+    let h = window_of(
+        egui::Vec2::new(1400.0, 900.0),
+        Some(config.join("settings.ron")),
+        Some(data.to_owned()),
+        Startup::File(file.to_owned()),
+    );
+    assert!(h.state().current.is_some(), "the document opened");
+    h
+}
+
 /// A window of `size` as `PizhuApp::new` makes it (`settings` file, `data` folder,
 /// `startup`), in English, once what it opens is loaded.
 pub fn window_of(
