@@ -395,6 +395,94 @@ pub struct AnnotationSet {
     corrections_removed: Vec<(corrections::CorrectionId, i64)>,
     /// Bumped on every change to the corrections.
     corrections_generation: u64,
+    /// Where each id stands (its range): with the items sorted by (start, end, id), a
+    /// binary search finds it. Kept by every change; not used while `duplicates`.
+    at: IdMap<(usize, usize)>,
+    /// Some id is held by more than one item: ids are looked for by scanning, every change
+    /// takes the general path and is not logged.
+    duplicates: bool,
+    /// The last changes made in place, each with the generation it made and the ids it
+    /// touched with where they stood before ([`AnnotationSet::changes_since`]).
+    log: Vec<(u64, Vec<(AnnotationId, Option<Was>)>)>,
+}
+
+/// Most generations [`AnnotationSet::changes_since`] can look back.
+const LOG_LEN: usize = 16;
+/// Most ids a change touches and still goes into the log (views patch themselves for it);
+/// a larger change makes them start over.
+const LOGGED_MAX: usize = 64;
+
+/// The key the items are sorted by (unique while no id is held twice).
+fn key(a: &Annotation) -> (usize, usize, AnnotationId) {
+    (a.range.start, a.range.end, a.id)
+}
+
+/// A map keyed by annotation id, hashed by mixing the id's bits (ids are random-looking
+/// already; tests and imports use small ones).
+type IdMap<V> = std::collections::HashMap<AnnotationId, V, std::hash::BuildHasherDefault<IdHash>>;
+
+/// The hasher of [`IdMap`]: SplitMix64's finaliser over the id.
+#[derive(Default)]
+pub struct IdHash(u64);
+
+impl std::hash::Hasher for IdHash {
+    fn finish(&self) -> u64 {
+        let x = self.0;
+        let x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Where an annotation stood before a change: enough for a view to find its row and to
+/// take it out of its section's count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Was {
+    /// Its range then.
+    pub range: TextRange,
+    /// Whether it was placed then.
+    pub placed: bool,
+}
+
+impl Was {
+    fn of(a: &Annotation) -> Self {
+        Self {
+            range: a.range,
+            placed: a.is_placed(),
+        }
+    }
+}
+
+/// One annotation that changed between two generations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Touched {
+    /// Its id.
+    pub id: AnnotationId,
+    /// Where it stood at the earlier generation (`None`: not held then).
+    pub was: Option<Was>,
+    /// Its index in the items at the earlier generation.
+    pub was_at: Option<usize>,
+    /// Its index in the items now (`None`: not held now).
+    pub now_at: Option<usize>,
+}
+
+/// What changed in the items since a generation ([`AnnotationSet::changes_since`]): every
+/// annotation added, changed or removed, each once. The others kept their content and their
+/// order (their indices moved only by the touched ones).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Delta {
+    /// The touched annotations, in the order first touched.
+    pub touched: Vec<Touched>,
 }
 
 /// One undoable step: annotation edits or correction edits.
@@ -441,9 +529,158 @@ impl AnnotationSet {
         self.generation
     }
 
-    /// The annotation with this id.
+    /// The annotation with this id (the first in document order, if more hold it).
     pub fn get(&self, id: AnnotationId) -> Option<&Annotation> {
-        self.items.iter().find(|a| a.id == id)
+        self.position(id).map(|i| &self.items[i])
+    }
+
+    /// The index in [`AnnotationSet::items`] of the annotation with this id (the first, if
+    /// more hold it): a look-up and a binary search.
+    pub fn position(&self, id: AnnotationId) -> Option<usize> {
+        if self.duplicates {
+            return self.items.iter().position(|a| a.id == id);
+        }
+        let &(start, end) = self.at.get(&id)?;
+        self.items
+            .binary_search_by(|a| key(a).cmp(&(start, end, id)))
+            .ok()
+    }
+
+    /// Every annotation holding this id, in document order (more than one only in a set
+    /// that holds an id twice).
+    pub fn all_with_id(&self, id: AnnotationId) -> impl Iterator<Item = &Annotation> {
+        let (all, one) = if self.duplicates {
+            (&self.items[..], None)
+        } else {
+            (&[][..], self.get(id))
+        };
+        one.into_iter()
+            .chain(all.iter().filter(move |a| a.id == id))
+    }
+
+    /// What changed in the items since generation `since`: the annotations added, changed or
+    /// removed, with where each stood then and stands now. `None` when that is not known (the
+    /// changes since then were large, made all at once — loading, placing, undoing a
+    /// restore — or too many generations ago, or the outline's corrections changed): a view
+    /// then starts over.
+    pub fn changes_since(&self, since: u64) -> Option<Delta> {
+        if since == self.generation {
+            return Some(Delta::default());
+        }
+        if since > self.generation || self.duplicates {
+            return None;
+        }
+        // Every generation after `since` must be in the log, in order.
+        let from = self.log.iter().position(|(g, _)| *g == since + 1)?;
+        let entries = &self.log[from..];
+        let contiguous = entries
+            .iter()
+            .enumerate()
+            .all(|(k, (g, _))| *g == since + 1 + k as u64);
+        if !contiguous || entries.last().map(|(g, _)| *g) != Some(self.generation) {
+            return None;
+        }
+        // Each id once, with where it stood before it was first touched.
+        let mut first: Vec<(AnnotationId, Option<Was>)> = Vec::new();
+        for (_, touched) in entries {
+            for &(id, was) in touched {
+                if !first.iter().any(|f| f.0 == id) {
+                    first.push((id, was));
+                }
+            }
+        }
+        let now: Vec<Option<usize>> = first.iter().map(|&(id, _)| self.position(id)).collect();
+        // An untouched item's key is the same then and now: the items before `was` then are
+        // the items before it now, less the touched ones now before it, plus the touched
+        // ones then before it.
+        let then_key = |&(id, was): &(AnnotationId, Option<Was>)| {
+            was.map(|w| (w.range.start, w.range.end, id))
+        };
+        let touched = first
+            .iter()
+            .zip(&now)
+            .map(|(f, &now_at)| {
+                let was_at = then_key(f).map(|k| {
+                    let before_now = self.items.partition_point(|a| key(a) < k);
+                    let touched_now = now
+                        .iter()
+                        .flatten()
+                        .filter(|&&i| key(&self.items[i]) < k)
+                        .count();
+                    let touched_then = first.iter().filter_map(then_key).filter(|&t| t < k).count();
+                    before_now - touched_now + touched_then
+                });
+                Touched {
+                    id: f.0,
+                    was: f.1,
+                    was_at,
+                    now_at,
+                }
+            })
+            .collect();
+        Some(Delta { touched })
+    }
+
+    /// A change made in place touched these ids (with where each stood before): a new
+    /// generation, logged for the views.
+    fn changed(&mut self, touched: Vec<(AnnotationId, Option<Was>)>) {
+        self.generation += 1;
+        if touched.len() > LOGGED_MAX {
+            self.log.clear();
+            return;
+        }
+        if self.log.len() == LOG_LEN {
+            self.log.remove(0);
+        }
+        self.log.push((self.generation, touched));
+    }
+
+    /// Put `a` where it belongs (no item holds its id); its index.
+    fn insert(&mut self, a: Annotation) -> usize {
+        let k = key(&a);
+        let i = self.items.partition_point(|x| key(x) < k);
+        self.longest = self.longest.max(a.range.len());
+        self.at.insert(a.id, (a.range.start, a.range.end));
+        self.items.insert(i, a);
+        i
+    }
+
+    /// Take out the item at `i`.
+    fn remove_at(&mut self, i: usize) -> Annotation {
+        let old = self.items.remove(i);
+        self.at.remove(&old.id);
+        if old.range.len() >= self.longest {
+            self.longest = self.items.iter().map(|a| a.range.len()).max().unwrap_or(0);
+        }
+        old
+    }
+
+    /// Put `a` (the same id) in place of the item at `i`, moving it where its range puts it;
+    /// the item it replaced.
+    fn replace_at(&mut self, i: usize, a: Annotation) -> Annotation {
+        let (old_len, new_len) = (self.items[i].range.len(), a.range.len());
+        let k = key(&a);
+        let to = if key(&self.items[i]) == k {
+            i
+        } else {
+            self.at.insert(a.id, (a.range.start, a.range.end));
+            let j = self.items.partition_point(|x| key(x) < k);
+            if j > i {
+                // The items between move up one; the old one ends just before `j`.
+                self.items[i..j].rotate_left(1);
+                j - 1
+            } else {
+                self.items[j..=i].rotate_right(1);
+                j
+            }
+        };
+        let old = std::mem::replace(&mut self.items[to], a);
+        if new_len >= self.longest {
+            self.longest = new_len;
+        } else if old_len >= self.longest {
+            self.longest = self.items.iter().map(|a| a.range.len()).max().unwrap_or(0);
+        }
+        old
     }
 
     /// Number of annotations.
@@ -469,6 +706,17 @@ impl AnnotationSet {
     /// Replace an annotation as part of the last undo step (typing a note: the whole
     /// typing session undoes at once).
     pub fn replace_last(&mut self, mut a: Annotation, now_ms: i64) {
+        if !self.duplicates {
+            if let Some(i) = self.position(a.id) {
+                let was = Was::of(&self.items[i]);
+                a.modified_ms = now_ms.max(self.items[i].modified_ms + 1);
+                let id = a.id;
+                self.replace_at(i, a);
+                self.redo.clear();
+                self.changed(vec![(id, Some(was))]);
+            }
+            return;
+        }
         if let Some(old) = self.items.iter_mut().find(|o| o.id == a.id) {
             a.modified_ms = now_ms.max(old.modified_ms + 1);
             *old = a;
@@ -510,6 +758,76 @@ impl AnnotationSet {
     /// first need, removed items are only marked and dropped at the end (the rest keep their
     /// order), and so are the tombstones an added annotation lifts.
     fn apply_raw(&mut self, edits: Vec<Edit>, now_ms: i64) -> Vec<Edit> {
+        if self.can_edit_in_place(&edits) {
+            self.apply_in_place(edits, now_ms)
+        } else {
+            self.log.clear();
+            self.apply_indexed(edits, now_ms)
+        }
+    }
+
+    /// Whether [`AnnotationSet::apply_in_place`] does what the general path does: a few
+    /// edits, no id held twice now or after them.
+    fn can_edit_in_place(&self, edits: &[Edit]) -> bool {
+        if self.duplicates || edits.len() > FEW {
+            return false;
+        }
+        let added = |k: usize| match &edits[k] {
+            Edit::Add(a) => Some(a.id),
+            _ => None,
+        };
+        (0..edits.len()).all(|k| {
+            added(k)
+                .is_none_or(|id| !self.at.contains_key(&id) && (0..k).all(|j| added(j) != Some(id)))
+        })
+    }
+
+    /// [`AnnotationSet::apply_raw`] for a few edits: each added or moved annotation goes
+    /// where it belongs by binary search, each id is found through the index; logged.
+    fn apply_in_place(&mut self, edits: Vec<Edit>, now_ms: i64) -> Vec<Edit> {
+        let mut inverse = Vec::with_capacity(edits.len());
+        let mut touched: Vec<(AnnotationId, Option<Was>)> = Vec::with_capacity(edits.len());
+        for edit in edits {
+            let id = match &edit {
+                Edit::Add(a) | Edit::Update(a) => a.id,
+                Edit::Remove(id) => *id,
+            };
+            if !touched.iter().any(|t| t.0 == id) {
+                let was = self.position(id).map(|i| Was::of(&self.items[i]));
+                touched.push((id, was));
+            }
+            match edit {
+                Edit::Add(mut a) => {
+                    a.modified_ms = a.modified_ms.max(now_ms);
+                    // Its tombstones are lifted.
+                    if self.removed.iter().any(|&(r, _)| r == id) {
+                        self.removed.retain(|&(r, _)| r != id);
+                    }
+                    inverse.push(Edit::Remove(id));
+                    self.insert(a);
+                }
+                Edit::Update(mut a) => {
+                    if let Some(i) = self.position(id) {
+                        a.modified_ms = now_ms.max(self.items[i].modified_ms + 1);
+                        inverse.push(Edit::Update(self.replace_at(i, a)));
+                    }
+                }
+                Edit::Remove(id) => {
+                    if let Some(i) = self.position(id) {
+                        let old = self.remove_at(i);
+                        self.removed.push((id, now_ms));
+                        inverse.push(Edit::Add(old));
+                    }
+                }
+            }
+        }
+        inverse.reverse();
+        self.changed(touched);
+        inverse
+    }
+
+    /// [`AnnotationSet::apply_raw`] for any edits (not logged).
+    fn apply_indexed(&mut self, edits: Vec<Edit>, now_ms: i64) -> Vec<Edit> {
         use std::collections::HashMap;
         let mut inverse = Vec::with_capacity(edits.len());
         // Indices of the live items holding each id, first first; `dead` marks removed ones.
@@ -595,11 +913,67 @@ impl AnnotationSet {
         // Another window's change is usually a handful of annotations: a scan of the items
         // per change costs less than indexing ten thousand of them (the window merges on the
         // UI thread).
-        if theirs.len() + their_removed.len() <= FEW {
+        if theirs.len() + their_removed.len() > FEW {
+            self.log.clear();
+            self.merge_indexed(theirs, their_removed)
+        } else if self.duplicates {
             self.merge_few(theirs, their_removed)
         } else {
-            self.merge_indexed(theirs, their_removed)
+            self.merge_in_place(theirs, their_removed)
         }
+    }
+
+    /// [`AnnotationSet::merge`] for a few changes to a set holding each id once: each found
+    /// through the index and put where it belongs; logged.
+    fn merge_in_place(
+        &mut self,
+        theirs: Vec<Annotation>,
+        their_removed: &[(AnnotationId, i64)],
+    ) -> bool {
+        let mut touched: Vec<(AnnotationId, Option<Was>)> = Vec::new();
+        let note = |touched: &mut Vec<(AnnotationId, Option<Was>)>, id, was| {
+            if !touched.iter().any(|t: &(AnnotationId, _)| t.0 == id) {
+                touched.push((id, was));
+            }
+        };
+        for &(id, when) in their_removed {
+            if let Some(i) = self.position(id)
+                && self.items[i].modified_ms <= when
+            {
+                note(&mut touched, id, Some(Was::of(&self.items[i])));
+                self.remove_at(i);
+            }
+            if !self.removed.iter().any(|&(r, _)| r == id) {
+                self.removed.push((id, when));
+            }
+        }
+        for a in theirs {
+            let removed_when = self
+                .removed
+                .iter()
+                .filter(|&&(r, _)| r == a.id)
+                .map(|&(_, when)| when)
+                .max();
+            if removed_when.is_some_and(|when| when >= a.modified_ms) {
+                continue;
+            }
+            match self.position(a.id) {
+                Some(i) if self.items[i].modified_ms < a.modified_ms => {
+                    note(&mut touched, a.id, Some(Was::of(&self.items[i])));
+                    self.replace_at(i, a);
+                }
+                Some(_) => {}
+                None => {
+                    note(&mut touched, a.id, None);
+                    self.insert(a);
+                }
+            }
+        }
+        let changed = !touched.is_empty();
+        if changed {
+            self.changed(touched);
+        }
+        changed
     }
 
     /// [`AnnotationSet::merge`] through an index of every item: linear in items + changes.
@@ -785,8 +1159,8 @@ impl AnnotationSet {
         self.items.iter().filter(|a| !a.is_placed()).count()
     }
 
+    /// Sort the items into document order (after a change made all at once) and index them.
     fn sort(&mut self) {
-        let key = |a: &Annotation| (a.range.start, a.range.end, a.id);
         // An edit usually adds a few annotations at the end of items in order: each goes
         // in where it belongs (after its equals, as the stable sort puts it), which moves
         // the items after it once instead of merging all ten thousand.
@@ -805,6 +1179,14 @@ impl AnnotationSet {
             self.items.sort_by_key(key);
         }
         self.longest = self.items.iter().map(|a| a.range.len()).max().unwrap_or(0);
+        self.at.clear();
+        self.at.reserve(self.items.len());
+        self.duplicates = false;
+        for a in &self.items {
+            if self.at.insert(a.id, (a.range.start, a.range.end)).is_some() {
+                self.duplicates = true;
+            }
+        }
     }
 }
 

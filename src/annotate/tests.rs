@@ -608,3 +608,232 @@ fn a_few_added_to_many_land_where_the_sort_puts_them() {
         assert!(set.overlapping(added[0].range).any(|a| a.id == added[0].id));
     }
 }
+
+/// Random annotations and changes for the in-place paths' properties: ids from a small
+/// pool (so changes meet), ranges over a short text, some unplaced.
+struct Changes {
+    seed: u64,
+    clock: i64,
+}
+
+impl Changes {
+    fn next(&mut self, n: u64) -> u64 {
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        self.seed % n.max(1)
+    }
+
+    fn annotation(&mut self, id: AnnotationId) -> Annotation {
+        self.clock += 1;
+        let start = self.next(40) as usize;
+        Annotation {
+            id,
+            range: TextRange::new(start, start + self.next(6) as usize),
+            note: format!("{}", self.next(4)),
+            modified_ms: 1000 + self.next(60) as i64,
+            state: if self.next(6) == 0 {
+                AnchorState::Unplaced
+            } else {
+                AnchorState::Exact
+            },
+            ..Annotation::default()
+        }
+    }
+
+    fn edits(&mut self, pool: u64) -> Vec<Edit> {
+        let n = if self.next(10) == 0 {
+            40
+        } else {
+            1 + self.next(3)
+        };
+        (0..n)
+            .map(|_| {
+                let id = 1 + self.next(pool);
+                match self.next(3) {
+                    // Half of them new, as most additions are (a held id is added too:
+                    // the set then holds it twice).
+                    0 if self.next(2) == 0 => {
+                        let fresh = 1 + pool + self.next(100_000);
+                        Edit::Add(self.annotation(fresh))
+                    }
+                    0 => Edit::Add(self.annotation(id)),
+                    1 => Edit::Update(self.annotation(id)),
+                    _ => Edit::Remove(id),
+                }
+            })
+            .collect()
+    }
+
+    fn theirs(&mut self, pool: u64) -> (Vec<Annotation>, Vec<(AnnotationId, i64)>) {
+        let many = self.next(12) == 0;
+        let n = if many { 30 } else { self.next(4) };
+        let theirs = (0..n)
+            .map(|_| {
+                let id = 1 + self.next(pool);
+                self.annotation(id)
+            })
+            .collect();
+        let removed = (0..self.next(3))
+            .map(|_| (1 + self.next(pool), 1000 + self.next(60) as i64))
+            .collect();
+        (theirs, removed)
+    }
+}
+
+/// The set's lookups agree with scanning its items.
+fn check_index(set: &AnnotationSet) {
+    for a in set.items() {
+        let first = set.items().iter().position(|x| x.id == a.id);
+        assert_eq!(set.position(a.id), first);
+        assert_eq!(set.all_with_id(a.id).count(), {
+            set.items().iter().filter(|x| x.id == a.id).count()
+        });
+    }
+    assert_eq!(set.position(u64::MAX), None);
+    let sorted = set.items().windows(2).all(|w| key(&w[0]) <= key(&w[1]));
+    assert!(sorted);
+}
+
+/// What `changes_since` said about the items of generation `then`, checked against them.
+fn check_delta(then: &[Annotation], now: &[Annotation], delta: &Delta) {
+    let touched = |id: AnnotationId| delta.touched.iter().any(|t| t.id == id);
+    for t in &delta.touched {
+        let was = then.iter().position(|a| a.id == t.id);
+        assert_eq!(t.was_at, was, "{t:?}");
+        assert_eq!(
+            t.was,
+            was.map(|i| Was {
+                range: then[i].range,
+                placed: then[i].is_placed()
+            })
+        );
+        assert_eq!(t.now_at, now.iter().position(|a| a.id == t.id), "{t:?}");
+    }
+    let kept = |items: &[Annotation]| -> Vec<Annotation> {
+        items.iter().filter(|a| !touched(a.id)).cloned().collect()
+    };
+    assert_eq!(
+        kept(then),
+        kept(now),
+        "untouched annotations stay as they were"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Every change made in place (edits, merges, typing, undo, redo) leaves the set as the
+    /// general path leaves it (items, order, removals, undo), its index agrees with its
+    /// items, and what `changes_since` reports is what changed.
+    #[test]
+    fn changes_in_place_equal_the_general_path(seed in 1u64.., pool in 3u64..40) {
+        let mut r = Changes { seed, clock: 0 };
+        let items: Vec<Annotation> = (0..r.next(30))
+            .map(|k| r.annotation(1 + k))
+            .collect();
+        let mut fast = AnnotationSet::new(items, vec![(pool + 1, 1500)]);
+        let mut general = fast.clone();
+        let mut history: Vec<(u64, Vec<Annotation>)> =
+            vec![(fast.generation(), fast.items().to_vec())];
+        let mut deltas = 0;
+        for step in 0..30 {
+            let now = 2000 + step;
+            // The general path: the one a set holding an id twice takes.
+            general.duplicates = true;
+            match r.next(6) {
+                0 | 1 => {
+                    let edits = r.edits(pool);
+                    fast.apply(edits.clone(), now);
+                    general.apply(edits, now);
+                }
+                2 => {
+                    let (theirs, removed) = r.theirs(pool);
+                    let a = fast.merge(theirs.clone(), &removed);
+                    let b = general.merge(theirs, &removed);
+                    proptest::prop_assert_eq!(a, b);
+                }
+                3 => {
+                    let id = 1 + r.next(pool);
+                    let a = r.annotation(id);
+                    fast.replace_last(a.clone(), now);
+                    general.replace_last(a, now);
+                }
+                4 => {
+                    proptest::prop_assert_eq!(fast.undo(now), general.undo(now));
+                }
+                _ => {
+                    proptest::prop_assert_eq!(fast.redo(now), general.redo(now));
+                }
+            }
+            general.duplicates = false;
+            proptest::prop_assert_eq!(fast.items(), general.items());
+            proptest::prop_assert_eq!(fast.removed(), general.removed());
+            proptest::prop_assert_eq!(fast.generation(), general.generation());
+            proptest::prop_assert_eq!(fast.can_undo(), general.can_undo());
+            check_index(&fast);
+            if history.last().map(|h| h.0) != Some(fast.generation()) {
+                history.push((fast.generation(), fast.items().to_vec()));
+            }
+            for (g, then) in &history {
+                if let Some(delta) = fast.changes_since(*g) {
+                    check_delta(then, fast.items(), &delta);
+                    deltas += usize::from(!delta.touched.is_empty());
+                }
+            }
+        }
+        // A small change to a set holding each id once is reported, not only refused.
+        if !fast.duplicates {
+            let g = fast.generation();
+            let fresh = r.annotation(pool + 100);
+            fast.apply(vec![Edit::Add(fresh)], 9_000);
+            let delta = fast.changes_since(g);
+            proptest::prop_assert!(delta.is_some());
+            check_delta(&history.last().expect("a generation").1, fast.items(), &delta.unwrap_or_default());
+            deltas += 1;
+        }
+        proptest::prop_assert!(deltas > 0 || fast.duplicates);
+    }
+}
+
+#[test]
+fn one_change_is_reported_with_where_it_stood_and_a_large_one_is_not() {
+    let text = "各级党组织要履行主体责任，主要负责同志要亲自抓、带头干。".repeat(20);
+    let d = doc(&text);
+    let at = |start: usize| {
+        Annotation::highlight(&d, TextRange::new(start, start + 4), Color::Yellow, 1_000)
+    };
+    let mut set = AnnotationSet::new((0..100).map(|i| at(i * 5)).collect(), vec![]);
+    let g = set.generation();
+    let moved = {
+        let mut a = set.items()[10].clone();
+        a.set_range(&d, TextRange::new(2, 6));
+        a
+    };
+    set.apply(vec![Edit::Update(moved.clone())], 2_000);
+    let delta = set.changes_since(g).expect("one change is known");
+    assert_eq!(
+        delta.touched,
+        [Touched {
+            id: moved.id,
+            was: Some(Was {
+                range: TextRange::new(50, 54),
+                placed: true
+            }),
+            was_at: Some(10),
+            now_at: Some(1),
+        }]
+    );
+    assert_eq!(set.get(moved.id).map(|a| a.range), Some(moved.range));
+    assert_eq!(set.changes_since(set.generation()), Some(Delta::default()));
+    // Many at once (a restore): the views start over.
+    let g = set.generation();
+    set.apply((0..FEW + 1).map(|i| Edit::Add(at(i * 3))).collect(), 3_000);
+    assert_eq!(set.changes_since(g), None);
+    // So does a change the set does not log (the outline made anew).
+    let g = set.generation();
+    set.touch();
+    set.apply(vec![Edit::Remove(moved.id)], 4_000);
+    assert_eq!(set.changes_since(g), None);
+    assert!(set.changes_since(g + 1).is_some());
+}
