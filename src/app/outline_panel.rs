@@ -1,6 +1,10 @@
 //! The outline tree: collapsible headings and points, a filter, and scroll-spy.
 
-use egui::{Role, ScrollArea, Sense, TextEdit, Ui, Vec2, WidgetInfo};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use egui::text::LayoutJob;
+use egui::{Galley, Role, ScrollArea, Sense, TextEdit, Ui, Vec2, WidgetInfo};
 
 use super::theme::palette;
 use super::{Command, FocusArea, PizhuApp};
@@ -54,6 +58,8 @@ pub struct OutlineView {
     /// The node being renamed in the outline, and the title typed so far (the field takes
     /// the keyboard when it opens: `true` until it has).
     pub renaming: Option<(usize, String, bool)>,
+    /// The rows' text, kept between frames.
+    galleys: RowGalleys,
 }
 
 impl OutlineView {
@@ -407,6 +413,7 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let may_defer = view.frames < 2 && !view.deferred && !super::acting(ui);
     view.frames = view.frames.saturating_add(1);
     let mut deferred = false;
+    view.galleys.begin_frame(ui);
     let output = area.show_rows(ui, row_height, rows.len(), |ui, range| {
         for (k, &i) in rows[range].iter().enumerate() {
             if may_defer && k > 0 && started.elapsed() > LAYOUT_BUDGET {
@@ -416,162 +423,161 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 deferred = true;
                 break;
             }
+            let row = egui::Rect::from_min_size(
+                ui.cursor().min,
+                Vec2::new(ui.available_width(), row_height),
+            );
+            ui.advance_cursor_after_rect(row);
             if view.is_topic_row(i) {
                 let topic = &outline.topics[i - outline.nodes.len()];
                 let indent = f32::from(topic.depth.saturating_sub(1)) * 14.0 + 14.0;
-                ui.horizontal(|ui| {
-                    ui.set_min_height(row_height);
-                    ui.add_space(indent);
-                    let label = format!("▪ {}", topic.title);
-                    let text = egui::RichText::new(&label)
-                        .color(pal.point)
-                        .size(point_size(ui));
-                    let resp = ui
-                        .add(egui::Button::selectable(false, text).truncate())
-                        .on_hover_text(&label);
-                    if focused && view.selected == Some(i) {
-                        cursor_ring(ui, resp.rect);
-                    }
-                    if resp.clicked() {
-                        view.selected = Some(i);
-                        commands.push(Command::JumpToChar(topic.range.start));
-                    }
+                let label = || format!("▪ {}", topic.title);
+                let space = row.with_min_x(row.left() + indent);
+                let text = RowText {
+                    slot: 2 * i,
+                    label: &label,
+                    size: point_size(ui),
+                    underline: false,
+                };
+                let resp = row_button(ui, &mut view.galleys, tree_id.with(i), space, text, false)
+                    .paint(ui, None, Some(pal.point));
+                let resp = resp.on_hover_ui(|ui| {
+                    ui.label(label());
                 });
+                if focused && view.selected == Some(i) {
+                    cursor_ring(ui, resp.rect);
+                }
+                if resp.clicked() {
+                    view.selected = Some(i);
+                    commands.push(Command::JumpToChar(topic.range.start));
+                }
                 continue;
             }
             let node = &outline.nodes[i];
             let indent = f32::from(node.depth.saturating_sub(1)) * 14.0;
-            ui.horizontal(|ui| {
-                ui.set_min_height(row_height);
-                ui.add_space(indent);
-                let (icon_rect, icon) = ui.allocate_exact_size(Vec2::splat(14.0), Sense::click());
-                if view.foldable(i) {
-                    let openness = if view.expanded[i] { 1.0 } else { 0.0 };
-                    egui::collapsing_header::paint_default_icon(ui, openness, &icon);
-                    let label = format!(
-                        "{} {}",
-                        if view.expanded[i] {
-                            t.collapse
-                        } else {
-                            t.expand
-                        },
-                        node.title
-                    );
-                    icon.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
-                    if icon.clicked() {
-                        let on = !view.expanded[i];
-                        view.set_expanded(i, on);
-                    }
-                } else {
-                    let _ = icon_rect;
-                }
-                if let Some((_, title, focus)) = view.renaming.as_mut().filter(|r| r.0 == i) {
-                    let field = ui.add(
-                        TextEdit::singleline(title)
-                            .id_salt(("outline-rename", i))
-                            .desired_width(f32::INFINITY)
-                            .hint_text(node.title.as_str()),
-                    );
-                    field.widget_info(|| {
-                        WidgetInfo::text_edit(true, "", title.as_str(), t.fix().rename)
-                    });
-                    if *focus {
-                        // Until the field has the keyboard (the closing menu may take a frame).
-                        if field.has_focus() {
-                            *focus = false;
-                        } else {
-                            field.request_focus();
-                        }
-                    } else if field.lost_focus() {
-                        let cancel = ui.input_mut(|inp| {
-                            super::keys::pressed(inp, Action::CancelRename, Scope::TagField)
-                        });
-                        let title = std::mem::take(title);
-                        view.renaming = None;
-                        if !cancel {
-                            commands.push(Command::Act(Act::RenameNode { node: i, title }));
-                        }
-                    }
-                    return;
-                }
-                let label = node_label(&outline, i);
-                let mut text = egui::RichText::new(&label);
-                let is_corrected = corrected(i);
-                if is_corrected {
-                    text = text.underline();
-                }
-                if node.kind == NodeKind::Point {
-                    text = text.color(pal.point).size(point_size(ui));
-                }
-                // One highlighted row, the section in view; the keyboard cursor is a ring
-                // while the tree has the keyboard.
-                let current = view.current == Some(i);
-                let mut button = egui::Button::selectable(current, text).truncate();
-                if current {
-                    button = button.fill(pal.current);
-                }
-                let count = doc_notes_count(&outline, i);
-                let resp = ui
-                    .with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.add_space(6.0);
-                        if count > 0 {
-                            ui.label(
-                                egui::RichText::new(count.to_string())
-                                    .small()
-                                    .color(pal.point),
-                            )
-                            .on_hover_text(format!("{} {count}", t.annotations));
-                        }
-                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                            ui.add(button)
-                        })
-                        .inner
-                    })
-                    .inner;
-                if focused && view.selected == Some(i) {
-                    cursor_ring(ui, resp.rect);
-                }
-                let resp = if is_corrected {
-                    resp.on_hover_text(format!("{label}（{}）", t.fix().corrected))
-                } else {
-                    resp.on_hover_text(&label)
-                };
-                if resp.clicked() {
-                    view.selected = Some(i);
-                    commands.push(Command::Act(Act::JumpToNode(i)));
-                }
-                resp.context_menu(|ui| {
-                    if ui.button(t.add_note).clicked() {
-                        commands.push(Command::Act(Act::AddSectionNote(i)));
-                        ui.close();
-                    }
-                    ui.separator();
-                    let f = t.fix();
-                    if node.depth > 1 && ui.button(f.promote).clicked() {
-                        commands.push(Command::Act(Act::ShiftNode { node: i, by: -1 }));
-                        ui.close();
-                    }
-                    if ui.button(f.demote).clicked() {
-                        commands.push(Command::Act(Act::ShiftNode { node: i, by: 1 }));
-                        ui.close();
-                    }
-                    if ui.button(f.rename).clicked() {
-                        view.renaming = Some((i, node.title.clone(), true));
-                        ui.close();
-                    }
-                    if ui.button(f.not_heading).clicked() {
-                        commands.push(Command::Act(Act::NotHeading {
-                            at: node.title_range.start,
-                        }));
-                        ui.close();
-                    }
-                    if is_corrected && ui.button(f.clear_correction).clicked() {
-                        commands.push(Command::Act(Act::ClearCorrections {
-                            at: node.title_range.start,
-                        }));
-                        ui.close();
-                    }
+            let icon_rect = egui::Rect::from_center_size(
+                egui::pos2(row.left() + indent + 7.0, row.center().y),
+                Vec2::splat(14.0),
+            );
+            if view.foldable(i) {
+                let icon = ui.interact(icon_rect, tree_id.with(("fold", i)), Sense::click());
+                let openness = if view.expanded[i] { 1.0 } else { 0.0 };
+                egui::collapsing_header::paint_default_icon(ui, openness, &icon);
+                icon.widget_info(|| {
+                    let verb = if view.expanded[i] {
+                        t.collapse
+                    } else {
+                        t.expand
+                    };
+                    WidgetInfo::labeled(Role::Button, true, format!("{verb} {}", node.title))
                 });
+                if icon.clicked() {
+                    let on = !view.expanded[i];
+                    view.set_expanded(i, on);
+                }
+            }
+            let left = icon_rect.right() + ui.spacing().item_spacing.x;
+            let space = egui::Rect::from_min_max(egui::pos2(left, row.top()), row.max);
+            if view.renaming.as_ref().is_some_and(|r| r.0 == i) {
+                let mut field_ui = ui.new_child(
+                    egui::UiBuilder::new()
+                        .max_rect(space)
+                        .layout(egui::Layout::left_to_right(egui::Align::Center)),
+                );
+                rename_field_ui(&mut field_ui, view, node, t, &mut commands);
+                continue;
+            }
+            // The count of annotations in the section, at the right end.
+            let mut right = row.right() - 6.0;
+            let count = doc_notes_count(&outline, i);
+            if count > 0 {
+                let small = egui::TextStyle::Small.resolve(ui.style());
+                let galley = ui
+                    .painter()
+                    .layout_no_wrap(count.to_string(), small, pal.point);
+                let rect = egui::Rect::from_min_size(
+                    egui::pos2(
+                        right - galley.size().x,
+                        row.center().y - galley.size().y / 2.0,
+                    ),
+                    galley.size(),
+                );
+                let hover = ui.interact(rect, tree_id.with(("count", i)), Sense::hover());
+                hover.widget_info(|| WidgetInfo::labeled(Role::Label, true, count.to_string()));
+                ui.painter().galley(rect.min, galley, pal.point);
+                hover.on_hover_ui(|ui| {
+                    ui.label(format!("{} {count}", t.annotations));
+                });
+                right = rect.left() - ui.spacing().item_spacing.x;
+            }
+            let label = || node_label(&outline, i);
+            let is_corrected = corrected(i);
+            let is_point = node.kind == NodeKind::Point;
+            let text = RowText {
+                slot: 2 * i + usize::from(is_corrected),
+                label: &label,
+                size: if is_point {
+                    point_size(ui)
+                } else {
+                    egui::TextStyle::Body.resolve(ui.style()).size
+                },
+                underline: is_corrected,
+            };
+            // One highlighted row, the section in view; the keyboard cursor is a ring
+            // while the tree has the keyboard.
+            let current = view.current == Some(i);
+            let space = space.with_max_x(right.max(left));
+            let resp = row_button(ui, &mut view.galleys, tree_id.with(i), space, text, current)
+                .paint(
+                    ui,
+                    current.then_some(pal.current),
+                    is_point.then_some(pal.point),
+                );
+            if focused && view.selected == Some(i) {
+                cursor_ring(ui, resp.rect);
+            }
+            let resp = resp.on_hover_ui(|ui| {
+                if is_corrected {
+                    ui.label(format!("{}（{}）", label(), t.fix().corrected));
+                } else {
+                    ui.label(label());
+                }
+            });
+            if resp.clicked() {
+                view.selected = Some(i);
+                commands.push(Command::Act(Act::JumpToNode(i)));
+            }
+            resp.context_menu(|ui| {
+                if ui.button(t.add_note).clicked() {
+                    commands.push(Command::Act(Act::AddSectionNote(i)));
+                    ui.close();
+                }
+                ui.separator();
+                let f = t.fix();
+                if node.depth > 1 && ui.button(f.promote).clicked() {
+                    commands.push(Command::Act(Act::ShiftNode { node: i, by: -1 }));
+                    ui.close();
+                }
+                if ui.button(f.demote).clicked() {
+                    commands.push(Command::Act(Act::ShiftNode { node: i, by: 1 }));
+                    ui.close();
+                }
+                if ui.button(f.rename).clicked() {
+                    view.renaming = Some((i, node.title.clone(), true));
+                    ui.close();
+                }
+                if ui.button(f.not_heading).clicked() {
+                    commands.push(Command::Act(Act::NotHeading {
+                        at: node.title_range.start,
+                    }));
+                    ui.close();
+                }
+                if is_corrected && ui.button(f.clear_correction).clicked() {
+                    commands.push(Command::Act(Act::ClearCorrections {
+                        at: node.title_range.start,
+                    }));
+                    ui.close();
+                }
             });
         }
     });
@@ -581,6 +587,198 @@ pub(super) fn tree_ui(app: &mut PizhuApp, ui: &mut Ui) {
     view.height = output.inner_rect.height();
     for c in commands {
         app.push(c);
+    }
+}
+
+/// The rename field in place of node `i`'s row: Enter or leaving it renames, Escape cancels.
+fn rename_field_ui(
+    ui: &mut Ui,
+    view: &mut OutlineView,
+    node: &crate::outline::OutlineNode,
+    t: &super::i18n::Strings,
+    commands: &mut Vec<Command>,
+) {
+    let Some((i, title, focus)) = view.renaming.as_mut() else {
+        return;
+    };
+    let i = *i;
+    let field = ui.add(
+        TextEdit::singleline(title)
+            .id_salt(("outline-rename", i))
+            .desired_width(f32::INFINITY)
+            .hint_text(node.title.as_str()),
+    );
+    field.widget_info(|| WidgetInfo::text_edit(true, "", title.as_str(), t.fix().rename));
+    if *focus {
+        // Until the field has the keyboard (the closing menu may take a frame).
+        if field.has_focus() {
+            *focus = false;
+        } else {
+            field.request_focus();
+        }
+    } else if field.lost_focus() {
+        let cancel =
+            ui.input_mut(|inp| super::keys::pressed(inp, Action::CancelRename, Scope::TagField));
+        let title = std::mem::take(title);
+        view.renaming = None;
+        if !cancel {
+            commands.push(Command::Act(Act::RenameNode { node: i, title }));
+        }
+    }
+}
+
+/// The rows' text laid out once and kept between frames: the tree is drawn every frame, and
+/// laying out (or only hashing) each visible row's text every frame was a fifth of its cost.
+#[derive(Clone, Debug, Default)]
+struct RowGalleys {
+    /// What every kept galley depends on besides its row: the text size and the pixel grid.
+    key: Option<(u32, u32)>,
+    /// egui's galley of a fixed job: a new one means egui dropped its galleys (new fonts, a
+    /// full glyph atlas), and ours point into the old atlas.
+    canary: Option<Arc<Galley>>,
+    /// By slot (twice the row, plus one when underlined): the width the text was fitted to,
+    /// and its galley, in [`egui::Color32::PLACEHOLDER`] (coloured when painted).
+    rows: HashMap<usize, (f32, Arc<Galley>)>,
+}
+
+/// Most rows kept (a long outline scrolled end to end starts again).
+const MAX_ROW_GALLEYS: usize = 2_000;
+
+impl RowGalleys {
+    /// Start a frame: drop everything laid out for other fonts or sizes.
+    fn begin_frame(&mut self, ui: &Ui) {
+        let canary = ui
+            .painter()
+            .layout_job(super::reader::layout::GalleyCache::canary_job());
+        let key = (
+            egui::TextStyle::Body.resolve(ui.style()).size.to_bits(),
+            ui.ctx().pixels_per_point().to_bits(),
+        );
+        let same_fonts = self
+            .canary
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(c, &canary));
+        if self.key != Some(key) || !same_fonts || self.rows.len() > MAX_ROW_GALLEYS {
+            self.rows.clear();
+            self.key = Some(key);
+        }
+        self.canary = Some(canary);
+    }
+}
+
+/// A row's text.
+struct RowText<'a> {
+    /// Where its galley is kept in [`RowGalleys`].
+    slot: usize,
+    /// The text, made only when it is laid out or read out.
+    label: &'a dyn Fn() -> String,
+    size: f32,
+    underline: bool,
+}
+
+/// A row's button, laid out but not yet painted.
+struct RowButton {
+    response: egui::Response,
+    galley: Arc<Galley>,
+    selected: bool,
+}
+
+/// The button of a row: its text fitted into `space` (cut with "…"), as wide as its text,
+/// centred on the row; it answers clicks and reads out as a selectable button, like
+/// `egui::Button::selectable(selected, text).truncate()`, which it replaces (a button lays
+/// out its text and makes child `Ui`s every frame: with every row, most of the tree's cost).
+fn row_button(
+    ui: &Ui,
+    galleys: &mut RowGalleys,
+    id: egui::Id,
+    space: egui::Rect,
+    text: RowText<'_>,
+    selected: bool,
+) -> RowButton {
+    let pad = ui.spacing().button_padding;
+    let width = (space.width() - 2.0 * pad.x).max(0.0);
+    let kept = galleys
+        .rows
+        .get(&text.slot)
+        .filter(|(w, _)| (w - width).abs() < 0.5)
+        .map(|(_, g)| Arc::clone(g));
+    let galley = kept.unwrap_or_else(|| {
+        let mut job = LayoutJob::single_section(
+            (text.label)(),
+            egui::TextFormat {
+                font_id: egui::FontId::new(
+                    text.size,
+                    egui::TextStyle::Body.resolve(ui.style()).family,
+                ),
+                color: egui::Color32::PLACEHOLDER,
+                underline: if text.underline {
+                    egui::Stroke::new(1.0, egui::Color32::PLACEHOLDER)
+                } else {
+                    egui::Stroke::NONE
+                },
+                ..Default::default()
+            },
+        );
+        job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+        let galley = ui.painter().layout_job(job);
+        galleys.rows.insert(text.slot, (width, Arc::clone(&galley)));
+        galley
+    });
+    let height = (galley.size().y + 2.0 * pad.y).max(ui.spacing().interact_size.y);
+    let rect = egui::Rect::from_min_size(
+        egui::pos2(space.left(), space.center().y - height / 2.0),
+        Vec2::new(galley.size().x + 2.0 * pad.x, height),
+    );
+    let response = ui.interact(rect, id, Sense::click());
+    response.widget_info(|| {
+        WidgetInfo::selected(Role::Button, ui.is_enabled(), selected, (text.label)())
+    });
+    RowButton {
+        response,
+        galley,
+        selected,
+    }
+}
+
+impl RowButton {
+    /// Paint the button: framed while hovered, pressed or selected (in `fill` if given),
+    /// its text in `color` or the state's text colour.
+    fn paint(
+        self,
+        ui: &Ui,
+        fill: Option<egui::Color32>,
+        color: Option<egui::Color32>,
+    ) -> egui::Response {
+        let Self {
+            response,
+            galley,
+            selected,
+        } = self;
+        let rect = response.rect;
+        if ui.is_rect_visible(rect) {
+            let visuals = ui.style().interact_selectable(&response, selected);
+            if selected || response.hovered() || response.is_pointer_button_down_on() {
+                ui.painter().rect(
+                    rect.expand(visuals.expansion),
+                    visuals.corner_radius,
+                    fill.filter(|_| selected).unwrap_or(visuals.weak_bg_fill),
+                    visuals.bg_stroke,
+                    egui::StrokeKind::Inside,
+                );
+            }
+            let pos = egui::pos2(
+                rect.left() + ui.spacing().button_padding.x,
+                rect.center().y - galley.size().y / 2.0,
+            );
+            ui.painter()
+                .galley(pos, galley, color.unwrap_or(visuals.text_color()));
+        }
+        if let Some(cursor) = ui.visuals().interact_cursor
+            && response.hovered()
+        {
+            ui.ctx().set_cursor_icon(cursor);
+        }
+        response
     }
 }
 
