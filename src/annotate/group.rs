@@ -9,7 +9,7 @@ use std::sync::{Arc, Weak};
 use crate::outline::label::{PATH_SEPARATOR, node_path_in};
 use crate::outline::{Outline, OutlineIndex};
 
-use super::{Annotation, Filter};
+use super::{Annotation, Delta, Filter};
 
 /// One row of a grouped list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +83,40 @@ pub fn section_counts(items: &[Annotation], outline: &Outline) -> Vec<usize> {
     counts
 }
 
+/// [`section_counts`] brought up to date after a change: `counts` are those of the items
+/// before it, `delta` what changed since ([`super::AnnotationSet::changes_since`]), `items`
+/// the items now. Each touched annotation is taken out of its old section and put in its
+/// new one (a look-up and a walk up its ancestors each), instead of counting every item.
+pub fn patch_section_counts(
+    counts: &mut [usize],
+    items: &[Annotation],
+    outline: &Outline,
+    delta: &Delta,
+) {
+    let index = outline.index();
+    let mut count = |pos: usize, add: bool| {
+        let mut node = index.node_at(pos);
+        while let Some(n) = node {
+            if let Some(c) = counts.get_mut(n) {
+                *c = if add { *c + 1 } else { c.saturating_sub(1) };
+            }
+            node = index.parent(n);
+        }
+    };
+    for t in &delta.touched {
+        if let Some(was) = t.was.filter(|w| w.placed) {
+            count(was.range.start, false);
+        }
+        if let Some(a) = t
+            .now_at
+            .and_then(|i| items.get(i))
+            .filter(|a| a.is_placed())
+        {
+            count(a.range.start, true);
+        }
+    }
+}
+
 /// The rows for the `items` (in document order) that pass `filter`: the unplaced ones first
 /// under one head, then the others under the section each starts in. A section's head is
 /// written once however many annotations it holds, and again only when the path changes.
@@ -128,6 +162,192 @@ impl SectionPaths {
                 .clone()
         })
     }
+}
+
+impl SectionPaths {
+    /// The rows of [`SectionPaths::rows`] for the `items` now, made from `old`, the rows of
+    /// the items at an earlier generation, and `delta`, what changed since (the filter and
+    /// the outline the same): rows of untouched annotations are moved over (their indices
+    /// moved by the touched ones), touched ones are taken out and put in where they now
+    /// belong, and section heads are decided again only around them. Also gives, for each
+    /// new row, the old row it is (`None`: a new one), so a list keeps what it knew of them
+    /// (their measured heights). `None` when the paths kept are of another outline.
+    pub fn patch(
+        &mut self,
+        old: Vec<Row>,
+        items: &[Annotation],
+        outline: &Arc<Outline>,
+        filter: &Filter,
+        delta: &Delta,
+    ) -> Option<(Vec<Row>, Vec<Option<usize>>)> {
+        if !std::ptr::eq(self.outline.as_ptr(), Arc::as_ptr(outline))
+            || self.paths.len() != outline.nodes.len()
+        {
+            return None;
+        }
+        let index = outline.index();
+        let paths = &mut self.paths;
+        Some(patched(old, items, &index, filter, delta, |n| {
+            paths[n]
+                .get_or_insert_with(|| node_path_in(&index, n).join(PATH_SEPARATOR))
+                .clone()
+        }))
+    }
+}
+
+/// An untouched item's index before a change → its index after: `gone` are the indices
+/// the touched items had before, `came` those they have after (both sorted). Asked in
+/// increasing order (each run of rows anew).
+struct Remap<'a> {
+    gone: &'a [usize],
+    came: &'a [usize],
+    g: usize,
+    c: usize,
+}
+
+impl<'a> Remap<'a> {
+    fn new(gone: &'a [usize], came: &'a [usize]) -> Self {
+        Self {
+            gone,
+            came,
+            g: 0,
+            c: 0,
+        }
+    }
+
+    fn at(&mut self, old: usize) -> usize {
+        while self.gone.get(self.g).is_some_and(|&g| g < old) {
+            self.g += 1;
+        }
+        // Its rank among the untouched, then the index holding that rank among the items
+        // now (every touched one at or before it pushes it on).
+        let rank = old - self.g;
+        let mut now = rank + self.c;
+        while self.came.get(self.c).is_some_and(|&c| c <= now) {
+            self.c += 1;
+            now = rank + self.c;
+        }
+        now
+    }
+}
+
+/// Rows being made, each with the old row it is.
+#[derive(Default)]
+struct Made {
+    rows: Vec<Row>,
+    origin: Vec<Option<usize>>,
+}
+
+impl Made {
+    fn push(&mut self, row: Row, origin: Option<usize>) {
+        self.rows.push(row);
+        self.origin.push(origin);
+    }
+}
+
+/// [`SectionPaths::patch`] with `path` naming a node's section.
+fn patched(
+    old: Vec<Row>,
+    items: &[Annotation],
+    index: &OutlineIndex<'_>,
+    filter: &Filter,
+    delta: &Delta,
+    mut path: impl FnMut(usize) -> String,
+) -> (Vec<Row>, Vec<Option<usize>>) {
+    let everything = filter.is_empty();
+    let shown = |a: &Annotation| everything || filter.matches(a);
+    let mut gone: Vec<usize> = delta.touched.iter().filter_map(|t| t.was_at).collect();
+    gone.sort_unstable();
+    let mut came: Vec<usize> = delta.touched.iter().filter_map(|t| t.now_at).collect();
+    came.sort_unstable();
+    let (came_unplaced, came_placed): (Vec<usize>, Vec<usize>) = came
+        .iter()
+        .copied()
+        .filter(|&i| items.get(i).is_some_and(shown))
+        .partition(|&i| !items[i].is_placed());
+    let is_gone = |i: usize| gone.binary_search(&i).is_ok();
+
+    let mut out = Made::default();
+    out.rows.reserve(old.len() + came.len() + 2);
+    out.origin.reserve(old.len() + came.len() + 2);
+    let mut old = old.into_iter().enumerate().peekable();
+    // The unplaced ones: their head, then each in item order.
+    let mut unplaced: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut head_row = None;
+    if let Some((p, Row::Unplaced(n))) = old.next_if(|(_, r)| matches!(r, Row::Unplaced(_))) {
+        head_row = Some(p);
+        let mut remap = Remap::new(&gone, &came);
+        for (p, row) in old.by_ref().take(n) {
+            if let Row::Item(o) = row
+                && !is_gone(o)
+            {
+                unplaced.push((remap.at(o), Some(p)));
+            }
+        }
+    }
+    unplaced.extend(came_unplaced.iter().map(|&i| (i, None)));
+    unplaced.sort_unstable_by_key(|&(i, _)| i);
+    if !unplaced.is_empty() {
+        out.push(Row::Unplaced(unplaced.len()), head_row);
+        for (i, origin) in unplaced {
+            out.push(Row::Item(i), origin);
+        }
+    }
+
+    // The placed ones: untouched rows moved over with the head before them, as long as
+    // nothing was taken out or put in before them since the last item; elsewhere the head
+    // is decided again (one where the section's path changes).
+    let node = |i: usize| index.node_at(items[i].range.start);
+    let mut head = |out: &mut Made, last: Option<usize>, i: usize| {
+        let here = node(i);
+        let needed = match last.map(node) {
+            None => true,
+            Some(before) => before != here && before.map(&mut path) != here.map(&mut path),
+        };
+        if needed {
+            out.push(Row::Section(here.map(&mut path)), None);
+        }
+    };
+    let mut remap = Remap::new(&gone, &came);
+    let mut fresh = came_placed.into_iter().peekable();
+    let mut last: Option<usize> = None;
+    let mut changed = false;
+    let mut waiting: Option<(usize, Row)> = None;
+    for (p, row) in old {
+        let o = match row {
+            Row::Item(o) => o,
+            row => {
+                waiting = Some((p, row));
+                continue;
+            }
+        };
+        if is_gone(o) {
+            waiting = None;
+            changed = true;
+            continue;
+        }
+        let now = remap.at(o);
+        while let Some(i) = fresh.next_if(|&i| i < now) {
+            head(&mut out, last, i);
+            out.push(Row::Item(i), None);
+            last = Some(i);
+            changed = true;
+        }
+        match waiting.take() {
+            _ if changed => head(&mut out, last, now),
+            Some((hp, row)) => out.push(row, Some(hp)),
+            None => {}
+        }
+        out.push(Row::Item(now), Some(p));
+        last = Some(now);
+        changed = false;
+    }
+    for i in fresh {
+        head(&mut out, last, i);
+        out.push(Row::Item(i), None);
+        last = Some(i);
+    }
+    (out.rows, out.origin)
 }
 
 /// [`rows`] with `path` naming a node's section.
@@ -365,6 +585,164 @@ mod tests {
                 }
                 Row::Unplaced(_) => panic!("nothing is unplaced"),
             }
+        }
+    }
+
+    /// A text with sections at three levels, two headings of the same path, and text
+    /// before the first heading.
+    const SECTIONS: &str = "同志们：\n开场的话讲一讲。\n一、总体要求\n要求的话讲一讲。\n（一）第一点\n第一点的话讲一讲。\n（二）第二点\n第二点的话讲一讲。\n二、工作安排\n安排的话讲一讲。\n二、工作安排\n再安排的话讲一讲。\n三、保障措施\n1. 第一条\n第一条的话讲一讲。\n2. 第二条\n第二条的话讲一讲。";
+
+    struct Random(u64);
+
+    impl Random {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n.max(1)
+        }
+
+        fn annotation(&mut self, chars: usize, id: u64) -> Annotation {
+            let start = self.next(chars as u64 - 4) as usize;
+            Annotation {
+                id,
+                color: Color::ALL[self.next(5) as usize],
+                range: TextRange::new(start, start + 1 + self.next(3) as usize),
+                quote: ["话", "点", "安排"][self.next(3) as usize].into(),
+                modified_ms: 1000 + self.next(50) as i64,
+                state: if self.next(5) == 0 {
+                    AnchorState::Unplaced
+                } else {
+                    AnchorState::Exact
+                },
+                ..Annotation::default()
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// After random edits, merges, typing, undo and redo (patched after each, or after
+        /// a few at once), the patched rows and counts are those made from scratch, and
+        /// every row of an untouched annotation is the old row moved over.
+        #[test]
+        fn patched_rows_and_counts_equal_a_rebuild(seed in 1u64.., which_filter in 0usize..4) {
+            use crate::annotate::{AnnotationSet, Edit};
+            let doc = Document::from_text(SECTIONS.into(), "UTF-8", SourceFormat::Text);
+            let outline = Arc::new(crate::outline::outline(&doc));
+            let filter = match which_filter {
+                0 => Filter::default(),
+                1 => Filter { colors: vec![Color::Yellow, Color::Blue], ..Filter::default() },
+                2 => Filter { query: "安排".into(), ..Filter::default() },
+                _ => Filter { colors: vec![Color::Green], query: "话".into(), ..Filter::default() },
+            };
+            let mut r = Random(seed);
+            let chars = doc.char_count;
+            let items: Vec<Annotation> = (0..r.next(40)).map(|k| r.annotation(chars, 1 + k)).collect();
+            let mut set = AnnotationSet::new(items, vec![]);
+            let mut paths = SectionPaths::default();
+            let mut shown = paths.rows(set.items(), &outline, &filter);
+            // The same list with sections named coarsely, so that neighbouring sections
+            // share a name (as two headings of the same path do): one head for both.
+            let index = outline.index();
+            let coarse = |n: usize| format!("{}", n / 2);
+            let mut coarse_shown = super::grouped(set.items(), &index, &filter, coarse);
+            let mut counts = section_counts(set.items(), &outline);
+            let mut generation = set.generation();
+            let mut then = set.items().to_vec();
+            let mut patched_any = false;
+            for step in 0..40 {
+                let now = 2_000 + step;
+                let pool = 60;
+                match r.next(7) {
+                    0..=2 => {
+                        let edits: Vec<Edit> = (0..1 + r.next(3)).map(|_| {
+                            let id = 1 + r.next(pool);
+                            match r.next(3) {
+                                0 => {
+                                    let fresh = 1000 + r.next(1_000_000);
+                                    Edit::Add(r.annotation(chars, fresh))
+                                }
+                                1 => Edit::Update(r.annotation(chars, id)),
+                                _ => Edit::Remove(id),
+                            }
+                        }).collect();
+                        set.apply(edits, now);
+                    }
+                    3 => {
+                        let theirs = (0..r.next(3)).map(|_| {
+                            let id = 1 + r.next(pool);
+                            let mut a = r.annotation(chars, id);
+                            a.modified_ms += 100;
+                            a
+                        }).collect();
+                        let removed = [(1 + r.next(pool), 1_060)];
+                        set.merge(theirs, &removed[..r.next(2) as usize]);
+                    }
+                    4 => {
+                        let id = 1 + r.next(pool);
+                        set.replace_last(r.annotation(chars, id), now);
+                    }
+                    5 => { set.undo(now); }
+                    _ => { set.redo(now); }
+                }
+                // Now and then several changes before the list looks.
+                if r.next(3) == 0 {
+                    continue;
+                }
+                let items = set.items();
+                match set.changes_since(generation) {
+                    Some(delta) => {
+                        let old = shown.clone();
+                        let (rows_now, origin) = paths
+                            .patch(std::mem::take(&mut shown), items, &outline, &filter, &delta)
+                            .expect("the same outline");
+                        proptest::prop_assert_eq!(&rows_now, &rows(items, &outline, &filter));
+                        let (coarse_now, _) = patched(
+                            std::mem::take(&mut coarse_shown), items, &index, &filter, &delta, coarse,
+                        );
+                        proptest::prop_assert_eq!(&coarse_now, &super::grouped(items, &index, &filter, coarse));
+                        coarse_shown = coarse_now;
+                        patch_section_counts(&mut counts, items, &outline, &delta);
+                        proptest::prop_assert_eq!(&counts, &section_counts(items, &outline));
+                        // Each old row kept is the same row (the same annotation); every
+                        // untouched annotation's row is kept.
+                        let touched = |id| delta.touched.iter().any(|t| t.id == id);
+                        proptest::prop_assert_eq!(origin.len(), rows_now.len());
+                        for (row, from) in rows_now.iter().zip(&origin) {
+                            match (row, from) {
+                                (Row::Item(i), Some(k)) => {
+                                    let Row::Item(o) = old[*k] else {
+                                        panic!("an item row from a head")
+                                    };
+                                    proptest::prop_assert_eq!(then[o].id, items[*i].id);
+                                    proptest::prop_assert!(!touched(items[*i].id));
+                                }
+                                (Row::Item(i), None) => {
+                                    proptest::prop_assert!(touched(items[*i].id));
+                                }
+                                (Row::Section(_), Some(k)) => {
+                                    proptest::prop_assert_eq!(row, &old[*k]);
+                                }
+                                _ => {}
+                            }
+                        }
+                        let kept: Vec<usize> = origin.iter().flatten().copied().collect();
+                        proptest::prop_assert!(kept.windows(2).all(|w| w[0] < w[1]));
+                        patched_any |= !delta.touched.is_empty();
+                        shown = rows_now;
+                    }
+                    None => {
+                        shown = paths.rows(items, &outline, &filter);
+                        coarse_shown = super::grouped(items, &index, &filter, coarse);
+                        counts = section_counts(items, &outline);
+                    }
+                }
+                generation = set.generation();
+                then = set.items().to_vec();
+            }
+            proptest::prop_assert!(patched_any || set.len() < 2);
         }
     }
 }
