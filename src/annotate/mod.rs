@@ -403,8 +403,11 @@ pub struct AnnotationSet {
     duplicates: bool,
     /// The last changes made in place, each with the generation it made and the ids it
     /// touched with where they stood before ([`AnnotationSet::changes_since`]).
-    log: Vec<(u64, Vec<(AnnotationId, Option<Was>)>)>,
+    log: Vec<(u64, Vec<Before>)>,
 }
+
+/// An id a change touched, with where it stood before (`None`: not held).
+type Before = (AnnotationId, Option<Was>);
 
 /// Most generations [`AnnotationSet::changes_since`] can look back.
 const LOG_LEN: usize = 16;
@@ -581,7 +584,7 @@ impl AnnotationSet {
             return None;
         }
         // Each id once, with where it stood before it was first touched.
-        let mut first: Vec<(AnnotationId, Option<Was>)> = Vec::new();
+        let mut first: Vec<Before> = Vec::new();
         for (_, touched) in entries {
             for &(id, was) in touched {
                 if !first.iter().any(|f| f.0 == id) {
@@ -593,9 +596,7 @@ impl AnnotationSet {
         // An untouched item's key is the same then and now: the items before `was` then are
         // the items before it now, less the touched ones now before it, plus the touched
         // ones then before it.
-        let then_key = |&(id, was): &(AnnotationId, Option<Was>)| {
-            was.map(|w| (w.range.start, w.range.end, id))
-        };
+        let then_key = |&(id, was): &Before| was.map(|w| (w.range.start, w.range.end, id));
         let touched = first
             .iter()
             .zip(&now)
@@ -623,7 +624,7 @@ impl AnnotationSet {
 
     /// A change made in place touched these ids (with where each stood before): a new
     /// generation, logged for the views.
-    fn changed(&mut self, touched: Vec<(AnnotationId, Option<Was>)>) {
+    fn changed(&mut self, touched: Vec<Before>) {
         self.generation += 1;
         if touched.len() > LOGGED_MAX {
             self.log.clear();
@@ -786,7 +787,7 @@ impl AnnotationSet {
     /// where it belongs by binary search, each id is found through the index; logged.
     fn apply_in_place(&mut self, edits: Vec<Edit>, now_ms: i64) -> Vec<Edit> {
         let mut inverse = Vec::with_capacity(edits.len());
-        let mut touched: Vec<(AnnotationId, Option<Was>)> = Vec::with_capacity(edits.len());
+        let mut touched: Vec<Before> = Vec::with_capacity(edits.len());
         for edit in edits {
             let id = match &edit {
                 Edit::Add(a) | Edit::Update(a) => a.id,
@@ -930,9 +931,9 @@ impl AnnotationSet {
         theirs: Vec<Annotation>,
         their_removed: &[(AnnotationId, i64)],
     ) -> bool {
-        let mut touched: Vec<(AnnotationId, Option<Was>)> = Vec::new();
-        let note = |touched: &mut Vec<(AnnotationId, Option<Was>)>, id, was| {
-            if !touched.iter().any(|t: &(AnnotationId, _)| t.0 == id) {
+        let mut touched: Vec<Before> = Vec::new();
+        let note = |touched: &mut Vec<Before>, id, was| {
+            if !touched.iter().any(|t: &Before| t.0 == id) {
                 touched.push((id, was));
             }
         };

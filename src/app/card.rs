@@ -353,6 +353,37 @@ impl Heights {
         self.tops();
     }
 
+    /// The rows changed by a few (the list's width and text size the same): `origin` gives,
+    /// for each row now, the row it was (its height kept, as measured or estimated), and
+    /// `fresh` the height and key of a new one (a card measured before keeps its measured
+    /// height, as with [`Heights::reset`]). A list of 10,000 patched after an edit keeps
+    /// every height it knew without looking any up.
+    pub fn patch(
+        &mut self,
+        origin: &[Option<usize>],
+        mut fresh: impl FnMut(usize) -> (f32, Option<u64>),
+    ) {
+        let mut heights = Vec::with_capacity(origin.len());
+        let mut keys = Vec::with_capacity(origin.len());
+        for (row, from) in origin.iter().enumerate() {
+            let kept = from.and_then(|k| Some((*self.heights.get(k)?, *self.keys.get(k)?)));
+            let (h, key) = kept.unwrap_or_else(|| {
+                let (h, key) = fresh(row);
+                let known = key
+                    .filter(|_| !self.known.is_empty())
+                    .and_then(|k| self.known.get(&k))
+                    .copied();
+                (known.unwrap_or(h), key)
+            });
+            heights.push(h);
+            keys.push(key);
+        }
+        self.heights = heights;
+        self.keys = keys;
+        self.stale = true;
+        self.tops();
+    }
+
     /// A card's key: its annotation, the store it is in (`0` for a list of one document's)
     /// and whether it is open, mixed (a list of 100,000 is keyed in a frame).
     pub fn key(id: u64, store: u64, open: bool) -> u64 {
@@ -385,8 +416,10 @@ impl Heights {
             self.known.insert(key, h);
         }
         let diff = h - *old;
+        // The measured height is kept even when too close to move anything: a list
+        // patched after a change keeps it as it is, as a list remade looks it up.
+        *old = h;
         if diff.abs() > 0.25 {
-            *old = h;
             self.stale = true;
             if above {
                 self.fix += diff;
@@ -406,6 +439,23 @@ impl Heights {
     /// The list was shown scrolled to `offset`.
     pub fn shown_at(&mut self, offset: f32) {
         self.offset = offset;
+    }
+}
+
+#[cfg(test)]
+impl Heights {
+    /// Each row's height and key.
+    pub(super) fn rows(&self) -> (Vec<f32>, Vec<Option<u64>>) {
+        (self.heights.clone(), self.keys.clone())
+    }
+
+    /// Empty, knowing the cards measured here (a list about to be remade).
+    pub(super) fn knowing_the_same(&self) -> Self {
+        Self {
+            known: self.known.clone(),
+            known_for: self.known_for,
+            ..Self::default()
+        }
     }
 }
 
@@ -466,5 +516,42 @@ mod tests {
         h.measure(2, 20.0, true);
         assert_eq!(h.take_offset(), Some(90.0));
         assert_eq!(h.take_offset(), None);
+    }
+
+    #[test]
+    fn a_patched_list_keeps_its_heights_and_equals_one_remade() {
+        let key = |id: u64| Heights::key(id, 0, false);
+        // Rows: a head, then cards 1..=6 estimated 20 tall.
+        let rows = |ids: &[u64]| {
+            std::iter::once((10.0, None))
+                .chain(ids.iter().map(|&id| (20.0, Some(key(id)))))
+                .collect::<Vec<_>>()
+        };
+        let mut h = Heights::default();
+        h.reset(rows(&[1, 2, 3, 4, 5, 6]).into_iter(), (300.0, 14.0));
+        // Cards 2 and 5 drawn; 5 only a little off its estimate.
+        h.measure(2, 31.0, false);
+        h.measure(5, 20.125, false);
+        // Card 3 removed, card 7 added after 5, card 4 changed (taken out, put back).
+        let now = [1, 2, 4, 5, 7, 6];
+        let origin = [Some(0), Some(1), Some(2), None, Some(5), None, Some(6)];
+        let new_rows = rows(&now);
+        let mut fresh_asked = Vec::new();
+        h.patch(&origin, |row| {
+            fresh_asked.push(row);
+            new_rows[row]
+        });
+        assert_eq!(fresh_asked, [3, 5]);
+        assert_eq!(h.heights, [10.0, 20.0, 31.0, 20.0, 20.125, 20.0, 20.0]);
+        // The same as remaking the list with everything measured so far.
+        let mut remade = Heights {
+            known: h.known.clone(),
+            known_for: h.known_for,
+            ..Heights::default()
+        };
+        remade.reset(new_rows.into_iter(), (300.0, 14.0));
+        assert_eq!(remade.heights, h.heights);
+        assert_eq!(remade.keys, h.keys);
+        assert_eq!(remade.tops(), h.tops());
     }
 }

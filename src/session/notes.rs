@@ -856,28 +856,23 @@ impl Notes {
         (changed, gone)
     }
 
-    /// [`Notes::all_changes`] when only the `dirty` ids can differ from `sent`: one pass
-    /// over the items comparing ids (none when nothing is dirty), a look-up only for those.
+    /// [`Notes::all_changes`] when only the `dirty` ids can differ from `sent`: each found
+    /// through the set's index, a look-up in `sent` only for those.
     fn changes_among(&self, dirty: &[AnnotationId]) -> (Vec<Annotation>, Vec<AnnotationId>) {
-        if dirty.is_empty() {
-            return (Vec::new(), Vec::new());
-        }
-        let mut found = vec![false; dirty.len()];
         let mut changed = Vec::new();
-        for a in self.set.items() {
-            if let Some(k) = dirty.iter().position(|&id| id == a.id) {
-                found[k] = true;
+        let mut gone = Vec::new();
+        for &id in dirty {
+            let mut found = false;
+            for a in self.set.all_with_id(id) {
+                found = true;
                 if self.sent.get(&a.id) != Some(&a.modified_ms) {
                     changed.push(a.clone());
                 }
             }
+            if !found && self.sent.contains_key(&id) {
+                gone.push(id);
+            }
         }
-        let gone = dirty
-            .iter()
-            .zip(found)
-            .filter(|&(id, found)| !found && self.sent.contains_key(id))
-            .map(|(&id, _)| id)
-            .collect();
         (changed, gone)
     }
 
@@ -1006,6 +1001,15 @@ impl Notes {
     pub fn count(&self, outline: &Outline, node: usize) -> usize {
         let generation = self.set.generation();
         let mut cache = self.counts.borrow_mut();
+        // After a change the counts are patched for the annotations it touched.
+        if let Some((g, counts)) = cache.as_mut()
+            && *g != generation
+            && counts.len() == outline.nodes.len()
+            && let Some(delta) = self.set.changes_since(*g)
+        {
+            crate::annotate::group::patch_section_counts(counts, self.set.items(), outline, &delta);
+            *g = generation;
+        }
         if cache
             .as_ref()
             .is_none_or(|(g, c)| *g != generation || c.len() != outline.nodes.len())
