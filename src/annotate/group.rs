@@ -138,6 +138,9 @@ pub struct SectionPaths {
     /// held, so comparing it tells the same outline from a new one).
     outline: Weak<Outline>,
     paths: Vec<Option<String>>,
+    /// Buffers of the last patch, kept for the next (a list of 10,000 rows in fresh memory
+    /// costs more in page faults than the patch itself).
+    spare: Made,
 }
 
 impl SectionPaths {
@@ -187,11 +190,24 @@ impl SectionPaths {
         }
         let index = outline.index();
         let paths = &mut self.paths;
-        Some(patched(old, items, &index, filter, delta, |n| {
+        let mut old = old;
+        let mut out = std::mem::take(&mut self.spare);
+        out.rows.clear();
+        out.origin.clear();
+        patched(&mut old, &mut out, items, &index, filter, delta, |n| {
             paths[n]
                 .get_or_insert_with(|| node_path_in(&index, n).join(PATH_SEPARATOR))
                 .clone()
-        }))
+        });
+        // The old rows' buffer (emptied) makes the next patch's rows.
+        self.spare.rows = old;
+        Some((out.rows, out.origin))
+    }
+
+    /// Give back the origins [`SectionPaths::patch`] returned, once used: the next patch
+    /// fills them again.
+    pub fn recycle(&mut self, origin: Vec<Option<usize>>) {
+        self.spare.origin = origin;
     }
 }
 
@@ -232,7 +248,7 @@ impl<'a> Remap<'a> {
 }
 
 /// Rows being made, each with the old row it is.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Made {
     rows: Vec<Row>,
     origin: Vec<Option<usize>>,
@@ -247,13 +263,14 @@ impl Made {
 
 /// [`SectionPaths::patch`] with `path` naming a node's section.
 fn patched(
-    old: Vec<Row>,
+    old: &mut Vec<Row>,
+    out: &mut Made,
     items: &[Annotation],
     index: &OutlineIndex<'_>,
     filter: &Filter,
     delta: &Delta,
     mut path: impl FnMut(usize) -> String,
-) -> (Vec<Row>, Vec<Option<usize>>) {
+) {
     let everything = filter.is_empty();
     let shown = |a: &Annotation| everything || filter.matches(a);
     let mut gone: Vec<usize> = delta.touched.iter().filter_map(|t| t.was_at).collect();
@@ -267,10 +284,9 @@ fn patched(
         .partition(|&i| !items[i].is_placed());
     let is_gone = |i: usize| gone.binary_search(&i).is_ok();
 
-    let mut out = Made::default();
     out.rows.reserve(old.len() + came.len() + 2);
     out.origin.reserve(old.len() + came.len() + 2);
-    let mut old = old.into_iter().enumerate().peekable();
+    let mut old = old.drain(..).enumerate().peekable();
     // The unplaced ones: their head, then each in item order.
     let mut unplaced: Vec<(usize, Option<usize>)> = Vec::new();
     let mut head_row = None;
@@ -328,13 +344,13 @@ fn patched(
         }
         let now = remap.at(o);
         while let Some(i) = fresh.next_if(|&i| i < now) {
-            head(&mut out, last, i);
+            head(out, last, i);
             out.push(Row::Item(i), None);
             last = Some(i);
             changed = true;
         }
         match waiting.take() {
-            _ if changed => head(&mut out, last, now),
+            _ if changed => head(out, last, now),
             Some((hp, row)) => out.push(row, Some(hp)),
             None => {}
         }
@@ -343,11 +359,10 @@ fn patched(
         changed = false;
     }
     for i in fresh {
-        head(&mut out, last, i);
+        head(out, last, i);
         out.push(Row::Item(i), None);
         last = Some(i);
     }
-    (out.rows, out.origin)
 }
 
 /// [`rows`] with `path` naming a node's section.
@@ -699,9 +714,9 @@ mod tests {
                             .patch(std::mem::take(&mut shown), items, &outline, &filter, &delta)
                             .expect("the same outline");
                         proptest::prop_assert_eq!(&rows_now, &rows(items, &outline, &filter));
-                        let (coarse_now, _) = patched(
-                            std::mem::take(&mut coarse_shown), items, &index, &filter, &delta, coarse,
-                        );
+                        let mut coarse_now = Made::default();
+                        patched(&mut coarse_shown, &mut coarse_now, items, &index, &filter, &delta, coarse);
+                        let coarse_now = coarse_now.rows;
                         proptest::prop_assert_eq!(&coarse_now, &super::grouped(items, &index, &filter, coarse));
                         coarse_shown = coarse_now;
                         patch_section_counts(&mut counts, items, &outline, &delta);

@@ -61,7 +61,22 @@ struct Authors {
 impl Authors {
     /// The authors of `doc`'s imported comments, sorted, each once.
     fn of(&mut self, doc: &OpenDocument) -> &[String] {
-        let key = (doc.id, doc.notes.set.generation());
+        let set = &doc.notes.set;
+        let key = (doc.id, set.generation());
+        // A document with no imported comment keeps none after a change that brought none
+        // (what a change takes away cannot add one): no need to read every annotation.
+        if let Some((id, since)) = self.key
+            && id == doc.id
+            && self.names.is_empty()
+            && let Some(delta) = set.changes_since(since)
+            && delta.touched.iter().all(|t| {
+                t.now_at
+                    .and_then(|i| set.items().get(i))
+                    .is_none_or(|a| a.imported.as_ref().is_none_or(|i| i.author.is_empty()))
+            })
+        {
+            self.key = Some(key);
+        }
         if self.key != Some(key) {
             let names: std::collections::BTreeSet<&str> = doc
                 .notes
@@ -283,6 +298,7 @@ fn ensure_heights(ui: &Ui, view: &mut AnnotationsView, items: &[Annotation], wid
     if let Some((_, origin)) = patched {
         let rows = &view.rows.rows;
         view.rows.heights.patch(&origin, |r| height(&rows[r]));
+        view.paths.recycle(origin);
     } else {
         let rows = view.rows.rows.iter().map(height);
         view.rows.heights.reset(rows, (width, header_h));
@@ -1061,5 +1077,33 @@ mod tests {
             }
             assert!(patched > 0, "seed {seed}: never patched");
         }
+    }
+
+    #[test]
+    fn the_authors_follow_changes_without_reading_every_annotation_when_there_are_none() {
+        let mut doc = OpenDocument::new(
+            Document::from_text(TEXT.into(), "UTF-8", SourceFormat::Text),
+            None,
+            "t".into(),
+        );
+        let chars = doc.doc.char_count;
+        let mut r = Random(7);
+        let mut authors = Authors::default();
+        let items = (0..20).map(|k| Edit::Add(r.annotation(chars, 1 + k)));
+        doc.notes.set.apply(items.collect(), 1_000);
+        assert!(authors.of(&doc).is_empty());
+        doc.notes.set.apply(vec![Edit::Remove(3)], 2_000);
+        assert!(authors.of(&doc).is_empty());
+        // A comment imported from Word comes in (another window merged it): its author shows.
+        let mut comment = r.annotation(chars, 99);
+        comment.imported = Some(Box::new(crate::annotate::imported::Imported {
+            author: "张三".into(),
+            ..Default::default()
+        }));
+        doc.notes.set.merge(vec![comment], &[]);
+        assert_eq!(authors.of(&doc), ["张三"]);
+        // And goes with it.
+        doc.notes.set.apply(vec![Edit::Remove(99)], 3_000);
+        assert!(authors.of(&doc).is_empty());
     }
 }

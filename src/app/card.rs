@@ -327,6 +327,8 @@ pub struct Heights {
     /// stays put.
     offset: f32,
     fix: f32,
+    /// The buffers of the heights and keys before the last patch, for the next.
+    spare: (Vec<f32>, Vec<Option<u64>>),
 }
 
 impl Heights {
@@ -363,8 +365,11 @@ impl Heights {
         origin: &[Option<usize>],
         mut fresh: impl FnMut(usize) -> (f32, Option<u64>),
     ) {
-        let mut heights = Vec::with_capacity(origin.len());
-        let mut keys = Vec::with_capacity(origin.len());
+        let (mut heights, mut keys) = std::mem::take(&mut self.spare);
+        heights.clear();
+        keys.clear();
+        heights.reserve(origin.len());
+        keys.reserve(origin.len());
         for (row, from) in origin.iter().enumerate() {
             let kept = from.and_then(|k| Some((*self.heights.get(k)?, *self.keys.get(k)?)));
             let (h, key) = kept.unwrap_or_else(|| {
@@ -378,8 +383,10 @@ impl Heights {
             heights.push(h);
             keys.push(key);
         }
-        self.heights = heights;
-        self.keys = keys;
+        self.spare = (
+            std::mem::replace(&mut self.heights, heights),
+            std::mem::replace(&mut self.keys, keys),
+        );
         self.stale = true;
         self.tops();
     }
