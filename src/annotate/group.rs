@@ -1,8 +1,10 @@
 //! Annotations under their sections: the rows of the annotations panel (and of any list that
-//! shows notes by where they stand). Rebuilt after every edit and merge of a set of 10,000,
-//! inside a frame: one pass over the items, one section lookup per section, no allocation
-//! per item, and each section's path made once per outline ([`SectionPaths`]), not once per
-//! change.
+//! shows notes by where they stand), and the outline's counts. Made once: one pass over the
+//! items, one section lookup per section, no allocation per item, and each section's path
+//! made once per outline ([`SectionPaths`]). After an edit or a merge (inside a frame, in a
+//! set of 10,000) both are patched for the annotations the change touched
+//! ([`SectionPaths::patch`], [`patch_section_counts`]); what a patch gives equals what
+//! making them anew gives (the proptests below).
 
 use std::sync::{Arc, Weak};
 
