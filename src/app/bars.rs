@@ -539,7 +539,21 @@ pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                     ));
                 }
                 ui.separator();
-                ui.label(format!("{} {percent:.0}%", t.position));
+                // As wide as "100%" whatever the number: the path beside it keeps its width
+                // (and its text laid out) while the page scrolls.
+                let widest = ui
+                    .painter()
+                    .layout_no_wrap(
+                        format!("{} 100%", t.position),
+                        egui::TextStyle::Body.resolve(ui.style()),
+                        egui::Color32::PLACEHOLDER,
+                    )
+                    .size();
+                ui.allocate_ui_with_layout(
+                    widest,
+                    egui::Layout::right_to_left(egui::Align::Center),
+                    |ui| ui.label(format!("{} {percent:.0}%", t.position)),
+                );
                 ui.separator();
                 ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                     let crumb = ui.add(egui::Label::new(&breadcrumb).truncate());

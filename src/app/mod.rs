@@ -924,6 +924,7 @@ impl PizhuApp {
 
     /// One frame of the whole window (what `eframe::App::ui` runs; benchmarks call it too).
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.reader.begin_frame();
         quiet_cursor(ui.ctx());
         self.poll_loading(ui.ctx());
         self.poll_dialog();

@@ -702,8 +702,9 @@ pub struct GalleyKey {
     pub pixels_per_point: f32,
 }
 
-/// Most galleys kept (about ten screens of paragraphs).
-const MAX_GALLEYS: usize = 400;
+/// Most galleys kept (a few thousand paragraphs: a long report read back and forth; their
+/// text is bounded below).
+const MAX_GALLEYS: usize = 4_000;
 /// Most text (bytes) kept in galleys (a few very long paragraphs are not kept long).
 const MAX_TEXT_BYTES: usize = 400_000;
 
@@ -1247,7 +1248,8 @@ mod tests {
         let mut cache = GalleyCache::default();
         let k = key(1.0, 500.0, Theme::Light);
         // Ten blocks a frame, never the same twice: the least recently used go.
-        for f in 0..100 {
+        let frames = MAX_GALLEYS / 10 + 50;
+        for f in 0..frames {
             run(&ctx, |ui| {
                 let painter = ui.painter();
                 cache.begin_frame(k, painter.layout_job(GalleyCache::canary_job()));
@@ -1269,8 +1271,9 @@ mod tests {
         run(&ctx, |ui| {
             let painter = ui.painter();
             cache.begin_frame(k, painter.layout_job(GalleyCache::canary_job()));
-            let kept = cache.get(995, || panic!("block 995 was dropped"));
-            assert_eq!(kept.text(), "995");
+            let last = frames * 10 - 5;
+            let kept = cache.get(last, || panic!("block {last} was dropped"));
+            assert_eq!(kept.text(), last.to_string());
         });
     }
 }

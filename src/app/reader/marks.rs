@@ -327,9 +327,17 @@ struct MarkEntry {
     used: u64,
 }
 
-/// Blocks kept at most (a few screens; a dense block's mesh is tens of kilobytes); the
-/// least recently painted go first.
-const MAX_MARKED_BLOCKS: usize = 96;
+/// Blocks kept at most (a long stretch read back and forth); the least recently painted go
+/// first.
+const MAX_MARKED_BLOCKS: usize = 1_000;
+/// Most bytes of kept meshes (a dense block's mesh is tens of kilobytes).
+const MAX_MARK_BYTES: usize = 16 << 20;
+
+/// The bytes a mesh holds.
+fn mesh_bytes(mesh: &Mesh) -> usize {
+    mesh.vertices.len() * std::mem::size_of::<egui::epaint::Vertex>()
+        + mesh.indices.len() * std::mem::size_of::<u32>()
+}
 
 /// The highlights and note markers of recently shown blocks, tessellated once and moved
 /// into place every frame (a dense text has a few hundred highlight rects on screen: made
@@ -339,6 +347,8 @@ const MAX_MARKED_BLOCKS: usize = 96;
 #[derive(Default)]
 pub struct MarkCache {
     entries: HashMap<usize, MarkEntry>,
+    /// Bytes of the kept meshes.
+    bytes: usize,
     frame: u64,
     /// Pixels per point and tessellation options the meshes were made with.
     tessellation: Option<(f32, TessellationOptions)>,
@@ -351,16 +361,23 @@ impl MarkCache {
     pub fn begin_frame(&mut self, pixels_per_point: f32, options: TessellationOptions) {
         self.frame += 1;
         if self.tessellation != Some((pixels_per_point, options)) {
-            self.entries.clear();
+            self.clear();
             self.tessellation = Some((pixels_per_point, options));
         }
-        if self.entries.len() > MAX_MARKED_BLOCKS {
+        if self.entries.len() > MAX_MARKED_BLOCKS || self.bytes > MAX_MARK_BYTES {
             let mut by_age: Vec<(u64, usize)> =
                 self.entries.iter().map(|(&i, e)| (e.used, i)).collect();
             by_age.sort_unstable();
-            let drop = self.entries.len() - MAX_MARKED_BLOCKS / 2;
-            for (_, i) in by_age.into_iter().take(drop) {
-                self.entries.remove(&i);
+            for (used, i) in by_age {
+                // Down to half, never a block of the last frame.
+                if (self.entries.len() <= MAX_MARKED_BLOCKS / 2 && self.bytes <= MAX_MARK_BYTES / 2)
+                    || used + 1 >= self.frame
+                {
+                    break;
+                }
+                if let Some(e) = self.entries.remove(&i) {
+                    self.bytes -= mesh_bytes(&e.mesh);
+                }
             }
         }
     }
@@ -368,6 +385,13 @@ impl MarkCache {
     /// Drop every block's marks (the blocks were made anew).
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.bytes = 0;
+    }
+
+    /// How many blocks' marks are kept, and their meshes' bytes (tests).
+    #[cfg(test)]
+    fn kept(&self) -> (usize, usize) {
+        (self.entries.len(), self.bytes)
     }
 
     /// How many blocks' marks were made since the cache was created.
@@ -436,6 +460,10 @@ impl MarkCache {
                     tessellator.tessellate_shape(shape, &mut mesh);
                 }
                 self.made += 1;
+                self.bytes += mesh_bytes(&mesh);
+                if let Some(old) = self.entries.remove(&block) {
+                    self.bytes -= mesh_bytes(&old.mesh);
+                }
                 self.entries.insert(
                     block,
                     MarkEntry {
@@ -681,6 +709,79 @@ mod tests {
         let (_, _, placed, _) = run(&mut cache, &set, Pos2::new(40.5, 120.25), true);
         assert!(matches!(placed, Placed::Shapes(_)));
         assert_eq!(cache.made(), 3);
+    }
+
+    #[test]
+    fn kept_marks_stay_within_their_bounds_and_keep_the_last_frame() {
+        use crate::annotate::{Annotation, Color};
+        let text = "各级党组织要履行主体责任，主要负责同志要亲自抓、带头干。".repeat(3);
+        let chars = text.chars().count();
+        let doc = Document::from_text(text.clone(), "UTF-8", SourceFormat::Text);
+        let set = AnnotationSet::new(
+            (0..chars / 4)
+                .map(|k| {
+                    let range = TextRange::new(k * 4, k * 4 + 3);
+                    Annotation::highlight(&doc, range, Color::ALL[k % 5], 1_000)
+                })
+                .collect(),
+            vec![],
+        );
+        let ctx = egui::Context::default();
+        let hidden = std::collections::BTreeSet::new();
+        let options = egui::epaint::TessellationOptions::default();
+        let mut cache = MarkCache::default();
+        let blocks = MAX_MARKED_BLOCKS * 2 + 7;
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let galley = ui.painter().layout(
+                text.clone(),
+                egui::FontId::proportional(20.0),
+                egui::Color32::BLACK,
+                300.0,
+            );
+            let pos = Pos2::new(10.0, 10.0);
+            let shown = Shown {
+                galley_pos: pos,
+                chars,
+                galley,
+                text_start: 0,
+                rect: Rect::from_min_size(pos, Vec2::new(300.0, 400.0)),
+                size_px: 20.0,
+            };
+            let style = MarkStyle {
+                set: &set,
+                selection: None,
+                selected: None,
+                flash: None,
+                theme: Theme::Light,
+                matches: &[],
+                current_match: None,
+                hidden_authors: &hidden,
+            };
+            // A new block every frame, as when a long text scrolls by.
+            let mut one = 0;
+            for block in 0..blocks {
+                cache.begin_frame(1.0, options);
+                let mut markers = Vec::new();
+                let Placed::Mesh(mesh) = cache.marks_of(&shown, &style, &mut markers, block) else {
+                    panic!("block {block} has marks");
+                };
+                one = mesh_bytes(&mesh);
+                let (kept, bytes) = cache.kept();
+                assert!(kept <= MAX_MARKED_BLOCKS + 1, "{kept} blocks kept");
+                assert!(bytes <= MAX_MARK_BYTES + one, "{bytes} bytes kept");
+                assert_eq!(bytes, kept * one, "the bytes follow what is kept");
+            }
+            // Going over a bound drops down to half of it, not more.
+            let (kept, bytes) = cache.kept();
+            assert!(one > 0);
+            assert!(kept > MAX_MARKED_BLOCKS / 2 || bytes + one > MAX_MARK_BYTES / 2);
+            assert_eq!(cache.made(), blocks as u64);
+            // The last frame's block is kept: painting it again makes nothing.
+            cache.begin_frame(1.0, options);
+            let _ = cache.marks_of(&shown, &style, &mut Vec::new(), blocks - 1);
+            assert_eq!(cache.made(), blocks as u64);
+        });
+        output.textures_delta.clear();
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub struct ReaderView {
     building: Option<((crate::session::DocId, bool), Task<Prepared>)>,
     /// The galleys of recently shown blocks.
     galleys: GalleyCache,
+    /// When this frame began (`PizhuApp::show`): laying out ahead stops when the frame has
+    /// already had its share.
+    frame_started: Option<Instant>,
     /// The highlights and note markers of recently shown blocks, tessellated.
     marks: marks::MarkCache,
     /// Scroll offset after the last frame.
@@ -376,11 +379,20 @@ impl ReaderView {
         let above = (self.index.block_at((top - screen).max(0.0))..=self.index.block_at(top)).rev();
         let start = 0..=self.index.block_at(screen);
         let end = self.index.block_at((total - screen).max(0.0))..=n - 1;
+        // A frame that already had its share (a change to the notes, a panel remade) leaves
+        // the text ahead to the next ones.
+        let started = self.frame_started;
+        let busy = || started.is_some_and(|t| t.elapsed() > AHEAD_UNTIL);
         for i in below.chain(above).chain(start).chain(end) {
-            if !self.galleys.touch(i) && self.galleys.spent() < AHEAD_BUDGET {
+            if !self.galleys.touch(i) && self.galleys.spent() < AHEAD_BUDGET && !busy() {
                 self.galley(i, painter, doc, style);
             }
         }
+    }
+
+    /// Note that a frame begins now (what it may spend laying out ahead counts from here).
+    pub fn begin_frame(&mut self) {
+        self.frame_started = Some(Instant::now());
     }
 
     /// Whether the blocks of the document are still being found (large documents).
@@ -411,6 +423,10 @@ const LAYOUT_BUDGET: Duration = Duration::from_millis(5);
 /// laying out what is not shown yet: a little every frame keeps a screen or two ready
 /// ahead of the wheel and PageDown while no frame grows long.
 const AHEAD_BUDGET: Duration = Duration::from_micros(500);
+
+/// How far into a frame (since `PizhuApp::show` began) text may still be laid out ahead: a
+/// frame's usual work is about 1.5 ms before tessellation (`cargo bench --bench notes_frame`).
+const AHEAD_UNTIL: Duration = Duration::from_micros(2_000);
 
 /// Blocks found on a worker, with their height index for the layout they were found for.
 struct Prepared {
