@@ -552,7 +552,10 @@ pub fn status_bar_ui(app: &mut PizhuApp, ui: &mut Ui) {
                 ui.allocate_ui_with_layout(
                     widest,
                     egui::Layout::right_to_left(egui::Align::Center),
-                    |ui| ui.label(format!("{} {percent:.0}%", t.position)),
+                    |ui| {
+                        ui.set_min_width(widest.x);
+                        ui.label(format!("{} {percent:.0}%", t.position))
+                    },
                 );
                 ui.separator();
                 ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
