@@ -732,7 +732,14 @@ pub struct GalleyCache {
     frame: u64,
     /// Time spent laying out galleys in this frame.
     spent: Duration,
+    /// What laying out a char has taken lately, in nanoseconds (a moving average; 0 before
+    /// the first galley).
+    nanos_per_char: f64,
 }
+
+/// What laying out a char is taken to cost before any was measured (a CJK paragraph of 300
+/// chars takes about 0.7 ms on the 2-core machine of BENCHMARKS.md).
+const FIRST_NANOS_PER_CHAR: f64 = 3_000.0;
 
 impl GalleyCache {
     /// The job whose galley tells whether egui still has the galleys of the last frame.
@@ -770,7 +777,15 @@ impl GalleyCache {
         }
         let started = Instant::now();
         let galley = layout();
-        self.spent += started.elapsed();
+        let took = started.elapsed();
+        self.spent += took;
+        let chars = galley.text().chars().count().max(1);
+        let per_char = took.as_nanos() as f64 / chars as f64;
+        self.nanos_per_char = if self.nanos_per_char == 0.0 {
+            per_char
+        } else {
+            0.8 * self.nanos_per_char + 0.2 * per_char
+        };
         let bytes = galley.text().len();
         self.bytes += bytes;
         self.entries.insert(
@@ -789,6 +804,17 @@ impl GalleyCache {
     pub fn touch(&mut self, i: usize) -> bool {
         let frame = self.frame;
         self.entries.get_mut(&i).map(|e| e.used = frame).is_some()
+    }
+
+    /// What laying out a paragraph of `chars` chars should take, from the galleys laid out
+    /// lately.
+    pub fn expected(&self, chars: usize) -> Duration {
+        let per_char = if self.nanos_per_char == 0.0 {
+            FIRST_NANOS_PER_CHAR
+        } else {
+            self.nanos_per_char
+        };
+        Duration::from_nanos((per_char * chars as f64) as u64)
     }
 
     /// Time spent laying out galleys in this frame so far.
@@ -1240,6 +1266,27 @@ mod tests {
         assert!(!Arc::ptr_eq(&first[0], &second[0]));
         let third = frame(&ctx, &mut cache, &doc, &set, k, &[0]);
         assert!(Arc::ptr_eq(&second[0], &third[0]));
+    }
+
+    #[test]
+    fn the_cost_of_laying_out_is_learnt_from_the_galleys_laid_out() {
+        let ctx = egui::Context::default();
+        let mut cache = GalleyCache::default();
+        let k = key(1.0, 500.0, Theme::Light);
+        assert_eq!(cache.expected(1_000), Duration::from_millis(3));
+        run(&ctx, |ui| {
+            let painter = ui.painter();
+            cache.begin_frame(k, painter.layout_job(GalleyCache::canary_job()));
+            cache.get(0, || {
+                // Slow on purpose: 2 ms for 100 chars, 20 µs a char.
+                std::thread::sleep(Duration::from_millis(2));
+                painter.layout_no_wrap("字".repeat(100), FontId::default(), egui::Color32::BLACK)
+            });
+        });
+        let learnt = cache.expected(1_000);
+        assert!(learnt >= Duration::from_millis(20), "{learnt:?}");
+        let twice = cache.expected(2_000).as_secs_f64() / learnt.as_secs_f64();
+        assert!((twice - 2.0).abs() < 0.01, "{twice}");
     }
 
     #[test]

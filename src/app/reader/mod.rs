@@ -364,8 +364,8 @@ impl ReaderView {
 
     /// Lay out the galleys the reader may ask for next — a screen below the view and one
     /// above (the wheel, PageDown, PageUp) and the document's first and last screens (Home,
-    /// End) — nearest first, until this frame has spent [`AHEAD_BUDGET`] laying out text;
-    /// the rest in the next frames. Those already kept count as used, so they stay kept.
+    /// End) — nearest first, while the frame has room for them (see [`AHEAD_UNTIL`]); the
+    /// rest in the next frames. Those already kept count as used, so they stay kept.
     /// Only galleys are made here: heights are measured where the view allows for them.
     fn lay_out_ahead(&mut self, painter: &egui::Painter, doc: &OpenDocument, style: &Style) {
         let n = self.blocks.len();
@@ -379,12 +379,18 @@ impl ReaderView {
         let above = (self.index.block_at((top - screen).max(0.0))..=self.index.block_at(top)).rev();
         let start = 0..=self.index.block_at(screen);
         let end = self.index.block_at((total - screen).max(0.0))..=n - 1;
-        // A frame that already had its share (a change to the notes, a panel remade) leaves
-        // the text ahead to the next ones.
+        // A paragraph is laid out ahead only if the frame, with what laying it out should
+        // take, stays under [`AHEAD_UNTIL`]: a frame that already had its share (a change to
+        // the notes, a panel remade) leaves the text ahead to the next ones, and a long
+        // paragraph waits for a frame with room for it.
         let started = self.frame_started;
-        let busy = || started.is_some_and(|t| t.elapsed() > AHEAD_UNTIL);
         for i in below.chain(above).chain(start).chain(end) {
-            if !self.galleys.touch(i) && self.galleys.spent() < AHEAD_BUDGET && !busy() {
+            if self.galleys.touch(i) {
+                continue;
+            }
+            let chars = self.blocks[i].range.len();
+            let so_far = started.map_or(self.galleys.spent(), |t| t.elapsed());
+            if so_far + self.galleys.expected(chars) <= AHEAD_UNTIL {
                 self.galley(i, painter, doc, style);
             }
         }
@@ -419,14 +425,11 @@ impl ReaderView {
 /// of the screen to the next frame.
 const LAYOUT_BUDGET: Duration = Duration::from_millis(5);
 
-/// How long one frame may spend laying out text (what it shows included) before it stops
-/// laying out what is not shown yet: a little every frame keeps a screen or two ready
-/// ahead of the wheel and PageDown while no frame grows long.
-const AHEAD_BUDGET: Duration = Duration::from_micros(500);
-
-/// How far into a frame (since `PizhuApp::show` began) text may still be laid out ahead: a
-/// frame's usual work is about 1.5 ms before tessellation (`cargo bench --bench notes_frame`).
-const AHEAD_UNTIL: Duration = Duration::from_micros(2_000);
+/// How far into a frame (since `PizhuApp::show` began) laying out text ahead may take it: a
+/// little every frame keeps a screen or two ready ahead of the wheel and PageDown, and with
+/// tessellation (~0.8 ms) after it the frame stays under 4 ms (`cargo bench --bench
+/// notes_frame`).
+const AHEAD_UNTIL: Duration = Duration::from_micros(2_800);
 
 /// Blocks found on a worker, with their height index for the layout they were found for.
 struct Prepared {
