@@ -427,8 +427,8 @@ const LAYOUT_BUDGET: Duration = Duration::from_millis(5);
 
 /// How far into a frame (since `PizhuApp::show` began) laying out text ahead may take it: a
 /// little every frame keeps a screen or two ready ahead of the wheel and PageDown, and with
-/// tessellation (~0.8 ms) after it the frame stays under 4 ms (`cargo bench --bench
-/// notes_frame`).
+/// tessellation after it (0.8 ms, up to 1.5 ms while other threads write) the frame stays
+/// under 4 ms (`cargo bench --bench notes_frame`).
 const AHEAD_UNTIL: Duration = Duration::from_micros(2_800);
 
 /// Blocks found on a worker, with their height index for the layout they were found for.
