@@ -383,14 +383,20 @@ impl ReaderView {
         // take, stays under [`AHEAD_UNTIL`]: a frame that already had its share (a change to
         // the notes, a panel remade) leaves the text ahead to the next ones, and a long
         // paragraph waits for a frame with room for it.
+        // Nor does one frame lay out more than about [`AHEAD_BUDGET`] ahead (one paragraph
+        // at least, if it has room): a light frame stays light.
         let started = self.frame_started;
+        let before = self.galleys.spent();
         for i in below.chain(above).chain(start).chain(end) {
             if self.galleys.touch(i) {
                 continue;
             }
-            let chars = self.blocks[i].range.len();
+            let expected = self.galleys.expected(self.blocks[i].range.len());
             let so_far = started.map_or(self.galleys.spent(), |t| t.elapsed());
-            if so_far + self.galleys.expected(chars) <= AHEAD_UNTIL {
+            let ahead = self.galleys.spent() - before;
+            if so_far + expected <= AHEAD_UNTIL
+                && (ahead.is_zero() || ahead + expected <= AHEAD_BUDGET)
+            {
                 self.galley(i, painter, doc, style);
             }
         }
@@ -424,6 +430,9 @@ impl ReaderView {
 /// How long one frame may spend laying out the body's paragraphs before it leaves the rest
 /// of the screen to the next frame.
 const LAYOUT_BUDGET: Duration = Duration::from_millis(5);
+
+/// About how long one frame may spend laying out text ahead.
+const AHEAD_BUDGET: Duration = Duration::from_micros(1_000);
 
 /// How far into a frame (since `PizhuApp::show` began) laying out text ahead may take it: a
 /// little every frame keeps a screen or two ready ahead of the wheel and PageDown, and with
