@@ -18,6 +18,8 @@ pub mod session;
 pub mod stats;
 pub mod store;
 pub mod terminal;
+#[cfg(test)]
+mod testing;
 
 pub use document::{Document, TextRange};
 pub use outline::{Outline, outline};

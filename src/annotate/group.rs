@@ -609,14 +609,11 @@ mod tests {
     /// before the first heading.
     const SECTIONS: &str = "同志们：\n开场的话讲一讲。\n一、总体要求\n要求的话讲一讲。\n（一）第一点\n第一点的话讲一讲。\n（二）第二点\n第二点的话讲一讲。\n二、工作安排\n安排的话讲一讲。\n二、工作安排\n再安排的话讲一讲。\n三、保障措施\n1. 第一条\n第一条的话讲一讲。\n2. 第二条\n第二条的话讲一讲。";
 
-    struct Random(u64);
+    struct Random(crate::testing::Xorshift);
 
     impl Random {
         fn next(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n.max(1)
+            self.0.below(n)
         }
 
         fn annotation(&mut self, chars: usize, id: u64) -> Annotation {
@@ -654,7 +651,7 @@ mod tests {
                 2 => Filter { query: "安排".into(), ..Filter::default() },
                 _ => Filter { colors: vec![Color::Green], query: "话".into(), ..Filter::default() },
             };
-            let mut r = Random(seed);
+            let mut r = Random(crate::testing::Xorshift(seed));
             let chars = doc.char_count;
             let items: Vec<Annotation> = (0..r.next(40)).map(|k| r.annotation(chars, 1 + k)).collect();
             let mut set = AnnotationSet::new(items, vec![]);

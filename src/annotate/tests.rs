@@ -507,13 +507,8 @@ fn merging_a_few_changes_by_scanning_gives_what_the_index_gives() {
     // Random sets with duplicate ids, removals on both sides and changes newer and older than
     // ours: both ways of merging must leave the same items, removals and answer.
     let d = doc(SPEECH);
-    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n.max(1)
-    };
+    let mut rng = crate::testing::Xorshift(0x9E37_79B9_7F4A_7C15);
+    let mut next = |n: u64| rng.below(n);
     let base = mark(&d, "提高站位", 0);
     for round in 0..500 {
         let annotation = |id: u64, next: &mut dyn FnMut(u64) -> u64| {
@@ -612,16 +607,13 @@ fn a_few_added_to_many_land_where_the_sort_puts_them() {
 /// Random annotations and changes for the in-place paths' properties: ids from a small
 /// pool (so changes meet), ranges over a short text, some unplaced.
 struct Changes {
-    seed: u64,
+    rng: crate::testing::Xorshift,
     clock: i64,
 }
 
 impl Changes {
     fn next(&mut self, n: u64) -> u64 {
-        self.seed ^= self.seed << 13;
-        self.seed ^= self.seed >> 7;
-        self.seed ^= self.seed << 17;
-        self.seed % n.max(1)
+        self.rng.below(n)
     }
 
     fn annotation(&mut self, id: AnnotationId) -> Annotation {
@@ -728,7 +720,10 @@ proptest::proptest! {
     /// items, and what `changes_since` reports is what changed.
     #[test]
     fn changes_in_place_equal_the_general_path(seed in 1u64.., pool in 3u64..40) {
-        let mut r = Changes { seed, clock: 0 };
+        let mut r = Changes {
+            rng: crate::testing::Xorshift(seed),
+            clock: 0,
+        };
         let items: Vec<Annotation> = (0..r.next(30))
             .map(|k| r.annotation(1 + k))
             .collect();

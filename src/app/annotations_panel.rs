@@ -962,14 +962,11 @@ mod tests {
 
     const TEXT: &str = "同志们：\n开场的话讲一讲。\n一、总体要求\n要求的话讲一讲。\n（一）第一点\n第一点的话讲一讲。\n（二）第二点\n第二点的话讲一讲。\n二、工作安排\n安排的话讲一讲。\n三、保障措施\n保障的话讲一讲。";
 
-    struct Random(u64);
+    struct Random(crate::testing::Xorshift);
 
     impl Random {
         fn next(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n.max(1)
+            self.0.below(n)
         }
 
         fn annotation(&mut self, chars: usize, id: u64) -> Annotation {
@@ -1011,7 +1008,9 @@ mod tests {
     fn the_list_patched_after_changes_equals_the_list_remade() {
         let ctx = egui::Context::default();
         for seed in 1..40u64 {
-            let mut r = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let mut r = Random(crate::testing::Xorshift(
+                seed.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            ));
             let mut doc = OpenDocument::new(
                 Document::from_text(TEXT.into(), "UTF-8", SourceFormat::Text),
                 None,
@@ -1087,7 +1086,7 @@ mod tests {
             "t".into(),
         );
         let chars = doc.doc.char_count;
-        let mut r = Random(7);
+        let mut r = Random(crate::testing::Xorshift(7));
         let mut authors = Authors::default();
         let items = (0..20).map(|k| Edit::Add(r.annotation(chars, 1 + k)));
         doc.notes.set.apply(items.collect(), 1_000);

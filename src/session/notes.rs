@@ -1328,13 +1328,8 @@ mod tests {
         ];
         let mut notes = load(dir.path(), &d);
         let mut tracked_steps = 0;
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::testing::Xorshift(0x2545_F491_4F6C_DD1D);
+        let mut next = |n: usize| rng.below(n as u64) as usize;
         for step in 0..200 {
             let ids: Vec<AnnotationId> = notes.set.items().iter().map(|a| a.id).collect();
             match next(9) {
