@@ -924,6 +924,22 @@ impl AnnotationSet {
         }
     }
 
+    /// Keep `id`'s removal (at `when`) unless one is kept already.
+    fn remember_removal(&mut self, id: AnnotationId, when: i64) {
+        if !self.removed.iter().any(|&(r, _)| r == id) {
+            self.removed.push((id, when));
+        }
+    }
+
+    /// Whether `id` was removed at or after `modified_ms` (a change older than its removal
+    /// does not bring it back).
+    fn removed_since(&self, id: AnnotationId, modified_ms: i64) -> bool {
+        self.removed
+            .iter()
+            .filter(|&&(r, _)| r == id)
+            .any(|&(_, when)| when >= modified_ms)
+    }
+
     /// [`AnnotationSet::merge`] for a few changes to a set holding each id once: each found
     /// through the index and put where it belongs; logged.
     fn merge_in_place(
@@ -944,18 +960,10 @@ impl AnnotationSet {
                 note(&mut touched, id, Some(Was::of(&self.items[i])));
                 self.remove_at(i);
             }
-            if !self.removed.iter().any(|&(r, _)| r == id) {
-                self.removed.push((id, when));
-            }
+            self.remember_removal(id, when);
         }
         for a in theirs {
-            let removed_when = self
-                .removed
-                .iter()
-                .filter(|&&(r, _)| r == a.id)
-                .map(|&(_, when)| when)
-                .max();
-            if removed_when.is_some_and(|when| when >= a.modified_ms) {
+            if self.removed_since(a.id, a.modified_ms) {
                 continue;
             }
             match self.position(a.id) {
@@ -1068,18 +1076,10 @@ impl AnnotationSet {
                 dead.push(i);
                 changed = true;
             }
-            if !self.removed.iter().any(|&(r, _)| r == id) {
-                self.removed.push((id, when));
-            }
+            self.remember_removal(id, when);
         }
         for a in theirs {
-            let removed_when = self
-                .removed
-                .iter()
-                .filter(|&&(r, _)| r == a.id)
-                .map(|&(_, when)| when)
-                .max();
-            if removed_when.is_some_and(|when| when >= a.modified_ms) {
+            if self.removed_since(a.id, a.modified_ms) {
                 continue;
             }
             match first_live(&self.items, &dead, a.id) {

@@ -840,21 +840,49 @@ impl GalleyCache {
 
     /// Drop the least recently used galleys beyond the bounds (not those of the last frame).
     fn evict(&mut self) {
-        if self.entries.len() <= MAX_GALLEYS && self.bytes <= MAX_TEXT_BYTES {
-            return;
+        let bounds = (MAX_GALLEYS, MAX_TEXT_BYTES);
+        evict_least_recent(&mut self.entries, &mut self.bytes, self.frame, bounds);
+    }
+}
+
+/// An entry of a cache kept by block between frames (galleys, marks).
+pub trait Kept {
+    /// The frame that last used it.
+    fn used(&self) -> u64;
+    /// The bytes it holds.
+    fn bytes(&self) -> usize;
+}
+
+impl Kept for Entry {
+    fn used(&self) -> u64 {
+        self.used
+    }
+
+    fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+/// Once `entries` hold more than `max` entries or `max_bytes` bytes (`bytes`, kept up to
+/// date), drop the least recently used down to half of both, never one used in the last
+/// frame before `frame`.
+pub fn evict_least_recent<E: Kept>(
+    entries: &mut HashMap<usize, E>,
+    bytes: &mut usize,
+    frame: u64,
+    (max, max_bytes): (usize, usize),
+) {
+    if entries.len() <= max && *bytes <= max_bytes {
+        return;
+    }
+    let mut by_age: Vec<(u64, usize)> = entries.iter().map(|(&i, e)| (e.used(), i)).collect();
+    by_age.sort_unstable();
+    for (used, i) in by_age {
+        if (entries.len() <= max / 2 && *bytes <= max_bytes / 2) || used + 1 >= frame {
+            break;
         }
-        let mut by_age: Vec<(u64, usize)> =
-            self.entries.iter().map(|(&i, e)| (e.used, i)).collect();
-        by_age.sort_unstable();
-        for (used, i) in by_age {
-            if (self.entries.len() <= MAX_GALLEYS / 2 && self.bytes <= MAX_TEXT_BYTES / 2)
-                || used + 1 >= self.frame
-            {
-                break;
-            }
-            if let Some(e) = self.entries.remove(&i) {
-                self.bytes -= e.bytes;
-            }
+        if let Some(e) = entries.remove(&i) {
+            *bytes -= e.bytes();
         }
     }
 }

@@ -327,6 +327,16 @@ struct MarkEntry {
     used: u64,
 }
 
+impl super::layout::Kept for MarkEntry {
+    fn used(&self) -> u64 {
+        self.used
+    }
+
+    fn bytes(&self) -> usize {
+        mesh_bytes(&self.mesh)
+    }
+}
+
 /// Blocks kept at most (a long stretch read back and forth); the least recently painted go
 /// first.
 const MAX_MARKED_BLOCKS: usize = 1_000;
@@ -364,22 +374,8 @@ impl MarkCache {
             self.clear();
             self.tessellation = Some((pixels_per_point, options));
         }
-        if self.entries.len() > MAX_MARKED_BLOCKS || self.bytes > MAX_MARK_BYTES {
-            let mut by_age: Vec<(u64, usize)> =
-                self.entries.iter().map(|(&i, e)| (e.used, i)).collect();
-            by_age.sort_unstable();
-            for (used, i) in by_age {
-                // Down to half, never a block of the last frame.
-                if (self.entries.len() <= MAX_MARKED_BLOCKS / 2 && self.bytes <= MAX_MARK_BYTES / 2)
-                    || used + 1 >= self.frame
-                {
-                    break;
-                }
-                if let Some(e) = self.entries.remove(&i) {
-                    self.bytes -= mesh_bytes(&e.mesh);
-                }
-            }
-        }
+        let bounds = (MAX_MARKED_BLOCKS, MAX_MARK_BYTES);
+        super::layout::evict_least_recent(&mut self.entries, &mut self.bytes, self.frame, bounds);
     }
 
     /// Drop every block's marks (the blocks were made anew).
