@@ -555,6 +555,41 @@ mod tests {
     /// triangles, the same colours, the same note markers; made once for every position
     /// with the same part within a pixel, and again when an annotation over the block
     /// changes (not when one elsewhere does).
+    /// `text` as one block at `pos`: 20 px type, 300 wide.
+    fn shown_at(ui: &egui::Ui, text: &str, pos: Pos2) -> Shown {
+        let galley = ui.painter().layout(
+            text.to_owned(),
+            egui::FontId::proportional(20.0),
+            egui::Color32::BLACK,
+            300.0,
+        );
+        Shown {
+            galley_pos: pos,
+            chars: text.chars().count(),
+            galley,
+            text_start: 0,
+            rect: Rect::from_min_size(pos, Vec2::new(300.0, 400.0)),
+            size_px: 20.0,
+        }
+    }
+
+    /// The marks of `set`: nothing selected, flashing or found, the light theme.
+    fn plain_style<'a>(
+        set: &'a AnnotationSet,
+        hidden: &'a std::collections::BTreeSet<String>,
+    ) -> MarkStyle<'a> {
+        MarkStyle {
+            set,
+            selection: None,
+            selected: None,
+            flash: None,
+            theme: Theme::Light,
+            matches: &[],
+            current_match: None,
+            hidden_authors: hidden,
+        }
+    }
+
     #[test]
     fn kept_marks_are_the_shapes_tessellated_in_place() {
         use crate::annotate::{Annotation, Color, Edit};
@@ -591,29 +626,11 @@ mod tests {
         let run = |cache: &mut MarkCache, set: &AnnotationSet, pos: Pos2, flash: bool| {
             let mut out = None;
             let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
-                let galley = ui.painter().layout(
-                    text.clone(),
-                    egui::FontId::proportional(20.0),
-                    egui::Color32::BLACK,
-                    300.0,
-                );
-                let shown = Shown {
-                    galley_pos: pos,
-                    chars,
-                    galley,
-                    text_start: 0,
-                    rect: Rect::from_min_size(pos, Vec2::new(300.0, 400.0)),
-                    size_px: 20.0,
-                };
+                let shown = shown_at(ui, &text, pos);
                 let style = MarkStyle {
-                    set,
-                    selection: None,
                     selected: Some(selected),
                     flash: flash.then_some((selected, 0.5)),
-                    theme: Theme::Light,
-                    matches: &[],
-                    current_match: None,
-                    hidden_authors: &hidden,
+                    ..plain_style(set, &hidden)
                 };
                 // In place, as every frame painted them before.
                 let mut shapes = Vec::new();
@@ -728,31 +745,8 @@ mod tests {
         let mut cache = MarkCache::default();
         let blocks = MAX_MARKED_BLOCKS * 2 + 7;
         let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
-            let galley = ui.painter().layout(
-                text.clone(),
-                egui::FontId::proportional(20.0),
-                egui::Color32::BLACK,
-                300.0,
-            );
-            let pos = Pos2::new(10.0, 10.0);
-            let shown = Shown {
-                galley_pos: pos,
-                chars,
-                galley,
-                text_start: 0,
-                rect: Rect::from_min_size(pos, Vec2::new(300.0, 400.0)),
-                size_px: 20.0,
-            };
-            let style = MarkStyle {
-                set: &set,
-                selection: None,
-                selected: None,
-                flash: None,
-                theme: Theme::Light,
-                matches: &[],
-                current_match: None,
-                hidden_authors: &hidden,
-            };
+            let shown = shown_at(ui, &text, Pos2::new(10.0, 10.0));
+            let style = plain_style(&set, &hidden);
             // A new block every frame, as when a long text scrolls by.
             let mut one = 0;
             for block in 0..blocks {
