@@ -43,10 +43,9 @@ use scroll::Scroll;
 pub use toolbar::toolbar_id;
 pub(crate) use toolbar::{changed, toggle_underline};
 
-/// Paragraphs measured per frame beyond those in view, so they are exact before they show.
+/// Paragraphs measured around those in view (half above, half below), so they are exact
+/// before they show; as many as the frame has room for.
 const PREMEASURE_PER_FRAME: usize = 24;
-/// Time a frame may spend measuring paragraphs out of view.
-const PREMEASURE_BUDGET: Duration = Duration::from_millis(3);
 /// Documents with more chars than this get their blocks on a worker thread.
 const BLOCKS_IN_BACKGROUND_CHARS: usize = 500_000;
 /// How often the body looks for blocks being built (the worker also wakes the window).
@@ -365,8 +364,8 @@ impl ReaderView {
     /// Lay out the galleys the reader may ask for next — a screen below the view and one
     /// above (the wheel, PageDown, PageUp) and the document's first and last screens (Home,
     /// End) — nearest first, while the frame has room for them (see [`AHEAD_UNTIL`]); the
-    /// rest in the next frames. Those already kept count as used, so they stay kept.
-    /// Only galleys are made here: heights are measured where the view allows for them.
+    /// rest in the next frames (see [`Self::has_room`]). Those already kept count as used,
+    /// so they stay kept. Only galleys are made here: heights are measured where the view allows for them.
     fn lay_out_ahead(&mut self, painter: &egui::Painter, doc: &OpenDocument, style: &Style) {
         let n = self.blocks.len();
         if n == 0 {
@@ -379,27 +378,32 @@ impl ReaderView {
         let above = (self.index.block_at((top - screen).max(0.0))..=self.index.block_at(top)).rev();
         let start = 0..=self.index.block_at(screen);
         let end = self.index.block_at((total - screen).max(0.0))..=n - 1;
-        // A paragraph is laid out ahead only if the frame, with what laying it out should
-        // take, stays under [`AHEAD_UNTIL`]: a frame that already had its share (a change to
-        // the notes, a panel remade) leaves the text ahead to the next ones, and a long
-        // paragraph waits for a frame with room for it.
-        // Nor does one frame lay out more than about [`AHEAD_BUDGET`] ahead (one paragraph
-        // at least, if it has room): a light frame stays light.
-        let started = self.frame_started;
         let before = self.galleys.spent();
         for i in below.chain(above).chain(start).chain(end) {
             if self.galleys.touch(i) {
                 continue;
             }
-            let expected = self.galleys.expected(self.blocks[i].range.len());
-            let so_far = started.map_or(self.galleys.spent(), |t| t.elapsed());
-            let ahead = self.galleys.spent() - before;
-            if so_far + expected <= AHEAD_UNTIL
-                && (ahead.is_zero() || ahead + expected <= AHEAD_BUDGET)
-            {
+            if self.has_room(self.blocks[i].range.len(), before) {
                 self.galley(i, painter, doc, style);
             }
         }
+    }
+
+    /// Whether this frame has room to lay out a paragraph of `chars` chars it does not
+    /// show (ahead, or to measure it), `before` being what the frame had spent laying out
+    /// when this kind of work began. Only if the frame, with what laying it out should
+    /// take, stays under [`AHEAD_UNTIL`]: a frame that already had its share (a change to
+    /// the notes, a panel remade) leaves the text to the next ones, and a long paragraph
+    /// waits for a frame with room for it. Nor does one frame spend more than about
+    /// [`AHEAD_BUDGET`] on it (one paragraph at least, if it has room): a light frame
+    /// stays light.
+    fn has_room(&self, chars: usize, before: Duration) -> bool {
+        let expected = self.galleys.expected(chars);
+        let so_far = self
+            .frame_started
+            .map_or(self.galleys.spent(), |t| t.elapsed());
+        let spent = self.galleys.spent().saturating_sub(before);
+        so_far + expected <= AHEAD_UNTIL && (spent.is_zero() || spent + expected <= AHEAD_BUDGET)
     }
 
     /// Note that a frame begins now (what it may spend laying out ahead counts from here).
@@ -675,28 +679,35 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         reader.anchor = Some((b, row_y));
         reader.jump_hold = (margin == 0.0).then_some((pos, offset, None));
     } else if let Some((a, within)) = reader.anchor {
-        // Keep the anchor block where it was while blocks above it get measured.
-        let rows =
-            (reader.viewport_height / (metrics.body_px * metrics.line_height)).ceil() as usize + 2;
+        // Keep the anchor block where it was while blocks above it get measured. The blocks
+        // on screen first: from the anchor down until they fill the view.
         let n = reader.blocks.len();
-        let view_end = (a + rows).min(n);
-        for i in a..view_end {
-            measure(reader, i);
+        let bottom = reader.index.top(a) + within + reader.viewport_height;
+        let mut view_end = a;
+        while view_end < n && reader.index.top(view_end) < bottom {
+            measure(reader, view_end);
+            view_end += 1;
         }
-        // The blocks around the view, nearest first, as far as the frame's budget goes; the
-        // rest in the next frames.
-        let started = Instant::now();
+        // Then the blocks around the view, nearest first, those already laid out (ahead)
+        // and those the frame has room for (see [`ReaderView::has_room`]); the rest in the
+        // next frames.
+        let before = reader.galleys.spent();
         let above = (a.saturating_sub(PREMEASURE_PER_FRAME / 2)..a).rev();
         let below = view_end..(view_end + PREMEASURE_PER_FRAME / 2).min(n);
+        let mut left = false;
         for i in above.chain(below) {
             if reader.index.is_exact(i) {
                 continue;
             }
-            if started.elapsed() > PREMEASURE_BUDGET {
-                ui.ctx().request_repaint();
-                break;
+            if reader.galleys.touch(i) || reader.has_room(reader.blocks[i].range.len(), before) {
+                measure(reader, i);
+            } else {
+                left = true;
             }
-            measure(reader, i);
+        }
+        if left && reader.galleys.spent() > before {
+            // Measuring goes on in the next frames while it gets anywhere.
+            ui.ctx().request_repaint();
         }
         let expected = reader.index.top(a) + within;
         if (expected - offset).abs() > 0.5 && (offset - reader.offset).abs() < 0.5 {
