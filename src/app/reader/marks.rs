@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use egui::epaint::{Mesh, RectShape, Shape, TessellationOptions, Tessellator};
 use egui::{Galley, Painter, Pos2, Rect, Stroke, Vec2};
@@ -364,12 +365,22 @@ pub struct MarkCache {
     tessellation: Option<(f32, TessellationOptions)>,
     /// How many blocks' marks were made (tests).
     made: u64,
+    /// Time spent making marks in this frame.
+    spent: Duration,
+    /// What making one block's marks has taken lately, in nanoseconds (a moving average;
+    /// 0 before the first).
+    nanos_per_block: f64,
 }
+
+/// What making a block's marks is taken to cost before any was measured (a paragraph
+/// under 40 highlights: about 0.1 ms on the 2-core machine of BENCHMARKS.md).
+const FIRST_NANOS_PER_BLOCK: f64 = 100_000.0;
 
 impl MarkCache {
     /// Start a frame drawn at `pixels_per_point` with `options`.
     pub fn begin_frame(&mut self, pixels_per_point: f32, options: TessellationOptions) {
         self.frame += 1;
+        self.spent = Duration::ZERO;
         if self.tessellation != Some((pixels_per_point, options)) {
             self.clear();
             self.tessellation = Some((pixels_per_point, options));
@@ -393,6 +404,34 @@ impl MarkCache {
     /// How many blocks' marks were made since the cache was created.
     pub fn made(&self) -> u64 {
         self.made
+    }
+
+    /// Time spent making marks in this frame so far.
+    pub fn spent(&self) -> Duration {
+        self.spent
+    }
+
+    /// What making a block's marks should take, from those made lately.
+    pub fn expected(&self) -> Duration {
+        let nanos = if self.nanos_per_block == 0.0 {
+            FIRST_NANOS_PER_BLOCK
+        } else {
+            self.nanos_per_block
+        };
+        Duration::from_nanos(nanos as u64)
+    }
+
+    /// Whether block `block` has marks kept (perhaps for annotations since changed).
+    pub fn has(&self, block: usize) -> bool {
+        self.entries.contains_key(&block)
+    }
+
+    /// Make and keep block `block`'s marks where `shown` puts it, without painting them
+    /// (ahead of the block being shown).
+    pub fn prepare(&mut self, shown: &Shown, style: &MarkStyle, block: usize) {
+        if fingerprint(shown, style).is_some() {
+            self.marks_of(shown, style, &mut Vec::new(), block);
+        }
     }
 
     /// Paint block `block`'s highlights and note markers.
@@ -429,8 +468,9 @@ impl MarkCache {
             highlight_shapes(&mut shapes, shown, style, markers);
             return Placed::Shapes(shapes);
         };
-        // The galley's position split into whole pixels and the part within one.
-        let px = shown.galley_pos.to_vec2() * ppp;
+        // The galley's position split into whole pixels and the part within one (a position
+        // on whole pixels, as the reader puts galleys, is within 1/1000 of one).
+        let px = shown.galley_pos.to_vec2() * ppp + Vec2::splat(1.0e-3);
         let whole = Vec2::new(px.x.floor(), px.y.floor()) / ppp;
         let within = shown.galley_pos.to_vec2() - whole;
         let key = MarkKey {
@@ -447,6 +487,7 @@ impl MarkCache {
         let entry = match self.entries.get_mut(&block) {
             Some(e) if e.key == key && Arc::ptr_eq(&e.galley, &shown.galley) => e,
             _ => {
+                let started = Instant::now();
                 let mut shapes = Vec::new();
                 let mut local_markers = Vec::new();
                 highlight_shapes(&mut shapes, shown, style, &mut local_markers);
@@ -471,6 +512,14 @@ impl MarkCache {
                         used: frame,
                     },
                 );
+                let took = started.elapsed();
+                self.spent += took;
+                let nanos = took.as_nanos() as f64;
+                self.nanos_per_block = if self.nanos_per_block == 0.0 {
+                    nanos
+                } else {
+                    0.8 * self.nanos_per_block + 0.2 * nanos
+                };
                 self.entries.get_mut(&block).expect("just inserted")
             }
         };
@@ -722,6 +771,29 @@ mod tests {
         let (_, _, placed, _) = run(&mut cache, &set, Pos2::new(40.5, 120.25), true);
         assert!(matches!(placed, Placed::Shapes(_)));
         assert_eq!(cache.made(), 3);
+        // Made ahead below the view, on whole pixels as the reader places galleys, then
+        // shown where the view scrolled: not made again, the same as in place.
+        let mut ahead = MarkCache::default();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            ahead.begin_frame(1.0, options);
+            let style = MarkStyle {
+                selected: Some(selected),
+                ..plain_style(&set, &hidden)
+            };
+            assert!(!ahead.has(7));
+            ahead.prepare(&shown_at(ui, &text, Pos2::new(40.0, 1250.0)), &style, 7);
+            assert!(ahead.has(7));
+        });
+        output.textures_delta.clear();
+        assert_eq!(ahead.made(), 1);
+        let (expected, expected_markers, placed, markers) =
+            run(&mut ahead, &set, Pos2::new(40.0, 310.0), false);
+        let Placed::Mesh(mesh) = placed else {
+            panic!("a mesh")
+        };
+        same(&expected, &mesh);
+        same_markers(&expected_markers, &markers);
+        assert_eq!(ahead.made(), 1);
     }
 
     #[test]

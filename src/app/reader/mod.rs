@@ -22,6 +22,7 @@ use crate::session::task::Task;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use egui::emath::GuiRounding as _;
 use egui::{Align, Color32, Galley, Rect, Role, ScrollArea, Sense, Ui, Vec2, WidgetInfo};
 
 use super::theme::palette;
@@ -365,8 +366,16 @@ impl ReaderView {
     /// above (the wheel, PageDown, PageUp) and the document's first and last screens (Home,
     /// End) — nearest first, while the frame has room for them (see [`AHEAD_UNTIL`]); the
     /// rest in the next frames (see [`Self::has_room`]). Those already kept count as used,
-    /// so they stay kept. Only galleys are made here: heights are measured where the view allows for them.
-    fn lay_out_ahead(&mut self, painter: &egui::Painter, doc: &OpenDocument, style: &Style) {
+    /// so they stay kept. Then the highlights of the screen below. Heights are not measured
+    /// here, but where the view allows for them.
+    fn lay_out_ahead(
+        &mut self,
+        painter: &egui::Painter,
+        doc: &OpenDocument,
+        style: &Style,
+        marks: &MarkStyle,
+        at: Placement,
+    ) {
         let n = self.blocks.len();
         if n == 0 {
             return;
@@ -378,31 +387,83 @@ impl ReaderView {
         let above = (self.index.block_at((top - screen).max(0.0))..=self.index.block_at(top)).rev();
         let start = 0..=self.index.block_at(screen);
         let end = self.index.block_at((total - screen).max(0.0))..=n - 1;
-        let before = self.galleys.spent();
-        for i in below.chain(above).chain(start).chain(end) {
+        let before = self.spent();
+        for i in below.clone().chain(above).chain(start).chain(end) {
             if self.galleys.touch(i) {
                 continue;
             }
-            if self.has_room(self.blocks[i].range.len(), before) {
+            if self.has_room(self.galleys.expected(self.blocks[i].range.len()), before) {
                 self.galley(i, painter, doc, style);
+            }
+        }
+        // The highlights of the screen below too, where its galleys are laid out: PageDown
+        // then shows them without making them. (Below the view only: the tessellator rounds
+        // halves away from zero, so marks made on screen's positive side are moved by whole
+        // pixels exactly.)
+        for i in below {
+            if self.marks.has(i) || !self.galleys.touch(i) {
+                continue;
+            }
+            if !self.has_room(self.marks.expected(), before) {
+                break;
+            }
+            let galley = self.galley(i, painter, doc, style);
+            let shown = self.place(i, galley, at, doc, style);
+            if shown.galley_pos.y >= 0.0 {
+                self.marks.prepare(&shown, marks, i);
             }
         }
     }
 
-    /// Whether this frame has room to lay out a paragraph of `chars` chars it does not
-    /// show (ahead, or to measure it), `before` being what the frame had spent laying out
-    /// when this kind of work began. Only if the frame, with what laying it out should
-    /// take, stays under [`AHEAD_UNTIL`]: a frame that already had its share (a change to
-    /// the notes, a panel remade) leaves the text to the next ones, and a long paragraph
-    /// waits for a frame with room for it. Nor does one frame spend more than about
-    /// [`AHEAD_BUDGET`] on it (one paragraph at least, if it has room): a light frame
-    /// stays light.
-    fn has_room(&self, chars: usize, before: Duration) -> bool {
-        let expected = self.galleys.expected(chars);
-        let so_far = self
-            .frame_started
-            .map_or(self.galleys.spent(), |t| t.elapsed());
-        let spent = self.galleys.spent().saturating_sub(before);
+    /// What this frame spent laying out text and making highlights.
+    fn spent(&self) -> Duration {
+        self.galleys.spent() + self.marks.spent()
+    }
+
+    /// Block `i`, laid out as `galley`, where `at` puts it: its galley on whole pixels (where
+    /// the tessellator puts text, so its highlights, made ahead or kept, fit it exactly).
+    fn place(
+        &mut self,
+        i: usize,
+        galley: Arc<Galley>,
+        at: Placement,
+        doc: &OpenDocument,
+        style: &Style,
+    ) -> Shown {
+        let block = self.blocks[i];
+        let top = self.index.top(i);
+        let (above, _) = style.metrics.gaps(block.kind);
+        let pos = at.origin + Vec2::new(at.margin_x, top + above);
+        // A centred galley is laid out around x = 0.
+        let pos = if galley.job.halign == Align::Center {
+            pos + Vec2::new(style.wrap_px / 2.0, 0.0)
+        } else {
+            pos
+        };
+        Shown {
+            galley_pos: pos.round_to_pixels(at.pixels_per_point),
+            chars: galley.text().chars().count(),
+            galley,
+            text_start: first_shown_char(doc, &block),
+            rect: Rect::from_min_size(
+                at.origin + Vec2::new(at.margin_x, top),
+                Vec2::new(style.wrap_px, self.index.top(i + 1) - top),
+            ),
+            size_px: style.metrics.size_of(block.kind, !self.mixed_heading[i]),
+        }
+    }
+
+    /// Whether this frame has room for work on a block it does not show (laying it out
+    /// ahead or to measure it, making its highlights ahead) that should take `expected`,
+    /// `before` being what the frame had spent on such work when this kind of work began
+    /// ([`Self::spent`]). Only if the frame, with `expected`, stays under [`AHEAD_UNTIL`]:
+    /// a frame that already had its share (a change to the notes, a panel remade) leaves
+    /// the text to the next ones, and a long paragraph waits for a frame with room for it.
+    /// Nor does one frame spend more than about [`AHEAD_BUDGET`] on it (one paragraph at
+    /// least, if it has room): a light frame stays light.
+    fn has_room(&self, expected: Duration, before: Duration) -> bool {
+        let so_far = self.frame_started.map_or(self.spent(), |t| t.elapsed());
+        let spent = self.spent().saturating_sub(before);
         so_far + expected <= AHEAD_UNTIL && (spent.is_zero() || spent + expected <= AHEAD_BUDGET)
     }
 
@@ -443,6 +504,16 @@ const AHEAD_BUDGET: Duration = Duration::from_micros(1_000);
 /// tessellation after it (0.8 ms, up to 1.5 ms while other threads write) the frame stays
 /// under 4 ms (`cargo bench --bench notes_frame`).
 const AHEAD_UNTIL: Duration = Duration::from_micros(2_800);
+
+/// Where the blocks go on screen this frame.
+#[derive(Clone, Copy)]
+struct Placement {
+    /// The top left of the scrolled content (screen).
+    origin: egui::Pos2,
+    /// The text column's left edge, from the content's.
+    margin_x: f32,
+    pixels_per_point: f32,
+}
 
 /// Blocks found on a worker, with their height index for the layout they were found for.
 struct Prepared {
@@ -691,7 +762,7 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
         // Then the blocks around the view, nearest first, those already laid out (ahead)
         // and those the frame has room for (see [`ReaderView::has_room`]); the rest in the
         // next frames.
-        let before = reader.galleys.spent();
+        let before = reader.spent();
         let above = (a.saturating_sub(PREMEASURE_PER_FRAME / 2)..a).rev();
         let below = view_end..(view_end + PREMEASURE_PER_FRAME / 2).min(n);
         let mut left = false;
@@ -699,7 +770,8 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
             if reader.index.is_exact(i) {
                 continue;
             }
-            if reader.galleys.touch(i) || reader.has_room(reader.blocks[i].range.len(), before) {
+            let expected = reader.galleys.expected(reader.blocks[i].range.len());
+            if reader.galleys.touch(i) || reader.has_room(expected, before) {
                 measure(reader, i);
             } else {
                 left = true;
@@ -765,9 +837,16 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let may_defer = reader.frames_since_layout < 2 && !reader.deferred && !super::acting(ui);
     reader.frames_since_layout = reader.frames_since_layout.saturating_add(1);
     let mut deferred = false;
+    let mut placement = None;
     let output = area.show_viewport(ui, |ui, viewport| {
         ui.set_height(reader.index.total());
         let origin = ui.max_rect().left_top();
+        let at = Placement {
+            origin,
+            margin_x,
+            pixels_per_point: ui.ctx().pixels_per_point(),
+        };
+        placement = Some(at);
         let first = reader.index.block_at(viewport.min.y);
         let mut i = first;
         while i < reader.blocks.len() {
@@ -786,25 +865,12 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
             let block = reader.blocks[i];
             let galley = reader.galley(i, &painter, doc, &style);
             let (above, _) = metrics.gaps(block.kind);
-            let pos = origin + Vec2::new(margin_x, top + above);
-            let rect = Rect::from_min_size(pos, Vec2::new(style.wrap_px, galley.size().y));
-            // A centred galley is laid out around x = 0.
-            let pos = if galley.job.halign == Align::Center {
-                pos + Vec2::new(style.wrap_px / 2.0, 0.0)
-            } else {
-                pos
-            };
-            let placed = Shown {
-                galley_pos: pos,
-                chars: galley.text().chars().count(),
-                galley: galley.clone(),
-                text_start: first_shown_char(doc, &block),
-                rect: Rect::from_min_size(
-                    origin + Vec2::new(margin_x, top),
-                    Vec2::new(style.wrap_px, reader.index.top(i + 1) - top),
-                ),
-                size_px: metrics.size_of(block.kind, !reader.mixed_heading[i]),
-            };
+            let rect = Rect::from_min_size(
+                origin + Vec2::new(margin_x, top + above),
+                Vec2::new(style.wrap_px, galley.size().y),
+            );
+            let placed = reader.place(i, Arc::clone(&galley), at, doc, &style);
+            let pos = placed.galley_pos;
             marks::paint_block_marks(
                 ui.painter(),
                 &placed,
@@ -911,8 +977,12 @@ fn body_ui(app: &mut PizhuApp, ui: &mut Ui) {
     // What the next keys and wheel turns will show, laid out ahead within the frame's budget:
     // not in a new layout's first frames, which spend theirs on the screen, nor in a frame
     // a click or key came in (it has its own work; the frames after it lay out ahead).
-    if !deferred && reader.frames_since_layout > 2 && !acting {
-        reader.lay_out_ahead(&painter, doc, &style);
+    if !deferred
+        && reader.frames_since_layout > 2
+        && !acting
+        && let Some(at) = placement
+    {
+        reader.lay_out_ahead(&painter, doc, &style, &mark_style, at);
     }
 
     if let Some(step) = heading_step
