@@ -401,7 +401,13 @@ fn main() {
         }
         let before_frame = thread_cpu();
         let marks_before = app.reader.last_frame_work().1;
+        let atlas_before = frames.ctx.fonts(|f| f.font_image_size());
         let (t, ui_cpu, tessellation_cpu) = split_frame(&mut frames, &mut app, events);
+        let atlas_after = frames.ctx.fonts(|f| f.font_image_size());
+        if trace && atlas_before != atlas_after {
+            // egui's font atlas grew: copied whole into a texture delta in this frame.
+            eprintln!("frame {i}: the font atlas grew from {atlas_before:?} to {atlas_after:?}");
+        }
         let (laid_out, marks_after) = app.reader.last_frame_work();
         let marked = marks_after - marks_before;
         times.push(t);

@@ -257,3 +257,27 @@ fn missing_official_and_reading_faces_are_named_with_the_face_used() {
     assert_eq!(zh, "未找到楷体，使用内置思源宋体代替");
     assert_eq!(h.query_by_label(&zh).is_some(), faces.kai.is_none());
 }
+
+/// The glyphs of the text go into egui's font atlas while the document opens, a few each
+/// quiet frame (the window keeps drawing until they are in): reading it to the end
+/// afterwards adds none (so the atlas does not grow, copied whole, while the reader
+/// scrolls).
+#[test]
+fn the_texts_glyphs_are_drawn_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = window(&dir.path().join("settings.ron"));
+    let atlas = |h: &Harness<'static, PizhuApp>| {
+        h.ctx
+            .fonts(|f| (f.font_image_size(), f.font_atlas_fill_ratio()))
+    };
+    let opened = atlas(&h);
+    for _ in 0..30 {
+        h.key_press(egui::Key::PageDown);
+        h.run();
+    }
+    assert_eq!(
+        opened,
+        atlas(&h),
+        "reading to the end drew glyphs not drawn ahead"
+    );
+}

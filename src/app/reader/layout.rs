@@ -147,6 +147,21 @@ pub struct Style<'a> {
     pub wrap_px: f32,
 }
 
+/// The font family of a block's text (of a heading's title, in a paragraph that goes on;
+/// the rest is in [`BODY`]).
+pub fn lead_family(kind: BlockKind, official: bool) -> &'static str {
+    match kind {
+        BlockKind::Title | BlockKind::Heading(1) => HEI,
+        BlockKind::FrontMatter | BlockKind::Heading(2) if official => KAI,
+        BlockKind::Heading(2) => HEI,
+        BlockKind::FrontMatter
+        | BlockKind::Boilerplate
+        | BlockKind::Heading(_)
+        | BlockKind::Salutation
+        | BlockKind::Body => BODY,
+    }
+}
+
 /// Lay out a block as a galley (a fresh `LayoutJob`: use [`GalleyCache`] to keep it).
 pub fn block_galley(
     painter: &egui::Painter,
@@ -160,14 +175,13 @@ pub fn block_galley(
     let m = style.metrics;
     let p = &style.palette;
     let size = m.size_of(block.kind, !mixed);
-    let (family, color) = match block.kind {
-        BlockKind::Title => (HEI, p.title),
-        BlockKind::FrontMatter => (if style.official { KAI } else { BODY }, p.dim),
-        BlockKind::Boilerplate => (BODY, p.boilerplate),
-        BlockKind::Heading(1) => (HEI, p.title),
-        BlockKind::Heading(2) => (if style.official { KAI } else { HEI }, p.heading),
-        BlockKind::Heading(_) => (BODY, p.heading),
-        BlockKind::Salutation | BlockKind::Body => (BODY, p.text),
+    let family = lead_family(block.kind, style.official);
+    let color = match block.kind {
+        BlockKind::Title | BlockKind::Heading(1) => p.title,
+        BlockKind::FrontMatter => p.dim,
+        BlockKind::Boilerplate => p.boilerplate,
+        BlockKind::Heading(_) => p.heading,
+        BlockKind::Salutation | BlockKind::Body => p.text,
     };
     let line_height = Some(m.row_px(size));
     let base = TextFormat {
@@ -652,6 +666,53 @@ pub struct BlockSet {
     pub widths_em: Vec<f32>,
     /// Lines left out because they are boilerplate.
     pub hidden_lines: usize,
+    /// The chars of each kind of block (its kind, and whether it is a heading that goes on
+    /// as body text), each once, in the order they first come: their glyphs are drawn
+    /// ahead (see [`WARM_CHARS`]).
+    pub chars_by_kind: Vec<((BlockKind, bool), Vec<char>)>,
+}
+
+/// Most chars of one kind of block whose glyphs are drawn ahead: a document's glyphs then
+/// go into egui's font atlas while it opens, and the atlas grows (copied whole into a
+/// texture, a frame of several milliseconds) then, not while the document is read.
+pub const WARM_CHARS: usize = 2_000;
+
+/// Each char once, in the order they first come, at most [`WARM_CHARS`].
+#[derive(Default)]
+struct CharsSeen {
+    /// Chars of the Basic Multilingual Plane seen, a bit each.
+    bmp: Vec<u64>,
+    /// Others seen.
+    other: std::collections::HashSet<char>,
+    chars: Vec<char>,
+}
+
+impl CharsSeen {
+    fn add(&mut self, text: &str) {
+        if self.bmp.is_empty() {
+            self.bmp = vec![0; 0x10000 / 64];
+        }
+        for c in text.chars() {
+            if self.chars.len() >= WARM_CHARS {
+                return;
+            }
+            if c.is_whitespace() {
+                continue;
+            }
+            let new = match usize::try_from(u32::from(c)) {
+                Ok(n) if n < 0x10000 => {
+                    let (word, bit) = (n / 64, 1u64 << (n % 64));
+                    let new = self.bmp[word] & bit == 0;
+                    self.bmp[word] |= bit;
+                    new
+                }
+                _ => self.other.insert(c),
+            };
+            if new {
+                self.chars.push(c);
+            }
+        }
+    }
 }
 
 impl BlockSet {
@@ -669,7 +730,7 @@ impl BlockSet {
             .filter(|n| n.kind == NodeKind::Heading)
             .map(|n| (n.line, n.title_range.end))
             .collect();
-        let mixed_heading = blocks
+        let mixed_heading: Vec<bool> = blocks
             .iter()
             .map(|b| {
                 matches!(b.kind, BlockKind::Heading(_))
@@ -682,11 +743,25 @@ impl BlockSet {
             .iter()
             .map(|b| text_width_em(doc.line_text(&doc.lines[b.line]).trim()))
             .collect();
+        let mut by_kind: Vec<((BlockKind, bool), CharsSeen)> = Vec::new();
+        for (b, &mixed) in blocks.iter().zip(&mixed_heading) {
+            let kind = (b.kind, mixed);
+            let k = match by_kind.iter().position(|(k, _)| *k == kind) {
+                Some(k) => k,
+                None => {
+                    by_kind.push((kind, CharsSeen::default()));
+                    by_kind.len() - 1
+                }
+            };
+            by_kind[k].1.add(doc.line_text(&doc.lines[b.line]));
+        }
+        let chars_by_kind = by_kind.into_iter().map(|(k, c)| (k, c.chars)).collect();
         Self {
             blocks,
             mixed_heading,
             widths_em,
             hidden_lines,
+            chars_by_kind,
         }
     }
 }
@@ -826,6 +901,16 @@ impl GalleyCache {
     /// Time spent laying out galleys in this frame so far.
     pub fn spent(&self) -> Duration {
         self.spent
+    }
+
+    /// Count `took`, spent laying out text for the reader elsewhere, as spent in this frame.
+    pub fn count_spent(&mut self, took: Duration) {
+        self.spent += took;
+    }
+
+    /// What the galleys are laid out for.
+    pub fn key(&self) -> Option<GalleyKey> {
+        self.key
     }
 
     /// Number of galleys kept.
@@ -1300,6 +1385,32 @@ mod tests {
         assert!(!Arc::ptr_eq(&first[0], &second[0]));
         let third = frame(&ctx, &mut cache, &doc, &set, k, &[0]);
         assert!(Arc::ptr_eq(&second[0], &third[0]));
+    }
+
+    #[test]
+    fn each_kind_of_block_has_its_chars_once_in_the_order_they_come() {
+        let doc = OpenDocument::new(
+            Document::from_text(
+                "关于推进工作的报告\n\n一、总体要求\n\n要推进 推进，再推进。\n\n二、主要任务\n\n任务要实。"
+                    .to_owned(),
+                "UTF-8",
+                crate::document::SourceFormat::Text,
+            ),
+            None,
+            "test".to_owned(),
+        );
+        let set = BlockSet::build(&doc.doc, &doc.outline, false);
+        let chars = |kind: BlockKind| -> String {
+            set.chars_by_kind
+                .iter()
+                .find(|((k, mixed), _)| *k == kind && !mixed)
+                .map(|(_, c)| c.iter().collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(chars(BlockKind::Title), "关于推进工作的报告");
+        assert_eq!(chars(BlockKind::Heading(1)), "一、总体要求二主任务");
+        // Each once, spaces left out.
+        assert_eq!(chars(BlockKind::Body), "要推进，再。任务实");
     }
 
     #[test]

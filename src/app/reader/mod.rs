@@ -66,6 +66,11 @@ pub struct ReaderView {
     index: HeightIndex,
     /// Which blocks are headings whose title is only their first sentence.
     mixed_heading: Vec<bool>,
+    /// The chars of each kind of block ([`layout::BlockSet::chars_by_kind`]).
+    chars_by_kind: Vec<((BlockKind, bool), Vec<char>)>,
+    /// The glyphs to draw ahead, by font, for the galley key they are for, and how many
+    /// are drawn.
+    warm: Option<(GalleyKey, WarmPlan, usize)>,
     /// Each block's text width in ems (for height estimates).
     widths_em: Vec<f32>,
     /// The (document, hide boilerplate) the blocks are for.
@@ -274,6 +279,8 @@ impl ReaderView {
             self.blocks = set.blocks;
             self.marks.clear();
             self.mixed_heading = set.mixed_heading;
+            self.chars_by_kind = set.chars_by_kind;
+            self.warm = None;
             self.widths_em = set.widths_em;
             self.hidden_lines = set.hidden_lines;
             self.blocks_key = Some(blocks_key);
@@ -388,6 +395,7 @@ impl ReaderView {
         let start = 0..=self.index.block_at(screen);
         let end = self.index.block_at((total - screen).max(0.0))..=n - 1;
         let before = self.spent();
+        self.warm_glyphs(painter, style, before);
         for i in below.clone().chain(above).chain(start).chain(end) {
             if self.galleys.touch(i) {
                 continue;
@@ -411,6 +419,55 @@ impl ReaderView {
             let shown = self.place(i, galley, at, doc, style);
             if shown.galley_pos.y >= 0.0 {
                 self.marks.prepare(&shown, marks, i);
+            }
+        }
+    }
+
+    /// Draw ahead the glyphs the document's text is set in — each kind of block's chars in
+    /// its fonts and size — as many as the frame has room for (see [`layout::WARM_CHARS`]),
+    /// no more than about 40 % of egui's font atlas holds (it is cleared when it fills up).
+    fn warm_glyphs(&mut self, painter: &egui::Painter, style: &Style, before: Duration) {
+        /// Chars drawn at a time.
+        const CHUNK: usize = 50;
+        let Some(key) = self.galleys.key() else {
+            return;
+        };
+        if self.warm.as_ref().is_none_or(|(k, _, _)| *k != key) {
+            let plan = warm_plan(&self.chars_by_kind, style, painter);
+            self.warm = Some((key, plan, 0));
+        }
+        let mut drew = false;
+        loop {
+            let Some((_, plan, done)) = &self.warm else {
+                return;
+            };
+            // The next chunk, within one font.
+            let (mut at, mut k) = (*done, 0);
+            while k < plan.len() && at >= plan[k].1.len() {
+                at -= plan[k].1.len();
+                k += 1;
+            }
+            let Some((font, chars)) = plan.get(k) else {
+                return;
+            };
+            let end = (at + CHUNK).min(chars.len());
+            if !self.has_room(self.galleys.expected(end - at), before) {
+                if drew {
+                    // On in the next frame; not from a frame that had no room at all (an
+                    // idle window whose frames never have room would never be idle).
+                    painter.ctx().request_repaint();
+                }
+                return;
+            }
+            let text: String = chars[at..end].iter().collect();
+            let font = font.clone();
+            let started = Instant::now();
+            // Only its glyphs matter: they stay in the atlas.
+            drop(painter.layout_no_wrap(text, font, Color32::WHITE));
+            self.galleys.count_spent(started.elapsed());
+            drew = true;
+            if let Some((_, _, done)) = &mut self.warm {
+                *done += end - at;
             }
         }
     }
@@ -504,6 +561,58 @@ const AHEAD_BUDGET: Duration = Duration::from_micros(1_000);
 /// tessellation after it (0.8 ms, up to 1.5 ms while other threads write) the frame stays
 /// under 4 ms (`cargo bench --bench notes_frame`).
 const AHEAD_UNTIL: Duration = Duration::from_micros(2_800);
+
+/// Chars whose glyphs are drawn ahead, by font.
+type WarmPlan = Vec<(egui::FontId, Vec<char>)>;
+
+/// The glyphs to draw ahead for `chars_by_kind` set in `style`: each font's chars, each
+/// once, while they take no more than 40 % of egui's font atlas.
+fn warm_plan(
+    chars_by_kind: &[((BlockKind, bool), Vec<char>)],
+    style: &Style,
+    painter: &egui::Painter,
+) -> WarmPlan {
+    let mut plan: WarmPlan = Vec::new();
+    let mut add =
+        |font: egui::FontId, chars: &[char]| match plan.iter_mut().find(|(f, _)| *f == font) {
+            Some((_, have)) => {
+                let seen: std::collections::HashSet<char> = have.iter().copied().collect();
+                let new: Vec<char> = chars
+                    .iter()
+                    .filter(|c| !seen.contains(c))
+                    .copied()
+                    .collect();
+                have.extend(new);
+            }
+            None => plan.push((font, chars.to_vec())),
+        };
+    for &((kind, mixed), ref chars) in chars_by_kind {
+        let size = style.metrics.size_of(kind, !mixed);
+        let family = |name| crate::app::fonts::family(name);
+        add(
+            egui::FontId::new(size, family(layout::lead_family(kind, style.official))),
+            chars,
+        );
+        if mixed {
+            add(
+                egui::FontId::new(size, family(crate::app::fonts::BODY)),
+                chars,
+            );
+        }
+    }
+    // The font with most chars (the body's) first: it is the one the atlas must hold.
+    plan.sort_by_key(|(_, chars)| std::cmp::Reverse(chars.len()));
+    let side = painter.ctx().fonts(|f| f.font_image_size()[0]) as f32;
+    let ppp = painter.pixels_per_point();
+    let mut room = 0.4 * side * side;
+    for (font, chars) in &mut plan {
+        let cell = (font.size * ppp + 2.0).powi(2);
+        let n = chars.len().min((room / cell).max(0.0) as usize);
+        chars.truncate(n);
+        room -= n as f32 * cell;
+    }
+    plan
+}
 
 /// Where the blocks go on screen this frame.
 #[derive(Clone, Copy)]
