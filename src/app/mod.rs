@@ -1042,6 +1042,11 @@ impl PizhuApp {
                 restore: None,
             });
         }
+        if !finished.is_empty() {
+            // Taken in after this frame's panels were drawn: the next frame shows them (a
+            // restore's banner, an outline rebuilt), even in a window with nothing else to do.
+            ctx.request_repaint();
+        }
         for effect in finished {
             self.carry_out(effect);
         }

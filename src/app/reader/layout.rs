@@ -147,6 +147,12 @@ pub struct Style<'a> {
     pub wrap_px: f32,
 }
 
+/// Bytes that could not be decoded were replaced by U+FFFD, which no bundled face draws: the
+/// reader shows the typesetter's 〓 (U+3013, GB 2312) instead — three UTF-8 bytes like
+/// U+FFFD, so every offset stays as it is. The document's text keeps U+FFFD.
+const UNDECODED: char = '\u{FFFD}';
+const UNDECODED_SHOWN: char = '\u{3013}';
+
 /// The font family of a block's text (of a heading's title, in a paragraph that goes on;
 /// the rest is in [`BODY`]).
 pub fn lead_family(kind: BlockKind, official: bool) -> &'static str {
@@ -219,11 +225,8 @@ pub fn block_galley(
         0.0
     };
     let mut leading = indent;
-    // Bytes that could not be decoded were replaced by U+FFFD, which no bundled face draws:
-    // show the typesetter's 〓 (U+3013, GB 2312) instead — three UTF-8 bytes like U+FFFD,
-    // so every offset stays as it is. The document's text keeps U+FFFD.
-    let shown = if text.contains('\u{FFFD}') {
-        std::borrow::Cow::Owned(text.replace('\u{FFFD}', "\u{3013}"))
+    let shown = if text.contains(UNDECODED) {
+        std::borrow::Cow::Owned(text.replace(UNDECODED, &UNDECODED_SHOWN.to_string()))
     } else {
         std::borrow::Cow::Borrowed(text)
     };
@@ -699,6 +702,8 @@ impl CharsSeen {
             if c.is_whitespace() {
                 continue;
             }
+            // Drawn as the reader shows it.
+            let c = if c == UNDECODED { UNDECODED_SHOWN } else { c };
             let new = match usize::try_from(u32::from(c)) {
                 Ok(n) if n < 0x10000 => {
                     let (word, bit) = (n / 64, 1u64 << (n % 64));

@@ -588,17 +588,18 @@ fn warm_plan(
         };
     for &((kind, mixed), ref chars) in chars_by_kind {
         let size = style.metrics.size_of(kind, !mixed);
-        let family = |name| crate::app::fonts::family(name);
+        // A heading that goes on as body text: most of its chars are the body's (its title,
+        // in the heading's face, is left to be drawn when shown: a face may lack a char
+        // only the body part has).
+        let family = if mixed {
+            crate::app::fonts::BODY
+        } else {
+            layout::lead_family(kind, style.official)
+        };
         add(
-            egui::FontId::new(size, family(layout::lead_family(kind, style.official))),
+            egui::FontId::new(size, crate::app::fonts::family(family)),
             chars,
         );
-        if mixed {
-            add(
-                egui::FontId::new(size, family(crate::app::fonts::BODY)),
-                chars,
-            );
-        }
     }
     // The font with most chars (the body's) first: it is the one the atlas must hold.
     plan.sort_by_key(|(_, chars)| std::cmp::Reverse(chars.len()));
