@@ -395,7 +395,8 @@ impl ReaderView {
         let start = 0..=self.index.block_at(screen);
         let end = self.index.block_at((total - screen).max(0.0))..=n - 1;
         let before = self.spent();
-        self.warm_glyphs(painter, style, before);
+        let quiet = painter.ctx().input(|i| i.events.is_empty());
+        self.warm_glyphs(painter, style, before, quiet);
         for i in below.clone().chain(above).chain(start).chain(end) {
             if self.galleys.touch(i) {
                 continue;
@@ -424,9 +425,16 @@ impl ReaderView {
     }
 
     /// Draw ahead the glyphs the document's text is set in — each kind of block's chars in
-    /// its fonts and size — as many as the frame has room for (see [`layout::WARM_CHARS`]),
+    /// its fonts and size — as many as the frame has room for, one chunk at least in a
+    /// `quiet` frame (no input) (see [`layout::WARM_CHARS`]),
     /// no more than about 40 % of egui's font atlas holds (it is cleared when it fills up).
-    fn warm_glyphs(&mut self, painter: &egui::Painter, style: &Style, before: Duration) {
+    fn warm_glyphs(
+        &mut self,
+        painter: &egui::Painter,
+        style: &Style,
+        before: Duration,
+        quiet: bool,
+    ) {
         /// Chars drawn at a time.
         const CHUNK: usize = 50;
         let Some(key) = self.galleys.key() else {
@@ -451,7 +459,10 @@ impl ReaderView {
                 return;
             };
             let end = (at + CHUNK).min(chars.len());
-            if !self.has_room(self.galleys.expected(end - at), before) {
+            // A frame with no input draws a chunk at least, so the glyphs are all in after
+            // some quiet frames however slow the machine (or the build) is.
+            let first_quiet = quiet && !drew;
+            if !first_quiet && !self.has_room(self.galleys.expected(end - at), before) {
                 if drew {
                     // On in the next frame; not from a frame that had no room at all (an
                     // idle window whose frames never have room would never be idle).
@@ -588,19 +599,26 @@ fn warm_plan(
         };
     for &((kind, mixed), ref chars) in chars_by_kind {
         let size = style.metrics.size_of(kind, !mixed);
-        // A heading that goes on as body text: most of its chars are the body's (its title,
-        // in the heading's face, is left to be drawn when shown: a face may lack a char
-        // only the body part has).
-        let family = if mixed {
-            crate::app::fonts::BODY
-        } else {
-            layout::lead_family(kind, style.official)
-        };
+        let family = |name| crate::app::fonts::family(name);
         add(
-            egui::FontId::new(size, crate::app::fonts::family(family)),
+            egui::FontId::new(size, family(layout::lead_family(kind, style.official))),
             chars,
         );
+        if mixed {
+            // A heading that goes on as body text: its title in the heading's face, the rest
+            // in the body's.
+            add(
+                egui::FontId::new(size, family(crate::app::fonts::BODY)),
+                chars,
+            );
+        }
     }
+    // Only glyphs a face has (a heading's face may lack a char only the body part has).
+    painter.ctx().fonts_mut(|f| {
+        for (font, chars) in &mut plan {
+            chars.retain(|&c| f.has_glyph(font, c));
+        }
+    });
     // The font with most chars (the body's) first: it is the one the atlas must hold.
     plan.sort_by_key(|(_, chars)| std::cmp::Reverse(chars.len()));
     let side = painter.ctx().fonts(|f| f.font_image_size()[0]) as f32;
