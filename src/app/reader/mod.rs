@@ -369,7 +369,8 @@ impl ReaderView {
         }
     }
 
-    /// Lay out the galleys the reader may ask for next — a screen below the view and one
+    /// Draw the document's glyphs ahead while any are left ([`Self::warm_glyphs`]), then
+    /// lay out the galleys the reader may ask for next — a screen below the view and one
     /// above (the wheel, PageDown, PageUp) and the document's first and last screens (Home,
     /// End) — nearest first, while the frame has room for them (see [`AHEAD_UNTIL`]); the
     /// rest in the next frames (see [`Self::has_room`]). Those already kept count as used,
