@@ -23,7 +23,10 @@ use pizhu::annotate::{Annotation, AnnotationSet, Color, Edit};
 use pizhu::app::{PizhuApp, Startup};
 use pizhu::document::{Document, SourceFormat, TextRange};
 use pizhu::store::annotations::DocStore;
-use pizhu_benches::{Frames, POOL, Rng, ms, percentile, thread_cpu, twenty_samples as document};
+use pizhu_benches::{
+    Control, Frames, POOL, Rng, ms, percentile, thread_cpu, thread_faults,
+    twenty_samples as document,
+};
 
 const ANNOTATIONS: usize = 10_000;
 /// Frames drawn before the scrolling starts (the document's first frames).
@@ -347,6 +350,15 @@ fn main() {
     let mut writes = 0;
     let mut last_inode = inode(&store_path);
     let trace = std::env::var_os("NOTES_FRAME_TRACE").is_some();
+    // Every frame's parts as CSV lines (frame, input, CPU, edit and tick, UI pass,
+    // tessellation, text laid out, highlights made, blocks marked, set changed, minor page faults, involuntary
+    // context switches), to look at the distribution.
+    let mut csv = std::env::var_os("NOTES_FRAME_CSV")
+        .and_then(|p| std::fs::File::create(p).ok().map(std::io::BufWriter::new));
+    // The machine's noise: a fixed 2 ms of work after every frame, timed the same way.
+    let mut control = Control::new(Duration::from_millis(2));
+    // Each frame's CPU and the control's just after it, in order.
+    let mut slots: Vec<(Duration, Duration)> = Vec::with_capacity(frames_to_run);
     let started = Instant::now();
     for i in 0..frames_to_run {
         // 60 frames a second, so the saves (0.4 s after an edit) happen meanwhile.
@@ -357,6 +369,7 @@ fn main() {
         // Everything the UI thread does for this frame: the edit (a key in the window),
         // the notes' tick (starting a save, taking in a result) and the frame itself.
         let frame_start = thread_cpu();
+        let faults_before = thread_faults();
         let generation = app.current.as_ref().map(|d| d.notes.set.generation());
         let edit = i % 20 == 10 && !quiet;
         if edit && let Some(current) = app.current.as_mut() {
@@ -400,7 +413,7 @@ fn main() {
             }
         }
         let before_frame = thread_cpu();
-        let marks_before = app.reader.last_frame_work().1;
+        let marks_before = app.reader.last_frame_work().2;
         let atlas_before = frames.ctx.fonts(|f| f.font_image_size());
         let (t, ui_cpu, tessellation_cpu) = split_frame(&mut frames, &mut app, events);
         let atlas_after = frames.ctx.fonts(|f| f.font_image_size());
@@ -408,7 +421,7 @@ fn main() {
             // egui's font atlas grew: copied whole into a texture delta in this frame.
             eprintln!("frame {i}: the font atlas grew from {atlas_before:?} to {atlas_after:?}");
         }
-        let (laid_out, marks_after) = app.reader.last_frame_work();
+        let (laid_out, marking, marks_after) = app.reader.last_frame_work();
         let marked = marks_after - marks_before;
         times.push(t);
         let cpu = frame_start
@@ -433,6 +446,29 @@ fn main() {
             }
         }
         let changed = app.current.as_ref().map(|d| d.notes.set.generation()) != generation;
+        if let (Some(out), Some(cpu)) = (csv.as_mut(), cpu) {
+            use std::io::Write as _;
+            let what = if edit {
+                "edit"
+            } else if key {
+                "key"
+            } else {
+                "wheel"
+            };
+            let faults = thread_faults();
+            let _ = writeln!(
+                out,
+                "{i},{what},{:.3},{:.3},{:.3},{:.3},{:.3},{:.3},{marked},{changed},{},{}",
+                ms(cpu),
+                ms(notes_cpu),
+                ms(ui_cpu),
+                ms(tessellation_cpu),
+                ms(laid_out),
+                ms(marking),
+                faults.0 - faults_before.0,
+                faults.1 - faults_before.1
+            );
+        }
         if trace && let Some(cpu) = cpu.filter(|c| *c > Duration::from_millis(4)) {
             let what = if edit {
                 "an edit"
@@ -450,6 +486,9 @@ fn main() {
                 ms(t),
                 ms(laid_out)
             );
+        }
+        if !quick && let Some(cpu) = cpu {
+            slots.push((cpu, control.run()));
         }
         let now = inode(&store_path);
         if now != last_inode {
@@ -570,6 +609,29 @@ fn main() {
             "in the frames over 4 ms on average: the reader laid out text for {:.2} ms (wall) and made the marks of {:.1} blocks",
             over_layout.iter().map(|p| ms(p.0)).sum::<f64>() / n,
             over_layout.iter().map(|p| p.1 as f64).sum::<f64>() / n
+        );
+    }
+    if !slots.is_empty() {
+        let mut controls: Vec<Duration> = slots.iter().map(|s| s.1).collect();
+        controls.sort();
+        let median = percentile(&controls, 0.5);
+        let slowed = |d: Duration| d > median + Duration::from_millis(1);
+        let bound = Duration::from_millis(4);
+        let over: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].0 > bound).collect();
+        // The control just before a frame is the one after the frame before.
+        let with_noise = over
+            .iter()
+            .filter(|&&i| slowed(slots[i].1) || (i > 0 && slowed(slots[i - 1].1)))
+            .count();
+        println!(
+            "the machine's noise: a fixed piece of work (p50 {:.2} ms of thread CPU) run after each frame: p99 {:.2} ms, max {:.2} ms, over 4 ms {} times, slowed by over 1 ms {} times; of the {} frames over 4 ms, {} had that work just before or after them slowed by over 1 ms too",
+            ms(median),
+            ms(percentile(&controls, 0.99)),
+            ms(percentile(&controls, 1.0)),
+            controls.iter().filter(|c| **c > bound).count(),
+            controls.iter().filter(|c| slowed(**c)).count(),
+            over.len(),
+            with_noise
         );
     }
     first_frames.sort();

@@ -158,6 +158,61 @@ pub fn thread_cpu() -> Option<std::time::Duration> {
     })
 }
 
+/// This thread's minor page faults and involuntary context switches so far
+/// (`getrusage(RUSAGE_THREAD)`): what a slow frame may have paid besides its work.
+pub fn thread_faults() -> (u64, u64) {
+    // SAFETY: an all-zero `rusage` is valid; the call only writes it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is a valid, writable rusage.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };
+    if rc != 0 {
+        return (0, 0);
+    }
+    (
+        u64::try_from(usage.ru_minflt).unwrap_or(0),
+        u64::try_from(usage.ru_nivcsw).unwrap_or(0),
+    )
+}
+
+/// A fixed piece of CPU work, timed like a frame, to tell the machine's noise from a
+/// frame's own: on a shared virtual machine the same work now and then takes several
+/// times as long (2 cores of a KVM guest, 2026-11-28: a fixed 1.6 ms loop, timed in thread
+/// CPU every 16 ms, went over 3.6 ms in about 6 of 1,800 runs). Run between the frames, it
+/// shows how many frames the host alone pushes over a bound.
+pub struct Control {
+    buf: Vec<u64>,
+    rounds: usize,
+}
+
+impl Control {
+    /// Work that takes about `target` of this thread's CPU (the median of 31 runs).
+    pub fn new(target: std::time::Duration) -> Self {
+        let mut control = Control {
+            buf: (0..32_768u64).collect(),
+            rounds: 1,
+        };
+        let mut runs: Vec<std::time::Duration> = (0..31).map(|_| control.run()).collect();
+        runs.sort();
+        let one = runs[15].max(std::time::Duration::from_nanos(1));
+        control.rounds = (target.as_secs_f64() / one.as_secs_f64()).round().max(1.0) as usize;
+        control
+    }
+
+    /// Do the work once; the thread CPU it took.
+    pub fn run(&mut self) -> std::time::Duration {
+        let start = thread_cpu();
+        for r in 0..self.rounds as u64 {
+            for x in &mut self.buf {
+                *x = (x.wrapping_mul(0x5851_F42D_4C95_7F2D).wrapping_add(r)) ^ (*x >> 29);
+            }
+            std::hint::black_box(&mut self.buf);
+        }
+        start
+            .zip(thread_cpu())
+            .map_or(std::time::Duration::ZERO, |(a, b)| b.saturating_sub(a))
+    }
+}
+
 /// Convert `src` with LibreOffice to `format` (`pdf`, `doc` …) in `dir` (its own profile
 /// there): the new file, or `None` when soffice is missing or fails.
 pub fn soffice_convert(src: &Path, format: &str, dir: &Path) -> Option<PathBuf> {

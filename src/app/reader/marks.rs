@@ -130,6 +130,30 @@ impl MarkStyle<'_> {
     fn shows(&self, a: &crate::annotate::Annotation) -> bool {
         !crate::app::annotations_panel::hidden(self.hidden_authors, a)
     }
+
+    /// What a block's [`fingerprint`] depends on besides its range.
+    fn stamp(&self) -> Stamp {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.hidden_authors.hash(&mut h);
+        Stamp {
+            generation: self.set.generation(),
+            selected: self.selected,
+            hidden: h.finish(),
+        }
+    }
+}
+
+/// The annotations' state a kept [`fingerprint`] was taken in: the set's generation (bumped
+/// by every change to it; one set per open document, and the marks are dropped with the
+/// blocks when another opens), the selected annotation and the hidden authors. While they
+/// stay the same, so does the fingerprint of a block's range, and it is not taken again.
+#[derive(Clone, Copy, PartialEq)]
+struct Stamp {
+    generation: u64,
+    selected: Option<AnnotationId>,
+    /// A hash of the hidden authors.
+    hidden: u64,
 }
 
 /// A note marker painted this frame: where, and whose note.
@@ -315,6 +339,8 @@ struct MarkEntry {
     /// The galley they were made over (kept, so a new galley is never mistaken for it).
     galley: Arc<Galley>,
     key: MarkKey,
+    /// When the key's fingerprint was last taken (or found the same).
+    stamp: Stamp,
     /// The marks, tessellated where they were first painted: moved by whole pixels they
     /// land exactly where shapes tessellated in place would (the tessellator rounds rects
     /// and lines to pixels, halves away from zero: they are never moved across x or y = 0
@@ -365,6 +391,8 @@ pub struct MarkCache {
     tessellation: Option<(f32, TessellationOptions)>,
     /// How many blocks' marks were made (tests).
     made: u64,
+    /// How many fingerprints were taken (tests).
+    fingerprinted: u64,
     /// Time spent making marks in this frame.
     spent: Duration,
     /// What making one block's marks has taken lately, in nanoseconds (a moving average;
@@ -429,9 +457,24 @@ impl MarkCache {
     /// Make and keep block `block`'s marks where `shown` puts it, without painting them
     /// (ahead of the block being shown).
     pub fn prepare(&mut self, shown: &Shown, style: &MarkStyle, block: usize) {
-        if fingerprint(shown, style).is_some() {
+        if self.fingerprint(shown, style, block).is_some() {
             self.marks_of(shown, style, &mut Vec::new(), block);
         }
+    }
+
+    /// The [`fingerprint`] of block `block` shown as `shown`: the kept one while nothing
+    /// it depends on changed (see [`Stamp`]), so a block on screen is not hashed anew
+    /// every frame.
+    fn fingerprint(&mut self, shown: &Shown, style: &MarkStyle, block: usize) -> Option<u64> {
+        if style.flash.is_none()
+            && let Some(e) = self.entries.get(&block)
+            && e.key.range == shown.range()
+            && e.stamp == style.stamp()
+        {
+            return Some(e.key.fingerprint);
+        }
+        self.fingerprinted += 1;
+        fingerprint(shown, style)
     }
 
     /// Paint block `block`'s highlights and note markers.
@@ -461,7 +504,8 @@ impl MarkCache {
         markers: &mut Vec<Marker>,
         block: usize,
     ) -> Placed {
-        let Some(((ppp, options), fingerprint)) = self.tessellation.zip(fingerprint(shown, style))
+        let Some(((ppp, options), fingerprint)) =
+            self.tessellation.zip(self.fingerprint(shown, style, block))
         else {
             // Flashing (or no frame begun): painted in place, as it is this frame.
             let mut shapes = Vec::new();
@@ -506,6 +550,7 @@ impl MarkCache {
                     MarkEntry {
                         galley: Arc::clone(&shown.galley),
                         key,
+                        stamp: style.stamp(),
                         mesh: Arc::new(mesh),
                         whole,
                         markers: local_markers,
@@ -524,6 +569,8 @@ impl MarkCache {
             }
         };
         entry.used = frame;
+        // Found the same under a later stamp: kept for it.
+        entry.stamp = style.stamp();
         let moved = whole - entry.whole;
         if moved != Vec2::ZERO {
             // Moved where it is kept (not copied: the last frame's painting of it is gone),
@@ -736,6 +783,8 @@ mod tests {
             same(&expected, &mesh);
             same_markers(&expected_markers, &markers);
             assert_eq!(cache.made(), 1, "position {k}");
+            // Nothing changed: the block's fingerprint is not taken again.
+            assert_eq!(cache.fingerprinted, 1, "position {k}");
         }
         // Another part within a pixel (a half: rects on pixel edges round the same way
         // moved or not): made again, still the same as in place.
@@ -758,6 +807,12 @@ mod tests {
         let (_, _, placed, _) = run(&mut cache, &set, Pos2::new(40.5, 120.25), false);
         assert!(matches!(placed, Placed::Mesh(_)));
         assert_eq!(cache.made(), 2);
+        assert_eq!(
+            cache.fingerprinted, 2,
+            "the set changed: taken again, found the same"
+        );
+        let _ = run(&mut cache, &set, Pos2::new(40.5, 120.25), false);
+        assert_eq!((cache.made(), cache.fingerprinted), (2, 2));
         let mut changed = set.items()[3].clone();
         changed.color = Color::Purple;
         set.apply(vec![Edit::Update(changed)], 3_000);
@@ -767,10 +822,30 @@ mod tests {
         };
         same(&expected, &mesh);
         assert_eq!(cache.made(), 3);
+        // Another selection (the kept fingerprint was taken with the old one): made again.
+        let selected_before = selected;
+        let other = MarkStyle {
+            selected: Some(set.items()[0].id),
+            ..plain_style(&set, &hidden)
+        };
+        assert_ne!(Some(selected_before), other.selected);
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            cache.begin_frame(1.0, options);
+            let shown = shown_at(ui, &text, Pos2::new(40.5, 120.25));
+            let _ = cache.marks_of(&shown, &other, &mut Vec::new(), 7);
+        });
+        output.textures_delta.clear();
+        assert_eq!(cache.made(), 4);
+        let (expected, _, placed, _) = run(&mut cache, &set, Pos2::new(40.5, 120.25), false);
+        let Placed::Mesh(mesh) = placed else {
+            panic!("a mesh")
+        };
+        same(&expected, &mesh);
+        assert_eq!(cache.made(), 5, "and again when it comes back");
         // While the selected one flashes, the shapes are painted as they are.
         let (_, _, placed, _) = run(&mut cache, &set, Pos2::new(40.5, 120.25), true);
         assert!(matches!(placed, Placed::Shapes(_)));
-        assert_eq!(cache.made(), 3);
+        assert_eq!(cache.made(), 5);
         // Made ahead below the view, on whole pixels as the reader places galleys, then
         // shown where the view scrolled: not made again, the same as in place.
         let mut ahead = MarkCache::default();

@@ -228,10 +228,11 @@ impl ReaderView {
         self.viewport_height
     }
 
-    /// Time the last frame spent laying out paragraphs (those shown and those ahead), and
-    /// how many blocks' marks it made (benchmarks: what a slow frame did).
-    pub fn last_frame_work(&self) -> (Duration, u64) {
-        (self.galleys.spent(), self.marks.made())
+    /// Time the last frame spent laying out paragraphs (those shown and those ahead) and
+    /// making highlights, and how many blocks' marks were made since the reader began
+    /// (benchmarks: what a slow frame did).
+    pub fn last_frame_work(&self) -> (Duration, Duration, u64) {
+        (self.galleys.spent(), self.marks.spent(), self.marks.made())
     }
 
     /// Total height of the laid-out document (estimated where not yet measured).
