@@ -343,9 +343,9 @@ fn main() {
     // tessellation; and the same for the frames over 4 ms.
     let mut parts: Vec<(Duration, Duration, Duration)> = Vec::with_capacity(frames_to_run);
     let mut over_parts: Vec<(Duration, Duration, Duration)> = Vec::new();
-    // In the frames over 4 ms: the reader's layout time (wall) and the blocks whose marks
-    // were made.
-    let mut over_layout: Vec<(Duration, u64)> = Vec::new();
+    // In the frames over 4 ms: the reader's time laying out text and making highlights
+    // (wall), the blocks whose marks were made, and whether the set changed.
+    let mut over_layout: Vec<(Duration, u64, bool)> = Vec::new();
     let mut edited = Vec::new();
     let mut writes = 0;
     let mut last_inode = inode(&store_path);
@@ -430,6 +430,7 @@ fn main() {
         let notes_cpu = frame_start
             .zip(before_frame)
             .map_or(Duration::ZERO, |(a, b)| b.saturating_sub(a));
+        let changed = app.current.as_ref().map(|d| d.notes.set.generation()) != generation;
         if let Some(cpu) = cpu {
             frame_cpu.push(cpu);
             parts.push((notes_cpu, ui_cpu, tessellation_cpu));
@@ -442,10 +443,9 @@ fn main() {
                     2
                 }] += 1;
                 over_parts.push((notes_cpu, ui_cpu, tessellation_cpu));
-                over_layout.push((laid_out, marked));
+                over_layout.push((laid_out + marking, marked, changed));
             }
         }
-        let changed = app.current.as_ref().map(|d| d.notes.set.generation()) != generation;
         if let (Some(out), Some(cpu)) = (csv.as_mut(), cpu) {
             use std::io::Write as _;
             let what = if edit {
@@ -604,11 +604,17 @@ fn main() {
         );
     }
     if !over_layout.is_empty() {
-        let n = over_layout.len() as f64;
+        // A usual frame's work only: no text laid out, no highlights made, no change.
+        let usual = |p: &&(Duration, u64, bool)| p.0.is_zero() && p.1 == 0 && !p.2;
+        let others: Vec<_> = over_layout.iter().filter(|p| !usual(p)).collect();
         println!(
-            "in the frames over 4 ms on average: the reader laid out text for {:.2} ms (wall) and made the marks of {:.1} blocks",
-            over_layout.iter().map(|p| ms(p.0)).sum::<f64>() / n,
-            over_layout.iter().map(|p| p.1 as f64).sum::<f64>() / n
+            "of the {} frames over 4 ms, {} laid out no text, made no highlights and took in no change (a usual frame's work, slowed); the other {} spent on average {:.2} ms (wall) laying out text and making highlights (the marks of {:.1} blocks), {} with a change to the set",
+            over_layout.len(),
+            over_layout.iter().filter(usual).count(),
+            others.len(),
+            others.iter().map(|p| ms(p.0)).sum::<f64>() / others.len().max(1) as f64,
+            others.iter().map(|p| p.1 as f64).sum::<f64>() / others.len().max(1) as f64,
+            others.iter().filter(|p| p.2).count()
         );
     }
     if !slots.is_empty() {

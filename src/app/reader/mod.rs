@@ -571,9 +571,10 @@ const AHEAD_BUDGET: Duration = Duration::from_micros(1_000);
 
 /// How far into a frame (since `PizhuApp::show` began) laying out text ahead may take it: a
 /// little every frame keeps a screen or two ready ahead of the wheel and PageDown, and with
-/// tessellation after it (0.8 ms, up to 1.5 ms while other threads write) the frame stays
-/// under 4 ms (`cargo bench --bench notes_frame`).
-const AHEAD_UNTIL: Duration = Duration::from_micros(2_800);
+/// tessellation after it (0.5 ms, up to 1.5 ms while other threads write) the frame stays
+/// under 4 ms (`cargo bench --bench notes_frame`). At 2.8 ms, the frames that used it all
+/// went to 3.6–4.3 ms on a quiet machine.
+const AHEAD_UNTIL: Duration = Duration::from_micros(2_400);
 
 /// Chars whose glyphs are drawn ahead, by font.
 type WarmPlan = Vec<(egui::FontId, Vec<char>)>;
