@@ -322,46 +322,6 @@ fn dismissing_the_crash_banner_marks_the_reports() {
 
 /// The hook `main` installs for the window: a panic of the window's thread leaves a report
 /// (here a thread named "reader" stands for it); another thread's panic does not.
-#[test]
-fn the_panic_hook_writes_a_report_of_the_panic() {
-    let data = tempfile::tempdir().expect("tmp");
-    pizhu::crash::install_for_thread(Some(data.path().to_owned()), "reader");
-    let worker = std::thread::Builder::new()
-        .name("worker".to_owned())
-        .spawn(|| panic!("a worker's panic"))
-        .expect("thread")
-        .join();
-    assert!(worker.is_err());
-    assert!(pizhu::crash::unseen(data.path()).is_empty());
-    let panicked = std::thread::Builder::new()
-        .name("reader".to_owned())
-        .spawn(|| {
-            let shown: Vec<u32> = Vec::new();
-            // A real bug's panic: an index past the end.
-            shown[std::hint::black_box(7)]
-        })
-        .expect("thread")
-        .join();
-    // Back to the default hook for the rest of this process.
-    let _ = std::panic::take_hook();
-    assert!(panicked.is_err());
-    let reports = pizhu::crash::unseen(data.path());
-    assert_eq!(reports.len(), 1, "{reports:?}");
-    let text = pizhu::crash::read(&reports[0]).expect("read");
-    for needle in [
-        "Pizhu closed unexpectedly.",
-        &format!("version: {}", env!("CARGO_PKG_VERSION")),
-        "thread: reader",
-        "location: tests/window_start.rs:",
-        "message: index out of bounds: the len is 0 but the index is 7",
-        "backtrace:",
-        "system: ",
-    ] {
-        assert!(text.contains(needle), "{needle} not in\n{text}");
-    }
-    assert!(text.len() <= pizhu::crash::MAX_REPORT_BYTES);
-}
-
 /// A window left with the cursor in a text field stops drawing: the cursor blinks for a
 /// while after the last input, then stays lit and asks for no more frames.
 #[test]
