@@ -165,7 +165,47 @@ fn an_outline_rule_saved_in_settings_applies_to_the_open_document() {
     h.run();
     h.get_by_label("Save the rules").click();
     h.run();
+    // Written on a worker: the button waits meanwhile, then the outline follows.
+    common::wait_then_run(&mut h, "the rules written", |app| !app.rules.is_saving());
     assert_eq!(depth(&h, "加强组织领导"), 2);
+    assert!(h.state().rules.error.is_none());
     let saved = std::fs::read_to_string(config.join("rules.ron")).expect("rules written");
     assert!(saved.contains("^加强"), "{saved}");
+}
+
+#[test]
+fn outline_rules_that_cannot_be_written_say_so_and_change_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
+    std::fs::create_dir_all(&config).expect("config");
+    let file = dir.path().join("通知.txt");
+    std::fs::write(&file, TEXT).expect("write");
+    let mut h = common::window_on_file(&config, &data, &file);
+    // The rules' place is taken by a folder: no file can be renamed onto it.
+    std::fs::create_dir(config.join("rules.ron")).expect("a folder in the way");
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::ShowSettings(true));
+    h.run();
+    h.get_by_label("Add a rule").click();
+    h.run();
+    {
+        let rule = &mut h.state_mut().rules.rules[0];
+        rule.name = "加强".into();
+        rule.pattern = "^加强".into();
+        rule.level = Some(2);
+    }
+    h.run();
+    let before = tree(&h);
+    assert!(!before.iter().any(|(_, t)| t == "加强组织领导"));
+    h.get_by_label("Save the rules").click();
+    h.run();
+    common::wait_then_run(&mut h, "the rules written", |app| !app.rules.is_saving());
+    assert!(
+        h.query_by_label_contains("The outline rules could not be saved")
+            .is_some()
+    );
+    assert_eq!(tree(&h), before, "the outline is as it was");
+    assert!(h.state().rules.saved.is_empty());
+    assert!(h.state().rules.dirty(), "the edits are kept to save again");
+    assert!(config.join("rules.ron").is_dir());
 }

@@ -929,6 +929,7 @@ impl PizhuApp {
         self.poll_loading(ui.ctx());
         self.poll_dialog();
         self.poll_shelf(ui.ctx());
+        rules_editor::poll_rules(self);
         self.global_input(ui.ctx());
         if !(self.room.focus && self.view == View::Reader) {
             bars::top_bar_ui(self, ui);

@@ -1,8 +1,8 @@
 //! Settings → 提纲规则 / Outline rules: the reader's rules (`rules.ron`, beside
 //! `settings.ron`), added, removed, switched on and off, each with a live preview of the
 //! lines it matches in the open document; a pattern that is not a regex shows the regex
-//! error in place. Saved atomically with "Save the rules"; the open document's outline is
-//! made anew with them. A `rules.ron` that does not parse was kept aside when loading (a
+//! error in place. Saved atomically with "Save the rules", on a worker (no frame writes
+//! the file); once written, the open document's outline is made anew with them. A `rules.ron` that does not parse was kept aside when loading (a
 //! banner says where); one that could not even be moved is never written over.
 
 use std::path::{Path, PathBuf};
@@ -12,6 +12,7 @@ use egui::{Role, Ui, WidgetInfo};
 use super::PizhuApp;
 use crate::outline::corrections::{PREVIEW_LINES, Preview, Rule, RuleKind, preview};
 use crate::session::rules::{self, RULES_FILE, RulesError};
+use crate::session::task::Task;
 
 /// What each rule matched in a document: for (its id, the rules), each rule's preview.
 type Previews = (
@@ -35,6 +36,8 @@ pub struct RulesEditor {
     pub error: Option<String>,
     /// Previews for (the document's id, the rules): remade when either changes.
     previews: Option<Previews>,
+    /// A write under way: the rules written, or why they were not.
+    writing: Option<Task<Result<Vec<Rule>, String>>>,
 }
 
 impl RulesEditor {
@@ -79,9 +82,13 @@ impl RulesEditor {
         self.rules != self.saved
     }
 
-    /// Write the rules; true when they were.
-    fn save(&mut self) -> bool {
-        let Some(path) = &self.path else {
+    /// Start writing the rules on a worker (never in a frame; one write at a time). `true`
+    /// when they apply at once: there is no config folder to write them to.
+    fn save(&mut self, waker: crate::session::task::Waker) -> bool {
+        if self.writing.is_some() {
+            return false;
+        }
+        let Some(path) = self.path.clone() else {
             self.saved = self.rules.clone();
             return true;
         };
@@ -92,17 +99,44 @@ impl RulesEditor {
             ));
             return false;
         }
-        match rules::save(path, &self.rules) {
-            Ok(()) => {
-                self.saved = self.rules.clone();
+        let rules = self.rules.clone();
+        let write = move || match rules::save(&path, &rules) {
+            Ok(()) => Ok(rules),
+            Err(e) => Err(format!("{e}: {}", path.display())),
+        };
+        match Task::spawn("rules", Some(waker), write) {
+            Ok(task) => self.writing = Some(task),
+            Err(e) => self.error = Some(format!("the rules could not be written ({e})")),
+        }
+        false
+    }
+
+    /// Whether the rules are being written.
+    pub fn is_saving(&self) -> bool {
+        self.writing.is_some()
+    }
+
+    /// The write under way, if it ended: `true` when the rules were written (they are then
+    /// the saved ones), `false` with [`Self::error`] set when not.
+    fn poll(&mut self) -> Option<bool> {
+        let task = self.writing.as_mut()?;
+        let done = match task.poll() {
+            Some(done) => done,
+            None if task.lost() => Err("the rules could not be written".to_owned()),
+            None => return None,
+        };
+        self.writing = None;
+        Some(match done {
+            Ok(rules) => {
+                self.saved = rules;
                 self.error = None;
                 true
             }
             Err(e) => {
-                self.error = Some(format!("{e}: {}", path.display()));
+                self.error = Some(e);
                 false
             }
-        }
+        })
     }
 }
 
@@ -224,9 +258,9 @@ pub fn rules_ui(app: &mut PizhuApp, ui: &mut Ui) {
         if ui.button(f.add_rule).clicked() {
             app.rules.rules.push(Rule::default());
         }
-        let dirty = app.rules.dirty();
+        let can_save = app.rules.dirty() && !app.rules.is_saving();
         if ui
-            .add_enabled(dirty, egui::Button::new(f.save_rules))
+            .add_enabled(can_save, egui::Button::new(f.save_rules))
             .clicked()
         {
             apply_rules(app);
@@ -240,11 +274,23 @@ pub fn rules_ui(app: &mut PizhuApp, ui: &mut Ui) {
     }
 }
 
-/// Save the edited rules and make the open document's outline anew with them.
+/// Save the edited rules; the open document's outline is made anew with them once they
+/// are written ([`poll_rules`]).
 pub fn apply_rules(app: &mut PizhuApp) {
-    if !app.rules.save() {
-        return;
+    if app.rules.save(super::waker(&app.ctx)) {
+        rules_saved(app);
     }
+}
+
+/// Take in a write of the rules that ended (every frame).
+pub fn poll_rules(app: &mut PizhuApp) {
+    if app.rules.poll() == Some(true) {
+        rules_saved(app);
+    }
+}
+
+/// The rules were saved: the open document's outline is made anew with them.
+fn rules_saved(app: &mut PizhuApp) {
     let rules = app.rules.saved.clone();
     // The notebook's section paths follow when it is next shown.
     app.shelf.rules = rules.clone();

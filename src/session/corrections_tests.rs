@@ -301,3 +301,53 @@ fn restoring_a_backup_brings_back_its_corrections() {
     s.apply(Action::Undo, None);
     assert!(changes(&s).is_empty());
 }
+
+#[test]
+fn new_rules_on_a_large_document_are_applied_on_workers() {
+    let mut s = session();
+    s.correct_later_chars = 0;
+    let (tx, woken) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    s.set_waker(std::sync::Arc::new(move || {
+        let _ = tx.lock().map(|t| t.send(()));
+    }));
+    let before = s.outline.clone();
+    let rule = crate::outline::corrections::Rule {
+        name: "加强".into(),
+        pattern: "^加强".into(),
+        level: Some(2),
+        ..Default::default()
+    };
+    s.set_rules(vec![rule.clone()]);
+    // Neither the rules' outline nor the one shown is made in the call.
+    assert!(s.ruled_task.is_some());
+    assert!(s.outline_pending());
+    assert_eq!(s.outline, before);
+    let mut shown = false;
+    for _ in 0..4 {
+        shown |= poll_when_woken(&mut s, &woken).contains(&Effect::OutlineChanged);
+        if shown && !s.outline_pending() && s.ruled_task.is_none() {
+            break;
+        }
+    }
+    assert!(shown);
+    assert_eq!(s.outline.nodes[node(&s, "加强组织领导")].depth, 2);
+    assert!(s.ruled.nodes.iter().any(|n| n.title == "加强组织领导"));
+    // A correction made at once after new rules starts from them: "not a heading" on the
+    // rule's heading is a correction (the rules' outline was waited for), not nothing.
+    s.set_rules(Vec::new());
+    while s.ruled_task.is_some() || s.outline_pending() {
+        poll_when_woken(&mut s, &woken);
+    }
+    assert!(!s.ruled.nodes.iter().any(|n| n.title == "加强组织领导"));
+    s.set_rules(vec![rule]);
+    assert!(s.ruled_task.is_some());
+    s.apply(
+        Action::NotHeading {
+            at: at(&s, "加强组织"),
+        },
+        None,
+    );
+    assert!(s.ruled_task.is_none());
+    assert_eq!(changes(&s).len(), 1, "{:?}", changes(&s));
+}

@@ -82,8 +82,11 @@ pub struct Session {
     pub outline: Arc<Outline>,
     /// The engine's outline, as `outline` made it.
     engine: Arc<Outline>,
-    /// The engine's outline with the rules applied (what corrections start from).
+    /// The engine's outline with the rules applied (what corrections start from; see
+    /// [`Session::ruled`]).
     ruled: Arc<Outline>,
+    /// `ruled` being made for new rules on a worker (a large document in the window).
+    ruled_task: Option<Task<Outline>>,
     /// The reader's outline rules (`rules.ron`).
     rules: Vec<Rule>,
     /// The corrections' generation the outline was made for.
@@ -276,6 +279,7 @@ impl Session {
             doc,
             engine: Arc::clone(&outline),
             ruled: Arc::clone(&outline),
+            ruled_task: None,
             outline,
             rules: Vec::new(),
             corrected_for: None,
@@ -314,11 +318,49 @@ impl Session {
             return;
         }
         self.rules = rules;
-        self.ruled = Arc::new(corrected(&self.engine, &self.doc, &self.rules, &[]).outline);
+        // A large document in the window has it made on a worker, as its outline (a frame
+        // never waits on a whole document).
+        self.ruled_task = None;
+        if self.doc.char_count > self.correct_later_chars && self.has_waker() {
+            let (engine, doc) = (Arc::clone(&self.engine), Arc::clone(&self.doc));
+            let rules = self.rules.clone();
+            let work = move || corrected(&engine, &doc, &rules, &[]).outline;
+            self.ruled_task = Task::spawn("rules-outline", Some(self.wake()), work).ok();
+        }
+        if self.ruled_task.is_none() {
+            self.ruled = Arc::new(corrected(&self.engine, &self.doc, &self.rules, &[]).outline);
+        }
         self.corrected_for = None;
         if self.refresh_outline() {
             // Section paths of the annotations panel are keyed on the set's generation.
             self.notes.set.touch();
+        }
+    }
+
+    /// The engine's outline with the rules (what a correction starts from). Made for new
+    /// rules on a worker, it is waited for here: only a correction made within moments of
+    /// saving the rules, on a large document, waits.
+    fn ruled(&mut self) -> Arc<Outline> {
+        if let Some(mut task) = self.ruled_task.take() {
+            self.ruled = Arc::new(match task.wait(std::time::Duration::from_secs(60)) {
+                Some(outline) => outline,
+                // The worker failed (it never panics on text): made here instead.
+                None => corrected(&self.engine, &self.doc, &self.rules, &[]).outline,
+            });
+        }
+        Arc::clone(&self.ruled)
+    }
+
+    /// Take in the rules' outline if its worker is done.
+    fn poll_ruled(&mut self) {
+        let Some(task) = &mut self.ruled_task else {
+            return;
+        };
+        if let Some(outline) = task.poll() {
+            self.ruled = Arc::new(outline);
+            self.ruled_task = None;
+        } else if task.lost() {
+            self.ruled();
         }
     }
 
@@ -504,7 +546,7 @@ impl Session {
                     return;
                 };
                 // Where the rules' outline has no node, removing the corrections is enough.
-                let change = node_on_line(&self.ruled, line).map(|_| Change::NotHeading);
+                let change = node_on_line(&self.ruled(), line).map(|_| Change::NotHeading);
                 self.restructure(line, change)
             }
             Action::ClearCorrections { at } => {
@@ -557,8 +599,8 @@ impl Session {
                     .map(|c| CorrectionEdit::Remove(c.id))
                     .collect();
                 let title = title.trim();
-                let own =
-                    node_on_line(&self.ruled, line).map(|i| self.ruled.nodes[i].title.as_str());
+                let ruled = self.ruled();
+                let own = node_on_line(&ruled, line).map(|i| ruled.nodes[i].title.as_str());
                 if !title.is_empty()
                     && own != Some(title)
                     && let Some(c) = Correction::on_line(
@@ -834,6 +876,7 @@ impl Session {
                 self.stats_task = None;
             }
         }
+        self.poll_ruled();
         let doc = Arc::clone(&self.doc);
         let mut out = match self.notes.poll_restore(&doc) {
             Some(restored) => vec![Effect::Restored(restored)],
