@@ -1,7 +1,5 @@
-//! The panic hook writes a crash report (issue 16). In a test binary of its own, since the
-//! hook is the whole process's: run beside the window tests of `window_start` with
-//! `RUST_BACKTRACE=1`, the crash report's window test there failed in 2 runs of 3 (the
-//! report's text never showed within 30 s); alone, or with `RUST_BACKTRACE=0`, it passed.
+//! The panic hook writes a crash report (issue 16). In a test binary of its own: the hook it
+//! installs is the whole process's, and would see the panics of every test running beside it.
 
 #[test]
 fn the_panic_hook_writes_a_report_of_the_panic() {

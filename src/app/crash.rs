@@ -99,12 +99,23 @@ pub fn banner_ui(app: &mut PizhuApp, ui: &mut Ui) {
     let ctx = ui.ctx().clone();
     if show && let Some(newest) = app.crash.unseen.first().cloned() {
         let unreadable = w.unreadable;
+        let paths = std::mem::take(&mut app.crash.unseen);
+        // Read, then mark every report seen, on one worker: marked first (renamed), the
+        // report could not be read under its old name (a race two workers lost now and then).
         let work = move || {
             let text = crate::crash::read(&newest).unwrap_or_else(|e| format!("{unreadable}: {e}"));
-            (newest, text)
+            let mut shown = newest.clone();
+            for path in &paths {
+                // A report that cannot be renamed is offered again next time: no harm.
+                if let Ok(seen) = crate::crash::mark_seen(path)
+                    && *path == newest
+                {
+                    shown = seen;
+                }
+            }
+            (shown, text)
         };
         app.crash.reading = Task::spawn("crash-report", Some(waker(&ctx)), work).ok();
-        app.crash.mark_all(&ctx);
     } else if dismiss {
         app.crash.mark_all(&ctx);
     }
