@@ -41,10 +41,7 @@ fn notebook_section(h: &mut Harness<'static, PizhuApp>, quote: &str, want: &[&st
 #[test]
 fn the_notebook_follows_a_heading_made_in_the_window() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
-    std::fs::create_dir_all(&config).expect("config");
-    let file = dir.path().join("通知.txt");
-    std::fs::write(&file, TEXT).expect("write");
+    let (config, data, file) = common::folders_with_file(dir.path(), "通知.txt", TEXT);
     let mut h = common::window_on_file(&config, &data, &file);
     let ctx = h.ctx.clone();
     let range = range_of(&h, "各地要高度重视");

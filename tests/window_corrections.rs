@@ -49,10 +49,7 @@ fn press(h: &mut Harness<'static, PizhuApp>, modifiers: Modifiers, key: Key) {
 #[test]
 fn a_heading_made_and_a_node_demoted_survive_a_restart_and_undo_reverts() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
-    std::fs::create_dir_all(&config).expect("config");
-    let file = dir.path().join("通知.txt");
-    std::fs::write(&file, TEXT).expect("write");
+    let (config, data, file) = common::folders_with_file(dir.path(), "通知.txt", TEXT);
     {
         let mut h = common::window_on_file(&config, &data, &file);
         assert!(!tree(&h).iter().any(|(_, t)| t == "加强组织领导"));
@@ -97,10 +94,7 @@ fn a_heading_made_and_a_node_demoted_survive_a_restart_and_undo_reverts() {
 #[test]
 fn a_node_renamed_in_the_tree_keeps_its_text_and_escape_cancels() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
-    std::fs::create_dir_all(&config).expect("config");
-    let file = dir.path().join("通知.txt");
-    std::fs::write(&file, TEXT).expect("write");
+    let (config, data, file) = common::folders_with_file(dir.path(), "通知.txt", TEXT);
     let mut h = common::window_on_file(&config, &data, &file);
     let i = node(&h, "保障措施");
     // What the tree's context menu item does: open the field on the node's title.
@@ -133,14 +127,9 @@ fn a_node_renamed_in_the_tree_keeps_its_text_and_escape_cancels() {
     assert_eq!(tree(&h)[i].1, "保障措施");
 }
 
-#[test]
-fn an_outline_rule_saved_in_settings_applies_to_the_open_document() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
-    std::fs::create_dir_all(&config).expect("config");
-    let file = dir.path().join("通知.txt");
-    std::fs::write(&file, TEXT).expect("write");
-    let mut h = common::window_on_file(&config, &data, &file);
+/// Settings shown, and a rule added there (not saved yet): lines starting 加强 are level-2
+/// headings.
+fn add_rule_in_settings(h: &mut Harness<'static, PizhuApp>) {
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, Command::ShowSettings(true));
     h.run();
@@ -153,6 +142,14 @@ fn an_outline_rule_saved_in_settings_applies_to_the_open_document() {
         rule.level = Some(2);
     }
     h.run();
+}
+
+#[test]
+fn an_outline_rule_saved_in_settings_applies_to_the_open_document() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (config, data, file) = common::folders_with_file(dir.path(), "通知.txt", TEXT);
+    let mut h = common::window_on_file(&config, &data, &file);
+    add_rule_in_settings(&mut h);
     assert!(h.query_by_label_contains("1 line matches").is_some());
     // A bad regex is explained in place.
     h.state_mut().rules.rules[0].pattern = "^加强(".into();
@@ -176,25 +173,11 @@ fn an_outline_rule_saved_in_settings_applies_to_the_open_document() {
 #[test]
 fn outline_rules_that_cannot_be_written_say_so_and_change_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
-    std::fs::create_dir_all(&config).expect("config");
-    let file = dir.path().join("通知.txt");
-    std::fs::write(&file, TEXT).expect("write");
+    let (config, data, file) = common::folders_with_file(dir.path(), "通知.txt", TEXT);
     let mut h = common::window_on_file(&config, &data, &file);
     // The rules' place is taken by a folder: no file can be renamed onto it.
     std::fs::create_dir(config.join("rules.ron")).expect("a folder in the way");
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::ShowSettings(true));
-    h.run();
-    h.get_by_label("Add a rule").click();
-    h.run();
-    {
-        let rule = &mut h.state_mut().rules.rules[0];
-        rule.name = "加强".into();
-        rule.pattern = "^加强".into();
-        rule.level = Some(2);
-    }
-    h.run();
+    add_rule_in_settings(&mut h);
     let before = tree(&h);
     assert!(!before.iter().any(|(_, t)| t == "加强组织领导"));
     h.get_by_label("Save the rules").click();

@@ -170,6 +170,16 @@ fn rules_apply_before_corrections() {
     assert_eq!(s.engine_outline().nodes.len(), 3);
 }
 
+/// A waker as the window's, whose calls arrive on the channel returned.
+fn woken_by(s: &mut Session) -> std::sync::mpsc::Receiver<()> {
+    let (tx, woken) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    s.set_waker(std::sync::Arc::new(move || {
+        let _ = tx.lock().map(|t| t.send(()));
+    }));
+    woken
+}
+
 /// Wait (at most 10 s) for the window's waker, then poll.
 fn poll_when_woken(s: &mut Session, woken: &std::sync::mpsc::Receiver<()>) -> Vec<Effect> {
     woken
@@ -183,11 +193,7 @@ fn a_large_documents_outline_is_made_again_on_a_worker() {
     let mut s = session();
     // As if the document were over the size (the 10 MB file took 5-11 ms a correction).
     s.correct_later_chars = 0;
-    let (tx, woken) = std::sync::mpsc::channel();
-    let tx = std::sync::Mutex::new(tx);
-    s.set_waker(std::sync::Arc::new(move || {
-        let _ = tx.lock().map(|t| t.send(()));
-    }));
+    let woken = woken_by(&mut s);
     let before = s.outline.clone();
     let out = s.apply(
         Action::MakeHeading {
@@ -306,11 +312,7 @@ fn restoring_a_backup_brings_back_its_corrections() {
 fn new_rules_on_a_large_document_are_applied_on_workers() {
     let mut s = session();
     s.correct_later_chars = 0;
-    let (tx, woken) = std::sync::mpsc::channel();
-    let tx = std::sync::Mutex::new(tx);
-    s.set_waker(std::sync::Arc::new(move || {
-        let _ = tx.lock().map(|t| t.send(()));
-    }));
+    let woken = woken_by(&mut s);
     let before = s.outline.clone();
     let rule = crate::outline::corrections::Rule {
         name: "加强".into(),

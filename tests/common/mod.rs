@@ -289,6 +289,16 @@ pub fn passages(text: &str, n: usize) -> Vec<String> {
     out
 }
 
+/// Folders for a window test in `dir`: `config` (made), `data` (made when first written),
+/// and the document `name` holding `text`.
+pub fn folders_with_file(dir: &Path, name: &str, text: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let (config, data) = (dir.join("config"), dir.join("data"));
+    std::fs::create_dir_all(&config).expect("config");
+    let file = dir.join(name);
+    std::fs::write(&file, text).expect("write");
+    (config, data, file)
+}
+
 /// A 1400×900 window on `file`, settings in `config`, notes in `data`, in English, once the
 /// document is open.
 pub fn window_on_file(config: &Path, data: &Path, file: &Path) -> Harness<'static, PizhuApp> {
