@@ -1,9 +1,10 @@
 //! Settings → 提纲规则 / Outline rules: the reader's rules (`rules.ron`, beside
 //! `settings.ron`), added, removed, switched on and off, each with a live preview of the
 //! lines it matches in the open document; a pattern that is not a regex shows the regex
-//! error in place. Saved atomically with "Save the rules", on a worker (no frame writes
-//! the file); once written, the open document's outline is made anew with them. A `rules.ron` that does not parse was kept aside when loading (a
-//! banner says where); one that could not even be moved is never written over.
+//! error in place (on a worker for a large document). Saved atomically with "Save the
+//! rules", on a worker (no frame writes the file); once written, the open document's
+//! outline is made anew with them. A `rules.ron` that does not parse was kept aside when
+//! loading (a banner says where); one that could not even be moved is never written over.
 
 use std::path::{Path, PathBuf};
 
@@ -38,7 +39,20 @@ pub struct RulesEditor {
     previews: Option<Previews>,
     /// A write under way: the rules written, or why they were not.
     writing: Option<Task<Result<Vec<Rule>, String>>>,
+    /// Previews being made on a worker, for (the document's id, the rules).
+    previewing: Option<(crate::session::DocId, Vec<Rule>, Task<Vec<PreviewOf>>)>,
+    /// Documents over this many chars have their previews made on a worker (`None`:
+    /// [`PREVIEW_LATER_CHARS`]; tests lower it).
+    preview_later: Option<usize>,
 }
+
+/// One rule's preview, or its regex error.
+type PreviewOf = Result<Preview, String>;
+
+/// Documents over this many chars have the rules' previews made on a worker: each rule is
+/// tried on every line, and a frame never waits on a whole document (a 10 MB report has
+/// 31,000 lines).
+const PREVIEW_LATER_CHARS: usize = 1_000_000;
 
 impl RulesEditor {
     /// The rules beside `settings_path` (`None`: none, and none saved), and what to tell the
@@ -141,28 +155,67 @@ impl RulesEditor {
 }
 
 /// What each rule matches in `doc` (its engine outline skips boilerplate), or its regex
-/// error, remade only when the rules or the document change.
+/// error, remade only when the rules or the document change. For a document over
+/// [`PREVIEW_LATER_CHARS`] they are made on a worker, and the last ones are shown until the
+/// new ones arrive (`waker` asks for the frame that shows them).
 fn previews<'a>(
     editor: &'a mut RulesEditor,
     doc: &crate::session::Session,
-) -> &'a [Result<Preview, String>] {
-    let fresh = editor
-        .previews
-        .as_ref()
-        .is_some_and(|(id, rules, _)| *id == doc.id && *rules == editor.rules);
-    if !fresh {
-        let engine = doc.engine_outline();
-        let list = editor
-            .rules
-            .iter()
-            .map(|r| preview(r, engine, &doc.doc))
-            .collect();
-        editor.previews = Some((doc.id, editor.rules.clone(), list));
+    waker: crate::session::task::Waker,
+) -> &'a [PreviewOf] {
+    let fresh = |id: &crate::session::DocId, rules: &Vec<Rule>, editor_rules: &Vec<Rule>| {
+        *id == doc.id && rules == editor_rules
+    };
+    if let Some((id, rules, task)) = &mut editor.previewing {
+        let done = task.poll();
+        if done.is_some() || task.lost() {
+            if let Some(list) = done
+                && fresh(id, rules, &editor.rules)
+            {
+                editor.previews = Some((doc.id, editor.rules.clone(), list));
+            }
+            editor.previewing = None;
+        }
     }
-    editor
+    let shown = |editor: &'a RulesEditor| {
+        editor
+            .previews
+            .as_ref()
+            .map_or(&[][..], |(_, _, list)| list.as_slice())
+    };
+    if editor
         .previews
         .as_ref()
-        .map_or(&[], |(_, _, list)| list.as_slice())
+        .is_some_and(|(id, rules, _)| fresh(id, rules, &editor.rules))
+    {
+        return shown(editor);
+    }
+    let later = editor.preview_later.unwrap_or(PREVIEW_LATER_CHARS);
+    if doc.doc.char_count > later {
+        // One worker at a time; the next starts, for the rules then, when it is done.
+        if editor.previewing.is_none() {
+            let (engine, text) = (std::sync::Arc::clone(doc.engine_outline()), doc.doc.clone());
+            let rules = editor.rules.clone();
+            let work = {
+                let rules = rules.clone();
+                move || rules.iter().map(|r| preview(r, &engine, &text)).collect()
+            };
+            if let Ok(task) = Task::spawn("rule-previews", Some(waker), work) {
+                editor.previewing = Some((doc.id, rules, task));
+                return shown(editor);
+            }
+        } else {
+            return shown(editor);
+        }
+    }
+    let engine = doc.engine_outline();
+    let list = editor
+        .rules
+        .iter()
+        .map(|r| preview(r, engine, &doc.doc))
+        .collect();
+    editor.previews = Some((doc.id, editor.rules.clone(), list));
+    shown(editor)
 }
 
 /// The rules section of the settings window.
@@ -174,7 +227,7 @@ pub fn rules_ui(app: &mut PizhuApp, ui: &mut Ui) {
     ui.add(egui::Label::new(egui::RichText::new(f.rules_help).small().weak()).wrap());
     let doc = app.current.as_ref();
     let shown: Vec<Option<Result<Preview, String>>> = match doc {
-        Some(doc) => previews(&mut app.rules, doc)
+        Some(doc) => previews(&mut app.rules, doc, super::waker(ui.ctx()))
             .iter()
             .cloned()
             .map(Some)
@@ -303,5 +356,64 @@ fn rules_saved(app: &mut PizhuApp) {
     };
     if changed {
         app.carry_out(crate::session::Effect::OutlineChanged);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, SourceFormat};
+    use crate::session::Session;
+
+    #[test]
+    fn a_large_documents_previews_are_made_on_a_worker_and_the_last_stay_meanwhile() {
+        let text = "关于做好某项工作的通知\n\n一、总体要求\n\n做好工作意义重大。\n\n二、主要任务\n\n加强组织领导\n\n各地要高度重视。\n";
+        let doc = Document::from_text(text.to_owned(), "UTF-8", SourceFormat::Text);
+        let session = Session::new(doc, None, "通知".into());
+        let mut editor = RulesEditor {
+            rules: vec![Rule {
+                name: "加强".into(),
+                pattern: "^加强".into(),
+                level: Some(2),
+                ..Default::default()
+            }],
+            // As if the document were over the bound.
+            preview_later: Some(0),
+            ..RulesEditor::default()
+        };
+        let (tx, woken) = std::sync::mpsc::channel();
+        let tx = std::sync::Mutex::new(tx);
+        let waker: crate::session::task::Waker = std::sync::Arc::new(move || {
+            let _ = tx.lock().map(|t| t.send(()));
+        });
+        let wait = || {
+            woken
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("the worker wakes the window");
+        };
+        let count = |list: &[PreviewOf]| list[0].as_ref().map(|p| p.count).ok();
+        // Not made in the call: nothing to show yet.
+        assert!(previews(&mut editor, &session, waker.clone()).is_empty());
+        assert!(editor.previewing.is_some());
+        wait();
+        assert_eq!(
+            count(previews(&mut editor, &session, waker.clone())),
+            Some(1)
+        );
+        assert!(editor.previewing.is_none());
+        // The pattern edited: the last previews are shown until the new ones arrive.
+        editor.rules[0].pattern = "^(".into();
+        assert_eq!(
+            count(previews(&mut editor, &session, waker.clone())),
+            Some(1)
+        );
+        wait();
+        let list = previews(&mut editor, &session, waker.clone());
+        assert!(list[0].is_err(), "{list:?}");
+        // A document under the bound: made at once.
+        editor.preview_later = None;
+        editor.rules[0].pattern = "^加强".into();
+        assert_eq!(count(previews(&mut editor, &session, waker)), Some(1));
+        assert!(editor.previewing.is_none());
     }
 }
