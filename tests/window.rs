@@ -892,6 +892,16 @@ fn a_damaged_store_offers_its_newest_backup_and_restoring_brings_the_notes_back(
         })
         .expect("the banner offers the backup");
     restore.click();
+    // The click's frame starts the restore (waiting before it, the wait ended at once and
+    // the notes were looked at before the backup came in: a race seen under load).
+    h.run();
+    assert!(
+        h.state()
+            .current
+            .as_ref()
+            .is_some_and(|s| s.notes.restoring() || !s.notes.set.items().is_empty()),
+        "the restore started"
+    );
     // The backup is read on a worker; the window brings it in when it is there.
     common::wait_until(&mut h, "the restore", |app| {
         app.current.as_ref().is_some_and(|s| !s.notes.restoring())

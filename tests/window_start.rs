@@ -304,6 +304,8 @@ fn dismissing_the_crash_banner_marks_the_reports() {
         alert_texts(&h)
     );
     h.get_by_role_and_label(Role::Button, "Dismiss").click();
+    // The click's frame starts the marking; then wait for it to end.
+    h.run();
     common::wait_until(&mut h, "marking", |app| !app.crash.busy());
     h.run();
     assert!(!alert_texts(&h).iter().any(|a| a.contains("unexpectedly")));
