@@ -43,10 +43,7 @@ impl CrashView {
             return;
         }
         let work = move || {
-            for path in &paths {
-                // A report that cannot be renamed is offered again next time: no harm.
-                let _ = crate::crash::mark_seen(path);
-            }
+            mark_seen_all(&paths);
         };
         self.marking = Task::spawn("crash-reports", Some(waker(ctx)), work).ok();
     }
@@ -104,21 +101,29 @@ pub fn banner_ui(app: &mut PizhuApp, ui: &mut Ui) {
         // report could not be read under its old name (a race two workers lost now and then).
         let work = move || {
             let text = crate::crash::read(&newest).unwrap_or_else(|e| format!("{unreadable}: {e}"));
-            let mut shown = newest.clone();
-            for path in &paths {
-                // A report that cannot be renamed is offered again next time: no harm.
-                if let Ok(seen) = crate::crash::mark_seen(path)
-                    && *path == newest
-                {
-                    shown = seen;
-                }
-            }
+            let shown = mark_seen_all(&paths)
+                .into_iter()
+                .find_map(|(was, now)| (was == newest).then_some(now))
+                .unwrap_or(newest);
             (shown, text)
         };
         app.crash.reading = Task::spawn("crash-report", Some(waker(&ctx)), work).ok();
     } else if dismiss {
         app.crash.mark_all(&ctx);
     }
+}
+
+/// Mark each report seen (renamed); those renamed, with their new names. A report that
+/// cannot be renamed is offered again next time: no harm.
+fn mark_seen_all(paths: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
+    paths
+        .iter()
+        .filter_map(|p| {
+            crate::crash::mark_seen(p)
+                .ok()
+                .map(|seen| (p.clone(), seen))
+        })
+        .collect()
 }
 
 /// The window with a report's text, Copy and Open folder.

@@ -16,11 +16,7 @@ use crate::session::rules::{self, RULES_FILE, RulesError};
 use crate::session::task::Task;
 
 /// What each rule matched in a document: for (its id, the rules), each rule's preview.
-type Previews = (
-    crate::session::DocId,
-    Vec<Rule>,
-    Vec<Result<Preview, String>>,
-);
+type Previews = (crate::session::DocId, Vec<Rule>, Vec<PreviewOf>);
 
 /// The rules being edited, and where they live.
 #[derive(Debug, Default)]
@@ -39,8 +35,8 @@ pub struct RulesEditor {
     previews: Option<Previews>,
     /// A write under way: the rules written, or why they were not.
     writing: Option<Task<Result<Vec<Rule>, String>>>,
-    /// Previews being made on a worker, for (the document's id, the rules).
-    previewing: Option<(crate::session::DocId, Vec<Rule>, Task<Vec<PreviewOf>>)>,
+    /// Previews being made on a worker.
+    previewing: Option<Task<Previews>>,
     /// Documents over this many chars have their previews made on a worker (`None`:
     /// [`PREVIEW_LATER_CHARS`]; tests lower it).
     preview_later: Option<usize>,
@@ -163,59 +159,38 @@ fn previews<'a>(
     doc: &crate::session::Session,
     waker: crate::session::task::Waker,
 ) -> &'a [PreviewOf] {
-    let fresh = |id: &crate::session::DocId, rules: &Vec<Rule>, editor_rules: &Vec<Rule>| {
-        *id == doc.id && rules == editor_rules
-    };
-    if let Some((id, rules, task)) = &mut editor.previewing {
+    if let Some(task) = &mut editor.previewing {
         let done = task.poll();
         if done.is_some() || task.lost() {
-            if let Some(list) = done
-                && fresh(id, rules, &editor.rules)
-            {
-                editor.previews = Some((doc.id, editor.rules.clone(), list));
-            }
             editor.previewing = None;
         }
-    }
-    let shown = |editor: &'a RulesEditor| {
-        editor
-            .previews
-            .as_ref()
-            .map_or(&[][..], |(_, _, list)| list.as_slice())
-    };
-    if editor
-        .previews
-        .as_ref()
-        .is_some_and(|(id, rules, _)| fresh(id, rules, &editor.rules))
-    {
-        return shown(editor);
-    }
-    let later = editor.preview_later.unwrap_or(PREVIEW_LATER_CHARS);
-    if doc.doc.char_count > later {
-        // One worker at a time; the next starts, for the rules then, when it is done.
-        if editor.previewing.is_none() {
-            let (engine, text) = (std::sync::Arc::clone(doc.engine_outline()), doc.doc.clone());
-            let rules = editor.rules.clone();
-            let work = {
-                let rules = rules.clone();
-                move || rules.iter().map(|r| preview(r, &engine, &text)).collect()
-            };
-            if let Ok(task) = Task::spawn("rule-previews", Some(waker), work) {
-                editor.previewing = Some((doc.id, rules, task));
-                return shown(editor);
-            }
-        } else {
-            return shown(editor);
+        if done.is_some() {
+            editor.previews = done;
         }
     }
-    let engine = doc.engine_outline();
-    let list = editor
-        .rules
-        .iter()
-        .map(|r| preview(r, engine, &doc.doc))
-        .collect();
-    editor.previews = Some((doc.id, editor.rules.clone(), list));
-    shown(editor)
+    let fresh = editor
+        .previews
+        .as_ref()
+        .is_some_and(|(id, rules, _)| *id == doc.id && *rules == editor.rules);
+    if !fresh {
+        let (engine, text) = (std::sync::Arc::clone(doc.engine_outline()), doc.doc.clone());
+        let (id, rules) = (doc.id, editor.rules.clone());
+        let make = move || -> Previews {
+            let list = rules.iter().map(|r| preview(r, &engine, &text)).collect();
+            (id, rules, list)
+        };
+        if doc.doc.char_count <= editor.preview_later.unwrap_or(PREVIEW_LATER_CHARS) {
+            editor.previews = Some(make());
+        } else if editor.previewing.is_none() {
+            // One worker at a time; when it is done, the next starts for the rules then
+            // (and again in the next frame if no thread could be had).
+            editor.previewing = Task::spawn("rule-previews", Some(waker), make).ok();
+        }
+    }
+    editor
+        .previews
+        .as_ref()
+        .map_or(&[][..], |(_, _, list)| list.as_slice())
 }
 
 /// The rules section of the settings window.
